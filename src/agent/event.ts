@@ -1,0 +1,102 @@
+/**
+ * Pixir's events. Canonical events are appended to the session log and folded into history;
+ * ephemeral events only feed renderers. Both travel in the same envelope.
+ */
+
+import type { ProviderError } from "../provider/error.ts";
+import type { ReasoningEffort } from "../provider/request.ts";
+import type { SummaryText, Usage } from "../provider/item.ts";
+import type { ToolError } from "../tools/tool.ts";
+
+/** Version of the session log format and of the `--jsonl` event envelope. */
+export const EVENT_FORMAT_VERSION = 1;
+
+/** A failure recorded in the log, in the same shape the CLI reports errors. */
+export interface RecordedError {
+  kind: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** Events that are logged and make up a session's history. */
+export type CanonicalEvent =
+  | {
+    type: "session_started";
+    data: {
+      format: number;
+      cwd: string;
+      model: string;
+      effort: ReasoningEffort;
+      pixir_version: string;
+    };
+  }
+  | { type: "user_message"; data: { text: string } }
+  | {
+    type: "turn_started";
+    data: { turn: number; model: string; effort: ReasoningEffort };
+  }
+  | {
+    type: "reasoning";
+    data: { model: string; summary: SummaryText[]; encrypted_content: string | null };
+  }
+  | { type: "assistant_message"; data: { model: string; text: string; phase?: string } }
+  | {
+    type: "tool_call";
+    data: { model: string; call_id: string; name: string; arguments: string };
+  }
+  | {
+    type: "tool_result";
+    data: {
+      call_id: string;
+      name: string;
+      ok: boolean;
+      /** Exactly what the model receives as `function_call_output.output`. */
+      output: string;
+      error?: ToolError;
+      /** True when Pixir wrote it for a call that never finished (abort, crash). */
+      synthetic?: boolean;
+    };
+  }
+  | { type: "usage"; data: Usage & { model: string; response_id?: string } }
+  | {
+    type: "turn_completed";
+    data: { turn: number; status: "completed" | "incomplete"; reason?: string };
+  }
+  | { type: "turn_failed"; data: { turn: number; error: RecordedError } }
+  | { type: "interrupted"; data: { turn: number; reason: "sigint" | "sigterm" | "aborted" } };
+
+/** Events that only renderers see. */
+export type EphemeralEvent =
+  | { type: "text_delta"; data: { delta: string } }
+  | { type: "reasoning_delta"; data: { delta: string } }
+  | { type: "tool_started"; data: { call_id: string; name: string; arguments: string } }
+  | {
+    type: "retrying";
+    data: { attempt: number; delay_ms: number; error: ProviderError };
+  };
+
+/** Any event body (type + data). */
+export type PixirEvent = CanonicalEvent | EphemeralEvent;
+
+/** The envelope every event travels in; ephemeral events have `seq: null`. */
+export type Envelope<E extends PixirEvent = PixirEvent> = E & {
+  id: string;
+  session_id: string;
+  seq: E extends CanonicalEvent ? number : null;
+  ts: string;
+};
+
+/** Types of canonical events, for telling them apart at runtime. */
+export const CANONICAL_TYPES: ReadonlySet<CanonicalEvent["type"]> = new Set([
+  "session_started",
+  "user_message",
+  "turn_started",
+  "reasoning",
+  "assistant_message",
+  "tool_call",
+  "tool_result",
+  "usage",
+  "turn_completed",
+  "turn_failed",
+  "interrupted",
+]);

@@ -1,0 +1,26 @@
+/**
+ * The seam between the provider and wherever credentials come from. The provider asks for a
+ * credential before each request and, after a 401, asks once for a renewed one.
+ */
+
+/** A credential the provider can send. */
+export type Credential = { kind: "api_key"; api_key: string; source: "env" | "store" };
+
+/** Supplies credentials to the provider. */
+export interface CredentialProvider {
+  /** The credential for the next request. */
+  get(signal?: AbortSignal): Promise<Credential>;
+  /** After a 401: a credential worth one retry, or null when nothing can be renewed. */
+  renew(rejected: Credential, signal?: AbortSignal): Promise<Credential | null>;
+}
+
+/** Where credentials could not be found or were refused; the CLI maps this to exit 4. */
+export class NotAuthenticatedError extends Error {
+  /** A command the user can run to fix it. */
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.name = "NotAuthenticatedError";
+    this.hint = hint;
+  }
+}

@@ -1,0 +1,146 @@
+/** What the agent asks of one model call, and the `POST /responses` body it becomes. */
+
+import type {
+  FunctionCallOutputItem,
+  InputItem,
+  OutputText,
+  SummaryText,
+  UserMessageItem,
+} from "./item.ts";
+
+/** Reasoning effort values the Responses API understands. */
+export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
+
+/** The JSON schema subset Pixir's tools declare their parameters with. */
+export interface JsonSchema {
+  type?: "object" | "string" | "number" | "integer" | "boolean" | "array";
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: string[];
+  minimum?: number;
+  additionalProperties?: boolean;
+}
+
+/** A function tool as the model sees it. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: JsonSchema;
+}
+
+/** One model call: everything needed to build the request body. */
+export interface ModelRequest {
+  model: string;
+  effort: ReasoningEffort;
+  instructions: string;
+  input: InputItem[];
+  tools: ToolSpec[];
+  /** Also sent as `prompt_cache_key`, so turns of one session share the prompt cache. */
+  session_id: string;
+  parallel_tool_calls: boolean;
+}
+
+/** An input item as sent on the wire: no item ids, which `store:false` cannot resolve. */
+export type WireInputItem =
+  | UserMessageItem
+  | { type: "message"; role: "assistant"; content: OutputText[]; phase?: string }
+  | { type: "reasoning"; summary: SummaryText[]; encrypted_content?: string | null }
+  | { type: "function_call"; call_id: string; name: string; arguments: string }
+  | FunctionCallOutputItem;
+
+/** A function tool in the request's `tools`. */
+export interface FunctionToolBody {
+  type: "function";
+  name: string;
+  description: string;
+  /** Pixir's schemas do not meet strict mode's rules (every property required). */
+  strict: false;
+  parameters: JsonSchema;
+}
+
+/** The JSON body of `POST /responses`. */
+export interface ResponsesRequestBody {
+  model: string;
+  instructions: string;
+  input: WireInputItem[];
+  tools: FunctionToolBody[];
+  tool_choice: "auto";
+  parallel_tool_calls: boolean;
+  reasoning: { effort: ReasoningEffort; summary: "auto" };
+  /** Turns are stateless: every request carries the whole history. */
+  store: false;
+  stream: true;
+  /** Reasoning comes back encrypted so it can be replayed on the next request. */
+  include: ["reasoning.encrypted_content"];
+  prompt_cache_key: string;
+}
+
+/**
+ * Builds the request body. Never sets `max_output_tokens`, `temperature` or `top_p`, which the
+ * ChatGPT backend rejects. Throws a RangeError when `instructions` is blank: the backend requires
+ * them, and an empty string would be a bug upstream, not something to send.
+ */
+export function buildRequestBody(req: ModelRequest): ResponsesRequestBody {
+  if (req.instructions.trim() === "") {
+    throw new RangeError("a model request needs non-empty instructions");
+  }
+  return {
+    model: req.model,
+    instructions: req.instructions,
+    input: req.input.map(toWireItem),
+    tools: req.tools.map((tool) => ({
+      type: "function",
+      name: tool.name,
+      description: tool.description,
+      strict: false,
+      parameters: tool.parameters,
+    })),
+    tool_choice: "auto",
+    parallel_tool_calls: req.parallel_tool_calls,
+    reasoning: { effort: req.effort, summary: "auto" },
+    store: false,
+    stream: true,
+    include: ["reasoning.encrypted_content"],
+    prompt_cache_key: req.session_id,
+  };
+}
+
+/** Copies only the fields the API reads back, dropping ids and output-only metadata. */
+function toWireItem(item: InputItem): WireInputItem {
+  switch (item.type) {
+    case "message":
+      if (item.role !== "assistant") {
+        return { type: "message", role: item.role, content: item.content.map(textPart) };
+      }
+      return {
+        type: "message",
+        role: "assistant",
+        content: item.content.map(textPart),
+        ...(item.phase === undefined ? {} : { phase: item.phase }),
+      };
+    case "reasoning":
+      return {
+        type: "reasoning",
+        summary: item.summary.map(textPart),
+        ...(item.encrypted_content === undefined
+          ? {}
+          : { encrypted_content: item.encrypted_content }),
+      };
+    case "function_call":
+      return {
+        type: "function_call",
+        call_id: item.call_id,
+        name: item.name,
+        arguments: item.arguments,
+      };
+    case "function_call_output":
+      return { type: "function_call_output", call_id: item.call_id, output: item.output };
+  }
+}
+
+/** A content part reduced to its `type` and `text` (annotations are display-only). */
+function textPart<T extends string>(part: { type: T; text: string }): { type: T; text: string } {
+  return { type: part.type, text: part.text };
+}

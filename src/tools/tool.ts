@@ -1,0 +1,48 @@
+/** The shape every tool shares: data the model reads, plus a `run` that never throws. */
+
+import type { JsonSchema } from "../provider/request.ts";
+
+/** Why a tool call failed; a small closed set the model and scripts can rely on. */
+export type ToolErrorKind =
+  | "invalid_arguments"
+  | "not_found"
+  | "outside_workspace"
+  | "not_unique"
+  | "too_large"
+  | "binary"
+  | "is_directory"
+  | "not_directory"
+  | "timeout"
+  | "io"
+  | "aborted"
+  | "denied"
+  | "unknown_tool";
+
+/** A tool failure, reported to the model as `{ok:false,error:{kind,message,details}}`. */
+export interface ToolError {
+  kind: ToolErrorKind;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** The outcome of one tool call. */
+export type ToolResult =
+  | { ok: true; output: string; details?: Record<string, unknown> }
+  | { ok: false; error: ToolError };
+
+/** What a tool may touch while it runs. */
+export interface ToolContext {
+  /** Real path of the workspace root; every path argument is confined to it. */
+  workspace: string;
+  /** Aborted on Ctrl+C; tools stop promptly and report `aborted`. */
+  signal: AbortSignal;
+}
+
+/** A tool: a name, a description written for the model, a JSON schema, and its behaviour. */
+export interface Tool {
+  name: string;
+  description: string;
+  parameters: JsonSchema;
+  /** Runs with already-parsed JSON arguments; validates them itself; never throws. */
+  run(args: unknown, ctx: ToolContext): Promise<ToolResult>;
+}
