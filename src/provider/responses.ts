@@ -1,0 +1,269 @@
+/**
+ * The Responses client: sends one model request with fetch, streams its events, renews the
+ * credential after a 401 and retries transient failures, so the agent sees one sequence of
+ * `ModelEvent`s that ends in exactly one `done` or `failed`.
+ */
+
+import {
+  type Credential,
+  type CredentialProvider,
+  NotAuthenticatedError,
+} from "../auth/credential.ts";
+import { classifyHttpFailure } from "./classify.ts";
+import type { ProviderError } from "./error.ts";
+import type { ModelEvent } from "./model_event.ts";
+import { buildRequestBody, type ModelRequest } from "./request.ts";
+import { retryDelay, type RetryPolicy } from "./retry.ts";
+import { decodeSse } from "./sse.ts";
+import { readModelStream } from "./stream.ts";
+
+/** Everything `streamResponse` takes from the outside world. */
+export interface ResponsesDeps {
+  /** Sends the HTTP request; the global `fetch` in production. */
+  fetch: (url: string, init: RequestInit) => Promise<Response>;
+  credentials: CredentialProvider;
+  /** The API root, e.g. `https://api.openai.com/v1`; requests go to `${baseUrl}/responses`. */
+  baseUrl: string;
+  userAgent: string;
+  /** The longest wait for response headers or for the next chunk of the body. */
+  idleTimeoutMs: number;
+  retry: RetryPolicy;
+  /** Waits `ms`; settles early (either way) when `signal` aborts. */
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Uniform in [0, 1), for backoff jitter. */
+  random: () => number;
+  /** The current time in Unix milliseconds. */
+  now: () => number;
+  /** Aborts the whole call (Ctrl+C): the stream ends at once with a `failed` of kind `aborted`. */
+  signal: AbortSignal;
+  /** More request headers (e.g. `OpenAI-Organization`); they cannot replace Pixir's own. */
+  extraHeaders?: Record<string, string>;
+}
+
+/** The last event of one attempt. */
+type Ending = Extract<ModelEvent, { type: "done" | "failed" }>;
+
+/** A restartable timer for the idle timeout. */
+interface Watchdog {
+  /** (Re)starts the countdown. */
+  arm(): void;
+  /** Stops the countdown. */
+  disarm(): void;
+}
+
+/**
+ * Streams one model call. Retryable failures (HTTP, in-stream, transport, idle) yield `retrying`
+ * and the request is re-sent after the delay; the consumer drops what the failed attempt yielded.
+ * A 401 renews the credential once and re-sends at once. A missing credential ends the call as a
+ * `failed` of kind `auth` whose details carry the provider's hint.
+ */
+export async function* streamResponse(
+  req: ModelRequest,
+  deps: ResponsesDeps,
+): AsyncGenerator<ModelEvent> {
+  const { signal } = deps;
+  let body: string;
+  try {
+    body = JSON.stringify(buildRequestBody(req));
+  } catch (error) {
+    // Only a request the agent should never have built ends up here (blank instructions).
+    const message = error instanceof Error ? error.message : String(error);
+    yield failed({ kind: "invalid_request", message, retryable: false });
+    return;
+  }
+  let credential: Credential;
+  try {
+    credential = await deps.credentials.get(signal);
+  } catch (error) {
+    yield failed(credentialFailure(error, signal));
+    return;
+  }
+  let renewed = false;
+  let retries = 0;
+  while (true) {
+    const ending = yield* sendOnce(body, requestHeaders(credential, req, deps), deps);
+    if (ending.type === "done") {
+      yield ending;
+      return;
+    }
+    if (ending.error.status === 401 && !renewed) {
+      renewed = true;
+      let renewal: Credential | null;
+      try {
+        renewal = await deps.credentials.renew(credential, signal);
+      } catch (error) {
+        yield failed(credentialFailure(error, signal));
+        return;
+      }
+      if (renewal !== null) {
+        credential = renewal;
+        continue;
+      }
+    }
+    retries += 1;
+    const delay = retryDelay(ending.error, retries, deps.retry, deps.random);
+    if (delay === null) {
+      yield ending;
+      return;
+    }
+    yield { type: "retrying", attempt: retries, delay_ms: delay, error: ending.error };
+    try {
+      await deps.sleep(delay, signal);
+    } catch (error) {
+      if (!signal.aborted) throw error;
+    }
+  }
+}
+
+/**
+ * Sends the request once and streams its events. Everything that can stall is bounded: the
+ * headers wait and every body read run under the idle watchdog, and an abort of `deps.signal`
+ * cancels the request and the body through the attempt's own controller.
+ */
+async function* sendOnce(
+  body: string,
+  headers: Headers,
+  deps: ResponsesDeps,
+): AsyncGenerator<ModelEvent, Ending> {
+  if (deps.signal.aborted) return failed(abortedError());
+  const controller = new AbortController();
+  const relayAbort = () => controller.abort(deps.signal.reason);
+  deps.signal.addEventListener("abort", relayAbort, { once: true });
+  const watchdog = createWatchdog(
+    deps.idleTimeoutMs,
+    () => controller.abort(new DOMException("idle timeout", "TimeoutError")),
+  );
+  try {
+    watchdog.arm();
+    const response = await deps.fetch(`${deps.baseUrl.replace(/\/+$/, "")}/responses`, {
+      method: "POST",
+      headers,
+      body,
+      signal: controller.signal,
+    });
+    watchdog.disarm();
+    if (!response.ok) {
+      const text = response.body === null
+        ? ""
+        : await new Response(watchReads(response.body, watchdog)).text();
+      return failed(classifyHttpFailure(response.status, response.headers, text, deps.now()));
+    }
+    const requestId = response.headers.get("x-request-id");
+    const messages = decodeSse(
+      watchReads(response.body ?? ReadableStream.from<Uint8Array>([]), watchdog),
+      controller.signal,
+    );
+    for await (const event of readModelStream(messages)) {
+      if (event.type === "done") return event;
+      if (event.type === "failed") {
+        return failed(requestId === null ? event.error : { ...event.error, request_id: requestId });
+      }
+      // Events decoded before an abort are dropped: the abort ends the call now.
+      if (controller.signal.aborted) break;
+      yield event;
+    }
+    return failed(interruption(deps.signal, deps.idleTimeoutMs));
+  } catch (error) {
+    if (controller.signal.aborted) return failed(interruption(deps.signal, deps.idleTimeoutMs));
+    if (error instanceof TypeError) {
+      return failed({
+        kind: "transport",
+        message: `connection failed: ${error.message}`,
+        retryable: true,
+      });
+    }
+    throw error;
+  } finally {
+    watchdog.disarm();
+    deps.signal.removeEventListener("abort", relayAbort);
+  }
+}
+
+/** Headers of a request; Pixir's own are set last so `extraHeaders` cannot replace them. */
+function requestHeaders(credential: Credential, req: ModelRequest, deps: ResponsesDeps): Headers {
+  const headers = new Headers(deps.extraHeaders);
+  headers.set("Authorization", `Bearer ${credential.api_key}`);
+  headers.set("Content-Type", "application/json");
+  headers.set("Accept", "text/event-stream");
+  headers.set("originator", "pixir");
+  headers.set("User-Agent", deps.userAgent);
+  headers.set("session_id", req.session_id);
+  return headers;
+}
+
+/** A timer that calls `onIdle` when armed for `ms` without being re-armed or disarmed. */
+function createWatchdog(ms: number, onIdle: () => void): Watchdog {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const disarm = () => clearTimeout(timer);
+  return {
+    arm() {
+      disarm();
+      timer = setTimeout(onIdle, ms);
+    },
+    disarm,
+  };
+}
+
+/**
+ * `body`, with the watchdog armed exactly while a read waits on the network, so the idle timeout
+ * measures the server's silence and not the consumer's pace. Keep-alive comments count as data.
+ */
+function watchReads(
+  body: ReadableStream<Uint8Array>,
+  watchdog: Watchdog,
+): ReadableStream<Uint8Array> {
+  const source = body.getReader();
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      watchdog.arm();
+      try {
+        const chunk = await source.read();
+        if (cancelled) return;
+        if (chunk.done) controller.close();
+        else controller.enqueue(chunk.value);
+      } finally {
+        watchdog.disarm();
+      }
+    },
+    cancel(reason) {
+      cancelled = true;
+      return source.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
+
+/** Why an attempt was cut short: the caller's abort, otherwise the idle watchdog. */
+function interruption(signal: AbortSignal, idleTimeoutMs: number): ProviderError {
+  if (signal.aborted) return abortedError();
+  return {
+    kind: "idle_timeout",
+    message: `idle timeout: no data from the server for ${idleTimeoutMs} ms`,
+    retryable: true,
+  };
+}
+
+function abortedError(): ProviderError {
+  return { kind: "aborted", message: "the model call was aborted", retryable: false };
+}
+
+/**
+ * A credential that could not be had, as a failure: the caller's abort, or a missing login (with
+ * the provider's hint). Anything else is a bug in the provider and is rethrown.
+ */
+function credentialFailure(error: unknown, signal: AbortSignal): ProviderError {
+  if (signal.aborted) return abortedError();
+  if (error instanceof NotAuthenticatedError) {
+    return {
+      kind: "auth",
+      message: error.message,
+      retryable: false,
+      details: { hint: error.hint },
+    };
+  }
+  throw error;
+}
+
+function failed(error: ProviderError): Ending {
+  return { type: "failed", error };
+}
