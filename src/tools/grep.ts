@@ -1,0 +1,214 @@
+/** The `grep` tool: lines matching a regular expression, across a file or a directory tree. */
+
+import type { JsonSchema } from "../provider/request.ts";
+import type { Tool, ToolContext, ToolError, ToolErrorKind, ToolResult } from "./tool.ts";
+import { validateArguments } from "./arguments.ts";
+import { fail, fsError } from "./failure.ts";
+import { pathMatcher } from "./glob.ts";
+import { formatBytes, limitOutput } from "./output.ts";
+import { readTextFile } from "./text_file.ts";
+import {
+  DEFAULT_MAX_ENTRIES,
+  NOISE_DIRECTORIES,
+  skippedDirectories,
+  type WalkSummary,
+  walkTree,
+} from "./walk.ts";
+import { displayPath, resolveInWorkspace } from "./workspace.ts";
+
+interface GrepArguments {
+  pattern: string;
+  path?: string;
+  glob?: string;
+  ignore_case?: boolean;
+  literal?: boolean;
+  max_results?: number;
+}
+
+/** Matching lines reported when the model does not say. */
+const DEFAULT_MAX_RESULTS = 100;
+
+/** Files larger than this are skipped: generated bundles and data, rarely worth a regex scan. */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Characters of a matching line shown; longer lines are cut to a window around the match. */
+const MAX_LINE_CHARS = 300;
+
+const parameters: JsonSchema = {
+  type: "object",
+  properties: {
+    pattern: {
+      type: "string",
+      description: "JavaScript regular expression (or plain text with literal: true).",
+    },
+    path: {
+      type: "string",
+      description: "File or directory to search, relative to the workspace root. Default: root.",
+    },
+    glob: {
+      type: "string",
+      description: "Only search files matching this glob, e.g. `*.ts` or `src/**/*.{js,jsx}`.",
+    },
+    ignore_case: { type: "boolean", description: "Match case-insensitively. Default: false." },
+    literal: {
+      type: "boolean",
+      description: "Treat pattern as plain text, not a regular expression. Default: false.",
+    },
+    max_results: {
+      type: "integer",
+      minimum: 1,
+      description: `Stop after this many matching lines. Default: ${DEFAULT_MAX_RESULTS}.`,
+    },
+  },
+  required: ["pattern"],
+  additionalProperties: false,
+};
+
+const description = [
+  "Search file contents for a JavaScript regular expression, line by line, and return matches as",
+  "`path:line: text` (paths relative to the workspace root). Searches a directory recursively,",
+  `skipping ${NOISE_DIRECTORIES.join(" and ")}, symlinks, binary files and files over`,
+  `${formatBytes(MAX_FILE_BYTES)}; narrow it with path and glob. Inline flags like (?i) are not`,
+  "supported: use ignore_case. Long lines are shortened around the match.",
+].join(" ");
+
+/** The `grep` tool. */
+export const grepTool: Tool = {
+  name: "grep",
+  description,
+  parameters,
+  run: grep,
+};
+
+/** Files left out of a search, by reason. */
+interface Skipped {
+  binary: number;
+  large: number;
+  unreadable: number;
+}
+
+/** Which count a file's read failure goes to. */
+const SKIP_REASONS: Partial<Record<ToolErrorKind, keyof Skipped>> = {
+  binary: "binary",
+  too_large: "large",
+};
+
+async function grep(args: unknown, ctx: ToolContext): Promise<ToolResult> {
+  const validated = validateArguments<GrepArguments>(parameters, args);
+  if (!validated.ok) return validated;
+  const { pattern, path = ".", glob, max_results: maxResults = DEFAULT_MAX_RESULTS } =
+    validated.value;
+  const regex = compilePattern(validated.value);
+  if (!regex.ok) return regex;
+  const fileFilter = glob === undefined ? null : pathMatcher(glob);
+  if (fileFilter && !fileFilter.ok) {
+    return fail("invalid_arguments", fileFilter.message, { field: "glob" });
+  }
+  const root = await resolveInWorkspace(ctx.workspace, path);
+  if (!root.ok) return root;
+
+  const matches: string[] = [];
+  /** Adds the matching lines of one file; false once max_results is reached. */
+  const searchText = (text: string, file: string): boolean => {
+    const shown = displayPath(ctx.workspace, file);
+    const lines = text.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i].endsWith("\r") ? lines[i].slice(0, -1) : lines[i];
+      const found = regex.regex.exec(line);
+      if (found === null) continue;
+      matches.push(`${shown}:${i + 1}: ${clipAround(line, found.index)}`);
+      if (matches.length >= maxResults) return false;
+    }
+    return true;
+  };
+
+  const skipped: Skipped = { binary: 0, large: 0, unreadable: 0 };
+  let summary: WalkSummary | null = null;
+  try {
+    if ((await Deno.stat(root.path)).isDirectory) {
+      summary = await walkTree(
+        root.path,
+        {
+          skip: skippedDirectories(glob === undefined ? [] : [glob]),
+          maxEntries: DEFAULT_MAX_ENTRIES,
+          signal: ctx.signal,
+        },
+        async (entry) => {
+          if (entry.kind !== "file") return;
+          if (fileFilter && !fileFilter.matches(entry.relative)) return;
+          const file = await readTextFile(entry.path, entry.relative, MAX_FILE_BYTES);
+          if (file.ok) return searchText(file.text, entry.path);
+          skipped[SKIP_REASONS[file.error.kind] ?? "unreadable"]++;
+        },
+      );
+      if (summary.end === "aborted") return fail("aborted", "grep was aborted");
+    } else {
+      // A file named explicitly is searched even if the glob would leave it out.
+      const file = await readTextFile(root.path, root.relative, MAX_FILE_BYTES);
+      if (!file.ok) return file;
+      searchText(file.text, root.path);
+    }
+  } catch (error) {
+    return { ok: false, error: fsError(error, root.relative) };
+  }
+
+  const notes = footnotes(matches.length >= maxResults, maxResults, skipped, summary);
+  const details = { path: root.relative, matches: matches.length, ...skipped };
+  if (matches.length === 0) {
+    const none = `No matches for ${JSON.stringify(pattern)} in ${root.relative}`;
+    return { ok: true, output: [none, ...notes].join("\n"), details };
+  }
+  return { ok: true, output: [limitOutput(matches.join("\n")), ...notes].join("\n"), details };
+}
+
+/** The search regex; an invalid pattern is `invalid_arguments` with the engine's complaint. */
+function compilePattern(
+  args: GrepArguments,
+): { ok: true; regex: RegExp } | { ok: false; error: ToolError } {
+  const source = args.literal ? RegExp.escape(args.pattern) : args.pattern;
+  try {
+    return { ok: true, regex: new RegExp(source, args.ignore_case ? "i" : "") };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      error: {
+        kind: "invalid_arguments",
+        message: `pattern is not a valid regular expression: ${reason}`,
+        details: { field: "pattern" },
+      },
+    };
+  }
+}
+
+/** Lines under the matches that say what the search left out. */
+function footnotes(
+  capped: boolean,
+  maxResults: number,
+  skipped: Skipped,
+  summary: WalkSummary | null,
+): string[] {
+  const notes: string[] = [];
+  if (capped) {
+    notes.push(
+      `[… stopped at ${maxResults} matches; more may exist: narrow path or glob, or raise max_results]`,
+    );
+  }
+  if (summary?.end === "limit") {
+    notes.push(`[search stopped after ${summary.visited} entries; narrow the path]`);
+  }
+  const left: string[] = [];
+  if (skipped.binary > 0) left.push(`${skipped.binary} binary`);
+  if (skipped.large > 0) left.push(`${skipped.large} over ${formatBytes(MAX_FILE_BYTES)}`);
+  if (skipped.unreadable > 0) left.push(`${skipped.unreadable} unreadable`);
+  if (left.length > 0) notes.push(`[skipped files: ${left.join(", ")}]`);
+  return notes;
+}
+
+/** The line, or for a long one a window of it around the match, with ellipses where cut. */
+function clipAround(line: string, index: number): string {
+  if (line.length <= MAX_LINE_CHARS) return line;
+  const start = Math.max(0, Math.min(index - MAX_LINE_CHARS / 4, line.length - MAX_LINE_CHARS));
+  const end = start + MAX_LINE_CHARS;
+  return `${start > 0 ? "…" : ""}${line.slice(start, end)}${end < line.length ? "…" : ""}`;
+}

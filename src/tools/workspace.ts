@@ -1,0 +1,106 @@
+/**
+ * Workspace confinement: every path a tool touches is resolved to a real path (symlinks followed,
+ * including dangling ones) and must be the workspace root or lie below it.
+ */
+
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { ToolError } from "./tool.ts";
+import { fsError } from "./failure.ts";
+
+/** A path confined to the workspace: the real path to operate on, and how to show it. */
+export interface WorkspacePath {
+  ok: true;
+  /** Absolute real path (symlinks resolved); safe to pass to filesystem calls. */
+  path: string;
+  /** The path relative to the workspace root, `.` for the root itself. */
+  relative: string;
+}
+
+/** Symlink hops followed before giving up, the same bound most kernels use. */
+const MAX_SYMLINK_HOPS = 40;
+
+/**
+ * Resolves `userPath` (relative to the workspace, or absolute) to a real path inside `workspace`
+ * (itself a real path), or fails with `outside_workspace`. Components that do not exist yet are
+ * appended to the real path of their deepest existing ancestor, so a path can be confined before
+ * the file is created.
+ */
+export async function resolveInWorkspace(
+  workspace: string,
+  userPath: string,
+): Promise<WorkspacePath | { ok: false; error: ToolError }> {
+  let real: string;
+  try {
+    real = await realPathAllowingMissing(resolve(workspace, userPath), 0);
+  } catch (error) {
+    return { ok: false, error: fsError(error, userPath) };
+  }
+  if (!isWithin(workspace, real)) {
+    return {
+      ok: false,
+      error: {
+        kind: "outside_workspace",
+        message: `${userPath} resolves outside the workspace; only paths inside it are allowed`,
+        details: { path: userPath },
+      },
+    };
+  }
+  return { ok: true, path: real, relative: relative(workspace, real) || "." };
+}
+
+/** True when `candidate` is `root` or below it, compared segment by segment. */
+export function isWithin(root: string, candidate: string): boolean {
+  const rel = relative(root, candidate);
+  if (rel === "") return true;
+  if (isAbsolute(rel)) return false; // another drive on Windows
+  return rel.split(sep)[0] !== "..";
+}
+
+/** How to show `absolutePath` to the model: relative to the workspace when inside it. */
+export function displayPath(workspace: string, absolutePath: string): string {
+  return isWithin(workspace, absolutePath)
+    ? relative(workspace, absolutePath) || "."
+    : absolutePath;
+}
+
+/**
+ * The real path of `absolute`, where a missing tail is kept as written. A dangling symlink is
+ * followed to its target, because creating the file would create the target.
+ */
+async function realPathAllowingMissing(absolute: string, hops: number): Promise<string> {
+  const missing: string[] = [];
+  let existing = absolute;
+  for (;;) {
+    try {
+      return join(await Deno.realPath(existing), ...missing);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+    const target = await danglingLinkTarget(existing);
+    if (target !== null) {
+      if (hops >= MAX_SYMLINK_HOPS) throw new Deno.errors.FilesystemLoop();
+      const linkDir = await Deno.realPath(dirname(existing));
+      return realPathAllowingMissing(resolve(linkDir, target, ...missing), hops + 1);
+    }
+    const parent = dirname(existing);
+    if (parent === existing) return join(existing, ...missing);
+    missing.unshift(basename(existing));
+    existing = parent;
+  }
+}
+
+/** The target of `path` when it is a symlink (whose target does not resolve), else null. */
+async function danglingLinkTarget(path: string): Promise<string | null> {
+  try {
+    const info = await Deno.lstat(path);
+    return info.isSymlink ? await Deno.readLink(path) : null;
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
+}
+
+/** Errors meaning "this path does not exist (yet)": a missing entry or a file used as a directory. */
+function isMissing(error: unknown): boolean {
+  return error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory;
+}

@@ -1,0 +1,73 @@
+/** The `write` tool: create or replace a whole file, atomically. */
+
+import { dirname } from "node:path";
+import type { JsonSchema } from "../provider/request.ts";
+import type { Tool, ToolContext, ToolResult } from "./tool.ts";
+import { validateArguments } from "./arguments.ts";
+import { writeFileAtomic } from "./atomic_write.ts";
+import { fail, fsError } from "./failure.ts";
+import { splitLines } from "./lines.ts";
+import { formatBytes } from "./output.ts";
+import { resolveInWorkspace } from "./workspace.ts";
+
+interface WriteArguments {
+  path: string;
+  content: string;
+}
+
+const parameters: JsonSchema = {
+  type: "object",
+  properties: {
+    path: { type: "string", description: "File path, relative to the workspace root." },
+    content: { type: "string", description: "The complete new content of the file." },
+  },
+  required: ["path", "content"],
+  additionalProperties: false,
+};
+
+const description = [
+  "Create a file, or replace an existing file's whole content, inside the workspace.",
+  "Missing parent directories are created. The write is atomic and an existing file keeps its",
+  "permissions. To change part of an existing file, prefer `edit`, which is safer and cheaper.",
+].join(" ");
+
+/** The `write` tool. */
+export const writeTool: Tool = {
+  name: "write",
+  description,
+  parameters,
+  run: write,
+};
+
+async function write(args: unknown, ctx: ToolContext): Promise<ToolResult> {
+  const validated = validateArguments<WriteArguments>(parameters, args);
+  if (!validated.ok) return validated;
+  const { path, content } = validated.value;
+  const resolved = await resolveInWorkspace(ctx.workspace, path);
+  if (!resolved.ok) return resolved;
+  const parent = dirname(resolved.path);
+  try {
+    // The resolved path is inside the workspace, so every directory created here is too.
+    await Deno.mkdir(parent, { recursive: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) {
+      return { ok: false, error: fsError(error, resolved.relative) };
+    }
+    const message = `Cannot create ${resolved.relative}: part of its directory path is a file`;
+    return fail("not_directory", message, { path: resolved.relative });
+  }
+  try {
+    const outcome = await writeFileAtomic(resolved.path, content);
+    const lines = splitLines(content).length;
+    const verb = outcome.created ? "Created" : "Overwrote";
+    return {
+      ok: true,
+      output: `${verb} ${resolved.relative} (${formatBytes(outcome.bytes)}, ${lines} ${
+        lines === 1 ? "line" : "lines"
+      })`,
+      details: { path: resolved.relative, created: outcome.created, bytes: outcome.bytes },
+    };
+  } catch (error) {
+    return { ok: false, error: fsError(error, resolved.relative) };
+  }
+}

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { writeFileAtomic } from "../../src/tools/atomic_write.ts";
+import { sandbox } from "./helpers.ts";
+
+async function names(dir: string): Promise<string[]> {
+  return (await Array.fromAsync(Deno.readDir(dir), (entry) => entry.name)).sort();
+}
+
+Deno.test("writeFileAtomic creates, then replaces, and counts UTF-8 bytes", async () => {
+  await using box = await sandbox();
+  const path = join(box.ws, "f.txt");
+  assert.deepEqual(await writeFileAtomic(path, "héllo"), { created: true, bytes: 6 });
+  assert.deepEqual(await writeFileAtomic(path, ""), { created: false, bytes: 0 });
+  assert.equal(await Deno.readTextFile(path), "");
+  assert.deepEqual(await names(box.ws), ["f.txt"]);
+});
+
+Deno.test("an existing file keeps exactly its mode, even bits the umask would clear", async () => {
+  await using box = await sandbox({ "ws/shared.txt": "x" });
+  const path = join(box.ws, "shared.txt");
+  await Deno.chmod(path, 0o666);
+  await writeFileAtomic(path, "y");
+  assert.equal((await Deno.stat(path)).mode! & 0o7777, 0o666);
+});
+
+Deno.test("the old content is replaced by rename, so an open reader keeps the old file", async () => {
+  await using box = await sandbox({ "ws/f.txt": "old" });
+  const path = join(box.ws, "f.txt");
+  const before = (await Deno.stat(path)).ino;
+  await writeFileAtomic(path, "new");
+  assert.notEqual((await Deno.stat(path)).ino, before);
+});
+
+Deno.test("a failure throws and leaves no temp file behind", async () => {
+  await using box = await sandbox();
+  await Deno.mkdir(join(box.ws, "dir"));
+  await assert.rejects(writeFileAtomic(join(box.ws, "dir"), "x"), Deno.errors.IsADirectory);
+  await assert.rejects(writeFileAtomic(join(box.ws, "missing/f"), "x"), Deno.errors.NotFound);
+  assert.deepEqual(await names(box.ws), ["dir"]);
+});
