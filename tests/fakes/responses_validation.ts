@@ -1,0 +1,73 @@
+/**
+ * The request checks a strict Responses backend makes before it streams anything, each answered
+ * with the rejection that backend sends.
+ */
+
+import {
+  DETAIL,
+  detailReply,
+  invalidInputReply,
+  missingAuthReply,
+  unsupportedParameter,
+} from "./fixtures.ts";
+import type { HttpReply, JsonObject } from "./reply.ts";
+
+/** Which checks apply beyond the always-on strict ones. */
+export interface ValidationRules {
+  /** Also demand `chatgpt-account-id`, as the subscription backend does. Default false. */
+  requireAccountId?: boolean;
+}
+
+/** The parts of a request the checks look at. */
+export interface CheckedRequest {
+  /** Lowercase header names. */
+  headers: Readonly<Record<string, string>>;
+  /** The parsed JSON body; `undefined` when it was not JSON. */
+  body: unknown;
+}
+
+/** Parameters the subscription backend refuses outright. */
+const UNSUPPORTED = ["max_output_tokens", "temperature", "top_p"] as const;
+
+/** The rejection for an invalid `POST /responses`, or null when the request is acceptable. */
+export function rejectResponsesRequest(
+  request: CheckedRequest,
+  rules: ValidationRules = {},
+): HttpReply | null {
+  if (!request.headers["authorization"]) return missingAuthReply();
+  if (rules.requireAccountId && !request.headers["chatgpt-account-id"]) {
+    return { status: 401, body: { detail: "Missing ChatGPT-Account-ID header" } };
+  }
+  const body = request.body;
+  if (!isObject(body)) return detailReply("Request body must be a JSON object");
+  if (body.store !== false) return detailReply(DETAIL.store);
+  if (body.stream !== true) return detailReply(DETAIL.stream);
+  if (typeof body.instructions !== "string" || body.instructions.trim() === "") {
+    return detailReply(DETAIL.instructions);
+  }
+  const refused = UNSUPPORTED.find((name) => name in body);
+  if (refused) return detailReply(unsupportedParameter(refused));
+  if (!Array.isArray(body.input)) return detailReply("Input must be an array");
+  const unpaired = unpairedToolItem(body.input);
+  return unpaired ? invalidInputReply(unpaired) : null;
+}
+
+/** Why the tool calls and tool outputs of `input` do not pair up, or null when they do. */
+function unpairedToolItem(input: readonly unknown[]): string | null {
+  const open = new Set<string>();
+  for (const item of input) {
+    if (!isObject(item) || typeof item.call_id !== "string") continue;
+    if (item.type === "function_call") open.add(item.call_id);
+    if (item.type === "function_call_output") {
+      if (!open.delete(item.call_id)) {
+        return `No tool call found for function call output with call_id ${item.call_id}.`;
+      }
+    }
+  }
+  const [orphan] = open;
+  return orphan === undefined ? null : `No tool output found for function call ${orphan}.`;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
