@@ -1,0 +1,189 @@
+/**
+ * Validation of canonical event envelopes read back from a session log. A log line is untrusted
+ * JSON (a crash can tear it, a person can edit it), so every field the agent relies on is checked
+ * before the line becomes an `Envelope`.
+ */
+
+import type { ReasoningEffort } from "../provider/request.ts";
+import type { ToolErrorKind } from "../tools/tool.ts";
+import {
+  CANONICAL_TYPES,
+  type CanonicalEvent,
+  type Envelope,
+  EVENT_FORMAT_VERSION,
+} from "./event.ts";
+
+/** A parsed log line: the envelope, or why the line is unusable. */
+export type ParsedLine =
+  | { ok: true; envelope: Envelope<CanonicalEvent> }
+  | { ok: false; reason: string };
+
+/** Parses one log line into a canonical envelope, checking its shape and its event's data. */
+export function parseLogLine(text: string): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: text.trim() === "" ? "empty line" : "not valid JSON" };
+  }
+  const problem = ENVELOPE(value);
+  if (problem !== undefined) return { ok: false, reason: within("event", problem) };
+  // The envelope's fields were just checked; the data is checked next, before anyone reads it.
+  const envelope = value as Envelope<CanonicalEvent>;
+  const dataProblem = DATA[envelope.type](envelope.data);
+  if (dataProblem !== undefined) {
+    return { ok: false, reason: within(`${envelope.type} event.data`, dataProblem) };
+  }
+  return { ok: true, envelope };
+}
+
+/** Checks a value; `undefined` when it fits, else a description of the first problem. */
+type Check = (value: unknown) => string | undefined;
+
+/** Prefixes a nested problem with the field it was found in. */
+function within(field: string, problem: string): string {
+  return problem.startsWith(".") || problem.startsWith("[")
+    ? `${field}${problem}`
+    : `${field}: ${problem}`;
+}
+
+const str: Check = (v) => typeof v === "string" ? undefined : "expected a string";
+const bool: Check = (v) => typeof v === "boolean" ? undefined : "expected a boolean";
+const count: Check = (v) =>
+  typeof v === "number" && Number.isInteger(v) && v >= 0 ? undefined : "expected a count";
+const record: Check = (v) => isRecord(v) ? undefined : "expected an object";
+
+function optional(check: Check): Check {
+  return (v) => v === undefined ? undefined : check(v);
+}
+
+function nullable(check: Check): Check {
+  return (v) => v === null ? undefined : check(v);
+}
+
+function oneOf(allowed: Iterable<string>): Check {
+  const set = new Set(allowed);
+  return (v) =>
+    typeof v === "string" && set.has(v) ? undefined : `expected one of ${[...set].join(", ")}`;
+}
+
+function literal(expected: string): Check {
+  return (v) => v === expected ? undefined : `expected ${JSON.stringify(expected)}`;
+}
+
+function arrayOf(check: Check): Check {
+  return (v) => {
+    if (!Array.isArray(v)) return "expected an array";
+    for (const [i, item] of v.entries()) {
+      const problem = check(item);
+      if (problem !== undefined) return within(`[${i}]`, problem);
+    }
+    return undefined;
+  };
+}
+
+/** An object with at least these fields; unknown fields are tolerated for forward compatibility. */
+function object(shape: Record<string, Check>): Check {
+  return (v) => {
+    if (!isRecord(v)) return "expected an object";
+    for (const [key, check] of Object.entries(shape)) {
+      const problem = check(v[key]);
+      if (problem !== undefined) return within(`.${key}`, problem);
+    }
+    return undefined;
+  };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+// `satisfies` keeps these runtime lists in step with the union types they mirror.
+const EFFORTS = {
+  none: true,
+  minimal: true,
+  low: true,
+  medium: true,
+  high: true,
+  xhigh: true,
+} satisfies Record<ReasoningEffort, true>;
+
+const TOOL_ERROR_KINDS = {
+  invalid_arguments: true,
+  not_found: true,
+  outside_workspace: true,
+  not_unique: true,
+  too_large: true,
+  binary: true,
+  is_directory: true,
+  not_directory: true,
+  timeout: true,
+  io: true,
+  aborted: true,
+  denied: true,
+  unknown_tool: true,
+} satisfies Record<ToolErrorKind, true>;
+
+const effort = oneOf(Object.keys(EFFORTS));
+
+const format: Check = (v) =>
+  typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= EVENT_FORMAT_VERSION
+    ? undefined
+    : `unsupported log format ${
+      JSON.stringify(v)
+    } (this Pixir reads up to ${EVENT_FORMAT_VERSION})`;
+
+const ENVELOPE = object({
+  id: str,
+  session_id: str,
+  seq: count,
+  ts: str,
+  type: oneOf(CANONICAL_TYPES),
+  data: record,
+});
+
+const DATA: Record<CanonicalEvent["type"], Check> = {
+  session_started: object({ format, cwd: str, model: str, effort, pixir_version: str }),
+  user_message: object({ text: str }),
+  turn_started: object({ turn: count, model: str, effort }),
+  reasoning: object({
+    model: str,
+    summary: arrayOf(object({ type: literal("summary_text"), text: str })),
+    encrypted_content: nullable(str),
+  }),
+  assistant_message: object({ model: str, text: str, phase: optional(str) }),
+  tool_call: object({ model: str, call_id: str, name: str, arguments: str }),
+  tool_result: object({
+    call_id: str,
+    name: str,
+    ok: bool,
+    output: str,
+    error: optional(
+      object({
+        kind: oneOf(Object.keys(TOOL_ERROR_KINDS)),
+        message: str,
+        details: optional(record),
+      }),
+    ),
+    synthetic: optional(bool),
+  }),
+  usage: object({
+    input_tokens: count,
+    cached_tokens: count,
+    output_tokens: count,
+    reasoning_tokens: count,
+    total_tokens: count,
+    model: str,
+    response_id: optional(str),
+  }),
+  turn_completed: object({
+    turn: count,
+    status: oneOf(["completed", "incomplete"]),
+    reason: optional(str),
+  }),
+  turn_failed: object({
+    turn: count,
+    error: object({ kind: str, message: str, details: optional(record) }),
+  }),
+  interrupted: object({ turn: count, reason: oneOf(["sigint", "sigterm", "aborted"]) }),
+};

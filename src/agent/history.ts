@@ -1,0 +1,114 @@
+/**
+ * History: the Responses `input` a request re-sends, as a pure fold of the session log. Turns are
+ * stateless on the wire, so this fold is the only memory the model has, and it must always produce
+ * an input the API accepts, even from a log cut short by a crash or Ctrl+C.
+ */
+
+import type { FunctionCallOutputItem, InputItem, ReasoningItem } from "../provider/item.ts";
+import type { ToolError } from "../tools/tool.ts";
+import type { CanonicalEvent } from "./event.ts";
+
+/** The failure recorded for, and reported to the model about, a tool call that never finished. */
+export const INTERRUPTED_TOOL_ERROR: ToolError = Object.freeze({
+  kind: "aborted",
+  message: "The tool call did not finish (interrupted).",
+});
+
+/**
+ * Folds canonical events (or their envelopes) into the input items for a request to `model`.
+ *
+ * - Messages, tool calls and tool results become their items, without server ids.
+ * - Reasoning is replayed only to the model that produced it, in arrival order, and only when the
+ *   item it led to (an assistant message or tool call of the same response) follows it; reasoning
+ *   without encrypted content carries nothing to continue from and is left out.
+ * - Every call gets an output: an unanswered call is followed by a synthetic failed one, and a
+ *   result whose call is missing (or came later, or was already answered) is dropped, because the
+ *   API rejects unpaired calls and outputs.
+ */
+export function foldHistory(events: readonly CanonicalEvent[], model: string): InputItem[] {
+  const answered = answeredCalls(events);
+  const items: InputItem[] = [];
+  const called = new Set<string>();
+  const resulted = new Set<string>();
+  // Reasoning waits here until the item it belongs to shows up.
+  let reasoning: ReasoningItem[] = [];
+  for (const event of events) {
+    switch (event.type) {
+      case "user_message":
+        reasoning = [];
+        items.push({
+          type: "message",
+          role: "user",
+          content: [{ type: "input_text", text: event.data.text }],
+        });
+        break;
+      case "reasoning":
+        if (event.data.model === model && event.data.encrypted_content !== null) {
+          reasoning.push({
+            type: "reasoning",
+            summary: event.data.summary,
+            encrypted_content: event.data.encrypted_content,
+          });
+        }
+        break;
+      case "assistant_message":
+        items.push(...reasoning, {
+          type: "message",
+          role: "assistant",
+          content: [{ type: "output_text", text: event.data.text }],
+          ...(event.data.phase === undefined ? {} : { phase: event.data.phase }),
+        });
+        reasoning = [];
+        break;
+      case "tool_call": {
+        const { call_id, name, arguments: args } = event.data;
+        if (called.has(call_id)) break; // a repeated call id would be a second, unpairable call
+        called.add(call_id);
+        items.push(...reasoning, { type: "function_call", call_id, name, arguments: args });
+        reasoning = [];
+        if (!answered.has(call_id)) items.push(interruptedOutput(call_id));
+        break;
+      }
+      case "tool_result": {
+        const { call_id, output } = event.data;
+        if (!called.has(call_id) || resulted.has(call_id)) break;
+        resulted.add(call_id);
+        items.push({ type: "function_call_output", call_id, output });
+        break;
+      }
+      case "usage":
+      case "turn_completed":
+      case "turn_failed":
+      case "interrupted":
+        // The response or turn ended: reasoning still waiting was never followed by its item.
+        reasoning = [];
+        break;
+      case "session_started":
+      case "turn_started":
+        break;
+    }
+  }
+  return items;
+}
+
+/** Call ids that have a result logged after the call. */
+function answeredCalls(events: readonly CanonicalEvent[]): Set<string> {
+  const open = new Set<string>();
+  const answered = new Set<string>();
+  for (const event of events) {
+    if (event.type === "tool_call" && !answered.has(event.data.call_id)) {
+      open.add(event.data.call_id);
+    } else if (event.type === "tool_result" && open.delete(event.data.call_id)) {
+      answered.add(event.data.call_id);
+    }
+  }
+  return answered;
+}
+
+function interruptedOutput(call_id: string): FunctionCallOutputItem {
+  return {
+    type: "function_call_output",
+    call_id,
+    output: JSON.stringify({ ok: false, error: INTERRUPTED_TOOL_ERROR }),
+  };
+}

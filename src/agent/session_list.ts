@@ -1,0 +1,148 @@
+/**
+ * Summaries of the sessions in the sessions folder, for `pixir sessions` and `--continue`. A summary
+ * reads the first lines of a log (start facts and title) and its last lines (last activity and turn
+ * count), never the whole of a long session.
+ */
+
+import type { CanonicalEvent, Envelope } from "./event.ts";
+import { parseLogLine } from "./envelope.ts";
+import { readLinesBackward, readLinesForward } from "./log_lines.ts";
+import { sessionIds, sessionPath } from "./session_dir.ts";
+
+/** One line of a session listing. */
+export interface SessionSummary {
+  id: string;
+  /** The workspace the session works in. */
+  cwd: string;
+  /** The model the session started with. */
+  model: string;
+  /** When the session started (ISO 8601). */
+  created: string;
+  /** When its last event was logged (ISO 8601). */
+  updated: string;
+  /** The first user message on one line, at most 80 characters; empty before the first turn. */
+  title: string;
+  /** How many user messages (turns) the session has. */
+  turns: number;
+  /** The log file. */
+  path: string;
+}
+
+/** The sessions found, newest activity first, and the logs that could not be summarized. */
+export interface SessionListing {
+  sessions: SessionSummary[];
+  skipped: { path: string; reason: string }[];
+}
+
+const TITLE_LENGTH = 80;
+
+/** Summarizes every session log in the folder, most recently updated first. */
+export async function listSessions(sessionsDir: string): Promise<SessionListing> {
+  const listing: SessionListing = { sessions: [], skipped: [] };
+  for (const id of await sessionIds(sessionsDir)) {
+    const path = sessionPath(sessionsDir, id);
+    try {
+      const summary = await summarize(id, path);
+      if (typeof summary === "string") listing.skipped.push({ path, reason: summary });
+      else listing.sessions.push(summary);
+    } catch (error) {
+      // An unreadable log (permissions, removed meanwhile) must not hide the others.
+      listing.skipped.push({
+        path,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  // ISO timestamps and ids both sort chronologically as plain strings.
+  listing.sessions.sort((a, b) => compare(b.updated, a.updated) || compare(b.id, a.id));
+  return listing;
+}
+
+/** The most recently updated session whose workspace is `cwd`, or null. */
+export async function latestSessionFor(
+  sessionsDir: string,
+  cwd: string,
+): Promise<SessionSummary | null> {
+  const { sessions } = await listSessions(sessionsDir);
+  return sessions.find((session) => session.cwd === cwd) ?? null;
+}
+
+/** A session's summary, or why its log cannot be summarized. */
+async function summarize(id: string, path: string): Promise<SessionSummary | string> {
+  const head = await readHead(path);
+  if (typeof head === "string") return head;
+  if (head.start.session_id !== id) return "the log belongs to another session";
+  const tail = await readTail(path);
+  return {
+    id,
+    cwd: head.start.data.cwd,
+    model: head.start.data.model,
+    created: head.start.ts,
+    updated: tail.updated ?? head.start.ts,
+    title: head.title,
+    turns: tail.turns,
+    path,
+  };
+}
+
+type StartEnvelope = Envelope<Extract<CanonicalEvent, { type: "session_started" }>>;
+
+/** The start event and the title, read from the beginning of the log. */
+async function readHead(path: string): Promise<{ start: StartEnvelope; title: string } | string> {
+  let start: StartEnvelope | null = null;
+  for await (const line of readLinesForward(path)) {
+    const parsed = line.text === null ? null : parseLogLine(line.text);
+    if (!parsed?.ok) break;
+    const { envelope } = parsed;
+    if (start === null) {
+      if (envelope.type !== "session_started") break;
+      start = envelope;
+    } else if (envelope.type === "user_message") {
+      return { start, title: titleOf(envelope.data.text) };
+    }
+  }
+  return start ? { start, title: "" } : "the log does not begin with a valid session_started event";
+}
+
+/**
+ * The last activity and the turn count, read from the end of the log. Turn numbers count user
+ * messages, so the last event that names its turn, plus any user messages after it, gives the count.
+ */
+async function readTail(path: string): Promise<{ updated: string | null; turns: number }> {
+  let updated: string | null = null;
+  let laterUserMessages = 0;
+  for await (const text of readLinesBackward(path)) {
+    const parsed = text === null ? null : parseLogLine(text);
+    if (!parsed?.ok) continue; // a torn last line; openSession reports it
+    const { envelope } = parsed;
+    updated ??= envelope.ts;
+    if (envelope.type === "user_message") laterUserMessages += 1;
+    const turn = turnOf(envelope);
+    if (turn !== null) return { updated, turns: turn + laterUserMessages };
+  }
+  return { updated, turns: laterUserMessages };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function turnOf(envelope: CanonicalEvent): number | null {
+  switch (envelope.type) {
+    case "turn_started":
+    case "turn_completed":
+    case "turn_failed":
+    case "interrupted":
+      return envelope.data.turn;
+    default:
+      return null;
+  }
+}
+
+/** The text on one line, cut to the title length with an ellipsis. */
+function titleOf(text: string): string {
+  const characters = [...text.replace(/\s+/g, " ").trim()];
+  return characters.length <= TITLE_LENGTH
+    ? characters.join("")
+    : `${characters.slice(0, TITLE_LENGTH - 1).join("")}…`;
+}

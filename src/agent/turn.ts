@@ -1,0 +1,423 @@
+/**
+ * A turn: one user prompt carried to a final answer. The turn loops model call → tool calls →
+ * model call until the model answers without calling a tool, the response is cut short or fails,
+ * the iteration cap is reached, or the user aborts. Everything it learns is appended to the session
+ * log (the next request is folded from it) and emitted; it never prints.
+ */
+
+import type { ProviderError } from "../provider/error.ts";
+import type { OutputItem, Usage } from "../provider/item.ts";
+import type { ModelEvent } from "../provider/model_event.ts";
+import type { ModelRequest, ReasoningEffort, ToolSpec } from "../provider/request.ts";
+import type { ToolError, ToolResult } from "../tools/tool.ts";
+import type { CanonicalEvent, Envelope, EphemeralEvent, RecordedError } from "./event.ts";
+import { foldHistory, INTERRUPTED_TOOL_ERROR } from "./history.ts";
+import type { Session } from "./session.ts";
+
+/** One model call, retries included: the provider's `streamResponse` with its dependencies bound. */
+export type ModelCall = (request: ModelRequest, signal: AbortSignal) => AsyncIterable<ModelEvent>;
+
+/**
+ * Runs one tool call from the model's JSON arguments. Never throws: unknown tools, bad arguments
+ * and failures come back as `{ok:false}`; on abort it stops promptly.
+ */
+export type ToolRunner = (
+  name: string,
+  argumentsJson: string,
+  signal: AbortSignal,
+) => Promise<ToolResult>;
+
+/**
+ * The `function_call_output.output` string for a result (the tools layer's `outputForModel`):
+ * ok → the output text; failure → `{"ok":false,"error":{kind,message,details}}` as JSON.
+ */
+export type ToolOutput = (result: ToolResult) => string;
+
+/** Receives every event of a turn: canonical ones after they are logged, and ephemeral ones. */
+export type Emit = (envelope: Envelope) => void | Promise<void>;
+
+/** Everything one turn needs; effects come in as functions. */
+export interface TurnOptions {
+  session: Session;
+  /** The user's message. */
+  prompt: string;
+  model: string;
+  effort: ReasoningEffort;
+  /** The base instructions (see `baseInstructions`). */
+  instructions: string;
+  /** The tools offered to the model. */
+  tools: ToolSpec[];
+  callModel: ModelCall;
+  runTool: ToolRunner;
+  toolOutput: ToolOutput;
+  emit: Emit;
+  /**
+   * Fired on Ctrl+C. An abort reason of `"sigint"` or `"sigterm"` is recorded as such; any other
+   * reason is recorded as `"aborted"`.
+   */
+  signal: AbortSignal;
+  /** Most model calls one turn may make; default `DEFAULT_MAX_MODEL_CALLS`. */
+  maxModelCalls?: number;
+}
+
+/** The default iteration cap: model calls per turn. */
+export const DEFAULT_MAX_MODEL_CALLS = 50;
+
+/** The turn stopped because it reached its iteration cap. */
+export interface IterationCapError {
+  kind: "iteration_cap";
+  message: string;
+  /** The cap that was reached. */
+  limit: number;
+}
+
+/** Why a turn failed: the model call's failure, or the iteration cap. */
+export type TurnError = ProviderError | IterationCapError;
+
+/** How a turn ended. `usage` sums every model call the turn made. */
+export type TurnOutcome =
+  /** The model answered without calling more tools. */
+  | { status: "answered"; answer: string; usage: Usage }
+  /** The response was cut short (e.g. `max_output_tokens`); its tool calls were not run. */
+  | { status: "incomplete"; answer: string; reason?: string; usage: Usage }
+  /** A model call failed after its retries, or the iteration cap was reached. */
+  | { status: "failed"; error: TurnError; usage: Usage }
+  /** The signal fired; the log records the interruption and stays resumable. */
+  | { status: "interrupted"; usage: Usage };
+
+/** A tool call as the turn logged it. */
+type Call = Extract<CanonicalEvent, { type: "tool_call" }>["data"];
+
+/** The terminal success of a model call. */
+type Done = Extract<ModelEvent, { type: "done" }>;
+
+/** What one model call came to. */
+type Response =
+  | { kind: "done"; done: Done; items: OutputItem[] }
+  | { kind: "failed"; error: ProviderError }
+  | { kind: "aborted" };
+
+const ZERO_USAGE: Usage = Object.freeze({
+  input_tokens: 0,
+  cached_tokens: 0,
+  output_tokens: 0,
+  reasoning_tokens: 0,
+  total_tokens: 0,
+});
+
+const STREAM_ENDED: ProviderError = Object.freeze({
+  kind: "stream_closed",
+  message: "the model call ended without a final event",
+  retryable: false,
+});
+
+const ABORTED = Symbol("aborted");
+
+/** Runs one turn for `options.prompt` and reports how it ended. */
+export function runTurn(options: TurnOptions): Promise<TurnOutcome> {
+  return new Turn(options).run();
+}
+
+/** One turn's progress: its number, the usage and answer so far. */
+class Turn {
+  readonly #options: TurnOptions;
+  readonly #number: number;
+  #usage: Usage = ZERO_USAGE;
+  #answer = "";
+
+  constructor(options: TurnOptions) {
+    this.#options = options;
+    // Turn numbers count user messages, so a listing can count turns from the log's tail.
+    const { events } = options.session;
+    this.#number = events.filter((event) => event.type === "user_message").length + 1;
+  }
+
+  async run(): Promise<TurnOutcome> {
+    const { signal, model, effort, prompt } = this.#options;
+    const cap = this.#options.maxModelCalls ?? DEFAULT_MAX_MODEL_CALLS;
+    await this.#record({ type: "user_message", data: { text: prompt } });
+    await this.#record({ type: "turn_started", data: { turn: this.#number, model, effort } });
+    for (let modelCalls = 0;; modelCalls++) {
+      if (signal.aborted) return await this.#interrupt([]);
+      if (modelCalls === cap) {
+        return await this.#fail({
+          kind: "iteration_cap",
+          message: `stopped after ${cap} model calls in one turn (the iteration cap)`,
+          limit: cap,
+        });
+      }
+      const response = await consumeModelCall(this.#options, this.#request());
+      if (response.kind === "aborted") return await this.#interrupt([]);
+      if (response.kind === "failed") return await this.#fail(response.error);
+      const calls = await this.#recordResponse(response.done, response.items);
+      if (response.done.status === "incomplete") {
+        return await this.#incomplete(response.done.reason, calls);
+      }
+      if (calls.length === 0) {
+        await this.#finish({
+          type: "turn_completed",
+          data: { turn: this.#number, status: "completed" },
+        });
+        return { status: "answered", answer: this.#answer, usage: this.#usage };
+      }
+      const unfinished = await this.#runCalls(calls);
+      if (unfinished.length > 0) return await this.#interrupt(unfinished);
+    }
+  }
+
+  /** The next request: the whole history folded from the log. */
+  #request(): ModelRequest {
+    const { session, model } = this.#options;
+    return {
+      model,
+      effort: this.#options.effort,
+      instructions: this.#options.instructions,
+      input: foldHistory(session.events, model),
+      tools: this.#options.tools,
+      session_id: session.id,
+      // The model may batch calls; Pixir runs them one after another, in order.
+      parallel_tool_calls: true,
+    };
+  }
+
+  /** Logs a finished response's items in arrival order, then its usage; returns its tool calls. */
+  async #recordResponse(done: Done, items: readonly OutputItem[]): Promise<Call[]> {
+    const { model } = this.#options;
+    const calls: Call[] = [];
+    const messages: { text: string; phase?: string }[] = [];
+    for (const item of items) {
+      const event = itemEvent(item, model);
+      await this.#record(event);
+      if (event.type === "tool_call") calls.push(event.data);
+      if (event.type === "assistant_message") messages.push(event.data);
+    }
+    if (done.usage) {
+      const { response_id } = done;
+      await this.#record({
+        type: "usage",
+        data: { ...done.usage, model, ...(response_id ? { response_id } : {}) },
+      });
+      this.#usage = addUsage(this.#usage, done.usage);
+    }
+    if (messages.length > 0) this.#answer = answerOf(messages);
+    return calls;
+  }
+
+  /** Runs the calls in order; returns the calls left unfinished by an abort (none otherwise). */
+  async #runCalls(calls: readonly Call[]): Promise<readonly Call[]> {
+    const { session, signal, emit, runTool, toolOutput } = this.#options;
+    // Tools have side effects: make the calls durable before running them.
+    await session.flush();
+    for (const [index, call] of calls.entries()) {
+      if (signal.aborted) return calls.slice(index);
+      const { call_id, name } = call;
+      await emit(session.stamp({
+        type: "tool_started",
+        data: { call_id, name, arguments: call.arguments },
+      }));
+      const result = await untilAborted(runTool(name, call.arguments, signal), signal);
+      if (result === ABORTED) return calls.slice(index);
+      await this.#record({
+        type: "tool_result",
+        data: {
+          call_id,
+          name,
+          ok: result.ok,
+          output: toolOutput(result),
+          ...(result.ok ? {} : { error: result.error }),
+        },
+      });
+    }
+    return [];
+  }
+
+  /** Ends a cut-short response: its calls are answered as not run, since they may be truncated. */
+  async #incomplete(reason: string | undefined, calls: readonly Call[]): Promise<TurnOutcome> {
+    const notRun: ToolError = {
+      kind: "aborted",
+      message: `Not run: the response was incomplete (${reason ?? "no reason given"}).`,
+    };
+    for (const call of calls) await this.#record(this.#unfinishedResult(call, notRun));
+    const because = reason === undefined ? {} : { reason };
+    await this.#finish({
+      type: "turn_completed",
+      data: { turn: this.#number, status: "incomplete", ...because },
+    });
+    return { status: "incomplete", answer: this.#answer, ...because, usage: this.#usage };
+  }
+
+  async #fail(error: TurnError): Promise<TurnOutcome> {
+    await this.#finish({
+      type: "turn_failed",
+      data: { turn: this.#number, error: recordedError(error) },
+    });
+    return { status: "failed", error, usage: this.#usage };
+  }
+
+  /** Ends an aborted turn so the log stays resumable: every logged call gets a result. */
+  async #interrupt(unfinished: readonly Call[]): Promise<TurnOutcome> {
+    for (const call of unfinished) {
+      await this.#record(this.#unfinishedResult(call, INTERRUPTED_TOOL_ERROR));
+    }
+    await this.#finish({
+      type: "interrupted",
+      data: { turn: this.#number, reason: interruptReason(this.#options.signal) },
+    });
+    return { status: "interrupted", usage: this.#usage };
+  }
+
+  /** A synthetic result for a logged call that was not run to the end. */
+  #unfinishedResult(call: Call, error: ToolError): CanonicalEvent {
+    return {
+      type: "tool_result",
+      data: {
+        call_id: call.call_id,
+        name: call.name,
+        ok: false,
+        output: this.#options.toolOutput({ ok: false, error }),
+        error,
+        synthetic: true,
+      },
+    };
+  }
+
+  /** Appends an event to the log, then emits its envelope. */
+  async #record(event: CanonicalEvent): Promise<void> {
+    await this.#options.emit(await this.#options.session.append(event));
+  }
+
+  /** Records the turn's last event and makes the log durable. */
+  async #finish(event: CanonicalEvent): Promise<void> {
+    await this.#record(event);
+    await this.#options.session.flush();
+  }
+}
+
+/**
+ * Streams one model call, forwarding deltas as ephemeral events and collecting its finished items.
+ * Items of an attempt that is retried are discarded: the retry produces the response anew.
+ */
+async function consumeModelCall(options: TurnOptions, request: ModelRequest): Promise<Response> {
+  const { signal } = options;
+  const ephemeral = async (event: EphemeralEvent) => {
+    await options.emit(options.session.stamp(event));
+  };
+  const iterator = options.callModel(request, signal)[Symbol.asyncIterator]();
+  let items: OutputItem[] = [];
+  let aborted = false;
+  try {
+    for (;;) {
+      const next = await untilAborted(iterator.next(), signal);
+      if (next === ABORTED) {
+        aborted = true;
+        return { kind: "aborted" };
+      }
+      if (next.done) return { kind: "failed", error: STREAM_ENDED };
+      const event = next.value;
+      switch (event.type) {
+        case "created":
+          break;
+        case "text_delta":
+          await ephemeral({ type: "text_delta", data: { delta: event.delta } });
+          break;
+        case "reasoning_delta":
+          await ephemeral({ type: "reasoning_delta", data: { delta: event.delta } });
+          break;
+        case "item":
+          items.push(event.item);
+          break;
+        case "retrying":
+          items = [];
+          await ephemeral({
+            type: "retrying",
+            data: { attempt: event.attempt, delay_ms: event.delay_ms, error: event.error },
+          });
+          break;
+        case "done":
+          return { kind: "done", done: event, items };
+        case "failed":
+          return { kind: "failed", error: event.error };
+      }
+    }
+  } finally {
+    // Closing lets the provider release its connection. After an abort the provider may still be
+    // inside a read that only the signal ends, so the turn does not wait for it.
+    const closing = iterator.return?.();
+    if (aborted) closing?.catch(() => undefined);
+    else await closing;
+  }
+}
+
+/** The canonical event for a finished output item of `model`. */
+function itemEvent(item: OutputItem, model: string): CanonicalEvent {
+  switch (item.type) {
+    case "reasoning":
+      return {
+        type: "reasoning",
+        data: { model, summary: item.summary, encrypted_content: item.encrypted_content ?? null },
+      };
+    case "message":
+      return {
+        type: "assistant_message",
+        data: {
+          model,
+          text: item.content.map((part) => part.text).join(""),
+          ...(item.phase === undefined ? {} : { phase: item.phase }),
+        },
+      };
+    case "function_call":
+      return {
+        type: "tool_call",
+        data: { model, call_id: item.call_id, name: item.name, arguments: item.arguments },
+      };
+  }
+}
+
+/** A response's answer: its final-answer messages when it labels them, else all its messages. */
+function answerOf(messages: readonly { text: string; phase?: string }[]): string {
+  const finals = messages.filter((message) => message.phase === "final_answer");
+  return (finals.length > 0 ? finals : messages).map((message) => message.text).join("\n\n");
+}
+
+function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    input_tokens: a.input_tokens + b.input_tokens,
+    cached_tokens: a.cached_tokens + b.cached_tokens,
+    output_tokens: a.output_tokens + b.output_tokens,
+    reasoning_tokens: a.reasoning_tokens + b.reasoning_tokens,
+    total_tokens: a.total_tokens + b.total_tokens,
+  };
+}
+
+/** The failure as the log records it: kind and message, every other known fact as details. */
+function recordedError(error: TurnError): RecordedError {
+  const { kind, message, ...facts } = error;
+  const details = Object.fromEntries(
+    Object.entries(facts).filter(([, value]) => value !== undefined),
+  );
+  return Object.keys(details).length > 0 ? { kind, message, details } : { kind, message };
+}
+
+function interruptReason(signal: AbortSignal): "sigint" | "sigterm" | "aborted" {
+  return signal.reason === "sigint" || signal.reason === "sigterm" ? signal.reason : "aborted";
+}
+
+/** Settles with the promise's outcome, or with `ABORTED` as soon as the signal fires. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    // Both handlers stay attached even after an abort, so a late rejection is never unhandled.
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { parseLogLine } from "../../src/agent/envelope.ts";
+import type { CanonicalEvent } from "../../src/agent/event.ts";
+
+const USAGE = {
+  input_tokens: 10,
+  cached_tokens: 2,
+  output_tokens: 3,
+  reasoning_tokens: 1,
+  total_tokens: 13,
+};
+
+/** One valid event of every canonical type. */
+const EVENTS: CanonicalEvent[] = [
+  {
+    type: "session_started",
+    data: { format: 1, cwd: "/ws", model: "gpt-5.5", effort: "medium", pixir_version: "0.1.0" },
+  },
+  { type: "user_message", data: { text: "hi" } },
+  { type: "turn_started", data: { turn: 1, model: "gpt-5.5", effort: "high" } },
+  {
+    type: "reasoning",
+    data: {
+      model: "gpt-5.5",
+      summary: [{ type: "summary_text", text: "thinking" }],
+      encrypted_content: null,
+    },
+  },
+  { type: "assistant_message", data: { model: "gpt-5.5", text: "hello", phase: "final_answer" } },
+  {
+    type: "tool_call",
+    data: { model: "gpt-5.5", call_id: "call_1", name: "read", arguments: "{}" },
+  },
+  {
+    type: "tool_result",
+    data: {
+      call_id: "call_1",
+      name: "read",
+      ok: false,
+      output: '{"ok":false}',
+      error: { kind: "not_found", message: "no such file", details: { path: "x" } },
+      synthetic: false,
+    },
+  },
+  { type: "usage", data: { ...USAGE, model: "gpt-5.5", response_id: "resp_1" } },
+  { type: "turn_completed", data: { turn: 1, status: "incomplete", reason: "max_output_tokens" } },
+  { type: "turn_failed", data: { turn: 1, error: { kind: "usage_limit", message: "spent" } } },
+  { type: "interrupted", data: { turn: 1, reason: "sigint" } },
+];
+
+function line(event: CanonicalEvent, seq = 0, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    id: `s:${seq}`,
+    session_id: "s",
+    seq,
+    ts: "2026-01-01T00:00:00.000Z",
+    ...event,
+    ...extra,
+  });
+}
+
+Deno.test("every canonical event type parses back to the envelope that was written", () => {
+  for (const [seq, event] of EVENTS.entries()) {
+    const text = line(event, seq);
+    assert.deepEqual(parseLogLine(text), { ok: true, envelope: JSON.parse(text) }, event.type);
+  }
+});
+
+Deno.test("fields added by a later Pixir are tolerated", () => {
+  const parsed = parseLogLine(line(EVENTS[1], 1, { future: true }));
+  assert.equal(parsed.ok, true);
+});
+
+Deno.test("broken lines are rejected with the reason", () => {
+  const cases: [string, RegExp][] = [
+    ['{"id":"s:0","session_id":"s","se', /not valid JSON/],
+    ["", /empty line/],
+    ["[1,2]", /^event: expected an object/],
+    [line(EVENTS[1], -1), /^event\.seq: expected a count/],
+    [line(EVENTS[1], 1.5), /^event\.seq: expected a count/],
+    [
+      line({ type: "delta", data: {} } as unknown as CanonicalEvent),
+      /^event\.type: expected one of/,
+    ],
+    [line(EVENTS[1], 0, { data: "hi" }), /^event\.data: expected an object/],
+    [line(EVENTS[1], 0, { data: {} }), /^user_message event\.data\.text: expected a string/],
+    [
+      line(EVENTS[3], 0, {
+        data: { model: "m", summary: [{ type: "summary_text" }], encrypted_content: null },
+      }),
+      /^reasoning event\.data\.summary\[0\]\.text: expected a string/,
+    ],
+    [
+      line(EVENTS[6], 0, {
+        data: { call_id: "c", name: "n", ok: false, output: "", error: { kind: "x", message: "" } },
+      }),
+      /^tool_result event\.data\.error\.kind: expected one of/,
+    ],
+    [
+      line(EVENTS[0], 0, {
+        data: { format: 2, cwd: "/", model: "m", effort: "medium", pixir_version: "9" },
+      }),
+      /unsupported log format 2/,
+    ],
+    [
+      line(EVENTS[2], 0, { data: { turn: 1, model: "m", effort: "extreme" } }),
+      /^turn_started event\.data\.effort: expected one of none, minimal/,
+    ],
+  ];
+  for (const [text, reason] of cases) {
+    const parsed = parseLogLine(text);
+    assert.equal(parsed.ok, false, text);
+    if (!parsed.ok) assert.match(parsed.reason, reason, text);
+  }
+});

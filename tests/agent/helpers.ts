@@ -1,0 +1,63 @@
+/** Shared test helpers for the agent layer: temp folders, a fake clock, and an input validator. */
+
+import assert from "node:assert/strict";
+import type { InputItem } from "../../src/provider/item.ts";
+
+/** Runs `body` with a fresh temporary folder, removed afterwards. */
+export async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "pixir-agent-test-" });
+  try {
+    await body(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** A clock starting at `start` (epoch ms) that advances `stepMs` on every reading. */
+export function steppingClock(start: number, stepMs = 1000): () => number {
+  let next = start;
+  return () => {
+    const now = next;
+    next += stepMs;
+    return now;
+  };
+}
+
+/** A "random" source that cycles through the given values. */
+export function cyclingRandom(values: number[]): () => number {
+  let i = 0;
+  return () => values[i++ % values.length];
+}
+
+/**
+ * Asserts what the Responses API demands of `input`: no item ids, every function_call followed
+ * later by exactly one output with its call_id, no output without an earlier call, and every
+ * reasoning item directly followed by an assistant message, a function call or more reasoning
+ * that leads to one.
+ */
+export function assertValidInput(input: readonly InputItem[]): void {
+  const open = new Set<string>();
+  const answered = new Set<string>();
+  input.forEach((item, index) => {
+    assert.ok(!("id" in item), `item ${index} carries an id`);
+    if (item.type === "function_call") {
+      assert.ok(
+        !open.has(item.call_id) && !answered.has(item.call_id),
+        `call ${item.call_id} twice`,
+      );
+      open.add(item.call_id);
+    } else if (item.type === "function_call_output") {
+      assert.ok(open.delete(item.call_id), `output ${item.call_id} without an open call`);
+      answered.add(item.call_id);
+    } else if (item.type === "reasoning") {
+      const following = input.slice(index + 1).find((next) => next.type !== "reasoning");
+      assert.ok(
+        following !== undefined &&
+          (following.type === "function_call" ||
+            (following.type === "message" && following.role === "assistant")),
+        `reasoning item ${index} is not followed by its item`,
+      );
+    }
+  });
+  assert.deepEqual([...open], [], "calls without output");
+}
