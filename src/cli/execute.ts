@@ -1,0 +1,155 @@
+/**
+ * Wiring for one prompt in one session, shared by `run` and `resume`: credentials, provider, tools
+ * and renderer are assembled here, the agent runs the turn, and the outcome becomes an exit code.
+ */
+
+import type { Io } from "./io.ts";
+import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
+import type { Session } from "../agent/session.ts";
+import { runTurn, type TurnOutcome } from "../agent/turn.ts";
+import { baseInstructions } from "../agent/prompt.ts";
+import type { CredentialProvider } from "../auth/credential.ts";
+import { streamResponse } from "../provider/responses.ts";
+import { DEFAULT_RETRY_POLICY } from "../provider/retry.ts";
+import type { ReasoningEffort } from "../provider/request.ts";
+import { defaultTools, outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
+import type { Settings } from "../config/settings.ts";
+import type { Renderer } from "../ui/renderer.ts";
+import { runResult } from "../ui/result.ts";
+import { VERSION } from "../version.ts";
+
+/** What one execution needs beyond the session itself. */
+export interface Execution {
+  io: Io;
+  session: Session;
+  prompt: string;
+  model: string;
+  effort: ReasoningEffort;
+  /** Real path of the workspace the tools are confined to. */
+  workspace: string;
+  settings: Settings;
+  credentials: CredentialProvider;
+  renderer: Renderer;
+  /** Whole-run limit in milliseconds (`--timeout`), if any. */
+  timeoutMs?: number;
+  /** True for a session created for this run: its opening events are rendered too. */
+  fresh: boolean;
+}
+
+/** Runs the prompt to an outcome, renders it, and returns the exit code. */
+export async function execute(x: Execution): Promise<number> {
+  const controller = new AbortController();
+  let stopReason: "sigint" | "sigterm" | "timeout" | undefined;
+  const stop = (reason: "sigint" | "sigterm" | "timeout") => {
+    // A second Ctrl+C while the first is being handled leaves at once.
+    if (stopReason === "sigint" && reason === "sigint") Deno.exit(EXIT.interrupted);
+    stopReason = reason;
+    // The turn records "sigint"/"sigterm" as the interruption's reason, anything else as "aborted".
+    controller.abort(reason);
+  };
+  const unlisten = [
+    x.io.onSignal("SIGINT", () => stop("sigint")),
+    x.io.onSignal("SIGTERM", () => stop("sigterm")),
+  ];
+  const timer = x.timeoutMs === undefined
+    ? undefined
+    : setTimeout(() => stop("timeout"), x.timeoutMs);
+
+  if (x.fresh) { for (const envelope of x.session.events) await x.renderer.event(envelope); }
+  const tools = defaultTools();
+  let outcome: TurnOutcome;
+  try {
+    outcome = await runTurn({
+      session: x.session,
+      prompt: x.prompt,
+      model: x.model,
+      effort: x.effort,
+      instructions: baseInstructions({
+        cwd: x.workspace,
+        now: x.io.now(),
+        platform: x.io.os,
+      }),
+      tools: toolSpecs(tools),
+      maxModelCalls: x.settings.maxIterations,
+      signal: controller.signal,
+      callModel: (request, signal) =>
+        streamResponse(request, {
+          fetch: x.io.fetch,
+          credentials: x.credentials,
+          baseUrl: x.settings.openaiBaseUrl,
+          userAgent: userAgent(x.io.os),
+          idleTimeoutMs: x.settings.idleTimeoutMs,
+          retry: {
+            ...DEFAULT_RETRY_POLICY,
+            maxRetries: x.settings.maxRetries,
+            baseMs: x.settings.retryBaseMs,
+          },
+          sleep,
+          random: x.io.random,
+          now: x.io.now,
+          signal,
+        }),
+      runTool: (name, argumentsJson, signal) =>
+        runToolCall(tools, name, argumentsJson, { workspace: x.workspace, signal }),
+      toolOutput: outputForModel,
+      emit: (envelope) => x.renderer.event(envelope),
+    });
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    for (const off of unlisten) off();
+  }
+
+  const hint = `session ${x.session.id} · continue with: pixir resume ${x.session.id} "…"`;
+  switch (outcome.status) {
+    case "answered":
+    case "incomplete":
+      await x.renderer.finish(
+        runResult({
+          sessionId: x.session.id,
+          answer: outcome.answer,
+          usage: outcome.usage,
+          incomplete: outcome.status === "incomplete",
+        }),
+        hint,
+      );
+      return EXIT.ok;
+    case "interrupted": {
+      const failure = stopReason === "timeout"
+        ? new CliFailure("timeout", `timed out after ${(x.timeoutMs ?? 0) / 1000} s`)
+        : new CliFailure("interrupted", "interrupted");
+      await x.renderer.finish(
+        runResult({ sessionId: x.session.id, usage: outcome.usage, failure }),
+        hint,
+      );
+      return failure.exitCode;
+    }
+    case "failed": {
+      const failure = outcome.error.kind === "iteration_cap"
+        ? new CliFailure("iteration_cap", outcome.error.message)
+        : failureFromProvider(outcome.error);
+      await x.renderer.finish(
+        runResult({ sessionId: x.session.id, usage: outcome.usage, failure }),
+        hint,
+      );
+      return failure.exitCode;
+    }
+  }
+}
+
+/** `pixir/<version> (<os>; <arch>)`. */
+function userAgent(os: string): string {
+  return `pixir/${VERSION} (${os}; ${Deno.build.arch})`;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}

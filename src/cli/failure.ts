@@ -1,0 +1,115 @@
+/**
+ * Every way a command can fail, as one structured value with a documented exit code. Commands
+ * return or throw `CliFailure`; main turns it into `{ok:false,error:{kind,message,details}}`.
+ */
+
+import type { ProviderError } from "../provider/error.ts";
+
+/** Exit codes, as documented in the README. */
+export const EXIT = {
+  ok: 0,
+  runtime: 1,
+  usage: 2,
+  permission: 3,
+  notAuthenticated: 4,
+  usageLimit: 5,
+  timeout: 124,
+  interrupted: 130,
+} as const;
+
+/** The error kinds a user or script can see at the CLI boundary. */
+export type FailureKind =
+  | "usage"
+  | "unknown_session"
+  | "not_authenticated"
+  | "permission_denied"
+  | "usage_limit"
+  | "context_overflow"
+  | "invalid_request"
+  | "provider"
+  | "timeout"
+  | "interrupted"
+  | "iteration_cap"
+  | "io"
+  | "internal";
+
+/** A failure at the CLI boundary. */
+export class CliFailure extends Error {
+  readonly kind: FailureKind;
+  readonly exitCode: number;
+  readonly details: Record<string, unknown>;
+  /** A command or step that fixes it, shown under the message. */
+  readonly hint?: string;
+
+  constructor(
+    kind: FailureKind,
+    message: string,
+    opts: { details?: Record<string, unknown>; hint?: string; exitCode?: number } = {},
+  ) {
+    super(message);
+    this.name = "CliFailure";
+    this.kind = kind;
+    this.exitCode = opts.exitCode ?? exitCodeFor(kind);
+    this.details = opts.details ?? {};
+    this.hint = opts.hint;
+  }
+
+  /** The JSON shape of this failure. */
+  toJSON(): { kind: FailureKind; message: string; details: Record<string, unknown> } {
+    return {
+      kind: this.kind,
+      message: this.message,
+      details: this.hint ? { ...this.details, hint: this.hint } : this.details,
+    };
+  }
+}
+
+/** The documented exit code of a failure kind. */
+export function exitCodeFor(kind: FailureKind): number {
+  switch (kind) {
+    case "usage":
+    case "unknown_session":
+      return EXIT.usage;
+    case "permission_denied":
+      return EXIT.permission;
+    case "not_authenticated":
+      return EXIT.notAuthenticated;
+    case "usage_limit":
+      return EXIT.usageLimit;
+    case "timeout":
+      return EXIT.timeout;
+    case "interrupted":
+      return EXIT.interrupted;
+    default:
+      return EXIT.runtime;
+  }
+}
+
+/** Maps a provider failure onto the CLI's kinds, keeping the provider's facts as details. */
+export function failureFromProvider(error: ProviderError): CliFailure {
+  const details: Record<string, unknown> = { provider_kind: error.kind };
+  if (error.status !== undefined) details.status = error.status;
+  if (error.code !== undefined) details.code = error.code;
+  if (error.request_id !== undefined) details.request_id = error.request_id;
+  if (error.resets_at !== undefined) details.resets_at = error.resets_at;
+  if (error.details) Object.assign(details, error.details);
+  switch (error.kind) {
+    case "usage_limit":
+      return new CliFailure("usage_limit", error.message, { details });
+    case "auth":
+      return new CliFailure("not_authenticated", error.message, {
+        details,
+        hint: "check OPENAI_API_KEY",
+      });
+    case "context_overflow":
+      return new CliFailure("context_overflow", error.message, { details });
+    case "invalid_request":
+      return new CliFailure("invalid_request", error.message, { details });
+    case "idle_timeout":
+      return new CliFailure("timeout", error.message, { details });
+    case "aborted":
+      return new CliFailure("interrupted", "interrupted", { details });
+    default:
+      return new CliFailure("provider", error.message, { details });
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Validated inputs of a run, shared by `run` and `resume`: the prompt, the workspace, settings,
+ * credentials and limits — each failure already a CliFailure with its exit code.
+ */
+
+import { resolve } from "node:path";
+import type { Io } from "./io.ts";
+import { CliFailure } from "./failure.ts";
+import { apiKeyCredentials } from "../auth/api_key.ts";
+import { type CredentialProvider, NotAuthenticatedError } from "../auth/credential.ts";
+import { loadSettings, parseEffort, type Settings, SettingsError } from "../config/settings.ts";
+import { NoHomeError, type PixirPaths, pixirPaths } from "../config/paths.ts";
+import type { ReasoningEffort } from "../provider/request.ts";
+
+/** Flags every prompt-running command accepts. */
+export const RUN_FLAGS = {
+  model: { type: "string", short: "m" },
+  effort: { type: "string" },
+  cwd: { type: "string", short: "C" },
+  timeout: { type: "string" },
+} as const;
+
+/** The prompt from the arguments, from `-`, or from piped stdin; never waits on a terminal. */
+export async function readPrompt(positionals: string[], io: Io, command: string): Promise<string> {
+  const fromStdin = positionals.length === 1 && positionals[0] === "-";
+  if (positionals.length > 0 && !fromStdin) return nonEmptyPrompt(positionals.join(" "), command);
+  if (io.stdin.isTerminal) {
+    throw new CliFailure("usage", `${command}: no prompt given`, {
+      hint: `pixir ${command} "your prompt"   (or pipe it: echo "…" | pixir ${command})`,
+    });
+  }
+  return nonEmptyPrompt(await io.stdin.readAll(), command);
+}
+
+function nonEmptyPrompt(text: string, command: string): string {
+  if (text.trim() === "") throw new CliFailure("usage", `${command}: the prompt is empty`);
+  return text;
+}
+
+/** Settings from the environment, with bad values reported as usage errors. */
+export function settingsFrom(io: Io): Settings {
+  try {
+    return loadSettings(io.env);
+  } catch (error) {
+    if (error instanceof SettingsError) throw new CliFailure("usage", error.message);
+    throw error;
+  }
+}
+
+/** The model and effort for this run: flags over session over settings. */
+export function modelChoice(
+  flags: { model?: string; effort?: string },
+  fallback: { model: string; effort: ReasoningEffort },
+): { model: string; effort: ReasoningEffort } {
+  const model = flags.model?.trim() || fallback.model;
+  try {
+    const effort = flags.effort === undefined
+      ? fallback.effort
+      : parseEffort(flags.effort, "--effort");
+    return { model, effort };
+  } catch (error) {
+    if (error instanceof SettingsError) throw new CliFailure("usage", error.message);
+    throw error;
+  }
+}
+
+/** Pixir's folders, or a usage failure when no home can be found. */
+export function pathsFrom(io: Io): PixirPaths {
+  try {
+    return pixirPaths({
+      env: io.env,
+      os: io.os,
+      home: io.env("HOME") ?? io.env("USERPROFILE"),
+    });
+  } catch (error) {
+    if (error instanceof NoHomeError) throw new CliFailure("usage", error.message);
+    throw error;
+  }
+}
+
+/** The real path of the workspace directory (`--cwd` or the current directory). */
+export async function resolveWorkspace(dir: string, cwd: string): Promise<string> {
+  const path = resolve(cwd, dir);
+  let real: string;
+  try {
+    real = await Deno.realPath(path);
+  } catch {
+    throw new CliFailure("usage", `workspace ${path} does not exist`);
+  }
+  const info = await Deno.stat(real);
+  if (!info.isDirectory) throw new CliFailure("usage", `workspace ${path} is not a directory`);
+  return real;
+}
+
+/** The credentials for the run, or exit 4 with the fix. */
+export function credentialsFrom(io: Io): CredentialProvider {
+  try {
+    return apiKeyCredentials(io.env);
+  } catch (error) {
+    if (error instanceof NotAuthenticatedError) {
+      throw new CliFailure("not_authenticated", error.message, { hint: error.hint });
+    }
+    throw error;
+  }
+}
+
+/** `--timeout` in seconds (fractions allowed) → milliseconds. */
+export function timeoutFrom(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new CliFailure("usage", `--timeout: "${value}" must be a positive number of seconds`);
+  }
+  return Math.round(seconds * 1000);
+}

@@ -1,0 +1,89 @@
+/** `pixir resume`: one more prompt in an existing session. */
+
+import type { Command } from "./command.ts";
+import { parseFlags } from "./command.ts";
+import { CliFailure } from "./failure.ts";
+import { execute } from "./execute.ts";
+import {
+  credentialsFrom,
+  modelChoice,
+  pathsFrom,
+  readPrompt,
+  resolveWorkspace,
+  RUN_FLAGS,
+  settingsFrom,
+  timeoutFrom,
+} from "./inputs.ts";
+import {
+  OUTPUT_FLAGS,
+  outputMode,
+  outputModeFromArgv,
+  renderEarlyFailure,
+  rendererFor,
+} from "./output.ts";
+import { RUN_FLAGS_HELP } from "./run.ts";
+import { openSessionForCli, sessionModel } from "./session_lookup.ts";
+
+const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS, last: { type: "boolean" } } as const;
+
+/** The `resume` command. */
+export const resumeCommand: Command = {
+  name: "resume",
+  summary: "continue a session with another prompt",
+  help: `Usage: pixir resume <session-id> [flags] "prompt"
+       pixir resume --last [flags] "prompt"
+
+Continues a session: the model sees the whole conversation so far, including tool calls and their
+results. A session id may be shortened to any unique prefix. --last picks the newest session of the
+current workspace. The session's workspace and model are kept unless --cwd or --model say otherwise.
+
+Flags:
+      --last           resume the newest session of this workspace
+${RUN_FLAGS_HELP}
+Examples:
+  pixir resume --last "now add a test for it"
+  pixir resume 20261124-101500-k3f9qz --json "summarise what you changed"
+`,
+  async run(argv, io) {
+    let mode = outputModeFromArgv(argv);
+    try {
+      const { values, positionals } = parseFlags("resume", argv, FLAGS);
+      mode = outputMode(values);
+      const rest = [...positionals];
+      const idQuery = values.last ? undefined : rest.shift();
+      if (!values.last && idQuery === undefined) {
+        throw new CliFailure("usage", "resume: give a session id or --last", {
+          hint: "see `pixir sessions` for the ids",
+        });
+      }
+      const prompt = await readPrompt(rest, io, "resume");
+      const settings = settingsFrom(io);
+      const timeoutMs = timeoutFrom(values.timeout);
+      const sessionsDir = pathsFrom(io).sessionsDir;
+      const session = await openSessionForCli(
+        sessionsDir,
+        idQuery === undefined ? { last: await resolveWorkspace(".", io.cwd) } : { id: idQuery },
+        io.now,
+      );
+      for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
+      const { model, effort } = modelChoice(values, sessionModel(session));
+      const workspace = await resolveWorkspace(values.cwd ?? session.started.cwd, io.cwd);
+      const credentials = credentialsFrom(io);
+      return await execute({
+        io,
+        session,
+        prompt,
+        model,
+        effort,
+        workspace,
+        settings,
+        credentials,
+        renderer: rendererFor(mode, io),
+        timeoutMs,
+        fresh: false,
+      });
+    } catch (error) {
+      return await renderEarlyFailure(mode, io, error);
+    }
+  },
+};

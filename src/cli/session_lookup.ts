@@ -1,0 +1,61 @@
+/** Finding the session a command names, with every lookup failure as a CliFailure. */
+
+import { CliFailure } from "./failure.ts";
+import { openSession, type Session } from "../agent/session.ts";
+import { latestSessionFor } from "../agent/session_list.ts";
+import {
+  AmbiguousSessionError,
+  CorruptSessionError,
+  UnknownSessionError,
+} from "../agent/session_error.ts";
+import type { ReasoningEffort } from "../provider/request.ts";
+
+/** Which session: by id (or unique prefix), or the newest one of a workspace. */
+export type SessionQuery = { id: string } | { last: string };
+
+/** Opens the session the user named; unknown or ambiguous ids are exit 2. */
+export async function openSessionForCli(
+  sessionsDir: string,
+  query: SessionQuery,
+  now: () => number,
+): Promise<Session> {
+  let id: string;
+  if ("last" in query) {
+    const latest = await latestSessionFor(sessionsDir, query.last);
+    if (!latest) {
+      throw new CliFailure("unknown_session", `no session found for workspace ${query.last}`, {
+        hint: 'start one with: pixir run "…"',
+      });
+    }
+    id = latest.id;
+  } else {
+    id = query.id;
+  }
+  try {
+    return await openSession(sessionsDir, id, { now });
+  } catch (error) {
+    if (error instanceof UnknownSessionError) {
+      throw new CliFailure("unknown_session", error.message, {
+        hint: "see `pixir sessions --all` for the ids",
+      });
+    }
+    if (error instanceof AmbiguousSessionError) {
+      throw new CliFailure("unknown_session", error.message, {
+        details: { candidates: [...error.candidates] },
+      });
+    }
+    if (error instanceof CorruptSessionError) throw new CliFailure("io", error.message);
+    throw error;
+  }
+}
+
+/** The model and effort the session last ran with. */
+export function sessionModel(session: Session): { model: string; effort: ReasoningEffort } {
+  for (let i = session.events.length - 1; i >= 0; i--) {
+    const event = session.events[i];
+    if (event.type === "turn_started") {
+      return { model: event.data.model, effort: event.data.effort };
+    }
+  }
+  return { model: session.started.model, effort: session.started.effort };
+}

@@ -1,0 +1,90 @@
+/** Run settings from the environment, validated once where they enter. */
+
+import type { ReasoningEffort } from "../provider/request.ts";
+
+/** Reasoning efforts Pixir accepts on the command line and in `PIXIR_EFFORT`. */
+export const EFFORTS: readonly ReasoningEffort[] = [
+  "none",
+  "minimal",
+  "low",
+  "medium",
+  "high",
+  "xhigh",
+];
+
+/** The model used when none is given. */
+export const DEFAULT_MODEL = "gpt-5.5";
+
+/** Everything a run needs to know that does not come from its flags. */
+export interface Settings {
+  model: string;
+  effort: ReasoningEffort;
+  /** Base URL of the public Responses API (`OPENAI_BASE_URL`). */
+  openaiBaseUrl: string;
+  /** Longest silence tolerated inside a stream (`PIXIR_STREAM_IDLE_TIMEOUT_MS`). */
+  idleTimeoutMs: number;
+  /** Retries of one model call (`PIXIR_MAX_RETRIES`). */
+  maxRetries: number;
+  /** First backoff delay (`PIXIR_RETRY_BASE_MS`). */
+  retryBaseMs: number;
+  /** Model calls allowed in one turn before it stops (`PIXIR_MAX_ITERATIONS`). */
+  maxIterations: number;
+}
+
+/** A setting that could not be understood; the CLI reports it as bad usage. */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SettingsError";
+  }
+}
+
+/** Reads and validates settings from environment variables. */
+export function loadSettings(env: (name: string) => string | undefined): Settings {
+  return {
+    model: env("PIXIR_MODEL")?.trim() || DEFAULT_MODEL,
+    effort: parseEffort(env("PIXIR_EFFORT") ?? "medium", "PIXIR_EFFORT"),
+    openaiBaseUrl: parseBaseUrl(env("OPENAI_BASE_URL") ?? "https://api.openai.com/v1"),
+    idleTimeoutMs: intSetting(env, "PIXIR_STREAM_IDLE_TIMEOUT_MS", 300_000, 1),
+    maxRetries: intSetting(env, "PIXIR_MAX_RETRIES", 4, 0),
+    retryBaseMs: intSetting(env, "PIXIR_RETRY_BASE_MS", 200, 0),
+    maxIterations: intSetting(env, "PIXIR_MAX_ITERATIONS", 50, 1),
+  };
+}
+
+/** Parses a reasoning effort, naming where it came from when it is not one. */
+export function parseEffort(value: string, source: string): ReasoningEffort {
+  const effort = EFFORTS.find((e) => e === value.trim());
+  if (!effort) {
+    throw new SettingsError(`${source}: "${value}" is not one of ${EFFORTS.join(", ")}`);
+  }
+  return effort;
+}
+
+function parseBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new SettingsError(`OPENAI_BASE_URL: "${value}" is not a URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new SettingsError(`OPENAI_BASE_URL: "${value}" must be an http(s) URL`);
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function intSetting(
+  env: (name: string) => string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+): number {
+  const raw = env(name);
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < min) {
+    throw new SettingsError(`${name}: "${raw}" must be a whole number ≥ ${min}`);
+  }
+  return value;
+}

@@ -1,0 +1,51 @@
+/**
+ * Pixir's entry point: argv → command. Every failure leaves as a structured error with a documented
+ * exit code; no stack trace reaches the user.
+ */
+
+import { CliFailure, EXIT } from "./cli/failure.ts";
+import { type Io, processIo } from "./cli/io.ts";
+import { COMMANDS, helpCommand } from "./cli/help.ts";
+import { VERSION } from "./version.ts";
+
+/** Runs Pixir with the given arguments and effects; resolves to the exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined) return await helpCommand.run([], io);
+    if (name === "--version" || name === "-V" || name === "version") {
+      await io.stdout.write(`pixir ${VERSION}\n`);
+      return EXIT.ok;
+    }
+    if (name === "--help" || name === "-h") return await helpCommand.run(rest, io);
+    const command = COMMANDS.find((c) => c.name === name);
+    if (!command) {
+      throw new CliFailure("usage", `unknown command "${name}"`, {
+        hint: "see `pixir help` for the list of commands",
+      });
+    }
+    if (rest.includes("--help") || rest.includes("-h")) {
+      await io.stdout.write(command.help);
+      return EXIT.ok;
+    }
+    return await command.run(rest, io);
+  } catch (error) {
+    return await reportFailure(io, error);
+  }
+}
+
+/** Writes a failure that escaped a command to stderr and returns its exit code. */
+async function reportFailure(io: Io, error: unknown): Promise<number> {
+  const failure = error instanceof CliFailure ? error : new CliFailure(
+    "internal",
+    `internal error: ${error instanceof Error ? error.message : String(error)}`,
+    { hint: "please report this at https://github.com/pixir/pixir/issues" },
+  );
+  await io.stderr.write(`pixir: ${failure.message}\n`);
+  if (failure.hint) await io.stderr.write(`  ${failure.hint}\n`);
+  return failure.exitCode;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args, processIo()));
+}

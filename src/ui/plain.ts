@@ -1,0 +1,129 @@
+/**
+ * Human output for `pixir run`: the answer on stdout and nothing else; tool activity, retries,
+ * errors and the resume hint on stderr. On a terminal the answer streams as it arrives; into a pipe
+ * it is written once, complete, so a retried attempt never leaves half an answer behind.
+ */
+
+import type { TextSink } from "../cli/io.ts";
+import type { Renderer } from "./renderer.ts";
+import type { Style } from "./style.ts";
+
+/** The plain renderer over stdout/stderr with the given styles for stderr. */
+export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style: Style): Renderer {
+  const streaming = io.stdout.isTerminal;
+  // Whether the last thing streamed to stdout left the cursor mid-line.
+  let openLine = false;
+  let thinking = false;
+
+  const endLine = async () => {
+    if (openLine) await io.stdout.write("\n");
+    openLine = false;
+  };
+  const endThinking = async () => {
+    if (thinking) await io.stderr.write("\n");
+    thinking = false;
+  };
+
+  return {
+    async event(envelope) {
+      switch (envelope.type) {
+        case "text_delta":
+          await endThinking();
+          if (streaming && envelope.data.delta !== "") {
+            await io.stdout.write(envelope.data.delta);
+            openLine = !envelope.data.delta.endsWith("\n");
+          }
+          return;
+        case "reasoning_delta":
+          if (io.stderr.isTerminal) {
+            thinking = true;
+            await io.stderr.write(style.dim(envelope.data.delta));
+          }
+          return;
+        case "assistant_message":
+          await endThinking();
+          return endLine();
+        case "tool_started":
+          await endThinking();
+          await endLine();
+          return io.stderr.write(
+            `${style.cyan("→")} ${style.bold(envelope.data.name)} ${
+              keyArgument(envelope.data.arguments)
+            }\n`,
+          );
+        case "tool_result":
+          return io.stderr.write(
+            envelope.data.ok
+              ? `  ${style.green("✓")} ${style.dim(preview(envelope.data.output))}\n`
+              : `  ${style.red("✗")} ${
+                envelope.data.error
+                  ? `${envelope.data.error.kind}: ${oneLine(envelope.data.error.message)}`
+                  : "failed"
+              }\n`,
+          );
+        case "retrying": {
+          await endThinking();
+          await endLine();
+          const seconds = (envelope.data.delay_ms / 1000).toFixed(1);
+          const discarded = streaming ? " (the partial answer above is discarded)" : "";
+          return io.stderr.write(
+            style.yellow(
+              `! ${
+                oneLine(envelope.data.error.message)
+              }; retry ${envelope.data.attempt} in ${seconds} s${discarded}\n`,
+            ),
+          );
+        }
+        default:
+          return;
+      }
+    },
+    async finish(result, hint) {
+      await endThinking();
+      await endLine();
+      if (!streaming && result.answer !== "") {
+        await io.stdout.write(result.answer.endsWith("\n") ? result.answer : result.answer + "\n");
+      }
+      if (result.status === "incomplete") {
+        await io.stderr.write(style.yellow("! the model stopped before finishing its answer\n"));
+      }
+      if (result.error) {
+        await io.stderr.write(`${style.red("pixir:")} ${result.error.message}\n`);
+        const fix = result.error.details.hint;
+        if (typeof fix === "string") await io.stderr.write(`  ${fix}\n`);
+      }
+      if (hint) await io.stderr.write(style.dim(`${hint}\n`));
+    },
+  };
+}
+
+/** The argument worth showing for a tool call: its path, command or pattern. */
+function keyArgument(argumentsJson: string): string {
+  try {
+    const args: unknown = JSON.parse(argumentsJson);
+    if (typeof args === "object" && args !== null) {
+      for (const key of ["command", "path", "pattern"]) {
+        const value = (args as Record<string, unknown>)[key];
+        if (typeof value === "string") return clip(oneLine(value), 100);
+      }
+    }
+  } catch {
+    // Unparseable arguments are reported by the tool itself.
+  }
+  return "";
+}
+
+function preview(output: string): string {
+  const lines = output.split("\n").filter((l) => l.trim() !== "");
+  if (lines.length === 0) return "(no output)";
+  const first = clip(lines[0], 100);
+  return lines.length === 1 ? first : `${first} … (${lines.length} lines)`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max - 1) + "…";
+}

@@ -1,0 +1,50 @@
+/** The final object of `--json` and the last line of `--jsonl`: one stable, versioned shape. */
+
+import type { Usage } from "../provider/item.ts";
+import type { CliFailure } from "../cli/failure.ts";
+
+/** Version of the final result object. */
+export const RESULT_VERSION = 1;
+
+/** The final result of a run, as scripts read it. */
+export interface RunResult {
+  v: number;
+  ok: boolean;
+  session_id: string | null;
+  /** "answered", "incomplete" (the model stopped early), or "failed". */
+  status: "answered" | "incomplete" | "failed";
+  answer: string;
+  usage: Usage;
+  error?: ReturnType<CliFailure["toJSON"]>;
+}
+
+/** Usage of zero tokens, for runs that never reached the model. */
+export const NO_USAGE: Usage = Object.freeze({
+  input_tokens: 0,
+  cached_tokens: 0,
+  output_tokens: 0,
+  reasoning_tokens: 0,
+  total_tokens: 0,
+});
+
+/** Builds the final result object. */
+export function runResult(
+  fields: {
+    sessionId: string | null;
+    answer?: string;
+    usage?: Usage;
+    incomplete?: boolean;
+    failure?: CliFailure;
+  },
+): RunResult {
+  const result: RunResult = {
+    v: RESULT_VERSION,
+    ok: fields.failure === undefined,
+    session_id: fields.sessionId,
+    status: fields.failure ? "failed" : fields.incomplete ? "incomplete" : "answered",
+    answer: fields.answer ?? "",
+    usage: fields.usage ?? NO_USAGE,
+  };
+  if (fields.failure) result.error = fields.failure.toJSON();
+  return result;
+}

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { loadSettings, parseEffort, SettingsError } from "../../src/config/settings.ts";
+
+const envOf = (vars: Record<string, string>) => (name: string) => vars[name];
+
+Deno.test("defaults without any environment", () => {
+  assert.deepEqual(loadSettings(envOf({})), {
+    model: "gpt-5.5",
+    effort: "medium",
+    openaiBaseUrl: "https://api.openai.com/v1",
+    idleTimeoutMs: 300_000,
+    maxRetries: 4,
+    retryBaseMs: 200,
+    maxIterations: 50,
+  });
+});
+
+Deno.test("environment overrides are read and validated", () => {
+  const settings = loadSettings(envOf({
+    PIXIR_MODEL: "gpt-5.4",
+    PIXIR_EFFORT: "high",
+    OPENAI_BASE_URL: "http://127.0.0.1:9/v1/",
+    PIXIR_STREAM_IDLE_TIMEOUT_MS: "250",
+    PIXIR_MAX_RETRIES: "0",
+    PIXIR_RETRY_BASE_MS: "1",
+    PIXIR_MAX_ITERATIONS: "3",
+  }));
+  assert.equal(settings.model, "gpt-5.4");
+  assert.equal(settings.effort, "high");
+  assert.equal(settings.openaiBaseUrl, "http://127.0.0.1:9/v1");
+  assert.equal(settings.idleTimeoutMs, 250);
+  assert.equal(settings.maxRetries, 0);
+  assert.equal(settings.retryBaseMs, 1);
+  assert.equal(settings.maxIterations, 3);
+});
+
+Deno.test("bad values name the variable", () => {
+  const cases: Record<string, string> = {
+    PIXIR_EFFORT: "extreme",
+    OPENAI_BASE_URL: "not a url",
+    PIXIR_STREAM_IDLE_TIMEOUT_MS: "0",
+    PIXIR_MAX_RETRIES: "-1",
+    PIXIR_MAX_ITERATIONS: "1.5",
+  };
+  for (const [name, value] of Object.entries(cases)) {
+    assert.throws(
+      () => loadSettings(envOf({ [name]: value })),
+      (error: unknown) => error instanceof SettingsError && error.message.startsWith(name),
+      name,
+    );
+  }
+  assert.throws(() => loadSettings(envOf({ OPENAI_BASE_URL: "ftp://x" })), SettingsError);
+});
+
+Deno.test("parseEffort accepts every documented effort", () => {
+  for (const effort of ["none", "minimal", "low", "medium", "high", "xhigh"]) {
+    assert.equal(parseEffort(effort, "--effort"), effort);
+  }
+  assert.throws(() => parseEffort("max", "--effort"), /--effort: "max" is not one of/);
+});

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import type { Envelope, PixirEvent } from "../../src/agent/event.ts";
+import { plainRenderer } from "../../src/ui/plain.ts";
+import { runResult } from "../../src/ui/result.ts";
+import { styleFor } from "../../src/ui/style.ts";
+import { CliFailure } from "../../src/cli/failure.ts";
+import { recordingSink } from "./sink.ts";
+
+let seq = 0;
+function envelope(event: PixirEvent): Envelope {
+  return { ...event, id: `s:${seq}`, session_id: "s", seq: seq++, ts: "t" } as Envelope;
+}
+
+const plainStyle = styleFor(false, undefined);
+
+Deno.test("into a pipe the answer is written once, complete, after the run", async () => {
+  const stdout = recordingSink(false);
+  const stderr = recordingSink(false);
+  const renderer = plainRenderer({ stdout, stderr }, plainStyle);
+  await renderer.event(envelope({ type: "text_delta", data: { delta: "Hel" } }));
+  await renderer.event(envelope({ type: "text_delta", data: { delta: "lo" } }));
+  assert.equal(stdout.text, "");
+  await renderer.finish(runResult({ sessionId: "s", answer: "Hello" }), "resume hint");
+  assert.equal(stdout.text, "Hello\n");
+  assert.match(stderr.text, /resume hint/);
+});
+
+Deno.test("on a terminal the answer streams and is not repeated at the end", async () => {
+  const stdout = recordingSink(true);
+  const stderr = recordingSink(false);
+  const renderer = plainRenderer({ stdout, stderr }, plainStyle);
+  await renderer.event(envelope({ type: "text_delta", data: { delta: "Hel" } }));
+  assert.equal(stdout.text, "Hel");
+  await renderer.event(envelope({ type: "text_delta", data: { delta: "lo" } }));
+  await renderer.finish(runResult({ sessionId: "s", answer: "Hello" }));
+  assert.equal(stdout.text, "Hello\n");
+});
+
+Deno.test("tool activity and retries go to stderr, never stdout", async () => {
+  const stdout = recordingSink(false);
+  const stderr = recordingSink(false);
+  const renderer = plainRenderer({ stdout, stderr }, plainStyle);
+  await renderer.event(envelope({
+    type: "tool_started",
+    data: { call_id: "c", name: "bash", arguments: '{"command":"ls -la"}' },
+  }));
+  await renderer.event(envelope({
+    type: "tool_result",
+    data: { call_id: "c", name: "bash", ok: true, output: "a\nb\n\nexit code: 0" },
+  }));
+  await renderer.event(envelope({
+    type: "tool_result",
+    data: {
+      call_id: "d",
+      name: "read",
+      ok: false,
+      output: "{}",
+      error: { kind: "not_found", message: "no such\nfile" },
+    },
+  }));
+  await renderer.event(envelope({
+    type: "retrying",
+    data: {
+      attempt: 1,
+      delay_ms: 1500,
+      error: { kind: "overloaded", message: "busy", retryable: true },
+    },
+  }));
+  assert.equal(stdout.text, "");
+  assert.match(stderr.text, /→ bash ls -la\n/);
+  assert.match(stderr.text, /✓ a … \(3 lines\)\n/);
+  assert.match(stderr.text, /✗ not_found: no such file\n/);
+  assert.match(stderr.text, /busy; retry 1 in 1\.5 s\n/);
+});
+
+Deno.test("a failure is reported on stderr with its hint", async () => {
+  const stdout = recordingSink(false);
+  const stderr = recordingSink(false);
+  const renderer = plainRenderer({ stdout, stderr }, plainStyle);
+  const failure = new CliFailure("not_authenticated", "no credential", { hint: "set the key" });
+  await renderer.finish(runResult({ sessionId: null, failure }));
+  assert.equal(stdout.text, "");
+  assert.equal(stderr.text, "pixir: no credential\n  set the key\n");
+});
+
+Deno.test("colour only on a terminal without NO_COLOR", () => {
+  assert.equal(styleFor(true, undefined).red("x"), "\x1b[31mx\x1b[39m");
+  assert.equal(styleFor(true, "1").red("x"), "x");
+  assert.equal(styleFor(false, undefined).red("x"), "x");
+});
