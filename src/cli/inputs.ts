@@ -20,10 +20,19 @@ export const RUN_FLAGS = {
   timeout: { type: "string" },
 } as const;
 
-/** The prompt from the arguments, from `-`, or from piped stdin; never waits on a terminal. */
+/**
+ * The prompt from the arguments, from `-`, or from piped stdin; never waits on a terminal. With
+ * both arguments and piped stdin (`git diff | pixir run "review this"`), the piped text follows the
+ * arguments after a blank line.
+ */
 export async function readPrompt(positionals: string[], io: Io, command: string): Promise<string> {
   const fromStdin = positionals.length === 1 && positionals[0] === "-";
-  if (positionals.length > 0 && !fromStdin) return nonEmptyPrompt(positionals.join(" "), command);
+  if (positionals.length > 0 && !fromStdin) {
+    const prompt = nonEmptyPrompt(positionals.join(" "), command);
+    if (io.stdin.isTerminal) return prompt;
+    const piped = await io.stdin.readAll();
+    return piped.trim() === "" ? prompt : `${prompt}\n\n${piped}`;
+  }
   if (io.stdin.isTerminal) {
     throw new CliFailure("usage", `${command}: no prompt given`, {
       hint: `pixir ${command} "your prompt"   (or pipe it: echo "…" | pixir ${command})`,

@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { textAnswer } from "../fakes/fixtures.ts";
+import { startResponsesServer } from "../fakes/responses_server.ts";
+import {
+  assistantItem,
+  bodyOf,
+  hintedSessionId,
+  inputOf,
+  jsonOutput,
+  replayedItem,
+  sandbox,
+  typesOf,
+  userItem,
+} from "./helpers.ts";
+
+const first = textAnswer("First answer.", { responseId: "resp_first" });
+const second = textAnswer("Second answer.", { responseId: "resp_second" });
+
+Deno.test("resume <id> continues the session with the first turn replayed", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: first }, { sse: second }] });
+  const started = await box.run(["run", "first question"], { server });
+  assert.equal(started.code, 0, started.stderr);
+  const id = hintedSessionId(started.stderr);
+
+  const result = await box.run(["resume", id, "second question"], { server });
+
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, "Second answer.\n");
+  assert.equal(hintedSessionId(result.stderr), id);
+  assert.equal(server.requests.length, 2);
+  assert.deepEqual(inputOf(server.requests[1]), [
+    userItem("first question"),
+    replayedItem(first, "reasoning"),
+    assistantItem("First answer."),
+    userItem("second question"),
+  ]);
+  assert.equal(bodyOf(server.requests[1]).prompt_cache_key, id);
+  assert.deepEqual(await box.sessionIds(), [id]);
+  const log = await box.log(id);
+  assert.deepEqual(
+    log.flatMap((event) => event.type === "turn_started" ? [event.data.turn] : []),
+    [1, 2],
+  );
+  assert.equal(typesOf(log).at(-1), "turn_completed");
+});
+
+Deno.test("resume accepts a unique prefix of the session id", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: first }, { sse: second }] });
+  const id = hintedSessionId((await box.run(["run", "first question"], { server })).stderr);
+
+  const result = await box.run(["resume", id.slice(0, 10), "--json", "again"], { server });
+
+  assert.equal(result.code, 0, result.stderr);
+  const final = jsonOutput(result.stdout);
+  assert.equal(final.session_id, id);
+  assert.equal(final.answer, "Second answer.");
+});
+
+Deno.test("resume --last picks the newest session of this workspace", async () => {
+  await using box = await sandbox();
+  const elsewhere = join(box.root, "elsewhere");
+  await Deno.mkdir(elsewhere);
+  await using server = startResponsesServer({ script: [{ sse: first }] });
+  const older = await box.run(["run", "older task"], { server });
+  const newer = await box.run(["run", "newer task"], { server });
+  const other = await box.run(["run", "-C", elsewhere, "task elsewhere"], { server });
+  assert.deepEqual([older.code, newer.code, other.code], [0, 0, 0]);
+
+  const result = await box.run(["resume", "--last", "continue"], { server });
+
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(hintedSessionId(result.stderr), hintedSessionId(newer.stderr));
+  const input = inputOf(server.requests[3]);
+  assert.deepEqual([input[0], input.at(-1)], [userItem("newer task"), userItem("continue")]);
+});
+
+Deno.test("resume keeps the session's workspace and model", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: first }] });
+  const started = await box.run(["run", "-m", "gpt-chosen", "--effort", "low", "hi"], { server });
+  const id = hintedSessionId(started.stderr);
+
+  const result = await box.run(["resume", id, "again"], { server, cwd: box.root });
+
+  assert.equal(result.code, 0, result.stderr);
+  const body = bodyOf(server.requests[1]);
+  assert.equal(body.model, "gpt-chosen");
+  assert.deepEqual(body.reasoning, { effort: "low", summary: "auto" });
+  assert.ok(String(body.instructions).includes(box.workspace));
+});
+
+Deno.test("resume with an unknown session id is exit 2", async (t) => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: first }] });
+
+  await t.step("plain", async () => {
+    const result = await box.run(["resume", "20000101-000000-zzzzzz", "hi"], { server });
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, /no session matches "20000101-000000-zzzzzz"/);
+  });
+  await t.step("--json", async () => {
+    const result = await box.run(["resume", "--json", "../../etc/passwd", "hi"], { server });
+    assert.equal(result.code, 2);
+    const final = jsonOutput(result.stdout);
+    assert.equal(final.ok, false);
+    assert.equal(final.session_id, null);
+    assert.equal(final.error?.kind, "unknown_session");
+  });
+  await t.step("--last without a session in this workspace", async () => {
+    const result = await box.run(["resume", "--last", "--json", "hi"], { server });
+    assert.equal(result.code, 2);
+    assert.equal(jsonOutput(result.stdout).error?.kind, "unknown_session");
+  });
+  assert.equal(server.requests.length, 0);
+});
+
+Deno.test("resume with a prefix shared by two sessions is exit 2 and names both", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: first }] });
+  const ids = [
+    hintedSessionId((await box.run(["run", "one"], { server })).stderr),
+    hintedSessionId((await box.run(["run", "two"], { server })).stderr),
+  ];
+  const shared = commonPrefix(ids[0], ids[1]);
+
+  const plain = await box.run(["resume", shared, "hi"], { server });
+  const json = await box.run(["resume", shared, "--json", "hi"], { server });
+
+  assert.equal(plain.code, 2);
+  assert.ok(ids.every((id) => plain.stderr.includes(id)), plain.stderr);
+  assert.equal(json.code, 2);
+  const final = jsonOutput(json.stdout);
+  assert.equal(final.error?.kind, "unknown_session");
+  assert.deepEqual(final.error?.details.candidates, [...ids].sort());
+  assert.equal(server.requests.length, 2);
+});
+
+function commonPrefix(a: string, b: string): string {
+  let length = 0;
+  while (length < a.length && a[length] === b[length]) length++;
+  return a.slice(0, length);
+}
