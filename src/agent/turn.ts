@@ -82,8 +82,11 @@ export type TurnOutcome =
   | { status: "incomplete"; answer: string; reason?: string; usage: Usage }
   /** A model call failed after its retries, or the iteration cap was reached. */
   | { status: "failed"; error: TurnError; usage: Usage }
-  /** The signal fired; the log records the interruption and stays resumable. */
-  | { status: "interrupted"; usage: Usage };
+  /**
+   * The signal fired; the log records the interruption and stays resumable. `answer` holds the
+   * assistant text of responses that finished before the interruption.
+   */
+  | { status: "interrupted"; answer: string; usage: Usage };
 
 /** A tool call as the turn logged it. */
 type Call = Extract<CanonicalEvent, { type: "tool_call" }>["data"];
@@ -263,7 +266,7 @@ class Turn {
       type: "interrupted",
       data: { turn: this.#number, reason: interruptReason(this.#options.signal) },
     });
-    return { status: "interrupted", usage: this.#usage };
+    return { status: "interrupted", answer: this.#answer, usage: this.#usage };
   }
 
   /** A synthetic result for a logged call that was not run to the end. */

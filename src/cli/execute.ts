@@ -118,7 +118,12 @@ export async function execute(x: Execution): Promise<number> {
         ? new CliFailure("timeout", `timed out after ${(x.timeoutMs ?? 0) / 1000} s`)
         : new CliFailure("interrupted", "interrupted");
       await x.renderer.finish(
-        runResult({ sessionId: x.session.id, usage: outcome.usage, failure }),
+        runResult({
+          sessionId: x.session.id,
+          answer: outcome.answer,
+          usage: outcome.usage,
+          failure,
+        }),
         hint,
       );
       return failure.exitCode;

@@ -485,7 +485,7 @@ Deno.test("an abort during a tool call interrupts the turn and answers every log
       options({ callModel: model.call, runTool, emit, signal: controller.signal }),
     );
 
-    assert.deepEqual(outcome, { status: "interrupted", usage: usageOf(10, 5) });
+    assert.deepEqual(outcome, { status: "interrupted", answer: "", usage: usageOf(10, 5) });
     assert.deepEqual(ran, ["read"], "the second call never started");
     const results = session.events.filter((event) => event.type === "tool_result");
     assert.deepEqual(results.map((event) => event.data), [
@@ -535,7 +535,7 @@ Deno.test("an abort during the stream interrupts the turn, and the session resum
       options({ callModel: model.call, emit, signal: controller.signal }),
     );
 
-    assert.deepEqual(outcome, { status: "interrupted", usage: usageOf(0, 0) });
+    assert.deepEqual(outcome, { status: "interrupted", answer: "", usage: usageOf(0, 0) });
     assert.deepEqual(types(session).slice(1), ["user_message", "turn_started", "interrupted"]);
     assert.deepEqual(session.events.at(-1)?.data, { turn: 1, reason: "aborted" });
 
@@ -569,7 +569,7 @@ Deno.test("an abort while the provider waits ends the turn as interrupted, with 
       options({ callModel: model.call, signal: controller.signal }),
     );
     controller.abort("sigterm");
-    assert.deepEqual(await pending, { status: "interrupted", usage: usageOf(0, 0) });
+    assert.deepEqual(await pending, { status: "interrupted", answer: "", usage: usageOf(0, 0) });
     assert.deepEqual(session.events.at(-1)?.data, { turn: 1, reason: "sigterm" });
   });
 });
@@ -613,6 +613,31 @@ Deno.test("the answer survives a last response without text", async () => {
     assert.deepEqual(outcome, {
       status: "answered",
       answer: "I'll read it.",
+      usage: usageOf(10, 5),
+    });
+  });
+});
+
+Deno.test("an interrupted turn reports the text of the responses that finished", async () => {
+  await withSession(async ({ options }) => {
+    const controller = new AbortController();
+    const model = scriptedModel([
+      [
+        { type: "item", item: message("Reading it now.") },
+        { type: "item", item: functionCall() },
+        done(),
+      ],
+    ]);
+    const runTool: ToolRunner = () => never;
+    const emit = (envelope: Envelope) => {
+      if (envelope.type === "tool_started") controller.abort("sigint");
+    };
+    const outcome = await runTurn(
+      options({ callModel: model.call, runTool, emit, signal: controller.signal }),
+    );
+    assert.deepEqual(outcome, {
+      status: "interrupted",
+      answer: "Reading it now.",
       usage: usageOf(10, 5),
     });
   });
