@@ -3,7 +3,7 @@
 import type { JsonSchema } from "../provider/request.ts";
 import type { Tool, ToolContext, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomic } from "../util/atomic_write.ts";
 import { fail, fsError } from "./failure.ts";
 import { LineIndex } from "./lines.ts";
 import { readTextFile } from "./text_file.ts";

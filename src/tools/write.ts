@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import type { JsonSchema } from "../provider/request.ts";
 import type { Tool, ToolContext, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomic } from "../util/atomic_write.ts";
 import { fail, fsError } from "./failure.ts";
 import { splitLines } from "./lines.ts";
 import { formatBytes } from "./output.ts";

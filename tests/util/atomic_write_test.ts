@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeFileAtomic } from "../../src/tools/atomic_write.ts";
-import { sandbox } from "./helpers.ts";
+import { writeFileAtomic } from "../../src/util/atomic_write.ts";
+import { sandbox } from "../tools/helpers.ts";
 
 async function names(dir: string): Promise<string[]> {
   return (await Array.fromAsync(Deno.readDir(dir), (entry) => entry.name)).sort();
@@ -38,4 +38,22 @@ Deno.test("a failure throws and leaves no temp file behind", async () => {
   await assert.rejects(writeFileAtomic(join(box.ws, "dir"), "x"), Deno.errors.IsADirectory);
   await assert.rejects(writeFileAtomic(join(box.ws, "missing/f"), "x"), Deno.errors.NotFound);
   assert.deepEqual(await names(box.ws), ["dir"]);
+});
+
+Deno.test("an explicit mode is set exactly, on new and on existing files", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const fresh = `${dir}/fresh.json`;
+    await writeFileAtomic(fresh, "{}", { mode: 0o600 });
+    assert.equal((await Deno.stat(fresh)).mode! & 0o7777, 0o600);
+
+    const existing = `${dir}/existing.json`;
+    await Deno.writeTextFile(existing, "old");
+    await Deno.chmod(existing, 0o644);
+    await writeFileAtomic(existing, "new", { mode: 0o600 });
+    assert.equal((await Deno.stat(existing)).mode! & 0o7777, 0o600);
+    assert.equal(await Deno.readTextFile(existing), "new");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

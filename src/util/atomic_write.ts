@@ -14,16 +14,31 @@ export interface WriteOutcome {
   bytes: number;
 }
 
+/** How the written file's permission bits are chosen. */
+export interface WriteOptions {
+  /**
+   * Exactly these bits, whatever the umask and whatever the old file had; the temp file is
+   * created with them, so the content is never readable more widely (for secrets: 0o600).
+   * Without it, a new file gets the default mode (0666 less the umask) and an existing file
+   * keeps its mode.
+   */
+  mode?: number;
+}
+
 /**
- * Writes `content` to `path` atomically; the parent directory must exist. A new file gets the
- * default mode (0666 less the umask); an existing file keeps its mode. Throws filesystem errors
- * (`IsADirectory` when `path` is a directory); the temp file never outlives a failure.
+ * Writes `content` to `path` atomically; the parent directory must exist. Throws filesystem
+ * errors (`IsADirectory` when `path` is a directory); the temp file never outlives a failure.
  */
-export async function writeFileAtomic(path: string, content: string): Promise<WriteOutcome> {
+export async function writeFileAtomic(
+  path: string,
+  content: string,
+  options: WriteOptions = {},
+): Promise<WriteOutcome> {
   const existingMode = await modeOf(path);
+  const finalMode = options.mode ?? existingMode;
   const data = new TextEncoder().encode(content);
   const temp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
-  const file = await Deno.open(temp, { write: true, createNew: true, mode: 0o666 });
+  const file = await Deno.open(temp, { write: true, createNew: true, mode: options.mode ?? 0o666 });
   try {
     try {
       for (let offset = 0; offset < data.length;) offset += await file.write(data.subarray(offset));
@@ -31,8 +46,10 @@ export async function writeFileAtomic(path: string, content: string): Promise<Wr
     } finally {
       file.close();
     }
-    // The umask may have narrowed the mode at creation; restore the old file's exactly.
-    if (typeof existingMode === "number") await Deno.chmod(temp, existingMode);
+    // The umask may have changed the mode at creation; set the intended one exactly.
+    if (typeof finalMode === "number" && Deno.build.os !== "windows") {
+      await Deno.chmod(temp, finalMode);
+    }
     await Deno.rename(temp, path);
   } catch (error) {
     await Deno.remove(temp).catch(() => {});
