@@ -4,7 +4,11 @@
  */
 
 /** A credential the provider can send. */
-export type Credential = { kind: "api_key"; api_key: string; source: "env" | "store" };
+export type Credential =
+  /** An OpenAI API key: requests go to the public Responses API. */
+  | { kind: "api_key"; api_key: string; source: "env" | "store" }
+  /** A ChatGPT subscription's access token: requests go to the ChatGPT backend. */
+  | { kind: "chatgpt"; access_token: string; account_id: string };
 
 /** Supplies credentials to the provider. */
 export interface CredentialProvider {
@@ -21,6 +25,20 @@ export class NotAuthenticatedError extends Error {
   constructor(message: string, hint: string) {
     super(message);
     this.name = "NotAuthenticatedError";
+    this.hint = hint;
+  }
+}
+
+/**
+ * Credentials exist but cannot be used right now (the sign-in server is unreachable, the token
+ * file cannot be read); the CLI maps this to exit 1, since signing in again is not the fix.
+ */
+export class CredentialUnavailableError extends Error {
+  /** What the user can do about it, when there is something. */
+  readonly hint?: string;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = "CredentialUnavailableError";
     this.hint = hint;
   }
 }

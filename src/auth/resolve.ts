@@ -1,0 +1,80 @@
+/**
+ * Choosing the credential for a run: `--auth` when given, otherwise the stored ChatGPT login,
+ * then `OPENAI_API_KEY`, then a stored API key. A subscription the user paid for wins over a key
+ * that merely happens to be in the environment; `--auth api-key` says otherwise.
+ */
+
+import { apiKeyProvider, envApiKey } from "./api_key.ts";
+import { type CredentialProvider, NotAuthenticatedError } from "./credential.ts";
+import { authFileLocation, readAuthFile } from "./auth_file.ts";
+import { type RefreshDeps, requireChatgptLogin } from "./refresh.ts";
+import { subscriptionCredentials } from "./subscription.ts";
+import type { PixirPaths } from "../config/paths.ts";
+
+/** The credential kinds `--auth` can demand. */
+export type AuthChoice = "subscription" | "api-key";
+
+/** Where the chosen credential comes from, for `pixir status` and diagnostics. */
+export type CredentialSource =
+  /** The ChatGPT login saved in `path`. */
+  | { method: "chatgpt"; source: "store"; path: string }
+  /** `OPENAI_API_KEY`. */
+  | { method: "api_key"; source: "env" }
+  /** An API key saved in `path`. */
+  | { method: "api_key"; source: "store"; path: string };
+
+/** What resolution takes: the choice, the environment, Pixir's folders, and refresh's effects. */
+export interface ResolveOptions extends Omit<RefreshDeps, "location"> {
+  /** `--auth`, when given. */
+  choice?: AuthChoice;
+  env: (name: string) => string | undefined;
+  paths: Pick<PixirPaths, "configDir">;
+}
+
+/** The chosen credentials and where they come from. */
+export interface ResolvedCredentials {
+  provider: CredentialProvider;
+  source: CredentialSource;
+}
+
+/**
+ * The credentials for a run. Throws NotAuthenticatedError (exit 4) naming the fix when there are
+ * none, and AuthFileError when `auth.json` had to be read and is unreadable or corrupt (a bad
+ * file is reported, never skipped in favour of another credential).
+ */
+export async function resolveCredentials(options: ResolveOptions): Promise<ResolvedCredentials> {
+  const { choice, env, paths, ...refresh } = options;
+  const location = authFileLocation(paths.configDir);
+  const envKey = envApiKey(env);
+  if (choice === "api-key") {
+    if (envKey !== undefined) return fromEnv(envKey);
+    const stored = await readAuthFile(location);
+    if (stored?.method === "api_key") return fromStore(stored.api_key, location.file);
+    throw new NotAuthenticatedError(
+      "no API key: OPENAI_API_KEY is not set and none is saved",
+      "export OPENAI_API_KEY=sk-…",
+    );
+  }
+  const stored = await readAuthFile(location);
+  if (choice === "subscription" || stored?.method === "chatgpt") {
+    requireChatgptLogin(stored);
+    return {
+      provider: subscriptionCredentials({ ...refresh, location }),
+      source: { method: "chatgpt", source: "store", path: location.file },
+    };
+  }
+  if (envKey !== undefined) return fromEnv(envKey);
+  if (stored?.method === "api_key") return fromStore(stored.api_key, location.file);
+  throw new NotAuthenticatedError("not signed in", "run `pixir login` (or set OPENAI_API_KEY)");
+}
+
+function fromEnv(apiKey: string): ResolvedCredentials {
+  return { provider: apiKeyProvider(apiKey, "env"), source: { method: "api_key", source: "env" } };
+}
+
+function fromStore(apiKey: string, path: string): ResolvedCredentials {
+  return {
+    provider: apiKeyProvider(apiKey, "store"),
+    source: { method: "api_key", source: "store", path },
+  };
+}
