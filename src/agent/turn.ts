@@ -318,6 +318,7 @@ async function consumeModelCall(options: TurnOptions, request: ModelRequest): Pr
       if (next.done) return { kind: "failed", error: STREAM_ENDED };
       const event = next.value;
       switch (event.type) {
+        case "quota":
         case "created":
           break;
         case "text_delta":

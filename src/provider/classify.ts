@@ -5,6 +5,7 @@
 
 import type { ProviderError } from "./error.ts";
 import { isRecord, numberField, parseJson, stringField } from "./json.ts";
+import { describeReset, type UtcOffset } from "./reset_time.ts";
 
 /** The error fields a server reports, from an error body or an in-band failure event. */
 export interface ServerErrorFields {
@@ -40,12 +41,16 @@ interface ErrorBody extends ServerErrorFields {
   resets_in_seconds?: number;
 }
 
-/** Classifies a non-2xx HTTP response; `nowMs` (Unix ms) turns relative delays into times. */
+/**
+ * Classifies a non-2xx HTTP response; `nowMs` (Unix ms) turns relative delays into times, and
+ * `utcOffset` shows a usage limit's reset as a local clock time.
+ */
 export function classifyHttpFailure(
   status: number,
   headers: Headers,
   bodyText: string,
   nowMs: number,
+  utcOffset: UtcOffset,
 ): ProviderError {
   const html = isHtml(headers, bodyText);
   const body = html ? {} : readErrorBody(parseJson(bodyText));
@@ -81,7 +86,7 @@ export function classifyHttpFailure(
   }
   // Usually a 429, but a plan without access has also been reported with other 4xx statuses.
   if (status < 500 && hasCode(body, USAGE_LIMIT_CODES)) {
-    return { ...base, ...usageLimit(body, nowMs) };
+    return { ...base, ...usageLimit(body, nowMs, utcOffset) };
   }
   if (status === 403) {
     return {
@@ -176,8 +181,11 @@ function retryAfterHeader(headers: Headers, nowMs: number): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
-/** The usage-limit error: never retried, and says when the window resets. */
-function usageLimit(body: ErrorBody, nowMs: number): ProviderError {
+/**
+ * The usage-limit error: never retried, and says when the window resets. The server's relative
+ * `resets_in_seconds` is preferred for the wait, as it does not depend on the two clocks agreeing.
+ */
+function usageLimit(body: ErrorBody, nowMs: number, utcOffset: UtcOffset): ProviderError {
   const nowSeconds = nowMs / 1000;
   const resetsAt = body.resets_at ??
     (body.resets_in_seconds === undefined
@@ -188,7 +196,7 @@ function usageLimit(body: ErrorBody, nowMs: number): ProviderError {
   const included = !hasCode(body, ["usage_not_included"]);
   const plan = body.plan_type === undefined ? "" : ` (${body.plan_type} plan)`;
   const when = included && waitSeconds !== undefined
-    ? `, resets in ${describeWait(waitSeconds)}`
+    ? `, resets ${describeReset(waitSeconds, nowMs, utcOffset)}`
     : "";
   return {
     kind: "usage_limit",
@@ -202,12 +210,6 @@ function usageLimit(body: ErrorBody, nowMs: number): ProviderError {
       ...(body.message === undefined ? {} : { server_message: body.message }),
     },
   };
-}
-
-/** "~231 min" below six hours, "~27 h" beyond. */
-function describeWait(seconds: number): string {
-  const minutes = Math.max(1, Math.round(seconds / 60));
-  return minutes < 360 ? `~${minutes} min` : `~${Math.round(minutes / 60)} h`;
 }
 
 /** Whether `code` or `type` is one of `codes`. */

@@ -13,6 +13,8 @@ export type ProviderErrorKind =
   | "invalid_request"
   /** 401/403 from the API: the credential was not accepted. */
   | "auth"
+  /** A login exists but cannot be used just now (sign-in server unreachable, unreadable file). */
+  | "credential_unavailable"
   /** 429 `rate_limit_exceeded` and friends: transient, retried with backoff. */
   | "rate_limited"
   /** `server_is_overloaded`, `slow_down`, 503: transient. */

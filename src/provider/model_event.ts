@@ -2,9 +2,15 @@
 
 import type { ProviderError } from "./error.ts";
 import type { OutputItem, Usage } from "./item.ts";
+import type { QuotaSnapshot } from "./quota.ts";
 
 /** Events of one model call, in arrival order; the last is always `done` or `failed`. */
 export type ModelEvent =
+  /**
+   * The plan's usage windows, read from a response's headers as soon as they arrive (error
+   * replies included). Unlike items and deltas, it stays true when its attempt is retried.
+   */
+  | { type: "quota"; snapshot: QuotaSnapshot }
   /** The server accepted the request. */
   | { type: "created"; response_id: string }
   /** A piece of assistant text. */

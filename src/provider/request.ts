@@ -11,6 +11,9 @@ import type {
 /** Reasoning effort values the Responses API understands. */
 export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
 
+/** Output verbosity values the Responses API understands. */
+export type Verbosity = "low" | "medium" | "high";
+
 /** The JSON schema subset Pixir's tools declare their parameters with. */
 export interface JsonSchema {
   type?: "object" | "string" | "number" | "integer" | "boolean" | "array";
@@ -75,12 +78,18 @@ export interface ResponsesRequestBody {
   /** Reasoning comes back encrypted so it can be replayed on the next request. */
   include: ["reasoning.encrypted_content"];
   prompt_cache_key: string;
+  /** Sent only for `-codex` models, which accept no verbosity but `medium`. */
+  text?: { verbosity: Verbosity };
 }
 
+/** Marks the models that accept no `text.verbosity` but `medium`. */
+const CODEX_MODEL_MARKER = "-codex";
+
 /**
- * Builds the request body. Never sets `max_output_tokens`, `temperature` or `top_p`, which the
- * ChatGPT backend rejects. Throws a RangeError when `instructions` is blank: the backend requires
- * them, and an empty string would be a bug upstream, not something to send.
+ * Builds the request body, the same for every backend. Never sets `max_output_tokens`,
+ * `temperature` or `top_p`, which the ChatGPT backend rejects. Throws a RangeError when
+ * `instructions` is blank: the backend requires them, and an empty string would be a bug upstream,
+ * not something to send.
  */
 export function buildRequestBody(req: ModelRequest): ResponsesRequestBody {
   if (req.instructions.trim() === "") {
@@ -104,6 +113,8 @@ export function buildRequestBody(req: ModelRequest): ResponsesRequestBody {
     stream: true,
     include: ["reasoning.encrypted_content"],
     prompt_cache_key: req.session_id,
+    // Pinned so that no default, the server's or a later one of Pixir's, can pick a refused value.
+    ...(req.model.includes(CODEX_MODEL_MARKER) ? { text: { verbosity: "medium" } } : {}),
   };
 }
 

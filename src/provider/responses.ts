@@ -7,13 +7,17 @@
 import {
   type Credential,
   type CredentialProvider,
+  CredentialUnavailableError,
   NotAuthenticatedError,
 } from "../auth/credential.ts";
 import { classifyHttpFailure } from "./classify.ts";
 import type { ProviderError } from "./error.ts";
 import type { ModelEvent } from "./model_event.ts";
+import { parseQuota } from "./quota.ts";
 import { buildRequestBody, type ModelRequest } from "./request.ts";
+import type { UtcOffset } from "./reset_time.ts";
 import { retryDelay, type RetryPolicy } from "./retry.ts";
+import { type RequestRoute, routeRequest, type Sender } from "./route.ts";
 import { decodeSse } from "./sse.ts";
 import { readModelStream } from "./stream.ts";
 
@@ -22,8 +26,10 @@ export interface ResponsesDeps {
   /** Sends the HTTP request; the global `fetch` in production. */
   fetch: (url: string, init: RequestInit) => Promise<Response>;
   credentials: CredentialProvider;
-  /** The API root, e.g. `https://api.openai.com/v1`; requests go to `${baseUrl}/responses`. */
+  /** The public API root for API keys, e.g. `https://api.openai.com/v1`. */
   baseUrl: string;
+  /** The ChatGPT backend root for sign-ins, e.g. `https://chatgpt.com/backend-api/codex`. */
+  chatgptBaseUrl: string;
   userAgent: string;
   /** The longest wait for response headers or for the next chunk of the body. */
   idleTimeoutMs: number;
@@ -34,6 +40,8 @@ export interface ResponsesDeps {
   random: () => number;
   /** The current time in Unix milliseconds. */
   now: () => number;
+  /** The local time zone, for the clock time a usage limit resets at. */
+  utcOffset: UtcOffset;
   /** Aborts the whole call (Ctrl+C): the stream ends at once with a `failed` of kind `aborted`. */
   signal: AbortSignal;
   /** More request headers (e.g. `OpenAI-Organization`); they cannot replace Pixir's own. */
@@ -52,9 +60,11 @@ interface Watchdog {
 }
 
 /**
- * Streams one model call. Retryable failures (HTTP, in-stream, transport, idle) yield `retrying`
- * and the request is re-sent after the delay; the consumer drops what the failed attempt yielded.
- * A 401 renews the credential once and re-sends at once. A missing credential ends the call as a
+ * Streams one model call, to the backend the credential belongs to. The plan's quota, when the
+ * response headers carry it, is yielded as a `quota` event before anything else of that attempt.
+ * Retryable failures (HTTP, in-stream, transport, idle) yield `retrying` and the request is re-sent
+ * after the delay; the consumer drops the items and deltas the failed attempt yielded. A 401
+ * renews the credential once and re-sends at once. A missing credential ends the call as a
  * `failed` of kind `auth` whose details carry the provider's hint.
  */
 export async function* streamResponse(
@@ -78,10 +88,17 @@ export async function* streamResponse(
     yield failed(credentialFailure(error, signal));
     return;
   }
+  const endpoints = { openaiBaseUrl: deps.baseUrl, chatgptBaseUrl: deps.chatgptBaseUrl };
+  const sender: Sender = {
+    userAgent: deps.userAgent,
+    sessionId: req.session_id,
+    extraHeaders: deps.extraHeaders,
+  };
   let renewed = false;
   let retries = 0;
   while (true) {
-    const ending = yield* sendOnce(body, requestHeaders(credential, req, deps), deps);
+    const route = routeRequest(credential, endpoints, sender);
+    const ending = yield* sendOnce(body, route, deps);
     if (ending.type === "done") {
       yield ending;
       return;
@@ -122,7 +139,7 @@ export async function* streamResponse(
  */
 async function* sendOnce(
   body: string,
-  headers: Headers,
+  route: RequestRoute,
   deps: ResponsesDeps,
 ): AsyncGenerator<ModelEvent, Ending> {
   if (deps.signal.aborted) return failed(abortedError());
@@ -135,18 +152,22 @@ async function* sendOnce(
   );
   try {
     watchdog.arm();
-    const response = await deps.fetch(`${deps.baseUrl.replace(/\/+$/, "")}/responses`, {
+    const response = await deps.fetch(route.url, {
       method: "POST",
-      headers,
+      headers: route.headers,
       body,
       signal: controller.signal,
     });
     watchdog.disarm();
+    const quota = parseQuota(response.headers, deps.now());
+    if (quota !== null) yield { type: "quota", snapshot: quota };
     if (!response.ok) {
       const text = response.body === null
         ? ""
         : await new Response(watchReads(response.body, watchdog)).text();
-      return failed(classifyHttpFailure(response.status, response.headers, text, deps.now()));
+      return failed(
+        classifyHttpFailure(response.status, response.headers, text, deps.now(), deps.utcOffset),
+      );
     }
     const requestId = response.headers.get("x-request-id");
     const messages = decodeSse(
@@ -177,18 +198,6 @@ async function* sendOnce(
     watchdog.disarm();
     deps.signal.removeEventListener("abort", relayAbort);
   }
-}
-
-/** Headers of a request; Pixir's own are set last so `extraHeaders` cannot replace them. */
-function requestHeaders(credential: Credential, req: ModelRequest, deps: ResponsesDeps): Headers {
-  const headers = new Headers(deps.extraHeaders);
-  headers.set("Authorization", `Bearer ${credential.api_key}`);
-  headers.set("Content-Type", "application/json");
-  headers.set("Accept", "text/event-stream");
-  headers.set("originator", "pixir");
-  headers.set("User-Agent", deps.userAgent);
-  headers.set("session_id", req.session_id);
-  return headers;
 }
 
 /** A timer that calls `onIdle` when armed for `ms` without being re-armed or disarmed. */
@@ -248,8 +257,9 @@ function abortedError(): ProviderError {
 }
 
 /**
- * A credential that could not be had, as a failure: the caller's abort, or a missing login (with
- * the provider's hint). Anything else is a bug in the provider and is rethrown.
+ * A credential that could not be had, as a failure: the caller's abort, a missing login (with the
+ * provider's hint), or a login that cannot be used just now (the auth layer has already retried).
+ * Anything else is a bug in the provider and is rethrown.
  */
 function credentialFailure(error: unknown, signal: AbortSignal): ProviderError {
   if (signal.aborted) return abortedError();
@@ -259,6 +269,14 @@ function credentialFailure(error: unknown, signal: AbortSignal): ProviderError {
       message: error.message,
       retryable: false,
       details: { hint: error.hint },
+    };
+  }
+  if (error instanceof CredentialUnavailableError) {
+    return {
+      kind: "credential_unavailable",
+      message: error.message,
+      retryable: false,
+      ...(error.hint === undefined ? {} : { details: { hint: error.hint } }),
     };
   }
   throw error;

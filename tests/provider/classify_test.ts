@@ -5,11 +5,15 @@ import {
   retryAfterInMessage,
 } from "../../src/provider/classify.ts";
 
+/** 2026-01-01 01:13:20 UTC. */
 const NOW_MS = 1_767_230_000_000;
+
+/** Central European Time in winter: UTC+1. */
+const CET = () => 60;
 
 function http(status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = typeof body === "string" ? body : JSON.stringify(body);
-  return classifyHttpFailure(status, new Headers(headers), text, NOW_MS);
+  return classifyHttpFailure(status, new Headers(headers), text, NOW_MS, CET);
 }
 
 Deno.test("400 {detail} is an invalid request shown verbatim", () => {
@@ -103,7 +107,7 @@ Deno.test("403 with an API error is an auth failure", () => {
   assert.match(error.message, /You do not have access\./);
 });
 
-Deno.test("429 usage_limit_reached is not retryable and says when it resets (J.3d)", () => {
+Deno.test("429 usage_limit_reached is not retryable and says when it resets, locally (J.3d)", () => {
   const error = http(429, {
     error: {
       type: "usage_limit_reached",
@@ -119,7 +123,8 @@ Deno.test("429 usage_limit_reached is not retryable and says when it resets (J.3
     code: "usage_limit_reached",
     request_id: "req_fx",
     kind: "usage_limit",
-    message: "usage limit reached, resets in ~231 min (plus plan)",
+    // 01:13:20 UTC + 13872 s = 05:04:32 UTC, shown as 06:05 in UTC+1 (rounded up to the minute).
+    message: "usage limit reached, resets in 3 h 51 min, at 06:05 (plus plan)",
     retryable: false,
     resets_at: 1767243600,
     details: { plan_type: "plus", server_message: "The usage limit has been reached" },
@@ -130,7 +135,13 @@ Deno.test("429 usage limit without resets_at computes it from resets_in_seconds 
   const error = http(429, { error: { code: "usage_limit_reached", resets_in_seconds: 600 } });
   assert.equal(error.kind, "usage_limit");
   assert.equal(error.resets_at, NOW_MS / 1000 + 600);
-  assert.equal(error.message, "usage limit reached, resets in ~10 min");
+  assert.equal(error.message, "usage limit reached, resets in 10 min, at 02:24");
+});
+
+Deno.test("429 usage limit with only resets_at waits until then", () => {
+  const error = http(429, { error: { type: "usage_limit_reached", resets_at: 1767243600 } });
+  assert.equal(error.resets_at, 1767243600);
+  assert.equal(error.message, "usage limit reached, resets in 3 h 47 min, at 06:00");
 });
 
 Deno.test("429 usage_not_included is a usage limit without a reset", () => {

@@ -140,3 +140,16 @@ Deno.test("blank instructions are refused instead of being sent", () => {
     assert.throws(() => buildRequestBody({ ...j2FollowUp(), instructions }), RangeError);
   }
 });
+
+Deno.test("a -codex model gets text.verbosity medium, and the body still validates", () => {
+  const body = buildRequestBody({ ...j2FollowUp(), model: "gpt-5.3-codex" });
+  assert.deepEqual(body.text, { verbosity: "medium" });
+  assert.equal(validateCreateResponse(body), true, errorsOf(body));
+  assert.equal(validateCreateResponse({ ...body, text: { verbosity: "loud" } }), false);
+});
+
+Deno.test("other models leave verbosity to the server", () => {
+  for (const model of ["gpt-5.5", "gpt-5.4-mini", "codex-mini"]) {
+    assert.equal("text" in buildRequestBody({ ...j2FollowUp(), model }), false, model);
+  }
+});

@@ -1,8 +1,14 @@
 import assert from "node:assert/strict";
-import { type Credential, NotAuthenticatedError } from "../../src/auth/credential.ts";
+import {
+  type Credential,
+  CredentialUnavailableError,
+  NotAuthenticatedError,
+} from "../../src/auth/credential.ts";
 import type { ModelEvent } from "../../src/provider/model_event.ts";
 import { buildRequestBody, type ModelRequest } from "../../src/provider/request.ts";
 import { type ResponsesDeps, streamResponse } from "../../src/provider/responses.ts";
+import { QUOTA_HEADERS, textAnswer, usageLimitReply } from "../fakes/fixtures.ts";
+import { CHATGPT_BACKEND, startResponsesServer } from "../fakes/responses_server.ts";
 
 const encoder = new TextEncoder();
 
@@ -16,6 +22,8 @@ const J1_CUT = J1.slice(0, J1.indexOf("event: response.output_text.delta", J1.in
 
 const KEY: Credential = { kind: "api_key", api_key: "sk-first", source: "env" };
 const RENEWED: Credential = { kind: "api_key", api_key: "sk-renewed", source: "store" };
+const SIGNED_IN: Credential = { kind: "chatgpt", access_token: "at-first", account_id: "acct_fx" };
+const NOW_MS = 1_767_230_000_000;
 
 const REQUEST: ModelRequest = {
   model: "gpt-5.5",
@@ -89,6 +97,7 @@ function setup(replies: readonly (Response | Reply)[], overrides: Partial<Respon
       },
     },
     baseUrl: "https://api.test/v1/",
+    chatgptBaseUrl: "https://chatgpt.test/backend-api/codex",
     userAgent: "pixir/0.1.0 (test)",
     idleTimeoutMs: 5_000,
     retry: { maxRetries: 4, baseMs: 200, maxMs: 8_000 },
@@ -97,7 +106,8 @@ function setup(replies: readonly (Response | Reply)[], overrides: Partial<Respon
       return Promise.resolve();
     },
     random: () => 0.5,
-    now: () => 1_767_230_000_000,
+    now: () => NOW_MS,
+    utcOffset: () => 0,
     signal: controller.signal,
     ...overrides,
   };
@@ -266,6 +276,25 @@ Deno.test("a missing credential is an auth failure that carries the hint", async
     },
   }]);
   assert.equal(calls.length, 0);
+});
+
+Deno.test("a credential that cannot be had just now fails the call, not retried", async () => {
+  const { deps, calls } = setup([json(401, {})]);
+  const unreachable = new CredentialUnavailableError("the sign-in server is unreachable", "retry");
+  deps.credentials = {
+    get: () => Promise.resolve(SIGNED_IN),
+    renew: () => Promise.reject(unreachable),
+  };
+  assert.deepEqual(await run(deps), [{
+    type: "failed",
+    error: {
+      kind: "credential_unavailable",
+      message: "the sign-in server is unreachable",
+      retryable: false,
+      details: { hint: "retry" },
+    },
+  }]);
+  assert.equal(calls.length, 1);
 });
 
 Deno.test("a stream cut before its end is retried", async () => {
@@ -475,4 +504,155 @@ Deno.test("with the real fetch, an abort mid-stream closes the connection", asyn
     assert.deepEqual(kinds(events).slice(-2), ["text_delta", "failed:aborted"]);
   });
   assert.equal(stalled.state.cancelled, true);
+});
+
+/** Credentials that start as `first` and renew (once) to `renewed`, recording each renewal. */
+function credentialsOf(first: Credential, renewed: Credential | null = null) {
+  const renewals: Credential[] = [];
+  return {
+    renewals,
+    provider: {
+      get: () => Promise.resolve(first),
+      renew: (rejected: Credential) => {
+        renewals.push(rejected);
+        return Promise.resolve(renewed);
+      },
+    },
+  };
+}
+
+Deno.test("each credential kind goes to its own backend, with its own headers (real fetch)", async () => {
+  await using chatgpt = startResponsesServer({
+    ...CHATGPT_BACKEND,
+    script: [{ sse: textAnswer("from chatgpt") }],
+  });
+  await using publicApi = startResponsesServer({ script: [{ sse: textAnswer("from the API") }] });
+  const endpoints = {
+    fetch: globalThis.fetch,
+    baseUrl: publicApi.url,
+    chatgptBaseUrl: chatgpt.url,
+  };
+
+  const signedIn = setup([], endpoints);
+  signedIn.deps.credentials = credentialsOf(SIGNED_IN).provider;
+  assert.equal(text(await run(signedIn.deps)), "from chatgpt");
+  const keyed = setup([], endpoints);
+  assert.equal(text(await run(keyed.deps)), "from the API");
+
+  assert.equal(chatgpt.requests.length, 1);
+  const [toChatgpt] = chatgpt.requests;
+  assert.equal(toChatgpt.path, "/backend-api/codex/responses");
+  assert.equal(toChatgpt.headers["authorization"], "Bearer at-first");
+  assert.equal(toChatgpt.headers["chatgpt-account-id"], "acct_fx");
+  assert.equal(toChatgpt.headers["openai-beta"], "responses=experimental");
+  assert.equal(toChatgpt.headers["originator"], "pixir");
+  assert.equal(toChatgpt.headers["session_id"], "sess-1");
+  assert.equal(toChatgpt.headers["accept"], "text/event-stream");
+  assert.equal(toChatgpt.headers["user-agent"], "pixir/0.1.0 (test)");
+  assert.deepEqual(toChatgpt.body, buildRequestBody(REQUEST));
+
+  assert.equal(publicApi.requests.length, 1);
+  const [toApi] = publicApi.requests;
+  assert.equal(toApi.path, "/v1/responses");
+  assert.equal(toApi.headers["authorization"], "Bearer sk-first");
+  assert.equal("chatgpt-account-id" in toApi.headers, false);
+  assert.equal("openai-beta" in toApi.headers, false);
+});
+
+Deno.test("a -codex model's request passes the ChatGPT backend's checks (real fetch)", async () => {
+  await using server = startResponsesServer({
+    ...CHATGPT_BACKEND,
+    script: [{ sse: textAnswer("ok") }],
+  });
+  const { deps } = setup([], { fetch: globalThis.fetch, chatgptBaseUrl: server.url });
+  deps.credentials = credentialsOf(SIGNED_IN).provider;
+  const events = await run(deps, { ...REQUEST, model: "gpt-5.3-codex" });
+  assert.equal(events.at(-1)?.type, "done");
+  const body = server.requests[0].body as Record<string, unknown>;
+  assert.deepEqual(body.text, { verbosity: "medium" });
+  assert.equal(body.store, false);
+});
+
+Deno.test("the quota in the headers is yielded first, before the stream's own events", async () => {
+  await using server = startResponsesServer({
+    ...CHATGPT_BACKEND,
+    script: [{ sse: textAnswer("Hello there!") }],
+  });
+  const { deps } = setup([], { fetch: globalThis.fetch, chatgptBaseUrl: server.url });
+  deps.credentials = credentialsOf(SIGNED_IN).provider;
+  const events = await run(deps);
+  assert.deepEqual(kinds(events).slice(0, 2), ["quota", "created"]);
+  assert.deepEqual(events[0], {
+    type: "quota",
+    snapshot: {
+      observed_at: NOW_MS / 1000,
+      primary: { used_percent: 12.5, window_minutes: 300, resets_at: 1767243600 },
+      secondary: { used_percent: 3, window_minutes: 10080 },
+    },
+  });
+  assert.equal(kinds(events).filter((kind) => kind === "quota").length, 1);
+});
+
+Deno.test("a usage-limit 429 yields its quota, then fails with the local reset time", async () => {
+  await using server = startResponsesServer({
+    ...CHATGPT_BACKEND,
+    script: [usageLimitReply({ now: NOW_MS })],
+  });
+  const { deps, sleeps } = setup([], {
+    fetch: globalThis.fetch,
+    chatgptBaseUrl: server.url,
+    // UTC+9:15, so the reset (05:04:32 UTC) reads as 14:20 on the local clock.
+    utcOffset: () => 9 * 60 + 15,
+  });
+  deps.credentials = credentialsOf(SIGNED_IN).provider;
+  const events = await run(deps);
+  assert.deepEqual(kinds(events), ["quota", "failed:usage_limit"]);
+  const [quota, failure] = events;
+  assert.equal(quota.type === "quota" && quota.snapshot.plan, "plus");
+  assert.deepEqual(quota.type === "quota" && quota.snapshot.primary, {
+    used_percent: 100,
+    window_minutes: 300,
+    resets_at: NOW_MS / 1000 + 13872,
+  });
+  assert.equal(
+    failure.type === "failed" && failure.error.message,
+    "usage limit reached, resets in 3 h 51 min, at 14:20 (plus plan)",
+  );
+  assert.deepEqual(sleeps, []);
+  assert.equal(server.requests.length, 1);
+});
+
+Deno.test("quota events of a retried attempt are kept, one per attempt", async () => {
+  const { deps } = setup([
+    json(500, {}, QUOTA_HEADERS),
+    sse(await fixture("j1_text_answer.sse"), { ...QUOTA_HEADERS, "x-codex-plan-type": "pro" }),
+  ]);
+  const events = await run(deps);
+  assert.deepEqual(kinds(events).slice(0, 4), [
+    "quota",
+    "retrying:server_error",
+    "quota",
+    "created",
+  ]);
+  assert.equal(events[2].type === "quota" && events[2].snapshot.plan, "pro");
+});
+
+Deno.test("a 401 token_expired from the ChatGPT backend renews the sign-in and retries", async () => {
+  await using server = startResponsesServer({
+    ...CHATGPT_BACKEND,
+    rules: { ...CHATGPT_BACKEND.rules, expiredTokens: ["at-first"] },
+    script: [{ sse: textAnswer("after renewal") }],
+  });
+  const { deps, sleeps } = setup([], { fetch: globalThis.fetch, chatgptBaseUrl: server.url });
+  const renewed: Credential = { kind: "chatgpt", access_token: "at-second", account_id: "acct_fx" };
+  const credentials = credentialsOf(SIGNED_IN, renewed);
+  deps.credentials = credentials.provider;
+  const events = await run(deps);
+  assert.equal(text(events), "after renewal");
+  assert.deepEqual(credentials.renewals, [SIGNED_IN]);
+  assert.deepEqual(server.requests.map((request) => request.headers["authorization"]), [
+    "Bearer at-first",
+    "Bearer at-second",
+  ]);
+  assert.deepEqual(sleeps, []);
 });

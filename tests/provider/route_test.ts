@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import type { Credential } from "../../src/auth/credential.ts";
+import { routeRequest, type Sender } from "../../src/provider/route.ts";
+
+const ENDPOINTS = {
+  openaiBaseUrl: "https://api.test/v1/",
+  chatgptBaseUrl: "https://chatgpt.test/backend-api/codex",
+};
+const SENDER: Sender = { userAgent: "pixir/0.1.0 (test)", sessionId: "sess-1" };
+const API_KEY: Credential = { kind: "api_key", api_key: "sk-1", source: "env" };
+const CHATGPT: Credential = { kind: "chatgpt", access_token: "at-1", account_id: "acct_fx" };
+
+Deno.test("an API key goes to the public API, without account or beta headers", () => {
+  const route = routeRequest(API_KEY, ENDPOINTS, SENDER);
+  assert.equal(route.url, "https://api.test/v1/responses");
+  assert.deepEqual(Object.fromEntries(route.headers), {
+    "accept": "text/event-stream",
+    "authorization": "Bearer sk-1",
+    "content-type": "application/json",
+    "originator": "pixir",
+    "session_id": "sess-1",
+    "user-agent": "pixir/0.1.0 (test)",
+  });
+});
+
+Deno.test("a ChatGPT sign-in goes to the ChatGPT backend with its account and beta headers", () => {
+  const route = routeRequest(CHATGPT, ENDPOINTS, SENDER);
+  assert.equal(route.url, "https://chatgpt.test/backend-api/codex/responses");
+  assert.deepEqual(Object.fromEntries(route.headers), {
+    "accept": "text/event-stream",
+    "authorization": "Bearer at-1",
+    "chatgpt-account-id": "acct_fx",
+    "content-type": "application/json",
+    "openai-beta": "responses=experimental",
+    "originator": "pixir",
+    "session_id": "sess-1",
+    "user-agent": "pixir/0.1.0 (test)",
+  });
+});
+
+Deno.test("extra headers are added but cannot replace Pixir's own", () => {
+  const route = routeRequest(CHATGPT, ENDPOINTS, {
+    ...SENDER,
+    extraHeaders: {
+      "OpenAI-Organization": "org-1",
+      "authorization": "Bearer stolen",
+      "ChatGPT-Account-ID": "acct_other",
+      "Originator": "someone",
+    },
+  });
+  assert.equal(route.headers.get("openai-organization"), "org-1");
+  assert.equal(route.headers.get("authorization"), "Bearer at-1");
+  assert.equal(route.headers.get("chatgpt-account-id"), "acct_fx");
+  assert.equal(route.headers.get("originator"), "pixir");
+});
