@@ -319,6 +319,17 @@ export function invalidInputReply(message: string): HttpReply {
   return errorReply(400, { message, type: "invalid_request_error", param: "input", code: null });
 }
 
+/** 400 `unsupported_value` for a `text.verbosity` other than `medium` on a `-codex` model. */
+export function unsupportedVerbosityReply(model: string, verbosity: string): HttpReply {
+  return errorReply(400, {
+    message: `Unsupported value: '${verbosity}' is not supported with the '${model}' model. ` +
+      "Supported values are: 'medium'.",
+    type: "invalid_request_error",
+    param: "text.verbosity",
+    code: "unsupported_value",
+  });
+}
+
 function errorReply(status: number, error: Record<string, unknown>): HttpReply {
   return { status, body: { error } };
 }

@@ -17,6 +17,7 @@ import {
   tokenExpiredReply,
   toolCallAnswer,
   unsupportedParameter,
+  unsupportedVerbosityReply,
   usageLimitReply,
 } from "./fixtures.ts";
 import { encodeSse, type StreamEvent } from "./sse.ts";
@@ -191,6 +192,7 @@ Deno.test("the HTTP failure replies carry the status and error code clients clas
     [overloadedReply(), 503, "server_is_overloaded"],
     [serverErrorReply(), 500, null],
     [invalidInputReply("No tool output found for function call call_1."), 400, null],
+    [unsupportedVerbosityReply("gpt-5.3-codex", "low"), 400, "unsupported_value"],
   ] as const;
   for (const [reply, status, code] of cases) {
     assert.equal(reply.status, status);

@@ -1,8 +1,10 @@
 /**
- * The loopback Responses API stand-in: `POST /v1/responses` checks each request like the strict
- * backend does and answers valid ones from a script; more routes (auth endpoints…) plug in beside it.
+ * The loopback Responses API stand-in: `POST /v1/responses` (or the ChatGPT backend's path) checks
+ * each request like the strict backend does and answers valid ones from a script; more routes
+ * (the auth issuer's…) plug in beside it.
  */
 
+import { QUOTA_HEADERS } from "./fixtures.ts";
 import { type RecordedRequest, type Route, startLoopbackServer } from "./loopback_server.ts";
 import type { Reply } from "./reply.ts";
 import { rejectResponsesRequest, type ValidationRules } from "./responses_validation.ts";
@@ -20,14 +22,33 @@ export interface ResponsesServerOptions {
   validate?: boolean;
   /** Extra checks, when `validate` is on. */
   rules?: ValidationRules;
-  /** Further endpoints served beside `POST /v1/responses`. */
+  /** Further endpoints served beside the Responses endpoint. */
   routes?: readonly Route[];
+  /** The endpoint's path; it must end in `/responses`. Default `/v1/responses` (the public API). */
+  path?: string;
+  /** Headers added to every scripted reply; a reply's own headers win. */
+  replyHeaders?: Readonly<Record<string, string>>;
 }
+
+/**
+ * The options that make the stand-in the ChatGPT backend: its path, the account header it demands,
+ * and J.1's quota headers on every scripted reply. Spread them, then add the script.
+ */
+export const CHATGPT_BACKEND = {
+  path: "/backend-api/codex/responses",
+  rules: { requireAccountId: true },
+  replyHeaders: QUOTA_HEADERS,
+} as const satisfies Omit<ResponsesServerOptions, "script">;
 
 /** A running Responses stand-in. */
 export interface ResponsesServer {
-  /** The base URL to use as `OPENAI_BASE_URL`: `http://127.0.0.1:<port>/v1`. */
+  /**
+   * The base URL, the path without `/responses`: `http://127.0.0.1:<port>/v1` to use as
+   * `OPENAI_BASE_URL`, or `…/backend-api/codex` to use as `PIXIR_CHATGPT_BASE_URL`.
+   */
   url: string;
+  /** `http://127.0.0.1:<port>`, where the extra `routes` are served (e.g. an auth issuer). */
+  origin: string;
   /** Every request received, in arrival order (including rejected ones). */
   requests: readonly RecordedRequest[];
   /** Ends open streams and shuts the server down. */
@@ -37,19 +58,22 @@ export interface ResponsesServer {
 
 /** Starts the Responses stand-in on 127.0.0.1 with an OS-chosen port. */
 export function startResponsesServer(options: ResponsesServerOptions): ResponsesServer {
+  const path = options.path ?? "/v1/responses";
+  if (!path.endsWith("/responses")) throw new Error(`the path must end in /responses: ${path}`);
   const next = scriptReader(options.script);
   const validate = options.validate ?? true;
   const responses: Route = {
     method: "POST",
-    path: "/v1/responses",
-    handle: (request) => {
+    path,
+    handle: async (request) => {
       const rejection = validate ? rejectResponsesRequest(request, options.rules) : null;
-      return rejection ?? next(request);
+      return rejection ?? withHeaders(await next(request), options.replyHeaders);
     },
   };
   const server = startLoopbackServer([responses, ...(options.routes ?? [])]);
   return {
-    url: `${server.origin}/v1`,
+    url: server.origin + path.slice(0, -"/responses".length),
+    origin: server.origin,
     requests: server.requests,
     close: server.close,
     [Symbol.asyncDispose]: server.close,
@@ -67,4 +91,12 @@ function scriptReader(script: Script): (request: RecordedRequest) => Reply | Pro
     if (typeof script === "function") return script(request, index);
     return script[Math.min(index, script.length - 1)];
   };
+}
+
+/** `reply` with `extra` headers under its own (names compared without case, as HTTP does). */
+function withHeaders(reply: Reply, extra: Readonly<Record<string, string>> | undefined): Reply {
+  if (extra === undefined) return reply;
+  const headers = new Headers(extra);
+  for (const [name, value] of new Headers(reply.headers)) headers.set(name, value);
+  return { ...reply, headers: Object.fromEntries(headers) };
 }

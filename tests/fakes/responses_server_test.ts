@@ -7,7 +7,7 @@ import {
   usageLimitReply,
 } from "./fixtures.ts";
 import type { Reply } from "./reply.ts";
-import { type ResponsesServer, startResponsesServer } from "./responses_server.ts";
+import { CHATGPT_BACKEND, type ResponsesServer, startResponsesServer } from "./responses_server.ts";
 import { encodeSse } from "./sse.ts";
 
 /** J.2's follow-up request: a body the strict backend accepts. */
@@ -218,6 +218,57 @@ Deno.test("extra routes are served beside /v1/responses", async () => {
   assert.equal(response.status, 200);
   await response.body?.cancel();
   assert.equal(server.requests[0].path, "/oauth/token");
+});
+
+Deno.test("as the ChatGPT backend it serves its path, demands the account, adds quota headers", async () => {
+  await using server = startResponsesServer({
+    ...CHATGPT_BACKEND,
+    script: [{ sse: answer, headers: { "x-request-id": "req_own" } }],
+  });
+  assert.equal(server.url, `${server.origin}/backend-api/codex`);
+  assert.match(server.origin, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const withoutAccount = await post(server);
+  assert.equal(withoutAccount.status, 401);
+  assert.equal(withoutAccount.headers.get("x-codex-primary-used-percent"), null);
+  await withoutAccount.body?.cancel();
+
+  const response = await post(server, validBody, { ...auth, "ChatGPT-Account-ID": "acct_fx" });
+  assert.equal(response.status, 200);
+  for (const [name, value] of Object.entries(QUOTA_HEADERS)) {
+    if (name !== "x-request-id") assert.equal(response.headers.get(name), value, name);
+  }
+  // A reply's own header wins over the added one.
+  assert.equal(response.headers.get("x-request-id"), "req_own");
+  assert.equal(await response.text(), encodeSse(answer));
+  assert.deepEqual(server.requests.map((request) => request.path), [
+    "/backend-api/codex/responses",
+    "/backend-api/codex/responses",
+  ]);
+  const publicPath = await fetch(`${server.origin}/v1/responses`, { method: "POST" });
+  assert.equal(publicPath.status, 404);
+  await publicPath.body?.cancel();
+});
+
+Deno.test("expired tokens get 401 token_expired, read live so a test can expire one later", async () => {
+  const expiredTokens: string[] = [];
+  await using server = startResponsesServer({
+    script: [{ status: 200, body: {} }],
+    rules: { expiredTokens },
+  });
+  const first = await post(server);
+  assert.equal(first.status, 200);
+  await first.body?.cancel();
+  expiredTokens.push("sk-test");
+  const second = await post(server);
+  assert.equal(second.status, 401);
+  assert.equal((await second.json()).error.code, "token_expired");
+});
+
+Deno.test("a path that is not a /responses endpoint is refused up front", () => {
+  assert.throws(
+    () => startResponsesServer({ script: [{ status: 200, body: {} }], path: "/v1/chat" }),
+    /must end in \/responses/,
+  );
 });
 
 Deno.test("an empty script is refused up front", () => {

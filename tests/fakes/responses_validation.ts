@@ -8,7 +8,9 @@ import {
   detailReply,
   invalidInputReply,
   missingAuthReply,
+  tokenExpiredReply,
   unsupportedParameter,
+  unsupportedVerbosityReply,
 } from "./fixtures.ts";
 import type { HttpReply, JsonObject } from "./reply.ts";
 
@@ -16,6 +18,11 @@ import type { HttpReply, JsonObject } from "./reply.ts";
 export interface ValidationRules {
   /** Also demand `chatgpt-account-id`, as the subscription backend does. Default false. */
   requireAccountId?: boolean;
+  /**
+   * Bearer tokens answered with 401 `token_expired` (J.3f). Read on every request, so a test may
+   * add a token while the server runs.
+   */
+  expiredTokens?: readonly string[];
 }
 
 /** The parts of a request the checks look at. */
@@ -34,7 +41,10 @@ export function rejectResponsesRequest(
   request: CheckedRequest,
   rules: ValidationRules = {},
 ): HttpReply | null {
-  if (!request.headers["authorization"]) return missingAuthReply();
+  const authorization = request.headers["authorization"];
+  if (!authorization) return missingAuthReply();
+  const token = authorization.replace(/^Bearer\s+/i, "");
+  if (rules.expiredTokens?.includes(token)) return tokenExpiredReply();
   if (rules.requireAccountId && !request.headers["chatgpt-account-id"]) {
     return { status: 401, body: { detail: "Missing ChatGPT-Account-ID header" } };
   }
@@ -47,6 +57,11 @@ export function rejectResponsesRequest(
   }
   const refused = UNSUPPORTED.find((name) => name in body);
   if (refused) return detailReply(unsupportedParameter(refused));
+  const verbosity = isObject(body.text) ? body.text.verbosity : undefined;
+  const model = typeof body.model === "string" ? body.model : "";
+  if (model.includes("-codex") && verbosity !== undefined && verbosity !== "medium") {
+    return unsupportedVerbosityReply(model, String(verbosity));
+  }
   if (!Array.isArray(body.input)) return detailReply("Input must be an array");
   const unpaired = unpairedToolItem(body.input);
   return unpaired ? invalidInputReply(unpaired) : null;

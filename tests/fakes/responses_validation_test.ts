@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { tokenExpiredReply, unsupportedVerbosityReply } from "./fixtures.ts";
 import { rejectResponsesRequest } from "./responses_validation.ts";
 
 /** J.2's follow-up request: a body the strict backend accepts. */
@@ -30,6 +31,27 @@ Deno.test("rejectResponsesRequest demands the account header only when asked to"
     rejectResponsesRequest({ headers: withAccount, body: valid }, { requireAccountId: true }),
     null,
   );
+});
+
+Deno.test("rejectResponsesRequest answers 401 token_expired for a bearer listed as expired", () => {
+  const rules = { expiredTokens: ["at-old"] };
+  const bearer = (token: string) => ({ ...headers, authorization: `Bearer ${token}` });
+  assert.deepEqual(
+    rejectResponsesRequest({ headers: bearer("at-old"), body: valid }, rules),
+    tokenExpiredReply(),
+  );
+  assert.equal(rejectResponsesRequest({ headers: bearer("at-new"), body: valid }, rules), null);
+});
+
+Deno.test("rejectResponsesRequest refuses a verbosity other than medium for a -codex model", () => {
+  const codex = { ...valid, model: "gpt-5.3-codex" };
+  assert.deepEqual(
+    rejection({ ...codex, text: { verbosity: "low" } }),
+    unsupportedVerbosityReply("gpt-5.3-codex", "low"),
+  );
+  assert.equal(rejection({ ...codex, text: { verbosity: "medium" } }), null);
+  assert.equal(rejection(codex), null);
+  assert.equal(rejection({ ...valid, text: { verbosity: "low" } }), null);
 });
 
 const shapeCases: [string, Record<string, unknown>, string][] = [
