@@ -8,9 +8,13 @@ import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
 import type { Session } from "../agent/session.ts";
 import { runTurn, type TurnOutcome } from "../agent/turn.ts";
 import { baseInstructions } from "../agent/prompt.ts";
-import type { CredentialProvider } from "../auth/credential.ts";
+import type { ResolvedCredentials } from "../auth/resolve.ts";
 import { streamResponse } from "../provider/responses.ts";
 import { DEFAULT_RETRY_POLICY } from "../provider/retry.ts";
+import type { ModelEvent } from "../provider/model_event.ts";
+import { systemUtcOffset } from "../provider/reset_time.ts";
+import { saveQuota } from "../config/quota_file.ts";
+import { sleep } from "../util/sleep.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import { defaultTools, outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
 import type { Settings } from "../config/settings.ts";
@@ -28,12 +32,14 @@ export interface Execution {
   /** Real path of the workspace the tools are confined to. */
   workspace: string;
   settings: Settings;
-  credentials: CredentialProvider;
+  credentials: ResolvedCredentials;
   renderer: Renderer;
   /** Whole-run limit in milliseconds (`--timeout`), if any. */
   timeoutMs?: number;
   /** True for a session created for this run: its opening events are rendered too. */
   fresh: boolean;
+  /** Where the latest quota snapshot is kept. */
+  quotaFile: string;
 }
 
 /** Runs the prompt to an outcome, renders it, and returns the exit code. */
@@ -73,22 +79,27 @@ export async function execute(x: Execution): Promise<number> {
       maxModelCalls: x.settings.maxIterations,
       signal: controller.signal,
       callModel: (request, signal) =>
-        streamResponse(request, {
-          fetch: x.io.fetch,
-          credentials: x.credentials,
-          baseUrl: x.settings.openaiBaseUrl,
-          userAgent: userAgent(x.io.os),
-          idleTimeoutMs: x.settings.idleTimeoutMs,
-          retry: {
-            ...DEFAULT_RETRY_POLICY,
-            maxRetries: x.settings.maxRetries,
-            baseMs: x.settings.retryBaseMs,
-          },
-          sleep,
-          random: x.io.random,
-          now: x.io.now,
-          signal,
-        }),
+        keepQuota(
+          streamResponse(request, {
+            fetch: x.io.fetch,
+            credentials: x.credentials.provider,
+            baseUrl: x.settings.openaiBaseUrl,
+            chatgptBaseUrl: x.settings.chatgptBaseUrl,
+            userAgent: userAgent(x.io.os),
+            idleTimeoutMs: x.settings.idleTimeoutMs,
+            retry: {
+              ...DEFAULT_RETRY_POLICY,
+              maxRetries: x.settings.maxRetries,
+              baseMs: x.settings.retryBaseMs,
+            },
+            sleep,
+            random: x.io.random,
+            now: x.io.now,
+            utcOffset: systemUtcOffset,
+            signal,
+          }),
+          x,
+        ),
       runTool: (name, argumentsJson, signal) =>
         runToolCall(tools, name, argumentsJson, { workspace: x.workspace, signal }),
       toolOutput: outputForModel,
@@ -131,7 +142,7 @@ export async function execute(x: Execution): Promise<number> {
     case "failed": {
       const failure = outcome.error.kind === "iteration_cap"
         ? new CliFailure("iteration_cap", outcome.error.message)
-        : failureFromProvider(outcome.error);
+        : failureFromProvider(outcome.error, authHint(x.credentials));
       await x.renderer.finish(
         runResult({ sessionId: x.session.id, usage: outcome.usage, failure }),
         hint,
@@ -141,20 +152,40 @@ export async function execute(x: Execution): Promise<number> {
   }
 }
 
+/** How to fix a credential the API rejected, by where it came from. */
+function authHint(credentials: ResolvedCredentials): string {
+  const { source } = credentials;
+  if (source.method === "chatgpt") return "run `pixir login` to sign in again";
+  return source.source === "env"
+    ? "check OPENAI_API_KEY"
+    : `the API key saved in ${source.path} was rejected; save a new one with \`pixir login --with-api-key\``;
+}
+
 /** `pixir/<version> (<os>; <arch>)`. */
 function userAgent(os: string): string {
   return `pixir/${VERSION} (${os}; ${Deno.build.arch})`;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
+/**
+ * Passes a model call's events through, saving each quota snapshot as the latest known one. The
+ * quota file is a cache: failing to write it is worth a warning, never a failed run.
+ */
+async function* keepQuota(events: AsyncIterable<ModelEvent>, x: Execution) {
+  let warned = false;
+  for await (const event of events) {
+    if (event.type === "quota") {
+      try {
+        await saveQuota(x.quotaFile, event.snapshot);
+      } catch (error) {
+        if (!warned) {
+          const reason = error instanceof Error ? error.message : String(error);
+          await x.io.stderr.write(
+            `pixir: warning: could not save quota to ${x.quotaFile}: ${reason}\n`,
+          );
+        }
+        warned = true;
+      }
     }
-  });
+    yield event;
+  }
 }

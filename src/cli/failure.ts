@@ -85,8 +85,11 @@ export function exitCodeFor(kind: FailureKind): number {
   }
 }
 
-/** Maps a provider failure onto the CLI's kinds, keeping the provider's facts as details. */
-export function failureFromProvider(error: ProviderError): CliFailure {
+/**
+ * Maps a provider failure onto the CLI's kinds, keeping the provider's facts as details;
+ * `authHint` says how to fix a rejected credential of the kind that was used.
+ */
+export function failureFromProvider(error: ProviderError, authHint: string): CliFailure {
   const details: Record<string, unknown> = { provider_kind: error.kind };
   if (error.status !== undefined) details.status = error.status;
   if (error.code !== undefined) details.code = error.code;
@@ -97,10 +100,7 @@ export function failureFromProvider(error: ProviderError): CliFailure {
     case "usage_limit":
       return new CliFailure("usage_limit", error.message, { details });
     case "auth":
-      return new CliFailure("not_authenticated", error.message, {
-        details,
-        hint: "check OPENAI_API_KEY",
-      });
+      return new CliFailure("not_authenticated", error.message, { details, hint: authHint });
     case "context_overflow":
       return new CliFailure("context_overflow", error.message, { details });
     case "invalid_request":

@@ -5,6 +5,9 @@ import { CliFailure, EXIT } from "./failure.ts";
 import { runCommand } from "./run.ts";
 import { resumeCommand } from "./resume.ts";
 import { sessionsCommand } from "./sessions.ts";
+import { loginCommand } from "./login.ts";
+import { logoutCommand } from "./logout.ts";
+import { statusCommand } from "./status.ts";
 
 const TOP_HELP = (commands: readonly Command[]) =>
   `Pixir — a terminal coding agent for the OpenAI Responses API.
@@ -58,5 +61,8 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   resumeCommand,
   sessionsCommand,
+  loginCommand,
+  logoutCommand,
+  statusCommand,
   helpCommand,
 ];

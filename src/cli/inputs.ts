@@ -6,8 +6,9 @@
 import { resolve } from "node:path";
 import type { Io } from "./io.ts";
 import { CliFailure } from "./failure.ts";
-import { apiKeyCredentials } from "../auth/api_key.ts";
-import { type CredentialProvider, NotAuthenticatedError } from "../auth/credential.ts";
+import { resolveCredentials, type ResolvedCredentials } from "../auth/resolve.ts";
+import { rethrowAuthError } from "./auth_failure.ts";
+import { sleep } from "../util/sleep.ts";
 import { loadSettings, parseEffort, type Settings, SettingsError } from "../config/settings.ts";
 import { NoHomeError, type PixirPaths, pixirPaths } from "../config/paths.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
@@ -18,6 +19,7 @@ export const RUN_FLAGS = {
   effort: { type: "string" },
   cwd: { type: "string", short: "C" },
   timeout: { type: "string" },
+  auth: { type: "string" },
 } as const;
 
 /**
@@ -101,15 +103,29 @@ export async function resolveWorkspace(dir: string, cwd: string): Promise<string
   return real;
 }
 
-/** The credentials for the run, or exit 4 with the fix. */
-export function credentialsFrom(io: Io): CredentialProvider {
+/**
+ * The credentials for the run (`--auth`, else the stored ChatGPT login, else OPENAI_API_KEY, else a
+ * stored API key), or exit 4 with the fix.
+ */
+export async function credentialsFrom(
+  io: Io,
+  auth: string | undefined,
+  paths: PixirPaths,
+): Promise<ResolvedCredentials> {
+  if (auth !== undefined && auth !== "subscription" && auth !== "api-key") {
+    throw new CliFailure("usage", `--auth: "${auth}" is not one of subscription, api-key`);
+  }
   try {
-    return apiKeyCredentials(io.env);
+    return await resolveCredentials({
+      choice: auth,
+      env: io.env,
+      paths,
+      fetch: io.fetch,
+      now: io.now,
+      sleep,
+    });
   } catch (error) {
-    if (error instanceof NotAuthenticatedError) {
-      throw new CliFailure("not_authenticated", error.message, { hint: error.hint });
-    }
-    throw error;
+    rethrowAuthError(error);
   }
 }
 

@@ -17,6 +17,8 @@ export interface Io {
     isTerminal: boolean;
     /** Reads all of piped stdin as text (called at most once). */
     readAll(): Promise<string>;
+    /** Reads one line typed at a terminal; null at end of input or when `signal` aborts. */
+    readLine(signal: AbortSignal): Promise<string | null>;
   };
   env(name: string): string | undefined;
   cwd: string;
@@ -45,6 +47,7 @@ export function processIo(): Io {
     stdin: {
       isTerminal: Deno.stdin.isTerminal(),
       readAll: () => new Response(Deno.stdin.readable).text(),
+      readLine: (signal) => readLine(Deno.stdin.readable, signal),
     },
     env: (name) => Deno.env.get(name),
     cwd: Deno.cwd(),
@@ -59,4 +62,29 @@ export function processIo(): Io {
       return () => Deno.removeSignalListener(signal, handler);
     },
   };
+}
+
+/** The first line of `stream`, giving up (and releasing stdin) when `signal` aborts. */
+async function readLine(
+  stream: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
+): Promise<string | null> {
+  if (signal.aborted) return null;
+  const reader = stream.getReader();
+  const cancel = () => reader.cancel().catch(() => undefined);
+  signal.addEventListener("abort", cancel, { once: true });
+  const decoder = new TextDecoder();
+  let line = "";
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return signal.aborted || line === "" ? null : line;
+      line += decoder.decode(value, { stream: true });
+      const end = line.indexOf("\n");
+      if (end >= 0) return line.slice(0, end).replace(/\r$/, "");
+    }
+  } finally {
+    signal.removeEventListener("abort", cancel);
+    reader.releaseLock();
+  }
 }

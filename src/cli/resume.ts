@@ -23,6 +23,7 @@ import {
 } from "./output.ts";
 import { RUN_FLAGS_HELP } from "./run.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
+import { quotaFilePath } from "../config/quota_file.ts";
 
 const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS, last: { type: "boolean" } } as const;
 
@@ -59,16 +60,16 @@ Examples:
       const prompt = await readPrompt(rest, io, "resume");
       const settings = settingsFrom(io);
       const timeoutMs = timeoutFrom(values.timeout);
-      const sessionsDir = pathsFrom(io).sessionsDir;
+      const paths = pathsFrom(io);
       const session = await openSessionForCli(
-        sessionsDir,
+        paths.sessionsDir,
         idQuery === undefined ? { last: await resolveWorkspace(".", io.cwd) } : { id: idQuery },
         io.now,
       );
       for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
       const { model, effort } = modelChoice(values, sessionModel(session));
       const workspace = await resolveWorkspace(values.cwd ?? session.started.cwd, io.cwd);
-      const credentials = credentialsFrom(io);
+      const credentials = await credentialsFrom(io, values.auth, paths);
       return await execute({
         io,
         session,
@@ -80,6 +81,7 @@ Examples:
         credentials,
         renderer: rendererFor(mode, io),
         timeoutMs,
+        quotaFile: quotaFilePath(paths),
         fresh: false,
       });
     } catch (error) {

@@ -22,6 +22,7 @@ import {
 } from "./output.ts";
 import { createSession } from "../agent/session.ts";
 import { VERSION } from "../version.ts";
+import { quotaFilePath } from "../config/quota_file.ts";
 
 const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS } as const;
 
@@ -32,6 +33,8 @@ export const RUN_FLAGS_HELP =
                        (default: $PIXIR_EFFORT or medium)
   -C, --cwd DIR        workspace the tools work in (default: the current directory)
       --timeout SECS   stop the run after this many seconds (exit 124)
+      --auth KIND      subscription (the ChatGPT sign-in) or api-key; default: the stored
+                       sign-in, else OPENAI_API_KEY, else a stored API key
       --json           print one final JSON object on stdout
       --jsonl          print every event as a JSON line on stdout, then the final object
   -h, --help           show this help
@@ -51,7 +54,7 @@ workspace as needed. The answer goes to stdout; tool activity and the resume hin
 Flags:
 ${RUN_FLAGS_HELP}
 Environment:
-  OPENAI_API_KEY       API key for the OpenAI Responses API
+  OPENAI_API_KEY       API key for the OpenAI Responses API (used when not signed in with ChatGPT)
   OPENAI_BASE_URL      API base URL (default: https://api.openai.com/v1)
   PIXIR_HOME           folder for all of Pixir's files (sessions, config)
 
@@ -69,9 +72,10 @@ Examples:
       const { model, effort } = modelChoice(values, settings);
       const timeoutMs = timeoutFrom(values.timeout);
       const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
-      const credentials = credentialsFrom(io);
+      const paths = pathsFrom(io);
+      const credentials = await credentialsFrom(io, values.auth, paths);
       const session = await createSession({
-        sessionsDir: pathsFrom(io).sessionsDir,
+        sessionsDir: paths.sessionsDir,
         cwd: workspace,
         model,
         effort,
@@ -90,6 +94,7 @@ Examples:
         credentials,
         renderer: rendererFor(mode, io),
         timeoutMs,
+        quotaFile: quotaFilePath(paths),
         fresh: true,
       });
     } catch (error) {

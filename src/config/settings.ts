@@ -1,5 +1,6 @@
 /** Run settings from the environment, validated once where they enter. */
 
+import { DEFAULT_ISSUER } from "../auth/oauth.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 
 /** Reasoning efforts Pixir accepts on the command line and in `PIXIR_EFFORT`. */
@@ -21,6 +22,10 @@ export interface Settings {
   effort: ReasoningEffort;
   /** Base URL of the public Responses API (`OPENAI_BASE_URL`). */
   openaiBaseUrl: string;
+  /** Base URL of the ChatGPT backend for subscriptions (`PIXIR_CHATGPT_BASE_URL`). */
+  chatgptBaseUrl: string;
+  /** The ChatGPT sign-in issuer (`PIXIR_AUTH_ISSUER`). */
+  authIssuer: string;
   /** Longest silence tolerated inside a stream (`PIXIR_STREAM_IDLE_TIMEOUT_MS`). */
   idleTimeoutMs: number;
   /** Retries of one model call (`PIXIR_MAX_RETRIES`). */
@@ -44,7 +49,13 @@ export function loadSettings(env: (name: string) => string | undefined): Setting
   return {
     model: env("PIXIR_MODEL")?.trim() || DEFAULT_MODEL,
     effort: parseEffort(env("PIXIR_EFFORT") ?? "medium", "PIXIR_EFFORT"),
-    openaiBaseUrl: parseBaseUrl(env("OPENAI_BASE_URL") ?? "https://api.openai.com/v1"),
+    openaiBaseUrl: urlSetting(env, "OPENAI_BASE_URL", "https://api.openai.com/v1"),
+    chatgptBaseUrl: urlSetting(
+      env,
+      "PIXIR_CHATGPT_BASE_URL",
+      "https://chatgpt.com/backend-api/codex",
+    ),
+    authIssuer: urlSetting(env, "PIXIR_AUTH_ISSUER", DEFAULT_ISSUER),
     idleTimeoutMs: intSetting(env, "PIXIR_STREAM_IDLE_TIMEOUT_MS", 300_000, 1),
     maxRetries: intSetting(env, "PIXIR_MAX_RETRIES", 4, 0),
     retryBaseMs: intSetting(env, "PIXIR_RETRY_BASE_MS", 200, 0),
@@ -61,15 +72,20 @@ export function parseEffort(value: string, source: string): ReasoningEffort {
   return effort;
 }
 
-function parseBaseUrl(value: string): string {
+function urlSetting(
+  env: (name: string) => string | undefined,
+  name: string,
+  fallback: string,
+): string {
+  const value = env(name)?.trim() || fallback;
   let url: URL;
   try {
-    url = new URL(value.trim());
+    url = new URL(value);
   } catch {
-    throw new SettingsError(`OPENAI_BASE_URL: "${value}" is not a URL`);
+    throw new SettingsError(`${name}: "${value}" is not a URL`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new SettingsError(`OPENAI_BASE_URL: "${value}" must be an http(s) URL`);
+    throw new SettingsError(`${name}: "${value}" must be an http(s) URL`);
   }
   return url.href.replace(/\/+$/, "");
 }

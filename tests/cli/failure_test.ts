@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { CliFailure, exitCodeFor, failureFromProvider } from "../../src/cli/failure.ts";
 
+const HINT = "run `pixir login` to sign in again";
+
 Deno.test("every failure kind has its documented exit code", () => {
   const expected = {
     usage: 2,
@@ -30,7 +32,7 @@ Deno.test("provider failures map onto CLI kinds and keep their facts", () => {
     status: 429,
     resets_at: 1767243600,
     details: { plan_type: "plus" },
-  });
+  }, HINT);
   assert.equal(limit.kind, "usage_limit");
   assert.equal(limit.exitCode, 5);
   assert.equal(limit.message, "usage limit reached, resets in ~231 min (plus plan)");
@@ -41,25 +43,32 @@ Deno.test("provider failures map onto CLI kinds and keep their facts", () => {
     plan_type: "plus",
   });
 
-  const auth = failureFromProvider({ kind: "auth", message: "rejected", retryable: false });
+  const auth = failureFromProvider({ kind: "auth", message: "rejected", retryable: false }, HINT);
   assert.equal(auth.exitCode, 4);
-  const idle = failureFromProvider({ kind: "idle_timeout", message: "idle", retryable: true });
+  assert.equal(auth.hint, HINT);
+  const idle = failureFromProvider(
+    { kind: "idle_timeout", message: "idle", retryable: true },
+    HINT,
+  );
   assert.equal(idle.exitCode, 124);
   const overflow = failureFromProvider({
     kind: "context_overflow",
     message: "too long",
     retryable: false,
-  });
+  }, HINT);
   assert.equal(overflow.kind, "context_overflow");
   assert.equal(overflow.exitCode, 1);
   const shape = failureFromProvider({
     kind: "invalid_request",
     message: "Store must be set to false",
     retryable: false,
-  });
+  }, HINT);
   assert.equal(shape.message, "Store must be set to false");
   assert.equal(shape.exitCode, 1);
-  const transient = failureFromProvider({ kind: "overloaded", message: "busy", retryable: true });
+  const transient = failureFromProvider(
+    { kind: "overloaded", message: "busy", retryable: true },
+    HINT,
+  );
   assert.equal(transient.kind, "provider");
   assert.equal(transient.exitCode, 1);
 });

@@ -8,6 +8,8 @@ Deno.test("defaults without any environment", () => {
     model: "gpt-5.5",
     effort: "medium",
     openaiBaseUrl: "https://api.openai.com/v1",
+    chatgptBaseUrl: "https://chatgpt.com/backend-api/codex",
+    authIssuer: "https://auth.openai.com",
     idleTimeoutMs: 300_000,
     maxRetries: 4,
     retryBaseMs: 200,
@@ -24,7 +26,11 @@ Deno.test("environment overrides are read and validated", () => {
     PIXIR_MAX_RETRIES: "0",
     PIXIR_RETRY_BASE_MS: "1",
     PIXIR_MAX_ITERATIONS: "3",
+    PIXIR_CHATGPT_BASE_URL: "http://[::1]:8/backend-api/codex/",
+    PIXIR_AUTH_ISSUER: "http://localhost:7",
   }));
+  assert.equal(settings.chatgptBaseUrl, "http://[::1]:8/backend-api/codex");
+  assert.equal(settings.authIssuer, "http://localhost:7");
   assert.equal(settings.model, "gpt-5.4");
   assert.equal(settings.effort, "high");
   assert.equal(settings.openaiBaseUrl, "http://127.0.0.1:9/v1");
@@ -41,6 +47,8 @@ Deno.test("bad values name the variable", () => {
     PIXIR_STREAM_IDLE_TIMEOUT_MS: "0",
     PIXIR_MAX_RETRIES: "-1",
     PIXIR_MAX_ITERATIONS: "1.5",
+    PIXIR_AUTH_ISSUER: "auth.openai.com",
+    PIXIR_CHATGPT_BASE_URL: "file:///x",
   };
   for (const [name, value] of Object.entries(cases)) {
     assert.throws(

@@ -1,0 +1,40 @@
+/** Auth-layer failures as CLI failures with their exit codes. */
+
+import { CliFailure } from "./failure.ts";
+import type { AuthError } from "../auth/oauth.ts";
+import { CredentialUnavailableError, NotAuthenticatedError } from "../auth/credential.ts";
+
+/** The CLI failure for a failed sign-in step. */
+export function failureFromAuth(error: AuthError): CliFailure {
+  const details = {
+    auth_kind: error.kind,
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.code === undefined ? {} : { code: error.code }),
+  };
+  switch (error.kind) {
+    case "aborted":
+      return new CliFailure("interrupted", "sign-in cancelled; nothing was saved", { details });
+    case "timeout":
+      return new CliFailure("timeout", error.message, {
+        details,
+        hint: "run `pixir login` again for a new code",
+      });
+    case "not_enabled":
+    case "denied":
+    case "rejected":
+      return new CliFailure("not_authenticated", error.message, { details });
+    default:
+      return new CliFailure("provider", error.message, { details });
+  }
+}
+
+/** Maps the auth layer's thrown errors (no login, unreadable auth.json) onto CLI failures. */
+export function rethrowAuthError(error: unknown): never {
+  if (error instanceof NotAuthenticatedError) {
+    throw new CliFailure("not_authenticated", error.message, { hint: error.hint });
+  }
+  if (error instanceof CredentialUnavailableError) {
+    throw new CliFailure("io", error.message, error.hint ? { hint: error.hint } : {});
+  }
+  throw error;
+}
