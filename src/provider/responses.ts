@@ -152,12 +152,17 @@ async function* sendOnce(
   );
   try {
     watchdog.arm();
-    const response = await deps.fetch(route.url, {
-      method: "POST",
-      headers: route.headers,
-      body,
-      signal: controller.signal,
-    });
+    let response: Response;
+    try {
+      response = await deps.fetch(route.url, {
+        method: "POST",
+        headers: route.headers,
+        body,
+        signal: controller.signal,
+      });
+    } catch (error) {
+      throw new TransportError(error);
+    }
     watchdog.disarm();
     const quota = parseQuota(response.headers, deps.now());
     if (quota !== null) yield { type: "quota", snapshot: quota };
@@ -186,7 +191,9 @@ async function* sendOnce(
     return failed(interruption(deps.signal, deps.idleTimeoutMs));
   } catch (error) {
     if (controller.signal.aborted) return failed(interruption(deps.signal, deps.idleTimeoutMs));
-    if (error instanceof TypeError) {
+    // Only failures of the connection itself are transport errors; a bug in Pixir's own code
+    // must surface as one, not be retried as a network problem.
+    if (error instanceof TransportError) {
       return failed({
         kind: "transport",
         message: `connection failed: ${error.message}`,
@@ -227,7 +234,12 @@ function watchReads(
     async pull(controller) {
       watchdog.arm();
       try {
-        const chunk = await source.read();
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await source.read();
+        } catch (error) {
+          throw new TransportError(error);
+        }
         if (cancelled) return;
         if (chunk.done) controller.close();
         else controller.enqueue(chunk.value);
@@ -240,6 +252,14 @@ function watchReads(
       return source.cancel(reason);
     },
   }, { highWaterMark: 0 });
+}
+
+/** A failure of the connection (fetch rejected, or a body read broke), as opposed to a bug. */
+class TransportError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = "TransportError";
+  }
 }
 
 /** Why an attempt was cut short: the caller's abort, otherwise the idle watchdog. */

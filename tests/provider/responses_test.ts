@@ -419,6 +419,33 @@ Deno.test("a transport error (fetch rejects with TypeError) is retried", async (
   assert.deepEqual(sleeps, [200]);
 });
 
+Deno.test("a body that breaks mid-read is a transport error and is retried", async () => {
+  const broken = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(J1_CUT));
+      controller.error(new TypeError("error reading a body from connection: reset"));
+    },
+  });
+  const { deps } = setup([new Response(broken), sse(J1)]);
+  const events = await run(deps);
+  const retry = events.find((event) => event.type === "retrying");
+  assert.equal(retry?.type === "retrying" && retry.error.kind, "transport");
+  assert.equal(events.at(-1)?.type, "done");
+});
+
+Deno.test("a TypeError from Pixir's own code is a bug, not a retried transport error", async () => {
+  const { deps, calls } = setup([
+    json(429, { error: { type: "usage_limit_reached", resets_in_seconds: 60 } }),
+    sse(J1),
+  ], {
+    utcOffset: () => {
+      throw new TypeError("not a function");
+    },
+  });
+  await assert.rejects(() => run(deps), TypeError);
+  assert.equal(calls.length, 1);
+});
+
 Deno.test("blank instructions fail the call without sending it", async () => {
   const { deps, calls } = setup([sse(J1)]);
   assert.deepEqual(kinds(await run(deps, { ...REQUEST, instructions: " " })), [
