@@ -134,14 +134,25 @@ export async function pollForAuthorization(
 ): Promise<AuthResult<DeviceAuthorization>> {
   const deadline = deps.now() + DEVICE_CODE_TIMEOUT_MS;
   let interval = code.intervalMs;
+  // A user may take minutes to approve; one dropped connection or 5xx must not end the sign-in.
+  let hiccups = 0;
   while (true) {
     const reply = await postJson(deps, "/api/accounts/deviceauth/token", {
       device_auth_id: code.deviceAuthId,
       user_code: code.userCode,
     });
-    if (!reply.ok) return reply;
-    const verdict = pollVerdict(reply.value);
+    const verdict: PollVerdict = reply.ok
+      ? pollVerdict(reply.value)
+      : reply.error.kind === "transient"
+      ? { type: "hiccup", error: reply.error }
+      : done(reply);
     if (verdict.type === "done") return verdict.result;
+    if (verdict.type === "hiccup") {
+      hiccups += 1;
+      if (hiccups > MAX_POLL_HICCUPS) return failure(verdict.error);
+    } else {
+      hiccups = 0;
+    }
     if (verdict.type === "slow_down") interval += SLOW_DOWN_STEP_MS;
     const remaining = deadline - deps.now();
     if (remaining <= 0) {
@@ -159,7 +170,12 @@ export async function pollForAuthorization(
 type PollVerdict =
   | { type: "pending" }
   | { type: "slow_down" }
+  /** The poll itself failed for now (network, 5xx): poll again, a few times at most. */
+  | { type: "hiccup"; error: AuthError }
   | { type: "done"; result: AuthResult<DeviceAuthorization> };
+
+/** Consecutive failed polls tolerated before the sign-in gives up. */
+const MAX_POLL_HICCUPS = 3;
 
 function pollVerdict({ status, text }: IssuerReply): PollVerdict {
   if (isSuccess(status)) {
@@ -190,7 +206,8 @@ function pollVerdict({ status, text }: IssuerReply): PollVerdict {
         "run `pixir login` to start again",
     }));
   }
-  return done(failure(httpFailure("the device authorization poll", status, text)));
+  const error = httpFailure("the device authorization poll", status, text);
+  return error.kind === "transient" ? { type: "hiccup", error } : done(failure(error));
 }
 
 function done(result: AuthResult<DeviceAuthorization>): PollVerdict {

@@ -280,13 +280,21 @@ Deno.test("a declined or expired sign-in is denied, with the server's reason", a
   assert.match(error.message, /authorization_declined: Denied/);
 });
 
-Deno.test("a server error while polling ends the wait as transient", async () => {
+Deno.test("a passing server error while polling is waited out", async () => {
+  await using server = startLoopbackServer([
+    route(POLL_PATH, [PENDING_403, { status: 502, body: "bad gateway" }, PENDING_403, APPROVED]),
+  ]);
+  unwrap(await pollForAuthorization(pollDeps(server), deviceCode()));
+});
+
+Deno.test("server errors on every poll end the wait as transient after a few tries", async () => {
   await using server = startLoopbackServer([
     route(POLL_PATH, [PENDING_403, { status: 502, body: "bad gateway" }]),
   ]);
   const error = failed(await pollForAuthorization(pollDeps(server), deviceCode()));
   assert.equal(error.kind, "transient");
   assert.equal(error.status, 502);
+  assert.equal(server.requests.length, 5, "one pending poll, then four failing ones");
 });
 
 Deno.test("an approval without a code or verifier is an invalid response", async () => {
