@@ -43,7 +43,7 @@ export interface ChatgptAuth {
   last_refresh: string;
 }
 
-/** An OpenAI API key saved with `pixir login --api-key`. */
+/** An OpenAI API key saved with `pixir login --with-api-key`. */
 export interface ApiKeyAuth {
   method: "api_key";
   api_key: string;

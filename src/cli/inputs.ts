@@ -105,7 +105,7 @@ export async function resolveWorkspace(dir: string, cwd: string): Promise<string
 
 /**
  * The credentials for the run (`--auth`, else the stored ChatGPT login, else OPENAI_API_KEY, else a
- * stored API key), or exit 4 with the fix.
+ * stored API key), checked usable (refreshed if about to expire), or exit 4 with the fix.
  */
 export async function credentialsFrom(
   io: Io,
@@ -116,7 +116,7 @@ export async function credentialsFrom(
     throw new CliFailure("usage", `--auth: "${auth}" is not one of subscription, api-key`);
   }
   try {
-    return await resolveCredentials({
+    const resolved = await resolveCredentials({
       choice: auth,
       env: io.env,
       paths,
@@ -124,6 +124,9 @@ export async function credentialsFrom(
       now: io.now,
       sleep,
     });
+    // Refreshing an expiring sign-in now means a dead one ends the run before a session exists.
+    await resolved.provider.get();
+    return resolved;
   } catch (error) {
     rethrowAuthError(error);
   }

@@ -1,7 +1,8 @@
 /**
  * Shared setup of the end-to-end CLI tests: a sandbox holding a Pixir home and a workspace, runs of
  * the real program pointed at the loopback Responses stand-in, and readers for what a run leaves
- * behind (its JSON output, its session log, the requests the stand-in received).
+ * behind (its JSON output, its session log, the requests the stand-in received, the stored
+ * sign-in).
  */
 
 import assert from "node:assert/strict";
@@ -11,8 +12,16 @@ import type { CanonicalEvent, Envelope } from "../../src/agent/event.ts";
 import { sessionIds } from "../../src/agent/session_dir.ts";
 import type { Usage } from "../../src/provider/item.ts";
 import type { RunResult as FinalResult } from "../../src/ui/result.ts";
-import type { RecordedRequest } from "../fakes/loopback_server.ts";
-import type { ResponsesServer } from "../fakes/responses_server.ts";
+import type { AuthIssuer, TokenResponse } from "../fakes/auth_server.ts";
+import type { RecordedRequest, Route } from "../fakes/loopback_server.ts";
+import type { Reply } from "../fakes/reply.ts";
+import {
+  CHATGPT_BACKEND,
+  type ResponsesServer,
+  type Script,
+  startResponsesServer,
+} from "../fakes/responses_server.ts";
+import type { ValidationRules } from "../fakes/responses_validation.ts";
 import type { StreamEvent } from "../fakes/sse.ts";
 import { type RunOptions, runPixir, type RunResult } from "../harness/cli.ts";
 import { tempWorkspace } from "../harness/workspace.ts";
@@ -249,4 +258,113 @@ export function sumUsage(...usages: Usage[]): Usage {
 /** Whether a parsed JSON value is an object (neither null nor an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Who signs in to the issuer stand-in: not its defaults, so Pixir must have read the tokens. */
+export const ACCOUNT = { accountId: "acct_e2e_7", plan: "pro", email: "e2e@example.com" } as const;
+
+/**
+ * The ChatGPT backend stand-in answering `script` (its checks plus `rules`), with `issuer`'s
+ * endpoints on the same origin: a login stored with `server.origin` as its issuer refreshes there.
+ */
+export function startChatgptBackend(
+  issuer: AuthIssuer,
+  script: Script,
+  rules: ValidationRules = {},
+): ResponsesServer {
+  return startResponsesServer({
+    ...CHATGPT_BACKEND,
+    rules: { ...CHATGPT_BACKEND.rules, ...rules },
+    routes: issuer.routes,
+    script,
+  });
+}
+
+/** The environment that sends a run's subscription traffic to `server`'s ChatGPT backend path. */
+export function subscriptionEnv(server: ResponsesServer): Record<string, string> {
+  return { PIXIR_CHATGPT_BASE_URL: server.url };
+}
+
+/** The content of `auth.json` for a ChatGPT login with `tokens` from `issuer`, as documented. */
+export function chatgptLogin(
+  issuer: string,
+  tokens: TokenResponse,
+  accountId: string = ACCOUNT.accountId,
+): Record<string, unknown> {
+  const { id_token, access_token, refresh_token } = tokens;
+  return {
+    version: 1,
+    method: "chatgpt",
+    issuer,
+    tokens: { id_token, access_token, refresh_token, account_id: accountId },
+    last_refresh: new Date().toISOString(),
+  };
+}
+
+/** Writes `auth` as `<home>/auth.json` with `mode`, as a finished sign-in would leave it. */
+export async function seedAuthFile(
+  home: string,
+  auth: Record<string, unknown>,
+  mode = 0o600,
+): Promise<void> {
+  const file = join(home, "auth.json");
+  await Deno.writeTextFile(file, `${JSON.stringify(auth, null, 2)}\n`, { mode });
+  // The umask may have narrowed the mode at creation; the test asked for exactly this one.
+  if (Deno.build.os !== "windows") await Deno.chmod(file, mode);
+}
+
+/** `<home>/auth.json` as a JSON object. */
+export async function storedAuth(home: string): Promise<Record<string, unknown>> {
+  return jsonObject(await Deno.readTextFile(join(home, "auth.json")));
+}
+
+/** The permission bits of a file or folder. */
+export async function permissions(path: string): Promise<number> {
+  return ((await Deno.stat(path)).mode ?? 0) & 0o777;
+}
+
+/** The names in a folder, sorted; empty when the folder does not exist. */
+export async function listing(dir: string): Promise<string[]> {
+  try {
+    return (await Array.fromAsync(Deno.readDir(dir))).map((entry) => entry.name).sort();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+}
+
+/** The requests among `requests` that went to `path`. */
+export function requestsTo(
+  requests: readonly RecordedRequest[],
+  path: string,
+): RecordedRequest[] {
+  return requests.filter((request) => request.path === path);
+}
+
+/** The fields of a request, failing the test unless it was sent form-encoded. */
+export function formOf(request: RecordedRequest): URLSearchParams {
+  assert.match(request.headers["content-type"] ?? "", /^application\/x-www-form-urlencoded/);
+  return new URLSearchParams(request.text);
+}
+
+/**
+ * `routes` unchanged, except that the route for `path` also keeps every reply it gives, so a test
+ * can see what a stand-in answered (a server-made secret, the tokens it issued).
+ */
+export function tapReplies(
+  routes: readonly Route[],
+  path: string,
+): { routes: Route[]; replies: Reply[] } {
+  const replies: Reply[] = [];
+  const tapped = routes.map((route): Route =>
+    route.path !== path ? route : {
+      ...route,
+      handle: async (request) => {
+        const reply = await route.handle(request);
+        replies.push(reply);
+        return reply;
+      },
+    }
+  );
+  return { routes: tapped, replies };
 }
