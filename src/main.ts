@@ -36,6 +36,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 /** Writes a failure that escaped a command to stderr and returns its exit code. */
 async function reportFailure(io: Io, error: unknown): Promise<number> {
+  // The reader of stdout went away (`pixir run … | head -1`): stop quietly, as SIGPIPE would.
+  if (error instanceof Deno.errors.BrokenPipe) return EXIT.outputClosed;
   const failure = error instanceof CliFailure ? error : new CliFailure(
     "internal",
     `internal error: ${error instanceof Error ? error.message : String(error)}`,

@@ -15,6 +15,7 @@ export const EXIT = {
   usageLimit: 5,
   timeout: 124,
   interrupted: 130,
+  outputClosed: 141,
 } as const;
 
 /** The error kinds a user or script can see at the CLI boundary. */
