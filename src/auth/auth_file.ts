@@ -194,11 +194,6 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/**
- * Writes through a temp file in the same folder: created 0600 (so the secret is never readable by
- * others, even briefly), synced, chmod 0600 again (the umask could only narrow it, but Windows
- * and odd umasks are not trusted), then renamed over `path`. The temp file never outlives a failure.
- */
 async function removeFile(path: string): Promise<boolean> {
   try {
     await Deno.remove(path);

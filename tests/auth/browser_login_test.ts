@@ -5,8 +5,9 @@ import {
   DEFAULT_BROWSER_LOGIN_TIMEOUT_MS,
   DEFAULT_CALLBACK_WAIT_MS,
 } from "../../src/auth/browser_login.ts";
-import type { AuthResult, TokenSet } from "../../src/auth/oauth.ts";
+import type { TokenSet } from "../../src/auth/oauth.ts";
 import { base64Url, codeChallenge } from "../../src/auth/pkce.ts";
+import { failed, unwrap } from "./result.ts";
 
 const ISSUER = "http://127.0.0.1:9";
 const TOKENS: TokenSet = { id_token: "id", access_token: "access", refresh_token: "refresh" };
@@ -87,16 +88,6 @@ function tick(): Promise<void> {
 }
 
 const neverEnds: SleepRule = () => "until-abort";
-
-function unwrap<T>(result: AuthResult<T>): T {
-  assert.ok(result.ok, `expected success, got ${JSON.stringify(result)}`);
-  return result.value;
-}
-
-function failed<T>(result: AuthResult<T>) {
-  assert.ok(!result.ok, `expected a failure, got ${JSON.stringify(result)}`);
-  return result.error;
-}
 
 function portOf(redirectUri: string): number {
   return Number(new URL(redirectUri).port);

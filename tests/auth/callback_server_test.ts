@@ -5,7 +5,7 @@ import {
   type CallbackServerOptions,
   startCallbackServer,
 } from "../../src/auth/callback_server.ts";
-import type { AuthResult } from "../../src/auth/oauth.ts";
+import { failed, unwrap } from "./result.ts";
 
 const STATE = "expected-state";
 
@@ -49,16 +49,6 @@ async function assertClosed(port: number): Promise<void> {
     Deno.connect({ hostname: "127.0.0.1", port }),
     Deno.errors.ConnectionRefused,
   );
-}
-
-function unwrap<T>(result: AuthResult<T>): T {
-  assert.ok(result.ok, `expected success, got ${JSON.stringify(result)}`);
-  return result.value;
-}
-
-function failed<T>(result: AuthResult<T>) {
-  assert.ok(!result.ok, `expected a failure, got ${JSON.stringify(result)}`);
-  return result.error;
 }
 
 Deno.test("a callback with the right state is redeemed, answered with the success page, and the server closes", async () => {

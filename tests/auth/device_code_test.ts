@@ -9,11 +9,12 @@ import {
   pollForAuthorization,
   requestUserCode,
 } from "../../src/auth/device_code.ts";
-import { type AuthResult, CLIENT_ID, type TokenSet } from "../../src/auth/oauth.ts";
+import { CLIENT_ID, type TokenSet } from "../../src/auth/oauth.ts";
 import { exchangeAuthorizationCode } from "../../src/auth/token_endpoint.ts";
 import { fakeAccessToken } from "../fakes/jwt.ts";
 import { type LoopbackServer, startLoopbackServer } from "../fakes/loopback_server.ts";
 import type { Reply } from "../fakes/reply.ts";
+import { failed, unwrap } from "./result.ts";
 
 const USER_CODE_PATH = "/api/accounts/deviceauth/usercode";
 const POLL_PATH = "/api/accounts/deviceauth/token";
@@ -68,16 +69,6 @@ function deviceCode(intervalMs = 5_000): DeviceCode {
     intervalMs,
     verificationUrl: "unused",
   };
-}
-
-function unwrap<T>(result: AuthResult<T>): T {
-  assert.ok(result.ok, `expected success, got ${JSON.stringify(result)}`);
-  return result.value;
-}
-
-function failed<T>(result: AuthResult<T>) {
-  assert.ok(!result.ok, `expected a failure, got ${JSON.stringify(result)}`);
-  return result.error;
 }
 
 const APPROVED: Reply = {
