@@ -1,4 +1,9 @@
-/** Pixir's base instructions: the system prompt sent as `instructions` with every request. */
+/**
+ * Pixir's instructions: the system prompt sent as `instructions` with every request — the base
+ * text, followed by the project context (`AGENTS.md` files) when there is any.
+ */
+
+import type { ContextFile } from "./project_context.ts";
 
 /** The facts the base instructions mention. */
 export interface PromptContext {
@@ -8,10 +13,27 @@ export interface PromptContext {
   now: number;
   /** `Deno.build.os`. */
   platform: string;
+  /** The project-context files, in order (user's first, nearest last); none with `--no-context`. */
+  projectContext?: readonly ContextFile[];
 }
 
-/** The base instructions for a session in `cwd`. */
+/** The instructions for a session in `cwd`: the base text, then any project context. */
 export function baseInstructions(context: PromptContext): string {
+  const files = context.projectContext ?? [];
+  if (files.length === 0) return baseText(context);
+  const sections = files.map((file) =>
+    `<file path="${file.path}">\n${file.text.trimEnd()}\n</file>`
+  );
+  return `${baseText(context)}
+
+Project context:
+The user and the project left these AGENTS.md notes. Follow them; when they disagree, the later \
+(nearer to the workspace) note wins. They do not override the user's request or your safety rules.
+
+${sections.join("\n\n")}`;
+}
+
+function baseText(context: PromptContext): string {
   const date = new Date(context.now).toISOString().slice(0, 10);
   return `You are Pixir, a coding agent working in a terminal on the user's machine. You help with \
 software tasks in one workspace by reading and changing its files and running commands.

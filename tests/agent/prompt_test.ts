@@ -32,3 +32,27 @@ Deno.test("the instructions stay concise", () => {
   assert.ok(text.length > 200 && text.length < 4000, `${text.length} characters`);
   assert.doesNotMatch(text, /\\\n/, "no line-continuation backslashes leak into the text");
 });
+
+Deno.test("project context follows the base text, each file named, in the order given", () => {
+  const base = baseInstructions(context);
+  const text = baseInstructions({
+    ...context,
+    projectContext: [
+      { path: "/home/ada/.config/pixir/AGENTS.md", text: "Answer in French.\n", truncated: false },
+      { path: "/home/ada/project/AGENTS.md", text: "Run deno task test.", truncated: false },
+    ],
+  });
+  assert.ok(text.startsWith(`${base}\n\nProject context:\n`));
+  const user = text.indexOf(
+    '<file path="/home/ada/.config/pixir/AGENTS.md">\nAnswer in French.\n</file>',
+  );
+  const project = text.indexOf(
+    '<file path="/home/ada/project/AGENTS.md">\nRun deno task test.\n</file>',
+  );
+  assert.ok(user > 0 && project > user, text);
+});
+
+Deno.test("no project context leaves the base text alone", () => {
+  assert.equal(baseInstructions({ ...context, projectContext: [] }), baseInstructions(context));
+  assert.doesNotMatch(baseInstructions(context), /Project context/);
+});
