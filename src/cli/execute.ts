@@ -11,9 +11,9 @@ import { baseInstructions } from "../agent/prompt.ts";
 import type { ResolvedCredentials } from "../auth/resolve.ts";
 import { streamResponse } from "../provider/responses.ts";
 import { DEFAULT_RETRY_POLICY } from "../provider/retry.ts";
-import type { ModelEvent } from "../provider/model_event.ts";
 import { systemUtcOffset } from "../provider/reset_time.ts";
-import { saveQuota } from "../config/quota_file.ts";
+import { quotaGuard } from "./quota_guard.ts";
+import type { ContextFile } from "../agent/project_context.ts";
 import { sleep } from "../util/sleep.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import { defaultTools, outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
@@ -40,6 +40,12 @@ export interface Execution {
   fresh: boolean;
   /** Where the latest quota snapshot is kept. */
   quotaFile: string;
+  /** Where the quota warnings already given are kept. */
+  quotaAlertsFile: string;
+  /** `--stop-at-quota`: no request is sent once a window is at or above this percentage. */
+  stopAtQuota?: number;
+  /** The `AGENTS.md` files sent with the instructions (none with `--no-context`). */
+  projectContext: readonly ContextFile[];
 }
 
 /** Runs the prompt to an outcome, renders it, and returns the exit code. */
@@ -63,6 +69,13 @@ export async function execute(x: Execution): Promise<number> {
 
   if (x.fresh) { for (const envelope of x.session.events) await x.renderer.event(envelope); }
   const tools = defaultTools();
+  const quota = await quotaGuard({
+    io: x.io,
+    quotaFile: x.quotaFile,
+    alertsFile: x.quotaAlertsFile,
+    stopAtPercent: x.stopAtQuota,
+    utcOffset: systemUtcOffset,
+  });
   let outcome: TurnOutcome;
   try {
     outcome = await runTurn({
@@ -74,12 +87,13 @@ export async function execute(x: Execution): Promise<number> {
         cwd: x.workspace,
         now: x.io.now(),
         platform: x.io.os,
+        projectContext: x.projectContext,
       }),
       tools: toolSpecs(tools),
       maxModelCalls: x.settings.maxIterations,
       signal: controller.signal,
       callModel: (request, signal) =>
-        keepQuota(
+        quota.call(() =>
           streamResponse(request, {
             fetch: x.io.fetch,
             credentials: x.credentials.provider,
@@ -97,8 +111,7 @@ export async function execute(x: Execution): Promise<number> {
             now: x.io.now,
             utcOffset: systemUtcOffset,
             signal,
-          }),
-          x,
+          })
         ),
       runTool: (name, argumentsJson, signal) =>
         runToolCall(tools, name, argumentsJson, { workspace: x.workspace, signal }),
@@ -164,28 +177,4 @@ function authHint(credentials: ResolvedCredentials): string {
 /** `pixir/<version> (<os>; <arch>)`. */
 function userAgent(os: string): string {
   return `pixir/${VERSION} (${os}; ${Deno.build.arch})`;
-}
-
-/**
- * Passes a model call's events through, saving each quota snapshot as the latest known one. The
- * quota file is a cache: failing to write it is worth a warning, never a failed run.
- */
-async function* keepQuota(events: AsyncIterable<ModelEvent>, x: Execution) {
-  let warned = false;
-  for await (const event of events) {
-    if (event.type === "quota") {
-      try {
-        await saveQuota(x.quotaFile, event.snapshot);
-      } catch (error) {
-        if (!warned) {
-          const reason = error instanceof Error ? error.message : String(error);
-          await x.io.stderr.write(
-            `pixir: warning: could not save quota to ${x.quotaFile}: ${reason}\n`,
-          );
-        }
-        warned = true;
-      }
-    }
-    yield event;
-  }
 }

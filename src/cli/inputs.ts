@@ -20,6 +20,8 @@ export const RUN_FLAGS = {
   cwd: { type: "string", short: "C" },
   timeout: { type: "string" },
   auth: { type: "string" },
+  "no-context": { type: "boolean" },
+  "stop-at-quota": { type: "string" },
 } as const;
 
 /**
@@ -140,4 +142,14 @@ export function timeoutFrom(value: string | undefined): number | undefined {
     throw new CliFailure("usage", `--timeout: "${value}" must be a positive number of seconds`);
   }
   return Math.round(seconds * 1000);
+}
+
+/** `--stop-at-quota PCT` → a percentage in (0, 100]. */
+export function stopAtQuotaFrom(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const percent = Number(value.replace(/%$/, ""));
+  if (value.trim() === "" || !Number.isFinite(percent) || percent <= 0 || percent > 100) {
+    throw new CliFailure("usage", `--stop-at-quota: "${value}" must be a percentage from 1 to 100`);
+  }
+  return percent;
 }

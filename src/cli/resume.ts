@@ -12,8 +12,11 @@ import {
   resolveWorkspace,
   RUN_FLAGS,
   settingsFrom,
+  stopAtQuotaFrom,
   timeoutFrom,
 } from "./inputs.ts";
+import { projectContextFor } from "./project_context.ts";
+import { quotaAlertsPath } from "../config/quota_alerts.ts";
 import {
   OUTPUT_FLAGS,
   outputMode,
@@ -60,6 +63,7 @@ Examples:
       const prompt = await readPrompt(rest, io, "resume");
       const settings = settingsFrom(io);
       const timeoutMs = timeoutFrom(values.timeout);
+      const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
       const paths = pathsFrom(io);
       const session = await openSessionForCli(
         paths.sessionsDir,
@@ -82,6 +86,14 @@ Examples:
         renderer: rendererFor(mode, io),
         timeoutMs,
         quotaFile: quotaFilePath(paths),
+        quotaAlertsFile: quotaAlertsPath(paths),
+        stopAtQuota,
+        projectContext: await projectContextFor(
+          io,
+          paths.configDir,
+          workspace,
+          !values["no-context"],
+        ),
         fresh: false,
       });
     } catch (error) {

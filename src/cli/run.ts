@@ -11,8 +11,11 @@ import {
   resolveWorkspace,
   RUN_FLAGS,
   settingsFrom,
+  stopAtQuotaFrom,
   timeoutFrom,
 } from "./inputs.ts";
+import { projectContextFor } from "./project_context.ts";
+import { quotaAlertsPath } from "../config/quota_alerts.ts";
 import {
   OUTPUT_FLAGS,
   outputMode,
@@ -35,6 +38,11 @@ export const RUN_FLAGS_HELP =
       --timeout SECS   stop the run after this many seconds (exit 124)
       --auth KIND      subscription (the ChatGPT sign-in) or api-key; default: the stored
                        sign-in, else OPENAI_API_KEY, else a stored API key
+      --no-context     do not send the AGENTS.md files (config folder, repository root down
+                       to the workspace) with the instructions
+      --stop-at-quota PCT
+                       end the run (exit 5) before a request once the last known 5-hour or
+                       weekly quota window is at or above PCT percent
       --json           print one final JSON object on stdout
       --jsonl          print every event as a JSON line on stdout, then the final object
   -h, --help           show this help
@@ -61,6 +69,7 @@ Environment:
 Examples:
   pixir run "explain what src/main.ts does"
   git diff | pixir run --json "review this change"
+  pixir run --stop-at-quota 90 --no-context "fix the failing test"
 `,
   async run(argv, io) {
     let mode = outputModeFromArgv(argv);
@@ -71,6 +80,7 @@ Examples:
       const settings = settingsFrom(io);
       const { model, effort } = modelChoice(values, settings);
       const timeoutMs = timeoutFrom(values.timeout);
+      const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
       const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
       const paths = pathsFrom(io);
       const credentials = await credentialsFrom(io, values.auth, paths);
@@ -95,6 +105,14 @@ Examples:
         renderer: rendererFor(mode, io),
         timeoutMs,
         quotaFile: quotaFilePath(paths),
+        quotaAlertsFile: quotaAlertsPath(paths),
+        stopAtQuota,
+        projectContext: await projectContextFor(
+          io,
+          paths.configDir,
+          workspace,
+          !values["no-context"],
+        ),
         fresh: true,
       });
     } catch (error) {

@@ -11,6 +11,7 @@ import { envApiKey } from "../auth/api_key.ts";
 import { readClaims } from "../auth/jwt.ts";
 import { loadQuota, quotaFilePath } from "../config/quota_file.ts";
 import type { QuotaSnapshot, QuotaWindow } from "../provider/quota.ts";
+import { windowName } from "../ui/quota_window.ts";
 
 const FLAGS = { json: { type: "boolean" } } as const;
 
@@ -157,12 +158,4 @@ function window(w: QuotaWindow, now: number): string {
     ? ""
     : `, resets in ${Math.max(0, Math.round((w.resets_at * 1000 - now) / 60_000))} min`;
   return `${w.used_percent}% used${resets}`;
-}
-
-/** "5-hour", "7-day": the window's length as people say it. */
-function windowName(w: QuotaWindow): string {
-  const m = w.window_minutes;
-  if (m === undefined) return "window";
-  if (m % 1440 === 0) return `${m / 1440}-day`;
-  return m % 60 === 0 ? `${m / 60}-hour` : `${m}-min`;
 }
