@@ -10,6 +10,7 @@ import type { OutputItem, Usage } from "../provider/item.ts";
 import type { ModelEvent } from "../provider/model_event.ts";
 import type { ModelRequest, ReasoningEffort, ToolSpec } from "../provider/request.ts";
 import type { ToolError, ToolResult } from "../tools/tool.ts";
+import { addUsage, ZERO_USAGE } from "../provider/usage.ts";
 import type { CanonicalEvent, Envelope, EphemeralEvent, RecordedError } from "./event.ts";
 import { foldHistory, INTERRUPTED_TOOL_ERROR } from "./history.ts";
 import type { Session } from "./session.ts";
@@ -99,14 +100,6 @@ type Response =
   | { kind: "done"; done: Done; items: OutputItem[] }
   | { kind: "failed"; error: ProviderError }
   | { kind: "aborted" };
-
-const ZERO_USAGE: Usage = Object.freeze({
-  input_tokens: 0,
-  cached_tokens: 0,
-  output_tokens: 0,
-  reasoning_tokens: 0,
-  total_tokens: 0,
-});
 
 const STREAM_ENDED: ProviderError = Object.freeze({
   kind: "stream_closed",
@@ -381,16 +374,6 @@ function itemEvent(item: OutputItem, model: string): CanonicalEvent {
 function answerOf(messages: readonly { text: string; phase?: string }[]): string {
   const finals = messages.filter((message) => message.phase === "final_answer");
   return (finals.length > 0 ? finals : messages).map((message) => message.text).join("\n\n");
-}
-
-function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    input_tokens: a.input_tokens + b.input_tokens,
-    cached_tokens: a.cached_tokens + b.cached_tokens,
-    output_tokens: a.output_tokens + b.output_tokens,
-    reasoning_tokens: a.reasoning_tokens + b.reasoning_tokens,
-    total_tokens: a.total_tokens + b.total_tokens,
-  };
 }
 
 /** The failure as the log records it: kind and message, every other known fact as details. */

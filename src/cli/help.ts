@@ -8,6 +8,7 @@ import { sessionsCommand } from "./sessions.ts";
 import { loginCommand } from "./login.ts";
 import { logoutCommand } from "./logout.ts";
 import { statusCommand } from "./status.ts";
+import { usageCommand } from "./usage.ts";
 
 const TOP_HELP = (commands: readonly Command[]) =>
   `Pixir — a terminal coding agent for the OpenAI Responses API.
@@ -61,6 +62,7 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   resumeCommand,
   sessionsCommand,
+  usageCommand,
   loginCommand,
   logoutCommand,
   statusCommand,
