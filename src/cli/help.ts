@@ -9,6 +9,7 @@ import { loginCommand } from "./login.ts";
 import { logoutCommand } from "./logout.ts";
 import { statusCommand } from "./status.ts";
 import { usageCommand } from "./usage.ts";
+import { exportCommand } from "./export.ts";
 
 const TOP_HELP = (commands: readonly Command[]) =>
   `Pixir — a terminal coding agent for the OpenAI Responses API.
@@ -62,6 +63,7 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   resumeCommand,
   sessionsCommand,
+  exportCommand,
   usageCommand,
   loginCommand,
   logoutCommand,

@@ -1,0 +1,103 @@
+/**
+ * A session told as a Markdown transcript for people: the user's messages, reasoning summaries,
+ * the assistant's answers, and each tool call with its arguments and a bounded excerpt of its
+ * result. Encrypted reasoning and usage bookkeeping are left out; the log keeps them.
+ */
+
+import type { CanonicalEvent, Envelope } from "./event.ts";
+
+/** Default bound on one tool result in the transcript, in characters. */
+export const DEFAULT_RESULT_CHARS = 2000;
+
+/** How much of each tool result to show. */
+export interface TranscriptOptions {
+  resultChars?: number;
+}
+
+/** The Markdown transcript of a session's canonical events. */
+export function markdownTranscript(
+  events: readonly Envelope<CanonicalEvent>[],
+  options: TranscriptOptions = {},
+): string {
+  const limit = options.resultChars ?? DEFAULT_RESULT_CHARS;
+  const blocks: string[] = [];
+  for (const event of events) {
+    const block = blockOf(event, limit);
+    if (block !== null) blocks.push(block);
+  }
+  return blocks.join("\n\n") + "\n";
+}
+
+function blockOf(event: Envelope<CanonicalEvent>, limit: number): string | null {
+  switch (event.type) {
+    case "session_started": {
+      const d = event.data;
+      return [
+        `# Session ${event.session_id}`,
+        "",
+        `- Workspace: \`${d.cwd}\``,
+        `- Model: ${d.model} (effort ${d.effort})`,
+        `- Started: ${event.ts}`,
+        `- Pixir: ${d.pixir_version}`,
+      ].join("\n");
+    }
+    case "user_message":
+      return `## User\n\n${event.data.text}`;
+    case "turn_started":
+      return `_Turn ${event.data.turn} · ${event.data.model} · effort ${event.data.effort}_`;
+    case "reasoning": {
+      const text = event.data.summary.map((s) => s.text).join("\n\n").trim();
+      return text === "" ? null : `### Reasoning\n\n${quote(text)}`;
+    }
+    case "assistant_message":
+      return `## Assistant\n\n${event.data.text}`;
+    case "tool_call":
+      return `### Tool call: ${event.data.name}\n\n${
+        fenced(prettyJson(event.data.arguments), "json")
+      }`;
+    case "tool_result": {
+      const { name, ok, output, synthetic } = event.data;
+      const status = ok ? "ok" : synthetic ? "not finished" : "failed";
+      return `Result of ${name} (${status}):\n\n${fenced(bounded(output, limit), "")}`;
+    }
+    case "usage":
+      return null;
+    case "turn_completed":
+      return event.data.status === "completed"
+        ? null
+        : `_Turn ${event.data.turn} ended early${
+          event.data.reason ? `: ${event.data.reason}` : ""
+        }_`;
+    case "turn_failed":
+      return `_Turn ${event.data.turn} failed: ${event.data.error.message}_`;
+    case "interrupted":
+      return `_Turn ${event.data.turn} was interrupted (${event.data.reason})_`;
+  }
+}
+
+/** Arguments as indented JSON when they parse, else as the model sent them. */
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+/** At most `limit` characters, with a note saying how many were left out. */
+function bounded(text: string, limit: number): string {
+  const characters = [...text];
+  if (characters.length <= limit) return text;
+  return `${characters.slice(0, limit).join("")}\n… (${characters.length - limit} more characters)`;
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside the text. */
+function fenced(text: string, language: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${language}\n${text}\n${fence}`;
+}
+
+function quote(text: string): string {
+  return text.split("\n").map((line) => (line === "" ? ">" : `> ${line}`)).join("\n");
+}
