@@ -27,6 +27,8 @@ const COMMAND_FLAGS: Record<string, string[]> = {
     cwd: { type: "string", short: "C" },
     ...HELP_FLAGS,
   }),
+  export: spellings({ format: { type: "string" }, ...HELP_FLAGS }),
+  usage: spellings({ json: { type: "boolean" }, days: { type: "string" }, ...HELP_FLAGS }),
 };
 
 /** Whether `text` mentions `flag` as a whole word (so `--json` is not found in `--jsonl`). */
