@@ -78,3 +78,24 @@ function backendFor(credential: Credential, endpoints: Endpoints): Backend {
       };
   }
 }
+
+/**
+ * The route of the ChatGPT backend's model list, `GET <base>/models?client_version=<version>`, with
+ * the same credential headers as a subscription's requests.
+ */
+export function routeModelList(
+  credential: Extract<Credential, { kind: "chatgpt" }>,
+  endpoints: Endpoints,
+  userAgent: string,
+  clientVersion: string,
+): RequestRoute {
+  const backend = backendFor(credential, endpoints);
+  const headers = new Headers({
+    "Accept": "application/json",
+    "originator": "pixir",
+    "User-Agent": userAgent,
+    ...backend.headers,
+  });
+  const base = backend.baseUrl.replace(/\/+$/, "");
+  return { url: `${base}/models?client_version=${encodeURIComponent(clientVersion)}`, headers };
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Credential } from "../../src/auth/credential.ts";
-import { routeRequest, type Sender } from "../../src/provider/route.ts";
+import { routeModelList, routeRequest, type Sender } from "../../src/provider/route.ts";
 
 const ENDPOINTS = {
   openaiBaseUrl: "https://api.test/v1/",
@@ -52,4 +52,22 @@ Deno.test("extra headers are added but cannot replace Pixir's own", () => {
   assert.equal(route.headers.get("authorization"), "Bearer at-1");
   assert.equal(route.headers.get("chatgpt-account-id"), "acct_fx");
   assert.equal(route.headers.get("originator"), "pixir");
+});
+
+Deno.test("the model list is asked of the ChatGPT backend with the subscription's headers", () => {
+  const route = routeModelList(
+    { kind: "chatgpt", access_token: "at-1", account_id: "acct_fx" },
+    { ...ENDPOINTS, chatgptBaseUrl: "https://chatgpt.test/backend-api/codex/" },
+    "pixir/0.1.0 (test)",
+    "0.1.0",
+  );
+  assert.equal(route.url, "https://chatgpt.test/backend-api/codex/models?client_version=0.1.0");
+  assert.deepEqual(Object.fromEntries(route.headers), {
+    "accept": "application/json",
+    "authorization": "Bearer at-1",
+    "chatgpt-account-id": "acct_fx",
+    "openai-beta": "responses=experimental",
+    "originator": "pixir",
+    "user-agent": "pixir/0.1.0 (test)",
+  });
 });
