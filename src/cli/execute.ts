@@ -8,6 +8,7 @@ import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
 import type { Session } from "../agent/session.ts";
 import { runTurn, type TurnOutcome } from "../agent/turn.ts";
 import { baseInstructions } from "../agent/prompt.ts";
+import { contextUsage } from "../agent/context_usage.ts";
 import type { ResolvedCredentials } from "../auth/resolve.ts";
 import { streamResponse } from "../provider/responses.ts";
 import { DEFAULT_RETRY_POLICY } from "../provider/retry.ts";
@@ -123,6 +124,7 @@ export async function execute(x: Execution): Promise<number> {
     for (const off of unlisten) off();
   }
 
+  const context = contextUsage(x.session.events, x.model);
   const hint = `session ${x.session.id} · continue with: pixir resume ${x.session.id} "…"`;
   switch (outcome.status) {
     case "answered":
@@ -132,6 +134,7 @@ export async function execute(x: Execution): Promise<number> {
           sessionId: x.session.id,
           answer: outcome.answer,
           usage: outcome.usage,
+          context,
           incomplete: outcome.status === "incomplete",
         }),
         hint,
@@ -146,6 +149,7 @@ export async function execute(x: Execution): Promise<number> {
           sessionId: x.session.id,
           answer: outcome.answer,
           usage: outcome.usage,
+          context,
           failure,
         }),
         hint,
@@ -157,7 +161,7 @@ export async function execute(x: Execution): Promise<number> {
         ? new CliFailure("iteration_cap", outcome.error.message)
         : failureFromProvider(outcome.error, authHint(x.credentials));
       await x.renderer.finish(
-        runResult({ sessionId: x.session.id, usage: outcome.usage, failure }),
+        runResult({ sessionId: x.session.id, usage: outcome.usage, context, failure }),
         hint,
       );
       return failure.exitCode;

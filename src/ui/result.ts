@@ -2,6 +2,7 @@
 
 import type { Usage } from "../provider/item.ts";
 import type { CliFailure } from "../cli/failure.ts";
+import type { ContextUsage } from "../agent/context_usage.ts";
 
 /** Version of the final result object. */
 export const RESULT_VERSION = 1;
@@ -15,6 +16,8 @@ export interface RunResult {
   status: "answered" | "incomplete" | "failed";
   answer: string;
   usage: Usage;
+  /** The model's context in use after the turn; absent when no session was reached. */
+  context?: ContextUsage;
   error?: ReturnType<CliFailure["toJSON"]>;
 }
 
@@ -33,6 +36,7 @@ export function runResult(
     sessionId: string | null;
     answer?: string;
     usage?: Usage;
+    context?: ContextUsage;
     incomplete?: boolean;
     failure?: CliFailure;
   },
@@ -45,6 +49,7 @@ export function runResult(
     answer: fields.answer ?? "",
     usage: fields.usage ?? NO_USAGE,
   };
+  if (fields.context) result.context = fields.context;
   if (fields.failure) result.error = fields.failure.toJSON();
   return result;
 }
