@@ -14,7 +14,7 @@ export interface SessionSummary {
   id: string;
   /** The workspace the session works in. */
   cwd: string;
-  /** The model the session started with. */
+  /** The model of the session's latest turn (the one it started with, before any turn). */
   model: string;
   /** When the session started (ISO 8601). */
   created: string;
@@ -76,7 +76,7 @@ async function summarize(id: string, path: string): Promise<SessionSummary | str
   return {
     id,
     cwd: head.start.data.cwd,
-    model: head.start.data.model,
+    model: tail.model ?? head.start.data.model,
     created: head.start.ts,
     updated: tail.updated ?? head.start.ts,
     title: head.title,
@@ -105,22 +105,33 @@ async function readHead(path: string): Promise<{ start: StartEnvelope; title: st
 }
 
 /**
- * The last activity and the turn count, read from the end of the log. Turn numbers count user
- * messages, so the last event that names its turn, plus any user messages after it, gives the count.
+ * The last activity, the turn count and the latest turn's model, read from the end of the log.
+ * Turn numbers count user messages, so the last event that names its turn, plus any user messages
+ * after it, gives the count; the reading goes on back to that turn's start for its model.
  */
-async function readTail(path: string): Promise<{ updated: string | null; turns: number }> {
+async function readTail(
+  path: string,
+): Promise<{ updated: string | null; turns: number; model: string | null }> {
   let updated: string | null = null;
   let laterUserMessages = 0;
+  let turns: number | null = null;
   for await (const text of readLinesBackward(path)) {
     const parsed = text === null ? null : parseLogLine(text);
     if (!parsed?.ok) continue; // a torn last line; openSession reports it
     const { envelope } = parsed;
     updated ??= envelope.ts;
-    if (envelope.type === "user_message") laterUserMessages += 1;
+    if (turns === null && envelope.type === "user_message") laterUserMessages += 1;
+    if (envelope.type === "turn_started") {
+      return {
+        updated,
+        turns: turns ?? envelope.data.turn + laterUserMessages,
+        model: envelope.data.model,
+      };
+    }
     const turn = turnOf(envelope);
-    if (turn !== null) return { updated, turns: turn + laterUserMessages };
+    if (turns === null && turn !== null) turns = turn + laterUserMessages;
   }
-  return { updated, turns: laterUserMessages };
+  return { updated, turns: turns ?? laterUserMessages, model: null };
 }
 
 function compare(a: string, b: string): number {

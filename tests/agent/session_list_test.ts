@@ -137,3 +137,32 @@ Deno.test("latestSessionFor picks the most recently used session of that workspa
     assert.equal(await latestSessionFor(dir, "/nowhere"), null);
   });
 });
+
+Deno.test("the listed model is the latest turn's, even when that turn has many events", async () => {
+  await withTempDir(async (dir) => {
+    const clock = settableClock(START);
+    const session = await create(dir, "/ws", clock.now);
+    await turn(session, 1, "first");
+    await session.append({ type: "user_message", data: { text: "switch" } });
+    await session.append({
+      type: "turn_started",
+      data: { turn: 2, model: "gpt-5.4-mini", effort: "low" },
+    });
+    for (let i = 0; i < 50; i++) {
+      await session.append({
+        type: "assistant_message",
+        data: { model: "gpt-5.4-mini", text: `step ${i}` },
+      });
+    }
+    await session.append({ type: "turn_completed", data: { turn: 2, status: "completed" } });
+    clock.set(START + 1000); // a different second, so a different id
+    const fresh = await create(dir, "/ws", clock.now);
+
+    const { sessions } = await listSessions(dir);
+
+    const byId = new Map(sessions.map((s) => [s.id, s]));
+    assert.equal(byId.get(session.id)?.model, "gpt-5.4-mini");
+    assert.equal(byId.get(session.id)?.turns, 2);
+    assert.equal(byId.get(fresh.id)?.model, "gpt-5.5", "before any turn, the starting model");
+  });
+});
