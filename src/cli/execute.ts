@@ -178,7 +178,7 @@ function authHint(credentials: ResolvedCredentials): string {
     : `the API key saved in ${source.path} was rejected; save a new one with \`pixir login --with-api-key\``;
 }
 
-/** `pixir/<version> (<os>; <arch>)`. */
-function userAgent(os: string): string {
+/** `pixir/<version> (<os>; <arch>)`: the User-Agent of every request Pixir makes. */
+export function userAgent(os: string): string {
   return `pixir/${VERSION} (${os}; ${Deno.build.arch})`;
 }

@@ -10,6 +10,7 @@ import { logoutCommand } from "./logout.ts";
 import { statusCommand } from "./status.ts";
 import { usageCommand } from "./usage.ts";
 import { exportCommand } from "./export.ts";
+import { modelsCommand } from "./models.ts";
 
 const TOP_HELP = (commands: readonly Command[]) =>
   `Pixir — a terminal coding agent for the OpenAI Responses API.
@@ -65,6 +66,7 @@ export const COMMANDS: readonly Command[] = [
   sessionsCommand,
   exportCommand,
   usageCommand,
+  modelsCommand,
   loginCommand,
   logoutCommand,
   statusCommand,

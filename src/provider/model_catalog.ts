@@ -5,7 +5,7 @@
  * list or to the table, silently, with the reason kept for debugging.
  */
 
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import type { Credential } from "../auth/credential.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
 import { isRecord, numberField, parseJson, stringField } from "./json.ts";
@@ -15,6 +15,11 @@ import { type Endpoints, routeModelList } from "./route.ts";
 
 /** How long a fetched list is trusted before it is asked for again. */
 export const CATALOG_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Where the cached list lives in Pixir's data folder. */
+export function modelCatalogPath(dataDir: string): string {
+  return join(dataDir, "models.json");
+}
 
 /** What fetching the catalog needs; every effect injected. */
 export interface CatalogDeps {

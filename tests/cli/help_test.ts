@@ -29,6 +29,7 @@ const COMMAND_FLAGS: Record<string, string[]> = {
   }),
   export: spellings({ format: { type: "string" }, ...HELP_FLAGS }),
   usage: spellings({ json: { type: "boolean" }, days: { type: "string" }, ...HELP_FLAGS }),
+  models: spellings({ json: { type: "boolean" }, auth: { type: "string" }, ...HELP_FLAGS }),
 };
 
 /** Whether `text` mentions `flag` as a whole word (so `--json` is not found in `--jsonl`). */
