@@ -9,6 +9,7 @@ import type { Session } from "../agent/session.ts";
 import { runTurn, type TurnOutcome } from "../agent/turn.ts";
 import { baseInstructions } from "../agent/prompt.ts";
 import { contextUsage } from "../agent/context_usage.ts";
+import { cachedModels } from "../provider/model_catalog.ts";
 import type { ResolvedCredentials } from "../auth/resolve.ts";
 import { streamResponse } from "../provider/responses.ts";
 import { DEFAULT_RETRY_POLICY } from "../provider/retry.ts";
@@ -45,6 +46,8 @@ export interface Execution {
   quotaAlertsFile: string;
   /** `--stop-at-quota`: no request is sent once a window is at or above this percentage. */
   stopAtQuota?: number;
+  /** The subscription's cached model list, read (never fetched) for the context figures. */
+  modelCatalogFile: string;
   /** The `AGENTS.md` files sent with the instructions (none with `--no-context`). */
   projectContext: readonly ContextFile[];
 }
@@ -124,7 +127,10 @@ export async function execute(x: Execution): Promise<number> {
     for (const off of unlisten) off();
   }
 
-  const context = contextUsage(x.session.events, x.model);
+  const catalog = x.credentials.source.method === "chatgpt"
+    ? await cachedModels(x.modelCatalogFile)
+    : [];
+  const context = contextUsage(x.session.events, x.model, catalog);
   const hint = `session ${x.session.id} · continue with: pixir resume ${x.session.id} "…"`;
   switch (outcome.status) {
     case "answered":

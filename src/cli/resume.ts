@@ -17,6 +17,7 @@ import {
 } from "./inputs.ts";
 import { projectContextFor } from "./project_context.ts";
 import { quotaAlertsPath } from "../config/quota_alerts.ts";
+import { modelCatalogPath } from "../provider/model_catalog.ts";
 import {
   OUTPUT_FLAGS,
   outputMode,
@@ -87,6 +88,7 @@ Examples:
         timeoutMs,
         quotaFile: quotaFilePath(paths),
         quotaAlertsFile: quotaAlertsPath(paths),
+        modelCatalogFile: modelCatalogPath(paths.dataDir),
         stopAtQuota,
         projectContext: await projectContextFor(
           io,

@@ -143,6 +143,14 @@ export function parseModelList(json: unknown): ModelInfo[] | null {
   return models.length === 0 ? null : models;
 }
 
+/**
+ * The models of the cached list, however old, without asking the backend; none when nothing usable
+ * is cached. For figures that must not wait on the network.
+ */
+export async function cachedModels(cacheFile: string): Promise<ModelInfo[]> {
+  return (await readCache(cacheFile))?.models ?? [];
+}
+
 /** The cache entry as written: models in the backend's shape, so one parser reads both. */
 function cacheText(entry: CachedCatalog): Record<string, unknown> {
   return {

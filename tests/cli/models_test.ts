@@ -8,6 +8,7 @@ import {
   chatgptLogin,
   isRecord,
   jsonObject,
+  jsonOutput,
   sandbox,
   seedAuthFile,
   subscriptionEnv,
@@ -107,4 +108,24 @@ Deno.test("when the backend's list fails, models falls back to the table with th
   assert.deepEqual([source, reason], ["table", "HTTP 503"]);
   assert.ok(models.some((m) => m.slug === "gpt-5.5"));
   assert.equal(result.stderr, "");
+});
+
+Deno.test("a subscription run measures its context against the cached model list", async () => {
+  await using box = await sandbox();
+  const { issuer, server: s } = backend(() => ({ status: 200, body: LIST }));
+  await using server = s;
+  await seedAuthFile(box.home, chatgptLogin(server.origin, issuer.issueTokens()));
+  const env = subscriptionEnv(server);
+  const listed = await box.run(["models"], { env });
+  assert.equal(listed.code, 0, listed.stderr);
+
+  const run = await box.run(["run", "-m", "gpt-5.9", "--json", "hi"], { env });
+
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(jsonOutput(run.stdout).context?.window, 500000);
+  assert.equal(
+    server.requests.filter((r) => r.path === MODELS_PATH).length,
+    1,
+    "the run itself never asks for the list",
+  );
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  cachedModels,
   CATALOG_TTL_MS,
   type CatalogDeps,
   modelCatalog,
@@ -129,4 +130,13 @@ Deno.test("a broken cache file is ignored and replaced", async () => {
   await Deno.writeTextFile(deps.cacheFile, "{broken");
   assert.equal((await modelCatalog(deps)).source, "backend");
   assert.equal((await modelCatalog(deps)).source, "cache");
+});
+
+Deno.test("cachedModels reads the cached list however old, and nothing without one", async () => {
+  const { dir, deps, advance } = await setup([json(LIST)]);
+  await using _ = dir;
+  assert.deepEqual(await cachedModels(deps.cacheFile), []);
+  await modelCatalog(deps);
+  advance(10 * CATALOG_TTL_MS);
+  assert.deepEqual(await cachedModels(deps.cacheFile), PARSED);
 });
