@@ -25,7 +25,7 @@ export const DEFAULT_FILE_CAP = 32 * 1024;
 /** Default cap on all files together, in bytes. */
 export const DEFAULT_TOTAL_CAP = 64 * 1024;
 
-/** What kind of entry a path names, without following a final symlink; null when missing. */
+/** What kind of entry a path names, without following a final symlink. */
 export type EntryKind = "file" | "directory" | "symlink" | "other";
 
 /** The filesystem reads project context needs (injected so tests can fake failures). */
@@ -105,11 +105,11 @@ export async function loadProjectContext(options: ProjectContextOptions): Promis
   ];
 
   const found: { path: string; bytes: Uint8Array }[] = [];
-  for (const candidate of candidates) {
+  for (const [index, candidate] of candidates.entries()) {
+    // With PIXIR_HOME inside the repository, the user's file is also a project file: read it once.
+    if (candidates.findIndex((c) => c.path === candidate.path) !== index) continue;
     const bytes = await readCandidate(candidate, options.fs, warnings);
-    if (bytes !== null && !found.some((f) => f.path === candidate.path)) {
-      found.push({ path: candidate.path, bytes });
-    }
+    if (bytes !== null) found.push({ path: candidate.path, bytes });
   }
 
   // The nearest file is served first, so a deep workspace keeps its own instructions.

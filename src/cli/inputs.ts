@@ -149,7 +149,10 @@ export function stopAtQuotaFrom(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const percent = Number(value.replace(/%$/, ""));
   if (value.trim() === "" || !Number.isFinite(percent) || percent <= 0 || percent > 100) {
-    throw new CliFailure("usage", `--stop-at-quota: "${value}" must be a percentage from 1 to 100`);
+    throw new CliFailure(
+      "usage",
+      `--stop-at-quota: "${value}" must be a percentage above 0 and at most 100`,
+    );
   }
   return percent;
 }

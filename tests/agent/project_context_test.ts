@@ -149,3 +149,13 @@ Deno.test("a folder named AGENTS.md is not a context file", async () => {
   });
   assert.deepEqual(context, { files: [], warnings: [] });
 });
+
+Deno.test("a config folder that is also a project folder gives its file once", async () => {
+  await using dir = await tree({ "repo/AGENTS.md": "shared notes" });
+  const context = await loadProjectContext({
+    configDir: join(dir.path, "repo"),
+    workspace: join(dir.path, "repo"),
+    fs: denoContextFs,
+  });
+  assert.deepEqual(context.files.map((f) => f.text), ["shared notes"]);
+});

@@ -64,7 +64,10 @@ Deno.test("a bad --stop-at-quota is exit 2 and sends nothing", async (t) => {
     await t.step(JSON.stringify(value), async () => {
       const result = await box.run(["run", "--stop-at-quota", value, "hi"], { server });
       assert.equal(result.code, 2, result.stderr);
-      assert.match(result.stderr, /--stop-at-quota: .* must be a percentage from 1 to 100/);
+      assert.match(
+        result.stderr,
+        /--stop-at-quota: .* must be a percentage above 0 and at most 100/,
+      );
     });
   }
   assert.equal(server.requests.length, 0);
