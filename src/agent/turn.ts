@@ -59,6 +59,8 @@ export interface TurnOptions {
   signal: AbortSignal;
   /** Most model calls one turn may make; default `DEFAULT_MAX_MODEL_CALLS`. */
   maxModelCalls?: number;
+  /** How long an aborted tool call may take to stop; default 3 s. */
+  toolStopGraceMs?: number;
 }
 
 /** The default iteration cap: model calls per turn. */
@@ -108,6 +110,9 @@ const STREAM_ENDED: ProviderError = Object.freeze({
 });
 
 const ABORTED = Symbol("aborted");
+
+/** How long an aborted tool call may take to stop before the turn moves on without it. */
+const TOOL_STOP_GRACE_MS = 3_000;
 
 /** Runs one turn for `options.prompt` and reports how it ended. */
 export function runTurn(options: TurnOptions): Promise<TurnOutcome> {
@@ -211,8 +216,14 @@ class Turn {
         type: "tool_started",
         data: { call_id, name, arguments: call.arguments },
       }));
-      const result = await untilAborted(runTool(name, call.arguments, signal), signal);
-      if (result === ABORTED) return calls.slice(index);
+      const running = runTool(name, call.arguments, signal);
+      const result = await untilAborted(running, signal);
+      if (result === ABORTED) {
+        // Give the tool a moment to stop what it started (a shell kills its process group), so
+        // nothing outlives Pixir; a tool that ignores the signal still cannot hang the turn.
+        await settledWithin(running, this.#options.toolStopGraceMs ?? TOOL_STOP_GRACE_MS);
+        return calls.slice(index);
+      }
       await this.#record({
         type: "tool_result",
         data: {
@@ -407,4 +418,15 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | 
       },
     );
   });
+}
+
+/** Waits until `promise` settles (either way) or `ms` pass, whichever is first. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const elapsed = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
+  try {
+    await Promise.race([promise.then(() => undefined, () => undefined), elapsed]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

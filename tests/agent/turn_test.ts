@@ -154,6 +154,8 @@ async function withSession(body: (harness: Harness) => Promise<void>): Promise<v
         emitted.push(envelope);
       },
       signal: new AbortController().signal,
+      // Tools here that ignore the signal would otherwise hold each abort for the full grace.
+      toolStopGraceMs: 20,
       ...overrides,
     });
     await body({ session, emitted, options });
@@ -640,5 +642,36 @@ Deno.test("an interrupted turn reports the text of the responses that finished",
       answer: "Reading it now.",
       usage: usageOf(10, 5),
     });
+  });
+});
+
+Deno.test("an aborted tool call gets time to stop before the turn ends", async () => {
+  await withSession(async ({ options }) => {
+    const controller = new AbortController();
+    const model = scriptedModel([[{ type: "item", item: functionCall() }, done()]]);
+    let stopped = false;
+    // Like the shell: on abort it kills what it started, which takes a moment.
+    const runTool: ToolRunner = (_name, _args, signal) =>
+      new Promise((resolve) => {
+        const stop = () =>
+          setTimeout(() => {
+            stopped = true;
+            resolve({ ok: false, error: { kind: "aborted", message: "killed" } });
+          }, 50);
+        if (signal.aborted) stop();
+        else signal.addEventListener("abort", stop);
+      });
+    const emit = (envelope: Envelope) => {
+      if (envelope.type === "tool_started") controller.abort("sigint");
+    };
+    const outcome = await runTurn(options({
+      callModel: model.call,
+      runTool,
+      emit,
+      signal: controller.signal,
+      toolStopGraceMs: 5_000,
+    }));
+    assert.equal(outcome.status, "interrupted");
+    assert.ok(stopped, "the turn waited for the tool to stop");
   });
 });
