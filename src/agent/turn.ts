@@ -25,6 +25,7 @@ export type ToolRunner = (
   name: string,
   argumentsJson: string,
   signal: AbortSignal,
+  callId: string,
 ) => Promise<ToolResult>;
 
 /**
@@ -218,7 +219,7 @@ class Turn {
         type: "tool_started",
         data: { call_id, name, arguments: call.arguments },
       }));
-      const result = await untilAborted(runTool(name, call.arguments, signal), signal);
+      const result = await untilAborted(runTool(name, call.arguments, signal, call_id), signal);
       if (result === ABORTED) return calls.slice(index);
       await this.#record({
         type: "tool_result",

@@ -48,6 +48,8 @@ export interface ToolContext {
   access?: FileAccess;
   /** Aborted on Ctrl+C; tools stop promptly and report `aborted`. */
   signal: AbortSignal;
+  /** The model's id for this call, for records that refer to it. */
+  callId?: string;
 }
 
 /** A tool: a name, a description written for the model, a JSON schema, and its behaviour. */
