@@ -8,6 +8,8 @@ import { sessionsCommand } from "./sessions.ts";
 import { loginCommand } from "./login.ts";
 import { logoutCommand } from "./logout.ts";
 import { statusCommand } from "./status.ts";
+import { permissionsCommand } from "./permissions.ts";
+import { doctorCommand } from "./doctor.ts";
 
 const TOP_HELP = (commands: readonly Command[]) =>
   `Pixir — a terminal coding agent for the OpenAI Responses API.
@@ -64,5 +66,7 @@ export const COMMANDS: readonly Command[] = [
   loginCommand,
   logoutCommand,
   statusCommand,
+  permissionsCommand,
+  doctorCommand,
   helpCommand,
 ];

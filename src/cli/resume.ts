@@ -4,6 +4,8 @@ import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure } from "./failure.ts";
 import { execute } from "./execute.ts";
+import { splitPolicyFlags } from "./policy_flags.ts";
+import { runPolicy } from "./run_policy.ts";
 import {
   credentialsFrom,
   modelChoice,
@@ -48,7 +50,8 @@ Examples:
   async run(argv, io) {
     let mode = outputModeFromArgv(argv);
     try {
-      const { values, positionals } = parseFlags("resume", argv, FLAGS);
+      const { patch, rest: flags } = splitPolicyFlags("resume", argv, io.cwd);
+      const { values, positionals } = parseFlags("resume", flags, FLAGS);
       mode = outputMode(values);
       const rest = [...positionals];
       const idQuery = values.last ? undefined : rest.shift();
@@ -82,6 +85,7 @@ Examples:
         renderer: rendererFor(mode, io),
         timeoutMs,
         quotaFile: quotaFilePath(paths),
+        policy: await runPolicy(paths, workspace, patch),
         fresh: false,
       });
     } catch (error) {

@@ -58,25 +58,33 @@ async function confine(
   access: FileAccess,
   need: AccessNeed,
 ): Promise<WorkspacePath | { ok: false; error: ToolError }> {
+  const details = { path: userPath };
+  const roots = access[need];
+  const outside = {
+    ok: false as const,
+    error: {
+      kind: "outside_workspace" as const,
+      message: outsideMessage(userPath, roots, need),
+      details,
+    },
+  };
+  const absolute = resolve(workspace, userPath);
   let real: string;
   try {
-    real = await realPathAllowingMissing(resolve(workspace, userPath), 0);
+    real = await realPathAllowingMissing(absolute, 0);
   } catch (error) {
+    // In the Worker, the runtime refuses to even resolve paths beyond its grant: say why.
+    if (error instanceof Deno.errors.NotCapable && !roots.some((r) => isWithin(r, absolute))) {
+      return outside;
+    }
     return { ok: false, error: fsError(error, userPath) };
   }
-  const details = { path: userPath };
   // A path above a hidden folder is refused too: listing or searching it would reach inside.
   if (access.hidden.some((hidden) => isWithin(hidden, real) || isWithin(real, hidden))) {
     const message = `${userPath} is or contains Pixir's private folder, which tools never access`;
     return { ok: false, error: { kind: "denied", message, details } };
   }
-  const roots = access[need];
-  if (!roots.some((root) => isWithin(root, real))) {
-    return {
-      ok: false,
-      error: { kind: "outside_workspace", message: outsideMessage(userPath, roots, need), details },
-    };
-  }
+  if (!roots.some((root) => isWithin(root, real))) return outside;
   return { ok: true, path: real, relative: displayPath(workspace, real) };
 }
 
