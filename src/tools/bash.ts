@@ -69,7 +69,8 @@ const description = [
   `max ${MAX_TIMEOUT_SECONDS}). Output beyond ${maxLines} lines or ${formatBytes(maxBytes)} is`,
   "cut in the middle, keeping the start and the end. Background processes still attached to the",
   "output when the command ends are stopped; redirect their output (`cmd > log 2>&1 &`) to keep",
-  "them running.",
+  "them running. Commands other than plain read-only ones may need the user's approval; a refusal",
+  "comes back as a `denied` error with the reason: do not retry the same command, adapt instead.",
 ].join(" ");
 
 /** A `bash` tool with the given environment. */
