@@ -47,8 +47,13 @@ Deno.test("the Worker alone refuses a symlink escape when the path checks are by
   await Deno.symlink(box.outside, join(box.ws, "linkdir"));
   const worker = await bypassedWorker(box.ws, workspaceOnly(box.ws));
   try {
-    failure(await worker.call("read", '{"path":"link.txt"}', never), "denied");
+    for (const path of ["link.txt", "linkdir/secret.txt", "../outside/secret.txt"]) {
+      failure(await worker.call("read", JSON.stringify({ path }), never), "denied");
+    }
     failure(await worker.call("read", `{"path":"${box.outside}/secret.txt"}`, never), "denied");
+    failure(await worker.call("ls", '{"path":"linkdir"}', never), "denied");
+    failure(await worker.call("edit", editOf("link.txt"), never), "denied");
+    assert.equal(await Deno.readTextFile(join(box.outside, "secret.txt")), "secret\n");
     const write = await worker.call("write", '{"path":"linkdir/new.txt","content":"x"}', never);
     failure(write, "denied");
     await assert.rejects(Deno.lstat(join(box.outside, "new.txt")), Deno.errors.NotFound);
@@ -154,6 +159,10 @@ Deno.test("inWorker keeps each tool's name and schema and sends its arguments as
   worker.close();
   failure(await pending, "aborted");
 });
+
+function editOf(path: string): string {
+  return JSON.stringify({ path, old_text: "secret", new_text: "changed" });
+}
 
 async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
