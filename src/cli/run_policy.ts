@@ -53,7 +53,14 @@ export async function runPolicy(
   const permissionsFile = permissionsFilePath(paths);
   try {
     const saved = permissionsOf(await loadPermissions(permissionsFile), workspace);
-    const policy = mergePolicy(DEFAULT_POLICY, inWorkspace(saved.policy, workspace), patch);
+    const merged = mergePolicy(DEFAULT_POLICY, inWorkspace(saved.policy, workspace), patch);
+    // Tools compare real paths, so a granted symlink is granted where it leads too (and as
+    // written, so the Worker may resolve it).
+    const policy = {
+      ...merged,
+      read: await realGrant(merged.read),
+      write: await realGrant(merged.write),
+    };
     const hidden = await Promise.all([paths.configDir, paths.dataDir].map(realPathOrSelf));
     return { policy, rules: saved.always, hidden: [...new Set(hidden)], permissionsFile };
   } catch (error) {
@@ -71,6 +78,12 @@ function inWorkspace(patch: PolicyPatch, workspace: string): PolicyPatch {
       ? grant
       : grant.map((path) => resolvePolicyPath(path, workspace));
   return { ...patch, read: paths(patch.read), write: paths(patch.write) };
+}
+
+async function realGrant(grant: Grant): Promise<Grant> {
+  if (grant === "all") return grant;
+  const real = await Promise.all(grant.map(realPathOrSelf));
+  return [...new Set([...grant, ...real])];
 }
 
 /** A folder's real path when it exists, else the path as given (nothing there to escape by). */
@@ -96,6 +109,11 @@ export interface GuardOptions {
   emit(envelope: Envelope): Promise<void>;
   /** The OS sandbox status, probed once per process by the caller. */
   sandbox(): Promise<SandboxStatus>;
+  /**
+   * How to ask a person about a command (chat plugs its UI in here). Default: a plain-terminal
+   * question when stdin and stderr are terminals, else nobody is asked.
+   */
+  ask?: Ask;
 }
 
 /** Builds the run's tools: file tools in a scoped Worker, bash behind the approval gate. */
@@ -108,7 +126,7 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     approval: {
       policy: run.policy,
       rules,
-      ask: askFor(io),
+      ask: options.ask ?? askFor(io),
       remember: async (prefixes) => {
         rules.push(...prefixes);
         await addRules(run.permissionsFile, workspace, prefixes);

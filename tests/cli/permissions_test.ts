@@ -123,6 +123,16 @@ Deno.test("--allow-read=PATH lets file tools read a folder outside the workspace
   const result = await box.run(["run", `--allow-read=${docs}`, "read the guide"], { server });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(outputFor(server.requests[1]), "the guide\n");
+
+  // A granted symlink grants the folder it leads to.
+  const link = join(box.root, "docs-link");
+  await Deno.symlink(docs, link);
+  await using viaLink = startResponsesServer({
+    script: toolThenAnswer("read", { path: join(link, "guide.md") }),
+  });
+  const linked = await box.run(["run", `--allow-read=${link}`, "read it"], { server: viaLink });
+  assert.equal(linked.code, 0, linked.stderr);
+  assert.equal(outputFor(viaLink.requests[1]), "the guide\n");
 });
 
 Deno.test("contradictory or empty permission flags are usage errors (exit 2)", async () => {
