@@ -84,7 +84,14 @@ async function confine(
     const message = `${userPath} is or contains Pixir's private folder, which tools never access`;
     return { ok: false, error: { kind: "denied", message, details } };
   }
-  if (!roots.some((root) => isWithin(root, real))) return outside;
+  const root = roots.find((candidate) => isWithin(candidate, real));
+  if (root === undefined) return outside;
+  // Git's config can name programs that read-only git commands run (fsmonitor, diff drivers):
+  // letting file tools edit it would turn a file write into running code without approval.
+  if (need === "write" && relative(root, real).split(sep).includes(".git")) {
+    const message = `${userPath} is inside a .git folder, which file tools never change`;
+    return { ok: false, error: { kind: "denied", message, details } };
+  }
   return { ok: true, path: real, relative: displayPath(workspace, real) };
 }
 

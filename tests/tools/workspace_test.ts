@@ -172,3 +172,15 @@ Deno.test("without an access grant, resolveForTool confines to the workspace", a
   assert.equal(inside.relative, join("a", "b.txt"));
   assert.equal((await resolveForTool(box.ctx(), "../outside/x", "read")).ok, false);
 });
+
+Deno.test("file tools may read inside .git but never write there, even through a symlink", async () => {
+  await using box = await sandbox({ "ws/.git/config": "[core]\n", "ws/sub/.git/HEAD": "x" });
+  await Deno.symlink(join(box.ws, ".git"), join(box.ws, "gitdir"));
+  assert.ok((await resolveForTool(box.ctx(), ".git/config", "read")).ok);
+  for (const path of [".git/config", "gitdir/hooks/pre-commit", "sub/.git/HEAD"]) {
+    const result = await resolveForTool(box.ctx(), path, "write");
+    assert.equal(result.ok, false, path);
+    if (!result.ok) assert.match(result.error.message, /inside a \.git folder/, path);
+  }
+  assert.ok((await resolveForTool(box.ctx(), ".gitignore", "write")).ok);
+});
