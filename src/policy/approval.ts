@@ -68,7 +68,8 @@ export async function decide(
   const pending = line.hazards.length > 0 ? line.commands : unapproved(line.commands, ctx);
   if (line.hazards.length === 0 && pending.length === 0) return approvedBy(line, ctx);
 
-  const prefixes = [...new Set(pending.map(prefixOf))];
+  // A bare redirection (`> file`) has no program, hence no prefix to show or save.
+  const prefixes = [...new Set(pending.map(prefixOf).filter((prefix) => prefix !== ""))];
   if (ctx.ask === undefined) {
     return {
       allow: false,
@@ -84,8 +85,11 @@ export async function decide(
     case "once":
       return { allow: true, source: "user", scope: "once" };
     case "always":
-      // Lines with hazards are approved once only: a prefix rule could not describe them.
-      if (line.hazards.length > 0) return { allow: true, source: "user", scope: "once" };
+      // Lines with hazards, or without a program, are approved once only: no prefix rule
+      // could describe them.
+      if (line.hazards.length > 0 || prefixes.length === 0) {
+        return { allow: true, source: "user", scope: "once" };
+      }
       await ctx.remember?.(prefixes);
       return { allow: true, source: "user", scope: "always", rules: prefixes };
     case "deny":

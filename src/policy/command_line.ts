@@ -60,6 +60,8 @@ export function parseCommandLine(source: string): CommandLine {
   };
   const endCommand = (connector: string | null) => {
     endWord();
+    // A redirection without its target is a syntax error; never let it swallow the next word.
+    targetNext = false;
     if (current.words.length > 0 || current.redirects) line.commands.push(current);
     current = { words: [], redirects: false };
     if (connector !== null) line.connectors.push(connector);

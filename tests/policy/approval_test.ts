@@ -125,3 +125,14 @@ Deno.test("always on a line with substitution approves it once and saves nothing
   });
   assert.deepEqual(remembered, []);
 });
+
+Deno.test("a bare redirection needs approval and offers no empty prefix to save", async () => {
+  const { ctx, asked, remembered } = ctxWith({ answer: { kind: "always" } });
+  assert.deepEqual(await decide("> notes.txt", ctx, never), {
+    allow: true,
+    source: "user",
+    scope: "once",
+  });
+  assert.deepEqual(asked, [{ command: "> notes.txt", prefixes: [] }]);
+  assert.deepEqual(remembered, []);
+});

@@ -82,3 +82,7 @@ Deno.test("unquoted glob characters and a leading tilde mark a word as a pattern
     false,
   ]);
 });
+
+Deno.test("a redirection missing its target does not hide the next command's program", () => {
+  assert.deepEqual(words("ls > ; rm -rf x"), [["ls"], ["rm", "-rf", "x"]]);
+});
