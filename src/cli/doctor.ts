@@ -37,7 +37,8 @@ export const doctorCommand: Command = {
 Checks each security layer for the workspace (see "Security model" in the README): workspace
 confinement, the file tools' permission-scoped Worker, shell approval, and the OS sandbox for
 shell commands (bubblewrap on Linux, sandbox-exec on macOS), plus the main process's own Deno
-permissions. Exit 0 whatever is found.
+permissions as Deno reports them ("granted"; "prompt" means not granted in full — Pixir runs with
+--no-prompt, so nothing is ever asked). Exit 0 whatever is found.
 
 Flags:
       --json           print one JSON object: {v, workspace, policy, hidden, layers, main_permissions}
