@@ -6,6 +6,7 @@
 
 import type { ReasoningEffort } from "../provider/request.ts";
 import type { ToolErrorKind } from "../tools/tool.ts";
+import type { DecisionSource } from "../policy/approval.ts";
 import {
   CANONICAL_TYPES,
   type CanonicalEvent,
@@ -124,6 +125,16 @@ const TOOL_ERROR_KINDS = {
   unknown_tool: true,
 } satisfies Record<ToolErrorKind, true>;
 
+const DECISION_SOURCES = {
+  all: true,
+  allow_run: true,
+  safe_list: true,
+  rule: true,
+  user: true,
+  read_only: true,
+  non_interactive: true,
+} satisfies Record<DecisionSource, true>;
+
 const effort = oneOf(Object.keys(EFFORTS));
 
 const format: Check = (v) =>
@@ -186,4 +197,15 @@ const DATA: Record<CanonicalEvent["type"], Check> = {
     error: object({ kind: str, message: str, details: optional(record) }),
   }),
   interrupted: object({ turn: count, reason: oneOf(["sigint", "sigterm", "aborted"]) }),
+  permission_decision: object({
+    call_id: optional(str),
+    tool: str,
+    command: str,
+    decision: oneOf(["allow", "deny"]),
+    source: oneOf(Object.keys(DECISION_SOURCES)),
+    scope: optional(oneOf(["once", "always"])),
+    rules: optional(arrayOf(str)),
+    reason: optional(str),
+    user_reason: optional(str),
+  }),
 };

@@ -85,6 +85,7 @@ export function foldHistory(events: readonly CanonicalEvent[], model: string): I
         break;
       case "session_started":
       case "turn_started":
+      case "permission_decision":
         break;
     }
   }

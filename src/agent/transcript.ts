@@ -72,6 +72,10 @@ function blockOf(event: Envelope<CanonicalEvent>, limit: number): string | null 
       return `_Turn ${event.data.turn} failed: ${event.data.error.message}_`;
     case "interrupted":
       return `_Turn ${event.data.turn} was interrupted (${event.data.reason})_`;
+    case "permission_decision": {
+      const { decision, command, source } = event.data;
+      return `_${decision === "allow" ? "Allowed" : "Denied"} (${source}): \`${command}\`_`;
+    }
   }
 }
 

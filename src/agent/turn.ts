@@ -26,6 +26,7 @@ export type ToolRunner = (
   name: string,
   argumentsJson: string,
   signal: AbortSignal,
+  callId: string,
 ) => Promise<ToolResult>;
 
 /**
@@ -216,7 +217,7 @@ class Turn {
         type: "tool_started",
         data: { call_id, name, arguments: call.arguments },
       }));
-      const running = runTool(name, call.arguments, signal);
+      const running = runTool(name, call.arguments, signal, call_id);
       const result = await untilAborted(running, signal);
       if (result === ABORTED) {
         // Give the tool a moment to stop what it started (a shell kills its process group), so

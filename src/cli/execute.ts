@@ -18,7 +18,9 @@ import { quotaGuard } from "./quota_guard.ts";
 import type { ContextFile } from "../agent/project_context.ts";
 import { sleep } from "../util/sleep.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
-import { defaultTools, outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
+import { outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
+import { guardedTools, type RunPolicy } from "./run_policy.ts";
+import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Renderer } from "../ui/renderer.ts";
 import { runResult } from "../ui/result.ts";
@@ -50,6 +52,8 @@ export interface Execution {
   modelCatalogFile: string;
   /** The `AGENTS.md` files sent with the instructions (none with `--no-context`). */
   projectContext: readonly ContextFile[];
+  /** What the tools may do. */
+  policy: RunPolicy;
 }
 
 /** Runs the prompt to an outcome, renders it, and returns the exit code. */
@@ -72,13 +76,21 @@ export async function execute(x: Execution): Promise<number> {
     : setTimeout(() => stop("timeout"), x.timeoutMs);
 
   if (x.fresh) { for (const envelope of x.session.events) await x.renderer.event(envelope); }
-  const tools = defaultTools();
   const quota = await quotaGuard({
     io: x.io,
     quotaFile: x.quotaFile,
     alertsFile: x.quotaAlertsFile,
     stopAtPercent: x.stopAtQuota,
     utcOffset: systemUtcOffset,
+  });
+  let probe: Promise<SandboxStatus> | undefined;
+  const { tools, close } = await guardedTools(x.policy, {
+    io: x.io,
+    workspace: x.workspace,
+    session: x.session,
+    emit: (envelope) => x.renderer.event(envelope),
+    // Probed at the first shell command only: runs without one never start bwrap.
+    sandbox: () => probe ??= probeSandbox(x.io.os, runProgram, x.workspace),
   });
   let outcome: TurnOutcome;
   try {
@@ -117,12 +129,13 @@ export async function execute(x: Execution): Promise<number> {
             signal,
           })
         ),
-      runTool: (name, argumentsJson, signal) =>
-        runToolCall(tools, name, argumentsJson, { workspace: x.workspace, signal }),
+      runTool: (name, argumentsJson, signal, callId) =>
+        runToolCall(tools, name, argumentsJson, { workspace: x.workspace, signal, callId }),
       toolOutput: outputForModel,
       emit: (envelope) => x.renderer.event(envelope),
     });
   } finally {
+    close();
     if (timer !== undefined) clearTimeout(timer);
     for (const off of unlisten) off();
   }

@@ -11,6 +11,8 @@ import { statusCommand } from "./status.ts";
 import { usageCommand } from "./usage.ts";
 import { exportCommand } from "./export.ts";
 import { modelsCommand } from "./models.ts";
+import { permissionsCommand } from "./permissions.ts";
+import { doctorCommand } from "./doctor.ts";
 
 const TOP_HELP = (commands: readonly Command[]) =>
   `Pixir — a terminal coding agent for the OpenAI Responses API.
@@ -70,5 +72,7 @@ export const COMMANDS: readonly Command[] = [
   loginCommand,
   logoutCommand,
   statusCommand,
+  permissionsCommand,
+  doctorCommand,
   helpCommand,
 ];

@@ -4,6 +4,8 @@ import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure } from "./failure.ts";
 import { execute } from "./execute.ts";
+import { splitPolicyFlags } from "./policy_flags.ts";
+import { runPolicy } from "./run_policy.ts";
 import {
   credentialsFrom,
   modelChoice,
@@ -52,7 +54,8 @@ Examples:
   async run(argv, io) {
     let mode = outputModeFromArgv(argv);
     try {
-      const { values, positionals } = parseFlags("resume", argv, FLAGS);
+      const { patch, rest: flags } = splitPolicyFlags("resume", argv, io.cwd);
+      const { values, positionals } = parseFlags("resume", flags, FLAGS);
       mode = outputMode(values);
       const rest = [...positionals];
       const idQuery = values.last ? undefined : rest.shift();
@@ -96,6 +99,7 @@ Examples:
           workspace,
           !values["no-context"],
         ),
+        policy: await runPolicy(paths, workspace, patch),
         fresh: false,
       });
     } catch (error) {

@@ -3,6 +3,8 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { execute } from "./execute.ts";
+import { POLICY_FLAGS_HELP, splitPolicyFlags } from "./policy_flags.ts";
+import { runPolicy } from "./run_policy.ts";
 import {
   credentialsFrom,
   modelChoice,
@@ -47,7 +49,8 @@ export const RUN_FLAGS_HELP =
       --json           print one final JSON object on stdout
       --jsonl          print every event as a JSON line on stdout, then the final object
   -h, --help           show this help
-`;
+Permissions (see "Security model" in the README):
+${POLICY_FLAGS_HELP}`;
 
 /** The `run` command. */
 export const runCommand: Command = {
@@ -75,7 +78,8 @@ Examples:
   async run(argv, io) {
     let mode = outputModeFromArgv(argv);
     try {
-      const { values, positionals } = parseFlags("run", argv, FLAGS);
+      const { patch, rest: flags } = splitPolicyFlags("run", argv, io.cwd);
+      const { values, positionals } = parseFlags("run", flags, FLAGS);
       mode = outputMode(values);
       const prompt = await readPrompt(positionals, io, "run");
       const settings = settingsFrom(io);
@@ -115,6 +119,7 @@ Examples:
           workspace,
           !values["no-context"],
         ),
+        policy: await runPolicy(paths, workspace, patch),
         fresh: true,
       });
     } catch (error) {

@@ -1,7 +1,7 @@
 /** The `bash` tool: run a shell command in the workspace and report its output and exit code. */
 
 import type { JsonSchema } from "../provider/request.ts";
-import type { Tool, ToolContext, ToolResult } from "./tool.ts";
+import type { Tool, ToolContext, ToolError, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
 import { fail } from "./failure.ts";
 import { DEFAULT_OUTPUT_LIMITS, formatBytes, type OutputLimits } from "./output.ts";
@@ -18,8 +18,19 @@ const DEFAULT_TIMEOUT_SECONDS = 120;
 /** The longest a command may run; larger requests are capped. */
 const MAX_TIMEOUT_SECONDS = 600;
 
+/**
+ * Decides, before a command runs, whether it may run and how it is launched (inside an OS sandbox,
+ * or directly when `launcher` is empty); a refusal is the call's result.
+ */
+export type ShellGate = (
+  command: string,
+  ctx: ToolContext,
+) => Promise<{ ok: true; launcher: readonly string[] } | { ok: false; error: ToolError }>;
+
 /** What the bash tool needs from its environment; tests replace these. */
 export interface BashOptions {
+  /** Approval and sandboxing of each command. Default: every command runs, unsandboxed. */
+  gate?: ShellGate;
   /** The bash executable. Default: `bash` from PATH. */
   shell?: string;
   /** Kill the command's whole process group. Default: on, except on Windows. */
@@ -58,7 +69,8 @@ const description = [
   `max ${MAX_TIMEOUT_SECONDS}). Output beyond ${maxLines} lines or ${formatBytes(maxBytes)} is`,
   "cut in the middle, keeping the start and the end. Background processes still attached to the",
   "output when the command ends are stopped; redirect their output (`cmd > log 2>&1 &`) to keep",
-  "them running.",
+  "them running. Commands other than plain read-only ones may need the user's approval; a refusal",
+  "comes back as a `denied` error with the reason: do not retry the same command, adapt instead.",
 ].join(" ");
 
 /** A `bash` tool with the given environment. */
@@ -82,8 +94,11 @@ export function createBashTool(options: BashOptions = {}): Tool {
         validated.value.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS,
         MAX_TIMEOUT_SECONDS,
       );
+      const gate = await (options.gate?.(command, ctx) ?? { ok: true as const, launcher: [] });
+      if (!gate.ok) return { ok: false, error: gate.error };
       const outcome = await runShell(command, {
         ...shellOptions,
+        launcher: gate.launcher,
         cwd: ctx.workspace,
         timeoutMs: seconds * 1000,
         signal: ctx.signal,

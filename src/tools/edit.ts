@@ -8,7 +8,7 @@ import { fail, fsError } from "./failure.ts";
 import { LineIndex } from "./lines.ts";
 import { readTextFile } from "./text_file.ts";
 import { findNearMiss, occurrences } from "./text_match.ts";
-import { resolveInWorkspace } from "./workspace.ts";
+import { resolveForTool } from "./workspace.ts";
 
 interface EditArguments {
   path: string;
@@ -70,7 +70,7 @@ async function edit(args: unknown, ctx: ToolContext): Promise<ToolResult> {
       field: "new_text",
     });
   }
-  const resolved = await resolveInWorkspace(ctx.workspace, path);
+  const resolved = await resolveForTool(ctx, path, "write");
   if (!resolved.ok) return resolved;
   const display = resolved.relative;
   const file = await readTextFile(resolved.path, display);

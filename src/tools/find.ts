@@ -13,7 +13,7 @@ import {
   type WalkSummary,
   walkTree,
 } from "./walk.ts";
-import { displayPath, resolveInWorkspace } from "./workspace.ts";
+import { displayPath, resolveForTool } from "./workspace.ts";
 
 interface FindArguments {
   pattern: string;
@@ -62,7 +62,7 @@ async function find(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   const { pattern, path = "." } = validated.value;
   const matcher = pathMatcher(pattern);
   if (!matcher.ok) return fail("invalid_arguments", matcher.message, { field: "pattern" });
-  const root = await resolveInWorkspace(ctx.workspace, path);
+  const root = await resolveForTool(ctx, path, "read");
   if (!root.ok) return root;
 
   const found: string[] = [];

@@ -14,7 +14,7 @@ import {
   type WalkSummary,
   walkTree,
 } from "./walk.ts";
-import { displayPath, resolveInWorkspace } from "./workspace.ts";
+import { displayPath, resolveForTool } from "./workspace.ts";
 
 interface GrepArguments {
   pattern: string;
@@ -104,7 +104,7 @@ async function grep(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   if (fileFilter && !fileFilter.ok) {
     return fail("invalid_arguments", fileFilter.message, { field: "glob" });
   }
-  const root = await resolveInWorkspace(ctx.workspace, path);
+  const root = await resolveForTool(ctx, path, "read");
   if (!root.ok) return root;
 
   const matches: string[] = [];

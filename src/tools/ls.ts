@@ -6,7 +6,7 @@ import type { Tool, ToolContext, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
 import { fail, fsError } from "./failure.ts";
 import { limitOutput } from "./output.ts";
-import { resolveInWorkspace } from "./workspace.ts";
+import { resolveForTool } from "./workspace.ts";
 
 interface LsArguments {
   path?: string;
@@ -43,7 +43,7 @@ export const lsTool: Tool = {
 async function ls(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   const validated = validateArguments<LsArguments>(parameters, args);
   if (!validated.ok) return validated;
-  const resolved = await resolveInWorkspace(ctx.workspace, validated.value.path ?? ".");
+  const resolved = await resolveForTool(ctx, validated.value.path ?? ".", "read");
   if (!resolved.ok) return resolved;
   const display = resolved.relative;
   const names: string[] = [];

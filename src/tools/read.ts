@@ -7,7 +7,7 @@ import { fail } from "./failure.ts";
 import { splitLines } from "./lines.ts";
 import { DEFAULT_OUTPUT_LIMITS, formatBytes, limitText } from "./output.ts";
 import { MAX_TEXT_FILE_BYTES, readTextFile } from "./text_file.ts";
-import { resolveInWorkspace } from "./workspace.ts";
+import { resolveForTool } from "./workspace.ts";
 
 interface ReadArguments {
   path: string;
@@ -59,7 +59,7 @@ async function read(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   const validated = validateArguments<ReadArguments>(parameters, args);
   if (!validated.ok) return validated;
   const { path, offset = 1, limit } = validated.value;
-  const resolved = await resolveInWorkspace(ctx.workspace, path);
+  const resolved = await resolveForTool(ctx, path, "read");
   if (!resolved.ok) return resolved;
   const file = await readTextFile(resolved.path, resolved.relative);
   if (!file.ok) return file;

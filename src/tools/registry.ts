@@ -3,30 +3,22 @@
 import type { ToolSpec } from "../provider/request.ts";
 import type { Tool, ToolContext, ToolResult } from "./tool.ts";
 import { type BashOptions, createBashTool } from "./bash.ts";
-import { editTool } from "./edit.ts";
 import { fail } from "./failure.ts";
-import { findTool } from "./find.ts";
-import { grepTool } from "./grep.ts";
-import { lsTool } from "./ls.ts";
-import { readTool } from "./read.ts";
-import { writeTool } from "./write.ts";
+import { FILE_TOOLS } from "./file_tools.ts";
+import { type FileToolWorker, inWorker } from "./file_worker.ts";
 
 /** What the default tools need from their environment. */
 export interface ToolSetOptions {
   bash?: BashOptions;
+  /** When given, the file tools run in this permission-scoped Worker instead of in-process. */
+  fileWorker?: FileToolWorker;
 }
 
 /** Pixir's seven tools: read, write, edit, bash, ls, find, grep. */
 export function defaultTools(options: ToolSetOptions = {}): Tool[] {
-  return [
-    readTool,
-    writeTool,
-    editTool,
-    createBashTool(options.bash),
-    lsTool,
-    findTool,
-    grepTool,
-  ];
+  const files = options.fileWorker ? inWorker(FILE_TOOLS, options.fileWorker) : FILE_TOOLS;
+  const [read, write, edit, ls, find, grep] = files;
+  return [read, write, edit, createBashTool(options.bash), ls, find, grep];
 }
 
 /** The tools as the model request declares them. */

@@ -10,6 +10,8 @@ import { type LimitedOutput, OutputLimiter, type OutputLimits } from "./output.t
 export interface ShellOptions {
   /** The bash executable (a name on PATH or a path). */
   shell: string;
+  /** A program and arguments that run the shell, such as an OS sandbox; none by default. */
+  launcher?: readonly string[];
   /** Working directory. */
   cwd: string;
   timeoutMs: number;
@@ -51,11 +53,12 @@ export async function runShell(command: string, options: ShellOptions): Promise<
     return { end: { kind: "aborted" }, output: limiter.finish(), stoppedBackground: false };
   }
   let child: Deno.ChildProcess;
+  // `exec 2>&1` on a line of its own: the shell's stderr (its own errors included, such as a
+  // syntax error in the command) joins stdout, so the two interleave in true arrival order.
+  const argv = [...options.launcher ?? [], options.shell, "-c", `exec 2>&1\n${command}`];
   try {
-    child = new Deno.Command(options.shell, {
-      // `exec 2>&1` on a line of its own: the shell's stderr (its own errors included, such as a
-      // syntax error in the command) joins stdout, so the two interleave in true arrival order.
-      args: ["-c", `exec 2>&1\n${command}`],
+    child = new Deno.Command(argv[0], {
+      args: argv.slice(1),
       cwd: options.cwd,
       stdin: "null",
       stdout: "piped",
@@ -65,7 +68,7 @@ export async function runShell(command: string, options: ShellOptions): Promise<
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return {
-      end: { kind: "spawn_failed", message: `could not start ${options.shell}: ${reason}` },
+      end: { kind: "spawn_failed", message: `could not start ${argv[0]}: ${reason}` },
       output: limiter.finish(),
       stoppedBackground: false,
     };

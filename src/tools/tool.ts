@@ -30,12 +30,26 @@ export type ToolResult =
   | { ok: true; output: string; details?: Record<string, unknown> }
   | { ok: false; error: ToolError };
 
+/**
+ * The real paths file tools may read and write. Without it, both are the workspace alone. `hidden`
+ * paths (Pixir's own config and data folders) are refused even inside a readable or writable root.
+ */
+export interface FileAccess {
+  read: readonly string[];
+  write: readonly string[];
+  hidden: readonly string[];
+}
+
 /** What a tool may touch while it runs. */
 export interface ToolContext {
-  /** Real path of the workspace root; every path argument is confined to it. */
+  /** Real path of the workspace root: relative paths start here and are shown relative to it. */
   workspace: string;
+  /** Roots beyond the workspace granted by the policy; default: the workspace for both. */
+  access?: FileAccess;
   /** Aborted on Ctrl+C; tools stop promptly and report `aborted`. */
   signal: AbortSignal;
+  /** The model's id for this call, for records that refer to it. */
+  callId?: string;
 }
 
 /** A tool: a name, a description written for the model, a JSON schema, and its behaviour. */

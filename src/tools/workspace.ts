@@ -4,7 +4,7 @@
  */
 
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import type { ToolError } from "./tool.ts";
+import type { FileAccess, ToolContext, ToolError } from "./tool.ts";
 import { fsError } from "./failure.ts";
 
 /** A path confined to the workspace: the real path to operate on, and how to show it. */
@@ -25,27 +25,82 @@ const MAX_SYMLINK_HOPS = 40;
  * appended to the real path of their deepest existing ancestor, so a path can be confined before
  * the file is created.
  */
-export async function resolveInWorkspace(
+export function resolveInWorkspace(
   workspace: string,
   userPath: string,
 ): Promise<WorkspacePath | { ok: false; error: ToolError }> {
+  return confine(workspace, userPath, workspaceOnly(workspace), "read");
+}
+
+/** What a tool does with a path: only look at it, or change it. */
+export type AccessNeed = "read" | "write";
+
+/**
+ * Resolves `userPath` like `resolveInWorkspace`, but against the roots `ctx.access` grants for
+ * `need` (the workspace alone by default), and refuses Pixir's hidden folders whatever the roots.
+ */
+export function resolveForTool(
+  ctx: ToolContext,
+  userPath: string,
+  need: AccessNeed,
+): Promise<WorkspacePath | { ok: false; error: ToolError }> {
+  return confine(ctx.workspace, userPath, ctx.access ?? workspaceOnly(ctx.workspace), need);
+}
+
+/** The default grant: read and write the workspace, nothing hidden. */
+export function workspaceOnly(workspace: string): FileAccess {
+  return { read: [workspace], write: [workspace], hidden: [] };
+}
+
+async function confine(
+  workspace: string,
+  userPath: string,
+  access: FileAccess,
+  need: AccessNeed,
+): Promise<WorkspacePath | { ok: false; error: ToolError }> {
+  const details = { path: userPath };
+  const roots = access[need];
+  const outside = {
+    ok: false as const,
+    error: {
+      kind: "outside_workspace" as const,
+      message: outsideMessage(userPath, roots, need),
+      details,
+    },
+  };
+  const absolute = resolve(workspace, userPath);
   let real: string;
   try {
-    real = await realPathAllowingMissing(resolve(workspace, userPath), 0);
+    real = await realPathAllowingMissing(absolute, 0);
   } catch (error) {
+    // In the Worker, the runtime refuses to even resolve paths beyond its grant: say why.
+    if (error instanceof Deno.errors.NotCapable && !roots.some((r) => isWithin(r, absolute))) {
+      return outside;
+    }
     return { ok: false, error: fsError(error, userPath) };
   }
-  if (!isWithin(workspace, real)) {
-    return {
-      ok: false,
-      error: {
-        kind: "outside_workspace",
-        message: `${userPath} resolves outside the workspace; only paths inside it are allowed`,
-        details: { path: userPath },
-      },
-    };
+  // A path above a hidden folder is refused too: listing or searching it would reach inside.
+  if (access.hidden.some((hidden) => isWithin(hidden, real) || isWithin(real, hidden))) {
+    const message = `${userPath} is or contains Pixir's private folder, which tools never access`;
+    return { ok: false, error: { kind: "denied", message, details } };
   }
-  return { ok: true, path: real, relative: relative(workspace, real) || "." };
+  const root = roots.find((candidate) => isWithin(candidate, real));
+  if (root === undefined) return outside;
+  // Git's config can name programs that read-only git commands run (fsmonitor, diff drivers):
+  // letting file tools edit it would turn a file write into running code without approval.
+  if (need === "write" && relative(root, real).split(sep).includes(".git")) {
+    const message = `${userPath} is inside a .git folder, which file tools never change`;
+    return { ok: false, error: { kind: "denied", message, details } };
+  }
+  return { ok: true, path: real, relative: displayPath(workspace, real) };
+}
+
+/** Why a path outside every root is refused, in terms of what the policy allows. */
+function outsideMessage(userPath: string, roots: readonly string[], need: AccessNeed): string {
+  if (roots.length === 0) return `${userPath} cannot be written: Pixir runs read-only`;
+  const verb = need === "read" ? "read" : "written";
+  return `${userPath} resolves outside the workspace; only paths inside it (or in a folder ` +
+    `granted with --allow-${need}) may be ${verb}`;
 }
 
 /** True when `candidate` is `root` or below it, compared segment by segment. */

@@ -8,7 +8,7 @@ import { writeFileAtomic } from "../util/atomic_write.ts";
 import { fail, fsError } from "./failure.ts";
 import { splitLines } from "./lines.ts";
 import { formatBytes } from "./output.ts";
-import { resolveInWorkspace } from "./workspace.ts";
+import { resolveForTool } from "./workspace.ts";
 
 interface WriteArguments {
   path: string;
@@ -43,7 +43,7 @@ async function write(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   const validated = validateArguments<WriteArguments>(parameters, args);
   if (!validated.ok) return validated;
   const { path, content } = validated.value;
-  const resolved = await resolveInWorkspace(ctx.workspace, path);
+  const resolved = await resolveForTool(ctx, path, "write");
   if (!resolved.ok) return resolved;
   const parent = dirname(resolved.path);
   try {

@@ -46,7 +46,49 @@ const EVENTS: CanonicalEvent[] = [
   { type: "turn_completed", data: { turn: 1, status: "incomplete", reason: "max_output_tokens" } },
   { type: "turn_failed", data: { turn: 1, error: { kind: "usage_limit", message: "spent" } } },
   { type: "interrupted", data: { turn: 1, reason: "sigint" } },
+  {
+    type: "permission_decision",
+    data: {
+      call_id: "call_2",
+      tool: "bash",
+      command: "npm test",
+      decision: "allow",
+      source: "user",
+      scope: "always",
+      rules: ["npm test"],
+    },
+  },
+  {
+    type: "permission_decision",
+    data: {
+      tool: "bash",
+      command: "rm -rf x",
+      decision: "deny",
+      source: "user",
+      reason: "declined",
+      user_reason: "not that",
+    },
+  },
 ];
+
+Deno.test("a permission decision with an unknown source or decision is rejected", () => {
+  const base = { tool: "bash", command: "ls", decision: "allow", source: "safe_list" };
+  for (const [field, value] of [["source", "magic"], ["decision", "maybe"], ["rules", "x"]]) {
+    const text = JSON.stringify({
+      id: "s:0",
+      session_id: "s",
+      seq: 0,
+      ts: "2026-01-01T00:00:00.000Z",
+      type: "permission_decision",
+      data: { ...base, [field]: value },
+    });
+    const parsed = parseLogLine(text);
+    assert.equal(parsed.ok, false, field);
+    if (!parsed.ok) {
+      assert.match(parsed.reason, new RegExp(`permission_decision event.data.${field}`));
+    }
+  }
+});
 
 function line(event: CanonicalEvent, seq = 0, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({

@@ -80,7 +80,7 @@ Deno.test("a bash call runs in the workspace and reports output and exit code", 
   const { script } = toolThenAnswer("bash", { command }, "call_bash_1");
   await using server = startResponsesServer({ script });
 
-  const result = await box.run(["run", "where am I?"], { server });
+  const result = await box.run(["run", "--allow-run=pwd,echo,exit", "where am I?"], { server });
 
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, `${FINAL}\n`);

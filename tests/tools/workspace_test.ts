@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { displayPath, isWithin, resolveInWorkspace } from "../../src/tools/workspace.ts";
+import {
+  displayPath,
+  isWithin,
+  resolveForTool,
+  resolveInWorkspace,
+} from "../../src/tools/workspace.ts";
 import { sandbox } from "./helpers.ts";
 
 async function resolvedPath(ws: string, userPath: string): Promise<string> {
@@ -118,4 +123,64 @@ Deno.test("displayPath shows workspace paths relative and others absolute", () =
   assert.equal(displayPath("/w", "/w/src/a.ts"), join("src", "a.ts"));
   assert.equal(displayPath("/w", "/w"), ".");
   assert.equal(displayPath("/w", "/w2/a"), "/w2/a");
+});
+
+Deno.test("resolveForTool reads and writes only the roots the access grants", async () => {
+  await using box = await sandbox({ "outside/notes.txt": "n" });
+  const ctx = {
+    workspace: box.ws,
+    signal: new AbortController().signal,
+    access: { read: [box.ws, box.outside], write: [box.ws], hidden: [] },
+  };
+  const read = await resolveForTool(ctx, "../outside/notes.txt", "read");
+  assert.ok(read.ok);
+  assert.equal(read.path, join(box.outside, "notes.txt"));
+  assert.equal(read.relative, join(box.outside, "notes.txt"), "shown absolute, being outside");
+  const write = await resolveForTool(ctx, "../outside/notes.txt", "write");
+  assert.equal(write.ok, false);
+  if (!write.ok) {
+    assert.equal(write.error.kind, "outside_workspace");
+    assert.match(write.error.message, /--allow-write/);
+  }
+});
+
+Deno.test("resolveForTool refuses every write in read-only mode", async () => {
+  await using box = await sandbox();
+  const access = { read: [box.ws], write: [], hidden: [] };
+  const result = await resolveForTool({ ...box.ctx(), access }, "a.txt", "write");
+  assert.equal(result.ok, false);
+  if (!result.ok) assert.match(result.error.message, /read-only/);
+});
+
+Deno.test("resolveForTool refuses Pixir's hidden folder and its parents, even through a symlink", async () => {
+  await using box = await sandbox({ "ws/private/auth.json": "{}", "ws/src/a.ts": "" });
+  await Deno.symlink(join(box.ws, "private"), join(box.ws, "innocent"));
+  const access = { read: [box.ws], write: [box.ws], hidden: [join(box.ws, "private")] };
+  const ctx = { ...box.ctx(), access };
+  for (const path of ["private/auth.json", "innocent/auth.json", "private", "."]) {
+    const result = await resolveForTool(ctx, path, "read");
+    assert.equal(result.ok, false, path);
+    if (!result.ok) assert.equal(result.error.kind, "denied", path);
+  }
+  assert.ok((await resolveForTool(ctx, "src/a.ts", "write")).ok);
+});
+
+Deno.test("without an access grant, resolveForTool confines to the workspace", async () => {
+  await using box = await sandbox();
+  const inside = await resolveForTool(box.ctx(), "a/b.txt", "write");
+  assert.ok(inside.ok);
+  assert.equal(inside.relative, join("a", "b.txt"));
+  assert.equal((await resolveForTool(box.ctx(), "../outside/x", "read")).ok, false);
+});
+
+Deno.test("file tools may read inside .git but never write there, even through a symlink", async () => {
+  await using box = await sandbox({ "ws/.git/config": "[core]\n", "ws/sub/.git/HEAD": "x" });
+  await Deno.symlink(join(box.ws, ".git"), join(box.ws, "gitdir"));
+  assert.ok((await resolveForTool(box.ctx(), ".git/config", "read")).ok);
+  for (const path of [".git/config", "gitdir/hooks/pre-commit", "sub/.git/HEAD"]) {
+    const result = await resolveForTool(box.ctx(), path, "write");
+    assert.equal(result.ok, false, path);
+    if (!result.ok) assert.match(result.error.message, /inside a \.git folder/, path);
+  }
+  assert.ok((await resolveForTool(box.ctx(), ".gitignore", "write")).ok);
 });

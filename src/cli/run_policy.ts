@@ -1,0 +1,176 @@
+/**
+ * The permissions of one run, wired into its tools: the saved project policy and the flags are
+ * merged, file tools get a Worker scoped to it, and the bash tool gets the approval gate (with a
+ * terminal question only when a person is at both stdin and stderr) and the OS sandbox.
+ */
+
+import type { Io } from "./io.ts";
+import { CliFailure } from "./failure.ts";
+import { resolvePolicyPath } from "./policy_flags.ts";
+import type { Envelope, PermissionDecisionData } from "../agent/event.ts";
+import type { Session } from "../agent/session.ts";
+import type { PixirPaths } from "../config/paths.ts";
+import {
+  addRules,
+  loadPermissions,
+  PermissionsFileError,
+  permissionsFilePath,
+  permissionsOf,
+} from "../config/permissions_file.ts";
+import type { Ask } from "../policy/approval.ts";
+import {
+  DEFAULT_POLICY,
+  fileAccess,
+  type Grant,
+  mergePolicy,
+  type Policy,
+  PolicyError,
+  type PolicyPatch,
+} from "../policy/policy.ts";
+import { createShellGate } from "../policy/shell_gate.ts";
+import type { SandboxStatus } from "../sandbox/os_sandbox.ts";
+import { FileToolWorker } from "../tools/file_worker.ts";
+import { defaultTools } from "../tools/registry.ts";
+import type { Tool } from "../tools/tool.ts";
+import { terminalAsk } from "../ui/terminal_ask.ts";
+
+/** The policy of a run and where its saved part came from. */
+export interface RunPolicy {
+  policy: Policy;
+  /** Saved "always" prefixes for this workspace. */
+  rules: string[];
+  /** Pixir's own folders, hidden from every tool. */
+  hidden: string[];
+  permissionsFile: string;
+}
+
+/** Merges the saved policy of `workspace` and the flags' `patch`; bad files and contradictions are usage errors. */
+export async function runPolicy(
+  paths: PixirPaths,
+  workspace: string,
+  patch: PolicyPatch,
+): Promise<RunPolicy> {
+  const permissionsFile = permissionsFilePath(paths);
+  try {
+    const saved = permissionsOf(await loadPermissions(permissionsFile), workspace);
+    const merged = mergePolicy(DEFAULT_POLICY, inWorkspace(saved.policy, workspace), patch);
+    // Tools compare real paths, so a granted symlink is granted where it leads too (and as
+    // written, so the Worker may resolve it).
+    const policy = {
+      ...merged,
+      read: await realGrant(merged.read),
+      write: await realGrant(merged.write),
+    };
+    const hidden = await Promise.all([paths.configDir, paths.dataDir].map(realPathOrSelf));
+    return { policy, rules: saved.always, hidden: [...new Set(hidden)], permissionsFile };
+  } catch (error) {
+    if (error instanceof PermissionsFileError || error instanceof PolicyError) {
+      throw new CliFailure("usage", error.message);
+    }
+    throw error;
+  }
+}
+
+/** A saved policy's relative paths are relative to the workspace they were saved for. */
+function inWorkspace(patch: PolicyPatch, workspace: string): PolicyPatch {
+  const paths = (grant: Grant | undefined) =>
+    grant === undefined || grant === "all"
+      ? grant
+      : grant.map((path) => resolvePolicyPath(path, workspace));
+  return { ...patch, read: paths(patch.read), write: paths(patch.write) };
+}
+
+async function realGrant(grant: Grant): Promise<Grant> {
+  if (grant === "all") return grant;
+  const real = await Promise.all(grant.map(realPathOrSelf));
+  return [...new Set([...grant, ...real])];
+}
+
+/** A folder's real path when it exists, else the path as given (nothing there to escape by). */
+async function realPathOrSelf(path: string): Promise<string> {
+  try {
+    return await Deno.realPath(path);
+  } catch {
+    return path;
+  }
+}
+
+/** The tools of a run under its policy; `close` stops their Worker. */
+export interface GuardedTools {
+  tools: Tool[];
+  close(): void;
+}
+
+/** What wiring the tools needs beyond the policy. */
+export interface GuardOptions {
+  io: Io;
+  workspace: string;
+  session: Session;
+  emit(envelope: Envelope): Promise<void>;
+  /** The OS sandbox status, probed once per process by the caller. */
+  sandbox(): Promise<SandboxStatus>;
+  /**
+   * How to ask a person about a command (chat plugs its UI in here). Default: a plain-terminal
+   * question when stdin and stderr are terminals, else nobody is asked.
+   */
+  ask?: Ask;
+}
+
+/** Builds the run's tools: file tools in a scoped Worker, bash behind the approval gate. */
+export async function guardedTools(run: RunPolicy, options: GuardOptions): Promise<GuardedTools> {
+  const { io, workspace, session } = options;
+  const access = fileAccess(run.policy, workspace, run.hidden);
+  const worker = new FileToolWorker({ workspace, access });
+  const rules = [...run.rules];
+  const gate = createShellGate({
+    approval: {
+      policy: run.policy,
+      rules,
+      ask: options.ask ?? askFor(io),
+      remember: async (prefixes) => {
+        rules.push(...prefixes);
+        await addRules(run.permissionsFile, workspace, prefixes);
+      },
+    },
+    record: async (data: PermissionDecisionData) =>
+      options.emit(await session.append({ type: "permission_decision", data })),
+    sandbox: options.sandbox,
+    layout: {
+      workspace,
+      writable: access.write.includes("/") ? "all" : [...access.write, tempDir(io)],
+      hidden: await existing(run.hidden),
+      net: run.policy.net,
+    },
+    notice: (message) => io.stderr.write(`pixir: ${message}\n`),
+  });
+  return {
+    tools: defaultTools({ fileWorker: worker, bash: { gate } }),
+    close: () => worker.close(),
+  };
+}
+
+/**
+ * A terminal question when a person is at both stdin and stderr; otherwise none, so commands that
+ * need approval are denied at once and the run never waits.
+ */
+function askFor(io: Io): Ask | undefined {
+  if (!io.stdin.isTerminal || !io.stderr.isTerminal) return undefined;
+  return terminalAsk({
+    readLine: (signal) => io.stdin.readLine(signal),
+    write: (text) => io.stderr.write(text),
+  });
+}
+
+/** The temp dir shell commands may write to. */
+function tempDir(io: Io): string {
+  const tmp = io.env("TMPDIR");
+  return tmp && tmp.trim() !== "" ? tmp : io.os === "darwin" ? "/private/tmp" : "/tmp";
+}
+
+/** The paths that exist: an OS sandbox can only cover an existing folder. */
+async function existing(paths: readonly string[]): Promise<string[]> {
+  const found = await Promise.all(
+    paths.map((path) => Deno.stat(path).then(() => true, () => false)),
+  );
+  return paths.filter((_, i) => found[i]);
+}

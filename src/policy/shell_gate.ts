@@ -1,0 +1,84 @@
+/**
+ * The gate in front of the bash tool: every command gets an approval decision (recorded as a
+ * `permission_decision` event), and an approved one runs inside the OS sandbox when the machine
+ * has a working one, or directly with a one-time notice when it does not.
+ */
+
+import type { PermissionDecisionData } from "../agent/event.ts";
+import type { ShellGate } from "../tools/bash.ts";
+import { type ApprovalContext, decide, type Decision } from "./approval.ts";
+import type { SandboxLayout } from "../sandbox/layout.ts";
+import { sandboxLauncher, type SandboxStatus } from "../sandbox/os_sandbox.ts";
+
+/** What the gate needs; every effect is injected. */
+export interface ShellGateOptions {
+  approval: ApprovalContext;
+  /** Records a decision (the session log and the renderers). */
+  record(decision: PermissionDecisionData): Promise<void>;
+  /** The OS sandbox status; the caller probes once and caches. */
+  sandbox(): Promise<SandboxStatus>;
+  layout: SandboxLayout;
+  /** Tells the user something once (stderr). */
+  notice(message: string): Promise<void>;
+}
+
+/** A ShellGate applying the policy and the OS sandbox. */
+export function createShellGate(options: ShellGateOptions): ShellGate {
+  let noticed = false;
+  return async (command, ctx) => {
+    const decision = await decide(command, options.approval, ctx.signal);
+    await options.record(decisionData(decision, command, ctx.callId));
+    if (!decision.allow) {
+      const message = decision.userReason
+        ? `${decision.reason} Their reason: ${decision.userReason}`
+        : decision.reason;
+      return {
+        ok: false,
+        error: {
+          kind: "denied",
+          message,
+          details: {
+            command,
+            source: decision.source,
+            ...(decision.userReason ? { user_reason: decision.userReason } : {}),
+          },
+        },
+      };
+    }
+    const status = await options.sandbox();
+    if (status.active) return { ok: true, launcher: sandboxLauncher(status, options.layout) };
+    if (!noticed) {
+      noticed = true;
+      await options.notice(`shell commands run without an OS sandbox: ${status.reason}`);
+    }
+    return { ok: true, launcher: [] };
+  };
+}
+
+/** The event data for a decision. */
+function decisionData(
+  decision: Decision,
+  command: string,
+  callId: string | undefined,
+): PermissionDecisionData {
+  const base = {
+    ...(callId === undefined ? {} : { call_id: callId }),
+    tool: "bash",
+    command,
+    source: decision.source,
+  };
+  if (decision.allow) {
+    return {
+      ...base,
+      decision: "allow",
+      ...(decision.scope ? { scope: decision.scope } : {}),
+      ...(decision.rules ? { rules: decision.rules } : {}),
+    };
+  }
+  return {
+    ...base,
+    decision: "deny",
+    reason: decision.reason,
+    ...(decision.userReason ? { user_reason: decision.userReason } : {}),
+  };
+}

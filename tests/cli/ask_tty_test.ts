@@ -1,0 +1,109 @@
+// deno-lint-ignore-file no-console
+/**
+ * The interactive approval at a real terminal: Pixir runs in a pseudo-terminal made by `script`,
+ * and the test answers its questions as a person would.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
+import { startResponsesServer } from "../fakes/responses_server.ts";
+import { denoDir, pixirArgv } from "../harness/cli.ts";
+import { API_KEY, hintedSessionId, inputOf, sandbox } from "./helpers.ts";
+
+const QUESTION = "allow? [y]es once / [a]lways / [n]o [reason]: ";
+
+function bash(command: string, callId: string) {
+  return { sse: toolCallAnswer({ name: "bash", arguments: JSON.stringify({ command }), callId }) };
+}
+
+/** Single-quotes a word for `script -c`, which hands the line to a shell. */
+function quote(word: string): string {
+  return `'${word.replaceAll("'", `'"'"'`)}'`;
+}
+
+async function hasScript(): Promise<boolean> {
+  try {
+    return (await new Deno.Command("script", { args: ["--version"], stdout: "null" }).output())
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked again, no passes the reason", async () => {
+  if (Deno.build.os !== "linux" || !(await hasScript())) {
+    console.log("skipped: needs util-linux `script` to make a pseudo-terminal");
+    return;
+  }
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [
+      bash("touch one.txt", "c1"),
+      bash("touch two.txt", "c2"),
+      bash("rm one.txt", "c3"),
+      { sse: textAnswer("Done.") },
+    ],
+  });
+  const line = pixirArgv(["run", "make and remove files"]).map(quote).join(" ");
+  const child = new Deno.Command("script", {
+    args: ["-qefc", line, "/dev/null"],
+    cwd: box.workspace,
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: box.root,
+      PIXIR_HOME: box.home,
+      OPENAI_BASE_URL: server.url,
+      OPENAI_API_KEY: API_KEY,
+      DENO_DIR: await denoDir(),
+      DENO_NO_UPDATE_CHECK: "1",
+      NO_COLOR: "1",
+      TERM: "dumb",
+    },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const answers = ["a", "n keep it"];
+  const writer = child.stdin.getWriter();
+  let screen = "";
+  let answered = 0;
+  const timeout = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
+    screen += text;
+    const asked = screen.split(QUESTION).length - 1;
+    while (answered < asked && answered < answers.length) {
+      await writer.write(new TextEncoder().encode(`${answers[answered++]}\n`));
+    }
+  }
+  const status = await child.status;
+  clearTimeout(timeout);
+  await writer.close().catch(() => {});
+
+  assert.equal(status.code, 0, screen);
+  assert.equal(screen.split(QUESTION).length - 1, 2, "asked for touch once and for rm once");
+  assert.match(screen, /pixir wants to run a shell command:\r?\n {2}touch one\.txt/);
+  assert.ok((await Deno.stat(join(box.workspace, "two.txt"))).isFile);
+  assert.ok((await Deno.stat(join(box.workspace, "one.txt"))).isFile, "rm was refused");
+
+  const saved = JSON.parse(await Deno.readTextFile(join(box.home, "permissions.json")));
+  assert.deepEqual(saved.workspaces[box.workspace].always, ["touch"]);
+
+  const refusal = inputOf(server.requests[3]).find((i) =>
+    i.type === "function_call_output" && i.call_id === "c3"
+  );
+  assert.match(String(refusal?.output), /declined.*Their reason: keep it/);
+
+  const log = await box.log(hintedSessionId(screen.replaceAll("\r", "")));
+  const decisions = log.flatMap((e) =>
+    e.type === "permission_decision"
+      ? [[e.data.call_id, e.data.decision, e.data.source, e.data.scope ?? "-"]]
+      : []
+  );
+  assert.deepEqual(decisions, [
+    ["c1", "allow", "user", "always"],
+    ["c2", "allow", "rule", "-"],
+    ["c3", "deny", "user", "-"],
+  ]);
+});

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  addRules,
+  loadPermissions,
+  PermissionsFileError,
+  permissionsOf,
+  removeRule,
+  savePolicy,
+} from "../../src/config/permissions_file.ts";
+import { tempWorkspace } from "../harness/workspace.ts";
+
+Deno.test("a missing file is empty; rules and policies round-trip per workspace", async () => {
+  await using dir = await tempWorkspace();
+  const file = join(dir.path, "cfg", "permissions.json");
+  assert.deepEqual(await loadPermissions(file), { version: 1, workspaces: {} });
+  await addRules(file, "/ws", ["git commit", "npm test"]);
+  await addRules(file, "/ws", ["npm test", "make"]);
+  await savePolicy(file, "/ws", { run: ["cargo"], read: "all", net: false });
+  await addRules(file, "/other", ["ls"]);
+  const loaded = await loadPermissions(file);
+  assert.deepEqual(permissionsOf(loaded, "/ws"), {
+    policy: { read: "all", run: ["cargo"], net: false },
+    always: ["git commit", "npm test", "make"],
+  });
+  assert.deepEqual(permissionsOf(loaded, "/nowhere"), { policy: {}, always: [] });
+  assert.equal(await removeRule(file, "/ws", "npm test"), true);
+  assert.equal(await removeRule(file, "/ws", "npm test"), false);
+  assert.deepEqual(permissionsOf(await loadPermissions(file), "/ws").always, [
+    "git commit",
+    "make",
+  ]);
+  assert.equal((await Deno.stat(file)).mode! & 0o777, 0o600);
+  assert.equal((await Deno.stat(join(dir.path, "cfg"))).mode! & 0o777, 0o700);
+});
+
+Deno.test("a file in the wrong shape is an error that names the field", async () => {
+  await using dir = await tempWorkspace();
+  const file = join(dir.path, "permissions.json");
+  const cases: [unknown, RegExp][] = [
+    [{ version: 2, workspaces: {} }, /"version": 1/],
+    [{ version: 1, workspaces: { "/ws": { always: "ls" } } }, /always must be a list/],
+    [
+      { version: 1, workspaces: { "/ws": { policy: { allow_net: true } } } },
+      /allow_net is not one of/,
+    ],
+    [{ version: 1, workspaces: { "/ws": { policy: { net: "no" } } } }, /net must be true or false/],
+  ];
+  for (const [json, message] of cases) {
+    await Deno.writeTextFile(file, JSON.stringify(json));
+    await assert.rejects(
+      loadPermissions(file),
+      (e) => e instanceof PermissionsFileError && message.test(e.message),
+    );
+  }
+  await Deno.writeTextFile(file, "{not json");
+  await assert.rejects(loadPermissions(file), PermissionsFileError);
+});
