@@ -101,3 +101,19 @@ Deno.test("failures, interruptions and early ends are said plainly", () => {
   assert.match(md, /_Turn 2 ended early: max_output_tokens_/);
   assert.match(md, /_Turn 3 failed: limit hit_/);
 });
+
+Deno.test("permission decisions say what was allowed or denied, and by what", () => {
+  const md = markdownTranscript(envelopes([
+    ...SESSION.slice(0, 3),
+    {
+      type: "permission_decision",
+      data: { tool: "bash", command: "rm -rf build", decision: "deny", source: "non_interactive" },
+    },
+    {
+      type: "permission_decision",
+      data: { tool: "bash", command: "git status", decision: "allow", source: "safe_list" },
+    },
+  ]));
+  assert.match(md, /_Denied \(non_interactive\): `rm -rf build`_/);
+  assert.match(md, /_Allowed \(safe_list\): `git status`_/);
+});
