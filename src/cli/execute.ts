@@ -1,26 +1,19 @@
 /**
- * Wiring for one prompt in one session, shared by `run` and `resume`: credentials, provider, tools
- * and renderer are assembled here, the agent runs the turn, and the outcome becomes an exit code.
+ * One prompt in one session, shared by `run` and `resume`: the turn is built from the shared turn
+ * wiring, its events go to the renderer, and the outcome becomes an exit code.
  */
 
 import type { Io } from "./io.ts";
 import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
+import { authHint, turnWiring } from "./turn_wiring.ts";
 import type { Session } from "../agent/session.ts";
 import { runTurn, type TurnOutcome } from "../agent/turn.ts";
 import { baseInstructions } from "../agent/prompt.ts";
 import type { ResolvedCredentials } from "../auth/resolve.ts";
-import { streamResponse } from "../provider/responses.ts";
-import { DEFAULT_RETRY_POLICY } from "../provider/retry.ts";
-import type { ModelEvent } from "../provider/model_event.ts";
-import { systemUtcOffset } from "../provider/reset_time.ts";
-import { saveQuota } from "../config/quota_file.ts";
-import { sleep } from "../util/sleep.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
-import { defaultTools, outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Renderer } from "../ui/renderer.ts";
 import { runResult } from "../ui/result.ts";
-import { VERSION } from "../version.ts";
 
 /** What one execution needs beyond the session itself. */
 export interface Execution {
@@ -62,10 +55,13 @@ export async function execute(x: Execution): Promise<number> {
     : setTimeout(() => stop("timeout"), x.timeoutMs);
 
   if (x.fresh) { for (const envelope of x.session.events) await x.renderer.event(envelope); }
-  const tools = defaultTools();
   let outcome: TurnOutcome;
   try {
     outcome = await runTurn({
+      ...turnWiring({
+        ...x,
+        warn: (message) => x.io.stderr.write(`pixir: warning: ${message}\n`),
+      }),
       session: x.session,
       prompt: x.prompt,
       model: x.model,
@@ -75,34 +71,7 @@ export async function execute(x: Execution): Promise<number> {
         now: x.io.now(),
         platform: x.io.os,
       }),
-      tools: toolSpecs(tools),
-      maxModelCalls: x.settings.maxIterations,
       signal: controller.signal,
-      callModel: (request, signal) =>
-        keepQuota(
-          streamResponse(request, {
-            fetch: x.io.fetch,
-            credentials: x.credentials.provider,
-            baseUrl: x.settings.openaiBaseUrl,
-            chatgptBaseUrl: x.settings.chatgptBaseUrl,
-            userAgent: userAgent(x.io.os),
-            idleTimeoutMs: x.settings.idleTimeoutMs,
-            retry: {
-              ...DEFAULT_RETRY_POLICY,
-              maxRetries: x.settings.maxRetries,
-              baseMs: x.settings.retryBaseMs,
-            },
-            sleep,
-            random: x.io.random,
-            now: x.io.now,
-            utcOffset: systemUtcOffset,
-            signal,
-          }),
-          x,
-        ),
-      runTool: (name, argumentsJson, signal) =>
-        runToolCall(tools, name, argumentsJson, { workspace: x.workspace, signal }),
-      toolOutput: outputForModel,
       emit: (envelope) => x.renderer.event(envelope),
     });
   } finally {
@@ -149,43 +118,5 @@ export async function execute(x: Execution): Promise<number> {
       );
       return failure.exitCode;
     }
-  }
-}
-
-/** How to fix a credential the API rejected, by where it came from. */
-function authHint(credentials: ResolvedCredentials): string {
-  const { source } = credentials;
-  if (source.method === "chatgpt") return "run `pixir login` to sign in again";
-  return source.source === "env"
-    ? "check OPENAI_API_KEY"
-    : `the API key saved in ${source.path} was rejected; save a new one with \`pixir login --with-api-key\``;
-}
-
-/** `pixir/<version> (<os>; <arch>)`. */
-function userAgent(os: string): string {
-  return `pixir/${VERSION} (${os}; ${Deno.build.arch})`;
-}
-
-/**
- * Passes a model call's events through, saving each quota snapshot as the latest known one. The
- * quota file is a cache: failing to write it is worth a warning, never a failed run.
- */
-async function* keepQuota(events: AsyncIterable<ModelEvent>, x: Execution) {
-  let warned = false;
-  for await (const event of events) {
-    if (event.type === "quota") {
-      try {
-        await saveQuota(x.quotaFile, event.snapshot);
-      } catch (error) {
-        if (!warned) {
-          const reason = error instanceof Error ? error.message : String(error);
-          await x.io.stderr.write(
-            `pixir: warning: could not save quota to ${x.quotaFile}: ${reason}\n`,
-          );
-        }
-        warned = true;
-      }
-    }
-    yield event;
   }
 }
