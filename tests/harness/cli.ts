@@ -39,6 +39,11 @@ export interface RunResult {
   stderr: string;
 }
 
+/** The command line that runs `src/main.ts` with `args` as users run it from source. */
+export function pixirCommandLine(args: readonly string[]): string[] {
+  return [DENO, "run", "-q", "-P=pixir", "--no-prompt", "--config", CONFIG, MAIN, ...args];
+}
+
 /** Runs `src/main.ts` with `args`. */
 export function runPixir(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return runScript(MAIN, args, options);
@@ -146,7 +151,8 @@ async function feed(child: Deno.ChildProcess, stdin: string | undefined): Promis
 }
 
 /** Where the running Deno keeps its cache, as `deno info` reports it. */
-async function denoDir(): Promise<string> {
+/** Deno's cache directory, so a child finds the dependencies already downloaded. */
+export async function denoDir(): Promise<string> {
   const { success, stdout } = await new Deno.Command(DENO, {
     args: ["info", "--json"],
     stdin: "null",

@@ -1,0 +1,157 @@
+/** `pixir chat`: the interactive terminal UI. Flags, help and wiring; the UI is src/ui/chat/. */
+
+import { ProcessTerminal } from "@mariozechner/pi-tui";
+import type { Command } from "./command.ts";
+import { parseFlags } from "./command.ts";
+import { CliFailure, EXIT } from "./failure.ts";
+import type { Io } from "./io.ts";
+import {
+  credentialsFrom,
+  modelChoice,
+  pathsFrom,
+  resolveWorkspace,
+  settingsFrom,
+} from "./inputs.ts";
+import { chatHost } from "./chat_session_host.ts";
+import { openSessionForCli, sessionModel } from "./session_lookup.ts";
+import type { Session } from "../agent/session.ts";
+import type { PixirPaths } from "../config/paths.ts";
+import { quotaFilePath } from "../config/quota_file.ts";
+import { runChat } from "../ui/chat/chat_app.ts";
+import { styleFor } from "../ui/style.ts";
+import { VERSION } from "../version.ts";
+
+const FLAGS = {
+  model: { type: "string", short: "m" },
+  effort: { type: "string" },
+  cwd: { type: "string", short: "C" },
+  auth: { type: "string" },
+  continue: { type: "boolean", short: "c" },
+  resume: { type: "string", short: "r" },
+} as const;
+
+/** The `chat` command. */
+export const chatCommand: Command = {
+  name: "chat",
+  summary: "talk with the agent in an interactive terminal UI",
+  help: `Usage: pixir chat [flags]
+       pixir                     (on a terminal, with no arguments)
+
+Opens the interactive chat: answers stream as markdown, each tool call shows as one block (edits
+and writes as a diff), and the footer shows the model, the workspace, the context used and the
+plan's quota. Type /help in the chat for its commands and keys. Needs a terminal; for scripts and
+pipes use \`pixir run\`.
+
+Flags:
+  -m, --model MODEL    model to start with (default: $PIXIR_MODEL or gpt-5.5)
+      --effort EFFORT  reasoning effort: none, minimal, low, medium, high, xhigh
+                       (default: $PIXIR_EFFORT or medium)
+  -c, --continue       continue the newest session of this workspace
+  -r, --resume ID      continue the session ID (or a unique prefix of it)
+  -C, --cwd DIR        workspace the tools work in (default: the current directory)
+      --auth KIND      subscription (the ChatGPT sign-in) or api-key
+  -h, --help           show this help
+
+Keys:
+  Enter send · Shift+Enter or Alt+Enter newline · Up/Down history · Tab complete · @path attach
+  Esc or Ctrl+C interrupt the answer · Ctrl+C twice or Ctrl+D quit
+
+Examples:
+  pixir chat
+  pixir chat --continue --effort high
+`,
+  async run(argv, io) {
+    const { values, positionals } = parseFlags("chat", argv, FLAGS);
+    if (positionals.length > 0) {
+      throw new CliFailure("usage", "chat: takes no prompt; type it in the chat", {
+        hint: `for a one-off prompt use: pixir run "${positionals.join(" ")}"`,
+      });
+    }
+    if (!io.stdin.isTerminal || !io.stdout.isTerminal) {
+      throw new CliFailure("usage", "chat: needs a terminal (stdin and stdout)", {
+        hint: 'for scripts and pipes use: pixir run "…"',
+      });
+    }
+    if (values.continue && values.resume !== undefined) {
+      throw new CliFailure("usage", "chat: give --continue or --resume, not both");
+    }
+    const settings = settingsFrom(io);
+    const paths = pathsFrom(io);
+    const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
+    const session = await startingSession(paths, workspace, values, io);
+    const choice = modelChoice(values, session ? sessionModel(session) : settings);
+    const credentials = await credentialsFrom(io, values.auth, paths);
+    const host = chatHost({
+      io,
+      settings,
+      credentials,
+      paths,
+      workspace,
+      quotaFile: quotaFilePath(paths),
+      session,
+    });
+    const chat = runChat({
+      terminal: new ProcessTerminal(),
+      host,
+      style: styleFor(true, io.env("NO_COLOR")),
+      choice,
+      title: `pixir ${VERSION}`,
+      now: io.now,
+    });
+    // Raw mode turns Ctrl+C into a key; a signal comes from elsewhere and ends the chat.
+    const unlisten = [
+      io.onSignal("SIGTERM", () => void chat.terminate()),
+      io.onSignal("SIGINT", () => void chat.terminate()),
+    ];
+    const restoreOnCrash = crashGuard(io, chat.terminate);
+    try {
+      return (await chat.done) === "quit" ? EXIT.ok : EXIT.interrupted;
+    } finally {
+      restoreOnCrash();
+      for (const off of unlisten) off();
+    }
+  },
+};
+
+/** The session `--continue` or `--resume` names, or null for a new one. */
+async function startingSession(
+  paths: PixirPaths,
+  workspace: string,
+  flags: { continue?: boolean; resume?: string },
+  io: Io,
+): Promise<Session | null> {
+  if (flags.continue) {
+    return await openSessionForCli(paths.sessionsDir, { last: workspace }, io.now);
+  }
+  if (flags.resume !== undefined) {
+    return await openSessionForCli(paths.sessionsDir, { id: flags.resume }, io.now);
+  }
+  return null;
+}
+
+/**
+ * Restores the terminal before an unexpected error ends the process, and reports the error as one
+ * line instead of a stack trace. Returns the function that removes the guard.
+ */
+function crashGuard(io: Io, restore: () => Promise<void>): () => void {
+  const crash = async (error: unknown) => {
+    await restore();
+    const message = error instanceof Error ? error.message : String(error);
+    await io.stderr.write(`pixir: internal error: ${message}\n`);
+    Deno.exit(EXIT.runtime);
+  };
+  const onError = (event: ErrorEvent) => {
+    event.preventDefault();
+    void crash(event.error);
+  };
+  const onRejection = (event: PromiseRejectionEvent) => {
+    event.preventDefault();
+    void crash(event.reason);
+  };
+  globalThis.addEventListener("error", onError);
+  globalThis.addEventListener("unhandledrejection", onRejection);
+  return () => {
+    globalThis.removeEventListener("error", onError);
+    globalThis.removeEventListener("unhandledrejection", onRejection);
+  };
+}
