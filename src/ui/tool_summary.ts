@@ -40,3 +40,8 @@ export function oneLine(text: string): string {
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max - 1) + "…";
 }
+
+/** `1 more line`, `3 more lines`: a count with its noun, plural when it is not one. */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}

@@ -7,7 +7,7 @@ import { type Component, truncateToWidth } from "@mariozechner/pi-tui";
 import type { ToolError } from "../../tools/tool.ts";
 import type { Style } from "../style.ts";
 import type { DiffLine } from "./diff.ts";
-import { keyArgument, oneLine } from "../tool_summary.ts";
+import { counted, keyArgument, oneLine } from "../tool_summary.ts";
 
 /** Where a tool call is: still running, or finished with its result. */
 export type ToolState =
@@ -72,7 +72,7 @@ function diffLines(diff: readonly DiffLine[], style: Style): string[] {
     }
   });
   const more = diff.length - shown.length;
-  return more > 0 ? [...shown, style.dim(`… ${more} more diff lines`)] : shown;
+  return more > 0 ? [...shown, style.dim(`… ${counted(more, "more diff line")}`)] : shown;
 }
 
 function previewLines(output: string, style: Style): string[] {
@@ -82,7 +82,7 @@ function previewLines(output: string, style: Style): string[] {
     style.dim(line.replace(/\t/g, "  "))
   );
   const more = lines.length - shown.length;
-  return more > 0 ? [...shown, style.dim(`… ${more} more lines`)] : shown;
+  return more > 0 ? [...shown, style.dim(`… ${counted(more, "more line")}`)] : shown;
 }
 
 /** A tool call's block in the transcript; its state and diff change as the call finishes. */

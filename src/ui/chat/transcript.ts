@@ -10,7 +10,7 @@ import type { ChatTheme } from "./theme.ts";
 import { ToolBlock } from "./tool_block.ts";
 import { type DiffLine, unifiedDiff } from "./diff.ts";
 import type { ReadWorkspaceFile } from "./mentions.ts";
-import { oneLine, parseArguments } from "../tool_summary.ts";
+import { counted, oneLine, parseArguments } from "../tool_summary.ts";
 
 /** The kinds of notice, by how loudly they are shown. */
 export type NoticeKind = "info" | "warning" | "error";
@@ -26,7 +26,7 @@ export function boundedMessage(text: string): string {
   const lines = text.split("\n");
   if (lines.length <= MAX_USER_LINES) return text;
   const more = lines.length - MAX_USER_LINES;
-  return `${lines.slice(0, MAX_USER_LINES).join("\n")}\n… ${more} more lines`;
+  return `${lines.slice(0, MAX_USER_LINES).join("\n")}\n… ${counted(more, "more line")}`;
 }
 
 /** A file a running tool may change, with its content from before the call. */
@@ -43,7 +43,7 @@ export class Transcript extends Container {
   /** The answer being streamed, until its message is logged. */
   #answer: { component: Markdown; text: string } | undefined;
   /** The reasoning summary being streamed, until its item is logged. */
-  #reasoning: { component: Text; text: string } | undefined;
+  #reasoning: { component: Markdown; text: string } | undefined;
   /** Tool calls waiting for their results, by call id. */
   readonly #tools = new Map<string, { block: ToolBlock; change?: FileChange }>();
 
@@ -67,8 +67,8 @@ export class Transcript extends Container {
         return;
       case "reasoning": {
         const summary = envelope.data.summary.map((part) => part.text).join("\n\n");
-        if (this.#reasoning) this.#reasoning.component.setText(this.#dimmed(summary));
-        else if (summary.trim() !== "") this.addChild(new Text(this.#dimmed(summary), 1, 0));
+        if (this.#reasoning) this.#reasoning.component.setText(summary);
+        else if (summary.trim() !== "") this.addChild(this.#thought(summary));
         this.#reasoning = undefined;
         return;
       }
@@ -168,11 +168,11 @@ export class Transcript extends Container {
 
   #streamReasoning(delta: string): void {
     if (!this.#reasoning) {
-      this.#reasoning = { component: new Text("", 1, 0), text: "" };
+      this.#reasoning = { component: this.#thought(""), text: "" };
       this.addChild(this.#reasoning.component);
     }
     this.#reasoning.text += delta;
-    this.#reasoning.component.setText(this.#dimmed(this.#reasoning.text));
+    this.#reasoning.component.setText(this.#reasoning.text);
   }
 
   /** Streams end where the next item starts; what they showed stays. */
@@ -192,9 +192,12 @@ export class Transcript extends Container {
     return new Markdown(text, 1, 0, this.#theme.markdown);
   }
 
-  #dimmed(text: string): string {
-    const { style } = this.#theme;
-    return text.split("\n").map((line) => style.dim(style.italic(line))).join("\n");
+  /** Reasoning summaries are markdown too, shown dimmed and in italics. */
+  #thought(text: string): Markdown {
+    return new Markdown(text, 1, 0, this.#theme.markdown, {
+      color: this.#theme.style.dim,
+      italic: true,
+    });
   }
 
   /** The change a successful edit or write made: the file before, against the file now. */

@@ -103,7 +103,9 @@ Deno.test("clear empties the transcript", async () => {
 });
 
 Deno.test("long user messages are cut to a few lines, the rest counted", () => {
-  const text = Array.from({ length: MAX_USER_LINES + 3 }, (_, i) => `l${i}`).join("\n");
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `l${i}`).join("\n");
+  assert.equal(boundedMessage(lines(MAX_USER_LINES + 1)).split("\n").at(-1), "… 1 more line");
+  const text = lines(MAX_USER_LINES + 3);
   const shown = boundedMessage(text).split("\n");
   assert.equal(shown.length, MAX_USER_LINES + 1);
   assert.equal(shown.at(-1), "… 3 more lines");
