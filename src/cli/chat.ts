@@ -1,6 +1,5 @@
 /** `pixir chat`: the interactive terminal UI. Flags, help and wiring; the UI is src/ui/chat/. */
 
-import { ProcessTerminal } from "@mariozechner/pi-tui";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
@@ -17,7 +16,6 @@ import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import type { Session } from "../agent/session.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import { quotaFilePath } from "../config/quota_file.ts";
-import { runChat } from "../ui/chat/chat_app.ts";
 import { styleFor } from "../ui/style.ts";
 import { VERSION } from "../version.ts";
 
@@ -75,6 +73,7 @@ Examples:
     if (values.continue && values.resume !== undefined) {
       throw new CliFailure("usage", "chat: give --continue or --resume, not both");
     }
+    const ui = loadUi();
     const settings = settingsFrom(io);
     const paths = pathsFrom(io);
     const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
@@ -90,6 +89,7 @@ Examples:
       quotaFile: quotaFilePath(paths),
       session,
     });
+    const { runChat, ProcessTerminal } = await ui;
     const chat = runChat({
       terminal: new ProcessTerminal(),
       host,
@@ -112,6 +112,18 @@ Examples:
     }
   },
 };
+
+/**
+ * The chat UI and its terminal library, loaded only when a chat starts (other commands stay fast)
+ * and while the session and credentials are being read.
+ */
+async function loadUi() {
+  const [{ runChat }, { ProcessTerminal }] = await Promise.all([
+    import("../ui/chat/chat_app.ts"),
+    import("@mariozechner/pi-tui"),
+  ]);
+  return { runChat, ProcessTerminal };
+}
 
 /** The session `--continue` or `--resume` names, or null for a new one. */
 async function startingSession(

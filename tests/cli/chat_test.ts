@@ -21,6 +21,7 @@ interface ChatPaneOptions {
   rows?: number;
   env?: Readonly<Record<string, string>>;
   after?: string;
+  pidFile?: string;
 }
 
 /** `pixir chat` in a pane, in the sandbox's workspace and home, against `server`. */
@@ -33,6 +34,7 @@ async function chat(box: Sandbox, server: ResponsesServer, options: ChatPaneOpti
     columns: options.columns,
     rows: options.rows,
     after: options.after,
+    pidFile: options.pidFile,
     env: {
       PATH: Deno.env.get("PATH") ?? "",
       HOME: home,
@@ -217,4 +219,93 @@ Deno.test("chat refuses to start without a terminal and points to `pixir run`", 
   assert.equal(result.code, 2);
   assert.match(result.stderr, /needs a terminal/);
   assert.match(result.stderr, /pixir run/);
+});
+
+Deno.test("SIGTERM during a turn ends the chat, logs the interruption, restores the terminal", async () => {
+  await using box = await sandbox();
+  const stalled = textAnswer("Working on it", { deltas: ["Working ", "on it"], reasoning: false });
+  const stallAfter = stalled.findIndex((e) => e.type === "response.output_text.delta") + 1;
+  await using server = startResponsesServer({ script: [{ sse: stalled, end: { stallAfter } }] });
+  const pidFile = join(box.root, "pid");
+  await using pane = await chat(box, server, { after: TERMINAL_STATE, pidFile });
+  await pane.waitFor(PROMPT_READY);
+  await send(pane, "work");
+  await pane.waitFor(/Working/);
+
+  Deno.kill(Number(await Deno.readTextFile(pidFile)), "SIGTERM");
+
+  const screen = await pane.waitFor(/exit=\d+\n.*echo/);
+  assert.match(screen, /exit=130\n/);
+  assert.match(screen, /^icanon echo$/m);
+  const [id] = await box.sessionIds();
+  const interrupted = (await box.log(id)).find((e) => e.type === "interrupted");
+  assert.deepEqual(interrupted?.data, { turn: 1, reason: "sigterm" });
+});
+
+Deno.test("@path completes with Tab and attaches the file to the message", async () => {
+  await using box = await sandbox({ "notes.txt": "the secret is 42\n" });
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("It is 42.") }] });
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+
+  await pane.type("what is in @no");
+  await pane.waitFor(/notes\.txt/);
+  await pane.press("Tab");
+  await pane.waitFor(/what is in @notes\.txt/);
+  await pane.press("Enter");
+
+  await pane.waitFor(/It is 42\./);
+  const last = inputOf(server.requests[0]).at(-1);
+  const text = JSON.stringify(last);
+  assert.match(text, /what is in @notes\.txt/);
+  assert.match(text, /<file path=\\"notes\.txt\\">\\nthe secret is 42\\n<\/file>/);
+});
+
+Deno.test("--continue shows the newest session of the workspace and continues it", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [{ sse: textAnswer("First answer") }, {
+      sse: textAnswer("Second answer", { responseId: "resp_2" }),
+    }],
+  });
+  const first = await box.run(["run", "first question"], { server });
+  assert.equal(first.code, 0, first.stderr);
+  await using pane = await chat(box, server, { args: ["chat", "--continue"] });
+
+  await pane.waitFor(/› first question[\s\S]*First answer/);
+  await send(pane, "second question");
+
+  await pane.waitFor(/Second answer/);
+  assert.equal((await box.sessionIds()).length, 1);
+  const input = inputOf(server.requests[1]);
+  assert.deepEqual(input[0], userItem("first question"));
+  assert.deepEqual(input.at(-1), userItem("second question"));
+});
+
+Deno.test("the chat follows a resize of the terminal", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("unused") }] });
+  await using pane = await chat(box, server);
+  await pane.waitFor(/^─{80}$/m);
+
+  await pane.resize(50, 20);
+
+  const screen = await pane.waitFor(/^─{50}$/m);
+  for (const line of screen.split("\n")) assert.ok(line.length <= 50, line);
+});
+
+Deno.test("NO_COLOR turns every colour off", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [{ sse: textAnswer("**bold** and `code`") }],
+  });
+  await using pane = await chat(box, server, { env: { NO_COLOR: "1" } });
+  await pane.waitFor(PROMPT_READY);
+  await send(pane, "hi");
+  await pane.waitFor(/bold and code/);
+
+  const screen = await pane.screen(true);
+  // SGR parameters 30–37, 38;…, 90–97 set a foreground colour.
+  const colours = new RegExp(String.raw`\u001b\[[0-9;]*(3[0-7]|9[0-7]|38;)[0-9;]*m`);
+  assert.doesNotMatch(screen, colours, "no foreground colour");
 });

@@ -20,6 +20,8 @@ export interface PaneOptions {
    * state); the program's exit code is in `$status`. Without it the pane closes on exit.
    */
   after?: string;
+  /** A file the program's process id is written to (the program is exec'd from a shell). */
+  pidFile?: string;
 }
 
 /** A running pane. */
@@ -28,8 +30,11 @@ export interface Pane extends AsyncDisposable {
   type(text: string): Promise<void>;
   /** Presses keys by tmux name (`Enter`, `Escape`, `C-c`, `M-Enter`, `Up`…). */
   press(...keys: string[]): Promise<void>;
-  /** The visible screen, one line per row, trailing spaces removed. */
-  screen(): Promise<string>;
+  /**
+   * The visible screen, one line per row, trailing spaces removed; with `escapes`, the colours and
+   * attributes as escape sequences too.
+   */
+  screen(escapes?: boolean): Promise<string>;
   /** Waits until the screen satisfies `test`; returns that screen or throws with the last one. */
   waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
   resize(columns: number, rows: number): Promise<void>;
@@ -51,7 +56,10 @@ export async function startPane(options: PaneOptions): Promise<Pane> {
     return new TextDecoder().decode(stdout);
   };
   const env = Object.entries(options.env).map(([k, v]) => `${k}=${quote(v)}`).join(" ");
-  const program = `env -i ${env} ${options.command.map(quote).join(" ")}`;
+  const exec = `env -i ${env} ${options.command.map(quote).join(" ")}`;
+  const program = options.pidFile === undefined
+    ? exec
+    : `sh -c ${quote(`echo $$ > ${quote(options.pidFile)}; exec ${exec}`)}`;
   const script = options.after === undefined
     ? program
     : `${program}; status=$?; ${options.after}; sleep 600`;
@@ -68,9 +76,9 @@ export async function startPane(options: PaneOptions): Promise<Pane> {
     options.cwd,
     `sh -c ${quote(script)}`,
   );
-  const screen = async () =>
-    (await tmux("capture-pane", "-p", "-t", "test")).split("\n").map((l) => l.trimEnd())
-      .join("\n").trimEnd();
+  const screen = async (escapes = false) =>
+    (await tmux("capture-pane", "-p", ...(escapes ? ["-e"] : []), "-t", "test")).split("\n")
+      .map((l) => l.trimEnd()).join("\n").trimEnd();
   return {
     type: async (text) => void await tmux("send-keys", "-t", "test", "-l", text),
     press: async (...keys) => void await tmux("send-keys", "-t", "test", ...keys),
@@ -81,7 +89,7 @@ export async function startPane(options: PaneOptions): Promise<Pane> {
       let last = "";
       while (Date.now() < deadline) {
         try {
-          last = await screen();
+          last = await screen(false);
         } catch {
           // The pane is gone: the program ended and nothing runs after it.
           break;
