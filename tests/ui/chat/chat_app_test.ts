@@ -203,3 +203,37 @@ Deno.test("the context in use is the last request's input and output", () => {
   assert.equal(contextTokens([usage(10, 5), usage(100, 20)]), 120);
   assert.equal(contextTokens([]), undefined);
 });
+
+Deno.test("Alt+Enter starts a new line instead of sending", async () => {
+  const { chat, terminal, turns } = start();
+  terminal.input("a");
+  terminal.input("\x1b\r");
+  terminal.input("b");
+  terminal.input("\r");
+  await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["a\nb"]);
+  await chat.terminate();
+});
+
+Deno.test("Up on an empty editor brings back the previous message", async () => {
+  const { chat, terminal, type, turns, release } = start();
+  type("again please");
+  await settle();
+  release();
+  await settle();
+  terminal.input("\x1b[A");
+  terminal.input("\r");
+  await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["again please", "again please"]);
+  await chat.terminate();
+});
+
+Deno.test("a large paste is sent whole", async () => {
+  const { chat, terminal, turns } = start();
+  const pasted = Array.from({ length: 40 }, (_, i) => `pasted line ${i}`).join("\n");
+  terminal.input(`\x1b[200~${pasted}\x1b[201~`);
+  terminal.input("\r");
+  await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), [pasted]);
+  await chat.terminate();
+});
