@@ -2,6 +2,7 @@
 
 import type { EditorTheme, MarkdownTheme, SelectListTheme } from "@mariozechner/pi-tui";
 import type { Style } from "../style.ts";
+import { highlightCode } from "./highlight.ts";
 
 /** Everything the chat's components colour, derived from a Style (plain when colour is off). */
 export interface ChatTheme {
@@ -36,6 +37,7 @@ export function chatTheme(style: Style): ChatTheme {
       italic: style.italic,
       strikethrough: style.strikethrough,
       underline: style.underline,
+      highlightCode: (code, lang) => highlightCode(code, lang, style),
     },
     editor: { borderColor: style.dim, selectList },
   };
