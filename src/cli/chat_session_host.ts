@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Io } from "./io.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import { describeStatus, statusReport } from "./status.ts";
-import { turnWiring } from "./turn_wiring.ts";
+import { authHint, turnWiring } from "./turn_wiring.ts";
 import { createSession, type Session } from "../agent/session.ts";
 import { listSessions, type SessionSummary } from "../agent/session_list.ts";
 import { runTurn } from "../agent/turn.ts";
@@ -62,7 +62,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
         random: x.io.random,
       });
       warnTurn = sink.warn;
-      return await runTurn({
+      const outcome = await runTurn({
         ...wiring,
         session,
         prompt,
@@ -72,6 +72,11 @@ export function chatHost(x: ChatHostInputs): ChatHost {
         signal,
         emit: sink.emit,
       });
+      // The log records the failure; how to fix a rejected credential is known here.
+      if (outcome.status === "failed" && outcome.error.kind === "auth") {
+        sink.warn(authHint(x.credentials));
+      }
+      return outcome;
     },
     newSession() {
       session = null;
@@ -113,7 +118,7 @@ function opened(session: Session): OpenedSession {
 }
 
 /** The file's text when `path` is a readable file inside the workspace, else null. */
-async function readWorkspaceFile(workspace: string, path: string): Promise<string | null> {
+export async function readWorkspaceFile(workspace: string, path: string): Promise<string | null> {
   const resolved = await resolveInWorkspace(workspace, path);
   if (!resolved.ok) return null;
   try {
@@ -124,8 +129,11 @@ async function readWorkspaceFile(workspace: string, path: string): Promise<strin
   }
 }
 
-/** The entries of a folder inside the workspace, else null. */
-async function listWorkspaceFolder(workspace: string, dir: string): Promise<FolderEntry[] | null> {
+/** The entries of a folder inside the workspace (symlinks to folders count as folders), else null. */
+export async function listWorkspaceFolder(
+  workspace: string,
+  dir: string,
+): Promise<FolderEntry[] | null> {
   const resolved = await resolveInWorkspace(workspace, dir === "" ? "." : dir);
   if (!resolved.ok) return null;
   try {

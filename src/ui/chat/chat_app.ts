@@ -58,6 +58,8 @@ class ChatApp {
   readonly #editor: PromptEditor;
   readonly #status = new Container();
   readonly #queueView: Text;
+  /** A one-off hint under the transcript ("press Ctrl+C again…"), gone at the next key. */
+  readonly #hint: Text;
   /** The working indicator, while a turn runs. */
   #loader: Loader | undefined;
   readonly #footer: Footer;
@@ -83,6 +85,7 @@ class ChatApp {
     }));
     this.#editor.onSubmit = (text) => void this.#submit(text);
     this.#queueView = new Text("", 1, 0);
+    this.#hint = new Text("", 1, 0);
     this.#footer = new Footer({
       model: this.#choice.model,
       effort: this.#choice.effort,
@@ -120,6 +123,7 @@ class ChatApp {
 
   /** Handles the keys that are the chat's rather than the editor's; true when consumed. */
   #key(data: string): boolean {
+    this.#status.removeChild(this.#hint);
     if (matchesKey(data, "ctrl+c")) {
       this.#ctrlC();
       return true;
@@ -151,7 +155,8 @@ class ChatApp {
       return;
     }
     this.#lastCtrlC = now;
-    this.#transcript.notice("info", "press Ctrl+C again to quit");
+    this.#hint.setText(this.#options.style.dim("press Ctrl+C again to quit"));
+    this.#status.addChild(this.#hint);
     this.#tui.requestRender();
   }
 

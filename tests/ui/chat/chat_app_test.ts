@@ -113,6 +113,8 @@ Deno.test("Ctrl+C twice on an empty editor quits; once only warns", async () => 
   let ended: string | undefined;
   chat.done.then((how) => ended = how);
   terminal.input("\x03");
+  await settle();
+  assert.match(terminal.written, /press Ctrl\+C again to quit/);
   clock.now = 5_000;
   terminal.input("\x03");
   await settle();
