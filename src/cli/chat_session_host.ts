@@ -17,6 +17,7 @@ import type { PixirPaths } from "../config/paths.ts";
 import { loadQuota } from "../config/quota_file.ts";
 import type { Settings } from "../config/settings.ts";
 import { resolveInWorkspace } from "../tools/workspace.ts";
+import { counted } from "../ui/tool_summary.ts";
 import type { ChatHost, ModelChoice, OpenedSession } from "../ui/chat/chat_host.ts";
 import type { FolderEntry } from "../ui/chat/completion.ts";
 import { VERSION } from "../version.ts";
@@ -90,7 +91,9 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       const list = await workspaceSessions();
       if (list.length === 0) return "no sessions in this workspace yet";
       return list.map((s) =>
-        `${s.id}  ${s.updated.slice(0, 16).replace("T", " ")}  ${s.turns} turns  ${s.title}`
+        `${s.id}  ${s.updated.slice(0, 16).replace("T", " ")}  ${
+          counted(s.turns, "turn")
+        }  ${s.title}`
       ).join("\n");
     },
     async sessionIds() {

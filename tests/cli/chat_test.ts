@@ -309,3 +309,31 @@ Deno.test("NO_COLOR turns every colour off", async () => {
   const colours = new RegExp(String.raw`\u001b\[[0-9;]*(3[0-7]|9[0-7]|38;)[0-9;]*m`);
   assert.doesNotMatch(screen, colours, "no foreground colour");
 });
+
+Deno.test("bare pixir on a terminal opens the chat", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("unused") }] });
+  await using pane = await chat(box, server, { args: [] });
+
+  const screen = await pane.waitFor(PROMPT_READY);
+  assert.match(screen, /\/help for commands/);
+});
+
+Deno.test("/status, /sessions and /resume work from the chat", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("Earlier answer") }] });
+  const earlier = await box.run(["run", "earlier question"], { server });
+  assert.equal(earlier.code, 0, earlier.stderr);
+  const [id] = await box.sessionIds();
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+
+  await send(pane, "/status");
+  await pane.waitFor(/Using an API key from OPENAI_API_KEY/);
+  await send(pane, "/sessions");
+  await pane.waitFor(new RegExp(`${id} .* 1 turn +earlier question`));
+  await send(pane, `/resume ${id.slice(0, 12)}`);
+
+  const screen = await pane.waitFor(new RegExp(`session ${id}`));
+  assert.match(screen, /› earlier question\n[\s\S]*Earlier answer/);
+});
