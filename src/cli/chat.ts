@@ -17,6 +17,7 @@ import type { Session } from "../agent/session.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import { quotaFilePath } from "../config/quota_file.ts";
 import { styleFor } from "../ui/style.ts";
+import { CHAT_KEYS } from "../ui/chat/slash.ts";
 import { VERSION } from "../version.ts";
 
 const FLAGS = {
@@ -51,8 +52,7 @@ Flags:
   -h, --help           show this help
 
 Keys:
-  Enter send · Shift+Enter or Alt+Enter newline · Up/Down history · Tab complete · @path attach
-  Esc or Ctrl+C interrupt the answer · Ctrl+C twice or Ctrl+D quit
+${CHAT_KEYS.map((line) => `  ${line}`).join("\n")}
 
 Examples:
   pixir chat

@@ -15,7 +15,7 @@ import { chatCompletion } from "./completion.ts";
 import { Footer } from "./footer.ts";
 import { attachMentions } from "./mentions.ts";
 import { PromptEditor } from "./prompt_editor.ts";
-import { parseSlash, SLASH_COMMANDS, type SlashName } from "./slash.ts";
+import { CHAT_KEYS, parseSlash, SLASH_COMMANDS, type SlashName } from "./slash.ts";
 import { chatTheme } from "./theme.ts";
 import { Transcript } from "./transcript.ts";
 
@@ -36,11 +36,6 @@ export interface ChatOptions {
 
 /** Two Ctrl+C on an empty editor within this long leave the chat. */
 const DOUBLE_PRESS_MS = 1500;
-
-const KEYS_HELP = [
-  "Enter send · Shift+Enter or Alt+Enter newline · Up/Down history · Tab complete · @path attach a file",
-  "Esc or Ctrl+C interrupt the answer · Ctrl+C twice or Ctrl+D quit",
-];
 
 /** Runs the chat until the user leaves; resolves with how it ended. The terminal is restored. */
 export function runChat(
@@ -356,7 +351,7 @@ export function helpText(): string {
     const usage = c.argument ? `${c.name} ${c.argument.hint}` : c.name;
     return `/${usage.padEnd(width + 1)}  ${c.description}`;
   });
-  return [...commands, "", ...KEYS_HELP].join("\n");
+  return [...commands, "", ...CHAT_KEYS].join("\n");
 }
 
 /** Tokens the last request of the session used (its context), from its last usage event. */

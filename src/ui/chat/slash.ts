@@ -1,4 +1,7 @@
-/** The chat's slash commands: their table, and reading a submitted line as one of them. */
+/**
+ * The chat's slash commands (their table, and reading a submitted line as one of them) and its
+ * keys, as `/help` and `pixir chat --help` list them.
+ */
 
 /** The name of a slash command, without its slash. */
 export type SlashName =
@@ -80,3 +83,9 @@ export function parseSlash(text: string): SlashInput {
 export function isCompleteCommand(text: string): boolean {
   return parseSlash(text).kind === "command";
 }
+
+/** The chat's keys, one line per group. */
+export const CHAT_KEYS: readonly string[] = [
+  "Enter send · Shift+Enter or Alt+Enter newline · Up/Down history · Tab complete · @path attach",
+  "Esc or Ctrl+C interrupt the answer · Ctrl+C twice or Ctrl+D quit",
+];
