@@ -12,6 +12,7 @@ import {
   settingsFrom,
 } from "./inputs.ts";
 import { chatHost } from "./chat_session_host.ts";
+import { guardAgainstCrashes } from "./crash_guard.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import type { Session } from "../agent/session.ts";
 import type { PixirPaths } from "../config/paths.ts";
@@ -103,7 +104,11 @@ Examples:
       io.onSignal("SIGTERM", () => void chat.terminate()),
       io.onSignal("SIGINT", () => void chat.terminate()),
     ];
-    const restoreOnCrash = crashGuard(io, chat.terminate);
+    const restoreOnCrash = guardAgainstCrashes({
+      restore: chat.terminate,
+      report: (message) => io.stderr.write(`pixir: internal error: ${message}\n`),
+      exit: (code) => Deno.exit(code),
+    });
     try {
       return (await chat.done) === "quit" ? EXIT.ok : EXIT.interrupted;
     } finally {
@@ -139,31 +144,4 @@ async function startingSession(
     return await openSessionForCli(paths.sessionsDir, { id: flags.resume }, io.now);
   }
   return null;
-}
-
-/**
- * Restores the terminal before an unexpected error ends the process, and reports the error as one
- * line instead of a stack trace. Returns the function that removes the guard.
- */
-function crashGuard(io: Io, restore: () => Promise<void>): () => void {
-  const crash = async (error: unknown) => {
-    await restore();
-    const message = error instanceof Error ? error.message : String(error);
-    await io.stderr.write(`pixir: internal error: ${message}\n`);
-    Deno.exit(EXIT.runtime);
-  };
-  const onError = (event: ErrorEvent) => {
-    event.preventDefault();
-    void crash(event.error);
-  };
-  const onRejection = (event: PromiseRejectionEvent) => {
-    event.preventDefault();
-    void crash(event.reason);
-  };
-  globalThis.addEventListener("error", onError);
-  globalThis.addEventListener("unhandledrejection", onRejection);
-  return () => {
-    globalThis.removeEventListener("error", onError);
-    globalThis.removeEventListener("unhandledrejection", onRejection);
-  };
 }
