@@ -6,13 +6,18 @@
 import { CliFailure, EXIT } from "./cli/failure.ts";
 import { type Io, processIo } from "./cli/io.ts";
 import { COMMANDS, helpCommand } from "./cli/help.ts";
+import { chatCommand } from "./cli/chat.ts";
 import { VERSION } from "./version.ts";
 
 /** Runs Pixir with the given arguments and effects; resolves to the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   try {
-    if (name === undefined) return await helpCommand.run([], io);
+    if (name === undefined) {
+      // A person at a terminal gets the chat; anything else (a pipe, a script) gets the help.
+      const interactive = io.stdin.isTerminal && io.stdout.isTerminal;
+      return await (interactive ? chatCommand : helpCommand).run([], io);
+    }
     if (name === "--version" || name === "-V" || name === "version") {
       await io.stdout.write(`pixir ${VERSION}\n`);
       return EXIT.ok;

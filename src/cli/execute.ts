@@ -1,30 +1,23 @@
 /**
- * Wiring for one prompt in one session, shared by `run` and `resume`: credentials, provider, tools
- * and renderer are assembled here, the agent runs the turn, and the outcome becomes an exit code.
+ * One prompt in one session, shared by `run` and `resume`: the turn is built from the shared turn
+ * wiring, its events go to the renderer, and the outcome becomes an exit code.
  */
 
 import type { Io } from "./io.ts";
 import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
+import { authHint, turnWiring } from "./turn_wiring.ts";
+import type { RunPolicy } from "./run_policy.ts";
 import type { Session } from "../agent/session.ts";
 import { runTurn, type TurnOutcome } from "../agent/turn.ts";
 import { baseInstructions } from "../agent/prompt.ts";
 import { contextUsage } from "../agent/context_usage.ts";
+import type { ContextFile } from "../agent/project_context.ts";
 import { cachedModels } from "../provider/model_catalog.ts";
 import type { ResolvedCredentials } from "../auth/resolve.ts";
-import { streamResponse } from "../provider/responses.ts";
-import { DEFAULT_RETRY_POLICY } from "../provider/retry.ts";
-import { systemUtcOffset } from "../provider/reset_time.ts";
-import { quotaGuard } from "./quota_guard.ts";
-import type { ContextFile } from "../agent/project_context.ts";
-import { sleep } from "../util/sleep.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
-import { outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
-import { guardedTools, type RunPolicy } from "./run_policy.ts";
-import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Renderer } from "../ui/renderer.ts";
 import { runResult } from "../ui/result.ts";
-import { VERSION } from "../version.ts";
 
 /** What one execution needs beyond the session itself. */
 export interface Execution {
@@ -75,26 +68,20 @@ export async function execute(x: Execution): Promise<number> {
     ? undefined
     : setTimeout(() => stop("timeout"), x.timeoutMs);
 
-  if (x.fresh) { for (const envelope of x.session.events) await x.renderer.event(envelope); }
-  const quota = await quotaGuard({
-    io: x.io,
-    quotaFile: x.quotaFile,
-    alertsFile: x.quotaAlertsFile,
-    stopAtPercent: x.stopAtQuota,
-    utcOffset: systemUtcOffset,
-  });
-  let probe: Promise<SandboxStatus> | undefined;
-  const { tools, close } = await guardedTools(x.policy, {
-    io: x.io,
-    workspace: x.workspace,
-    session: x.session,
-    emit: (envelope) => x.renderer.event(envelope),
-    // Probed at the first shell command only: runs without one never start bwrap.
-    sandbox: () => probe ??= probeSandbox(x.io.os, runProgram, x.workspace),
-  });
+  const emit = (envelope: Parameters<Renderer["event"]>[0]) => x.renderer.event(envelope);
   let outcome: TurnOutcome;
+  let close = () => {};
   try {
+    if (x.fresh) { for (const envelope of x.session.events) await emit(envelope); }
+    const open = await turnWiring({
+      ...x,
+      emit,
+      warn: (message) => x.io.stderr.write(`pixir: warning: ${message}\n`),
+      notice: (message) => x.io.stderr.write(`pixir: ${message}\n`),
+    });
+    close = open.close;
     outcome = await runTurn({
+      ...open.wiring,
       session: x.session,
       prompt: x.prompt,
       model: x.model,
@@ -105,34 +92,8 @@ export async function execute(x: Execution): Promise<number> {
         platform: x.io.os,
         projectContext: x.projectContext,
       }),
-      tools: toolSpecs(tools),
-      maxModelCalls: x.settings.maxIterations,
       signal: controller.signal,
-      callModel: (request, signal) =>
-        quota.call(() =>
-          streamResponse(request, {
-            fetch: x.io.fetch,
-            credentials: x.credentials.provider,
-            baseUrl: x.settings.openaiBaseUrl,
-            chatgptBaseUrl: x.settings.chatgptBaseUrl,
-            userAgent: userAgent(x.io.os),
-            idleTimeoutMs: x.settings.idleTimeoutMs,
-            retry: {
-              ...DEFAULT_RETRY_POLICY,
-              maxRetries: x.settings.maxRetries,
-              baseMs: x.settings.retryBaseMs,
-            },
-            sleep,
-            random: x.io.random,
-            now: x.io.now,
-            utcOffset: systemUtcOffset,
-            signal,
-          })
-        ),
-      runTool: (name, argumentsJson, signal, callId) =>
-        runToolCall(tools, name, argumentsJson, { workspace: x.workspace, signal, callId }),
-      toolOutput: outputForModel,
-      emit: (envelope) => x.renderer.event(envelope),
+      emit,
     });
   } finally {
     close();
@@ -186,18 +147,4 @@ export async function execute(x: Execution): Promise<number> {
       return failure.exitCode;
     }
   }
-}
-
-/** How to fix a credential the API rejected, by where it came from. */
-function authHint(credentials: ResolvedCredentials): string {
-  const { source } = credentials;
-  if (source.method === "chatgpt") return "run `pixir login` to sign in again";
-  return source.source === "env"
-    ? "check OPENAI_API_KEY"
-    : `the API key saved in ${source.path} was rejected; save a new one with \`pixir login --with-api-key\``;
-}
-
-/** `pixir/<version> (<os>; <arch>)`: the User-Agent of every request Pixir makes. */
-export function userAgent(os: string): string {
-  return `pixir/${VERSION} (${os}; ${Deno.build.arch})`;
 }

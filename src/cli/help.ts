@@ -2,6 +2,7 @@
 
 import type { Command } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
+import { chatCommand } from "./chat.ts";
 import { runCommand } from "./run.ts";
 import { resumeCommand } from "./resume.ts";
 import { sessionsCommand } from "./sessions.ts";
@@ -18,6 +19,7 @@ const TOP_HELP = (commands: readonly Command[]) =>
   `Pixir — a terminal coding agent for the OpenAI Responses API.
 
 Usage: pixir <command> [flags]
+       pixir                  (on a terminal: opens the chat)
 
 Commands:
 ${commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join("\n")}
@@ -63,6 +65,7 @@ Example:
 
 /** Every command, in the order `pixir help` lists them. */
 export const COMMANDS: readonly Command[] = [
+  chatCommand,
   runCommand,
   resumeCommand,
   sessionsCommand,

@@ -8,7 +8,7 @@ import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import type { Io } from "./io.ts";
 import { credentialsFrom, pathsFrom, settingsFrom } from "./inputs.ts";
-import { userAgent } from "./execute.ts";
+import { userAgent } from "./turn_wiring.ts";
 import { type Catalog, modelCatalog, modelCatalogPath } from "../provider/model_catalog.ts";
 import { MODEL_TABLE, type ModelInfo } from "../provider/models.ts";
 import type { Credential } from "../auth/credential.ts";

@@ -5,7 +5,6 @@
  * The quota and alert files are caches: failing to write them is one warning, never a failed run.
  */
 
-import type { Io } from "./io.ts";
 import type { ModelEvent } from "../provider/model_event.ts";
 import type { ProviderError } from "../provider/error.ts";
 import type { QuotaSnapshot, QuotaWindow } from "../provider/quota.ts";
@@ -22,7 +21,9 @@ import { describeWindow, windowName } from "../ui/quota_window.ts";
 
 /** What the guard needs: where the caches live, the limit, and the effects. */
 export interface QuotaGuardOptions {
-  io: Pick<Io, "stderr" | "now">;
+  now: () => number;
+  /** Shows a warning (stderr in `run`, a notice in chat). */
+  warn: (message: string) => void | Promise<void>;
   quotaFile: string;
   alertsFile: string;
   /** `--stop-at-quota`: refuse a call once a window is at or above this percentage. */
@@ -62,7 +63,7 @@ export function quotaStop(
 
 /** A guard starting from the cached snapshot (so the very first request can be refused). */
 export async function quotaGuard(options: QuotaGuardOptions): Promise<QuotaGuard> {
-  const { io } = options;
+  const { now, warn } = options;
   let latest = (await loadQuota(options.quotaFile)).snapshot;
   const failedWrites = new Set<string>();
 
@@ -70,7 +71,7 @@ export async function quotaGuard(options: QuotaGuardOptions): Promise<QuotaGuard
     if (failedWrites.has(path)) return;
     failedWrites.add(path);
     const reason = error instanceof Error ? error.message : String(error);
-    await io.stderr.write(`pixir: warning: could not save ${path}: ${reason}\n`);
+    await warn(`could not save ${path}: ${reason}`);
   };
 
   const observe = async (snapshot: QuotaSnapshot) => {
@@ -84,16 +85,16 @@ export async function quotaGuard(options: QuotaGuardOptions): Promise<QuotaGuard
     const due = dueAlerts(snapshot, warned);
     if (due.length === 0) return;
     for (const alert of due) {
-      await io.stderr.write(
-        `pixir: warning: ${alert.threshold}% of the ${windowName(alert.window)} quota reached: ${
-          describeWindow(alert.window, io.now(), options.utcOffset)
-        }\n`,
+      await warn(
+        `${alert.threshold}% of the ${windowName(alert.window)} quota reached: ${
+          describeWindow(alert.window, now(), options.utcOffset)
+        }`,
       );
     }
     try {
       await saveQuotaAlerts(
         options.alertsFile,
-        rememberAlerts(warned, due, Math.floor(io.now() / 1000)),
+        rememberAlerts(warned, due, Math.floor(now() / 1000)),
       );
     } catch (error) {
       await warnWriteFailure(options.alertsFile, error);
@@ -103,7 +104,7 @@ export async function quotaGuard(options: QuotaGuardOptions): Promise<QuotaGuard
   return {
     async *call(call) {
       if (options.stopAtPercent !== undefined) {
-        const stop = quotaStop(latest, options.stopAtPercent, io.now() / 1000);
+        const stop = quotaStop(latest, options.stopAtPercent, now() / 1000);
         if (stop) {
           yield { type: "failed", error: stopError(stop, options.stopAtPercent) };
           return;

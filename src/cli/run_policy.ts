@@ -111,9 +111,11 @@ export interface GuardOptions {
   sandbox(): Promise<SandboxStatus>;
   /**
    * How to ask a person about a command (chat plugs its UI in here). Default: a plain-terminal
-   * question when stdin and stderr are terminals, else nobody is asked.
+   * question when stdin and stderr are terminals, else nobody is asked; null: nobody is asked.
    */
-  ask?: Ask;
+  ask?: Ask | null;
+  /** Tells the user about the run's protection; default: a line on stderr. */
+  notice?: (message: string) => void | Promise<void>;
 }
 
 /** Builds the run's tools: file tools in a scoped Worker, bash behind the approval gate. */
@@ -126,7 +128,7 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     approval: {
       policy: run.policy,
       rules,
-      ask: options.ask ?? askFor(io),
+      ask: options.ask === null ? undefined : options.ask ?? askFor(io),
       remember: async (prefixes) => {
         rules.push(...prefixes);
         await addRules(run.permissionsFile, workspace, prefixes);
@@ -141,7 +143,10 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
       hidden: await existing(run.hidden),
       net: run.policy.net,
     },
-    notice: (message) => io.stderr.write(`pixir: ${message}\n`),
+    notice: async (message) => {
+      if (options.notice) await options.notice(message);
+      else await io.stderr.write(`pixir: ${message}\n`);
+    },
   });
   return {
     tools: defaultTools({ fileWorker: worker, bash: { gate } }),

@@ -56,13 +56,13 @@ Example:
     const { values } = parseFlags("status", argv, FLAGS);
     const report = await statusReport(io);
     if (values.json) await io.stdout.write(JSON.stringify(report) + "\n");
-    else await io.stdout.write(describe(report, io.now()));
+    else await io.stdout.write(describeStatus(report, io.now()));
     return report.signed_in ? EXIT.ok : EXIT.notAuthenticated;
   },
 };
 
 /** Gathers the report in the order `run` picks credentials. */
-async function statusReport(io: Io): Promise<StatusReport> {
+export async function statusReport(io: Io): Promise<StatusReport> {
   const paths = pathsFrom(io);
   const location = authFileLocation(paths.configDir);
   let stored: StoredAuth | null;
@@ -119,7 +119,8 @@ async function fileMode(path: string): Promise<string | null> {
   }
 }
 
-function describe(report: StatusReport, now: number): string {
+/** The report as lines for people, times relative to `now` (Unix ms). */
+export function describeStatus(report: StatusReport, now: number): string {
   const lines: string[] = [];
   if (!report.signed_in) {
     lines.push("Not signed in. Run `pixir login` (or set OPENAI_API_KEY).");

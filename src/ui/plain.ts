@@ -7,6 +7,7 @@
 import type { TextSink } from "../cli/io.ts";
 import type { Renderer } from "./renderer.ts";
 import type { Style } from "./style.ts";
+import { keyArgument, oneLine, preview } from "./tool_summary.ts";
 
 /** The plain renderer over stdout/stderr with the given styles for stderr. */
 export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style: Style): Renderer {
@@ -95,35 +96,4 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
       if (hint) await io.stderr.write(style.dim(`${hint}\n`));
     },
   };
-}
-
-/** The argument worth showing for a tool call: its path, command or pattern. */
-function keyArgument(argumentsJson: string): string {
-  try {
-    const args: unknown = JSON.parse(argumentsJson);
-    if (typeof args === "object" && args !== null) {
-      for (const key of ["command", "path", "pattern"]) {
-        const value = (args as Record<string, unknown>)[key];
-        if (typeof value === "string") return clip(oneLine(value), 100);
-      }
-    }
-  } catch {
-    // Unparseable arguments are reported by the tool itself.
-  }
-  return "";
-}
-
-function preview(output: string): string {
-  const lines = output.split("\n").filter((l) => l.trim() !== "");
-  if (lines.length === 0) return "(no output)";
-  const first = clip(lines[0], 100);
-  return lines.length === 1 ? first : `${first} … (${lines.length} lines)`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max - 1) + "…";
 }

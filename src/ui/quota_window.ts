@@ -3,12 +3,16 @@
 import type { QuotaWindow } from "../provider/quota.ts";
 import { describeReset, type UtcOffset } from "../provider/reset_time.ts";
 
-/** "5-hour", "7-day": the window's length as people say it. */
-export function windowName(w: QuotaWindow): string {
+/** "5-hour", "7-day" (or "5h", "7d" in the short form): the window's length as people say it. */
+export function windowName(w: QuotaWindow, form: "long" | "short" = "long"): string {
   const m = w.window_minutes;
-  if (m === undefined) return "window";
-  if (m % 1440 === 0) return `${m / 1440}-day`;
-  return m % 60 === 0 ? `${m / 60}-hour` : `${m}-min`;
+  if (m === undefined) return form === "long" ? "window" : "quota";
+  const [count, unit] = m % 1440 === 0
+    ? [m / 1440, "day"]
+    : m % 60 === 0
+    ? [m / 60, "hour"]
+    : [m, "min"];
+  return form === "long" ? `${count}-${unit}` : `${count}${unit[0]}`;
 }
 
 /** "82% used, resets in 43 min, at 14:20" (the reset part only when known). */

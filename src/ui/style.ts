@@ -8,6 +8,12 @@ export interface Style {
   green(text: string): string;
   yellow(text: string): string;
   cyan(text: string): string;
+  italic(text: string): string;
+  underline(text: string): string;
+  strikethrough(text: string): string;
+  magenta(text: string): string;
+  /** Inverse video: the chat's highlight for a selected completion. */
+  inverse(text: string): string;
 }
 
 /** A Style for a stream: colour only on a terminal and when `NO_COLOR` is unset or empty. */
@@ -22,5 +28,10 @@ export function styleFor(isTerminal: boolean, noColor: string | undefined): Styl
     green: wrap(32, 39),
     yellow: wrap(33, 39),
     cyan: wrap(36, 39),
+    italic: wrap(3, 23),
+    underline: wrap(4, 24),
+    strikethrough: wrap(9, 29),
+    magenta: wrap(35, 39),
+    inverse: wrap(7, 27),
   };
 }

@@ -33,13 +33,8 @@ async function setup(stopAtPercent?: number) {
   const dir = await tempWorkspace();
   const stderr: string[] = [];
   const options = {
-    io: {
-      stderr: {
-        isTerminal: false,
-        write: (text: string) => Promise.resolve(void stderr.push(text)),
-      },
-      now: () => NOW,
-    },
+    now: () => NOW,
+    warn: (message: string) => void stderr.push(message),
     quotaFile: join(dir.path, "quota.json"),
     alertsFile: join(dir.path, "quota_alerts.json"),
     stopAtPercent,
@@ -65,7 +60,7 @@ Deno.test("events pass through, the quota is cached, and 80 % is warned once acr
   assert.deepEqual(await collect(first.call(() => modelCall(events))), events);
   assert.deepEqual((await loadQuota(options.quotaFile)).snapshot, snapshot(82));
   assert.deepEqual(stderr, [
-    "pixir: warning: 80% of the 5-hour quota reached: 82% used, resets in 43 min, at 12:43\n",
+    "80% of the 5-hour quota reached: 82% used, resets in 43 min, at 12:43",
   ]);
 
   const second = await quotaGuard(options); // a later run

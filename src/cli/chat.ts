@@ -1,0 +1,165 @@
+/** `pixir chat`: the interactive terminal UI. Flags, help and wiring; the UI is src/ui/chat/. */
+
+import type { Command } from "./command.ts";
+import { parseFlags } from "./command.ts";
+import { POLICY_FLAGS_HELP, splitPolicyFlags } from "./policy_flags.ts";
+import { runPolicy } from "./run_policy.ts";
+import { projectContextFor } from "./project_context.ts";
+import { quotaAlertsPath } from "../config/quota_alerts.ts";
+import { CliFailure, EXIT } from "./failure.ts";
+import type { Io } from "./io.ts";
+import {
+  credentialsFrom,
+  modelChoice,
+  pathsFrom,
+  resolveWorkspace,
+  settingsFrom,
+} from "./inputs.ts";
+import { chatHost } from "./chat_session_host.ts";
+import { guardAgainstCrashes } from "./crash_guard.ts";
+import { openSessionForCli, sessionModel } from "./session_lookup.ts";
+import type { Session } from "../agent/session.ts";
+import type { PixirPaths } from "../config/paths.ts";
+import { quotaFilePath } from "../config/quota_file.ts";
+import { styleFor } from "../ui/style.ts";
+import { CHAT_KEYS } from "../ui/chat/slash.ts";
+import { VERSION } from "../version.ts";
+
+const FLAGS = {
+  model: { type: "string", short: "m" },
+  effort: { type: "string" },
+  cwd: { type: "string", short: "C" },
+  auth: { type: "string" },
+  continue: { type: "boolean", short: "c" },
+  resume: { type: "string", short: "r" },
+  "no-context": { type: "boolean" },
+} as const;
+
+/** The `chat` command. */
+export const chatCommand: Command = {
+  name: "chat",
+  summary: "talk with the agent in an interactive terminal UI",
+  help: `Usage: pixir chat [flags]
+       pixir                     (on a terminal, with no arguments)
+
+Opens the interactive chat: answers stream as markdown, each tool call shows as one block (edits
+and writes as a diff), and the footer shows the model, the workspace, the context used and the
+plan's quota. Type /help in the chat for its commands and keys. Needs a terminal; for scripts and
+pipes use \`pixir run\`.
+
+Flags:
+  -m, --model MODEL    model to start with (default: $PIXIR_MODEL or gpt-5.5)
+      --effort EFFORT  reasoning effort: none, minimal, low, medium, high, xhigh
+                       (default: $PIXIR_EFFORT or medium)
+  -c, --continue       continue the newest session of this workspace
+  -r, --resume ID      continue the session ID (or a unique prefix of it)
+  -C, --cwd DIR        workspace the tools work in (default: the current directory)
+      --auth KIND      subscription (the ChatGPT sign-in) or api-key
+      --no-context     do not send the AGENTS.md files with the instructions
+  -h, --help           show this help
+${POLICY_FLAGS_HELP}
+Shell commands off the read-only safe list run only when a flag above or a rule saved with
+\`pixir permissions\` allows them; otherwise the model is told they were denied.
+
+Keys:
+${CHAT_KEYS.map((line) => `  ${line}`).join("\n")}
+
+Examples:
+  pixir chat
+  pixir chat --continue --effort high
+`,
+  async run(argv, io) {
+    const { patch, rest: flags } = splitPolicyFlags("chat", argv, io.cwd);
+    const { values, positionals } = parseFlags("chat", flags, FLAGS);
+    if (positionals.length > 0) {
+      throw new CliFailure("usage", "chat: takes no prompt; type it in the chat", {
+        hint: `for a one-off prompt use: pixir run "${positionals.join(" ")}"`,
+      });
+    }
+    if (!io.stdin.isTerminal || !io.stdout.isTerminal) {
+      throw new CliFailure("usage", "chat: needs a terminal (stdin and stdout)", {
+        hint: 'for scripts and pipes use: pixir run "…"',
+      });
+    }
+    if (values.continue && values.resume !== undefined) {
+      throw new CliFailure("usage", "chat: give --continue or --resume, not both");
+    }
+    const ui = loadUi();
+    const settings = settingsFrom(io);
+    const paths = pathsFrom(io);
+    const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
+    const session = await startingSession(paths, workspace, values, io);
+    const choice = modelChoice(values, session ? sessionModel(session) : settings);
+    const credentials = await credentialsFrom(io, values.auth, paths);
+    const host = chatHost({
+      io,
+      settings,
+      credentials,
+      paths,
+      workspace,
+      quotaFile: quotaFilePath(paths),
+      quotaAlertsFile: quotaAlertsPath(paths),
+      policy: await runPolicy(paths, workspace, patch),
+      projectContext: await projectContextFor(
+        io,
+        paths.configDir,
+        workspace,
+        !values["no-context"],
+      ),
+      session,
+    });
+    const { runChat, ProcessTerminal } = await ui;
+    const chat = runChat({
+      terminal: new ProcessTerminal(),
+      host,
+      style: styleFor(true, io.env("NO_COLOR")),
+      choice,
+      title: `pixir ${VERSION}`,
+      now: io.now,
+    });
+    // Raw mode turns Ctrl+C into a key; a signal comes from elsewhere and ends the chat.
+    const unlisten = [
+      io.onSignal("SIGTERM", () => void chat.terminate()),
+      io.onSignal("SIGINT", () => void chat.terminate()),
+    ];
+    const restoreOnCrash = guardAgainstCrashes({
+      restore: chat.terminate,
+      report: (message) => io.stderr.write(`pixir: internal error: ${message}\n`),
+      exit: (code) => Deno.exit(code),
+    });
+    try {
+      return (await chat.done) === "quit" ? EXIT.ok : EXIT.interrupted;
+    } finally {
+      restoreOnCrash();
+      for (const off of unlisten) off();
+    }
+  },
+};
+
+/**
+ * The chat UI and its terminal library, loaded only when a chat starts (other commands stay fast)
+ * and while the session and credentials are being read.
+ */
+async function loadUi() {
+  const [{ runChat }, { ProcessTerminal }] = await Promise.all([
+    import("../ui/chat/chat_app.ts"),
+    import("@mariozechner/pi-tui"),
+  ]);
+  return { runChat, ProcessTerminal };
+}
+
+/** The session `--continue` or `--resume` names, or null for a new one. */
+async function startingSession(
+  paths: PixirPaths,
+  workspace: string,
+  flags: { continue?: boolean; resume?: string },
+  io: Io,
+): Promise<Session | null> {
+  if (flags.continue) {
+    return await openSessionForCli(paths.sessionsDir, { last: workspace }, io.now);
+  }
+  if (flags.resume !== undefined) {
+    return await openSessionForCli(paths.sessionsDir, { id: flags.resume }, io.now);
+  }
+  return null;
+}

@@ -1,0 +1,193 @@
+/**
+ * The chat's host: the current session (created on the first prompt), turns built from the shared
+ * turn wiring, session listing and switching, the account status, and workspace files for `@path`.
+ */
+
+import { join } from "node:path";
+import type { Io } from "./io.ts";
+import { openSessionForCli, sessionModel } from "./session_lookup.ts";
+import { describeStatus, statusReport } from "./status.ts";
+import { authHint, turnWiring } from "./turn_wiring.ts";
+import { createSession, type Session } from "../agent/session.ts";
+import { listSessions, type SessionSummary } from "../agent/session_list.ts";
+import { runTurn, type TurnOutcome } from "../agent/turn.ts";
+import type { ContextFile } from "../agent/project_context.ts";
+import type { RunPolicy } from "./run_policy.ts";
+import { baseInstructions } from "../agent/prompt.ts";
+import type { ResolvedCredentials } from "../auth/resolve.ts";
+import type { PixirPaths } from "../config/paths.ts";
+import { loadQuota } from "../config/quota_file.ts";
+import type { Settings } from "../config/settings.ts";
+import { resolveInWorkspace } from "../tools/workspace.ts";
+import { counted } from "../ui/tool_summary.ts";
+import type { ChatHost, ModelChoice, OpenedSession } from "../ui/chat/chat_host.ts";
+import type { FolderEntry } from "../ui/chat/completion.ts";
+import { VERSION } from "../version.ts";
+
+/** What the host is built from. */
+export interface ChatHostInputs {
+  io: Io;
+  settings: Settings;
+  credentials: ResolvedCredentials;
+  paths: PixirPaths;
+  /** Real path of the workspace. */
+  workspace: string;
+  quotaFile: string;
+  /** Where the quota warnings already given are kept. */
+  quotaAlertsFile: string;
+  /** What the tools may do. */
+  policy: RunPolicy;
+  /** The `AGENTS.md` files sent with the instructions. */
+  projectContext: readonly ContextFile[];
+  /** The session to start in, or null for a new one. */
+  session: Session | null;
+}
+
+/** Most sessions `/sessions` lists and `/resume` offers. */
+const LISTED_SESSIONS = 20;
+
+/** The chat host over the real session store, agent, account and workspace. */
+export function chatHost(x: ChatHostInputs): ChatHost {
+  let session = x.session;
+  const workspaceSessions = async (): Promise<SessionSummary[]> =>
+    (await listSessions(x.paths.sessionsDir)).sessions
+      .filter((s) => s.cwd === x.workspace)
+      .slice(0, LISTED_SESSIONS);
+
+  return {
+    workspaceLabel: homeRelative(x.workspace, x.io.env("HOME")),
+    initial: session === null ? null : opened(session),
+    async runTurn(prompt, choice, sink, signal) {
+      session ??= await createSession({
+        sessionsDir: x.paths.sessionsDir,
+        cwd: x.workspace,
+        model: choice.model,
+        effort: choice.effort,
+        version: VERSION,
+        now: x.io.now,
+        random: x.io.random,
+      });
+      const current = session;
+      // The TUI owns the terminal: a command that needs approval is denied with a reason the model
+      // reads, unless a flag or a saved rule allows it.
+      const { wiring, close } = await turnWiring({
+        ...x,
+        session: current,
+        emit: sink.emit,
+        warn: sink.warn,
+        notice: sink.warn,
+        ask: null,
+      });
+      let outcome: TurnOutcome;
+      try {
+        outcome = await runTurn({
+          ...wiring,
+          session: current,
+          prompt,
+          model: choice.model,
+          effort: choice.effort,
+          instructions: baseInstructions({
+            cwd: x.workspace,
+            now: x.io.now(),
+            platform: x.io.os,
+            projectContext: x.projectContext,
+          }),
+          signal,
+          emit: sink.emit,
+        });
+      } finally {
+        close();
+      }
+      // The log records the failure; how to fix a rejected credential is known here.
+      if (outcome.status === "failed" && outcome.error.kind === "auth") {
+        sink.warn(authHint(x.credentials));
+      }
+      return outcome;
+    },
+    newSession() {
+      session = null;
+    },
+    async resume(id) {
+      const next = await openSessionForCli(x.paths.sessionsDir, { id }, x.io.now);
+      session = next;
+      return opened(next);
+    },
+    async sessions() {
+      const list = await workspaceSessions();
+      if (list.length === 0) return "no sessions in this workspace yet";
+      return list.map((s) =>
+        `${s.id}  ${s.updated.slice(0, 16).replace("T", " ")}  ${
+          counted(s.turns, "turn")
+        }  ${s.title}`
+      ).join("\n");
+    },
+    async sessionIds() {
+      return (await workspaceSessions()).map((s) => ({
+        value: s.id,
+        label: s.id,
+        description: s.title,
+      }));
+    },
+    async status() {
+      return describeStatus(await statusReport(x.io), x.io.now()).trimEnd();
+    },
+    async quota() {
+      return (await loadQuota(x.quotaFile)).snapshot;
+    },
+    readFile: (path) => readWorkspaceFile(x.workspace, path),
+    listFolder: (dir) => listWorkspaceFolder(x.workspace, dir),
+  };
+}
+
+/** A session as the chat opens it: its events and the model and effort it last ran with. */
+function opened(session: Session): OpenedSession {
+  const choice: ModelChoice = sessionModel(session);
+  return { id: session.id, events: session.events, warnings: session.warnings, ...choice };
+}
+
+/** The file's text when `path` is a readable file inside the workspace, else null. */
+export async function readWorkspaceFile(workspace: string, path: string): Promise<string | null> {
+  const resolved = await resolveInWorkspace(workspace, path);
+  if (!resolved.ok) return null;
+  try {
+    const info = await Deno.stat(resolved.path);
+    return info.isFile ? await Deno.readTextFile(resolved.path) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The entries of a folder inside the workspace (symlinks to folders count as folders), else null. */
+export async function listWorkspaceFolder(
+  workspace: string,
+  dir: string,
+): Promise<FolderEntry[] | null> {
+  const resolved = await resolveInWorkspace(workspace, dir === "" ? "." : dir);
+  if (!resolved.ok) return null;
+  try {
+    const entries: FolderEntry[] = [];
+    for await (const entry of Deno.readDir(resolved.path)) {
+      const isDirectory = entry.isDirectory ||
+        (entry.isSymlink && await isDirectoryPath(join(resolved.path, entry.name)));
+      entries.push({ name: entry.name, isDirectory });
+    }
+    return entries;
+  } catch {
+    return null;
+  }
+}
+
+async function isDirectoryPath(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+/** `~/code/app` for a path below the home folder; other paths unchanged. */
+export function homeRelative(path: string, home: string | undefined): string {
+  if (!home || home === "/") return path;
+  if (path === home) return "~";
+  return path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
+}

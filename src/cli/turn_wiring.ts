@@ -1,0 +1,135 @@
+/**
+ * The one place that turns settings, credentials and the run's policy into what a turn needs to
+ * talk to the model and run tools. `run`, `resume` and `chat` all build their turns from it.
+ */
+
+import type { Io } from "./io.ts";
+import { quotaGuard } from "./quota_guard.ts";
+import { guardedTools, type RunPolicy } from "./run_policy.ts";
+import type { Session } from "../agent/session.ts";
+import type { Emit, ModelCall, ToolOutput, ToolRunner } from "../agent/turn.ts";
+import type { ResolvedCredentials } from "../auth/resolve.ts";
+import type { Settings } from "../config/settings.ts";
+import type { Ask } from "../policy/approval.ts";
+import { streamResponse } from "../provider/responses.ts";
+import { DEFAULT_RETRY_POLICY } from "../provider/retry.ts";
+import type { ToolSpec } from "../provider/request.ts";
+import { systemUtcOffset } from "../provider/reset_time.ts";
+import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
+import { outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
+import { sleep } from "../util/sleep.ts";
+import { VERSION } from "../version.ts";
+
+/** What the wiring is built from. */
+export interface WiringInputs {
+  io: Io;
+  settings: Settings;
+  credentials: ResolvedCredentials;
+  /** Real path of the workspace the tools are confined to. */
+  workspace: string;
+  /** The session the turn runs in: permission decisions are logged there. */
+  session: Session;
+  /** What the tools may do. */
+  policy: RunPolicy;
+  /** Where the latest quota snapshot is kept. */
+  quotaFile: string;
+  /** Where the quota warnings already given are kept. */
+  quotaAlertsFile: string;
+  /** `--stop-at-quota`: no request is sent once a window is at or above this percentage. */
+  stopAtQuota?: number;
+  /** Receives the canonical events the tools log (permission decisions). */
+  emit: Emit;
+  /** Reports a problem worth a warning but not a failure (quota thresholds, unsaved caches). */
+  warn(message: string): void | Promise<void>;
+  /** Tells the user something about the run's protection (an OS sandbox that is missing). */
+  notice(message: string): void | Promise<void>;
+  /**
+   * How a person is asked about a command; default: the plain-terminal question when possible;
+   * null: nobody is asked (commands off the safe list and the flags are denied).
+   */
+  ask?: Ask | null;
+}
+
+/** The model call, the tools and the iteration cap of a turn, ready to spread into `runTurn`. */
+export interface TurnWiring {
+  tools: ToolSpec[];
+  callModel: ModelCall;
+  runTool: ToolRunner;
+  toolOutput: ToolOutput;
+  maxModelCalls: number;
+}
+
+/** The wiring of one turn, and `close` to stop what it started (the file tools' Worker). */
+export interface OpenWiring {
+  wiring: TurnWiring;
+  close(): void;
+}
+
+let sandboxProbe: Promise<SandboxStatus> | undefined;
+
+/** Builds the model call (retries, idle timeout, quota guard) and the policy-guarded tools. */
+export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
+  const quota = await quotaGuard({
+    now: w.io.now,
+    warn: w.warn,
+    quotaFile: w.quotaFile,
+    alertsFile: w.quotaAlertsFile,
+    stopAtPercent: w.stopAtQuota,
+    utcOffset: systemUtcOffset,
+  });
+  const { tools, close } = await guardedTools(w.policy, {
+    io: w.io,
+    workspace: w.workspace,
+    session: w.session,
+    emit: async (envelope) => {
+      await w.emit(envelope);
+    },
+    // Probed once per process, at the first shell command: runs without one never start bwrap.
+    sandbox: () => sandboxProbe ??= probeSandbox(w.io.os, runProgram, w.workspace),
+    notice: w.notice,
+    ask: w.ask,
+  });
+  const wiring: TurnWiring = {
+    tools: toolSpecs(tools),
+    maxModelCalls: w.settings.maxIterations,
+    callModel: (request, signal) =>
+      quota.call(() =>
+        streamResponse(request, {
+          fetch: w.io.fetch,
+          credentials: w.credentials.provider,
+          baseUrl: w.settings.openaiBaseUrl,
+          chatgptBaseUrl: w.settings.chatgptBaseUrl,
+          userAgent: userAgent(w.io.os),
+          idleTimeoutMs: w.settings.idleTimeoutMs,
+          retry: {
+            ...DEFAULT_RETRY_POLICY,
+            maxRetries: w.settings.maxRetries,
+            baseMs: w.settings.retryBaseMs,
+          },
+          sleep,
+          random: w.io.random,
+          now: w.io.now,
+          utcOffset: systemUtcOffset,
+          signal,
+        })
+      ),
+    runTool: (name, argumentsJson, signal, callId) =>
+      runToolCall(tools, name, argumentsJson, { workspace: w.workspace, signal, callId }),
+    toolOutput: outputForModel,
+  };
+  return { wiring, close };
+}
+
+/** How to fix a credential the API rejected, by where it came from. */
+export function authHint(credentials: ResolvedCredentials): string {
+  const { source } = credentials;
+  if (source.method === "chatgpt") return "run `pixir login` to sign in again";
+  return source.source === "env"
+    ? "check OPENAI_API_KEY"
+    : `the API key saved in ${source.path} was rejected; save a new one with \`pixir login --with-api-key\``;
+}
+
+/** `pixir/<version> (<os>; <arch>)`: the User-Agent of every request Pixir makes. */
+export function userAgent(os: string): string {
+  return `pixir/${VERSION} (${os}; ${Deno.build.arch})`;
+}

@@ -1,0 +1,364 @@
+/**
+ * The interactive chat: a transcript above, a working indicator and queued messages, the editor,
+ * and a footer. It owns the keys (abort, exit), the slash commands, the queue of messages typed
+ * while a turn runs, and the terminal's lifetime: whatever ends the chat, the terminal is restored.
+ */
+
+import { Container, Loader, matchesKey, type Terminal, Text, TUI } from "@mariozechner/pi-tui";
+import type { Envelope } from "../../agent/event.ts";
+import { MODEL_TABLE } from "../../provider/models.ts";
+import type { ReasoningEffort } from "../../provider/request.ts";
+import { EFFORTS } from "../../config/settings.ts";
+import type { Style } from "../style.ts";
+import type { ChatHost, ModelChoice, OpenedSession } from "./chat_host.ts";
+import { chatCompletion } from "./completion.ts";
+import { Footer } from "./footer.ts";
+import { attachMentions } from "./mentions.ts";
+import { PromptEditor } from "./prompt_editor.ts";
+import { CHAT_KEYS, parseSlash, SLASH_COMMANDS, type SlashName } from "./slash.ts";
+import { chatTheme } from "./theme.ts";
+import { Transcript } from "./transcript.ts";
+
+/** How the chat ended. */
+export type ChatEnd = "quit" | "terminated";
+
+/** What the chat is started with. */
+export interface ChatOptions {
+  terminal: Terminal;
+  host: ChatHost;
+  style: Style;
+  /** The model and effort of the first turn. */
+  choice: ModelChoice;
+  /** The first line of the start screen (name and version). */
+  title: string;
+  now(): number;
+}
+
+/** Two Ctrl+C on an empty editor within this long leave the chat. */
+const DOUBLE_PRESS_MS = 1500;
+
+/** Runs the chat until the user leaves; resolves with how it ended. The terminal is restored. */
+export function runChat(
+  options: ChatOptions,
+): { done: Promise<ChatEnd>; terminate(): Promise<void> } {
+  const app = new ChatApp(options);
+  return { done: app.done, terminate: () => app.end("terminated") };
+}
+
+class ChatApp {
+  readonly done: Promise<ChatEnd>;
+  readonly #options: ChatOptions;
+  readonly #tui: TUI;
+  readonly #transcript: Transcript;
+  readonly #editor: PromptEditor;
+  readonly #status = new Container();
+  readonly #queueView: Text;
+  /** A one-off hint under the transcript ("press Ctrl+C again…"), gone at the next key. */
+  readonly #hint: Text;
+  /** The working indicator, while a turn runs. */
+  #loader: Loader | undefined;
+  readonly #footer: Footer;
+  #choice: ModelChoice;
+  #turn: { controller: AbortController; settled: Promise<void> } | undefined;
+  readonly #queue: string[] = [];
+  #lastCtrlC = -Infinity;
+  #ended = false;
+  #resolve!: (end: ChatEnd) => void;
+
+  constructor(options: ChatOptions) {
+    this.#options = options;
+    this.#choice = options.choice;
+    this.done = new Promise((resolve) => this.#resolve = resolve);
+    const { style, host } = options;
+    const theme = chatTheme(style);
+    this.#tui = new TUI(options.terminal);
+    this.#transcript = new Transcript(theme, host.readFile);
+    this.#editor = new PromptEditor(this.#tui, theme.editor);
+    this.#editor.setAutocompleteProvider(chatCompletion({
+      listFolder: host.listFolder,
+      argumentValues: (command) => this.#argumentValues(command),
+    }));
+    this.#editor.onSubmit = (text) => void this.#submit(text);
+    this.#queueView = new Text("", 1, 0);
+    this.#hint = new Text("", 1, 0);
+    this.#footer = new Footer({
+      model: this.#choice.model,
+      effort: this.#choice.effort,
+      workspace: host.workspaceLabel,
+      quota: null,
+    }, style);
+
+    this.#tui.addChild(
+      new Text(`${style.bold(options.title)}\n${style.dim("/help for commands and keys")}`, 1, 0),
+    );
+    this.#tui.addChild(this.#transcript);
+    this.#tui.addChild(this.#status);
+    this.#tui.addChild(this.#editor);
+    this.#tui.addChild(this.#footer);
+    this.#tui.setFocus(this.#editor);
+    this.#tui.addInputListener((data) => this.#key(data) ? { consume: true } : undefined);
+    this.#tui.start();
+    if (host.initial) void this.#show(host.initial);
+    void this.#refreshQuota();
+  }
+
+  /** Ends the chat: aborts a running turn, waits for it to settle, restores the terminal. */
+  async end(how: ChatEnd): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    const turn = this.#turn;
+    if (turn) {
+      turn.controller.abort(how === "terminated" ? "sigterm" : "aborted");
+      await turn.settled;
+    }
+    this.#loader?.stop();
+    this.#tui.stop();
+    this.#resolve(how);
+  }
+
+  /** Handles the keys that are the chat's rather than the editor's; true when consumed. */
+  #key(data: string): boolean {
+    this.#status.removeChild(this.#hint);
+    if (matchesKey(data, "ctrl+c")) {
+      this.#ctrlC();
+      return true;
+    }
+    if (matchesKey(data, "ctrl+d") && this.#editor.getText() === "") {
+      void this.end("quit");
+      return true;
+    }
+    if (matchesKey(data, "escape") && this.#turn && !this.#editor.isShowingAutocomplete()) {
+      this.#turn.controller.abort("aborted");
+      return true;
+    }
+    return false;
+  }
+
+  #ctrlC(): void {
+    if (this.#turn) {
+      this.#turn.controller.abort("aborted");
+      return;
+    }
+    if (this.#editor.getText() !== "") {
+      this.#editor.setText("");
+      this.#tui.requestRender();
+      return;
+    }
+    const now = this.#options.now();
+    if (now - this.#lastCtrlC <= DOUBLE_PRESS_MS) {
+      void this.end("quit");
+      return;
+    }
+    this.#lastCtrlC = now;
+    this.#hint.setText(this.#options.style.dim("press Ctrl+C again to quit"));
+    this.#status.addChild(this.#hint);
+    this.#tui.requestRender();
+  }
+
+  async #submit(text: string): Promise<void> {
+    if (text.trim() === "") return;
+    this.#editor.addToHistory(text);
+    const input = parseSlash(text);
+    switch (input.kind) {
+      case "message":
+        if (this.#turn) {
+          this.#queue.push(text);
+          this.#showQueue();
+        } else {
+          await this.#startTurn(text);
+        }
+        return;
+      case "unknown":
+        this.#say("error", `unknown command /${input.name}; /help lists the commands`);
+        return;
+      case "invalid":
+        this.#say("error", input.problem);
+        return;
+      case "command":
+        try {
+          await this.#command(input.name, input.argument);
+        } catch (error) {
+          this.#say("error", error instanceof Error ? error.message : String(error));
+        }
+        return;
+    }
+  }
+
+  async #command(name: SlashName, argument: string): Promise<void> {
+    const { host } = this.#options;
+    switch (name) {
+      case "help":
+        return this.#say("info", helpText());
+      case "model":
+        if (argument === "") {
+          return this.#say("info", `model: ${this.#choice.model} (change with /model <name>)`);
+        }
+        this.#choose({ ...this.#choice, model: argument });
+        return this.#say("info", `model set to ${argument}`);
+      case "effort": {
+        if (argument === "") return this.#say("info", `effort: ${this.#choice.effort}`);
+        const effort = EFFORTS.find((e) => e === argument);
+        if (!effort) return this.#say("error", `effort must be one of ${EFFORTS.join(", ")}`);
+        this.#choose({ ...this.#choice, effort });
+        return this.#say("info", `effort set to ${effort}`);
+      }
+      case "new":
+        if (this.#busy("/new")) return;
+        host.newSession();
+        this.#transcript.clear();
+        this.#footer.info = { ...this.#footer.info, contextTokens: undefined };
+        return this.#say("info", "new session: your next message starts it");
+      case "resume":
+        if (this.#busy("/resume")) return;
+        return await this.#show(await host.resume(argument));
+      case "sessions":
+        return this.#say("info", await host.sessions());
+      case "status":
+        return this.#say("info", await host.status());
+      case "clear":
+        this.#transcript.clear();
+        this.#tui.requestRender(true);
+        return;
+      case "quit":
+        return await this.end("quit");
+    }
+  }
+
+  /** True (and says so) when a turn runs and `command` must wait for it. */
+  #busy(command: string): boolean {
+    if (!this.#turn) return false;
+    this.#say("warning", `${command} waits until the answer ends (Esc interrupts it)`);
+    return true;
+  }
+
+  /** Shows an opened session: its conversation, its model, its context use. */
+  async #show(session: OpenedSession): Promise<void> {
+    this.#transcript.clear();
+    for (const envelope of session.events) await this.#transcript.event(envelope);
+    this.#choose({ model: session.model, effort: session.effort });
+    this.#footer.info = { ...this.#footer.info, contextTokens: contextTokens(session.events) };
+    this.#say("info", `session ${session.id}`);
+    for (const warning of session.warnings) this.#say("warning", warning);
+  }
+
+  #choose(choice: ModelChoice): void {
+    this.#choice = choice;
+    this.#footer.info = { ...this.#footer.info, model: choice.model, effort: choice.effort };
+    this.#tui.requestRender();
+  }
+
+  async #startTurn(text: string): Promise<void> {
+    const controller = new AbortController();
+    let settle!: () => void;
+    this.#turn = { controller, settled: new Promise((resolve) => settle = resolve) };
+    const { style } = this.#options;
+    // A loader animates from the moment it is made, so each turn gets its own.
+    const loader = new Loader(this.#tui, style.cyan, style.dim, working("working"));
+    this.#loader = loader;
+    this.#status.addChild(loader);
+    this.#showQueue();
+    try {
+      const prompt = await attachMentions(text, this.#options.host.readFile);
+      await this.#options.host.runTurn(prompt, this.#choice, {
+        emit: (envelope) => this.#event(envelope),
+        warn: (message) => this.#say("warning", message),
+      }, controller.signal);
+    } catch (error) {
+      this.#transcript.notice("error", error instanceof Error ? error.message : String(error));
+    } finally {
+      loader.stop();
+      this.#status.removeChild(loader);
+      this.#loader = undefined;
+      this.#turn = undefined;
+      settle();
+    }
+    await this.#refreshQuota();
+    const next = this.#queue.shift();
+    this.#showQueue();
+    if (next !== undefined && !this.#ended) await this.#startTurn(next);
+  }
+
+  async #event(envelope: Envelope): Promise<void> {
+    await this.#transcript.event(envelope);
+    switch (envelope.type) {
+      case "reasoning_delta":
+        this.#loader?.setMessage(working("thinking"));
+        break;
+      case "text_delta":
+        this.#loader?.setMessage(working("answering"));
+        break;
+      case "tool_started":
+        this.#loader?.setMessage(working(`running ${envelope.data.name}`));
+        break;
+      case "usage":
+        this.#footer.info = {
+          ...this.#footer.info,
+          contextTokens: envelope.data.input_tokens + envelope.data.output_tokens,
+        };
+        break;
+    }
+    this.#tui.requestRender();
+  }
+
+  #showQueue(): void {
+    const { style } = this.#options;
+    this.#status.removeChild(this.#queueView);
+    if (this.#queue.length > 0) {
+      this.#queueView.setText(
+        this.#queue.map((text) => style.dim(`queued: ${text.split("\n")[0]}`)).join("\n"),
+      );
+      this.#status.addChild(this.#queueView);
+    }
+    this.#tui.requestRender();
+  }
+
+  async #refreshQuota(): Promise<void> {
+    const quota = await this.#options.host.quota();
+    this.#footer.info = { ...this.#footer.info, quota };
+    this.#tui.requestRender();
+  }
+
+  #say(kind: "info" | "warning" | "error", text: string): void {
+    this.#transcript.notice(kind, text);
+    this.#tui.requestRender();
+  }
+
+  async #argumentValues(command: SlashName) {
+    switch (command) {
+      case "model":
+        return MODEL_TABLE.map((m) => ({ value: m.slug, label: m.slug }));
+      case "effort":
+        return EFFORTS.map((e: ReasoningEffort) => ({ value: e, label: e }));
+      case "resume":
+        return await this.#options.host.sessionIds();
+      default:
+        return [];
+    }
+  }
+}
+
+/** The working indicator's message for what the turn is doing. */
+function working(doing: string): string {
+  return `${doing}… (esc to interrupt)`;
+}
+
+/** The `/help` text: every command, then the keys. */
+export function helpText(): string {
+  const width = Math.max(
+    ...SLASH_COMMANDS.map((c) => c.name.length + (c.argument?.hint.length ?? 0)),
+  );
+  const commands = SLASH_COMMANDS.map((c) => {
+    const usage = c.argument ? `${c.name} ${c.argument.hint}` : c.name;
+    return `/${usage.padEnd(width + 1)}  ${c.description}`;
+  });
+  return [...commands, "", ...CHAT_KEYS].join("\n");
+}
+
+/** Tokens the last request of the session used (its context), from its last usage event. */
+export function contextTokens(events: readonly Envelope[]): number | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i];
+    if (event.type === "usage") return event.data.input_tokens + event.data.output_tokens;
+  }
+  return undefined;
+}

@@ -1,0 +1,63 @@
+/** What the chat needs from the rest of Pixir, passed in so the UI never reaches past its layer. */
+
+import type { AutocompleteItem } from "@mariozechner/pi-tui";
+import type { Envelope } from "../../agent/event.ts";
+import type { Emit, TurnOutcome } from "../../agent/turn.ts";
+import type { QuotaSnapshot } from "../../provider/quota.ts";
+import type { ReasoningEffort } from "../../provider/request.ts";
+import type { ListWorkspaceFolder } from "./completion.ts";
+import type { ReadWorkspaceFile } from "./mentions.ts";
+
+/** The model and effort the next turn uses. */
+export interface ModelChoice {
+  model: string;
+  effort: ReasoningEffort;
+}
+
+/** A session opened for the chat: its events to show again, and the model it last used. */
+export interface OpenedSession extends ModelChoice {
+  id: string;
+  events: readonly Envelope[];
+  /** Problems found in its log that were recovered from. */
+  warnings: readonly string[];
+}
+
+/** Where a turn reports to the chat. */
+export interface TurnSink {
+  /** Every event of the turn. */
+  emit: Emit;
+  /** A problem worth a warning but not a failure (a quota cache that cannot be saved). */
+  warn(message: string): void;
+}
+
+/**
+ * The chat's view of sessions, the agent and the account. Methods that can fail for a reason the
+ * user should read reject with an Error whose message says it; the chat shows it and goes on.
+ */
+export interface ChatHost {
+  /** The workspace as the footer shows it. */
+  workspaceLabel: string;
+  /** The session the chat starts in (`--continue`, `--resume`), or null for a fresh one. */
+  initial: OpenedSession | null;
+  /** Runs one prompt as a turn of the current session (created on the first prompt). */
+  runTurn(
+    prompt: string,
+    choice: ModelChoice,
+    sink: TurnSink,
+    signal: AbortSignal,
+  ): Promise<TurnOutcome>;
+  /** Leaves the current session; the next prompt starts a new one. */
+  newSession(): void;
+  /** Opens another session (by id or unique prefix) and makes it the current one. */
+  resume(id: string): Promise<OpenedSession>;
+  /** The sessions of the workspace, as lines of text. */
+  sessions(): Promise<string>;
+  /** Recent session ids, for completing `/resume`. */
+  sessionIds(): Promise<AutocompleteItem[]>;
+  /** The account, plan and quota, as lines of text. */
+  status(): Promise<string>;
+  /** The last known plan quota. */
+  quota(): Promise<QuotaSnapshot | null>;
+  readFile: ReadWorkspaceFile;
+  listFolder: ListWorkspaceFolder;
+}

@@ -1,0 +1,68 @@
+/** The chat's footer line: model and effort, context used, plan quota, workspace. */
+
+import { type Component, truncateToWidth, visibleWidth } from "@mariozechner/pi-tui";
+import type { QuotaSnapshot, QuotaWindow } from "../../provider/quota.ts";
+import { modelInfo } from "../../provider/models.ts";
+import { windowName } from "../quota_window.ts";
+import type { Style } from "../style.ts";
+
+/** What the footer shows. */
+export interface FooterInfo {
+  model: string;
+  effort: string;
+  /** The workspace as shown (e.g. with the home folder as `~`). */
+  workspace: string;
+  /** Tokens of the last request (its input and output); undefined before the first answer. */
+  contextTokens?: number;
+  /** The last known plan quota; null when none is known (API keys have none). */
+  quota: QuotaSnapshot | null;
+}
+
+/** The footer at `width` columns: one line, the workspace shortened first when space runs out. */
+export function footerLine(info: FooterInfo, width: number, style: Style): string {
+  const parts = [`${info.model} · ${info.effort}`];
+  const context = contextText(info.model, info.contextTokens);
+  if (context) parts.push(context);
+  for (const w of [info.quota?.primary, info.quota?.secondary]) {
+    if (w) parts.push(quotaText(w));
+  }
+  const fixed = parts.join("  ");
+  const room = width - visibleWidth(fixed) - 2;
+  const line = room >= 8 ? `${fixed}  ${shortenPath(info.workspace, room)}` : fixed;
+  return style.dim(truncateToWidth(line, Math.max(1, width), "…"));
+}
+
+/** `ctx 12%` of the model's window (a conservative default window for unknown models). */
+export function contextText(model: string, tokens: number | undefined): string | undefined {
+  if (tokens === undefined) return undefined;
+  const window = modelInfo(model).context_window;
+  return `ctx ${Math.min(100, Math.round((tokens / window) * 100))}%`;
+}
+
+/** `5h 12%`: a quota window's length and how much of it is used. */
+export function quotaText(w: QuotaWindow): string {
+  return `${windowName(w, "short")} ${Math.round(w.used_percent)}%`;
+}
+
+/** The path's tail in at most `max` columns, `…` marking what was cut from its start. */
+export function shortenPath(path: string, max: number): string {
+  if (visibleWidth(path) <= max) return path;
+  return `…${path.slice(path.length - (max - 1))}`;
+}
+
+/** The footer component; the app updates its info and asks for a render. */
+export class Footer implements Component {
+  info: FooterInfo;
+  readonly #style: Style;
+
+  constructor(info: FooterInfo, style: Style) {
+    this.info = info;
+    this.#style = style;
+  }
+
+  render(width: number): string[] {
+    return [footerLine(this.info, width, this.#style)];
+  }
+
+  invalidate(): void {}
+}

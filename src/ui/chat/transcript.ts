@@ -1,0 +1,209 @@
+/**
+ * The conversation as the chat shows it: user messages, the answer as markdown (streaming while it
+ * arrives), reasoning summaries dimmed, one block per tool call, and notices. It is fed the same
+ * event envelopes every renderer gets, live or replayed from a session's log.
+ */
+
+import { Container, Markdown, Spacer, Text } from "@mariozechner/pi-tui";
+import type { Envelope } from "../../agent/event.ts";
+import type { ChatTheme } from "./theme.ts";
+import { ToolBlock } from "./tool_block.ts";
+import { type DiffLine, unifiedDiff } from "./diff.ts";
+import type { ReadWorkspaceFile } from "./mentions.ts";
+import { counted, oneLine, parseArguments } from "../tool_summary.ts";
+
+/** The kinds of notice, by how loudly they are shown. */
+export type NoticeKind = "info" | "warning" | "error";
+
+/** Tools whose successful calls are shown as a diff of the file they changed. */
+const DIFFED_TOOLS = new Set(["edit", "write"]);
+
+/** Most lines of a user message shown; a long paste or an attached file is cut to this. */
+export const MAX_USER_LINES = 6;
+
+/** The message cut to `MAX_USER_LINES` lines, the cut counted. */
+export function boundedMessage(text: string): string {
+  const lines = text.split("\n");
+  if (lines.length <= MAX_USER_LINES) return text;
+  const more = lines.length - MAX_USER_LINES;
+  return `${lines.slice(0, MAX_USER_LINES).join("\n")}\n… ${counted(more, "more line")}`;
+}
+
+/** A file a running tool may change, with its content from before the call. */
+interface FileChange {
+  path: string;
+  /** The content before the call; null when the file did not exist or could not be read. */
+  before: Promise<string | null>;
+}
+
+/** The transcript component. */
+export class Transcript extends Container {
+  readonly #theme: ChatTheme;
+  readonly #read: ReadWorkspaceFile;
+  /** The answer being streamed, until its message is logged. */
+  #answer: { component: Markdown; text: string } | undefined;
+  /** The reasoning summary being streamed, until its item is logged. */
+  #reasoning: { component: Markdown; text: string } | undefined;
+  /** Tool calls waiting for their results, by call id. */
+  readonly #tools = new Map<string, { block: ToolBlock; change?: FileChange }>();
+
+  constructor(theme: ChatTheme, read: ReadWorkspaceFile) {
+    super();
+    this.#theme = theme;
+    this.#read = read;
+  }
+
+  /** Shows one event; canonical events also render when replayed from a log. */
+  async event(envelope: Envelope): Promise<void> {
+    const { style } = this.#theme;
+    switch (envelope.type) {
+      case "user_message":
+        this.#closeStreams();
+        this.addChild(new Spacer(1));
+        this.addChild(new Text(style.bold(`› ${boundedMessage(envelope.data.text)}`), 1, 0));
+        return;
+      case "reasoning_delta":
+        this.#streamReasoning(envelope.data.delta);
+        return;
+      case "reasoning": {
+        const summary = envelope.data.summary.map((part) => part.text).join("\n\n");
+        if (this.#reasoning) this.#reasoning.component.setText(summary);
+        else if (summary.trim() !== "") this.addChild(this.#thought(summary));
+        this.#reasoning = undefined;
+        return;
+      }
+      case "text_delta":
+        this.#streamAnswer(envelope.data.delta);
+        return;
+      case "assistant_message":
+        if (this.#answer) this.#answer.component.setText(envelope.data.text);
+        else this.addChild(this.#markdown(envelope.data.text));
+        this.#answer = undefined;
+        return;
+      case "tool_call": {
+        this.#closeStreams();
+        const block = new ToolBlock({
+          name: envelope.data.name,
+          arguments: envelope.data.arguments,
+          state: { kind: "running" },
+        }, style);
+        this.#tools.set(envelope.data.call_id, { block });
+        this.addChild(block);
+        return;
+      }
+      case "tool_started": {
+        // Read the file before the tool changes it, so its diff can be shown afterwards.
+        const entry = this.#tools.get(envelope.data.call_id);
+        const path = parseArguments(envelope.data.arguments).path;
+        if (entry && DIFFED_TOOLS.has(envelope.data.name) && typeof path === "string") {
+          entry.change = { path, before: this.#read(path) };
+        }
+        return;
+      }
+      case "tool_result": {
+        const entry = this.#tools.get(envelope.data.call_id);
+        if (!entry) return;
+        const { ok, output, error, synthetic } = envelope.data;
+        const diff = ok && entry.change ? await this.#diff(entry.change) : undefined;
+        entry.block.finish({ kind: "done", ok, output, error, synthetic }, diff);
+        this.#tools.delete(envelope.data.call_id);
+        return;
+      }
+      case "retrying": {
+        // The attempt's partial answer is discarded: the retry streams it again from the start.
+        this.#dropStreams();
+        const seconds = (envelope.data.delay_ms / 1000).toFixed(1);
+        this.notice(
+          "warning",
+          `${oneLine(envelope.data.error.message)}; retry ${envelope.data.attempt} in ${seconds} s`,
+        );
+        return;
+      }
+      case "turn_completed":
+        this.#closeStreams();
+        if (envelope.data.status === "incomplete") {
+          this.notice("warning", "the model stopped before finishing its answer");
+        }
+        return;
+      case "turn_failed":
+        this.#closeStreams();
+        this.notice("error", envelope.data.error.message);
+        return;
+      case "interrupted":
+        this.#closeStreams();
+        this.notice("warning", "interrupted");
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Adds a line of information, a warning or an error. */
+  notice(kind: NoticeKind, text: string): void {
+    const { style } = this.#theme;
+    const styled = kind === "error"
+      ? style.red(`✗ ${text}`)
+      : kind === "warning"
+      ? style.yellow(`! ${text}`)
+      : style.dim(text);
+    this.addChild(new Text(styled, 1, 0));
+  }
+
+  /** Empties the transcript (the session itself is untouched). */
+  override clear(): void {
+    super.clear();
+    this.#answer = undefined;
+    this.#reasoning = undefined;
+    this.#tools.clear();
+  }
+
+  #streamAnswer(delta: string): void {
+    if (!this.#answer) {
+      this.#answer = { component: this.#markdown(""), text: "" };
+      this.addChild(this.#answer.component);
+    }
+    this.#answer.text += delta;
+    this.#answer.component.setText(this.#answer.text);
+  }
+
+  #streamReasoning(delta: string): void {
+    if (!this.#reasoning) {
+      this.#reasoning = { component: this.#thought(""), text: "" };
+      this.addChild(this.#reasoning.component);
+    }
+    this.#reasoning.text += delta;
+    this.#reasoning.component.setText(this.#reasoning.text);
+  }
+
+  /** Streams end where the next item starts; what they showed stays. */
+  #closeStreams(): void {
+    this.#answer = undefined;
+    this.#reasoning = undefined;
+  }
+
+  /** Removes what the current streams showed. */
+  #dropStreams(): void {
+    if (this.#answer) this.removeChild(this.#answer.component);
+    if (this.#reasoning) this.removeChild(this.#reasoning.component);
+    this.#closeStreams();
+  }
+
+  #markdown(text: string): Markdown {
+    return new Markdown(text, 1, 0, this.#theme.markdown);
+  }
+
+  /** Reasoning summaries are markdown too, shown dimmed and in italics. */
+  #thought(text: string): Markdown {
+    return new Markdown(text, 1, 0, this.#theme.markdown, {
+      color: this.#theme.style.dim,
+      italic: true,
+    });
+  }
+
+  /** The change a successful edit or write made: the file before, against the file now. */
+  async #diff(change: FileChange): Promise<DiffLine[] | undefined> {
+    const before = await change.before;
+    const after = await this.#read(change.path);
+    return after === null ? undefined : unifiedDiff(before ?? "", after);
+  }
+}

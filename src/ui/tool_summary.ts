@@ -1,0 +1,47 @@
+/** Short, one-line descriptions of a tool call and its result, shared by every renderer. */
+
+/** The argument worth showing for a tool call: its command, path or pattern. */
+export function keyArgument(argumentsJson: string, max = 100): string {
+  const args = parseArguments(argumentsJson);
+  for (const key of ["command", "path", "pattern"]) {
+    const value = args[key];
+    if (typeof value === "string") return clip(oneLine(value), max);
+  }
+  return "";
+}
+
+/** The call's arguments as an object; empty when they are not a JSON object. */
+export function parseArguments(argumentsJson: string): Record<string, unknown> {
+  try {
+    const args: unknown = JSON.parse(argumentsJson);
+    if (typeof args === "object" && args !== null && !Array.isArray(args)) {
+      return args as Record<string, unknown>;
+    }
+  } catch {
+    // Unparseable arguments are reported by the tool itself.
+  }
+  return {};
+}
+
+/** The first non-blank line of a tool's output, with the count of lines when there are more. */
+export function preview(output: string, max = 100): string {
+  const lines = output.split("\n").filter((l) => l.trim() !== "");
+  if (lines.length === 0) return "(no output)";
+  const first = clip(lines[0], max);
+  return lines.length === 1 ? first : `${first} … (${lines.length} lines)`;
+}
+
+/** The text with every run of whitespace made one space. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** At most `max` characters, the last one an ellipsis when the text was cut. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max - 1) + "…";
+}
+
+/** `1 more line`, `3 more lines`: a count with its noun, plural when it is not one. */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}

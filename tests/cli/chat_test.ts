@@ -1,0 +1,339 @@
+/**
+ * End-to-end tests of `pixir chat`: the real program in a tmux pseudo-terminal, talking to the
+ * loopback Responses stand-in.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
+import { type ResponsesServer, startResponsesServer } from "../fakes/responses_server.ts";
+import { denoDir, pixirArgv } from "../harness/cli.ts";
+import { type Pane, startPane } from "../harness/tmux.ts";
+import { API_KEY, bodyOf, inputOf, type Sandbox, sandbox, typesOf, userItem } from "./helpers.ts";
+
+/** The editor's frame: the chat has painted its prompt. */
+const PROMPT_READY = /─{20,}\n.*\n─{20,}/;
+
+/** Options of `chat`. */
+interface ChatPaneOptions {
+  args?: readonly string[];
+  columns?: number;
+  rows?: number;
+  env?: Readonly<Record<string, string>>;
+  after?: string;
+  pidFile?: string;
+}
+
+/** `pixir chat` in a pane, in the sandbox's workspace and home, against `server`. */
+async function chat(box: Sandbox, server: ResponsesServer, options: ChatPaneOptions = {}) {
+  const home = join(box.root, "user-home");
+  await Deno.mkdir(home, { recursive: true });
+  return await startPane({
+    command: pixirArgv(options.args ?? ["chat"]),
+    cwd: box.workspace,
+    columns: options.columns,
+    rows: options.rows,
+    after: options.after,
+    pidFile: options.pidFile,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: home,
+      TERM: "screen-256color",
+      PIXIR_HOME: box.home,
+      PIXIR_RETRY_BASE_MS: "1",
+      OPENAI_BASE_URL: server.url,
+      OPENAI_API_KEY: API_KEY,
+      DENO_DIR: await denoDir(),
+      DENO_NO_UPDATE_CHECK: "1",
+      ...options.env,
+    },
+  });
+}
+
+/** Types a message and sends it. */
+async function send(pane: Pane, text: string): Promise<void> {
+  await pane.type(text);
+  await pane.press("Enter");
+}
+
+Deno.test("chat opens on a start screen with the prompt and a footer", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("unused") }] });
+  await using pane = await chat(box, server);
+
+  const screen = await pane.waitFor(PROMPT_READY);
+  assert.match(screen, /pixir \d+\.\d+\.\d+/);
+  assert.match(screen, /\/help for commands/);
+  assert.match(screen, /gpt-5\.5 · medium/);
+  assert.equal(server.requests.length, 0, "nothing is sent before the first message");
+});
+
+Deno.test("a prompt's answer streams in as markdown and is logged in one session", async () => {
+  await using box = await sandbox();
+  const answer = textAnswer("**Hello** there, friend", { deltas: ["**Hello** ", "there, friend"] });
+  await using server = startResponsesServer({ script: [{ sse: answer, delayMs: 20 }] });
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+
+  await send(pane, "say hello");
+
+  const screen = await pane.waitFor(/Hello there, friend/);
+  assert.match(screen, /› say hello/);
+  assert.doesNotMatch(screen, /\*\*Hello\*\*/, "markdown is rendered, not shown raw");
+  assert.equal(server.requests.length, 1);
+  assert.deepEqual(inputOf(server.requests[0]).at(-1), userItem("say hello"));
+  await pane.waitFor((s) => !s.includes("esc to interrupt"));
+  const [id] = await box.sessionIds();
+  assert.equal(typesOf(await box.log(id)).at(-1), "turn_completed");
+});
+
+Deno.test("a tool call shows as one block, an edit as a coloured diff", async () => {
+  await using box = await sandbox({ "notes.txt": "alpha\nbeta\ngamma\n" });
+  const edit = toolCallAnswer({
+    name: "edit",
+    callId: "call_edit",
+    arguments: JSON.stringify({ path: "notes.txt", old_text: "beta", new_text: "BETA" }),
+  });
+  await using server = startResponsesServer({
+    script: [{ sse: edit }, { sse: textAnswer("Edited.", { responseId: "resp_2" }) }],
+  });
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+
+  await send(pane, "shout beta");
+
+  const screen = await pane.waitFor(/Edited\./);
+  assert.match(screen, /✓ edit notes\.txt/);
+  assert.match(screen, /@@ -1,3 \+1,3 @@/);
+  assert.match(screen, /-beta\n\s*\+BETA/);
+  assert.equal(await Deno.readTextFile(join(box.workspace, "notes.txt")), "alpha\nBETA\ngamma\n");
+});
+
+Deno.test("Esc aborts a streaming answer; the next prompt continues the same session", async () => {
+  await using box = await sandbox();
+  const stalled = textAnswer("Counting one two three", {
+    deltas: ["Counting ", "one ", "two ", "three"],
+    reasoning: false,
+  });
+  const stallAfter = stalled.findIndex((e) => e.type === "response.output_text.delta") + 2;
+  await using server = startResponsesServer({
+    script: (_request, index) =>
+      index === 0
+        ? { sse: stalled, end: { stallAfter } }
+        : { sse: textAnswer("Fresh answer", { responseId: "resp_2" }) },
+  });
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+
+  await send(pane, "count");
+  await pane.waitFor(/Counting one/);
+  await pane.press("Escape");
+  await pane.waitFor(/! interrupted/);
+  await send(pane, "again");
+
+  await pane.waitFor(/Fresh answer/);
+  const ids = await box.sessionIds();
+  assert.equal(ids.length, 1, "both prompts went to one session");
+  const types = typesOf(await box.log(ids[0]));
+  assert.ok(types.includes("interrupted"), types.join(" "));
+  assert.equal(types.filter((t) => t === "user_message").length, 2);
+  const input = inputOf(server.requests[1]);
+  assert.deepEqual(input[0], userItem("count"));
+  assert.deepEqual(input.at(-1), userItem("again"));
+});
+
+Deno.test("/model changes the model of the next request", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [{ sse: textAnswer("ok", { model: "gpt-5.4" }) }],
+  });
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+
+  // Enter runs the complete command even though its completion list is open.
+  await send(pane, "/model gpt-5.4");
+  await pane.waitFor(/model set to gpt-5\.4/);
+  await send(pane, "hi");
+
+  const screen = await pane.waitFor(/\n\s*ok\s*\n/);
+  assert.match(screen, /gpt-5\.4 · medium/);
+  assert.equal(bodyOf(server.requests[0]).model, "gpt-5.4");
+});
+
+/** Shows, after the program, its exit code and whether the terminal is back in cooked mode. */
+const TERMINAL_STATE =
+  `printf 'exit=%s\\n' "$status"; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo`;
+
+Deno.test("/quit leaves the terminal usable", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("unused") }] });
+  await using pane = await chat(box, server, { after: TERMINAL_STATE });
+  await pane.waitFor(PROMPT_READY);
+
+  await send(pane, "/quit");
+
+  const screen = await pane.waitFor(/exit=\d+\n.*echo/);
+  assert.match(screen, /exit=0\n/);
+  assert.match(screen, /^icanon echo$/m, "line editing and echo are back on");
+});
+
+Deno.test("Ctrl+D on an empty editor quits and restores the terminal", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("unused") }] });
+  await using pane = await chat(box, server, { after: TERMINAL_STATE });
+  await pane.waitFor(PROMPT_READY);
+
+  await pane.press("C-d");
+
+  const screen = await pane.waitFor(/exit=\d+\n.*echo/);
+  assert.match(screen, /exit=0\n/);
+  assert.match(screen, /^icanon echo$/m);
+});
+
+Deno.test("chat works at 40 columns: answer and tool block wrap or clip to the width", async () => {
+  await using box = await sandbox({ "a.txt": "x\n" });
+  const read = toolCallAnswer({
+    name: "read",
+    callId: "call_read",
+    arguments: JSON.stringify({ path: "a.txt" }),
+  });
+  const long = "A fairly long answer that must wrap at forty columns without breaking.";
+  await using server = startResponsesServer({
+    script: [{ sse: read }, { sse: textAnswer(long, { responseId: "resp_2" }) }],
+  });
+  await using pane = await chat(box, server, { columns: 40, rows: 20 });
+  await pane.waitFor(PROMPT_READY);
+
+  await send(pane, "read it");
+
+  const screen = await pane.waitFor(/without breaking\./);
+  assert.match(screen, /✓ read a\.txt/);
+  for (const line of screen.split("\n")) assert.ok(line.length <= 40, line);
+});
+
+Deno.test("chat refuses to start without a terminal and points to `pixir run`", async () => {
+  await using box = await sandbox();
+
+  const result = await box.run(["chat"], { stdin: "hello" });
+
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /needs a terminal/);
+  assert.match(result.stderr, /pixir run/);
+});
+
+Deno.test("SIGTERM during a turn ends the chat, logs the interruption, restores the terminal", async () => {
+  await using box = await sandbox();
+  const stalled = textAnswer("Working on it", { deltas: ["Working ", "on it"], reasoning: false });
+  const stallAfter = stalled.findIndex((e) => e.type === "response.output_text.delta") + 1;
+  await using server = startResponsesServer({ script: [{ sse: stalled, end: { stallAfter } }] });
+  const pidFile = join(box.root, "pid");
+  await using pane = await chat(box, server, { after: TERMINAL_STATE, pidFile });
+  await pane.waitFor(PROMPT_READY);
+  await send(pane, "work");
+  await pane.waitFor(/Working/);
+
+  Deno.kill(Number(await Deno.readTextFile(pidFile)), "SIGTERM");
+
+  const screen = await pane.waitFor(/exit=\d+\n.*echo/);
+  assert.match(screen, /exit=130\n/);
+  assert.match(screen, /^icanon echo$/m);
+  const [id] = await box.sessionIds();
+  const interrupted = (await box.log(id)).find((e) => e.type === "interrupted");
+  assert.deepEqual(interrupted?.data, { turn: 1, reason: "sigterm" });
+});
+
+Deno.test("@path completes with Tab and attaches the file to the message", async () => {
+  await using box = await sandbox({ "notes.txt": "the secret is 42\n" });
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("It is 42.") }] });
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+
+  await pane.type("what is in @no");
+  await pane.waitFor(/notes\.txt/);
+  await pane.press("Tab");
+  await pane.waitFor(/what is in @notes\.txt/);
+  await pane.press("Enter");
+
+  await pane.waitFor(/It is 42\./);
+  const last = inputOf(server.requests[0]).at(-1);
+  const text = JSON.stringify(last);
+  assert.match(text, /what is in @notes\.txt/);
+  assert.match(text, /<file path=\\"notes\.txt\\">\\nthe secret is 42\\n<\/file>/);
+});
+
+Deno.test("--continue shows the newest session of the workspace and continues it", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [{ sse: textAnswer("First answer") }, {
+      sse: textAnswer("Second answer", { responseId: "resp_2" }),
+    }],
+  });
+  const first = await box.run(["run", "first question"], { server });
+  assert.equal(first.code, 0, first.stderr);
+  await using pane = await chat(box, server, { args: ["chat", "--continue"] });
+
+  await pane.waitFor(/› first question[\s\S]*First answer/);
+  await send(pane, "second question");
+
+  await pane.waitFor(/Second answer/);
+  assert.equal((await box.sessionIds()).length, 1);
+  const input = inputOf(server.requests[1]);
+  assert.deepEqual(input[0], userItem("first question"));
+  assert.deepEqual(input.at(-1), userItem("second question"));
+});
+
+Deno.test("the chat follows a resize of the terminal", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("unused") }] });
+  await using pane = await chat(box, server);
+  await pane.waitFor(/^─{80}$/m);
+
+  await pane.resize(50, 20);
+
+  const screen = await pane.waitFor(/^─{50}$/m);
+  for (const line of screen.split("\n")) assert.ok(line.length <= 50, line);
+});
+
+Deno.test("NO_COLOR turns every colour off", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [{ sse: textAnswer("**bold** and `code`") }],
+  });
+  await using pane = await chat(box, server, { env: { NO_COLOR: "1" } });
+  await pane.waitFor(PROMPT_READY);
+  await send(pane, "hi");
+  await pane.waitFor(/bold and code/);
+
+  const screen = await pane.screen(true);
+  // SGR parameters 30–37, 38;…, 90–97 set a foreground colour.
+  const colours = new RegExp(String.raw`\u001b\[[0-9;]*(3[0-7]|9[0-7]|38;)[0-9;]*m`);
+  assert.doesNotMatch(screen, colours, "no foreground colour");
+});
+
+Deno.test("bare pixir on a terminal opens the chat", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("unused") }] });
+  await using pane = await chat(box, server, { args: [] });
+
+  const screen = await pane.waitFor(PROMPT_READY);
+  assert.match(screen, /\/help for commands/);
+});
+
+Deno.test("/status, /sessions and /resume work from the chat", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("Earlier answer") }] });
+  const earlier = await box.run(["run", "earlier question"], { server });
+  assert.equal(earlier.code, 0, earlier.stderr);
+  const [id] = await box.sessionIds();
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+
+  await send(pane, "/status");
+  await pane.waitFor(/Using an API key from OPENAI_API_KEY/);
+  await send(pane, "/sessions");
+  await pane.waitFor(new RegExp(`${id} .* 1 turn +earlier question`));
+  await send(pane, `/resume ${id.slice(0, 12)}`);
+
+  const screen = await pane.waitFor(new RegExp(`session ${id}`));
+  assert.match(screen, /› earlier question\n[\s\S]*Earlier answer/);
+});

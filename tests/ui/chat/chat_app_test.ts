@@ -1,0 +1,241 @@
+import assert from "node:assert/strict";
+import type { TurnOutcome } from "../../../src/agent/turn.ts";
+import { contextTokens, helpText, runChat } from "../../../src/ui/chat/chat_app.ts";
+import type { ChatHost, ModelChoice } from "../../../src/ui/chat/chat_host.ts";
+import { SLASH_COMMANDS } from "../../../src/ui/chat/slash.ts";
+import { styleFor } from "../../../src/ui/style.ts";
+import type { Envelope } from "../../../src/agent/event.ts";
+import { FakeTerminal } from "./fake_terminal.ts";
+
+const ZERO = {
+  input_tokens: 0,
+  cached_tokens: 0,
+  output_tokens: 0,
+  reasoning_tokens: 0,
+  total_tokens: 0,
+};
+
+/** A host whose turns last until released (or aborted), recording what they were asked. */
+function fakeHost() {
+  const turns: { prompt: string; choice: ModelChoice; signal: AbortSignal }[] = [];
+  const releases: (() => void)[] = [];
+  let newSessions = 0;
+  const host: ChatHost = {
+    workspaceLabel: "~/ws",
+    initial: null,
+    runTurn(prompt, choice, _sink, signal) {
+      turns.push({ prompt, choice, signal });
+      return new Promise<TurnOutcome>((resolve) => {
+        const end = () => resolve({ status: "answered", answer: "", usage: ZERO });
+        releases.push(end);
+        signal.addEventListener(
+          "abort",
+          () => resolve({ status: "interrupted", answer: "", usage: ZERO }),
+        );
+      });
+    },
+    newSession: () => void newSessions++,
+    resume: () => Promise.reject(new Error("no such session")),
+    sessions: () => Promise.resolve(""),
+    sessionIds: () => Promise.resolve([]),
+    status: () => Promise.resolve("signed in"),
+    quota: () => Promise.resolve(null),
+    readFile: () => Promise.resolve(null),
+    listFolder: () => Promise.resolve(null),
+  };
+  return {
+    host,
+    turns,
+    release: () => releases.shift()?.(),
+    newSessions: () => newSessions,
+  };
+}
+
+/** A chat on a fake terminal, with a clock the test moves. */
+function start() {
+  const terminal = new FakeTerminal();
+  const fake = fakeHost();
+  const clock = { now: 0 };
+  const chat = runChat({
+    terminal,
+    host: fake.host,
+    style: styleFor(false, undefined),
+    choice: { model: "gpt-5.5", effort: "medium" },
+    title: "pixir test",
+    now: () => clock.now,
+  });
+  const type = (text: string) => {
+    for (const char of text) terminal.input(char);
+    terminal.input("\r");
+  };
+  return { terminal, chat, clock, type, ...fake };
+}
+
+/** Lets pending promises and timers run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+Deno.test("messages typed while a turn runs are queued and sent in order when it ends", async () => {
+  const { chat, type, turns, release } = start();
+  type("first");
+  await settle();
+  type("second");
+  type("third");
+  await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["first"]);
+  release();
+  await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["first", "second"]);
+  release();
+  await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["first", "second", "third"]);
+  release();
+  await chat.terminate();
+});
+
+Deno.test("Esc and Ctrl+C abort the running turn, not the chat", async () => {
+  const { chat, terminal, type, turns } = start();
+  type("one");
+  await settle();
+  terminal.input("\x1b");
+  await settle();
+  assert.equal(turns[0].signal.reason, "aborted");
+  type("two");
+  await settle();
+  terminal.input("\x03");
+  await settle();
+  assert.equal(turns[1].signal.aborted, true);
+  assert.equal(terminal.started, true, "the chat goes on");
+  await chat.terminate();
+});
+
+Deno.test("Ctrl+C twice on an empty editor quits; once only warns", async () => {
+  const { chat, terminal, clock } = start();
+  let ended: string | undefined;
+  chat.done.then((how) => ended = how);
+  terminal.input("\x03");
+  await settle();
+  assert.match(terminal.written, /press Ctrl\+C again to quit/);
+  clock.now = 5_000;
+  terminal.input("\x03");
+  await settle();
+  assert.equal(ended, undefined, "presses far apart do not quit");
+  clock.now = 5_500;
+  terminal.input("\x03");
+  assert.equal(await chat.done, "quit");
+  assert.equal(terminal.started, false, "the terminal is restored");
+});
+
+Deno.test("Ctrl+C with text in the editor clears it instead of quitting", async () => {
+  const { chat, terminal, type, turns } = start();
+  for (const char of "draft") terminal.input(char);
+  terminal.input("\x03");
+  terminal.input("\x03");
+  await settle();
+  type("sent");
+  await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["sent"], "the draft was cleared, not sent");
+  await chat.terminate();
+});
+
+Deno.test("Ctrl+D on an empty editor quits", async () => {
+  const { chat, terminal } = start();
+  terminal.input("\x04");
+  assert.equal(await chat.done, "quit");
+});
+
+Deno.test("/model and /effort change the next turn's choice; bad efforts are refused", async () => {
+  const { chat, terminal, type, turns } = start();
+  type("/model gpt-5.4");
+  type("/effort high");
+  type("/effort huge");
+  await settle();
+  type("go");
+  await settle();
+  assert.deepEqual(turns[0].choice, { model: "gpt-5.4", effort: "high" });
+  assert.match(terminal.written, /effort must be one of/);
+  await chat.terminate();
+});
+
+Deno.test("/new waits for the running turn; afterwards it leaves the session", async () => {
+  const { chat, terminal, type, release, newSessions } = start();
+  type("work");
+  await settle();
+  type("/new");
+  await settle();
+  assert.equal(newSessions(), 0);
+  assert.match(terminal.written, /\/new waits until the answer ends/);
+  release();
+  await settle();
+  type("/new");
+  await settle();
+  assert.equal(newSessions(), 1);
+  await chat.terminate();
+});
+
+Deno.test("a failing command is shown, and the chat goes on", async () => {
+  const { chat, terminal, type } = start();
+  type("/resume nope");
+  await settle();
+  assert.match(terminal.written, /✗ no such session/);
+  assert.equal(terminal.started, true);
+  await chat.terminate();
+});
+
+Deno.test("terminating aborts the running turn as sigterm, waits for it, restores the terminal", async () => {
+  const { chat, terminal, type, turns } = start();
+  type("long job");
+  await settle();
+  await chat.terminate();
+  assert.equal(turns[0].signal.reason, "sigterm");
+  assert.equal(await chat.done, "terminated");
+  assert.equal(terminal.started, false);
+});
+
+Deno.test("/help lists every command", () => {
+  const help = helpText();
+  for (const command of SLASH_COMMANDS) assert.match(help, new RegExp(`^/${command.name}\\b`, "m"));
+});
+
+Deno.test("the context in use is the last request's input and output", () => {
+  const usage = (input: number, output: number) =>
+    ({
+      type: "usage",
+      data: { ...ZERO, input_tokens: input, output_tokens: output, model: "m" },
+    }) as unknown as Envelope;
+  assert.equal(contextTokens([usage(10, 5), usage(100, 20)]), 120);
+  assert.equal(contextTokens([]), undefined);
+});
+
+Deno.test("Alt+Enter starts a new line instead of sending", async () => {
+  const { chat, terminal, turns } = start();
+  terminal.input("a");
+  terminal.input("\x1b\r");
+  terminal.input("b");
+  terminal.input("\r");
+  await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["a\nb"]);
+  await chat.terminate();
+});
+
+Deno.test("Up on an empty editor brings back the previous message", async () => {
+  const { chat, terminal, type, turns, release } = start();
+  type("again please");
+  await settle();
+  release();
+  await settle();
+  terminal.input("\x1b[A");
+  terminal.input("\r");
+  await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["again please", "again please"]);
+  await chat.terminate();
+});
+
+Deno.test("a large paste is sent whole", async () => {
+  const { chat, terminal, turns } = start();
+  const pasted = Array.from({ length: 40 }, (_, i) => `pasted line ${i}`).join("\n");
+  terminal.input(`\x1b[200~${pasted}\x1b[201~`);
+  terminal.input("\r");
+  await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), [pasted]);
+  await chat.terminate();
+});

@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import type { Envelope, PixirEvent } from "../../../src/agent/event.ts";
+import { chatTheme } from "../../../src/ui/chat/theme.ts";
+import { boundedMessage, MAX_USER_LINES, Transcript } from "../../../src/ui/chat/transcript.ts";
+import { styleFor } from "../../../src/ui/style.ts";
+
+const theme = chatTheme(styleFor(false, undefined));
+let seq = 0;
+
+/** `event` in an envelope; the transcript only looks at type and data. */
+function envelope(event: PixirEvent): Envelope {
+  return { ...event, id: `e${seq}`, session_id: "s", seq: seq++, ts: "" } as Envelope;
+}
+
+/** The transcript's text at 60 columns, trailing spaces removed. */
+function screen(transcript: Transcript): string {
+  return transcript.render(60).map((line) => line.trimEnd()).join("\n");
+}
+
+const noFiles = () => Promise.resolve(null);
+
+Deno.test("an answer streams as markdown and is settled by its message", async () => {
+  const transcript = new Transcript(theme, noFiles);
+  await transcript.event(envelope({ type: "user_message", data: { text: "hi" } }));
+  await transcript.event(envelope({ type: "reasoning_delta", data: { delta: "Thinking" } }));
+  await transcript.event(envelope({ type: "text_delta", data: { delta: "**Hel" } }));
+  assert.match(screen(transcript), /› hi\n Thinking\n \*\*Hel$/);
+  await transcript.event(envelope({ type: "text_delta", data: { delta: "lo**" } }));
+  assert.match(screen(transcript), / Hello$/, "markdown: the bold markers are gone");
+  await transcript.event(
+    envelope({ type: "assistant_message", data: { model: "m", text: "**Hello** world" } }),
+  );
+  assert.match(screen(transcript), / Hello world$/);
+  assert.equal(screen(transcript).match(/Hello/g)?.length, 1, "shown once");
+});
+
+Deno.test("a retry drops the partial answer before it streams again", async () => {
+  const transcript = new Transcript(theme, noFiles);
+  await transcript.event(envelope({ type: "text_delta", data: { delta: "partial" } }));
+  await transcript.event(envelope({
+    type: "retrying",
+    data: {
+      attempt: 1,
+      delay_ms: 500,
+      error: { kind: "server_error", message: "overloaded", retryable: true },
+    },
+  }));
+  const shown = screen(transcript);
+  assert.doesNotMatch(shown, /partial/);
+  assert.match(shown, /! overloaded; retry 1 in 0\.5 s/);
+});
+
+Deno.test("an edit's block shows the diff of the file from before the call to after it", async () => {
+  let content = "one\ntwo\n";
+  const transcript = new Transcript(
+    theme,
+    (path) => Promise.resolve(path === "a.txt" ? content : null),
+  );
+  const call = { call_id: "c1", name: "edit", arguments: JSON.stringify({ path: "a.txt" }) };
+  await transcript.event(envelope({ type: "tool_call", data: { model: "m", ...call } }));
+  await transcript.event(envelope({ type: "tool_started", data: call }));
+  assert.match(screen(transcript), /● edit a\.txt\n\s+running…/);
+  content = "one\nTWO\n";
+  await transcript.event(envelope({
+    type: "tool_result",
+    data: { call_id: "c1", name: "edit", ok: true, output: "edited a.txt" },
+  }));
+  assert.match(screen(transcript), /✓ edit a\.txt\n\s+@@ -1,2 \+1,2 @@\n\s+one\n\s+-two\n\s+\+TWO/);
+});
+
+Deno.test("a replayed session shows its messages, reasoning and tool calls", async () => {
+  const transcript = new Transcript(theme, noFiles);
+  const events: PixirEvent[] = [
+    { type: "user_message", data: { text: "list" } },
+    {
+      type: "reasoning",
+      data: {
+        model: "m",
+        summary: [{ type: "summary_text", text: "Listing" }],
+        encrypted_content: null,
+      },
+    },
+    {
+      type: "tool_call",
+      data: { model: "m", call_id: "c", name: "ls", arguments: '{"path":"."}' },
+    },
+    { type: "tool_result", data: { call_id: "c", name: "ls", ok: true, output: "a.txt\nb.txt" } },
+    { type: "assistant_message", data: { model: "m", text: "Two files." } },
+    { type: "interrupted", data: { turn: 2, reason: "aborted" } },
+  ];
+  for (const event of events) await transcript.event(envelope(event));
+  assert.equal(
+    screen(transcript),
+    "\n › list\n Listing\n ✓ ls .\n   a.txt\n   b.txt\n Two files.\n ! interrupted",
+  );
+});
+
+Deno.test("clear empties the transcript", async () => {
+  const transcript = new Transcript(theme, noFiles);
+  await transcript.event(envelope({ type: "user_message", data: { text: "hi" } }));
+  transcript.clear();
+  assert.deepEqual(transcript.render(60), []);
+});
+
+Deno.test("long user messages are cut to a few lines, the rest counted", () => {
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `l${i}`).join("\n");
+  assert.equal(boundedMessage(lines(MAX_USER_LINES + 1)).split("\n").at(-1), "… 1 more line");
+  const text = lines(MAX_USER_LINES + 3);
+  const shown = boundedMessage(text).split("\n");
+  assert.equal(shown.length, MAX_USER_LINES + 1);
+  assert.equal(shown.at(-1), "… 3 more lines");
+  assert.equal(boundedMessage("short"), "short");
+});
