@@ -8,6 +8,7 @@ import { sessionsCommand } from "./sessions.ts";
 import { loginCommand } from "./login.ts";
 import { logoutCommand } from "./logout.ts";
 import { statusCommand } from "./status.ts";
+import { doctorCommand } from "./doctor.ts";
 
 const TOP_HELP = (commands: readonly Command[]) =>
   `Pixir — a terminal coding agent for the OpenAI Responses API.
@@ -64,5 +65,6 @@ export const COMMANDS: readonly Command[] = [
   loginCommand,
   logoutCommand,
   statusCommand,
+  doctorCommand,
   helpCommand,
 ];

@@ -1,0 +1,91 @@
+/** `pixir doctor`: is this installation able to work, and if not, what fixes it. */
+
+import type { Command } from "./command.ts";
+import { parseFlags } from "./command.ts";
+import { EXIT } from "./failure.ts";
+import type { CheckResult } from "../doctor/check.ts";
+import { type DoctorReport, doctorReport } from "../doctor/report.ts";
+import { SANDBOX_LAYERS } from "../doctor/sandbox.ts";
+import { PIXIR_PERMISSIONS } from "../config/permission_set.ts";
+import { VERSION } from "../version.ts";
+
+const FLAGS = { json: { type: "boolean" }, offline: { type: "boolean" } } as const;
+
+/** How long one endpoint may take to answer. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+/** The `doctor` command. */
+export const doctorCommand: Command = {
+  name: "doctor",
+  summary: "check the installation: permissions, folders, sign-in, sandbox, network",
+  help: `Usage: pixir doctor [--json] [--offline]
+
+Checks that Pixir can work here and says how to fix what is wrong: the version and platform; each
+Deno permission, granted or not, against the set Pixir is built with; the config and data folders
+and their modes; the sign-in (as \`pixir status\` shows it); the active sandbox layers; and whether
+the sign-in issuer, the ChatGPT backend and the Responses API answer (PIXIR_AUTH_ISSUER,
+PIXIR_CHATGPT_BASE_URL, OPENAI_BASE_URL; ${PROBE_TIMEOUT_MS / 1000} s each).
+
+Errors (exit 1): a needed permission not granted, an invalid setting, a Pixir folder that is not a
+folder, an unreadable auth.json or one others can read, an endpoint that does not answer.
+Warnings (exit unaffected): not signed in, a config folder others can read, a permission granted
+that Pixir does not need.
+
+Flags:
+      --json           print the report as one JSON object: {v, ok, version, platform, checks:
+                       [{id, group, status ("ok"|"warn"|"error"|"skip"), summary, fix?, details?}]}
+      --offline        skip the network checks
+  -h, --help           show this help
+
+Example:
+  pixir doctor --offline --json | jq '.checks[] | select(.status != "ok")'
+`,
+  async run(argv, io) {
+    const { values } = parseFlags("doctor", argv, FLAGS);
+    const report = await doctorReport({
+      version: VERSION,
+      platform: {
+        os: io.os,
+        arch: Deno.build.arch,
+        target: Deno.build.target,
+        deno: Deno.version.deno,
+      },
+      env: io.env,
+      permissions: PIXIR_PERMISSIONS,
+      queryPermission: async (descriptor) => (await Deno.permissions.query(descriptor)).state,
+      sandboxLayers: SANDBOX_LAYERS,
+      fetch: io.fetch,
+      now: io.now,
+      timeoutMs: PROBE_TIMEOUT_MS,
+      offline: values.offline === true,
+    });
+    if (values.json) await io.stdout.write(JSON.stringify(report) + "\n");
+    else await io.stdout.write(describe(report));
+    return report.ok ? EXIT.ok : EXIT.runtime;
+  },
+};
+
+const MARK: Record<CheckResult["status"], string> = {
+  ok: "ok",
+  warn: "warn",
+  error: "ERROR",
+  skip: "skip",
+};
+
+function describe(report: DoctorReport): string {
+  const lines: string[] = [];
+  let group = "";
+  for (const c of report.checks) {
+    if (c.group !== group) {
+      group = c.group;
+      lines.push(group);
+    }
+    lines.push(`  ${MARK[c.status].padEnd(6)}${c.id.padEnd(22)}${c.summary}`);
+    if (c.fix) lines.push(`  ${"".padEnd(28)}fix: ${c.fix}`);
+  }
+  const count = (status: CheckResult["status"]) =>
+    report.checks.filter((c) => c.status === status).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  lines.push("", `${plural(count("error"), "error")}, ${plural(count("warn"), "warning")}`);
+  return lines.join("\n") + "\n";
+}
