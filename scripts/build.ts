@@ -127,8 +127,8 @@ async function execute(step: Step, cache: RuntimeCache): Promise<void> {
         await Deno.stderr.write(stderr);
         return;
       }
-      const triple = step.args[step.args.indexOf("--target") + 1];
       if (step.args[0] === "compile" && isRuntimeDownloadFailure(text)) {
+        const triple = step.args[step.args.indexOf("--target") + 1];
         throw new BuildFailure(runtimeDownloadMessage(cache, triple));
       }
       await Deno.stderr.write(stderr);

@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --version) [ $# -ge 2 ] || fail "--version needs a value"; version="$2"; shift 2 ;;
     --dir) [ $# -ge 2 ] || fail "--dir needs a value"; install_dir="$2"; shift 2 ;;
-    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) fail "unknown argument: $1" "usage: install.sh [--version X.Y.Z] [--dir DIR]" ;;
   esac
 done
@@ -50,7 +50,7 @@ case "$arch" in
 esac
 case "$os" in
   Linux)
-    if ls /lib/ld-musl-* >/dev/null 2>&1; then
+    if ldd --version 2>&1 | grep -qi musl; then
       fail "this Linux uses musl libc; Pixir's Linux binaries need glibc" \
         "run the container image instead (see the README's Install section)"
     fi

@@ -51,19 +51,12 @@ async function permissionCheck(
       : grant.filter((_, index) => states[index] !== "granted");
     const details = { needed: grant, missing };
     if (missing.length === 0) {
-      return check(
-        id,
-        "permissions",
-        "ok",
-        grant === true ? "granted" : `granted for ${grant.join(", ")}`,
-        {
-          details,
-        },
-      );
+      const summary = grant === true ? "granted" : `granted for ${grant.join(", ")}`;
+      return check(id, "permissions", "ok", summary, { details });
     }
     return check(id, "permissions", "error", `not granted: ${missing.join(", ")}`, {
       fix:
-        'run the release binary, or from source `scripts/pixir` (deno run -P=pixir), which grant deno.json\'s "pixir" set',
+        `run the release binary, or scripts/pixir from source; both grant the "pixir" set of deno.json`,
       details,
     });
   } catch (error) {

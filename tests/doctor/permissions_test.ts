@@ -49,7 +49,7 @@ Deno.test("a needed scope that is not granted is an error naming it and the fix"
   assert.equal(env.status, "error");
   assert.equal(env.summary, "not granted: PIXIR_*");
   assert.deepEqual(env.details, { needed: ["HOME", "PIXIR_*"], missing: ["PIXIR_*"] });
-  assert.match(env.fix!, /-P=pixir/);
+  assert.match(env.fix!, /scripts\/pixir/);
 });
 
 Deno.test("a whole permission that is missing is an error", async () => {

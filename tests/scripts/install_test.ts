@@ -63,11 +63,11 @@ async function releaseFiles(
   ];
 }
 
-/** Runs install.sh with a fake `uname` reporting `os` and `arch`. */
+/** Runs install.sh with a fake `uname` reporting `os` and `arch` (and a musl `ldd` if asked). */
 async function install(
   root: string,
   release: FakeRelease,
-  options: { os?: string; arch?: string; args?: string[] } = {},
+  options: { os?: string; arch?: string; args?: string[]; musl?: boolean } = {},
 ): Promise<{ code: number; stderr: string; installDir: string }> {
   const bin = join(root, "fake-bin");
   await Deno.mkdir(bin, { recursive: true });
@@ -78,6 +78,11 @@ async function install(
     } ;; esac\n`,
     { mode: 0o755 },
   );
+  if (options.musl) {
+    await Deno.writeTextFile(join(bin, "ldd"), "#!/bin/sh\necho 'musl libc (x86_64)' >&2\n", {
+      mode: 0o755,
+    });
+  }
   const installDir = join(root, "install", "bin");
   const { code, stderr } = await new Deno.Command("sh", {
     args: [INSTALL_SH, ...(options.args ?? [])],
@@ -195,5 +200,15 @@ Deno.test("install.sh explains an unsupported platform without downloading", asy
   const windows = await install(dir.path, release, { os: "MINGW64_NT-10.0" });
   assert.equal(windows.code, 1);
   assert.match(windows.stderr, /pixir-x86_64-pc-windows-msvc\.zip/);
+  assert.deepEqual(release.paths, []);
+});
+
+Deno.test("install.sh sends musl Linux to the container instead of a glibc binary", async () => {
+  await using dir = await tempWorkspace();
+  await using release = serveRelease(new Map());
+  const result = await install(dir.path, release, { musl: true });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /error: this Linux uses musl libc/);
+  assert.match(result.stderr, /container image/);
   assert.deepEqual(release.paths, []);
 });
