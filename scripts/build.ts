@@ -3,7 +3,7 @@
  * packs each into an archive and writes SHA256SUMS.
  *
  *   deno task compile                          every target into dist/
- *   deno task compile --target x86_64-unknown-linux-gnu --out /tmp/out
+ *   deno task compile --target x86_64-unknown-linux-gnu --out /tmp/out   (repeatable; "host" too)
  *   deno task compile --dry-run                print the exact commands, run nothing
  *
  * Exit codes: 0 built, 1 a step failed, 2 bad usage.
