@@ -1,141 +1,140 @@
-/**
- * `pixir doctor`: which security layers are active on this machine, for this workspace — checked
- * by exercising each one (a file tool call in the Worker, `true` in the OS sandbox), not assumed.
- */
+/** `pixir doctor`: is this installation able to work, and if not, what fixes it. */
 
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { EXIT } from "./failure.ts";
-import { pathsFrom, resolveWorkspace } from "./inputs.ts";
+import type { CheckResult } from "../doctor/check.ts";
+import { type DoctorReport, doctorReport } from "../doctor/report.ts";
+import {
+  approvalLayer,
+  osSandboxLayer,
+  type SandboxLayer,
+  workerLayer,
+  type WorkerProbe,
+  WORKSPACE_LAYER,
+} from "../doctor/sandbox.ts";
 import type { Io } from "./io.ts";
+import { pathsFrom, resolveWorkspace } from "./inputs.ts";
 import { runPolicy } from "./run_policy.ts";
-import { describePolicy, fileAccess } from "../policy/policy.ts";
-import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
+import { fileAccess } from "../policy/policy.ts";
+import { probeSandbox, runProgram } from "../sandbox/os_sandbox.ts";
 import { FileToolWorker } from "../tools/file_worker.ts";
+import { PIXIR_PERMISSIONS } from "../config/permission_set.ts";
+import { VERSION } from "../version.ts";
 
 const FLAGS = {
   json: { type: "boolean" },
+  offline: { type: "boolean" },
   cwd: { type: "string", short: "C" },
 } as const;
 
-/** One layer's state. */
-interface Layer {
-  name: string;
-  active: boolean;
-  detail: string;
-}
-
-/** The main process's Deno permissions, as granted by the permission set it runs with. */
-type MainPermissions = Record<"read" | "write" | "net" | "env" | "run" | "sys" | "ffi", string>;
+/** How long one endpoint may take to answer. */
+const PROBE_TIMEOUT_MS = 5_000;
 
 /** The `doctor` command. */
 export const doctorCommand: Command = {
   name: "doctor",
-  summary: "show which security layers are active here",
-  help: `Usage: pixir doctor [--json] [--cwd DIR]
+  summary: "check the installation: permissions, folders, sign-in, sandbox, network",
+  help: `Usage: pixir doctor [--json] [--offline]
 
-Checks each security layer for the workspace (see "Security model" in the README): workspace
-confinement, the file tools' permission-scoped Worker, shell approval, and the OS sandbox for
-shell commands (bubblewrap on Linux, sandbox-exec on macOS), plus the main process's own Deno
-permissions as Deno reports them ("granted"; "prompt" means not granted in full — Pixir runs with
---no-prompt, so nothing is ever asked). Exit 0 whatever is found.
+Checks that Pixir can work here and says how to fix what is wrong: the version and platform; each
+Deno permission, granted or not, against the set Pixir is built with; the config and data folders
+and their modes; the sign-in (as \`pixir status\` shows it); the active sandbox layers; and whether
+the sign-in issuer, the ChatGPT backend and the Responses API answer (PIXIR_AUTH_ISSUER,
+PIXIR_CHATGPT_BASE_URL, OPENAI_BASE_URL; ${PROBE_TIMEOUT_MS / 1000} s each).
+
+Errors (exit 1): a needed permission not granted, an invalid setting, a Pixir folder that is not a
+folder, an unreadable auth.json or one others can read, an endpoint that does not answer.
+Warnings (exit unaffected): not signed in, a config folder others can read, a permission granted
+that Pixir does not need.
 
 Flags:
-      --json           print one JSON object: {v, workspace, policy, hidden, layers, main_permissions}
-  -C, --cwd DIR        the workspace (default: the current directory)
+      --json           print the report as one JSON object: {v, ok, version, platform, checks:
+                       [{id, group, status ("ok"|"warn"|"error"|"skip"), summary, fix?, details?}]}
+      --offline        skip the network checks
+  -C, --cwd DIR        check the sandbox layers for this workspace (default: the current directory)
   -h, --help           show this help
 
 Example:
-  pixir doctor --json | jq '.layers[] | select(.active | not)'
+  pixir doctor --offline --json | jq '.checks[] | select(.status != "ok")'
 `,
   async run(argv, io) {
     const { values } = parseFlags("doctor", argv, FLAGS);
-    const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
-    const run = await runPolicy(pathsFrom(io), workspace, {});
-    const sandbox = await probeSandbox(io.os, runProgram, workspace);
-    const layers: Layer[] = [
-      {
-        name: "workspace_confinement",
-        active: true,
-        detail:
-          "file tool paths are resolved (symlinks followed) and must stay in the granted roots",
+    const report = await doctorReport({
+      version: VERSION,
+      platform: {
+        os: io.os,
+        arch: Deno.build.arch,
+        target: Deno.build.target,
+        deno: Deno.version.deno,
       },
-      await workerLayer(workspace, fileAccess(run.policy, workspace, run.hidden)),
-      {
-        name: "shell_approval",
-        active: true,
-        detail: interactive(io)
-          ? "commands off the safe list are asked about at this terminal"
-          : "commands off the safe list are denied unless allowed (no terminal to ask)",
-      },
-      sandboxLayer(sandbox),
-    ];
-    const main = await mainPermissions();
-    if (values.json) {
-      await io.stdout.write(`${
-        JSON.stringify({
-          v: 1,
-          workspace,
-          policy: describePolicy(run.policy),
-          hidden: run.hidden,
-          layers,
-          main_permissions: main,
-        })
-      }\n`);
-      return EXIT.ok;
-    }
-    const lines = layers.map((l) => `${l.active ? "✓" : "✗"} ${l.name.padEnd(22)} ${l.detail}`);
-    await io.stdout.write(
-      `workspace: ${workspace}\npolicy:    ${describePolicy(run.policy).join(" ")}\n` +
-        `hidden:    ${run.hidden.join(", ")}\n\n${lines.join("\n")}\n\nmain process permissions: ${
-          Object.entries(main).map(([k, v]) => `${k}=${v}`).join(" ")
-        }\n`,
-    );
-    return EXIT.ok;
+      env: io.env,
+      permissions: PIXIR_PERMISSIONS,
+      queryPermission: async (descriptor) => (await Deno.permissions.query(descriptor)).state,
+      sandboxLayers: await sandboxLayers(io, values.cwd ?? "."),
+      fetch: io.fetch,
+      now: io.now,
+      timeoutMs: PROBE_TIMEOUT_MS,
+      offline: values.offline === true,
+    });
+    if (values.json) await io.stdout.write(JSON.stringify(report) + "\n");
+    else await io.stdout.write(describe(report));
+    return report.ok ? EXIT.ok : EXIT.runtime;
   },
 };
 
-/** Runs one `ls` in a Worker with the run's permissions: active when it answers. */
-async function workerLayer(
+const MARK: Record<CheckResult["status"], string> = {
+  ok: "ok",
+  warn: "warn",
+  error: "ERROR",
+  skip: "skip",
+};
+
+function describe(report: DoctorReport): string {
+  const lines: string[] = [];
+  let group = "";
+  for (const c of report.checks) {
+    if (c.group !== group) {
+      group = c.group;
+      lines.push(group);
+    }
+    lines.push(`  ${MARK[c.status].padEnd(6)}${c.id.padEnd(22)}${c.summary}`);
+    if (c.fix) lines.push(`  ${"".padEnd(28)}fix: ${c.fix}`);
+  }
+  const count = (status: CheckResult["status"]) =>
+    report.checks.filter((c) => c.status === status).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  lines.push("", `${plural(count("error"), "error")}, ${plural(count("warn"), "warning")}`);
+  return lines.join("\n") + "\n";
+}
+
+/** The security layers as they stand for the workspace under its saved policy. */
+async function sandboxLayers(io: Io, dir: string): Promise<SandboxLayer[]> {
+  const workspace = await resolveWorkspace(dir, io.cwd);
+  const run = await runPolicy(pathsFrom(io), workspace, {});
+  const access = fileAccess(run.policy, workspace, run.hidden);
+  return [
+    WORKSPACE_LAYER,
+    workerLayer(() => probeWorker(workspace, access)),
+    approvalLayer(io.stdin.isTerminal && io.stderr.isTerminal),
+    osSandboxLayer(() => probeSandbox(io.os, runProgram, workspace)),
+  ];
+}
+
+/** Starts the file tools' Worker with the run's permissions and calls `ls` once. */
+async function probeWorker(
   workspace: string,
   access: ReturnType<typeof fileAccess>,
-): Promise<Layer> {
+): Promise<WorkerProbe> {
   const worker = new FileToolWorker({ workspace, access });
   try {
     const result = await worker.call("ls", "{}", new AbortController().signal);
-    const crashed = !result.ok && result.error.message.includes("crashed");
-    const permissions = await worker.permissions();
-    return {
-      name: "worker_permissions",
-      active: !crashed,
-      detail: crashed
-        ? `the file tool Worker does not start: ${result.ok ? "" : result.error.message}`
-        : `file tools run in a Worker that may read ${permissions.read.length} and write ${permissions.write.length} path(s), no net, env, run, sys or ffi`,
-    };
+    if (!result.ok && result.error.message.includes("crashed")) {
+      return { started: false, reason: result.error.message };
+    }
+    const granted = await worker.permissions();
+    return { started: true, readRoots: granted.read.length, writeRoots: granted.write.length };
   } finally {
     worker.close();
   }
-}
-
-function sandboxLayer(status: SandboxStatus): Layer {
-  return {
-    name: "os_sandbox",
-    active: status.active,
-    detail: status.active
-      ? `shell commands run in ${status.kind} (${status.program})`
-      : `shell commands run without an OS sandbox: ${status.reason}`,
-  };
-}
-
-function interactive(io: Io): boolean {
-  return io.stdin.isTerminal && io.stderr.isTerminal;
-}
-
-/** What the permission set of this process grants, queried without prompting. */
-async function mainPermissions(): Promise<MainPermissions> {
-  const names = ["read", "write", "net", "env", "run", "sys", "ffi"] as const;
-  const states = await Promise.all(
-    names.map((name) => Deno.permissions.query({ name }).then((status) => status.state)),
-  );
-  return Object.fromEntries(names.map((name, i) => [name, states[i]])) as MainPermissions;
 }

@@ -6,9 +6,7 @@ import { EXIT } from "./failure.ts";
 import type { Io } from "./io.ts";
 import { pathsFrom } from "./inputs.ts";
 import { rethrowAuthError } from "./auth_failure.ts";
-import { authFileLocation, readAuthFile, type StoredAuth } from "../auth/auth_file.ts";
-import { envApiKey } from "../auth/api_key.ts";
-import { readClaims } from "../auth/jwt.ts";
+import { readSignInState, type SignInState } from "../auth/sign_in_state.ts";
 import { loadQuota, quotaFilePath } from "../config/quota_file.ts";
 import type { QuotaSnapshot, QuotaWindow } from "../provider/quota.ts";
 import { windowName } from "../ui/quota_window.ts";
@@ -16,20 +14,8 @@ import { windowName } from "../ui/quota_window.ts";
 const FLAGS = { json: { type: "boolean" } } as const;
 
 /** The JSON of `pixir status --json` (version 1). */
-export interface StatusReport {
+export interface StatusReport extends SignInState {
   v: 1;
-  signed_in: boolean;
-  /** "chatgpt" (subscription) or "api_key"; null when signed out. */
-  method: "chatgpt" | "api_key" | null;
-  /** Where the credential in use comes from. */
-  source: "auth_file" | "env" | null;
-  email: string | null;
-  plan: string | null;
-  account_id: string | null;
-  /** Access-token expiry (ISO 8601); refreshed automatically before it passes. */
-  expires_at: string | null;
-  issuer: string | null;
-  auth_file: { path: string; exists: boolean; mode: string | null };
   quota: QuotaSnapshot | null;
 }
 
@@ -61,62 +47,17 @@ Example:
   },
 };
 
-/** Gathers the report in the order `run` picks credentials. */
+/** Gathers the sign-in (in the order `run` picks credentials) and the last quota snapshot. */
 export async function statusReport(io: Io): Promise<StatusReport> {
   const paths = pathsFrom(io);
-  const location = authFileLocation(paths.configDir);
-  let stored: StoredAuth | null;
+  let state: SignInState;
   try {
-    stored = await readAuthFile(location);
+    state = await readSignInState(paths.configDir, io.env);
   } catch (error) {
     rethrowAuthError(error);
   }
-  const mode = await fileMode(location.file);
   const { snapshot } = await loadQuota(quotaFilePath(paths));
-  const report: StatusReport = {
-    v: 1,
-    signed_in: false,
-    method: null,
-    source: null,
-    email: null,
-    plan: null,
-    account_id: null,
-    expires_at: null,
-    issuer: null,
-    auth_file: { path: location.file, exists: mode !== null, mode },
-    quota: snapshot,
-  };
-  if (stored?.method === "chatgpt") {
-    const access = readClaims(stored.tokens.access_token);
-    const id = readClaims(stored.tokens.id_token);
-    return {
-      ...report,
-      signed_in: true,
-      method: "chatgpt",
-      source: "auth_file",
-      email: id?.email ?? access?.email ?? null,
-      plan: id?.plan ?? access?.plan ?? null,
-      account_id: stored.tokens.account_id,
-      expires_at: access?.exp === undefined ? null : new Date(access.exp * 1000).toISOString(),
-      issuer: stored.issuer,
-    };
-  }
-  if (envApiKey(io.env) !== undefined) {
-    return { ...report, signed_in: true, method: "api_key", source: "env" };
-  }
-  if (stored?.method === "api_key") {
-    return { ...report, signed_in: true, method: "api_key", source: "auth_file" };
-  }
-  return report;
-}
-
-async function fileMode(path: string): Promise<string | null> {
-  try {
-    const { mode } = await Deno.stat(path);
-    return mode === null ? "unknown" : `0${(mode & 0o777).toString(8)}`;
-  } catch {
-    return null;
-  }
+  return { v: 1, ...state, quota: snapshot };
 }
 
 /** The report as lines for people, times relative to `now` (Unix ms). */

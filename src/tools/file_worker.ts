@@ -35,13 +35,14 @@ export interface WorkerHandle {
 export type StartWorker = (permissions: WorkerPermissions) => WorkerHandle;
 
 /**
- * The Worker module. A static `new URL` so `deno compile --include src/tools/worker.ts` embeds it.
+ * Starts the real Worker module with `permissions`. The module is named by a literal
+ * `new URL(…, import.meta.url)` right here, so the build finds it and `deno compile --include`s it.
  */
-export const WORKER_MODULE = new URL("./worker.ts", import.meta.url);
-
-/** Starts the real Worker module with `permissions`. */
 export function startDenoWorker(permissions: WorkerPermissions): WorkerHandle {
-  return new Worker(WORKER_MODULE, { type: "module", deno: { permissions } });
+  return new Worker(new URL("./worker.ts", import.meta.url), {
+    type: "module",
+    deno: { permissions },
+  });
 }
 
 /** What the host needs to run file tools in a Worker. */

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { FileAccess } from "./tool.ts";
 import { isWithin } from "./workspace.ts";
 
-/** Deno permissions for a Worker, in the shape `new Worker(…, { deno: { permissions } })` takes. */
+/** Deno permissions for a Worker, in the shape of the Worker constructor's `deno.permissions` option. */
 export interface WorkerPermissions {
   read: string[];
   write: string[];

@@ -201,24 +201,29 @@ Deno.test("a broken permissions.json is a usage error, never ignored", async () 
   assert.match(result.stderr, /allow_run must be true or a list of strings/);
 });
 
-Deno.test("pixir doctor reports every layer, in JSON too", async () => {
+Deno.test("pixir doctor reports every security layer, in JSON too", async () => {
   await using box = await sandbox();
-  const result = await box.run(["doctor", "--json"]);
+  const result = await box.run(["doctor", "--json", "--offline"]);
   assert.equal(result.code, 0, result.stderr);
   const report = jsonObject(result.stdout);
-  assert.ok(Array.isArray(report.layers));
+  assert.ok(Array.isArray(report.checks));
   const layers = Object.fromEntries(
-    report.layers.map((l: Record<string, unknown>) => [l.name, l.active]),
+    report.checks
+      .filter((c: Record<string, unknown>) => c.group === "sandbox")
+      .map((c: Record<string, unknown>) => [c.id, c.status]),
   );
   assert.deepEqual(Object.keys(layers), [
-    "workspace_confinement",
-    "worker_permissions",
-    "shell_approval",
-    "os_sandbox",
+    "sandbox.workspace",
+    "sandbox.worker",
+    "sandbox.approval",
+    "sandbox.os",
   ]);
-  assert.equal(layers.worker_permissions, true);
-  assert.deepEqual(report.hidden, [box.home]);
-  const plain = await box.run(["doctor"]);
-  assert.match(plain.stdout, /✓ worker_permissions/);
-  assert.match(plain.stdout, /[✓✗] os_sandbox/);
+  assert.equal(layers["sandbox.worker"], "ok", "the file tool Worker starts and answers");
+  assert.ok(
+    ["ok", "warn"].includes(layers["sandbox.os"]),
+    "a missing OS sandbox is only a warning",
+  );
+  const plain = await box.run(["doctor", "--offline"]);
+  assert.match(plain.stdout, /layer 2, Deno permissions: file tools run in a Worker/);
+  assert.match(plain.stdout, /OS sandbox: /);
 });

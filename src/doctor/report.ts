@@ -1,0 +1,116 @@
+/**
+ * `pixir doctor`'s report: every check in a fixed order (runtime, settings, permissions, folders,
+ * sign-in, sandbox layers, network), gathered from injected effects so tests can drive each path.
+ */
+
+import { check, type CheckResult, hasErrors } from "./check.ts";
+import { authCheck } from "./auth.ts";
+import { type Endpoint, endpointChecks, type ProbeDeps } from "./reachability.ts";
+import { pathChecks } from "./paths.ts";
+import { permissionChecks, type PermissionQuery } from "./permissions.ts";
+import { sandboxChecks, type SandboxLayer } from "./sandbox.ts";
+import { NoHomeError, pixirPaths } from "../config/paths.ts";
+import type { PermissionSet } from "../config/permission_set.ts";
+import { loadSettings, type Settings, SettingsError } from "../config/settings.ts";
+
+/** The machine Pixir runs on. */
+export interface Platform {
+  os: typeof Deno.build.os;
+  arch: typeof Deno.build.arch;
+  /** The target triple, e.g. "x86_64-unknown-linux-gnu". */
+  target: string;
+  /** The Deno runtime version inside Pixir. */
+  deno: string;
+}
+
+/** The JSON of `pixir doctor --json` (version 1). */
+export interface DoctorReport {
+  v: 1;
+  /** False exactly when a check is an error (and doctor exits 1). */
+  ok: boolean;
+  version: string;
+  platform: Platform;
+  checks: CheckResult[];
+}
+
+/** Everything doctor looks at, passed in. */
+export interface DoctorDeps extends ProbeDeps {
+  version: string;
+  platform: Platform;
+  env(name: string): string | undefined;
+  /** The permissions Pixir is built with. */
+  permissions: PermissionSet;
+  queryPermission: PermissionQuery;
+  sandboxLayers: readonly SandboxLayer[];
+  /** Skip the network checks. */
+  offline: boolean;
+}
+
+/** Runs every check. */
+export async function doctorReport(deps: DoctorDeps): Promise<DoctorReport> {
+  const { platform } = deps;
+  const checks: CheckResult[] = [
+    check(
+      "runtime",
+      "runtime",
+      "ok",
+      `pixir ${deps.version} on ${platform.os} ${platform.arch} (deno ${platform.deno})`,
+      { details: { version: deps.version, ...platform } },
+    ),
+  ];
+  const settings = settingsCheck(deps.env);
+  checks.push(settings.result);
+  checks.push(...await permissionChecks(deps.permissions, deps.queryPermission));
+  checks.push(...await folderAndAuthChecks(deps));
+  checks.push(...await sandboxChecks(deps.sandboxLayers));
+  if (settings.value) {
+    checks.push(...await endpointChecks(endpoints(settings.value), deps, deps.offline));
+  }
+  return { v: 1, ok: !hasErrors(checks), version: deps.version, platform, checks };
+}
+
+function settingsCheck(
+  env: (name: string) => string | undefined,
+): { result: CheckResult; value?: Settings } {
+  try {
+    const value = loadSettings(env);
+    return {
+      value,
+      result: check("settings", "runtime", "ok", `model ${value.model}, effort ${value.effort}`),
+    };
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    return {
+      result: check("settings", "runtime", "error", error.message, {
+        fix: "correct or unset that environment variable",
+      }),
+    };
+  }
+}
+
+async function folderAndAuthChecks(deps: DoctorDeps): Promise<CheckResult[]> {
+  let paths;
+  try {
+    paths = pixirPaths({
+      env: deps.env,
+      os: deps.platform.os,
+      home: deps.env("HOME") ?? deps.env("USERPROFILE"),
+    });
+  } catch (error) {
+    if (!(error instanceof NoHomeError)) throw error;
+    return [
+      check("path.config", "paths", "error", error.message, { fix: "set PIXIR_HOME" }),
+      check("auth", "auth", "skip", "no config folder to read the sign-in from"),
+    ];
+  }
+  return [...await pathChecks(paths), await authCheck(paths.configDir, deps.env)];
+}
+
+/** The endpoints a run or a login may talk to. */
+function endpoints(settings: Settings): Endpoint[] {
+  return [
+    { id: "auth_issuer", variable: "PIXIR_AUTH_ISSUER", url: settings.authIssuer },
+    { id: "chatgpt", variable: "PIXIR_CHATGPT_BASE_URL", url: settings.chatgptBaseUrl },
+    { id: "openai", variable: "OPENAI_BASE_URL", url: settings.openaiBaseUrl },
+  ];
+}

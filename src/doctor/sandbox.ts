@@ -1,0 +1,110 @@
+/**
+ * The sandbox checks of `pixir doctor`: which of Pixir's security layers (see the README's
+ * "Security model") are active on this machine for this workspace. Each layer is a named probe
+ * that exercises the layer (a file tool call in the Worker, `true` in the OS sandbox) rather than
+ * assuming it.
+ */
+
+import { check, type CheckResult } from "./check.ts";
+import type { SandboxStatus } from "../sandbox/os_sandbox.ts";
+
+/** One security layer and how to tell whether it is active. */
+export interface SandboxLayer {
+  /** Stable identifier, e.g. "workspace". */
+  id: string;
+  probe(): Promise<CheckResult>;
+}
+
+/** What starting the file tools' Worker and calling it once showed. */
+export type WorkerProbe =
+  | { started: true; readRoots: number; writeRoots: number }
+  | { started: false; reason: string };
+
+/** Layer 1: Pixir's own path resolution on every tool call; nothing to detect. */
+export const WORKSPACE_LAYER: SandboxLayer = {
+  id: "workspace",
+  probe: () =>
+    Promise.resolve(
+      check(
+        "sandbox.workspace",
+        "sandbox",
+        "ok",
+        "layer 1, workspace confinement: active (tool paths are resolved, symlinks followed, and must stay in the granted roots)",
+      ),
+    ),
+};
+
+/** Layer 2: the file tools' permission-scoped Worker, probed by one call. */
+export function workerLayer(probe: () => Promise<WorkerProbe>): SandboxLayer {
+  return {
+    id: "worker",
+    async probe() {
+      const result = await probe();
+      return result.started
+        ? check(
+          "sandbox.worker",
+          "sandbox",
+          "ok",
+          `layer 2, Deno permissions: file tools run in a Worker that may read ${result.readRoots} and write ${result.writeRoots} path(s), with no net, env, run, sys or ffi`,
+          { details: { read_roots: result.readRoots, write_roots: result.writeRoots } },
+        )
+        : check(
+          "sandbox.worker",
+          "sandbox",
+          "error",
+          `layer 2, Deno permissions: the file tool Worker does not start: ${result.reason}`,
+          {
+            fix: "run Pixir with the permission set it is built with (scripts/pixir or the binary)",
+          },
+        );
+    },
+  };
+}
+
+/** Layer 3: shell approval; without a terminal nobody is asked and nothing waits. */
+export function approvalLayer(interactive: boolean): SandboxLayer {
+  return {
+    id: "approval",
+    probe: () =>
+      Promise.resolve(check(
+        "sandbox.approval",
+        "sandbox",
+        "ok",
+        interactive
+          ? "layer 3, shell approval: commands off the safe list are asked about at this terminal"
+          : "layer 3, shell approval: commands off the safe list are denied unless a flag or a saved rule allows them (no terminal to ask)",
+      )),
+  };
+}
+
+/** Layer 3b: the OS sandbox around shell commands, when the machine has a working one. */
+export function osSandboxLayer(probe: () => Promise<SandboxStatus>): SandboxLayer {
+  return {
+    id: "os_sandbox",
+    async probe() {
+      const status = await probe();
+      return status.active
+        ? check(
+          "sandbox.os",
+          "sandbox",
+          "ok",
+          `OS sandbox: shell commands run in ${status.kind} (${status.program})`,
+        )
+        : check(
+          "sandbox.os",
+          "sandbox",
+          "warn",
+          `OS sandbox: none, shell commands run without one: ${status.reason}`,
+          {
+            fix:
+              "install bubblewrap (Linux) where user namespaces are allowed; approval still applies",
+          },
+        );
+    },
+  };
+}
+
+/** Probes every layer. */
+export function sandboxChecks(layers: readonly SandboxLayer[]): Promise<CheckResult[]> {
+  return Promise.all(layers.map((layer) => layer.probe()));
+}

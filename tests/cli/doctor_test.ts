@@ -1,0 +1,86 @@
+/**
+ * `pixir doctor` as users run it (the "pixir" permission set, --no-prompt): the JSON shape, exit
+ * codes, --offline, and endpoints pointed at loopback stand-ins.
+ */
+
+import assert from "node:assert/strict";
+import { startLoopbackServer } from "../fakes/loopback_server.ts";
+import { assertNoStackTrace, isRecord, jsonObject, sandbox } from "./helpers.ts";
+
+const STATUSES = ["ok", "warn", "error", "skip"];
+
+Deno.test("doctor --json --offline: one object, every check well-formed, exit 0", async () => {
+  await using box = await sandbox();
+  const { code, stdout, stderr } = await box.run(["doctor", "--json", "--offline"]);
+  assert.equal(code, 0, stdout + stderr);
+  const report = jsonObject(stdout.trim());
+  assert.equal(report.v, 1);
+  assert.equal(report.ok, true);
+  assert.equal(typeof report.version, "string");
+  assert.ok(isRecord(report.platform));
+  assert.equal(report.platform.os, Deno.build.os);
+  assert.ok(Array.isArray(report.checks));
+  for (const c of report.checks) {
+    assert.ok(isRecord(c));
+    assert.equal(typeof c.id, "string");
+    assert.equal(typeof c.summary, "string");
+    assert.ok(STATUSES.includes(String(c.status)), String(c.status));
+  }
+  const byId = new Map(report.checks.map((c) => [c.id, c]));
+  // The set the binary bakes is exactly what Pixir needs: every needed permission is granted.
+  for (const name of ["read", "write", "net", "env", "sys", "run"]) {
+    assert.equal(byId.get(`permission.${name}`)?.status, "ok", name);
+  }
+  assert.equal(byId.get("auth")?.summary, "API key from OPENAI_API_KEY");
+  assert.equal(byId.get("sandbox.workspace")?.status, "ok");
+  assert.deepEqual(
+    report.checks.filter((c) => isRecord(c) && c.group === "network").map((c) => c.status),
+    ["skip", "skip", "skip"],
+  );
+});
+
+Deno.test("doctor probes the configured endpoints; all answering is exit 0", async () => {
+  await using server = startLoopbackServer([]);
+  await using box = await sandbox();
+  const { code, stdout, stderr } = await box.run(["doctor", "--json"], {
+    server: undefined,
+    env: {
+      OPENAI_BASE_URL: `${server.origin}/v1`,
+      PIXIR_CHATGPT_BASE_URL: `${server.origin}/backend-api/codex`,
+      PIXIR_AUTH_ISSUER: server.origin,
+    },
+  });
+  assert.equal(code, 0, stdout + stderr);
+  assert.deepEqual(server.requests.map((r) => r.path).sort(), ["/", "/backend-api/codex", "/v1"]);
+});
+
+Deno.test("an unreachable endpoint: exit 1, the fix on stdout, no stack trace", async () => {
+  await using server = startLoopbackServer([]);
+  await using box = await sandbox();
+  const { code, stdout, stderr } = await box.run(["doctor"], {
+    env: {
+      OPENAI_BASE_URL: "http://127.0.0.1:1/v1",
+      PIXIR_CHATGPT_BASE_URL: server.origin,
+      PIXIR_AUTH_ISSUER: server.origin,
+    },
+  });
+  assert.equal(code, 1);
+  assert.match(stdout, /ERROR endpoint\.openai +http:\/\/127\.0\.0\.1:1\/v1 unreachable/);
+  assert.match(stdout, /fix: check the network and proxy \(HTTPS_PROXY\), or set OPENAI_BASE_URL/);
+  assert.match(stdout, /^1 error, \d+ warnings?$/m);
+  assertNoStackTrace(stderr);
+});
+
+Deno.test("signed out is a warning, not a failure", async () => {
+  await using box = await sandbox();
+  const { code, stdout } = await box.run(["doctor", "--offline"], { apiKey: null });
+  assert.equal(code, 0);
+  assert.match(stdout, /warn {2}auth +not signed in\n +fix: run `pixir login`/);
+});
+
+Deno.test("doctor rejects unknown flags as bad usage", async () => {
+  await using box = await sandbox();
+  const { code, stderr } = await box.run(["doctor", "--fast"]);
+  assert.equal(code, 2);
+  assert.match(stderr, /doctor: Unknown option '--fast'/);
+});

@@ -1,0 +1,54 @@
+/**
+ * Light structural checks of the files that cannot run here (no Docker, no GitHub runners): the
+ * container's stages, and workflows that stay in step with the build's targets and .ci/run.
+ */
+
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { TARGETS } from "../../scripts/build/targets.ts";
+
+const read = (path: string) =>
+  Deno.readTextFile(fileURLToPath(new URL(`../../${path}`, import.meta.url)));
+
+/** The Dockerfile's instructions per stage, continuation lines joined and comments dropped. */
+function stages(dockerfile: string): string[][] {
+  const lines = dockerfile.replaceAll(/\\\n/g, " ").split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
+  const result: string[][] = [];
+  for (const line of lines) {
+    if (/^FROM /i.test(line)) result.push([]);
+    result.at(-1)?.push(line);
+  }
+  return result;
+}
+
+Deno.test("Dockerfile: a build stage compiles; the runtime holds just the binary, non-root", async () => {
+  const [build, runtime, ...rest] = stages(await read("Dockerfile"));
+  assert.equal(rest.length, 0, "two stages");
+  assert.match(build[0], /^FROM \S+ AS build$/);
+  assert.ok(build.some((line) => /scripts\/deno task compile --target host/.test(line)));
+  assert.match(runtime[0], /^FROM (debian:\S+-slim|gcr\.io\/distroless\/cc\S*)$/);
+  const copies = runtime.filter((line) => line.startsWith("COPY"));
+  assert.deepEqual(copies, ["COPY --from=build --chmod=755 /out/pixir /usr/local/bin/pixir"]);
+  const home = runtime.find((line) => line.startsWith("ENV PIXIR_HOME="))?.split("=")[1];
+  assert.ok(home, "PIXIR_HOME is set");
+  assert.ok(runtime.includes(`VOLUME ["${home}"]`), "PIXIR_HOME is a volume");
+  const user = runtime.find((line) => line.startsWith("USER "));
+  assert.ok(user && !/^USER (root|0)$/.test(user), "runs as an unprivileged user");
+  assert.ok(runtime.includes('ENTRYPOINT ["pixir"]'));
+});
+
+Deno.test("release workflow smoke-runs every build target and publishes checksums", async () => {
+  const workflow = await read(".github/workflows/release.yml");
+  const smoked = [...workflow.matchAll(/target: ([\w-]+),/g)].map((match) => match[1]);
+  assert.deepEqual(smoked, TARGETS.map((target) => target.triple));
+  assert.match(workflow, /scripts\/deno task compile --out dist/);
+  assert.match(workflow, /pixir --version/);
+  assert.match(workflow, /pixir doctor --json/);
+  assert.match(workflow, /gh release create .*\n.*dist\/SHA256SUMS scripts\/install\.sh/);
+});
+
+Deno.test("CI runs .ci/run, the same entry point as our own machines", async () => {
+  assert.match(await read(".github/workflows/ci.yml"), /run: \.ci\/run\n/);
+});
