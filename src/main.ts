@@ -5,8 +5,8 @@
 
 import { CliFailure, EXIT } from "./cli/failure.ts";
 import { type Io, processIo } from "./cli/io.ts";
-import { COMMANDS, helpCommand } from "./cli/help.ts";
-import { chatCommand } from "./cli/chat.ts";
+import { loadCommand } from "./cli/commands.ts";
+import type { Command } from "./cli/command.ts";
 import { VERSION } from "./version.ts";
 
 /** Runs Pixir with the given arguments and effects; resolves to the exit code. */
@@ -16,14 +16,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (name === undefined) {
       // A person at a terminal gets the chat; anything else (a pipe, a script) gets the help.
       const interactive = io.stdin.isTerminal && io.stdout.isTerminal;
-      return await (interactive ? chatCommand : helpCommand).run([], io);
+      return await (await mustLoad(interactive ? "chat" : "help")).run([], io);
     }
     if (name === "--version" || name === "-V" || name === "version") {
       await io.stdout.write(`pixir ${VERSION}\n`);
       return EXIT.ok;
     }
-    if (name === "--help" || name === "-h") return await helpCommand.run(rest, io);
-    const command = COMMANDS.find((c) => c.name === name);
+    if (name === "--help" || name === "-h") return await (await mustLoad("help")).run(rest, io);
+    const command = await loadCommand(name);
     if (!command) {
       throw new CliFailure("usage", `unknown command "${name}"`, {
         hint: "see `pixir help` for the list of commands",
@@ -37,6 +37,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (error) {
     return await reportFailure(io, error);
   }
+}
+
+/** A command that is known to exist. */
+async function mustLoad(name: string): Promise<Command> {
+  const command = await loadCommand(name);
+  if (!command) throw new Error(`the ${name} command is missing`);
+  return command;
 }
 
 /** Writes a failure that escaped a command to stderr and returns its exit code. */

@@ -2,18 +2,7 @@
 
 import type { Command } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
-import { chatCommand } from "./chat.ts";
-import { runCommand } from "./run.ts";
-import { resumeCommand } from "./resume.ts";
-import { sessionsCommand } from "./sessions.ts";
-import { loginCommand } from "./login.ts";
-import { logoutCommand } from "./logout.ts";
-import { statusCommand } from "./status.ts";
-import { usageCommand } from "./usage.ts";
-import { exportCommand } from "./export.ts";
-import { modelsCommand } from "./models.ts";
-import { permissionsCommand } from "./permissions.ts";
-import { doctorCommand } from "./doctor.ts";
+import { COMMAND_ENTRIES, loadCommand } from "./commands.ts";
 
 const TOP_HELP = (commands: readonly Command[]) =>
   `Pixir — a terminal coding agent for the OpenAI Responses API.
@@ -49,10 +38,11 @@ Example:
   async run(argv, io) {
     const [name] = argv;
     if (name === undefined) {
-      await io.stdout.write(TOP_HELP(COMMANDS));
+      const commands = await Promise.all(COMMAND_ENTRIES.map((entry) => entry.load()));
+      await io.stdout.write(TOP_HELP(commands));
       return EXIT.ok;
     }
-    const command = COMMANDS.find((c) => c.name === name);
+    const command = await loadCommand(name);
     if (!command) {
       throw new CliFailure("usage", `help: unknown command "${name}"`, {
         hint: "see `pixir help` for the list of commands",
@@ -62,20 +52,3 @@ Example:
     return EXIT.ok;
   },
 };
-
-/** Every command, in the order `pixir help` lists them. */
-export const COMMANDS: readonly Command[] = [
-  chatCommand,
-  runCommand,
-  resumeCommand,
-  sessionsCommand,
-  exportCommand,
-  usageCommand,
-  modelsCommand,
-  loginCommand,
-  logoutCommand,
-  statusCommand,
-  permissionsCommand,
-  doctorCommand,
-  helpCommand,
-];

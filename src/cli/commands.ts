@@ -1,0 +1,37 @@
+/**
+ * Every command by name, each loaded only when it is needed: `pixir --version` and `pixir run`
+ * do not pay (in start-up time and memory) for the chat, the login flows or the doctor.
+ */
+
+import type { Command } from "./command.ts";
+
+/** A command's name and how to load its module. */
+export interface CommandEntry {
+  name: string;
+  load(): Promise<Command>;
+}
+
+/** Every command, in the order `pixir help` lists them. */
+export const COMMAND_ENTRIES: readonly CommandEntry[] = [
+  { name: "chat", load: async () => (await import("./chat.ts")).chatCommand },
+  { name: "run", load: async () => (await import("./run.ts")).runCommand },
+  { name: "resume", load: async () => (await import("./resume.ts")).resumeCommand },
+  { name: "sessions", load: async () => (await import("./sessions.ts")).sessionsCommand },
+  { name: "export", load: async () => (await import("./export.ts")).exportCommand },
+  { name: "usage", load: async () => (await import("./usage.ts")).usageCommand },
+  { name: "models", load: async () => (await import("./models.ts")).modelsCommand },
+  { name: "login", load: async () => (await import("./login.ts")).loginCommand },
+  { name: "logout", load: async () => (await import("./logout.ts")).logoutCommand },
+  { name: "status", load: async () => (await import("./status.ts")).statusCommand },
+  {
+    name: "permissions",
+    load: async () => (await import("./permissions.ts")).permissionsCommand,
+  },
+  { name: "doctor", load: async () => (await import("./doctor.ts")).doctorCommand },
+  { name: "help", load: async () => (await import("./help.ts")).helpCommand },
+];
+
+/** The command called `name`, loaded; undefined when there is none. */
+export async function loadCommand(name: string): Promise<Command | undefined> {
+  return await COMMAND_ENTRIES.find((entry) => entry.name === name)?.load();
+}
