@@ -58,8 +58,10 @@ Flags:
       --no-context     do not send the AGENTS.md files with the instructions
   -h, --help           show this help
 ${POLICY_FLAGS_HELP}
-Shell commands off the read-only safe list run only when a flag above or a rule saved with
-\`pixir permissions\` allows them; otherwise the model is told they were denied.
+A shell command off the read-only safe list that no flag above and no rule saved with
+\`pixir permissions\` allows is asked about in the chat: y runs it once, a runs it and saves its
+prefix for this workspace, n refuses (then type an optional reason for the model and press
+Enter); Esc or Ctrl+C refuses and stops the answer.
 
 Keys:
 ${CHAT_KEYS.map((line) => `  ${line}`).join("\n")}

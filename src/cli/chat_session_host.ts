@@ -68,15 +68,14 @@ export function chatHost(x: ChatHostInputs): ChatHost {
         random: x.io.random,
       });
       const current = session;
-      // The TUI owns the terminal: a command that needs approval is denied with a reason the model
-      // reads, unless a flag or a saved rule allows it.
+      // The TUI owns the terminal, so a command that needs approval is asked about inside it.
       const { wiring, close } = await turnWiring({
         ...x,
         session: current,
         emit: sink.emit,
         warn: sink.warn,
         notice: sink.warn,
-        ask: null,
+        ask: sink.ask,
       });
       let outcome: TurnOutcome;
       try {

@@ -37,7 +37,10 @@ import { terminalAsk } from "../ui/terminal_ask.ts";
 /** The policy of a run and where its saved part came from. */
 export interface RunPolicy {
   policy: Policy;
-  /** Saved "always" prefixes for this workspace. */
+  /**
+   * Saved "always" prefixes for this workspace; an "always" answer adds to it, so later turns of
+   * the same process (a chat) are not asked again.
+   */
   rules: string[];
   /** Pixir's own folders, hidden from every tool. */
   hidden: string[];
@@ -123,14 +126,13 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
   const { io, workspace, session } = options;
   const access = fileAccess(run.policy, workspace, run.hidden);
   const worker = new FileToolWorker({ workspace, access });
-  const rules = [...run.rules];
   const gate = createShellGate({
     approval: {
       policy: run.policy,
-      rules,
+      rules: run.rules,
       ask: options.ask === null ? undefined : options.ask ?? askFor(io),
       remember: async (prefixes) => {
-        rules.push(...prefixes);
+        run.rules.push(...prefixes);
         await addRules(run.permissionsFile, workspace, prefixes);
       },
     },

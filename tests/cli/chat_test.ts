@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
+import type { RecordedRequest } from "../fakes/loopback_server.ts";
 import { type ResponsesServer, startResponsesServer } from "../fakes/responses_server.ts";
 import { denoDir, pixirArgv } from "../harness/cli.ts";
 import { type Pane, startPane } from "../harness/tmux.ts";
@@ -337,3 +338,132 @@ Deno.test("/status, /sessions and /resume work from the chat", async () => {
   const screen = await pane.waitFor(new RegExp(`session ${id}`));
   assert.match(screen, /› earlier question\n[\s\S]*Earlier answer/);
 });
+
+/** The model's call of `bash` with `command`. */
+function bashCall(command: string, callId: string, responseId: string) {
+  return {
+    sse: toolCallAnswer({
+      name: "bash",
+      arguments: JSON.stringify({ command }),
+      callId,
+      responseId,
+    }),
+  };
+}
+
+/** The output the model got for `callId` in `request`. */
+function outputOf(request: RecordedRequest, callId: string): string {
+  const item = inputOf(request).find((i) =>
+    i.type === "function_call_output" && i.call_id === callId
+  );
+  assert.ok(item, `no output for ${callId}`);
+  return String(item.output);
+}
+
+const QUESTION = /run this shell command\?\n\s*touch made\.txt\n/;
+
+Deno.test("approval in the chat: y runs the command once and the model gets its output", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [
+      bashCall("touch made.txt", "call_touch", "resp_1"),
+      { sse: textAnswer("Made it.", { responseId: "resp_2" }) },
+    ],
+  });
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+  await send(pane, "make a file");
+
+  const question = await pane.waitFor(QUESTION);
+  assert.match(question, /\[a\] always: commands starting with "touch" in this workspace/);
+  assert.equal(await exists(join(box.workspace, "made.txt")), false, "nothing runs before the yes");
+  await pane.press("y");
+
+  const screen = await pane.waitFor(/Made it\./);
+  assert.match(screen, /allowed by you \(once\): touch made\.txt/);
+  assert.doesNotMatch(screen, /run this shell command\?/, "the question is gone");
+  assert.ok(await exists(join(box.workspace, "made.txt")));
+  assert.match(outputOf(server.requests[1], "call_touch"), /exit code: 0/);
+});
+
+Deno.test("approval in the chat: n with a reason refuses, and the model reads the reason", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [
+      bashCall("touch made.txt", "call_touch", "resp_1"),
+      { sse: textAnswer("Understood.", { responseId: "resp_2" }) },
+    ],
+  });
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+  await send(pane, "make a file");
+  await pane.waitFor(QUESTION);
+
+  await pane.press("n");
+  await pane.waitFor(/type a reason for the model/);
+  await send(pane, "use mkdir instead");
+
+  const screen = await pane.waitFor(/Understood\./);
+  assert.match(screen, /denied by you: touch made\.txt — use mkdir instead/);
+  assert.equal(await exists(join(box.workspace, "made.txt")), false);
+  assert.match(outputOf(server.requests[1], "call_touch"), /declined.*use mkdir instead/);
+  assert.equal(server.requests.length, 2, "the reason was not sent as a message");
+});
+
+Deno.test("approval in the chat: a saves the prefix; the same command then runs unasked", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [
+      bashCall("touch made.txt", "call_1", "resp_1"),
+      { sse: textAnswer("First.", { responseId: "resp_2" }) },
+      bashCall("touch made.txt", "call_2", "resp_3"),
+      { sse: textAnswer("Second.", { responseId: "resp_4" }) },
+    ],
+  });
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+  await send(pane, "make a file");
+  await pane.waitFor(QUESTION);
+  await pane.press("a");
+  await pane.waitFor(/First\./);
+  await Deno.remove(join(box.workspace, "made.txt"));
+
+  await send(pane, "make it again");
+
+  const screen = await pane.waitFor(/Second\./);
+  assert.match(screen, /allowed by you \(always: "touch"\): touch made\.txt/);
+  assert.match(screen, /allowed by a saved rule \("touch"\): touch made\.txt/);
+  assert.ok(await exists(join(box.workspace, "made.txt")), "the second call ran");
+  const listed = await box.run(["permissions"], { server });
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /always:\n\s+touch\n/);
+});
+
+Deno.test("approval in the chat: Esc refuses and stops the turn", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [
+      bashCall("touch made.txt", "call_touch", "resp_1"),
+      { sse: textAnswer("Should not be asked for.", { responseId: "resp_2" }) },
+    ],
+  });
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+  await send(pane, "make a file");
+  await pane.waitFor(QUESTION);
+
+  await pane.press("Escape");
+
+  const screen = await pane.waitFor(/! interrupted/);
+  assert.match(screen, /denied by you: touch made\.txt/);
+  assert.equal(await exists(join(box.workspace, "made.txt")), false);
+  assert.equal(server.requests.length, 1, "the turn stopped");
+  const [id] = await box.sessionIds();
+  const decision = (await box.log(id)).find((e) => e.type === "permission_decision");
+  assert.equal(decision?.data.decision, "deny");
+  assert.equal(decision?.data.source, "user");
+});
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}

@@ -6,10 +6,12 @@
 
 import { Container, Loader, matchesKey, type Terminal, Text, TUI } from "@mariozechner/pi-tui";
 import type { Envelope } from "../../agent/event.ts";
+import type { Answer, ApprovalRequest } from "../../policy/approval.ts";
 import { MODEL_TABLE } from "../../provider/models.ts";
 import type { ReasoningEffort } from "../../provider/request.ts";
 import { EFFORTS } from "../../config/settings.ts";
 import type { Style } from "../style.ts";
+import { ApprovalPrompt, promptAction } from "./approval_prompt.ts";
 import type { ChatHost, ModelChoice, OpenedSession } from "./chat_host.ts";
 import { chatCompletion } from "./completion.ts";
 import { Footer } from "./footer.ts";
@@ -32,6 +34,12 @@ export interface ChatOptions {
   /** The first line of the start screen (name and version). */
   title: string;
   now(): number;
+}
+
+/** The question on screen and how to answer it. */
+interface OpenQuestion {
+  prompt: ApprovalPrompt;
+  answer(answer: Answer): void;
 }
 
 /** Two Ctrl+C on an empty editor within this long leave the chat. */
@@ -61,6 +69,12 @@ class ChatApp {
   #choice: ModelChoice;
   #turn: { controller: AbortController; settled: Promise<void> } | undefined;
   readonly #queue: string[] = [];
+  /** The shell command being asked about, and how to answer it. */
+  #question: OpenQuestion | undefined;
+  /** Settles when the last question asked is answered: questions are put one at a time. */
+  #asked: Promise<unknown> = Promise.resolve();
+  /** The editor's draft, put aside while it takes the reason of a no. */
+  #draft = "";
   #lastCtrlC = -Infinity;
   #ended = false;
   #resolve!: (end: ChatEnd) => void;
@@ -119,6 +133,7 @@ class ChatApp {
   /** Handles the keys that are the chat's rather than the editor's; true when consumed. */
   #key(data: string): boolean {
     this.#status.removeChild(this.#hint);
+    if (this.#question) return this.#questionKey(this.#question, data);
     if (matchesKey(data, "ctrl+c")) {
       this.#ctrlC();
       return true;
@@ -132,6 +147,61 @@ class ChatApp {
       return true;
     }
     return false;
+  }
+
+  /** A key while a question is open: it answers it, or types the reason, or is swallowed. */
+  #questionKey(question: OpenQuestion, data: string): boolean {
+    const action = promptAction(question.prompt.stage, data, this.#editor.getText());
+    switch (action.kind) {
+      case "answer":
+        question.answer(action.answer);
+        return true;
+      case "reason":
+        this.#draft = this.#editor.getText();
+        this.#editor.setText("");
+        question.prompt.askReason();
+        this.#tui.requestRender();
+        return true;
+      case "cancel":
+        question.answer({ kind: "deny" });
+        this.#turn?.controller.abort("aborted");
+        return true;
+      case "edit":
+        return false;
+      case "ignore":
+        return true;
+    }
+  }
+
+  /**
+   * Asks about a shell command inside the chat, after any question already open. An abort of
+   * `signal` withdraws the question as a no.
+   */
+  #ask(request: ApprovalRequest, signal: AbortSignal): Promise<Answer> {
+    const answer = this.#asked.then(() => this.#askNow(request, signal));
+    this.#asked = answer;
+    return answer;
+  }
+
+  #askNow(request: ApprovalRequest, signal: AbortSignal): Promise<Answer> {
+    if (signal.aborted || this.#ended) return Promise.resolve({ kind: "deny" });
+    const prompt = new ApprovalPrompt(request, this.#options.style);
+    return new Promise((resolve) => {
+      const answer = (given: Answer) => {
+        signal.removeEventListener("abort", withdraw);
+        if (prompt.stage === "reason") this.#editor.setText(this.#draft);
+        this.#draft = "";
+        this.#question = undefined;
+        this.#status.removeChild(prompt);
+        this.#tui.requestRender();
+        resolve(given);
+      };
+      const withdraw = () => answer({ kind: "deny" });
+      signal.addEventListener("abort", withdraw, { once: true });
+      this.#question = { prompt, answer };
+      this.#status.addChild(prompt);
+      this.#tui.requestRender();
+    });
   }
 
   #ctrlC(): void {
@@ -262,6 +332,7 @@ class ChatApp {
       await this.#options.host.runTurn(prompt, this.#choice, {
         emit: (envelope) => this.#event(envelope),
         warn: (message) => this.#say("warning", message),
+        ask: (request, signal) => this.#ask(request, signal),
       }, controller.signal);
     } catch (error) {
       this.#transcript.notice("error", error instanceof Error ? error.message : String(error));

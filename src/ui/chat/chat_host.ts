@@ -3,6 +3,7 @@
 import type { AutocompleteItem } from "@mariozechner/pi-tui";
 import type { Envelope } from "../../agent/event.ts";
 import type { Emit, TurnOutcome } from "../../agent/turn.ts";
+import type { Ask } from "../../policy/approval.ts";
 import type { QuotaSnapshot } from "../../provider/quota.ts";
 import type { ReasoningEffort } from "../../provider/request.ts";
 import type { ListWorkspaceFolder } from "./completion.ts";
@@ -28,6 +29,8 @@ export interface TurnSink {
   emit: Emit;
   /** A problem worth a warning but not a failure (a quota cache that cannot be saved). */
   warn(message: string): void;
+  /** Asks the user, inside the chat, whether a shell command that needs approval may run. */
+  ask: Ask;
 }
 
 /**

@@ -88,4 +88,5 @@ export function isCompleteCommand(text: string): boolean {
 export const CHAT_KEYS: readonly string[] = [
   "Enter send · Shift+Enter or Alt+Enter newline · Up/Down history · Tab complete · @path attach",
   "Esc or Ctrl+C interrupt the answer · Ctrl+C twice or Ctrl+D quit",
+  "asked about a command: y once · a always · n no (then a reason, Enter) · Esc no and stop",
 ];

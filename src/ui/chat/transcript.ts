@@ -5,7 +5,8 @@
  */
 
 import { Container, Markdown, Spacer, Text } from "@mariozechner/pi-tui";
-import type { Envelope } from "../../agent/event.ts";
+import type { Envelope, PermissionDecisionData } from "../../agent/event.ts";
+import type { DecisionSource } from "../../policy/approval.ts";
 import type { ChatTheme } from "./theme.ts";
 import { ToolBlock } from "./tool_block.ts";
 import { type DiffLine, unifiedDiff } from "./diff.ts";
@@ -27,6 +28,31 @@ export function boundedMessage(text: string): string {
   if (lines.length <= MAX_USER_LINES) return text;
   const more = lines.length - MAX_USER_LINES;
   return `${lines.slice(0, MAX_USER_LINES).join("\n")}\n… ${counted(more, "more line")}`;
+}
+
+/** Who or what made a permission decision, as the chat names it. */
+const DECIDED_BY: Record<DecisionSource, string> = {
+  all: "by -A",
+  allow_run: "by --allow-run",
+  safe_list: "by the safe list",
+  rule: "by a saved rule",
+  user: "by you",
+  read_only: "in read-only mode",
+  non_interactive: "with nobody to ask",
+};
+
+/** One line for a permission decision: allowed or denied, by whom, for what command. */
+export function decisionLine(data: PermissionDecisionData): string {
+  const verdict = data.decision === "allow" ? "allowed" : "denied";
+  const scope = data.scope === "always" && data.rules
+    ? ` (always: ${data.rules.map((r) => `"${r}"`).join(", ")})`
+    : data.source === "rule" && data.rules
+    ? ` (${data.rules.map((r) => `"${r}"`).join(", ")})`
+    : data.scope === "once"
+    ? " (once)"
+    : "";
+  const reason = data.user_reason ? ` — ${oneLine(data.user_reason)}` : "";
+  return `${verdict} ${DECIDED_BY[data.source]}${scope}: ${oneLine(data.command)}${reason}`;
 }
 
 /** A file a running tool may change, with its content from before the call. */
@@ -107,6 +133,13 @@ export class Transcript extends Container {
         const diff = ok && entry.change ? await this.#diff(entry.change) : undefined;
         entry.block.finish({ kind: "done", ok, output, error, synthetic }, diff);
         this.#tools.delete(envelope.data.call_id);
+        return;
+      }
+      case "permission_decision": {
+        const line = decisionLine(envelope.data);
+        this.addChild(
+          new Text(envelope.data.decision === "allow" ? style.dim(line) : style.yellow(line), 1, 0),
+        );
         return;
       }
       case "retrying": {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { TurnOutcome } from "../../../src/agent/turn.ts";
 import { contextTokens, helpText, runChat } from "../../../src/ui/chat/chat_app.ts";
-import type { ChatHost, ModelChoice } from "../../../src/ui/chat/chat_host.ts";
+import type { ChatHost, ModelChoice, TurnSink } from "../../../src/ui/chat/chat_host.ts";
 import { SLASH_COMMANDS } from "../../../src/ui/chat/slash.ts";
 import { styleFor } from "../../../src/ui/style.ts";
 import type { Envelope } from "../../../src/agent/event.ts";
@@ -17,14 +17,14 @@ const ZERO = {
 
 /** A host whose turns last until released (or aborted), recording what they were asked. */
 function fakeHost() {
-  const turns: { prompt: string; choice: ModelChoice; signal: AbortSignal }[] = [];
+  const turns: { prompt: string; choice: ModelChoice; signal: AbortSignal; sink: TurnSink }[] = [];
   const releases: (() => void)[] = [];
   let newSessions = 0;
   const host: ChatHost = {
     workspaceLabel: "~/ws",
     initial: null,
-    runTurn(prompt, choice, _sink, signal) {
-      turns.push({ prompt, choice, signal });
+    runTurn(prompt, choice, sink, signal) {
+      turns.push({ prompt, choice, signal, sink });
       return new Promise<TurnOutcome>((resolve) => {
         const end = () => resolve({ status: "answered", answer: "", usage: ZERO });
         releases.push(end);
@@ -238,4 +238,117 @@ Deno.test("a large paste is sent whole", async () => {
   await settle();
   assert.deepEqual(turns.map((t) => t.prompt), [pasted]);
   await chat.terminate();
+});
+
+const REQUEST = { command: "touch made.txt", prefixes: ["touch"] };
+
+/** A chat whose first turn is running, and a question that turn put. */
+async function asking() {
+  const started = start();
+  started.type("make it");
+  await settle();
+  const turn = started.turns[0];
+  const answer = turn.sink.ask(REQUEST, turn.signal);
+  await settle();
+  return { ...started, turn, answer };
+}
+
+Deno.test("a question shows inline; y answers once, other keys are swallowed", async () => {
+  const { chat, terminal, answer, turns, release } = await asking();
+  assert.match(terminal.written, /run this shell command\?/);
+  assert.match(terminal.written, /touch made\.txt/);
+  assert.match(terminal.written, /always: commands starting with "touch"/);
+  terminal.input("x");
+  terminal.input("y");
+  assert.deepEqual(await answer, { kind: "once" });
+  release();
+  await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["make it"], "x and y were not typed as a message");
+  await chat.terminate();
+});
+
+Deno.test("a answers always", async () => {
+  const { chat, terminal, answer } = await asking();
+  terminal.input("a");
+  assert.deepEqual(await answer, { kind: "always" });
+  await chat.terminate();
+});
+
+Deno.test("n takes a reason typed in the editor; the turn goes on", async () => {
+  const { chat, terminal, type, answer, release, turns } = await asking();
+  terminal.input("n");
+  type("use pnpm");
+  assert.deepEqual(await answer, { kind: "deny", reason: "use pnpm" });
+  assert.equal(turns.length, 1, "the reason is not sent as a message");
+  assert.equal(turns[0].signal.aborted, false, "a no lets the turn go on");
+  for (const char of "next") terminal.input(char);
+  terminal.input("\r");
+  release();
+  await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["make it", "next"]);
+  await chat.terminate();
+});
+
+Deno.test("a draft and queued messages survive a question", async () => {
+  const { chat, terminal, type, turns, release } = start();
+  type("make it");
+  await settle();
+  type("queued one");
+  for (const char of "draft") terminal.input(char);
+  const answer = turns[0].sink.ask(REQUEST, turns[0].signal);
+  await settle();
+  terminal.input("n");
+  type("not now");
+  assert.deepEqual(await answer, { kind: "deny", reason: "not now" });
+  terminal.input("\r");
+  release();
+  await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["make it", "queued one"]);
+  release();
+  await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["make it", "queued one", "draft"]);
+  await chat.terminate();
+});
+
+Deno.test("Esc or Ctrl+C while asking is a no and stops the turn", async () => {
+  for (const key of ["\x1b", "\x03"]) {
+    const { chat, terminal, answer, turn } = await asking();
+    terminal.input(key);
+    assert.deepEqual(await answer, { kind: "deny" });
+    assert.equal(turn.signal.reason, "aborted");
+    assert.equal(terminal.started, true, "the chat goes on");
+    await chat.terminate();
+  }
+});
+
+Deno.test("Esc at the reason stage is a plain no and stops the turn", async () => {
+  const { chat, terminal, answer, turn } = await asking();
+  terminal.input("n");
+  for (const char of "half a reason") terminal.input(char);
+  terminal.input("\x1b");
+  assert.deepEqual(await answer, { kind: "deny" });
+  assert.equal(turn.signal.aborted, true);
+  await chat.terminate();
+});
+
+Deno.test("questions are put one at a time", async () => {
+  const { chat, terminal, turn, answer } = await asking();
+  const second = turn.sink.ask({ command: "rm -r build", prefixes: ["rm"] }, turn.signal);
+  await settle();
+  assert.doesNotMatch(terminal.written, /rm -r build/, "the second waits for the first");
+  terminal.input("y");
+  assert.deepEqual(await answer, { kind: "once" });
+  await settle();
+  assert.match(terminal.written, /rm -r build/);
+  terminal.input("a");
+  assert.deepEqual(await second, { kind: "always" });
+  await chat.terminate();
+});
+
+Deno.test("an abort of the ask's signal withdraws the question as a no", async () => {
+  const { chat, answer, turns } = await asking();
+  const done = chat.terminate();
+  assert.deepEqual(await answer, { kind: "deny" });
+  await done;
+  assert.equal(turns[0].signal.reason, "sigterm");
 });

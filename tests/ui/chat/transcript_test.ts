@@ -111,3 +111,31 @@ Deno.test("long user messages are cut to a few lines, the rest counted", () => {
   assert.equal(shown.at(-1), "… 3 more lines");
   assert.equal(boundedMessage("short"), "short");
 });
+
+Deno.test("a permission decision is one line: allowed or denied, by whom, the command", async () => {
+  const transcript = new Transcript(theme, noFiles);
+  const decision = (data: Record<string, unknown>) =>
+    transcript.event(envelope({
+      type: "permission_decision",
+      data: { tool: "bash", command: "touch made.txt", ...data },
+    } as PixirEvent));
+  await decision({ decision: "allow", source: "user", scope: "once" });
+  await decision({ decision: "allow", source: "user", scope: "always", rules: ["touch"] });
+  await decision({ decision: "allow", source: "rule", rules: ["touch"] });
+  await decision({ decision: "allow", source: "safe_list" });
+  await decision({
+    decision: "deny",
+    source: "user",
+    reason: "The user declined to run this command.",
+    user_reason: "use\nmkdir",
+  });
+  await decision({ decision: "deny", source: "non_interactive", reason: "nobody" });
+  assert.deepEqual(screen(transcript).split("\n"), [
+    " allowed by you (once): touch made.txt",
+    ' allowed by you (always: "touch"): touch made.txt',
+    ' allowed by a saved rule ("touch"): touch made.txt',
+    " allowed by the safe list: touch made.txt",
+    " denied by you: touch made.txt — use mkdir",
+    " denied with nobody to ask: touch made.txt",
+  ]);
+});
