@@ -46,6 +46,12 @@ export interface ShellOutcome {
   stoppedBackground: boolean;
 }
 
+/**
+ * Environment variables removed before the command runs: credentials Pixir uses itself. (A command
+ * of the same user can still read them from Pixir's own /proc entry; the README says so.)
+ */
+export const HIDDEN_VARIABLES: readonly string[] = ["OPENAI_API_KEY"];
+
 /** Runs `command` with `bash -c` and waits for it, within the limits of `options`. */
 export async function runShell(command: string, options: ShellOptions): Promise<ShellOutcome> {
   const limiter = new OutputLimiter({ ...options.limits, keep: "head_and_tail" });
@@ -55,7 +61,9 @@ export async function runShell(command: string, options: ShellOptions): Promise<
   let child: Deno.ChildProcess;
   // `exec 2>&1` on a line of its own: the shell's stderr (its own errors included, such as a
   // syntax error in the command) joins stdout, so the two interleave in true arrival order.
-  const argv = [...options.launcher ?? [], options.shell, "-c", `exec 2>&1\n${command}`];
+  // Pixir's own secrets are not handed to the model's commands.
+  const prelude = `exec 2>&1\nunset ${HIDDEN_VARIABLES.join(" ")}\n`;
+  const argv = [...options.launcher ?? [], options.shell, "-c", `${prelude}${command}`];
   try {
     child = new Deno.Command(argv[0], {
       args: argv.slice(1),

@@ -69,3 +69,18 @@ Deno.test("a shell that cannot start is spawn_failed, as a value", async () => {
   const outcome = await runShell("true", options(box.ws, { shell: "/nonexistent/bash" }));
   assert.equal(outcome.end.kind, "spawn_failed");
 });
+
+Deno.test("commands do not see Pixir's own credentials in their environment", async () => {
+  await using box = await sandbox();
+  const before = Deno.env.get("OPENAI_API_KEY");
+  Deno.env.set("OPENAI_API_KEY", "sk-secret");
+  try {
+    const outcome = await runShell('echo "key=${OPENAI_API_KEY:-none} path=${PATH:+set}"', {
+      ...options(box.ws),
+    });
+    assert.equal(outcome.output.text, "key=none path=set\n");
+  } finally {
+    if (before === undefined) Deno.env.delete("OPENAI_API_KEY");
+    else Deno.env.set("OPENAI_API_KEY", before);
+  }
+});
