@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { CanonicalEvent, Envelope, FileSnapshotData } from "./event.ts";
 import type { Session } from "./session.ts";
 import { snapshotsDirOf } from "./session_dir.ts";
+import { formatBytes } from "../tools/output.ts";
 
 /** Files larger than this are recorded as not undoable instead of being copied. */
 export const MAX_SNAPSHOT_BYTES = 10 * 1024 * 1024;
@@ -64,7 +65,7 @@ export function fileSnapshots(options: FileSnapshotOptions): FileSnapshots {
       if (state.kind === "absent") {
         await record({ type: "file_snapshot", data: { ...base, size: 0, mode: null } });
       } else if (state.kind === "too_large") {
-        const not_undoable = `larger than ${maxBytes} bytes, so its content was not kept`;
+        const not_undoable = `larger than ${formatBytes(maxBytes)}, so its content was not kept`;
         await record({
           type: "file_snapshot",
           data: { ...base, size: state.size, mode: state.mode, not_undoable },

@@ -103,15 +103,15 @@ async function actionFor(
   dir: string,
   facts: FileFacts,
 ): Promise<UndoAction | null> {
-  const { path } = snapshot;
-  const before = snapshot.existed ? await readBlob(dir, snapshot.blob) : null;
-  const now = await readCurrent(path);
+  const { path, blob } = snapshot;
   if (snapshot.not_undoable !== undefined) {
     return { kind: "skip", path, reason: `not undoable: ${snapshot.not_undoable}` };
   }
+  const before = blob === undefined ? null : await readBlob(dir, blob);
   if (snapshot.existed && before === null) {
     return { kind: "skip", path, reason: "its kept copy is missing from the session's data" };
   }
+  const now = await readCurrent(path);
   const nowHash = now === null ? null : await sha256Hex(now);
   const beforeHash = before === null ? null : await sha256Hex(before);
   // Already as it was before the turn (a failed edit, or restored by hand): nothing to do.
@@ -126,8 +126,10 @@ async function actionFor(
       : "it changed after the turn";
     return { kind: "skip", path, reason: `${reason} (--force restores it anyway)` };
   }
-  if (!snapshot.existed) return { kind: "delete", path };
-  return { kind: "restore", path, blob: snapshot.blob ?? "", mode: snapshot.mode };
+  // A file that existed has its copy (checked above); one without a copy was created by the turn.
+  return blob === undefined || !snapshot.existed
+    ? { kind: "delete", path }
+    : { kind: "restore", path, blob, mode: snapshot.mode };
 }
 
 /**
@@ -143,9 +145,9 @@ export async function applyUndo(session: Session, plan: UndoPlan): Promise<UndoD
         case "restore": {
           const content = await readBlob(dir, action.blob);
           if (content === null) throw new Error("its kept copy is missing");
+          // The folder may have been removed since; the file goes back where it was.
           await Deno.mkdir(dirname(action.path), { recursive: true });
-          const mode = action.mode ?? undefined;
-          await writeFileAtomic(action.path, content, { mode });
+          await writeFileAtomic(action.path, content, { mode: action.mode ?? undefined });
           result.restored.push(action.path);
           break;
         }
@@ -170,11 +172,9 @@ export async function applyUndo(session: Session, plan: UndoPlan): Promise<UndoD
 /** Blob names are `<turn>/<n>`; anything else in a log is refused rather than followed. */
 const BLOB_NAME = /^\d+\/\d+$/;
 
-async function readBlob(
-  dir: string,
-  blob: string | undefined,
-): Promise<Uint8Array<ArrayBuffer> | null> {
-  if (blob === undefined || !BLOB_NAME.test(blob)) return null;
+/** A kept copy's content; null when it is missing or its name is not a blob name. */
+async function readBlob(dir: string, blob: string): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (!BLOB_NAME.test(blob)) return null;
   return await readCurrent(join(dir, blob));
 }
 

@@ -70,8 +70,13 @@ Examples:
     };
     const data = await undoTurn(session, choice);
     if (values.json) {
-      const report = { session_id: session.id, dry_run: choice.dryRun, ...data };
-      await io.stdout.write(JSON.stringify({ ...report, note: SHELL_NOT_COVERED }) + "\n");
+      const report = {
+        session_id: session.id,
+        dry_run: choice.dryRun,
+        ...data,
+        note: SHELL_NOT_COVERED,
+      };
+      await io.stdout.write(JSON.stringify(report) + "\n");
     } else {
       await io.stdout.write(
         describeUndo(data, choice.dryRun, (path) => displayPath(session.started.cwd, path)) + "\n",

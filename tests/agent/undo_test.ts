@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import type { UndoData } from "../../src/agent/event.ts";
 import { applyUndo, plannedUndo, planUndo, type UndoPlan } from "../../src/agent/undo.ts";
 import type { Session } from "../../src/agent/session.ts";
+import { snapshotsDirOf } from "../../src/agent/session_dir.ts";
 import { withUndoFixture } from "./undo_fixture.ts";
 
 /** Plans an undo that must be possible, and returns the plan. */
@@ -166,4 +168,37 @@ Deno.test("a file too large to keep is reported as not undoable", async () => {
     assert.match(data.skipped[0].reason, /^not undoable: larger than 8 bytes/);
     assert.equal(await Deno.readTextFile(at("big.txt")), "small\n");
   }, 8);
+});
+
+Deno.test("a missing kept copy is reported, and the file is left alone", async () => {
+  await withUndoFixture(async ({ session, turn, at }) => {
+    await Deno.writeTextFile(at("e.txt"), "one\n");
+    await turn([["write", { path: "e.txt", content: "two\n" }]]);
+    await Deno.remove(join(snapshotsDirOf(session.path), "1/1"));
+
+    const data = await undo(session);
+
+    assert.deepEqual(data.skipped, [
+      { path: at("e.txt"), reason: "its kept copy is missing from the session's data" },
+    ]);
+    assert.equal(await Deno.readTextFile(at("e.txt")), "two\n");
+  });
+});
+
+Deno.test("a file deleted after the turn, folder and all, is put back only when forced", async () => {
+  await withUndoFixture(async ({ session, turn, at }) => {
+    await Deno.mkdir(at("sub"));
+    await Deno.writeTextFile(at("sub/e.txt"), "one\n");
+    await turn([["write", { path: "sub/e.txt", content: "two\n" }]]);
+    await Deno.remove(at("sub"), { recursive: true });
+
+    assert.deepEqual(plannedUndo(await plan(session)).skipped, [
+      {
+        path: at("sub/e.txt"),
+        reason: "it was deleted after the turn (--force restores it anyway)",
+      },
+    ]);
+    assert.deepEqual((await undo(session, { force: true })).restored, [at("sub/e.txt")]);
+    assert.equal(await Deno.readTextFile(at("sub/e.txt")), "one\n");
+  });
 });
