@@ -208,4 +208,20 @@ const DATA: Record<CanonicalEvent["type"], Check> = {
     reason: optional(str),
     user_reason: optional(str),
   }),
+  file_snapshot: object({
+    turn: count,
+    path: str,
+    existed: bool,
+    blob: optional(str),
+    size: count,
+    mode: nullable(count),
+    not_undoable: optional(str),
+  }),
+  file_changed: object({ turn: count, path: str, sha256: str }),
+  undo: object({
+    turn: count,
+    restored: arrayOf(str),
+    deleted: arrayOf(str),
+    skipped: arrayOf(object({ path: str, reason: str })),
+  }),
 };

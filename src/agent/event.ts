@@ -65,7 +65,50 @@ export type CanonicalEvent =
   }
   | { type: "turn_failed"; data: { turn: number; error: RecordedError } }
   | { type: "interrupted"; data: { turn: number; reason: "sigint" | "sigterm" | "aborted" } }
-  | { type: "permission_decision"; data: PermissionDecisionData };
+  | { type: "permission_decision"; data: PermissionDecisionData }
+  | { type: "file_snapshot"; data: FileSnapshotData }
+  | { type: "file_changed"; data: FileChangedData }
+  | { type: "undo"; data: UndoData };
+
+/**
+ * A file's state kept before a tool first changed it in a turn, so the turn can be undone. The
+ * content is in the blob `blob` (relative to the session's snapshot folder) when it was kept.
+ */
+export interface FileSnapshotData {
+  turn: number;
+  /** Real absolute path of the file. */
+  path: string;
+  /** False when the turn is about to create the file. */
+  existed: boolean;
+  /** Where the previous content is kept; absent when the file did not exist or was too large. */
+  blob?: string;
+  /** Bytes of the previous content (0 when it did not exist). */
+  size: number;
+  /** The previous permission bits; null when it did not exist or the OS has none. */
+  mode: number | null;
+  /** Set when the content was not kept, saying why (the file was too large). */
+  not_undoable?: string;
+}
+
+/** What a tool left in a file it changed: the undo compares it with the file's content later. */
+export interface FileChangedData {
+  turn: number;
+  /** Real absolute path of the file. */
+  path: string;
+  /** SHA-256 of the content the tool left, in hex. */
+  sha256: string;
+}
+
+/** What `pixir undo` did to the files of one turn. */
+export interface UndoData {
+  turn: number;
+  /** Files given back their previous content. */
+  restored: string[];
+  /** Files the turn had created, now removed. */
+  deleted: string[];
+  /** Files left as they are, and why. */
+  skipped: { path: string; reason: string }[];
+}
 
 /** Whether a tool call that needed permission went ahead, and what decided it. */
 export interface PermissionDecisionData {
@@ -121,4 +164,7 @@ export const CANONICAL_TYPES: ReadonlySet<CanonicalEvent["type"]> = new Set([
   "turn_failed",
   "interrupted",
   "permission_decision",
+  "file_snapshot",
+  "file_changed",
+  "undo",
 ]);

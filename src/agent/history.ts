@@ -86,6 +86,9 @@ export function foldHistory(events: readonly CanonicalEvent[], model: string): I
       case "session_started":
       case "turn_started":
       case "permission_decision":
+      case "file_snapshot":
+      case "file_changed":
+      case "undo":
         break;
     }
   }

@@ -14,6 +14,12 @@ export function sessionPath(sessionsDir: string, id: string): string {
   return join(sessionsDir, `${id}${EXTENSION}`);
 }
 
+/** The folder beside a session's log that keeps the file contents its turns may undo. */
+export function snapshotsDirOf(logPath: string): string {
+  const stem = logPath.endsWith(EXTENSION) ? logPath.slice(0, -EXTENSION.length) : logPath;
+  return `${stem}.snapshots`;
+}
+
 /** Ids of every session log in the folder, sorted oldest first; none when the folder is missing. */
 export async function sessionIds(sessionsDir: string): Promise<string[]> {
   const ids: string[] = [];

@@ -76,6 +76,19 @@ function blockOf(event: Envelope<CanonicalEvent>, limit: number): string | null 
       const { decision, command, source } = event.data;
       return `_${decision === "allow" ? "Allowed" : "Denied"} (${source}): \`${command}\`_`;
     }
+    case "file_snapshot":
+    case "file_changed":
+      return null;
+    case "undo": {
+      const { turn, restored, deleted, skipped } = event.data;
+      const lines = [
+        ...restored.map((path) => `- restored \`${path}\``),
+        ...deleted.map((path) => `- deleted \`${path}\``),
+        ...skipped.map(({ path, reason }) => `- skipped \`${path}\`: ${reason}`),
+      ];
+      return [`### Undo of turn ${turn}`, "", ...(lines.length > 0 ? lines : ["- no file changed"])]
+        .join("\n");
+    }
   }
 }
 

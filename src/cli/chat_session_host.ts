@@ -1,12 +1,14 @@
 /**
  * The chat's host: the current session (created on the first prompt), turns built from the shared
- * turn wiring, session listing and switching, the account status, and workspace files for `@path`.
+ * turn wiring, session listing and switching, undo, the account status, and workspace files for
+ * `@path`.
  */
 
 import { join } from "node:path";
 import type { Io } from "./io.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import { describeStatus, statusReport } from "./status.ts";
+import { describeUndo, undoTurn } from "./undo.ts";
 import { authHint, turnWiring } from "./turn_wiring.ts";
 import { createSession, type Session } from "../agent/session.ts";
 import { listSessions, type SessionSummary } from "../agent/session_list.ts";
@@ -18,7 +20,7 @@ import type { ResolvedCredentials } from "../auth/resolve.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import { loadQuota } from "../config/quota_file.ts";
 import type { Settings } from "../config/settings.ts";
-import { resolveInWorkspace } from "../tools/workspace.ts";
+import { displayPath, resolveInWorkspace } from "../tools/workspace.ts";
 import { counted } from "../ui/tool_summary.ts";
 import type { ChatHost, ModelChoice, OpenedSession } from "../ui/chat/chat_host.ts";
 import type { FolderEntry } from "../ui/chat/completion.ts";
@@ -126,6 +128,11 @@ export function chatHost(x: ChatHostInputs): ChatHost {
         label: s.id,
         description: s.title,
       }));
+    },
+    async undo() {
+      if (session === null) throw new Error("nothing to undo: this chat has no session yet");
+      const data = await undoTurn(session, { dryRun: false, force: false });
+      return describeUndo(data, false, (path) => displayPath(x.workspace, path));
     },
     async status() {
       return describeStatus(await statusReport(x.io), x.io.now()).trimEnd();

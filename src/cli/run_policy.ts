@@ -9,6 +9,8 @@ import { CliFailure } from "./failure.ts";
 import { resolvePolicyPath } from "./policy_flags.ts";
 import type { Envelope, PermissionDecisionData } from "../agent/event.ts";
 import type { Session } from "../agent/session.ts";
+import { fileSnapshots } from "../agent/file_snapshots.ts";
+import { undoableTools } from "../agent/undoable_tools.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import {
   addRules,
@@ -121,7 +123,11 @@ export interface GuardOptions {
   notice?: (message: string) => void | Promise<void>;
 }
 
-/** Builds the run's tools: file tools in a scoped Worker, bash behind the approval gate. */
+/**
+ * Builds the run's tools: file tools in a scoped Worker (write and edit keep what they change for
+ * undo, from this side of the Worker, which cannot reach Pixir's data), bash behind the approval
+ * gate.
+ */
 export async function guardedTools(run: RunPolicy, options: GuardOptions): Promise<GuardedTools> {
   const { io, workspace, session } = options;
   const access = fileAccess(run.policy, workspace, run.hidden);
@@ -150,8 +156,9 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
       else await io.stderr.write(`pixir: ${message}\n`);
     },
   });
+  const snapshots = fileSnapshots({ session, emit: options.emit });
   return {
-    tools: defaultTools({ fileWorker: worker, bash: { gate } }),
+    tools: undoableTools(defaultTools({ fileWorker: worker, bash: { gate } }), snapshots, access),
     close: () => worker.close(),
   };
 }

@@ -10,7 +10,7 @@ import { basename, dirname, join } from "node:path";
 export interface WriteOutcome {
   /** True when no file existed at the path before. */
   created: boolean;
-  /** UTF-8 bytes written. */
+  /** Bytes written. */
   bytes: number;
 }
 
@@ -26,17 +26,17 @@ export interface WriteOptions {
 }
 
 /**
- * Writes `content` to `path` atomically; the parent directory must exist. Throws filesystem
+ * Writes `content` (text as UTF-8, or bytes as they are) to `path` atomically; the parent directory must exist. Throws filesystem
  * errors (`IsADirectory` when `path` is a directory); the temp file never outlives a failure.
  */
 export async function writeFileAtomic(
   path: string,
-  content: string,
+  content: string | Uint8Array,
   options: WriteOptions = {},
 ): Promise<WriteOutcome> {
   const existingMode = await modeOf(path);
   const finalMode = options.mode ?? existingMode;
-  const data = new TextEncoder().encode(content);
+  const data = typeof content === "string" ? new TextEncoder().encode(content) : content;
   const temp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
   const file = await Deno.open(temp, { write: true, createNew: true, mode: options.mode ?? 0o666 });
   try {

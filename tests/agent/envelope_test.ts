@@ -69,7 +69,53 @@ const EVENTS: CanonicalEvent[] = [
       user_reason: "not that",
     },
   },
+  {
+    type: "file_snapshot",
+    data: { turn: 1, path: "/ws/a.txt", existed: true, blob: "1/1", size: 4, mode: 0o644 },
+  },
+  {
+    type: "file_snapshot",
+    data: {
+      turn: 1,
+      path: "/ws/big.bin",
+      existed: true,
+      size: 20_000_000,
+      mode: null,
+      not_undoable: "too large",
+    },
+  },
+  { type: "file_changed", data: { turn: 1, path: "/ws/a.txt", sha256: "ab12" } },
+  {
+    type: "undo",
+    data: {
+      turn: 1,
+      restored: ["/ws/a.txt"],
+      deleted: ["/ws/new.txt"],
+      skipped: [{ path: "/ws/b.txt", reason: "it changed after the turn" }],
+    },
+  },
 ];
+
+Deno.test("snapshot and undo events with a wrong field are rejected", () => {
+  const cases: [CanonicalEvent["type"], Record<string, unknown>, string][] = [
+    ["file_snapshot", { turn: 1, path: "/a", existed: "yes", size: 0, mode: null }, ".existed"],
+    ["file_snapshot", { turn: 1, path: "/a", existed: true, size: 1, mode: "644" }, ".mode"],
+    ["file_changed", { turn: 1, path: "/a" }, ".sha256"],
+    [
+      "undo",
+      { turn: 1, restored: [], deleted: [], skipped: [{ path: "/a" }] },
+      ".skipped[0].reason",
+    ],
+  ];
+  for (const [type, data, field] of cases) {
+    const text = JSON.stringify({ id: "s:0", session_id: "s", seq: 0, ts: "t", type, data });
+    const parsed = parseLogLine(text);
+    assert.equal(parsed.ok, false, `${type} ${field}`);
+    if (!parsed.ok) {
+      assert.ok(parsed.reason.startsWith(`${type} event.data${field}`), parsed.reason);
+    }
+  }
+});
 
 Deno.test("a permission decision with an unknown source or decision is rejected", () => {
   const base = { tool: "bash", command: "ls", decision: "allow", source: "safe_list" };

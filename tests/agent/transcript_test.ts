@@ -117,3 +117,31 @@ Deno.test("permission decisions say what was allowed or denied, and by what", ()
   assert.match(md, /_Denied \(non_interactive\): `rm -rf build`_/);
   assert.match(md, /_Allowed \(safe_list\): `git status`_/);
 });
+
+Deno.test("an undo lists the files it restored, deleted and skipped; snapshots stay out", () => {
+  const md = markdownTranscript(envelopes([
+    ...SESSION,
+    {
+      type: "file_snapshot",
+      data: { turn: 1, path: "/ws/a.txt", existed: false, size: 0, mode: null },
+    },
+    { type: "file_changed", data: { turn: 1, path: "/ws/a.txt", sha256: "00" } },
+    {
+      type: "undo",
+      data: {
+        turn: 1,
+        restored: ["/ws/b.txt"],
+        deleted: ["/ws/a.txt"],
+        skipped: [{ path: "/ws/c.txt", reason: "it changed after the turn" }],
+      },
+    },
+  ]));
+  assert.ok(
+    md.endsWith(
+      "### Undo of turn 1\n\n- restored `/ws/b.txt`\n- deleted `/ws/a.txt`\n" +
+        "- skipped `/ws/c.txt`: it changed after the turn\n",
+    ),
+    md,
+  );
+  assert.doesNotMatch(md, /sha256|file_snapshot/);
+});

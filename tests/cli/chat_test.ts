@@ -467,3 +467,31 @@ Deno.test("approval in the chat: Esc refuses and stops the turn", async () => {
 async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
 }
+
+Deno.test("/undo in the chat restores the file the last turn edited", async () => {
+  await using box = await sandbox({ "notes.txt": "alpha\nbeta\n" });
+  const edit = toolCallAnswer({
+    name: "edit",
+    callId: "call_edit",
+    arguments: JSON.stringify({ path: "notes.txt", old_text: "beta", new_text: "BETA" }),
+  });
+  await using server = startResponsesServer({
+    script: [{ sse: edit }, { sse: textAnswer("Edited.", { responseId: "resp_2" }) }],
+  });
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+  await send(pane, "/undo");
+  await pane.waitFor(/nothing to undo: this chat has no session yet/);
+  await send(pane, "shout beta");
+  await pane.waitFor(/Edited\./);
+  assert.equal(await Deno.readTextFile(join(box.workspace, "notes.txt")), "alpha\nBETA\n");
+
+  await send(pane, "/undo");
+
+  const screen = await pane.waitFor(/undid turn 1:/);
+  assert.match(screen, /restored +notes\.txt/);
+  assert.match(screen, /shell commands are not covered/);
+  assert.equal(await Deno.readTextFile(join(box.workspace, "notes.txt")), "alpha\nbeta\n");
+  const [id] = await box.sessionIds();
+  assert.equal((await box.log(id)).at(-1)?.type, "undo");
+});

@@ -28,6 +28,14 @@ const COMMAND_FLAGS: Record<string, string[]> = {
     ...HELP_FLAGS,
   }),
   export: spellings({ format: { type: "string" }, ...HELP_FLAGS }),
+  undo: spellings({
+    turn: { type: "string" },
+    "dry-run": { type: "boolean" },
+    force: { type: "boolean" },
+    json: { type: "boolean" },
+    cwd: { type: "string", short: "C" },
+    ...HELP_FLAGS,
+  }),
   usage: spellings({ json: { type: "boolean" }, days: { type: "string" }, ...HELP_FLAGS }),
   models: spellings({ json: { type: "boolean" }, auth: { type: "string" }, ...HELP_FLAGS }),
 };

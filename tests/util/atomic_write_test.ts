@@ -57,3 +57,11 @@ Deno.test("an explicit mode is set exactly, on new and on existing files", async
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("bytes are written as they are, even when they are not UTF-8", async () => {
+  await using box = await sandbox();
+  const path = join(box.ws, "blob.bin");
+  const bytes = new Uint8Array([0xff, 0x00, 0xfe, 0x0a]);
+  assert.deepEqual(await writeFileAtomic(path, bytes), { created: true, bytes: 4 });
+  assert.deepEqual(await Deno.readFile(path), bytes);
+});

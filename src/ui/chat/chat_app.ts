@@ -285,6 +285,9 @@ class ChatApp {
         return this.#say("info", await host.sessions());
       case "status":
         return this.#say("info", await host.status());
+      case "undo":
+        if (this.#busy("/undo")) return;
+        return this.#say("info", await host.undo());
       case "clear":
         this.#transcript.clear();
         this.#tui.requestRender(true);

@@ -57,6 +57,11 @@ export interface ChatHost {
   sessions(): Promise<string>;
   /** Recent session ids, for completing `/resume`. */
   sessionIds(): Promise<AutocompleteItem[]>;
+  /**
+   * Undoes the file changes of the current session's last turn not undone yet; resolves to what
+   * was done, as lines of text, and rejects when there is nothing to undo.
+   */
+  undo(): Promise<string>;
   /** The account, plan and quota, as lines of text. */
   status(): Promise<string>;
   /** The last known plan quota. */

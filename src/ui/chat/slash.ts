@@ -12,6 +12,7 @@ export type SlashName =
   | "resume"
   | "sessions"
   | "status"
+  | "undo"
   | "clear"
   | "quit";
 
@@ -44,6 +45,10 @@ export const SLASH_COMMANDS: readonly SlashSpec[] = [
   },
   { name: "sessions", description: "list the sessions of this workspace" },
   { name: "status", description: "account, plan and quota" },
+  {
+    name: "undo",
+    description: "restore the files the last turn changed (write and edit; not shell commands)",
+  },
   { name: "clear", description: "clear the screen (the session goes on)" },
   { name: "quit", description: "leave pixir" },
 ];

@@ -20,6 +20,7 @@ function fakeHost() {
   const turns: { prompt: string; choice: ModelChoice; signal: AbortSignal; sink: TurnSink }[] = [];
   const releases: (() => void)[] = [];
   let newSessions = 0;
+  let undos = 0;
   const host: ChatHost = {
     workspaceLabel: "~/ws",
     initial: null,
@@ -38,6 +39,7 @@ function fakeHost() {
     resume: () => Promise.reject(new Error("no such session")),
     sessions: () => Promise.resolve(""),
     sessionIds: () => Promise.resolve([]),
+    undo: () => Promise.resolve(`undid turn ${++undos}: restored notes.txt`),
     status: () => Promise.resolve("signed in"),
     quota: () => Promise.resolve(null),
     readFile: () => Promise.resolve(null),
@@ -48,6 +50,7 @@ function fakeHost() {
     turns,
     release: () => releases.shift()?.(),
     newSessions: () => newSessions,
+    undos: () => undos,
   };
 }
 
@@ -169,6 +172,23 @@ Deno.test("/new waits for the running turn; afterwards it leaves the session", a
   type("/new");
   await settle();
   assert.equal(newSessions(), 1);
+  await chat.terminate();
+});
+
+Deno.test("/undo waits for the running turn, then shows what the host undid", async () => {
+  const { chat, terminal, type, release, undos } = start();
+  type("work");
+  await settle();
+  type("/undo");
+  await settle();
+  assert.equal(undos(), 0);
+  assert.match(terminal.written, /\/undo waits until the answer ends/);
+  release();
+  await settle();
+  type("/undo");
+  await settle();
+  assert.equal(undos(), 1);
+  assert.match(terminal.written, /undid turn 1: restored notes\.txt/);
   await chat.terminate();
 });
 

@@ -1,0 +1,126 @@
+/** `pixir undo`: give back the files the last (or a given) turn changed with write and edit. */
+
+import type { Command } from "./command.ts";
+import { parseFlags } from "./command.ts";
+import { CliFailure, EXIT } from "./failure.ts";
+import { pathsFrom, resolveWorkspace } from "./inputs.ts";
+import { openSessionForCli } from "./session_lookup.ts";
+import type { UndoData } from "../agent/event.ts";
+import type { Session } from "../agent/session.ts";
+import { applyUndo, plannedUndo, planUndo, SHELL_NOT_COVERED } from "../agent/undo.ts";
+import { displayPath } from "../tools/workspace.ts";
+
+const FLAGS = {
+  turn: { type: "string" },
+  "dry-run": { type: "boolean" },
+  force: { type: "boolean" },
+  json: { type: "boolean" },
+  cwd: { type: "string", short: "C" },
+} as const;
+
+/** How an undo is asked for. */
+export interface UndoChoice {
+  turn?: number;
+  dryRun: boolean;
+  force: boolean;
+}
+
+/** The `undo` command. */
+export const undoCommand: Command = {
+  name: "undo",
+  summary: "restore the files the last turn changed (write and edit only)",
+  help: `Usage: pixir undo [<session-id>] [--turn N] [--dry-run] [--force] [--json]
+
+Restores the files a turn changed with the write and edit tools: a file the turn created is
+deleted, a file it edited or overwrote gets its previous content and permissions back. Pixir keeps
+a copy of each file before a turn first changes it, in the session's data. The default is the
+newest session of this workspace and its last turn not undone yet. A file that changed again after
+the turn (by hand or by a later turn) is skipped unless --force. The undo is recorded in the log.
+
+Changes made by shell commands (bash) are NOT covered and are never undone. Files larger than
+10 MB are not kept, so they cannot be undone either.
+
+Flags:
+      --turn N     undo turn N instead of the last one
+      --dry-run    list what would be done, change nothing
+      --force      restore files that changed after the turn; undo a turn again
+      --json       print {session_id, turn, dry_run, restored, deleted, skipped, note}
+  -C, --cwd DIR    the workspace whose newest session is meant (default: the current directory)
+  -h, --help       show this help
+
+Examples:
+  pixir undo --dry-run
+  pixir undo 20261124-101500-k3f9qz --turn 2
+`,
+  async run(argv, io) {
+    const { values, positionals } = parseFlags("undo", argv, FLAGS);
+    if (positionals.length > 1) {
+      throw new CliFailure("usage", "undo: give at most one session id");
+    }
+    const sessionsDir = pathsFrom(io).sessionsDir;
+    const query = positionals.length === 1
+      ? { id: positionals[0] }
+      : { last: await resolveWorkspace(values.cwd ?? ".", io.cwd) };
+    const session = await openSessionForCli(sessionsDir, query, io.now);
+    for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
+    const choice: UndoChoice = {
+      turn: turnFrom(values.turn),
+      dryRun: values["dry-run"] === true,
+      force: values.force === true,
+    };
+    const data = await undoTurn(session, choice);
+    if (values.json) {
+      const report = {
+        session_id: session.id,
+        dry_run: choice.dryRun,
+        ...data,
+        note: SHELL_NOT_COVERED,
+      };
+      await io.stdout.write(JSON.stringify(report) + "\n");
+    } else {
+      await io.stdout.write(
+        describeUndo(data, choice.dryRun, (path) => displayPath(session.started.cwd, path)) + "\n",
+      );
+    }
+    return EXIT.ok;
+  },
+};
+
+/** Plans undoing a turn and, unless it is a dry run, does it; nothing to undo is a usage failure. */
+export async function undoTurn(session: Session, choice: UndoChoice): Promise<UndoData> {
+  const planned = await planUndo(session, { turn: choice.turn, force: choice.force });
+  if (!planned.ok) throw new CliFailure("usage", planned.message);
+  return choice.dryRun ? plannedUndo(planned.plan) : await applyUndo(session, planned.plan);
+}
+
+/** The report of an undo for people: a heading, one line per file, and what is not covered. */
+export function describeUndo(
+  data: UndoData,
+  dryRun: boolean,
+  show: (path: string) => string,
+): string {
+  const verb = (done: string, planned: string) => (dryRun ? planned : done).padEnd(14);
+  const lines = [
+    dryRun ? `undo of turn ${data.turn} would:` : `undid turn ${data.turn}:`,
+    ...data.restored.map((path) => `  ${verb("restored", "restore")}${show(path)}`),
+    ...data.deleted.map((path) => `  ${verb("deleted", "delete")}${show(path)}`),
+    ...data.skipped.map(({ path, reason }) =>
+      `  ${verb("skipped", "skip")}${show(path)}: ${reason}`
+    ),
+  ];
+  if (data.restored.length + data.deleted.length + data.skipped.length === 0) {
+    lines.push("  no file to change: the files are already as they were before the turn");
+  }
+  lines.push(`note: ${SHELL_NOT_COVERED}.`);
+  return lines.join("\n");
+}
+
+/** `--turn N`: a turn number, counted from 1. */
+function turnFrom(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const turn = Number(value);
+  if (!/^\d+$/.test(value) || turn < 1) {
+    throw new CliFailure("usage", `--turn: "${value}" is not a turn number (1, 2, …)`);
+  }
+  return turn;
+}
