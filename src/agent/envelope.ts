@@ -208,4 +208,12 @@ const DATA: Record<CanonicalEvent["type"], Check> = {
     reason: optional(str),
     user_reason: optional(str),
   }),
+  compaction: object({
+    summary: str,
+    reason: oneOf(["manual", "threshold", "overflow"]),
+    focus: optional(str),
+    replaces_through_seq: count,
+    model: str,
+    tokens_before: count,
+  }),
 };

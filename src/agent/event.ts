@@ -65,7 +65,28 @@ export type CanonicalEvent =
   }
   | { type: "turn_failed"; data: { turn: number; error: RecordedError } }
   | { type: "interrupted"; data: { turn: number; reason: "sigint" | "sigterm" | "aborted" } }
-  | { type: "permission_decision"; data: PermissionDecisionData };
+  | { type: "permission_decision"; data: PermissionDecisionData }
+  | { type: "compaction"; data: CompactionData };
+
+/** Why a compaction happened. */
+export type CompactionReason = "manual" | "threshold" | "overflow";
+
+/**
+ * A model-written summary that stands in, from now on, for every event up to
+ * `replaces_through_seq` when history is folded; the log itself keeps those events.
+ */
+export interface CompactionData {
+  summary: string;
+  reason: CompactionReason;
+  /** What the person asked the summary to focus on, when they did. */
+  focus?: string;
+  /** The last seq the summary replaces; the events after it are kept as they are. */
+  replaces_through_seq: number;
+  /** The model that wrote the summary. */
+  model: string;
+  /** The context in use (tokens) when the compaction started. */
+  tokens_before: number;
+}
 
 /** Whether a tool call that needed permission went ahead, and what decided it. */
 export interface PermissionDecisionData {
@@ -121,4 +142,5 @@ export const CANONICAL_TYPES: ReadonlySet<CanonicalEvent["type"]> = new Set([
   "turn_failed",
   "interrupted",
   "permission_decision",
+  "compaction",
 ]);

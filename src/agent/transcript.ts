@@ -76,6 +76,11 @@ function blockOf(event: Envelope<CanonicalEvent>, limit: number): string | null 
       const { decision, command, source } = event.data;
       return `_${decision === "allow" ? "Allowed" : "Denied"} (${source}): \`${command}\`_`;
     }
+    case "compaction": {
+      const { reason, focus, summary } = event.data;
+      const about = focus === undefined ? "" : ` · focus: ${focus}`;
+      return `## Conversation compacted (${reason}${about})\n\n${quote(summary)}`;
+    }
   }
 }
 

@@ -18,6 +18,7 @@ import type { ResolvedCredentials } from "../auth/resolve.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import { loadQuota } from "../config/quota_file.ts";
 import type { Settings } from "../config/settings.ts";
+import { modelCatalogPath } from "../provider/model_catalog.ts";
 import { resolveInWorkspace } from "../tools/workspace.ts";
 import { counted } from "../ui/tool_summary.ts";
 import type { ChatHost, ModelChoice, OpenedSession } from "../ui/chat/chat_host.ts";
@@ -73,6 +74,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       const { wiring, close } = await turnWiring({
         ...x,
         session: current,
+        modelCatalogFile: modelCatalogPath(x.paths.dataDir),
         emit: sink.emit,
         warn: sink.warn,
         notice: sink.warn,

@@ -69,7 +69,36 @@ const EVENTS: CanonicalEvent[] = [
       user_reason: "not that",
     },
   },
+  {
+    type: "compaction",
+    data: {
+      summary: "## Goal\nship",
+      reason: "manual",
+      focus: "tests",
+      replaces_through_seq: 7,
+      model: "gpt-5.5",
+      tokens_before: 1200,
+    },
+  },
 ];
+
+Deno.test("a compaction with an unknown reason or a negative seq is rejected", () => {
+  const base = { summary: "s", reason: "threshold", replaces_through_seq: 3, model: "m" };
+  for (
+    const [field, value] of [["reason", "bored"], ["replaces_through_seq", -1], ["summary", 1]]
+  ) {
+    const parsed = parseLogLine(JSON.stringify({
+      id: "s:0",
+      session_id: "s",
+      seq: 0,
+      ts: "2026-01-01T00:00:00.000Z",
+      type: "compaction",
+      data: { ...base, tokens_before: 0, [field]: value },
+    }));
+    assert.equal(parsed.ok, false, String(field));
+    if (!parsed.ok) assert.match(parsed.reason, new RegExp(`compaction event.data.${field}`));
+  }
+});
 
 Deno.test("a permission decision with an unknown source or decision is rejected", () => {
   const base = { tool: "bash", command: "ls", decision: "allow", source: "safe_list" };

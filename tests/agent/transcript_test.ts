@@ -117,3 +117,24 @@ Deno.test("permission decisions say what was allowed or denied, and by what", ()
   assert.match(md, /_Denied \(non_interactive\): `rm -rf build`_/);
   assert.match(md, /_Allowed \(safe_list\): `git status`_/);
 });
+
+Deno.test("a compaction shows its reason, focus and summary", () => {
+  const md = markdownTranscript(envelopes([
+    ...SESSION.slice(0, 3),
+    {
+      type: "compaction",
+      data: {
+        summary: "## Goal\nship it",
+        reason: "threshold",
+        focus: "the parser",
+        replaces_through_seq: 2,
+        model: "gpt-5.5",
+        tokens_before: 9000,
+      },
+    },
+  ]));
+  assert.match(
+    md,
+    /## Conversation compacted \(threshold · focus: the parser\)\n\n> ## Goal\n> ship it/,
+  );
+});
