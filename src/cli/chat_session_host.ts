@@ -7,7 +7,8 @@ import { join } from "node:path";
 import type { Io } from "./io.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import { describeStatus, statusReport } from "./status.ts";
-import { authHint, turnWiring } from "./turn_wiring.ts";
+import { authHint, modelCaller, turnWiring } from "./turn_wiring.ts";
+import { compactSession } from "../agent/compaction.ts";
 import { createSession, type Session } from "../agent/session.ts";
 import { listSessions, type SessionSummary } from "../agent/session_list.ts";
 import { runTurn, type TurnOutcome } from "../agent/turn.ts";
@@ -129,6 +130,23 @@ export function chatHost(x: ChatHostInputs): ChatHost {
         label: s.id,
         description: s.title,
       }));
+    },
+    async compact(focus) {
+      if (session === null) throw new Error("nothing to compact yet: the session has not started");
+      const warnings: string[] = [];
+      const callModel = await modelCaller({ ...x, warn: (message) => void warnings.push(message) });
+      const outcome = await compactSession({
+        session,
+        ...sessionModel(session),
+        callModel,
+        reason: "manual",
+        ...(focus === "" ? {} : { focus }),
+        emit: () => {},
+        // The chat has no key that stops a compaction; the model call still has its timeouts.
+        signal: new AbortController().signal,
+      });
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      return [...warnings.map((w) => `warning: ${w}`), outcome.event.data.summary].join("\n");
     },
     async status() {
       return describeStatus(await statusReport(x.io), x.io.now()).trimEnd();

@@ -11,6 +11,7 @@ import { logoutCommand } from "./logout.ts";
 import { statusCommand } from "./status.ts";
 import { usageCommand } from "./usage.ts";
 import { exportCommand } from "./export.ts";
+import { compactCommand } from "./compact.ts";
 import { modelsCommand } from "./models.ts";
 import { permissionsCommand } from "./permissions.ts";
 import { doctorCommand } from "./doctor.ts";
@@ -70,6 +71,7 @@ export const COMMANDS: readonly Command[] = [
   resumeCommand,
   sessionsCommand,
   exportCommand,
+  compactCommand,
   usageCommand,
   modelsCommand,
   loginCommand,

@@ -12,6 +12,7 @@ export type SlashName =
   | "resume"
   | "sessions"
   | "status"
+  | "compact"
   | "clear"
   | "quit";
 
@@ -44,6 +45,11 @@ export const SLASH_COMMANDS: readonly SlashSpec[] = [
   },
   { name: "sessions", description: "list the sessions of this workspace" },
   { name: "status", description: "account, plan and quota" },
+  {
+    name: "compact",
+    description: "summarise the conversation so far to free context",
+    argument: { hint: "[focus]", required: false },
+  },
   { name: "clear", description: "clear the screen (the session goes on)" },
   { name: "quit", description: "leave pixir" },
 ];

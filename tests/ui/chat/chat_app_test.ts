@@ -20,6 +20,7 @@ function fakeHost() {
   const turns: { prompt: string; choice: ModelChoice; signal: AbortSignal }[] = [];
   const releases: (() => void)[] = [];
   let newSessions = 0;
+  const compactions: string[] = [];
   const host: ChatHost = {
     workspaceLabel: "~/ws",
     initial: null,
@@ -38,6 +39,12 @@ function fakeHost() {
     resume: () => Promise.reject(new Error("no such session")),
     sessions: () => Promise.resolve(""),
     sessionIds: () => Promise.resolve([]),
+    compact: (focus) => {
+      compactions.push(focus);
+      return focus === "fail"
+        ? Promise.reject(new Error("there is no earlier conversation to compact"))
+        : Promise.resolve("## Goal\nship it");
+    },
     status: () => Promise.resolve("signed in"),
     quota: () => Promise.resolve(null),
     readFile: () => Promise.resolve(null),
@@ -48,6 +55,7 @@ function fakeHost() {
     turns,
     release: () => releases.shift()?.(),
     newSessions: () => newSessions,
+    compactions,
   };
 }
 
@@ -237,5 +245,26 @@ Deno.test("a large paste is sent whole", async () => {
   terminal.input("\r");
   await settle();
   assert.deepEqual(turns.map((t) => t.prompt), [pasted]);
+  await chat.terminate();
+});
+
+Deno.test("/compact waits for the running turn, passes its focus and shows the summary", async () => {
+  const { chat, terminal, type, release, compactions } = start();
+  type("work");
+  await settle();
+  type("/compact");
+  await settle();
+  assert.deepEqual(compactions, []);
+  assert.match(terminal.written, /\/compact waits until the answer ends/);
+  release();
+  await settle();
+  type("/compact the parser");
+  await settle();
+  assert.deepEqual(compactions, ["the parser"]);
+  assert.match(terminal.written, /compacted; the model now sees this summary/);
+  assert.match(terminal.written, /## Goal/);
+  type("/compact fail");
+  await settle();
+  assert.match(terminal.written, /✗ there is no earlier conversation to compact/);
   await chat.terminate();
 });
