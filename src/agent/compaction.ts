@@ -7,7 +7,13 @@
 import type { ProviderError } from "../provider/error.ts";
 import type { Usage } from "../provider/item.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
-import type { CanonicalEvent, CompactionReason, Envelope, EphemeralEvent } from "./event.ts";
+import type {
+  CanonicalEvent,
+  CompactionData,
+  CompactionReason,
+  Envelope,
+  EphemeralEvent,
+} from "./event.ts";
 import { foldHistory } from "./history.ts";
 import { consumeModelCall, type ModelCall } from "./model_call.ts";
 import { contextUsage } from "./context_usage.ts";
@@ -57,7 +63,7 @@ export interface NothingToCompact {
 export type CompactionOutcome =
   | {
     ok: true;
-    event: Envelope<Extract<CanonicalEvent, { type: "compaction" }>>;
+    compaction: CompactionData;
     usage: Usage | null;
   }
   | { ok: false; error: ProviderError | NothingToCompact };
@@ -127,20 +133,17 @@ export async function compactSession(options: CompactOptions): Promise<Compactio
       }),
     );
   }
-  const event = await session.append({
-    type: "compaction",
-    data: {
-      summary,
-      reason: options.reason,
-      ...(focus === undefined ? {} : { focus }),
-      replaces_through_seq: through,
-      model,
-      tokens_before: tokensBefore,
-    },
-  }) as Envelope<Extract<CanonicalEvent, { type: "compaction" }>>;
-  await options.emit(event);
+  const compaction: CompactionData = {
+    summary,
+    reason: options.reason,
+    ...(focus === undefined ? {} : { focus }),
+    replaces_through_seq: through,
+    model,
+    tokens_before: tokensBefore,
+  };
+  await options.emit(await session.append({ type: "compaction", data: compaction }));
   await session.flush();
-  return { ok: true, event, usage };
+  return { ok: true, compaction, usage };
 }
 
 /**

@@ -2,7 +2,8 @@
  * A turn: one user prompt carried to a final answer. The turn loops model call → tool calls →
  * model call until the model answers without calling a tool, the response is cut short or fails,
  * the iteration cap is reached, or the user aborts. Everything it learns is appended to the session
- * log (the next request is folded from it) and emitted; it never prints.
+ * log (the next request is folded from it) and emitted; it never prints. When the context fills up
+ * it compacts the history and carries on (see `compaction.ts`).
  */
 
 import type { ProviderError } from "../provider/error.ts";

@@ -146,7 +146,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
         signal: new AbortController().signal,
       });
       if (!outcome.ok) throw new Error(outcome.error.message);
-      return [...warnings.map((w) => `warning: ${w}`), outcome.event.data.summary].join("\n");
+      return [...warnings.map((w) => `warning: ${w}`), outcome.compaction.summary].join("\n");
     },
     async status() {
       return describeStatus(await statusReport(x.io), x.io.now()).trimEnd();

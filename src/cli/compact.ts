@@ -79,7 +79,7 @@ Examples:
       if (error.kind === "aborted") throw new CliFailure("interrupted", "interrupted");
       throw failureFromProvider(error, authHint(credentials));
     }
-    const { data } = outcome.event;
+    const data = outcome.compaction;
     await io.stdout.write(
       `${data.summary}\n\nCompacted session ${session.id} through event ${data.replaces_through_seq} ` +
         `(${data.tokens_before} tokens in use before).\n`,

@@ -142,7 +142,7 @@ Deno.test("a manual compaction asks with the focus and logs usage, then the summ
     assert.match(JSON.stringify(request.input.at(-1)), /Focus on: the lexer/);
     assert.match(JSON.stringify(request.input), /Port the parser/);
     assert.deepEqual(session.events.slice(-2).map((event) => event.type), ["usage", "compaction"]);
-    assert.deepEqual(outcome.event.data, {
+    assert.deepEqual(outcome.compaction, {
       summary: "## Goal\nPort the parser",
       reason: "manual",
       focus: "the lexer",

@@ -111,3 +111,18 @@ Deno.test("long user messages are cut to a few lines, the rest counted", () => {
   assert.equal(shown.at(-1), "… 3 more lines");
   assert.equal(boundedMessage("short"), "short");
 });
+
+Deno.test("a compaction is shown as a notice with its reason", async () => {
+  const transcript = new Transcript(theme, noFiles);
+  await transcript.event(envelope({
+    type: "compaction",
+    data: {
+      summary: "S",
+      reason: "threshold",
+      replaces_through_seq: 2,
+      model: "m",
+      tokens_before: 9,
+    },
+  }));
+  assert.match(screen(transcript), /compacted the conversation \(the context passed its/);
+});
