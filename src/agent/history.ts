@@ -22,7 +22,7 @@ export const INTERRUPTED_TOOL_ERROR: ToolError = Object.freeze({
  *
  * - After a compaction, the events it replaces (seq up to `replaces_through_seq`; an event
  *   without a seq counts its position, as in a whole log) become one user message holding the
- *   summary and the task verbatim; only the events after them are folded as items.
+ *   summary, the task verbatim and the plan's open items; only later events are folded as items.
  * - Messages, tool calls and tool results become their items, without server ids.
  * - Reasoning is replayed only to the model that produced it, in arrival order, and only when the
  *   item it led to (an assistant message or tool call of the same response) follows it; reasoning
@@ -53,8 +53,9 @@ function latestCompaction(events: readonly LoggedEvent[]): CompactionData | unde
 
 /**
  * The message that stands in for replaced events: the summary, marked as one so the model does
- * not take it for a new request, then the task in the person's own words, which no summary may
- * paraphrase away: the session's first prompt, and the latest replaced one when it differs.
+ * not take it for a new request; then the task in the person's own words, which no summary may
+ * paraphrase away (the session's first prompt, and the latest replaced one when it differs); then
+ * the plan's open items when the summary lists them, last, as what remains to do.
  */
 function compactedHistory(
   compaction: CompactionData,
@@ -63,8 +64,9 @@ function compactedHistory(
   const prompts = replaced.flatMap((event) =>
     event.type === "user_message" ? [event.data.text] : []
   );
+  const { summary, openItems } = splitOpenItems(compaction.summary);
   const parts = [
-    `[Summary of the earlier conversation, which was compacted to save context]\n${compaction.summary}`,
+    `[Summary of the earlier conversation, which was compacted to save context]\n${summary}`,
   ];
   const first = prompts[0];
   const latest = prompts[prompts.length - 1];
@@ -72,11 +74,27 @@ function compactedHistory(
   if (latest !== undefined && latest !== first) {
     parts.push(`[The latest request before the summary, verbatim]\n${latest}`);
   }
+  if (openItems !== undefined) parts.push(`[Open items of the plan]\n${openItems}`);
   return {
     type: "message",
     role: "user",
     content: [{ type: "input_text", text: parts.join("\n\n") }],
   };
+}
+
+/** A Markdown heading line. */
+const HEADING = /^#{1,6}\s/;
+
+/** The summary without its "Open items" section, and that section's body when it has one. */
+function splitOpenItems(text: string): { summary: string; openItems?: string } {
+  const lines = text.split("\n");
+  const start = lines.findIndex((line) => /^#{1,6}\s*open items\b/i.test(line));
+  if (start === -1) return { summary: text };
+  const after = lines.slice(start + 1).findIndex((line) => HEADING.test(line));
+  const end = after === -1 ? lines.length : start + 1 + after;
+  const openItems = lines.slice(start + 1, end).join("\n").trim();
+  if (openItems === "") return { summary: text };
+  return { summary: [...lines.slice(0, start), ...lines.slice(end)].join("\n").trim(), openItems };
 }
 
 /** The items of uncompacted events; see `foldHistory`. */

@@ -291,15 +291,24 @@ Deno.test("a compaction folds into the summary, the task verbatim and the tail",
     reasoning("secret"), // 8
     call("c2"), // 9
     result("c2", "recent"), // 10
-    compaction(7, "## Goal\nFix the parser\n## Open items\n- [ ] add tests"),
+    compaction(
+      7,
+      "## Goal\nFix the parser\n## Open items\n- [ ] add tests\n- [ ] update docs\n## Next step\nTests",
+    ),
   ];
   const input = foldHistory(events, MODEL);
 
   const text = compactedText(input);
   assert.match(text, /Summary of the earlier conversation/);
-  assert.ok(text.includes("## Goal\nFix the parser\n## Open items\n- [ ] add tests"));
-  assert.ok(text.includes("[The original task, verbatim]\nFix the parser.\n  Keep the API."));
-  assert.ok(text.includes("[The latest request before the summary, verbatim]\nNow add tests."));
+  assert.ok(
+    text.endsWith(
+      "compacted to save context]\n## Goal\nFix the parser\n## Next step\nTests" +
+        "\n\n[The original task, verbatim]\nFix the parser.\n  Keep the API." +
+        "\n\n[The latest request before the summary, verbatim]\nNow add tests." +
+        "\n\n[Open items of the plan]\n- [ ] add tests\n- [ ] update docs",
+    ),
+    text,
+  );
   assert.ok(!JSON.stringify(input).includes("old file"), "replaced events stay out");
   assert.deepEqual(input.slice(1), [
     { type: "reasoning", summary: [], encrypted_content: "secret" },
@@ -333,4 +342,10 @@ Deno.test("envelopes are replaced by their seq, not their position", () => {
     seq: i + 10,
   }));
   assert.deepEqual(foldHistory(enveloped, MODEL).slice(1), [assistantItem("new")]);
+});
+
+Deno.test("a summary without open items is sent whole", () => {
+  const input = foldHistory([started, user("Task"), said("a"), compaction(2, "## Goal\nG")], MODEL);
+  assert.ok(compactedText(input).includes("## Goal\nG\n\n[The original task, verbatim]\nTask"));
+  assert.ok(!compactedText(input).includes("[Open items"));
 });

@@ -49,7 +49,8 @@ Deno.test("a run crossing the threshold compacts, continues, and keeps the task 
   assert.deepEqual(summarising.tools, []);
   assert.match(JSON.stringify(summarising.input), /parse_cfg\(\)/, "the old history is summarised");
   const next = JSON.stringify(continued.input);
-  assert.ok(next.includes(JSON.stringify(SUMMARY).slice(1, -1)), "the summary is sent");
+  assert.ok(next.includes("## Goal\\nRename parse_cfg"), "the summary is sent");
+  assert.ok(next.includes("[Open items of the plan]\\n- [ ] add the alias"), "and its open items");
   assert.ok(next.includes(JSON.stringify(TASK).slice(1, -1)), "the task is sent verbatim");
   assert.ok(!next.includes("call_read"), "the replaced call is not sent");
 
@@ -129,7 +130,7 @@ Deno.test("pixir compact summarises a session with a focus, and resume sends the
   assert.equal(resumed.code, 0, resumed.stderr);
   const next = JSON.stringify(bodyOf(server.requests[3]).input);
   assert.ok(next.includes(JSON.stringify(TASK).slice(1, -1)));
-  assert.ok(next.includes("## Open items"));
+  assert.ok(next.includes("[Open items of the plan]"));
   assert.ok(!next.includes("call_read"));
 });
 
