@@ -17,6 +17,7 @@ import type {
 import { foldHistory } from "./history.ts";
 import { consumeModelCall, type ModelCall } from "./model_call.ts";
 import { contextUsage } from "./context_usage.ts";
+import { type ModelInfo, modelInfo } from "../provider/models.ts";
 import type { Session } from "./session.ts";
 
 /** Compact automatically once the context in use reaches this percentage of the window. */
@@ -24,6 +25,17 @@ export const DEFAULT_COMPACT_AT_PERCENT = 85;
 
 /** Items (messages, calls, results) kept as they are after the summary. */
 export const KEEP_TAIL_ITEMS = 6;
+
+/** Largest share of the context window the kept tail may take, so the summary always helps. */
+export const TAIL_WINDOW_SHARE = 0.2;
+
+/** How much of the recent history a compaction keeps as it is. */
+export interface TailLimit {
+  /** Messages, calls and results to keep. */
+  items: number;
+  /** Estimated tokens the kept events may take at most. */
+  tokens: number;
+}
 
 /** What the summarising call is told to write. */
 export const COMPACTION_INSTRUCTIONS =
@@ -49,8 +61,13 @@ export interface CompactOptions {
   /** Receives the logged usage and compaction events, and retry notices. */
   emit(envelope: Envelope): void | Promise<void>;
   signal: AbortSignal;
-  /** Items kept after the summary; default `KEEP_TAIL_ITEMS`. */
-  keepItems?: number;
+  /** Where the model's context window is known, besides the built-in table. */
+  catalog?: readonly ModelInfo[];
+  /**
+   * What is kept after the summary; default `KEEP_TAIL_ITEMS` items within `TAIL_WINDOW_SHARE`
+   * of the window.
+   */
+  tail?: TailLimit;
 }
 
 /** Why there was nothing to compact. */
@@ -72,14 +89,16 @@ export type CompactionOutcome =
 export async function compactSession(options: CompactOptions): Promise<CompactionOutcome> {
   const { session, model, focus, signal } = options;
   const events = session.events;
-  const through = compactionBoundary(events, options.keepItems ?? KEEP_TAIL_ITEMS);
+  const window = modelInfo(model, options.catalog).context_window;
+  const tail = options.tail ?? { items: KEEP_TAIL_ITEMS, tokens: window * TAIL_WINDOW_SHARE };
+  const through = compactionBoundary(events, tail);
   if (through === undefined) {
     return {
       ok: false,
       error: { kind: "nothing_to_compact", message: "there is no earlier conversation to compact" },
     };
   }
-  const tokensBefore = contextUsage(events, model).used_tokens;
+  const tokensBefore = contextUsage(events, model, options.catalog).used_tokens;
   // Earlier compactions stay in: the older summary is part of what the new one must cover.
   const older = events.filter((event) => event.seq <= through || event.type === "compaction");
   const ask = focus === undefined
@@ -147,14 +166,15 @@ export async function compactSession(options: CompactOptions): Promise<Compactio
 }
 
 /**
- * The last seq a new summary should replace so that about `keepItems` items stay after it, or
- * undefined when nothing new could be replaced. The kept tail starts at a clean boundary: never
- * between a call and its result, never right after reasoning (which belongs to the next item).
- * At least one new item is always replaced, so the tail may come out shorter than asked.
+ * The last seq a new summary should replace so that about `tail.items` items, and no more than
+ * `tail.tokens` estimated tokens, stay after it; undefined when nothing new could be replaced.
+ * The kept tail starts at a clean boundary: never between a call and its result, never right
+ * after reasoning (which belongs to the next item). At least one new item is always replaced, so
+ * the tail may come out shorter than asked.
  */
 export function compactionBoundary(
   events: readonly Envelope<CanonicalEvent>[],
-  keepItems: number,
+  tail: TailLimit,
 ): number | undefined {
   let replacedBefore = -1;
   for (const event of events) {
@@ -167,12 +187,17 @@ export function compactionBoundary(
   if (first === -1) return undefined;
   const split = splitPairs(events);
   let kept = 0;
+  let tokens = 0;
   let best: number | undefined;
   // `start` is where the kept tail would begin; walking back keeps more, until enough are kept.
   for (let start = events.length; start > first; start--) {
-    if (start < events.length && isItem(events[start])) kept++;
+    if (start < events.length) {
+      if (isItem(events[start])) kept++;
+      tokens += estimatedTokens(events[start]);
+      if (tokens > tail.tokens) break;
+    }
     if (isCleanStart(events, start, split) && replacesItems(events, first, start)) best = start;
-    if (kept >= keepItems && best === start) break;
+    if (kept >= tail.items && best === start) break;
   }
   return best === undefined ? undefined : events[best - 1].seq;
 }
@@ -215,6 +240,23 @@ function replacesItems(
   to: number,
 ): boolean {
   return events.slice(from, to).some((event) => isItem(event) && event.type !== "user_message");
+}
+
+/** A rough token count of what an event adds to a request: about four characters a token. */
+function estimatedTokens(event: CanonicalEvent): number {
+  switch (event.type) {
+    case "user_message":
+    case "assistant_message":
+      return Math.ceil(event.data.text.length / 4);
+    case "tool_call":
+      return Math.ceil(event.data.arguments.length / 4);
+    case "tool_result":
+      return Math.ceil(event.data.output.length / 4);
+    case "reasoning":
+      return Math.ceil((event.data.encrypted_content ?? "").length / 4);
+    default:
+      return 0;
+  }
 }
 
 function isItem(event: CanonicalEvent): boolean {

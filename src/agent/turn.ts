@@ -194,6 +194,7 @@ class Turn {
       reason,
       emit,
       signal,
+      ...(this.#options.autoCompact ? { catalog: this.#options.autoCompact.catalog } : {}),
     });
     if (outcome.ok && outcome.usage) this.#usage = addUsage(this.#usage, outcome.usage);
     return outcome.ok;

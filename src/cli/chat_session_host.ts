@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Io } from "./io.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import { describeStatus, statusReport } from "./status.ts";
-import { authHint, modelCaller, turnWiring } from "./turn_wiring.ts";
+import { authHint, catalogFor, modelCaller, turnWiring } from "./turn_wiring.ts";
 import { compactSession } from "../agent/compaction.ts";
 import { createSession, type Session } from "../agent/session.ts";
 import { listSessions, type SessionSummary } from "../agent/session_list.ts";
@@ -141,6 +141,10 @@ export function chatHost(x: ChatHostInputs): ChatHost {
         callModel,
         reason: "manual",
         ...(focus === "" ? {} : { focus }),
+        catalog: await catalogFor({
+          credentials: x.credentials,
+          modelCatalogFile: modelCatalogPath(x.paths.dataDir),
+        }),
         emit: () => {},
         // The chat has no key that stops a compaction; the model call still has its timeouts.
         signal: new AbortController().signal,

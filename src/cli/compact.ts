@@ -5,7 +5,8 @@ import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
 import { credentialsFrom, pathsFrom, settingsFrom } from "./inputs.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
-import { authHint, modelCaller } from "./turn_wiring.ts";
+import { authHint, catalogFor, modelCaller } from "./turn_wiring.ts";
+import { modelCatalogPath } from "../provider/model_catalog.ts";
 import { type CompactionOutcome, compactSession } from "../agent/compaction.ts";
 import { quotaAlertsPath } from "../config/quota_alerts.ts";
 import { quotaFilePath } from "../config/quota_file.ts";
@@ -67,6 +68,10 @@ Examples:
         callModel,
         reason: "manual",
         ...(focus === undefined ? {} : { focus }),
+        catalog: await catalogFor({
+          credentials,
+          modelCatalogFile: modelCatalogPath(paths.dataDir),
+        }),
         emit: () => {},
         signal: controller.signal,
       });

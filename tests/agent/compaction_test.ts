@@ -7,6 +7,9 @@ import { cyclingRandom, scriptedModel, steppingClock, withTempDir } from "./help
 
 const MODEL = "gpt-5.5";
 
+/** Keep `items` items, whatever their size. */
+const keep = (items: number) => ({ items, tokens: Infinity });
+
 /** Envelopes numbered from 0, as in a log. */
 function logOf(events: CanonicalEvent[]): Envelope<CanonicalEvent>[] {
   return events.map((event, seq) => ({ ...event, id: `s:${seq}`, session_id: "s", seq, ts: "" }));
@@ -44,13 +47,17 @@ Deno.test("the kept tail holds the last items and starts at a clean boundary", (
     result("c1"), // 5
     said("b"), // 6
   ]);
-  assert.equal(compactionBoundary(log, 1), 5, "keeps only the last message");
+  assert.equal(compactionBoundary(log, keep(1)), 5, "keeps only the last message");
   // Two items would start the tail at the result: its call goes along, with its reasoning.
-  assert.equal(compactionBoundary(log, 2), 2);
-  assert.equal(compactionBoundary(log, 3), 2);
-  assert.equal(compactionBoundary(log, 4), 2, "the prompt alone is never all that is replaced");
+  assert.equal(compactionBoundary(log, keep(2)), 2);
+  assert.equal(compactionBoundary(log, keep(3)), 2);
+  assert.equal(
+    compactionBoundary(log, keep(4)),
+    2,
+    "the prompt alone is never all that is replaced",
+  );
   // Keeping more than there is still replaces the first answer.
-  assert.equal(compactionBoundary(log, 6), 2);
+  assert.equal(compactionBoundary(log, keep(6)), 2);
 });
 
 Deno.test("only events after the last compaction are replaced again", () => {
@@ -65,15 +72,15 @@ Deno.test("only events after the last compaction are replaced again", () => {
     },
   };
   const log = logOf([started, user("task"), said("a"), compaction, said("b"), said("c")]);
-  assert.equal(compactionBoundary(log, 1), 4);
-  assert.equal(compactionBoundary(log, 2), 4, "something new is always replaced");
+  assert.equal(compactionBoundary(log, keep(1)), 4);
+  assert.equal(compactionBoundary(log, keep(2)), 4, "something new is always replaced");
   assert.equal(
-    compactionBoundary(logOf([started, user("t"), said("a"), compaction]), 0),
+    compactionBoundary(logOf([started, user("t"), said("a"), compaction]), keep(0)),
     undefined,
   );
-  assert.equal(compactionBoundary(logOf([started]), 0), undefined);
+  assert.equal(compactionBoundary(logOf([started]), keep(0)), undefined);
   // A prompt alone is restated verbatim anyway: summarising it would save nothing.
-  assert.equal(compactionBoundary(logOf([started, user("a"), user("b")]), 0), undefined);
+  assert.equal(compactionBoundary(logOf([started, user("a"), user("b")]), keep(0)), undefined);
 });
 
 async function withSession(body: (session: Session) => Promise<void>): Promise<void> {
@@ -132,7 +139,7 @@ Deno.test("a manual compaction asks with the focus and logs usage, then the summ
       focus: "the lexer",
       emit: (envelope) => void emitted.push(envelope),
       signal: new AbortController().signal,
-      keepItems: 0,
+      tail: keep(0),
     });
 
     assert.ok(outcome.ok);
@@ -194,4 +201,24 @@ Deno.test("a session with nothing to replace is not sent to the model", async ()
     assert.equal(!outcome.ok && outcome.error.kind, "nothing_to_compact");
     assert.equal(model.requests.length, 0);
   });
+});
+
+Deno.test("the kept tail stops short of its token budget", () => {
+  const big = "x".repeat(4_000); // about 1000 tokens
+  const log = logOf([
+    started, // 0
+    user("task"), // 1
+    said("old"), // 2
+    said(big), // 3
+    said("small"), // 4
+    said("small too"), // 5
+  ]);
+  assert.equal(
+    compactionBoundary(log, { items: 6, tokens: 10 }),
+    3,
+    "the big answer is summarised",
+  );
+  assert.equal(compactionBoundary(log, { items: 6, tokens: 2_000 }), 2, "it fits, so it is kept");
+  // Even a budget the last item alone exceeds replaces something.
+  assert.equal(compactionBoundary(log, { items: 6, tokens: 1 }), 5);
 });
