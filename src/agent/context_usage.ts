@@ -1,7 +1,7 @@
 /**
  * How full the model's context is: the last model call's input plus its output is what the next
  * request will carry at least (the whole history is resent every call), measured against the
- * model's window.
+ * model's window. Right after a compaction only the summary's size is known, until the next call.
  */
 
 import type { CanonicalEvent } from "./event.ts";
@@ -28,10 +28,15 @@ export function contextUsage(
 ): ContextUsage {
   const window = modelInfo(model, catalog).context_window;
   let used = 0;
+  let compacted = false;
   for (let i = events.length - 1; i >= 0; i--) {
     const event = events[i];
+    if (event.type === "compaction") compacted = true;
     if (event.type === "usage") {
-      used = event.data.input_tokens + event.data.output_tokens;
+      // The summarising call read the old history; what remains of it is the summary it wrote.
+      used = compacted
+        ? event.data.output_tokens
+        : event.data.input_tokens + event.data.output_tokens;
       break;
     }
   }

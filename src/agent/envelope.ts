@@ -224,4 +224,12 @@ const DATA: Record<CanonicalEvent["type"], Check> = {
     deleted: arrayOf(str),
     skipped: arrayOf(object({ path: str, reason: str })),
   }),
+  compaction: object({
+    summary: str,
+    reason: oneOf(["manual", "threshold", "overflow"]),
+    focus: optional(str),
+    replaces_through_seq: count,
+    model: str,
+    tokens_before: count,
+  }),
 };

@@ -68,7 +68,8 @@ export type CanonicalEvent =
   | { type: "permission_decision"; data: PermissionDecisionData }
   | { type: "file_snapshot"; data: FileSnapshotData }
   | { type: "file_changed"; data: FileChangedData }
-  | { type: "undo"; data: UndoData };
+  | { type: "undo"; data: UndoData }
+  | { type: "compaction"; data: CompactionData };
 
 /**
  * A file's state kept before a tool first changed it in a turn, so the turn can be undone. The
@@ -108,6 +109,26 @@ export interface UndoData {
   deleted: string[];
   /** Files left as they are, and why. */
   skipped: { path: string; reason: string }[];
+}
+
+/** Why a compaction happened. */
+export type CompactionReason = "manual" | "threshold" | "overflow";
+
+/**
+ * A model-written summary that stands in, from now on, for every event up to
+ * `replaces_through_seq` when history is folded; the log itself keeps those events.
+ */
+export interface CompactionData {
+  summary: string;
+  reason: CompactionReason;
+  /** What the person asked the summary to focus on, when they did. */
+  focus?: string;
+  /** The last seq the summary replaces; the events after it are kept as they are. */
+  replaces_through_seq: number;
+  /** The model that wrote the summary. */
+  model: string;
+  /** The context in use (tokens) when the compaction started. */
+  tokens_before: number;
 }
 
 /** Whether a tool call that needed permission went ahead, and what decided it. */
@@ -167,4 +188,5 @@ export const CANONICAL_TYPES: ReadonlySet<CanonicalEvent["type"]> = new Set([
   "file_snapshot",
   "file_changed",
   "undo",
+  "compaction",
 ]);

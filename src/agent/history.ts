@@ -6,7 +6,10 @@
 
 import type { FunctionCallOutputItem, InputItem, ReasoningItem } from "../provider/item.ts";
 import type { ToolError } from "../tools/tool.ts";
-import type { CanonicalEvent } from "./event.ts";
+import type { CanonicalEvent, CompactionData } from "./event.ts";
+
+/** A canonical event, with its place in the log when it comes from one. */
+export type LoggedEvent = CanonicalEvent & { seq?: number | null };
 
 /** The failure recorded for, and reported to the model about, a tool call that never finished. */
 export const INTERRUPTED_TOOL_ERROR: ToolError = Object.freeze({
@@ -17,6 +20,9 @@ export const INTERRUPTED_TOOL_ERROR: ToolError = Object.freeze({
 /**
  * Folds canonical events (or their envelopes) into the input items for a request to `model`.
  *
+ * - After a compaction, the events it replaces (seq up to `replaces_through_seq`; an event
+ *   without a seq counts its position, as in a whole log) become one user message holding the
+ *   summary, the task verbatim and the plan's open items; only later events are folded as items.
  * - Messages, tool calls and tool results become their items, without server ids.
  * - Reasoning is replayed only to the model that produced it, in arrival order, and only when the
  *   item it led to (an assistant message or tool call of the same response) follows it; reasoning
@@ -25,7 +31,74 @@ export const INTERRUPTED_TOOL_ERROR: ToolError = Object.freeze({
  *   result whose call is missing (or came later, or was already answered) is dropped, because the
  *   API rejects unpaired calls and outputs.
  */
-export function foldHistory(events: readonly CanonicalEvent[], model: string): InputItem[] {
+export function foldHistory(events: readonly LoggedEvent[], model: string): InputItem[] {
+  const compaction = latestCompaction(events);
+  if (compaction === undefined) return foldItems(events, model);
+  const replaced = (event: LoggedEvent, index: number) =>
+    (event.seq ?? index) <= compaction.replaces_through_seq;
+  return [
+    compactedHistory(compaction, events.filter(replaced)),
+    ...foldItems(events.filter((event, index) => !replaced(event, index)), model),
+  ];
+}
+
+/** The compaction in force: the last one logged. */
+function latestCompaction(events: readonly LoggedEvent[]): CompactionData | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i];
+    if (event.type === "compaction") return event.data;
+  }
+  return undefined;
+}
+
+/**
+ * The message that stands in for replaced events: the summary, marked as one so the model does
+ * not take it for a new request; then the task in the person's own words, which no summary may
+ * paraphrase away (the session's first prompt, and the latest replaced one when it differs); then
+ * the plan's open items when the summary lists them, last, as what remains to do.
+ */
+function compactedHistory(
+  compaction: CompactionData,
+  replaced: readonly LoggedEvent[],
+): InputItem {
+  const prompts = replaced.flatMap((event) =>
+    event.type === "user_message" ? [event.data.text] : []
+  );
+  const { summary, openItems } = splitOpenItems(compaction.summary);
+  const parts = [
+    `[Summary of the earlier conversation, which was compacted to save context]\n${summary}`,
+  ];
+  const first = prompts[0];
+  const latest = prompts[prompts.length - 1];
+  if (first !== undefined) parts.push(`[The original task, verbatim]\n${first}`);
+  if (latest !== undefined && latest !== first) {
+    parts.push(`[The latest request before the summary, verbatim]\n${latest}`);
+  }
+  if (openItems !== undefined) parts.push(`[Open items of the plan]\n${openItems}`);
+  return {
+    type: "message",
+    role: "user",
+    content: [{ type: "input_text", text: parts.join("\n\n") }],
+  };
+}
+
+/** A Markdown heading line. */
+const HEADING = /^#{1,6}\s/;
+
+/** The summary without its "Open items" section, and that section's body when it has one. */
+function splitOpenItems(text: string): { summary: string; openItems?: string } {
+  const lines = text.split("\n");
+  const start = lines.findIndex((line) => /^#{1,6}\s*open items\b/i.test(line));
+  if (start === -1) return { summary: text };
+  const after = lines.slice(start + 1).findIndex((line) => HEADING.test(line));
+  const end = after === -1 ? lines.length : start + 1 + after;
+  const openItems = lines.slice(start + 1, end).join("\n").trim();
+  if (openItems === "") return { summary: text };
+  return { summary: [...lines.slice(0, start), ...lines.slice(end)].join("\n").trim(), openItems };
+}
+
+/** The items of uncompacted events; see `foldHistory`. */
+function foldItems(events: readonly CanonicalEvent[], model: string): InputItem[] {
   const answered = answeredCalls(events);
   const items: InputItem[] = [];
   const called = new Set<string>();
@@ -89,6 +162,7 @@ export function foldHistory(events: readonly CanonicalEvent[], model: string): I
       case "file_snapshot":
       case "file_changed":
       case "undo":
+      case "compaction":
         break;
     }
   }

@@ -89,6 +89,11 @@ function blockOf(event: Envelope<CanonicalEvent>, limit: number): string | null 
       return [`### Undo of turn ${turn}`, "", ...(lines.length > 0 ? lines : ["- no file changed"])]
         .join("\n");
     }
+    case "compaction": {
+      const { reason, focus, summary } = event.data;
+      const about = focus === undefined ? "" : ` · focus: ${focus}`;
+      return `## Conversation compacted (${reason}${about})\n\n${quote(summary)}`;
+    }
   }
 }
 

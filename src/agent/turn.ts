@@ -2,21 +2,32 @@
  * A turn: one user prompt carried to a final answer. The turn loops model call → tool calls →
  * model call until the model answers without calling a tool, the response is cut short or fails,
  * the iteration cap is reached, or the user aborts. Everything it learns is appended to the session
- * log (the next request is folded from it) and emitted; it never prints.
+ * log (the next request is folded from it) and emitted; it never prints. When the context fills up
+ * it compacts the history and carries on (see `compaction.ts`).
  */
 
 import type { ProviderError } from "../provider/error.ts";
+import type { ModelInfo } from "../provider/models.ts";
 import type { OutputItem, Usage } from "../provider/item.ts";
-import type { ModelEvent } from "../provider/model_event.ts";
 import type { ModelRequest, ReasoningEffort, ToolSpec } from "../provider/request.ts";
 import type { ToolError, ToolResult } from "../tools/tool.ts";
 import { addUsage, ZERO_USAGE } from "../provider/usage.ts";
-import type { CanonicalEvent, Envelope, EphemeralEvent, RecordedError } from "./event.ts";
+import type { CanonicalEvent, CompactionReason, Envelope, RecordedError } from "./event.ts";
 import { foldHistory, INTERRUPTED_TOOL_ERROR } from "./history.ts";
+import {
+  ABORTED,
+  consumeModelCall,
+  type Done,
+  type ModelCall,
+  type ModelCallOptions,
+  type ModelResponse,
+  untilAborted,
+} from "./model_call.ts";
+import { compactSession } from "./compaction.ts";
+import { contextUsage } from "./context_usage.ts";
 import type { Session } from "./session.ts";
 
-/** One model call, retries included: the provider's `streamResponse` with its dependencies bound. */
-export type ModelCall = (request: ModelRequest, signal: AbortSignal) => AsyncIterable<ModelEvent>;
+export type { ModelCall } from "./model_call.ts";
 
 /**
  * Runs one tool call from the model's JSON arguments. Never throws: unknown tools, bad arguments
@@ -62,6 +73,11 @@ export interface TurnOptions {
   maxModelCalls?: number;
   /** How long an aborted tool call may take to stop; default 3 s. */
   toolStopGraceMs?: number;
+  /**
+   * Compact before a request once the context in use reaches `atPercent` of the model's window
+   * (from `catalog`, else the built-in table); without it only a context overflow compacts.
+   */
+  autoCompact?: { atPercent: number; catalog: readonly ModelInfo[] };
 }
 
 /** The default iteration cap: model calls per turn. */
@@ -94,23 +110,6 @@ export type TurnOutcome =
 
 /** A tool call as the turn logged it. */
 type Call = Extract<CanonicalEvent, { type: "tool_call" }>["data"];
-
-/** The terminal success of a model call. */
-type Done = Extract<ModelEvent, { type: "done" }>;
-
-/** What one model call came to. */
-type Response =
-  | { kind: "done"; done: Done; items: OutputItem[] }
-  | { kind: "failed"; error: ProviderError }
-  | { kind: "aborted" };
-
-const STREAM_ENDED: ProviderError = Object.freeze({
-  kind: "stream_closed",
-  message: "the model call ended without a final event",
-  retryable: false,
-});
-
-const ABORTED = Symbol("aborted");
 
 /** How long an aborted tool call may take to stop before the turn moves on without it. */
 const TOOL_STOP_GRACE_MS = 3_000;
@@ -148,7 +147,7 @@ class Turn {
           limit: cap,
         });
       }
-      const response = await consumeModelCall(this.#options, this.#request());
+      const response = await this.#respond();
       if (response.kind === "aborted") return await this.#interrupt([]);
       if (response.kind === "failed") return await this.#fail(response.error);
       const calls = await this.#recordResponse(response.done, response.items);
@@ -165,6 +164,46 @@ class Turn {
       const unfinished = await this.#runCalls(calls);
       if (unfinished.length > 0) return await this.#interrupt(unfinished);
     }
+  }
+
+  /**
+   * Makes the next model call, compacting first when the context is past the threshold, and
+   * compacting then retrying once when the request did not fit the window.
+   */
+  async #respond(): Promise<ModelResponse> {
+    const { autoCompact, session, model } = this.#options;
+    if (autoCompact !== undefined) {
+      const { percent } = contextUsage(session.events, model, autoCompact.catalog);
+      // A failed threshold compaction is not fatal: the request may still fit.
+      if (percent >= autoCompact.atPercent) await this.#compact("threshold");
+    }
+    const response = await consumeModelCall(this.#callOptions(), this.#request());
+    if (response.kind !== "failed" || response.error.kind !== "context_overflow") return response;
+    if (!await this.#compact("overflow")) return response;
+    return await consumeModelCall(this.#callOptions(), this.#request());
+  }
+
+  /** Compacts the session's history; true when a summary was logged. */
+  async #compact(reason: CompactionReason): Promise<boolean> {
+    const { session, model, effort, callModel, emit, signal } = this.#options;
+    const outcome = await compactSession({
+      session,
+      model,
+      effort,
+      callModel,
+      reason,
+      emit,
+      signal,
+      ...(this.#options.autoCompact ? { catalog: this.#options.autoCompact.catalog } : {}),
+    });
+    if (outcome.ok && outcome.usage) this.#usage = addUsage(this.#usage, outcome.usage);
+    return outcome.ok;
+  }
+
+  /** How model calls stream: deltas and retry notices are emitted as they come. */
+  #callOptions(): ModelCallOptions {
+    const { callModel, signal, emit, session } = this.#options;
+    return { callModel, signal, ephemeral: (event) => emit(session.stamp(event)) };
   }
 
   /** The next request: the whole history folded from the log. */
@@ -301,62 +340,6 @@ class Turn {
   }
 }
 
-/**
- * Streams one model call, forwarding deltas as ephemeral events and collecting its finished items.
- * Items of an attempt that is retried are discarded: the retry produces the response anew.
- */
-async function consumeModelCall(options: TurnOptions, request: ModelRequest): Promise<Response> {
-  const { signal } = options;
-  const ephemeral = async (event: EphemeralEvent) => {
-    await options.emit(options.session.stamp(event));
-  };
-  const iterator = options.callModel(request, signal)[Symbol.asyncIterator]();
-  let items: OutputItem[] = [];
-  let aborted = false;
-  try {
-    for (;;) {
-      const next = await untilAborted(iterator.next(), signal);
-      if (next === ABORTED) {
-        aborted = true;
-        return { kind: "aborted" };
-      }
-      if (next.done) return { kind: "failed", error: STREAM_ENDED };
-      const event = next.value;
-      switch (event.type) {
-        case "quota":
-        case "created":
-          break;
-        case "text_delta":
-          await ephemeral({ type: "text_delta", data: { delta: event.delta } });
-          break;
-        case "reasoning_delta":
-          await ephemeral({ type: "reasoning_delta", data: { delta: event.delta } });
-          break;
-        case "item":
-          items.push(event.item);
-          break;
-        case "retrying":
-          items = [];
-          await ephemeral({
-            type: "retrying",
-            data: { attempt: event.attempt, delay_ms: event.delay_ms, error: event.error },
-          });
-          break;
-        case "done":
-          return { kind: "done", done: event, items };
-        case "failed":
-          return { kind: "failed", error: event.error };
-      }
-    }
-  } finally {
-    // Closing lets the provider release its connection. After an abort the provider may still be
-    // inside a read that only the signal ends, so the turn does not wait for it.
-    const closing = iterator.return?.();
-    if (aborted) closing?.catch(() => undefined);
-    else await closing;
-  }
-}
-
 /** The canonical event for a finished output item of `model`. */
 function itemEvent(item: OutputItem, model: string): CanonicalEvent {
   switch (item.type) {
@@ -399,26 +382,6 @@ function recordedError(error: TurnError): RecordedError {
 
 function interruptReason(signal: AbortSignal): "sigint" | "sigterm" | "aborted" {
   return signal.reason === "sigint" || signal.reason === "sigterm" ? signal.reason : "aborted";
-}
-
-/** Settles with the promise's outcome, or with `ABORTED` as soon as the signal fires. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(ABORTED);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    // Both handlers stay attached even after an abort, so a late rejection is never unhandled.
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** Waits until `promise` settles (either way) or `ms` pass, whichever is first. */

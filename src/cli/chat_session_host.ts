@@ -9,7 +9,8 @@ import type { Io } from "./io.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import { describeStatus, statusReport } from "./status.ts";
 import { describeUndo, undoTurn } from "./undo.ts";
-import { authHint, turnWiring } from "./turn_wiring.ts";
+import { authHint, catalogFor, modelCaller, turnWiring } from "./turn_wiring.ts";
+import { compactSession } from "../agent/compaction.ts";
 import { createSession, type Session } from "../agent/session.ts";
 import { listSessions, type SessionSummary } from "../agent/session_list.ts";
 import { runTurn, type TurnOutcome } from "../agent/turn.ts";
@@ -20,6 +21,7 @@ import type { ResolvedCredentials } from "../auth/resolve.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import { loadQuota } from "../config/quota_file.ts";
 import type { Settings } from "../config/settings.ts";
+import { modelCatalogPath } from "../provider/model_catalog.ts";
 import { displayPath, resolveInWorkspace } from "../tools/workspace.ts";
 import { counted } from "../ui/tool_summary.ts";
 import type { ChatHost, ModelChoice, OpenedSession } from "../ui/chat/chat_host.ts";
@@ -74,6 +76,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       const { wiring, close } = await turnWiring({
         ...x,
         session: current,
+        modelCatalogFile: modelCatalogPath(x.paths.dataDir),
         emit: sink.emit,
         warn: sink.warn,
         notice: sink.warn,
@@ -133,6 +136,27 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       if (session === null) throw new Error("nothing to undo: this chat has no session yet");
       const data = await undoTurn(session, { dryRun: false, force: false });
       return describeUndo(data, false, (path) => displayPath(x.workspace, path));
+    },
+    async compact(focus) {
+      if (session === null) throw new Error("nothing to compact yet: the session has not started");
+      const warnings: string[] = [];
+      const callModel = await modelCaller({ ...x, warn: (message) => void warnings.push(message) });
+      const outcome = await compactSession({
+        session,
+        ...sessionModel(session),
+        callModel,
+        reason: "manual",
+        ...(focus === "" ? {} : { focus }),
+        catalog: await catalogFor({
+          credentials: x.credentials,
+          modelCatalogFile: modelCatalogPath(x.paths.dataDir),
+        }),
+        emit: () => {},
+        // The chat has no key that stops a compaction; the model call still has its timeouts.
+        signal: new AbortController().signal,
+      });
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      return [...warnings.map((w) => `warning: ${w}`), outcome.compaction.summary].join("\n");
     },
     async status() {
       return describeStatus(await statusReport(x.io), x.io.now()).trimEnd();

@@ -5,14 +5,13 @@
 
 import type { Io } from "./io.ts";
 import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
-import { authHint, turnWiring } from "./turn_wiring.ts";
+import { authHint, catalogFor, turnWiring } from "./turn_wiring.ts";
 import type { RunPolicy } from "./run_policy.ts";
 import type { Session } from "../agent/session.ts";
 import { runTurn, type TurnOutcome } from "../agent/turn.ts";
 import { baseInstructions } from "../agent/prompt.ts";
 import { contextUsage } from "../agent/context_usage.ts";
 import type { ContextFile } from "../agent/project_context.ts";
-import { cachedModels } from "../provider/model_catalog.ts";
 import type { ResolvedCredentials } from "../auth/resolve.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import type { Settings } from "../config/settings.ts";
@@ -101,9 +100,7 @@ export async function execute(x: Execution): Promise<number> {
     for (const off of unlisten) off();
   }
 
-  const catalog = x.credentials.source.method === "chatgpt"
-    ? await cachedModels(x.modelCatalogFile)
-    : [];
+  const catalog = await catalogFor(x);
   const context = contextUsage(x.session.events, x.model, catalog);
   const hint = `session ${x.session.id} · continue with: pixir resume ${x.session.id} "…"`;
   switch (outcome.status) {

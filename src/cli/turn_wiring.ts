@@ -13,6 +13,8 @@ import type { Settings } from "../config/settings.ts";
 import type { Ask } from "../policy/approval.ts";
 import { streamResponse } from "../provider/responses.ts";
 import { DEFAULT_RETRY_POLICY } from "../provider/retry.ts";
+import { cachedModels } from "../provider/model_catalog.ts";
+import type { ModelInfo } from "../provider/models.ts";
 import type { ToolSpec } from "../provider/request.ts";
 import { systemUtcOffset } from "../provider/reset_time.ts";
 import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
@@ -35,6 +37,8 @@ export interface WiringInputs {
   quotaFile: string;
   /** Where the quota warnings already given are kept. */
   quotaAlertsFile: string;
+  /** The subscription's cached model list, read (never fetched) for the context windows. */
+  modelCatalogFile: string;
   /** `--stop-at-quota`: no request is sent once a window is at or above this percentage. */
   stopAtQuota?: number;
   /** Receives the canonical events the tools log (permission decisions). */
@@ -50,13 +54,17 @@ export interface WiringInputs {
   ask?: Ask | null;
 }
 
-/** The model call, the tools and the iteration cap of a turn, ready to spread into `runTurn`. */
+/**
+ * The model call, the tools, the iteration cap and the compaction threshold of a turn, ready to
+ * spread into `runTurn`.
+ */
 export interface TurnWiring {
   tools: ToolSpec[];
   callModel: ModelCall;
   runTool: ToolRunner;
   toolOutput: ToolOutput;
   maxModelCalls: number;
+  autoCompact: { atPercent: number; catalog: readonly ModelInfo[] };
 }
 
 /** The wiring of one turn, and `close` to stop what it started (the file tools' Worker). */
@@ -69,14 +77,7 @@ let sandboxProbe: Promise<SandboxStatus> | undefined;
 
 /** Builds the model call (retries, idle timeout, quota guard) and the policy-guarded tools. */
 export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
-  const quota = await quotaGuard({
-    now: w.io.now,
-    warn: w.warn,
-    quotaFile: w.quotaFile,
-    alertsFile: w.quotaAlertsFile,
-    stopAtPercent: w.stopAtQuota,
-    utcOffset: systemUtcOffset,
-  });
+  const callModel = await modelCaller(w);
   const { tools, close } = await guardedTools(w.policy, {
     io: w.io,
     workspace: w.workspace,
@@ -92,32 +93,59 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
   const wiring: TurnWiring = {
     tools: toolSpecs(tools),
     maxModelCalls: w.settings.maxIterations,
-    callModel: (request, signal) =>
-      quota.call(() =>
-        streamResponse(request, {
-          fetch: w.io.fetch,
-          credentials: w.credentials.provider,
-          baseUrl: w.settings.openaiBaseUrl,
-          chatgptBaseUrl: w.settings.chatgptBaseUrl,
-          userAgent: userAgent(w.io.os),
-          idleTimeoutMs: w.settings.idleTimeoutMs,
-          retry: {
-            ...DEFAULT_RETRY_POLICY,
-            maxRetries: w.settings.maxRetries,
-            baseMs: w.settings.retryBaseMs,
-          },
-          sleep,
-          random: w.io.random,
-          now: w.io.now,
-          utcOffset: systemUtcOffset,
-          signal,
-        })
-      ),
+    autoCompact: { atPercent: w.settings.compactAtPercent, catalog: await catalogFor(w) },
+    callModel,
     runTool: (name, argumentsJson, signal, callId) =>
       runToolCall(tools, name, argumentsJson, { workspace: w.workspace, signal, callId }),
     toolOutput: outputForModel,
   };
   return { wiring, close };
+}
+
+/** What the model call alone is built from. */
+export type ModelCallerInputs = Pick<
+  WiringInputs,
+  "io" | "settings" | "credentials" | "quotaFile" | "quotaAlertsFile" | "stopAtQuota" | "warn"
+>;
+
+/** The model call every request of a run goes through: retries, idle timeout, quota guard. */
+export async function modelCaller(w: ModelCallerInputs): Promise<ModelCall> {
+  const quota = await quotaGuard({
+    now: w.io.now,
+    warn: w.warn,
+    quotaFile: w.quotaFile,
+    alertsFile: w.quotaAlertsFile,
+    stopAtPercent: w.stopAtQuota,
+    utcOffset: systemUtcOffset,
+  });
+  return (request, signal) =>
+    quota.call(() =>
+      streamResponse(request, {
+        fetch: w.io.fetch,
+        credentials: w.credentials.provider,
+        baseUrl: w.settings.openaiBaseUrl,
+        chatgptBaseUrl: w.settings.chatgptBaseUrl,
+        userAgent: userAgent(w.io.os),
+        idleTimeoutMs: w.settings.idleTimeoutMs,
+        retry: {
+          ...DEFAULT_RETRY_POLICY,
+          maxRetries: w.settings.maxRetries,
+          baseMs: w.settings.retryBaseMs,
+        },
+        sleep,
+        random: w.io.random,
+        now: w.io.now,
+        utcOffset: systemUtcOffset,
+        signal,
+      })
+    );
+}
+
+/** The context windows known for this sign-in: a subscription's cached model list, else none. */
+export async function catalogFor(
+  w: Pick<WiringInputs, "credentials" | "modelCatalogFile">,
+): Promise<ModelInfo[]> {
+  return w.credentials.source.method === "chatgpt" ? await cachedModels(w.modelCatalogFile) : [];
 }
 
 /** How to fix a credential the API rejected, by where it came from. */

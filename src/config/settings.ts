@@ -2,6 +2,7 @@
 
 import { DEFAULT_ISSUER } from "../auth/oauth.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
+import { DEFAULT_COMPACT_AT_PERCENT } from "../agent/compaction.ts";
 
 /** Reasoning efforts Pixir accepts on the command line and in `PIXIR_EFFORT`. */
 export const EFFORTS: readonly ReasoningEffort[] = [
@@ -34,6 +35,8 @@ export interface Settings {
   retryBaseMs: number;
   /** Model calls allowed in one turn before it stops (`PIXIR_MAX_ITERATIONS`). */
   maxIterations: number;
+  /** Percentage of the context window at which history is compacted (`PIXIR_COMPACT_AT`). */
+  compactAtPercent: number;
 }
 
 /** A setting that could not be understood; the CLI reports it as bad usage. */
@@ -60,6 +63,7 @@ export function loadSettings(env: (name: string) => string | undefined): Setting
     maxRetries: intSetting(env, "PIXIR_MAX_RETRIES", 4, 0),
     retryBaseMs: intSetting(env, "PIXIR_RETRY_BASE_MS", 200, 0),
     maxIterations: intSetting(env, "PIXIR_MAX_ITERATIONS", 50, 1),
+    compactAtPercent: intSetting(env, "PIXIR_COMPACT_AT", DEFAULT_COMPACT_AT_PERCENT, 1, 100),
   };
 }
 
@@ -95,12 +99,14 @@ function intSetting(
   name: string,
   fallback: number,
   min: number,
+  max = Infinity,
 ): number {
   const raw = env(name);
   if (raw === undefined || raw.trim() === "") return fallback;
   const value = Number(raw.trim());
-  if (!Number.isInteger(value) || value < min) {
-    throw new SettingsError(`${name}: "${raw}" must be a whole number ≥ ${min}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new SettingsError(`${name}: "${raw}" must be a whole number ${range}`);
   }
   return value;
 }

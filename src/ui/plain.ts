@@ -8,6 +8,7 @@ import type { TextSink } from "../cli/io.ts";
 import type { Renderer } from "./renderer.ts";
 import type { Style } from "./style.ts";
 import { keyArgument, oneLine, preview } from "./tool_summary.ts";
+import { compactionNotice } from "./compaction_notice.ts";
 
 /** The plain renderer over stdout/stderr with the given styles for stderr. */
 export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style: Style): Renderer {
@@ -62,6 +63,10 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
                   : "failed"
               }\n`,
           );
+        case "compaction":
+          await endThinking();
+          await endLine();
+          return io.stderr.write(style.dim(`… ${compactionNotice(envelope.data)}\n`));
         case "retrying": {
           await endThinking();
           await endLine();

@@ -40,3 +40,20 @@ Deno.test("a catalog's window is used when it knows the model", () => {
   const catalog = [{ slug: "gpt-5.5", context_window: 100_000, efforts: [] }];
   assert.equal(contextUsage([usage(50_000, 0)], "gpt-5.5", catalog).percent, 50);
 });
+
+Deno.test("after a compaction only the summary counts until the next call", () => {
+  const compaction: CanonicalEvent = {
+    type: "compaction",
+    data: {
+      summary: "S",
+      reason: "threshold",
+      replaces_through_seq: 1,
+      model: "gpt-5.5",
+      tokens_before: 200_000,
+    },
+  };
+  // The summarising call read 200k tokens and wrote 900.
+  const events = [usage(199_000, 1_000), usage(200_000, 900), compaction];
+  assert.equal(contextUsage(events, "gpt-5.5").used_tokens, 900);
+  assert.equal(contextUsage([...events, usage(5_000, 100)], "gpt-5.5").used_tokens, 5_100);
+});

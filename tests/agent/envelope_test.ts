@@ -94,6 +94,17 @@ const EVENTS: CanonicalEvent[] = [
       skipped: [{ path: "/ws/b.txt", reason: "it changed after the turn" }],
     },
   },
+  {
+    type: "compaction",
+    data: {
+      summary: "## Goal\nship",
+      reason: "manual",
+      focus: "tests",
+      replaces_through_seq: 7,
+      model: "gpt-5.5",
+      tokens_before: 1200,
+    },
+  },
 ];
 
 Deno.test("snapshot and undo events with a wrong field are rejected", () => {
@@ -114,6 +125,24 @@ Deno.test("snapshot and undo events with a wrong field are rejected", () => {
     if (!parsed.ok) {
       assert.ok(parsed.reason.startsWith(`${type} event.data${field}`), parsed.reason);
     }
+  }
+});
+
+Deno.test("a compaction with an unknown reason or a negative seq is rejected", () => {
+  const base = { summary: "s", reason: "threshold", replaces_through_seq: 3, model: "m" };
+  for (
+    const [field, value] of [["reason", "bored"], ["replaces_through_seq", -1], ["summary", 1]]
+  ) {
+    const parsed = parseLogLine(JSON.stringify({
+      id: "s:0",
+      session_id: "s",
+      seq: 0,
+      ts: "2026-01-01T00:00:00.000Z",
+      type: "compaction",
+      data: { ...base, tokens_before: 0, [field]: value },
+    }));
+    assert.equal(parsed.ok, false, String(field));
+    if (!parsed.ok) assert.match(parsed.reason, new RegExp(`compaction event.data.${field}`));
   }
 });
 

@@ -1,7 +1,13 @@
-/** Shared test helpers for the agent layer: temp folders, a fake clock, and an input validator. */
+/**
+ * Shared test helpers for the agent layer: temp folders, a fake clock, an input validator and a
+ * scripted model.
+ */
 
 import assert from "node:assert/strict";
+import type { ModelCall } from "../../src/agent/model_call.ts";
 import type { InputItem } from "../../src/provider/item.ts";
+import type { ModelEvent } from "../../src/provider/model_event.ts";
+import type { ModelRequest } from "../../src/provider/request.ts";
 
 /** Runs `body` with a fresh temporary folder, removed afterwards. */
 export async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
@@ -60,4 +66,22 @@ export function assertValidInput(input: readonly InputItem[]): void {
     }
   });
   assert.deepEqual([...open], [], "calls without output");
+}
+
+/** What a scripted model plays for one call: its events, or a stream made for the call. */
+export type Script = ModelEvent[] | ((signal: AbortSignal) => AsyncIterable<ModelEvent>);
+
+/** A model that plays one script per call and records every request. */
+export function scriptedModel(scripts: Script[]): { call: ModelCall; requests: ModelRequest[] } {
+  const requests: ModelRequest[] = [];
+  const call: ModelCall = (request, signal) => {
+    requests.push(structuredClone(request));
+    const script = scripts[requests.length - 1];
+    if (script === undefined) throw new Error(`unexpected model call ${requests.length}`);
+    if (typeof script === "function") return script(signal);
+    return (async function* () {
+      yield* script;
+    })();
+  };
+  return { call, requests };
 }

@@ -257,3 +257,95 @@ Deno.test("the fold is pure: same events, same input, events untouched", () => {
   assert.deepEqual(foldHistory(events, MODEL), foldHistory(events, MODEL));
   assert.deepEqual(events, before);
 });
+
+const compaction = (replaces_through_seq: number, summary = "S"): CanonicalEvent => ({
+  type: "compaction",
+  data: {
+    summary,
+    reason: "threshold",
+    replaces_through_seq,
+    model: MODEL,
+    tokens_before: 1000,
+  },
+});
+
+/** The text of the message that stands in for compacted events. */
+function compactedText(input: readonly InputItem[]): string {
+  const first = input[0];
+  assert.ok(first.type === "message" && first.role === "user");
+  const part = first.content[0];
+  assert.ok(part.type === "input_text");
+  return part.text;
+}
+
+Deno.test("a compaction folds into the summary, the task verbatim and the tail", () => {
+  const events: CanonicalEvent[] = [
+    started, // 0
+    user("Fix the parser.\n  Keep the API."), // 1
+    turnStarted(1), // 2
+    call("c1"), // 3
+    result("c1", "old file"), // 4
+    said("Done with step one."), // 5
+    user("Now add tests."), // 6
+    turnStarted(2), // 7
+    reasoning("secret"), // 8
+    call("c2"), // 9
+    result("c2", "recent"), // 10
+    compaction(
+      7,
+      "## Goal\nFix the parser\n## Open items\n- [ ] add tests\n- [ ] update docs\n## Next step\nTests",
+    ),
+  ];
+  const input = foldHistory(events, MODEL);
+
+  const text = compactedText(input);
+  assert.match(text, /Summary of the earlier conversation/);
+  assert.ok(
+    text.endsWith(
+      "compacted to save context]\n## Goal\nFix the parser\n## Next step\nTests" +
+        "\n\n[The original task, verbatim]\nFix the parser.\n  Keep the API." +
+        "\n\n[The latest request before the summary, verbatim]\nNow add tests." +
+        "\n\n[Open items of the plan]\n- [ ] add tests\n- [ ] update docs",
+    ),
+    text,
+  );
+  assert.ok(!JSON.stringify(input).includes("old file"), "replaced events stay out");
+  assert.deepEqual(input.slice(1), [
+    { type: "reasoning", summary: [], encrypted_content: "secret" },
+    { type: "function_call", call_id: "c2", name: "read", arguments: "{}" },
+    { type: "function_call_output", call_id: "c2", output: "recent" },
+  ]);
+  assertValidInput(input);
+});
+
+Deno.test("the latest compaction wins and a tail result whose call was replaced is dropped", () => {
+  const events: CanonicalEvent[] = [
+    started, // 0
+    user("Task"), // 1
+    call("c1"), // 2
+    result("c1", "one"), // 3
+    compaction(2, "first"), // 4
+    said("after"), // 5
+    compaction(3, "second"), // 6
+  ];
+  const input = foldHistory(events, MODEL);
+  const text = compactedText(input);
+  assert.ok(text.includes("second") && !text.includes("first\n"));
+  assert.ok(!text.includes("latest request"), "the only prompt is the task");
+  assert.deepEqual(input.slice(1), [assistantItem("after")]);
+  assertValidInput(input);
+});
+
+Deno.test("envelopes are replaced by their seq, not their position", () => {
+  const enveloped = [user("Task"), said("old"), said("new"), compaction(11)].map((event, i) => ({
+    ...event,
+    seq: i + 10,
+  }));
+  assert.deepEqual(foldHistory(enveloped, MODEL).slice(1), [assistantItem("new")]);
+});
+
+Deno.test("a summary without open items is sent whole", () => {
+  const input = foldHistory([started, user("Task"), said("a"), compaction(2, "## Goal\nG")], MODEL);
+  assert.ok(compactedText(input).includes("## Goal\nG\n\n[The original task, verbatim]\nTask"));
+  assert.ok(!compactedText(input).includes("[Open items"));
+});

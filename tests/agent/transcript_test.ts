@@ -145,3 +145,24 @@ Deno.test("an undo lists the files it restored, deleted and skipped; snapshots s
   );
   assert.doesNotMatch(md, /sha256|file_snapshot/);
 });
+
+Deno.test("a compaction shows its reason, focus and summary", () => {
+  const md = markdownTranscript(envelopes([
+    ...SESSION.slice(0, 3),
+    {
+      type: "compaction",
+      data: {
+        summary: "## Goal\nship it",
+        reason: "threshold",
+        focus: "the parser",
+        replaces_through_seq: 2,
+        model: "gpt-5.5",
+        tokens_before: 9000,
+      },
+    },
+  ]));
+  assert.match(
+    md,
+    /## Conversation compacted \(threshold · focus: the parser\)\n\n> ## Goal\n> ship it/,
+  );
+});

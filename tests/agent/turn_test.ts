@@ -14,7 +14,13 @@ import type { OutputItem, Usage } from "../../src/provider/item.ts";
 import type { ModelEvent } from "../../src/provider/model_event.ts";
 import type { ModelRequest, ToolSpec } from "../../src/provider/request.ts";
 import type { ToolResult } from "../../src/tools/tool.ts";
-import { assertValidInput, cyclingRandom, steppingClock, withTempDir } from "./helpers.ts";
+import {
+  assertValidInput,
+  cyclingRandom,
+  scriptedModel,
+  steppingClock,
+  withTempDir,
+} from "./helpers.ts";
 
 const MODEL = "gpt-5.5";
 const README_CALL = { call_id: "call_fx2A", name: "read", arguments: '{"path":"README.md"}' };
@@ -86,23 +92,6 @@ function readCall(call = README_CALL, usage = usageOf(20, 8)): ModelEvent[] {
     { type: "item", item: functionCall(call) },
     done(usage),
   ];
-}
-
-type Script = ModelEvent[] | ((signal: AbortSignal) => AsyncIterable<ModelEvent>);
-
-/** A model that plays one script per call and records every request. */
-function scriptedModel(scripts: Script[]): { call: ModelCall; requests: ModelRequest[] } {
-  const requests: ModelRequest[] = [];
-  const call: ModelCall = (request, signal) => {
-    requests.push(structuredClone(request));
-    const script = scripts[requests.length - 1];
-    if (script === undefined) throw new Error(`unexpected model call ${requests.length}`);
-    if (typeof script === "function") return script(signal);
-    return (async function* () {
-      yield* script;
-    })();
-  };
-  return { call, requests };
 }
 
 /** A tool runner that answers from a table and records its calls. */
@@ -673,5 +662,109 @@ Deno.test("an aborted tool call gets time to stop before the turn ends", async (
     }));
     assert.equal(outcome.status, "interrupted");
     assert.ok(stopped, "the turn waited for the tool to stop");
+  });
+});
+
+const OVERFLOW: ProviderError = {
+  kind: "context_overflow",
+  message: "Your input exceeds the context window of this model.",
+  retryable: false,
+  code: "context_length_exceeded",
+};
+
+/** The test model with a 100-token window. */
+const TINY_WINDOW = [{ slug: MODEL, context_window: 100, efforts: [] }];
+
+/** Every text the request sends as input, joined. */
+const inputText = (request: ModelRequest) => JSON.stringify(request.input);
+
+Deno.test("past the threshold the turn compacts before its next request and continues", async () => {
+  await withSession(async ({ session, emitted, options }) => {
+    const tools = tableTools({ read: { ok: true, output: "README: hello" } });
+    const model = scriptedModel([
+      // The first call's usage puts the context at 90 % of a 100-token window.
+      readCall(README_CALL, usageOf(80, 10)),
+      textAnswer("## Goal\nSummarise README", usageOf(85, 7)),
+      textAnswer("It says hello.", usageOf(30, 4)),
+    ]);
+    const outcome = await runTurn(options({
+      callModel: model.call,
+      runTool: tools.run,
+      prompt: "Summarise README.md, verbatim task",
+      autoCompact: { atPercent: 85, catalog: TINY_WINDOW },
+    }));
+
+    assert.equal(outcome.status, "answered");
+    assert.deepEqual(outcome.usage, usageOf(80 + 85 + 30, 10 + 7 + 4));
+    const [, summarising, continued] = model.requests;
+    assert.deepEqual(summarising.tools, [], "the summary call offers no tools");
+    assert.match(summarising.instructions, /## Open items/);
+    assert.ok(inputText(summarising).includes("README: hello"), "it summarises the history");
+    assert.ok(inputText(continued).includes("## Goal\\nSummarise README"));
+    assert.ok(inputText(continued).includes("Summarise README.md, verbatim task"));
+    assertValidInput(continued.input);
+    const compaction = session.events.find((event) => event.type === "compaction");
+    assert.ok(compaction?.type === "compaction");
+    assert.equal(compaction.data.reason, "threshold");
+    assert.equal(compaction.data.tokens_before, 90);
+    assert.ok(emitted.some((envelope) => envelope.type === "compaction"));
+    assert.ok(
+      !emitted.some((e) => e.type === "text_delta" && e.data.delta.includes("Goal")),
+      "the summary is not streamed as an answer",
+    );
+  });
+});
+
+Deno.test("below the threshold no summary is asked for", async () => {
+  await withSession(async ({ session, options }) => {
+    const tools = tableTools({ read: { ok: true, output: "hi" } });
+    const model = scriptedModel([
+      readCall(README_CALL, usageOf(80, 4)),
+      textAnswer("ok"),
+    ]);
+    await runTurn(options({
+      callModel: model.call,
+      runTool: tools.run,
+      autoCompact: { atPercent: 85, catalog: TINY_WINDOW },
+    }));
+    assert.equal(model.requests.length, 2);
+    assert.ok(!types(session).includes("compaction"));
+  });
+});
+
+Deno.test("a context overflow compacts and retries the request once", async () => {
+  await withSession(async ({ session, options }) => {
+    const tools = tableTools({ read: { ok: true, output: "big file" } });
+    const model = scriptedModel([
+      readCall(),
+      [{ type: "failed", error: OVERFLOW }],
+      textAnswer("summary of work"),
+      textAnswer("Answered after compaction."),
+    ]);
+    const outcome = await runTurn(options({ callModel: model.call, runTool: tools.run }));
+
+    assert.equal(outcome.status, "answered");
+    assert.equal(model.requests.length, 4);
+    assert.ok(inputText(model.requests[3]).includes("summary of work"));
+    assert.ok(inputText(model.requests[3]).includes("What does README.md say?"));
+    const compaction = session.events.find((event) => event.type === "compaction");
+    assert.equal(compaction?.type === "compaction" && compaction.data.reason, "overflow");
+  });
+});
+
+Deno.test("an overflow that persists after compacting fails the turn", async () => {
+  await withSession(async ({ session, options }) => {
+    const tools = tableTools({ read: { ok: true, output: "big file" } });
+    const model = scriptedModel([
+      readCall(),
+      [{ type: "failed", error: OVERFLOW }],
+      textAnswer("summary"),
+      [{ type: "failed", error: OVERFLOW }],
+    ]);
+    const outcome = await runTurn(options({ callModel: model.call, runTool: tools.run }));
+    assert.equal(outcome.status, "failed");
+    assert.equal(outcome.status === "failed" && outcome.error.kind, "context_overflow");
+    assert.equal(model.requests.length, 4, "one retry, no more");
+    assert.equal(types(session).at(-1), "turn_failed");
   });
 });

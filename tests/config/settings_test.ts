@@ -14,6 +14,7 @@ Deno.test("defaults without any environment", () => {
     maxRetries: 4,
     retryBaseMs: 200,
     maxIterations: 50,
+    compactAtPercent: 85,
   });
 });
 
@@ -28,7 +29,9 @@ Deno.test("environment overrides are read and validated", () => {
     PIXIR_MAX_ITERATIONS: "3",
     PIXIR_CHATGPT_BASE_URL: "http://[::1]:8/backend-api/codex/",
     PIXIR_AUTH_ISSUER: "http://localhost:7",
+    PIXIR_COMPACT_AT: "60",
   }));
+  assert.equal(settings.compactAtPercent, 60);
   assert.equal(settings.chatgptBaseUrl, "http://[::1]:8/backend-api/codex");
   assert.equal(settings.authIssuer, "http://localhost:7");
   assert.equal(settings.model, "gpt-5.4");
@@ -58,6 +61,13 @@ Deno.test("bad values name the variable", () => {
     );
   }
   assert.throws(() => loadSettings(envOf({ OPENAI_BASE_URL: "ftp://x" })), SettingsError);
+  for (const value of ["0", "101", "85.5"]) {
+    assert.throws(
+      () => loadSettings(envOf({ PIXIR_COMPACT_AT: value })),
+      /PIXIR_COMPACT_AT: ".*" must be a whole number from 1 to 100/,
+      value,
+    );
+  }
 });
 
 Deno.test("parseEffort accepts every documented effort", () => {

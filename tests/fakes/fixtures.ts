@@ -33,6 +33,8 @@ export interface ToolCallAnswerOptions {
   model?: string;
   /** Default `"resp_fx2"`; item ids are derived from it. */
   responseId?: string;
+  /** Default J.2's usage. */
+  usage?: Usage;
 }
 
 /** The reasoning summary J.1 streams. */
@@ -149,7 +151,7 @@ export function toolCallAnswer(options: ToolCallAnswerOptions): StreamEvent[] {
       output_index: 1,
       item: { ...call, status: "completed", arguments: args, ...callFields },
     },
-    completed(response, J2_USAGE),
+    completed(response, options.usage ?? J2_USAGE),
   ]);
 }
 

@@ -88,3 +88,24 @@ Deno.test("colour only on a terminal without NO_COLOR", () => {
   assert.equal(styleFor(true, "1").red("x"), "x");
   assert.equal(styleFor(false, undefined).red("x"), "x");
 });
+
+Deno.test("a compaction is announced on stderr with its reason and size", async () => {
+  const stdout = recordingSink(false);
+  const stderr = recordingSink(false);
+  const renderer = plainRenderer({ stdout, stderr }, plainStyle);
+  await renderer.event(envelope({
+    type: "compaction",
+    data: {
+      summary: "S",
+      reason: "overflow",
+      replaces_through_seq: 4,
+      model: "m",
+      tokens_before: 250_000,
+    },
+  }));
+  assert.equal(stdout.text, "");
+  assert.match(
+    stderr.text,
+    /… compacted the conversation \(the request did not fit the context window\): 250000 tokens/,
+  );
+});

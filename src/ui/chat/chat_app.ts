@@ -288,6 +288,14 @@ class ChatApp {
       case "undo":
         if (this.#busy("/undo")) return;
         return this.#say("info", await host.undo());
+      case "compact": {
+        if (this.#busy("/compact")) return;
+        this.#say("info", "compacting the conversation…");
+        const summary = await host.compact(argument);
+        // The figure shown was measured before the summary; the next answer measures again.
+        this.#footer.info = { ...this.#footer.info, contextTokens: undefined };
+        return this.#say("info", `compacted; the model now sees this summary:\n${summary}`);
+      }
       case "clear":
         this.#transcript.clear();
         this.#tui.requestRender(true);

@@ -62,6 +62,12 @@ export interface ChatHost {
    * was done, as lines of text, and rejects when there is nothing to undo.
    */
   undo(): Promise<string>;
+  /**
+   * Has the model summarise the current session's conversation (paying most attention to
+   * `focus` when it is not empty) and returns the summary; rejects when there is nothing to
+   * compact or the model call fails.
+   */
+  compact(focus: string): Promise<string>;
   /** The account, plan and quota, as lines of text. */
   status(): Promise<string>;
   /** The last known plan quota. */

@@ -13,6 +13,7 @@ export type SlashName =
   | "sessions"
   | "status"
   | "undo"
+  | "compact"
   | "clear"
   | "quit";
 
@@ -48,6 +49,11 @@ export const SLASH_COMMANDS: readonly SlashSpec[] = [
   {
     name: "undo",
     description: "restore the files the last turn changed (write and edit; not shell commands)",
+  },
+  {
+    name: "compact",
+    description: "summarise the conversation so far to free context",
+    argument: { hint: "[focus]", required: false },
   },
   { name: "clear", description: "clear the screen (the session goes on)" },
   { name: "quit", description: "leave pixir" },

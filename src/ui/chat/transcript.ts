@@ -12,6 +12,7 @@ import { ToolBlock } from "./tool_block.ts";
 import { type DiffLine, unifiedDiff } from "./diff.ts";
 import type { ReadWorkspaceFile } from "./mentions.ts";
 import { counted, oneLine, parseArguments } from "../tool_summary.ts";
+import { compactionNotice } from "../compaction_notice.ts";
 
 /** The kinds of notice, by how loudly they are shown. */
 export type NoticeKind = "info" | "warning" | "error";
@@ -152,6 +153,9 @@ export class Transcript extends Container {
         );
         return;
       }
+      case "compaction":
+        this.notice("info", compactionNotice(envelope.data));
+        return;
       case "turn_completed":
         this.#closeStreams();
         if (envelope.data.status === "incomplete") {

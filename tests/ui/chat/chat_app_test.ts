@@ -21,6 +21,7 @@ function fakeHost() {
   const releases: (() => void)[] = [];
   let newSessions = 0;
   let undos = 0;
+  const compactions: string[] = [];
   const host: ChatHost = {
     workspaceLabel: "~/ws",
     initial: null,
@@ -40,6 +41,12 @@ function fakeHost() {
     sessions: () => Promise.resolve(""),
     sessionIds: () => Promise.resolve([]),
     undo: () => Promise.resolve(`undid turn ${++undos}: restored notes.txt`),
+    compact: (focus) => {
+      compactions.push(focus);
+      return focus === "fail"
+        ? Promise.reject(new Error("there is no earlier conversation to compact"))
+        : Promise.resolve("## Goal\nship it");
+    },
     status: () => Promise.resolve("signed in"),
     quota: () => Promise.resolve(null),
     readFile: () => Promise.resolve(null),
@@ -51,6 +58,7 @@ function fakeHost() {
     release: () => releases.shift()?.(),
     newSessions: () => newSessions,
     undos: () => undos,
+    compactions,
   };
 }
 
@@ -371,4 +379,25 @@ Deno.test("an abort of the ask's signal withdraws the question as a no", async (
   assert.deepEqual(await answer, { kind: "deny" });
   await done;
   assert.equal(turns[0].signal.reason, "sigterm");
+});
+
+Deno.test("/compact waits for the running turn, passes its focus and shows the summary", async () => {
+  const { chat, terminal, type, release, compactions } = start();
+  type("work");
+  await settle();
+  type("/compact");
+  await settle();
+  assert.deepEqual(compactions, []);
+  assert.match(terminal.written, /\/compact waits until the answer ends/);
+  release();
+  await settle();
+  type("/compact the parser");
+  await settle();
+  assert.deepEqual(compactions, ["the parser"]);
+  assert.match(terminal.written, /compacted; the model now sees this summary/);
+  assert.match(terminal.written, /## Goal/);
+  type("/compact fail");
+  await settle();
+  assert.match(terminal.written, /✗ there is no earlier conversation to compact/);
+  await chat.terminate();
 });

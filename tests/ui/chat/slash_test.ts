@@ -51,6 +51,7 @@ Deno.test("every command the issue names is in the table", () => {
     "sessions",
     "status",
     "undo",
+    "compact",
     "clear",
     "quit",
   ]);

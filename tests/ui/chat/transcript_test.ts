@@ -139,3 +139,18 @@ Deno.test("a permission decision is one line: allowed or denied, by whom, the co
     " denied with nobody to ask: touch made.txt",
   ]);
 });
+
+Deno.test("a compaction is shown as a notice with its reason", async () => {
+  const transcript = new Transcript(theme, noFiles);
+  await transcript.event(envelope({
+    type: "compaction",
+    data: {
+      summary: "S",
+      reason: "threshold",
+      replaces_through_seq: 2,
+      model: "m",
+      tokens_before: 9,
+    },
+  }));
+  assert.match(screen(transcript), /compacted the conversation \(the context passed its/);
+});

@@ -1,0 +1,94 @@
+/** `pixir compact`: has the model summarise a session's earlier conversation now. */
+
+import type { Command } from "./command.ts";
+import { parseFlags } from "./command.ts";
+import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
+import { credentialsFrom, pathsFrom, settingsFrom } from "./inputs.ts";
+import { openSessionForCli, sessionModel } from "./session_lookup.ts";
+import { authHint, catalogFor, modelCaller } from "./turn_wiring.ts";
+import { modelCatalogPath } from "../provider/model_catalog.ts";
+import { type CompactionOutcome, compactSession } from "../agent/compaction.ts";
+import { quotaAlertsPath } from "../config/quota_alerts.ts";
+import { quotaFilePath } from "../config/quota_file.ts";
+
+const FLAGS = { focus: { type: "string" }, auth: { type: "string" } } as const;
+
+/** The `compact` command. */
+export const compactCommand: Command = {
+  name: "compact",
+  summary: "summarise a session's earlier conversation to free context",
+  help: `Usage: pixir compact <session-id> [--focus TEXT]
+
+Asks the session's model for a summary of the conversation so far (goal, decisions, files touched,
+open items, next step) and records it in the session. From then on the model sees that summary,
+the original task word for word and the most recent exchanges instead of the whole history. The
+log keeps every event, so \`pixir export\` still shows everything. Pixir also compacts by itself
+when the context passes PIXIR_COMPACT_AT percent of the window (default 85) or overflows it.
+
+Flags:
+      --focus TEXT     what the summary should pay most attention to
+      --auth METHOD    subscription or api-key (default: the stored sign-in, else OPENAI_API_KEY)
+  -h, --help           show this help
+
+Examples:
+  pixir compact 20261124-101500-k3f9qz
+  pixir compact 20261124 --focus "the failing parser tests"
+`,
+  async run(argv, io) {
+    const { values, positionals } = parseFlags("compact", argv, FLAGS);
+    if (positionals.length !== 1) {
+      throw new CliFailure("usage", "compact: give exactly one session id", {
+        hint: "see `pixir sessions` for the ids",
+      });
+    }
+    const focus = values.focus?.trim() || undefined;
+    const settings = settingsFrom(io);
+    const paths = pathsFrom(io);
+    const session = await openSessionForCli(paths.sessionsDir, { id: positionals[0] }, io.now);
+    const warn = (message: string) => io.stderr.write(`pixir: warning: ${message}\n`);
+    for (const warning of session.warnings) await warn(warning);
+    const credentials = await credentialsFrom(io, values.auth, paths);
+    const callModel = await modelCaller({
+      io,
+      settings,
+      credentials,
+      quotaFile: quotaFilePath(paths),
+      quotaAlertsFile: quotaAlertsPath(paths),
+      warn,
+    });
+    const controller = new AbortController();
+    const off = io.onSignal("SIGINT", () => controller.abort("sigint"));
+    const { model, effort } = sessionModel(session);
+    let outcome: CompactionOutcome;
+    try {
+      outcome = await compactSession({
+        session,
+        model,
+        effort,
+        callModel,
+        reason: "manual",
+        ...(focus === undefined ? {} : { focus }),
+        catalog: await catalogFor({
+          credentials,
+          modelCatalogFile: modelCatalogPath(paths.dataDir),
+        }),
+        emit: () => {},
+        signal: controller.signal,
+      });
+    } finally {
+      off();
+    }
+    if (!outcome.ok) {
+      const { error } = outcome;
+      if (error.kind === "nothing_to_compact") throw new CliFailure("usage", error.message);
+      if (error.kind === "aborted") throw new CliFailure("interrupted", "interrupted");
+      throw failureFromProvider(error, authHint(credentials));
+    }
+    const data = outcome.compaction;
+    await io.stdout.write(
+      `${data.summary}\n\nCompacted session ${session.id} through event ${data.replaces_through_seq} ` +
+        `(${data.tokens_before} tokens in use before).\n`,
+    );
+    return EXIT.ok;
+  },
+};
