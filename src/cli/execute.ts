@@ -6,7 +6,13 @@
 import type { Io } from "./io.ts";
 import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
 import { authHint, catalogFor, turnWiring } from "./turn_wiring.ts";
-import type { RunPolicy } from "./run_policy.ts";
+import { type RunPolicy, runPolicy } from "./run_policy.ts";
+import type { PolicyPatch } from "../policy/policy.ts";
+import { projectContextFor } from "./project_context.ts";
+import type { PixirPaths } from "../config/paths.ts";
+import { quotaFilePath } from "../config/quota_file.ts";
+import { quotaAlertsPath } from "../config/quota_alerts.ts";
+import { modelCatalogPath } from "../provider/model_catalog.ts";
 import type { Session } from "../agent/session.ts";
 import { runTurn, type TurnOutcome } from "../agent/turn.ts";
 import { baseInstructions } from "../agent/prompt.ts";
@@ -46,6 +52,28 @@ export interface Execution {
   projectContext: readonly ContextFile[];
   /** What the tools may do. */
   policy: RunPolicy;
+}
+
+/** The parts of an execution that come from Pixir's folders for the workspace and its policy. */
+export type WorkspaceSetup = Pick<
+  Execution,
+  "quotaFile" | "quotaAlertsFile" | "modelCatalogFile" | "projectContext" | "policy"
+>;
+
+/** Reads what `run` and `resume` need from Pixir's folders: caches, AGENTS.md, the policy. */
+export async function workspaceSetup(
+  io: Io,
+  paths: PixirPaths,
+  workspace: string,
+  options: { withContext: boolean; patch: PolicyPatch },
+): Promise<WorkspaceSetup> {
+  return {
+    quotaFile: quotaFilePath(paths),
+    quotaAlertsFile: quotaAlertsPath(paths),
+    modelCatalogFile: modelCatalogPath(paths.dataDir),
+    projectContext: await projectContextFor(io, paths.configDir, workspace, options.withContext),
+    policy: await runPolicy(paths, workspace, options.patch),
+  };
 }
 
 /** Runs the prompt to an outcome, renders it, and returns the exit code. */

@@ -3,9 +3,8 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure } from "./failure.ts";
-import { execute } from "./execute.ts";
+import { execute, workspaceSetup } from "./execute.ts";
 import { splitPolicyFlags } from "./policy_flags.ts";
-import { runPolicy } from "./run_policy.ts";
 import {
   credentialsFrom,
   modelChoice,
@@ -17,9 +16,6 @@ import {
   stopAtQuotaFrom,
   timeoutFrom,
 } from "./inputs.ts";
-import { projectContextFor } from "./project_context.ts";
-import { quotaAlertsPath } from "../config/quota_alerts.ts";
-import { modelCatalogPath } from "../provider/model_catalog.ts";
 import {
   OUTPUT_FLAGS,
   outputMode,
@@ -29,7 +25,6 @@ import {
 } from "./output.ts";
 import { RUN_FLAGS_HELP } from "./run.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
-import { quotaFilePath } from "../config/quota_file.ts";
 
 const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS, last: { type: "boolean" } } as const;
 
@@ -89,17 +84,11 @@ Examples:
         credentials,
         renderer: rendererFor(mode, io),
         timeoutMs,
-        quotaFile: quotaFilePath(paths),
-        quotaAlertsFile: quotaAlertsPath(paths),
-        modelCatalogFile: modelCatalogPath(paths.dataDir),
         stopAtQuota,
-        projectContext: await projectContextFor(
-          io,
-          paths.configDir,
-          workspace,
-          !values["no-context"],
-        ),
-        policy: await runPolicy(paths, workspace, patch),
+        ...await workspaceSetup(io, paths, workspace, {
+          withContext: !values["no-context"],
+          patch,
+        }),
         fresh: false,
       });
     } catch (error) {

@@ -2,9 +2,8 @@
 
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
-import { execute } from "./execute.ts";
+import { execute, workspaceSetup } from "./execute.ts";
 import { POLICY_FLAGS_HELP, splitPolicyFlags } from "./policy_flags.ts";
-import { runPolicy } from "./run_policy.ts";
 import {
   credentialsFrom,
   modelChoice,
@@ -16,9 +15,6 @@ import {
   stopAtQuotaFrom,
   timeoutFrom,
 } from "./inputs.ts";
-import { projectContextFor } from "./project_context.ts";
-import { quotaAlertsPath } from "../config/quota_alerts.ts";
-import { modelCatalogPath } from "../provider/model_catalog.ts";
 import {
   OUTPUT_FLAGS,
   outputMode,
@@ -28,7 +24,6 @@ import {
 } from "./output.ts";
 import { createSession } from "../agent/session.ts";
 import { VERSION } from "../version.ts";
-import { quotaFilePath } from "../config/quota_file.ts";
 
 const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS } as const;
 
@@ -109,17 +104,11 @@ Examples:
         credentials,
         renderer: rendererFor(mode, io),
         timeoutMs,
-        quotaFile: quotaFilePath(paths),
-        quotaAlertsFile: quotaAlertsPath(paths),
-        modelCatalogFile: modelCatalogPath(paths.dataDir),
         stopAtQuota,
-        projectContext: await projectContextFor(
-          io,
-          paths.configDir,
-          workspace,
-          !values["no-context"],
-        ),
-        policy: await runPolicy(paths, workspace, patch),
+        ...await workspaceSetup(io, paths, workspace, {
+          withContext: !values["no-context"],
+          patch,
+        }),
         fresh: true,
       });
     } catch (error) {
