@@ -9,7 +9,7 @@ import type { Io } from "./io.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import { describeStatus, statusReport } from "./status.ts";
 import { describeUndo, undoTurn } from "./undo.ts";
-import { authHint, catalogFor, modelCaller, turnWiring } from "./turn_wiring.ts";
+import { authHint, catalogFor, modelCaller, sandboxProbe, turnWiring } from "./turn_wiring.ts";
 import { compactSession } from "../agent/compaction.ts";
 import { createSession, type Session } from "../agent/session.ts";
 import { listSessions, type SessionSummary } from "../agent/session_list.ts";
@@ -53,6 +53,7 @@ const LISTED_SESSIONS = 20;
 /** The chat host over the real session store, agent, account and workspace. */
 export function chatHost(x: ChatHostInputs): ChatHost {
   let session = x.session;
+  const sandbox = sandboxProbe(x.io, x.workspace);
   const workspaceSessions = async (): Promise<SessionSummary[]> =>
     (await listSessions(x.paths.sessionsDir)).sessions
       .filter((s) => s.cwd === x.workspace)
@@ -75,6 +76,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       // The TUI owns the terminal, so a command that needs approval is asked about inside it.
       const { wiring, close } = await turnWiring({
         ...x,
+        sandbox,
         session: current,
         modelCatalogFile: modelCatalogPath(x.paths.dataDir),
         emit: sink.emit,

@@ -5,7 +5,7 @@
 
 import type { Io } from "./io.ts";
 import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
-import { authHint, catalogFor, turnWiring } from "./turn_wiring.ts";
+import { authHint, catalogFor, sandboxProbe, turnWiring } from "./turn_wiring.ts";
 import { type RunPolicy, runPolicy } from "./run_policy.ts";
 import type { PolicyPatch } from "../policy/policy.ts";
 import { projectContextFor } from "./project_context.ts";
@@ -102,6 +102,7 @@ export async function execute(x: Execution): Promise<number> {
     if (x.fresh) { for (const envelope of x.session.events) await emit(envelope); }
     const open = await turnWiring({
       ...x,
+      sandbox: sandboxProbe(x.io, x.workspace),
       emit,
       warn: (message) => x.io.stderr.write(`pixir: warning: ${message}\n`),
       notice: (message) => x.io.stderr.write(`pixir: ${message}\n`),

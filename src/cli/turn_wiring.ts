@@ -52,6 +52,8 @@ export interface WiringInputs {
    * null: nobody is asked (commands off the safe list and the flags are denied).
    */
   ask?: Ask | null;
+  /** The OS sandbox status for shell commands (see `sandboxProbe`). */
+  sandbox(): Promise<SandboxStatus>;
 }
 
 /**
@@ -73,7 +75,14 @@ export interface OpenWiring {
   close(): void;
 }
 
-let sandboxProbe: Promise<SandboxStatus> | undefined;
+/**
+ * The OS sandbox status, probed once and only when first asked (runs without a shell command never
+ * start bwrap); one per run or chat, shared by its turns.
+ */
+export function sandboxProbe(io: Io, workspace: string): () => Promise<SandboxStatus> {
+  let probe: Promise<SandboxStatus> | undefined;
+  return () => probe ??= probeSandbox(io.os, runProgram, workspace);
+}
 
 /** Builds the model call (retries, idle timeout, quota guard) and the policy-guarded tools. */
 export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
@@ -85,8 +94,7 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
     emit: async (envelope) => {
       await w.emit(envelope);
     },
-    // Probed once per process, at the first shell command: runs without one never start bwrap.
-    sandbox: () => sandboxProbe ??= probeSandbox(w.io.os, runProgram, w.workspace),
+    sandbox: w.sandbox,
     notice: w.notice,
     ask: w.ask,
   });
