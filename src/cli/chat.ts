@@ -127,7 +127,7 @@ Examples:
     const restoreOnCrash = guardAgainstCrashes({
       restore: chat.terminate,
       report: (message) => io.stderr.write(`pixir: internal error: ${message}\n`),
-      exit: (code) => Deno.exit(code),
+      exit: (code) => io.exit(code),
     });
     try {
       return (await chat.done) === "quit" ? EXIT.ok : EXIT.interrupted;

@@ -82,7 +82,7 @@ export async function execute(x: Execution): Promise<number> {
   let stopReason: "sigint" | "sigterm" | "timeout" | undefined;
   const stop = (reason: "sigint" | "sigterm" | "timeout") => {
     // A second Ctrl+C while the first is being handled leaves at once.
-    if (stopReason === "sigint" && reason === "sigint") Deno.exit(EXIT.interrupted);
+    if (stopReason === "sigint" && reason === "sigint") x.io.exit(EXIT.interrupted);
     stopReason = reason;
     // The turn records "sigint"/"sigterm" as the interruption's reason, anything else as "aborted".
     controller.abort(reason);

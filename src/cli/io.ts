@@ -26,6 +26,8 @@ export interface Io {
   fetch: typeof fetch;
   now(): number;
   random(): number;
+  /** Ends the process at once with `code` (a second Ctrl+C that must not wait). */
+  exit(code: number): never;
   /** Calls `handler` on SIGINT/SIGTERM until the returned function is called. */
   onSignal(signal: "SIGINT" | "SIGTERM", handler: () => void): () => void;
 }
@@ -55,6 +57,7 @@ export function processIo(): Io {
     fetch: globalThis.fetch,
     now: Date.now,
     random: Math.random,
+    exit: (code) => Deno.exit(code),
     onSignal(signal, handler) {
       // SIGTERM listeners are not supported on Windows; Ctrl+C (SIGINT) is.
       if (signal === "SIGTERM" && Deno.build.os === "windows") return () => {};
