@@ -22,7 +22,7 @@ import {
 import { type ParsedLine, parseLogLine } from "./envelope.ts";
 import { readLinesForward } from "./log_lines.ts";
 import { resolveSessionId, sessionPath } from "./session_dir.ts";
-import { CorruptSessionError } from "./session_error.ts";
+import { CorruptSessionError, SessionInUseError } from "./session_error.ts";
 import { newSessionId } from "./session_id.ts";
 
 /** What a session records when it starts. */
@@ -47,6 +47,11 @@ export interface CreateSessionOptions {
 export interface OpenSessionOptions {
   /** The clock, epoch milliseconds, for the `ts` of new events. */
   now: () => number;
+  /**
+   * Only read it (`pixir export`): no lease is taken, so it opens while another process writes,
+   * and appending fails.
+   */
+  readOnly?: boolean;
 }
 
 const CREATE_ATTEMPTS = 5;
@@ -70,6 +75,11 @@ export interface Session {
   stamp(event: EphemeralEvent): Envelope<EphemeralEvent>;
   /** Waits for pending appends, then forces the written lines to disk (fdatasync). */
   flush(): Promise<void>;
+  /**
+   * Lets another process write to the session: ends this process's exclusive hold on the log,
+   * taken when the session was created or opened for writing. Exiting releases it too.
+   */
+  release(): void;
 }
 
 /** The log file behind a `Session`, with what is known about its end. */
@@ -89,6 +99,7 @@ class SessionLog implements Session {
   #unsynced = false;
   #queue: Promise<unknown> = Promise.resolve();
   #ephemeral = { afterSeq: -1, count: 0 };
+  #lease: Deno.FsFile | null;
 
   constructor(state: {
     id: string;
@@ -100,6 +111,8 @@ class SessionLog implements Session {
     torn: boolean;
     missingNewline: boolean;
     warnings: string[];
+    /** The open, exclusively locked log: the writer's lease (none for a read-only view). */
+    lease: Deno.FsFile | null;
   }) {
     this.id = state.id;
     this.path = state.path;
@@ -110,6 +123,12 @@ class SessionLog implements Session {
     this.#torn = state.torn;
     this.#missingNewline = state.missingNewline;
     this.warnings = state.warnings;
+    this.#lease = state.lease;
+  }
+
+  release(): void {
+    this.#lease?.close();
+    this.#lease = null;
   }
 
   get events(): readonly Envelope<CanonicalEvent>[] {
@@ -144,6 +163,9 @@ class SessionLog implements Session {
   }
 
   async #write(event: CanonicalEvent): Promise<Envelope<CanonicalEvent>> {
+    if (this.#lease === null) {
+      throw new Error(`session ${this.id} was opened read-only or released; it cannot be written`);
+    }
     const seq = this.#events.length;
     const envelope: Envelope<CanonicalEvent> = {
       id: `${this.id}:${seq}`,
@@ -181,6 +203,7 @@ class SessionLog implements Session {
 export async function createSession(options: CreateSessionOptions): Promise<Session> {
   await Deno.mkdir(options.sessionsDir, { recursive: true, mode: 0o700 });
   const { id, path } = await createLogFile(options);
+  const lease = await takeLease(path, id);
   const started: SessionStarted = {
     format: EVENT_FORMAT_VERSION,
     cwd: options.cwd,
@@ -198,6 +221,7 @@ export async function createSession(options: CreateSessionOptions): Promise<Sess
     torn: false,
     missingNewline: false,
     warnings: [],
+    lease,
   });
   await session.append({ type: "session_started", data: started });
   await session.flush();
@@ -234,6 +258,23 @@ export async function openSession(
 ): Promise<Session> {
   const id = await resolveSessionId(sessionsDir, query);
   const path = sessionPath(sessionsDir, id);
+  // The lease comes before the read, so no other writer can move the log on after it is read.
+  const lease = options.readOnly ? null : await takeLease(path, id);
+  try {
+    return await readSession(id, path, options.now, lease);
+  } catch (error) {
+    lease?.close();
+    throw error;
+  }
+}
+
+/** Reads a session's log into a Session holding `lease`. */
+async function readSession(
+  id: string,
+  path: string,
+  now: () => number,
+  lease: Deno.FsFile | null,
+): Promise<Session> {
   const events: Envelope<CanonicalEvent>[] = [];
   let validLength = 0;
   let missingNewline = false;
@@ -264,13 +305,31 @@ export async function openSession(
     id,
     path,
     started: first.data,
-    now: options.now,
+    now,
     events,
     validLength,
     torn: broken !== null,
     missingNewline,
     warnings,
+    lease,
   });
+}
+
+/**
+ * Takes the exclusive lock on a session's log that only one writer at a time may hold (an flock
+ * on an open handle: released when the handle closes or the process ends). Throws
+ * SessionInUseError when another process holds it.
+ */
+async function takeLease(path: string, id: string): Promise<Deno.FsFile> {
+  const file = await Deno.open(path, { read: true });
+  let locked = false;
+  try {
+    locked = await file.tryLock(true);
+  } finally {
+    if (!locked) file.close();
+  }
+  if (!locked) throw new SessionInUseError(id);
+  return file;
 }
 
 /** Parses the line holding event `seq` of session `id`, checking that it belongs exactly there. */

@@ -47,3 +47,14 @@ export class CorruptSessionError extends Error {
     this.line = line;
   }
 }
+
+/** Another Pixir process is writing to the session; two writers would break its log. */
+export class SessionInUseError extends Error {
+  /** The session id. */
+  readonly id: string;
+  constructor(id: string) {
+    super(`session ${id} is in use by another Pixir process`);
+    this.name = "SessionInUseError";
+    this.id = id;
+  }
+}

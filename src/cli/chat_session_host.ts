@@ -111,10 +111,14 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       return outcome;
     },
     newSession() {
+      session?.release();
       session = null;
     },
     async resume(id) {
+      // The chat already holds this session's lease; opening it again would be refused.
+      if (session && session.id.startsWith(id)) return opened(session);
       const next = await openSessionForCli(x.paths.sessionsDir, { id }, x.io.now);
+      session?.release();
       session = next;
       return opened(next);
     },

@@ -43,6 +43,7 @@ Examples:
       pathsFrom(io).sessionsDir,
       { id: positionals[0] },
       io.now,
+      true,
     );
     for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
     await io.stdout.write(

@@ -6,6 +6,7 @@ import { latestSessionFor } from "../agent/session_list.ts";
 import {
   AmbiguousSessionError,
   CorruptSessionError,
+  SessionInUseError,
   UnknownSessionError,
 } from "../agent/session_error.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
@@ -13,11 +14,15 @@ import type { ReasoningEffort } from "../provider/request.ts";
 /** Which session: by id (or unique prefix), or the newest one of a workspace. */
 export type SessionQuery = { id: string } | { last: string };
 
-/** Opens the session the user named; unknown or ambiguous ids are exit 2. */
+/**
+ * Opens the session the user named, for writing unless `readOnly`; unknown or ambiguous ids, and a
+ * session another Pixir process is writing to, are exit 2.
+ */
 export async function openSessionForCli(
   sessionsDir: string,
   query: SessionQuery,
   now: () => number,
+  readOnly = false,
 ): Promise<Session> {
   let id: string;
   if ("last" in query) {
@@ -32,7 +37,7 @@ export async function openSessionForCli(
     id = query.id;
   }
   try {
-    return await openSession(sessionsDir, id, { now });
+    return await openSession(sessionsDir, id, { now, readOnly });
   } catch (error) {
     if (error instanceof UnknownSessionError) {
       throw new CliFailure("unknown_session", error.message, {
@@ -45,6 +50,11 @@ export async function openSessionForCli(
       });
     }
     if (error instanceof CorruptSessionError) throw new CliFailure("io", error.message);
+    if (error instanceof SessionInUseError) {
+      throw new CliFailure("usage", error.message, {
+        hint: "wait for that run or chat to end, or start a new session",
+      });
+    }
     throw error;
   }
 }

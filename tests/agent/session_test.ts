@@ -4,6 +4,7 @@ import { createSession, openSession, type Session } from "../../src/agent/sessio
 import {
   AmbiguousSessionError,
   CorruptSessionError,
+  SessionInUseError,
   UnknownSessionError,
 } from "../../src/agent/session_error.ts";
 import { cyclingRandom, steppingClock, withTempDir } from "./helpers.ts";
@@ -28,8 +29,11 @@ async function fileLines(session: Session): Promise<string[]> {
   return text.slice(0, -1).split("\n");
 }
 
-const reopen = (session: Session) =>
-  openSession(dirname(session.path), session.id, { now: steppingClock(START + 3_600_000) });
+/** Opens the session again for writing, as a later process would once this one let go. */
+const reopen = (session: Session) => {
+  session.release();
+  return openSession(dirname(session.path), session.id, { now: steppingClock(START + 3_600_000) });
+};
 
 Deno.test("create, append and reopen give back the same events", async () => {
   await withTempDir(async (dir) => {
@@ -164,7 +168,7 @@ Deno.test("a half-written last line is skipped with a warning, and the next appe
     assert.match(reopened.warnings[0], new RegExp(`${session.id}\\.ndjson:3: .*half-written`));
 
     await reopened.append({ type: "user_message", data: { text: "after the crash" } });
-    const again = await reopen(session);
+    const again = await reopen(reopened);
     assert.deepEqual(again.warnings, []);
     assert.deepEqual(
       again.events.map((event) => event.type === "user_message" ? event.data.text : event.type),
@@ -185,7 +189,7 @@ Deno.test("a complete last line missing its newline is kept, and the next append
     assert.deepEqual(reopened.warnings, []);
     assert.equal(reopened.events.length, 2);
     await reopened.append({ type: "user_message", data: { text: "two" } });
-    assert.equal((await reopen(session)).events.length, 3);
+    assert.equal((await reopen(reopened)).events.length, 3);
     assert.equal((await fileLines(reopened)).length, 3);
   });
 });
@@ -256,9 +260,10 @@ Deno.test("a session can be named by a unique prefix; unknown and ambiguous ones
       "20261125-111300-777777",
     ]);
 
-    assert.equal((await openSession(dir, "20261125", { now: Date.now })).id, c.id);
-    assert.equal((await openSession(dir, "20261124-111300-3", { now: Date.now })).id, a.id);
-    assert.equal((await openSession(dir, b.id, { now: Date.now })).id, b.id);
+    const look = { now: Date.now, readOnly: true };
+    assert.equal((await openSession(dir, "20261125", look)).id, c.id);
+    assert.equal((await openSession(dir, "20261124-111300-3", look)).id, a.id);
+    assert.equal((await openSession(dir, b.id, look)).id, b.id);
 
     await assert.rejects(
       openSession(dir, "20261124-111300-9", { now: Date.now }),
@@ -300,5 +305,23 @@ Deno.test("a failed append rejects, keeps seq in step, and later appends still w
     const next = await session.append({ type: "user_message", data: { text: "kept" } });
     assert.equal(next.seq, 1);
     assert.deepEqual((await reopen(session)).events, session.events);
+  });
+});
+
+Deno.test("only one writer at a time: a second open for writing is refused until the first lets go", async () => {
+  await withTempDir(async (dir) => {
+    const session = await create(dir);
+    await assert.rejects(
+      openSession(dir, session.id, { now: Date.now }),
+      (error: unknown) => error instanceof SessionInUseError && error.id === session.id,
+    );
+    const reader = await openSession(dir, session.id, { now: Date.now, readOnly: true });
+    assert.deepEqual(reader.events, session.events, "a read-only view opens meanwhile");
+    await assert.rejects(reader.append({ type: "user_message", data: { text: "x" } }), /read-only/);
+    session.release();
+    const next = await openSession(dir, session.id, { now: Date.now });
+    await next.append({ type: "user_message", data: { text: "after" } });
+    await assert.rejects(session.append({ type: "user_message", data: { text: "late" } }));
+    next.release();
   });
 });

@@ -159,6 +159,7 @@ const turnEvents = (session: Session) => session.events.slice(1);
 /** Reopens the session from disk, as a resumed run would. */
 async function reopened(session: Session): Promise<Session> {
   const dir = session.path.slice(0, -`/${session.id}.ndjson`.length);
+  session.release();
   return await openSession(dir, session.id, { now: Date.now });
 }
 

@@ -144,3 +144,28 @@ function commonPrefix(a: string, b: string): string {
   while (length < a.length && a[length] === b[length]) length++;
   return a.slice(0, length);
 }
+
+Deno.test("a session another Pixir process is writing to cannot be resumed at the same time", async () => {
+  await using box = await sandbox();
+  const stalled = textAnswer("Never finished.");
+  await using server = startResponsesServer({
+    script: [{ sse: stalled, end: { stallAfter: 2 } }, { sse: second }],
+  });
+  // The first run stays inside its turn (the stream stalls) until its --timeout ends it.
+  const firstRun = box.run(["run", "--timeout", "5", "long task"], { server });
+  while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 20));
+  const [id] = await box.sessionIds();
+
+  const competing = await box.run(["resume", id, "--json", "meanwhile"], { server });
+  assert.equal(competing.code, 2, competing.stderr);
+  const result = jsonOutput(competing.stdout);
+  assert.equal(result.error?.kind, "usage");
+  assert.match(result.error?.message ?? "", /in use by another Pixir process/);
+  assert.equal(server.requests.length, 1, "the competing resume sent nothing");
+
+  const ended = await firstRun;
+  assert.equal(ended.code, 124, ended.stderr);
+  const resumed = await box.run(["resume", id, "now"], { server });
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(resumed.stdout, "Second answer.\n");
+});
