@@ -132,45 +132,38 @@ export async function execute(x: Execution): Promise<number> {
   const catalog = await catalogFor(x);
   const context = contextUsage(x.session.events, x.model, catalog);
   const hint = `session ${x.session.id} · continue with: pixir resume ${x.session.id} "…"`;
+  const failure = failureOf(outcome, stopReason, x);
+  await x.renderer.finish(
+    runResult({
+      sessionId: x.session.id,
+      answer: outcome.status === "failed" ? undefined : outcome.answer,
+      usage: outcome.usage,
+      context,
+      incomplete: outcome.status === "incomplete",
+      failure,
+    }),
+    hint,
+  );
+  return failure?.exitCode ?? EXIT.ok;
+}
+
+/** How the turn's outcome fails the run, if it does: timed out, interrupted, or failed. */
+function failureOf(
+  outcome: TurnOutcome,
+  stopReason: "sigint" | "sigterm" | "timeout" | undefined,
+  x: Execution,
+): CliFailure | undefined {
   switch (outcome.status) {
     case "answered":
     case "incomplete":
-      await x.renderer.finish(
-        runResult({
-          sessionId: x.session.id,
-          answer: outcome.answer,
-          usage: outcome.usage,
-          context,
-          incomplete: outcome.status === "incomplete",
-        }),
-        hint,
-      );
-      return EXIT.ok;
-    case "interrupted": {
-      const failure = stopReason === "timeout"
+      return undefined;
+    case "interrupted":
+      return stopReason === "timeout"
         ? new CliFailure("timeout", `timed out after ${(x.timeoutMs ?? 0) / 1000} s`)
         : new CliFailure("interrupted", "interrupted");
-      await x.renderer.finish(
-        runResult({
-          sessionId: x.session.id,
-          answer: outcome.answer,
-          usage: outcome.usage,
-          context,
-          failure,
-        }),
-        hint,
-      );
-      return failure.exitCode;
-    }
-    case "failed": {
-      const failure = outcome.error.kind === "iteration_cap"
+    case "failed":
+      return outcome.error.kind === "iteration_cap"
         ? new CliFailure("iteration_cap", outcome.error.message)
         : failureFromProvider(outcome.error, authHint(x.credentials));
-      await x.renderer.finish(
-        runResult({ sessionId: x.session.id, usage: outcome.usage, context, failure }),
-        hint,
-      );
-      return failure.exitCode;
-    }
   }
 }
