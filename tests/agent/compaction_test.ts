@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { compactionBoundary, compactSession } from "../../src/agent/compaction.ts";
 import type { CanonicalEvent, Envelope } from "../../src/agent/event.ts";
-import { createSession, type Session } from "../../src/agent/session.ts";
+import type { Session } from "../../src/agent/session.ts";
 import type { ModelEvent } from "../../src/provider/model_event.ts";
-import { cyclingRandom, scriptedModel, steppingClock, withTempDir } from "./helpers.ts";
+import { scriptedModel, testSession, withTempDir } from "./helpers.ts";
 
 const MODEL = "gpt-5.5";
 
@@ -85,15 +85,7 @@ Deno.test("only events after the last compaction are replaced again", () => {
 
 async function withSession(body: (session: Session) => Promise<void>): Promise<void> {
   await withTempDir(async (dir) => {
-    const session = await createSession({
-      sessionsDir: dir,
-      cwd: "/ws",
-      model: MODEL,
-      effort: "medium",
-      version: "0.1.0",
-      now: steppingClock(Date.UTC(2026, 10, 24)),
-      random: cyclingRandom([0.42]),
-    });
+    const session = await testSession(dir, MODEL);
     await body(session);
   });
 }

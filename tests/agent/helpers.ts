@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import type { ModelCall } from "../../src/agent/model_call.ts";
+import { createSession, type Session } from "../../src/agent/session.ts";
 import type { InputItem } from "../../src/provider/item.ts";
 import type { ModelEvent } from "../../src/provider/model_event.ts";
 import type { ModelRequest } from "../../src/provider/request.ts";
@@ -84,4 +85,17 @@ export function scriptedModel(scripts: Script[]): { call: ModelCall; requests: M
     })();
   };
   return { call, requests };
+}
+
+/** A new session in `dir` for workspace `/ws` and `model`, with a fixed clock and random draw. */
+export function testSession(dir: string, model: string): Promise<Session> {
+  return createSession({
+    sessionsDir: dir,
+    cwd: "/ws",
+    model,
+    effort: "medium",
+    version: "0.1.0",
+    now: steppingClock(Date.UTC(2026, 10, 24)),
+    random: cyclingRandom([0.42]),
+  });
 }

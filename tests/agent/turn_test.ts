@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Envelope } from "../../src/agent/event.ts";
 import { foldHistory } from "../../src/agent/history.ts";
-import { createSession, openSession, type Session } from "../../src/agent/session.ts";
+import { openSession, type Session } from "../../src/agent/session.ts";
 import {
   type ModelCall,
   runTurn,
@@ -14,13 +14,7 @@ import type { OutputItem, Usage } from "../../src/provider/item.ts";
 import type { ModelEvent } from "../../src/provider/model_event.ts";
 import type { ModelRequest, ToolSpec } from "../../src/provider/request.ts";
 import type { ToolResult } from "../../src/tools/tool.ts";
-import {
-  assertValidInput,
-  cyclingRandom,
-  scriptedModel,
-  steppingClock,
-  withTempDir,
-} from "./helpers.ts";
+import { assertValidInput, scriptedModel, testSession, withTempDir } from "./helpers.ts";
 
 const MODEL = "gpt-5.5";
 const README_CALL = { call_id: "call_fx2A", name: "read", arguments: '{"path":"README.md"}' };
@@ -119,15 +113,7 @@ interface Harness {
 
 async function withSession(body: (harness: Harness) => Promise<void>): Promise<void> {
   await withTempDir(async (dir) => {
-    const session = await createSession({
-      sessionsDir: dir,
-      cwd: "/ws",
-      model: MODEL,
-      effort: "medium",
-      version: "0.1.0",
-      now: steppingClock(Date.UTC(2026, 10, 24)),
-      random: cyclingRandom([0.42]),
-    });
+    const session = await testSession(dir, MODEL);
     const emitted: Envelope[] = [];
     const options = (overrides: Partial<TurnOptions>): TurnOptions => ({
       session,
