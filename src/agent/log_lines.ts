@@ -44,15 +44,21 @@ export async function* readLinesForward(
   if (pending.length > 0) yield { text: decode(pending), end: offset, terminated: false };
 }
 
-/** The lines of a file from last to first; an empty line after the final newline is not a line. */
+/**
+ * The lines of a file from last to first, each with its end offset as `readLinesForward` gives it;
+ * an empty line after the final newline is not a line.
+ */
 export async function* readLinesBackward(
   path: string,
   blockSize: number = DEFAULT_BLOCK,
-): AsyncGenerator<string | null> {
+): AsyncGenerator<FileLine> {
   using file = await Deno.open(path, { read: true });
   let position = (await file.stat()).size;
   // Bytes between the block being scanned and the line already yielded, in file order.
   let pending: Uint8Array[] = [];
+  // Where the line being assembled ends: at its newline, or at the end of the file.
+  let lineEnd = position;
+  let terminated = false;
   let atEnd = true;
   while (position > 0) {
     const start = Math.max(0, position - blockSize);
@@ -62,8 +68,12 @@ export async function* readLinesBackward(
     while (i !== -1) {
       const line = [bytes.subarray(i + 1, end), ...pending];
       pending = [];
-      if (!(atEnd && byteLength(line) === 0)) yield decode(line);
+      if (!(atEnd && byteLength(line) === 0)) {
+        yield { text: decode(line), end: terminated ? lineEnd + 1 : lineEnd, terminated };
+      }
       atEnd = false;
+      lineEnd = start + i;
+      terminated = true;
       end = i;
       // A negative start would count from the end of the array, so stop explicitly at 0.
       i = i === 0 ? -1 : bytes.lastIndexOf(NEWLINE, i - 1);
@@ -71,7 +81,10 @@ export async function* readLinesBackward(
     if (end > 0) pending.unshift(bytes.slice(0, end));
     position = start;
   }
-  if (pending.length > 0) yield decode(pending);
+  // The first line of the file; it may be empty when a newline follows it.
+  if (pending.length > 0 || terminated) {
+    yield { text: decode(pending), end: terminated ? lineEnd + 1 : lineEnd, terminated };
+  }
 }
 
 async function readAt(file: Deno.FsFile, start: number, length: number): Promise<Uint8Array> {

@@ -8,6 +8,7 @@ import type { CanonicalEvent, Envelope } from "./event.ts";
 import { parseLogLine } from "./envelope.ts";
 import { readLinesBackward, readLinesForward } from "./log_lines.ts";
 import { sessionIds, sessionPath } from "./session_dir.ts";
+import { turnNumberOf } from "./session_read.ts";
 
 /** One line of a session listing. */
 export interface SessionSummary {
@@ -115,7 +116,7 @@ async function readTail(
   let updated: string | null = null;
   let laterUserMessages = 0;
   let turns: number | null = null;
-  for await (const text of readLinesBackward(path)) {
+  for await (const { text } of readLinesBackward(path)) {
     const parsed = text === null ? null : parseLogLine(text);
     if (!parsed?.ok) continue; // a torn last line; openSession reports it
     const { envelope } = parsed;
@@ -128,7 +129,7 @@ async function readTail(
         model: envelope.data.model,
       };
     }
-    const turn = turnOf(envelope);
+    const turn = turnNumberOf(envelope);
     if (turns === null && turn !== null) turns = turn + laterUserMessages;
   }
   return { updated, turns: turns ?? laterUserMessages, model: null };
@@ -136,18 +137,6 @@ async function readTail(
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function turnOf(envelope: CanonicalEvent): number | null {
-  switch (envelope.type) {
-    case "turn_started":
-    case "turn_completed":
-    case "turn_failed":
-    case "interrupted":
-      return envelope.data.turn;
-    default:
-      return null;
-  }
 }
 
 /** The text on one line, cut to the title length with an ellipsis. */
