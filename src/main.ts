@@ -6,6 +6,7 @@
 import { CliFailure, EXIT } from "./cli/failure.ts";
 import { type Io, processIo } from "./cli/io.ts";
 import { loadCommand } from "./cli/commands.ts";
+import { sweepStaleFiles } from "./cli/stale_files.ts";
 import type { Command } from "./cli/command.ts";
 import { VERSION } from "./version.ts";
 
@@ -33,6 +34,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       await io.stdout.write(command.help);
       return EXIT.ok;
     }
+    await sweepStaleFiles(io);
     return await command.run(rest, io);
   } catch (error) {
     return await reportFailure(io, error);

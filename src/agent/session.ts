@@ -15,6 +15,7 @@
  * - The file is created with mode 0600 inside a folder created with mode 0700.
  */
 
+import { join } from "node:path";
 import type { ReasoningEffort } from "../provider/request.ts";
 import {
   type CanonicalEvent,
@@ -23,8 +24,8 @@ import {
   EVENT_FORMAT_VERSION,
 } from "./event.ts";
 import { readLogFromLastCompaction, readWholeLog } from "./session_read.ts";
-import { linkNewFile } from "../util/atomic_write.ts";
-import { resolveSessionId, sessionPath } from "./session_dir.ts";
+import { linkNewFile, removeStaleTemps } from "../util/atomic_write.ts";
+import { resolveSessionId, sessionPath, snapshotsDirOf } from "./session_dir.ts";
 import { SessionInUseError } from "./session_error.ts";
 import { newSessionId } from "./session_id.ts";
 
@@ -309,6 +310,8 @@ export async function openSession(
     const state = options.fromLastCompaction
       ? await readLogFromLastCompaction(id, path)
       : await readWholeLog(id, path);
+    // A writer killed while keeping a file's content for undo left a temp in its turn's folder.
+    if (lease) await removeStaleTemps(join(snapshotsDirOf(path), String(state.turns)));
     return new SessionLog({
       id,
       path,
@@ -328,7 +331,7 @@ export async function openSession(
  * on an open handle: released when the handle closes or the process ends). Throws
  * SessionInUseError when another process holds it.
  */
-async function takeLease(path: string, id: string): Promise<Deno.FsFile> {
+export async function takeLease(path: string, id: string): Promise<Deno.FsFile> {
   const file = await Deno.open(path, { read: true });
   let locked = false;
   try {
