@@ -3,7 +3,7 @@
  * exit code; no stack trace reaches the user.
  */
 
-import { CliFailure, EXIT } from "./cli/failure.ts";
+import { CliFailure, EXIT, storageFailure } from "./cli/failure.ts";
 import { type Io, processIo } from "./cli/io.ts";
 import { loadCommand } from "./cli/commands.ts";
 import { sweepStaleFiles } from "./cli/stale_files.ts";
@@ -52,7 +52,7 @@ async function mustLoad(name: string): Promise<Command> {
 async function reportFailure(io: Io, error: unknown): Promise<number> {
   // The reader of stdout went away (`pixir run … | head -1`): stop quietly, as SIGPIPE would.
   if (error instanceof Deno.errors.BrokenPipe) return EXIT.outputClosed;
-  const failure = error instanceof CliFailure ? error : new CliFailure(
+  const failure = error instanceof CliFailure ? error : storageFailure(error) ?? new CliFailure(
     "internal",
     `internal error: ${error instanceof Error ? error.message : String(error)}`,
     { hint: "please report this at https://github.com/pixir/pixir/issues" },

@@ -208,8 +208,10 @@ class SessionLog implements Session {
       let written = 0;
       while (written < bytes.length) written += await file.write(bytes.subarray(written));
     } catch (error) {
-      // Part of the line may be on disk; cut it off before the next append rather than glue to it.
-      this.#torn = true;
+      // Part of the line may be on disk (a full disk takes what fits): cut it off now, which frees
+      // the space too, or else before the next append, rather than glue the next line to it.
+      this.#torn = !(await Deno.truncate(this.path, this.#validLength).then(() =>
+        true, () => false));
       throw error;
     }
     this.#validLength += bytes.length;
