@@ -150,3 +150,41 @@ Deno.test("reading from the last compaction folds the same history and continues
     assert.equal(after.events.at(-1)?.seq, next.seq);
   });
 });
+
+// Found by the fuzzer (tests/fuzz): damage inside the history a compaction replaced is not read by
+// a resume, which starts from the compaction; what it does read must be exactly what was written.
+Deno.test("damage in replaced history refuses the whole reading, but not a resume, which reads only whole lines", async () => {
+  await withTempDir(async (dir) => {
+    const session = await create(dir);
+    for (let n = 1; n <= 4; n++) await turn(session, n, `answer ${n}`);
+    await session.append({
+      type: "compaction",
+      data: {
+        summary: "s",
+        reason: "manual",
+        replaces_through_seq: session.events.at(-5)!.seq,
+        model: "gpt-5.5",
+        tokens_before: 1,
+      },
+    });
+    await turn(session, 5, "after");
+    const written = [...session.events];
+    session.release();
+    const lines = (await Deno.readTextFile(session.path)).trimEnd().split("\n");
+    lines[6] = lines[6].replace('"turn":2', '"turn":{}');
+    await Deno.writeTextFile(session.path, `${lines.join("\n")}\n`);
+
+    await assert.rejects(
+      () => openSession(dir, session.id, { now: () => START, readOnly: true }),
+      (error: unknown) => error instanceof CorruptSessionError && error.line === 7,
+    );
+    const resumed = await openSession(dir, session.id, {
+      now: () => START,
+      readOnly: true,
+      fromLastCompaction: true,
+    });
+    const bySeq = new Map(written.map((e) => [e.seq, e]));
+    for (const event of resumed.events) assert.deepEqual(event, bySeq.get(event.seq));
+    assert.equal(resumed.turns, 5);
+  });
+});
