@@ -36,24 +36,40 @@ export interface SessionListing {
 }
 
 const TITLE_LENGTH = 80;
+/** Logs summarized at once. */
+const CONCURRENCY = 16;
+/**
+ * Block sizes of the two readings: the start event and the first prompt are near the top, the last
+ * turn's start near the end; a line longer than a block is joined from several.
+ */
+const HEAD_BLOCK = 4 * 1024;
+const TAIL_BLOCK = 16 * 1024;
 
 /** Summarizes every session log in the folder, most recently updated first. */
 export async function listSessions(sessionsDir: string): Promise<SessionListing> {
   const listing: SessionListing = { sessions: [], skipped: [] };
-  for (const id of await sessionIds(sessionsDir)) {
-    const path = sessionPath(sessionsDir, id);
-    try {
-      const summary = await summarize(id, path);
-      if (typeof summary === "string") listing.skipped.push({ path, reason: summary });
-      else listing.sessions.push(summary);
-    } catch (error) {
-      // An unreadable log (permissions, removed meanwhile) must not hide the others.
-      listing.skipped.push({
-        path,
-        reason: error instanceof Error ? error.message : String(error),
-      });
+  const ids = await sessionIds(sessionsDir);
+  // A few logs at a time, so the waits on the disk overlap.
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++];
+      const path = sessionPath(sessionsDir, id);
+      try {
+        const summary = await summarize(id, path);
+        if (typeof summary === "string") listing.skipped.push({ path, reason: summary });
+        else listing.sessions.push(summary);
+      } catch (error) {
+        // An unreadable log (permissions, removed meanwhile) must not hide the others.
+        listing.skipped.push({
+          path,
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
+  listing.skipped.sort((a, b) => compare(a.path, b.path));
   // ISO timestamps and ids both sort chronologically as plain strings.
   listing.sessions.sort((a, b) => compare(b.updated, a.updated) || compare(b.id, a.id));
   return listing;
@@ -91,7 +107,7 @@ type StartEnvelope = Envelope<Extract<CanonicalEvent, { type: "session_started" 
 /** The start event and the title, read from the beginning of the log. */
 async function readHead(path: string): Promise<{ start: StartEnvelope; title: string } | string> {
   let start: StartEnvelope | null = null;
-  for await (const line of readLinesForward(path)) {
+  for await (const line of readLinesForward(path, HEAD_BLOCK)) {
     const parsed = line.text === null ? null : parseLogLine(line.text);
     if (!parsed?.ok) break;
     const { envelope } = parsed;
@@ -116,7 +132,7 @@ async function readTail(
   let updated: string | null = null;
   let laterUserMessages = 0;
   let turns: number | null = null;
-  for await (const { text } of readLinesBackward(path)) {
+  for await (const { text } of readLinesBackward(path, TAIL_BLOCK)) {
     const parsed = text === null ? null : parseLogLine(text);
     if (!parsed?.ok) continue; // a torn last line; openSession reports it
     const { envelope } = parsed;
