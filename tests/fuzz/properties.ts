@@ -444,10 +444,20 @@ async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
 }
 
 const sessionRoundTrip = target(
-  "session log: any text (lone surrogates, line separators, NULs) is written and read back as it was",
+  "session log: any text (lone surrogates, line separators, NULs, huge lines) is written and read back as it was",
   (dir) =>
     fc.asyncProperty(
-      fc.array(fc.string({ unit: "binary", maxLength: 200 }), { minLength: 1, maxLength: 5 }),
+      fc.array(
+        fc.oneof(
+          { weight: 9, arbitrary: fc.string({ unit: "binary", maxLength: 200 }) },
+          // Lines longer than any block the readers use.
+          {
+            weight: 1,
+            arbitrary: fc.integer({ min: 65_000, max: 300_000 }).map((n) => "é".repeat(n)),
+          },
+        ),
+        { minLength: 1, maxLength: 5 },
+      ),
       async (texts) => {
         const sessionsDir = await Deno.makeTempDir({ dir });
         try {
