@@ -4,7 +4,7 @@
  */
 
 import { CliFailure, EXIT, storageFailure } from "./cli/failure.ts";
-import { type Io, processIo } from "./cli/io.ts";
+import { type Io, processIo } from "./util/io.ts";
 import { loadCommand } from "./cli/commands.ts";
 import { sweepStaleFiles } from "./cli/stale_files.ts";
 import type { Command } from "./cli/command.ts";

@@ -9,7 +9,7 @@
  */
 
 import { type CanonicalEvent, type Envelope, EVENT_FORMAT_VERSION } from "./event.ts";
-import { isNewerFormat, type LogEntry, readLogEntry } from "./envelope.ts";
+import { isNewerFormat, type LogEntry, readLogEntry } from "./log_line.ts";
 import { type FileLine, readLinesBackward, readLinesForward } from "./log_lines.ts";
 import { CorruptSessionError } from "./session_error.ts";
 

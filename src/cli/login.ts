@@ -4,7 +4,7 @@ import { probeWritable } from "../util/storage_error.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT, storageFailure } from "./failure.ts";
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { pathsFrom, settingsFrom } from "./inputs.ts";
 import { failureFromAuth, rethrowAuthError } from "./auth_failure.ts";
 import { authFileLocation, chatgptAuth, type StoredAuth, withAuthFile } from "../auth/auth_file.ts";

@@ -1,6 +1,6 @@
 /** Sweeping what a killed Pixir left half-done: temp files of atomic writes no process holds. */
 
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { pathsFrom } from "./inputs.ts";
 import { removeStaleTemps } from "../util/atomic_write.ts";
 

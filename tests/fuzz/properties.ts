@@ -27,8 +27,8 @@ import {
 } from "../../src/auth/auth_file.ts";
 import { loadPermissions, PermissionsFileError } from "../../src/config/permissions_file.ts";
 import { loadSettings, SettingsError } from "../../src/config/settings.ts";
-import { loadQuota } from "../../src/config/quota_file.ts";
-import { loadQuotaAlerts } from "../../src/config/quota_alerts.ts";
+import { loadQuota } from "../../src/quota/store.ts";
+import { loadQuotaAlerts } from "../../src/quota/alerts.ts";
 import { jsonRenderer } from "../../src/ui/jsonl.ts";
 import { runResult } from "../../src/ui/result.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseLogLine, readLogEntry } from "../../src/agent/envelope.ts";
+import { parseLogLine, readLogEntry } from "../../src/agent/log_line.ts";
 import type { CanonicalEvent } from "../../src/agent/event.ts";
 
 const USAGE = {
