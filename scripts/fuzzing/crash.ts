@@ -24,7 +24,12 @@ import { sessionIds, snapshotsDirOf } from "../../src/agent/session_dir.ts";
 import { CorruptSessionError } from "../../src/agent/session_error.ts";
 import { foldHistory } from "../../src/agent/history.ts";
 import { applyUndo, planUndo } from "../../src/agent/undo.ts";
-import { authFileLocation, readAuthFile } from "../../src/auth/auth_file.ts";
+import {
+  authFileLocation,
+  chatgptAuth,
+  readAuthFile,
+  withAuthFile,
+} from "../../src/auth/auth_file.ts";
 import { removeStaleTemps } from "../../src/util/atomic_write.ts";
 import { createAuthIssuer, ISSUER_CLIENT_ID } from "../../tests/fakes/auth_server.ts";
 import { textAnswer, toolCallAnswer } from "../../tests/fakes/fixtures.ts";
@@ -68,7 +73,9 @@ const random = seeded(SEED);
 
 // ---- the stand-ins ----------------------------------------------------------------------------
 
-const issuer = createAuthIssuer({ accessTokenSeconds: 60, refreshDelayMs: 40 });
+/** The issuer answers this long after it spent the refresh token: the network's share of the window. */
+const ISSUER_DELAY_MS = 40;
+const issuer = createAuthIssuer({ accessTokenSeconds: 60, refreshDelayMs: ISSUER_DELAY_MS });
 const SLOW = { delayMs: 25 };
 
 function replyFor(request: RecordedRequest): Reply {
@@ -469,6 +476,29 @@ try {
 }
 tally.refreshes = issuer.refreshRequests - refreshesBefore - verifications;
 
+/**
+ * The part of the sign-in window Pixir controls: from the issuer's reply in memory to the rotated
+ * tokens safely on disk (temp file, fsync, rename), timed in this process.
+ */
+async function saveWindowMs(world: World): Promise<number> {
+  const location = authFileLocation(join(world.root, "window"));
+  const auth = chatgptAuth(
+    { ...issuer.issueTokens(), account_id: "acct_window" },
+    server.origin,
+    Date.now(),
+  );
+  const times: number[] = [];
+  await withAuthFile(location, async (file) => {
+    for (let i = 0; i < 41; i++) {
+      const start = performance.now();
+      await file.write(auth);
+      times.push(performance.now() - start);
+    }
+  });
+  return times.sort((a, b) => a - b)[20];
+}
+const windowMs = await saveWindowMs({ root, home: "", sessionsDir: "", workspace: "" });
+
 const seconds = Math.round((performance.now() - started) / 1000);
 console.log(`
 kills                        ${tally.kills} (of ${rounds} runs; the rest ended before their kill)
@@ -482,7 +512,10 @@ undo copies broken           ${tally.blobsBroken}; undos tried ${tally.undoCheck
 resume --last                ${tally.resumes} tried, ${tally.resumesFailed} failed
 leftovers after the kill     ${tally.leftoversAfterKill} temp files or empty logs
 leftovers after next start   ${tally.leftoversAfterStart} — goal 0
-sign-ins lost                ${tally.signInsLost} of ${tally.refreshes} refreshes (the refresh token was spent by the issuer, the kill came before the reply was saved)
+sign-ins lost                ${tally.signInsLost} of ${tally.refreshes} refreshes (the issuer had spent the refresh token, the kill came before the reply was saved)
+  window                     the issuer's ${ISSUER_DELAY_MS} ms (simulated network) + ${
+  windowMs.toFixed(1)
+} ms (median) from the reply in memory to auth.json synced and renamed
 time                         ${seconds} s, seed ${SEED}`);
 await Deno.remove(root, { recursive: true }).catch(() => undefined);
 Deno.exit(tally.problems.length === 0 && tally.corruptLogs + tally.corruptAuth === 0 ? 0 : 1);
