@@ -15,6 +15,8 @@ export interface FileLine {
 
 const NEWLINE = 0x0a;
 const DEFAULT_BLOCK = 64 * 1024;
+/** A strict decoder: each `decode` call without `stream` starts afresh, so one serves every line. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** The lines of a file from first to last. */
 export async function* readLinesForward(
@@ -111,7 +113,7 @@ function decode(pieces: Uint8Array[]): string | null {
     at += piece.length;
   }
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(joined);
+    return UTF8.decode(joined);
   } catch {
     return null;
   }
