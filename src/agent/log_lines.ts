@@ -18,12 +18,24 @@ const DEFAULT_BLOCK = 64 * 1024;
 /** A strict decoder: each `decode` call without `stream` starts afresh, so one serves every line. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
+/** A file to read: its path, or a handle already open for reading (read from its start). */
+export type LogSource = string | Deno.FsFile;
+
+/** The open file of `source`, closed when disposed only if it was opened here. */
+async function opened(source: LogSource): Promise<{ file: Deno.FsFile } & Disposable> {
+  if (typeof source !== "string") return { file: source, [Symbol.dispose]: () => {} };
+  const file = await Deno.open(source, { read: true });
+  return { file, [Symbol.dispose]: () => file.close() };
+}
+
 /** The lines of a file from first to last. */
 export async function* readLinesForward(
-  path: string,
+  source: LogSource,
   blockSize: number = DEFAULT_BLOCK,
 ): AsyncGenerator<FileLine> {
-  using file = await Deno.open(path, { read: true });
+  using handle = await opened(source);
+  const { file } = handle;
+  if (typeof source !== "string") await file.seek(0, Deno.SeekMode.Start);
   const block = new Uint8Array(blockSize);
   // Bytes of the line in progress, kept as pieces so a long line is joined once, not per block.
   let pending: Uint8Array[] = [];
@@ -51,10 +63,11 @@ export async function* readLinesForward(
  * an empty line after the final newline is not a line.
  */
 export async function* readLinesBackward(
-  path: string,
+  source: LogSource,
   blockSize: number = DEFAULT_BLOCK,
 ): AsyncGenerator<FileLine> {
-  using file = await Deno.open(path, { read: true });
+  using handle = await opened(source);
+  const { file } = handle;
   let position = (await file.stat()).size;
   // Bytes between the block being scanned and the line already yielded, in file order.
   let pending: Uint8Array[] = [];

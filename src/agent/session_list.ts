@@ -86,10 +86,12 @@ export async function latestSessionFor(
 
 /** A session's summary, or why its log cannot be summarized. */
 async function summarize(id: string, path: string): Promise<SessionSummary | string> {
-  const head = await readHead(path);
+  // One open for both ends: with many logs, opening them is most of the cost.
+  using file = await Deno.open(path, { read: true });
+  const head = await readHead(file);
   if (typeof head === "string") return head;
   if (head.start.session_id !== id) return "the log belongs to another session";
-  const tail = await readTail(path);
+  const tail = await readTail(file);
   return {
     id,
     cwd: head.start.data.cwd,
@@ -105,9 +107,11 @@ async function summarize(id: string, path: string): Promise<SessionSummary | str
 type StartEnvelope = Envelope<Extract<CanonicalEvent, { type: "session_started" }>>;
 
 /** The start event and the title, read from the beginning of the log. */
-async function readHead(path: string): Promise<{ start: StartEnvelope; title: string } | string> {
+async function readHead(
+  file: Deno.FsFile,
+): Promise<{ start: StartEnvelope; title: string } | string> {
   let start: StartEnvelope | null = null;
-  for await (const line of readLinesForward(path, HEAD_BLOCK)) {
+  for await (const line of readLinesForward(file, HEAD_BLOCK)) {
     const parsed = line.text === null ? null : parseLogLine(line.text);
     if (!parsed?.ok) break;
     const { envelope } = parsed;
@@ -127,12 +131,12 @@ async function readHead(path: string): Promise<{ start: StartEnvelope; title: st
  * after it, gives the count; the reading goes on back to that turn's start for its model.
  */
 async function readTail(
-  path: string,
+  file: Deno.FsFile,
 ): Promise<{ updated: string | null; turns: number; model: string | null }> {
   let updated: string | null = null;
   let laterUserMessages = 0;
   let turns: number | null = null;
-  for await (const { text } of readLinesBackward(path, TAIL_BLOCK)) {
+  for await (const { text } of readLinesBackward(file, TAIL_BLOCK)) {
     const parsed = text === null ? null : parseLogLine(text);
     if (!parsed?.ok) continue; // a torn last line; openSession reports it
     const { envelope } = parsed;
