@@ -119,10 +119,9 @@ export function readFileBytes(
   // A file of known size is read up to that size (one that grew meanwhile is cut there); one of
   // unknown size up to one byte past the cap, which tells that it is too large.
   const limit = size ?? maxBytes + 1;
-  let into = buffer !== undefined && buffer.length >= Math.min(limit, FIRST_READ_BYTES)
-    ? buffer
-    : new Uint8Array(Math.min(limit, FIRST_READ_BYTES));
-  if (size !== null && into.length < size) into = new Uint8Array(size);
+  // Any buffer serves a file of unknown size (it grows when full); a known size must fit.
+  const fits = buffer !== undefined && buffer.length > 0 && buffer.length >= (size ?? 0);
+  let into = fits ? buffer : new Uint8Array(size ?? Math.min(limit, FIRST_READ_BYTES));
   let filled = 0;
   try {
     while (filled < limit) {
