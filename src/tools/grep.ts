@@ -6,7 +6,7 @@ import { validateArguments } from "./arguments.ts";
 import { fail, fsError } from "./failure.ts";
 import { pathMatcher } from "./glob.ts";
 import { compileLineMatcher, type ScanEnd } from "./line_matcher.ts";
-import { formatBytes, limitOutput } from "./output.ts";
+import { formatBytes, limitOutput } from "./truncation.ts";
 import { readFileBytes } from "./text_file.ts";
 import {
   DEFAULT_MAX_ENTRIES,
