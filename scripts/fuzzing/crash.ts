@@ -37,7 +37,7 @@ import { type ResponsesServer } from "../../tests/fakes/responses_server.ts";
 import type { RecordedRequest } from "../../tests/fakes/loopback_server.ts";
 import type { Reply } from "../../tests/fakes/reply.ts";
 import { chatgptLogin, seedAuthFile, startChatgptBackend } from "../../tests/cli/helpers.ts";
-import { denoDir } from "../../tests/harness/cli.ts";
+import { denoDir, pixirArgv } from "../../tests/harness/cli.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const DENO = join(REPO, "scripts", "deno");
@@ -169,17 +169,9 @@ const env = async (world: World) => ({
   DENO_NO_UPDATE_CHECK: "1",
 });
 
+/** Deno's arguments that run Pixir with `args`, as the end-to-end tests run it. */
 function pixir(args: string[]): string[] {
-  return [
-    "run",
-    "-q",
-    "-P=pixir",
-    "--no-prompt",
-    "--config",
-    join(REPO, "deno.json"),
-    join(REPO, "src", "main.ts"),
-    ...args,
-  ];
+  return pixirArgv(args).slice(1);
 }
 
 type Scenario = "stream" | "write" | "shell" | "compact" | "resume";
