@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { decodeSse, type SseMessage } from "../../src/provider/sse.ts";
 import { parseStreamEvent } from "../../src/provider/stream_event.ts";
-import { createSession, openSession } from "../../src/agent/session.ts";
+import { createSession } from "../../src/agent/session.ts";
 import type { CanonicalEvent, Envelope } from "../../src/agent/event.ts";
 import { readLogFromLastCompaction, readWholeLog } from "../../src/agent/session_read.ts";
 import { CorruptSessionError } from "../../src/agent/session_error.ts";
@@ -208,7 +208,7 @@ async function writeSession(
   turns: readonly TurnSpec[],
 ): Promise<{ id: string; path: string }> {
   const now = () => Date.UTC(2026, 0, 1);
-  let session = await createSession({
+  const session = await createSession({
     sessionsDir: dir,
     cwd: "/w",
     model: "m",
@@ -233,22 +233,6 @@ async function writeSession(
         data: { call_id, name: t.call.name, ok: true, output: t.call.out },
       });
     }
-    if (t.foreign) {
-      // A newer Pixir's event, as it would write it: the next seq, a type unknown here.
-      await session.flush();
-      const seq = (await Deno.readTextFile(session.path)).split("\n").length - 1;
-      const line = JSON.stringify({
-        id: `${session.id}:${seq}`,
-        session_id: session.id,
-        seq,
-        ts: "2026-01-01T00:00:00.000Z",
-        type: t.foreign,
-        data: { n },
-      });
-      await Deno.writeTextFile(session.path, `${line}\n`, { append: true });
-      session.release();
-      session = await openSession(dir, session.id, { now });
-    }
     await session.append({ type: "assistant_message", data: { model: "m", text: t.answer } });
     await session.append({ type: "turn_completed", data: { turn: n, status: "completed" } });
     if (t.compact && session.events.length > 6) {
@@ -266,6 +250,20 @@ async function writeSession(
   }
   await session.flush();
   session.release();
+  // Events of a newer Pixir at the end, as it would write them: the next seqs, types unknown here.
+  const foreign = turns.flatMap((t) => t.foreign === undefined ? [] : [t.foreign]);
+  let seq = session.events.length;
+  for (const type of foreign) {
+    const line = JSON.stringify({
+      id: `${session.id}:${seq}`,
+      session_id: session.id,
+      seq: seq++,
+      ts: "2026-01-01T00:00:00.000Z",
+      type,
+      data: {},
+    });
+    await Deno.writeTextFile(session.path, `${line}\n`, { append: true });
+  }
   return { id: session.id, path: session.path };
 }
 
