@@ -20,9 +20,6 @@ import { contextUsage } from "./context_usage.ts";
 import { type ModelInfo, modelInfo } from "../provider/models.ts";
 import type { Session } from "./session.ts";
 
-/** Compact automatically once the context in use reaches this percentage of the window. */
-export const DEFAULT_COMPACT_AT_PERCENT = 85;
-
 /** Items (messages, calls, results) kept as they are after the summary. */
 export const KEEP_TAIL_ITEMS = 6;
 
@@ -53,6 +50,8 @@ export interface CompactOptions {
   session: Session;
   /** The model that writes the summary, and whose history is folded. */
   model: string;
+  /** The provider `callModel` talks to (its encrypted reasoning is replayed; others' is not). */
+  provider?: string;
   effort: ReasoningEffort;
   callModel: ModelCall;
   reason: CompactionReason;
@@ -118,7 +117,7 @@ export async function compactSession(options: CompactOptions): Promise<Compactio
       effort: options.effort,
       instructions: COMPACTION_INSTRUCTIONS,
       input: [
-        ...foldHistory(older, model),
+        ...foldHistory(older, model, options.provider),
         { type: "message", role: "user", content: [{ type: "input_text", text: ask }] },
       ],
       tools: [],

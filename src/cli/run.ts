@@ -5,8 +5,8 @@ import { parseFlags } from "./command.ts";
 import { execute, workspaceSetup } from "./execute.ts";
 import { POLICY_FLAGS_HELP, splitPolicyFlags } from "./policy_flags.ts";
 import {
+  configFlagsHelp,
   credentialsFrom,
-  modelChoice,
   pathsFrom,
   readPrompt,
   resolveWorkspace,
@@ -29,10 +29,10 @@ const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS } as const;
 
 /** Shared help text for the flags of `run` and `resume`. */
 export const RUN_FLAGS_HELP =
-  `  -m, --model MODEL    model to use (default: $PIXIR_MODEL or gpt-5.5)
+  `  -m, --model MODEL    model to use (default: $PIXIR_MODEL, config.toml's model, or gpt-5.5)
       --effort EFFORT  reasoning effort: none, minimal, low, medium, high, xhigh
-                       (default: $PIXIR_EFFORT or medium)
-  -C, --cwd DIR        workspace the tools work in (default: the current directory)
+                       (default: $PIXIR_EFFORT, model_reasoning_effort, or medium)
+${configFlagsHelp()}  -C, --cwd DIR        workspace the tools work in (default: the current directory)
       --timeout SECS   stop the run after this many seconds (exit 124)
       --auth KIND      subscription (the ChatGPT sign-in) or api-key; default: the stored
                        sign-in, else OPENAI_API_KEY, else a stored API key
@@ -77,18 +77,19 @@ Examples:
       const { values, positionals } = parseFlags("run", flags, FLAGS);
       mode = outputMode(values);
       const prompt = await readPrompt(positionals, io, "run");
-      const settings = settingsFrom(io);
-      const { model, effort } = modelChoice(values, settings);
       const timeoutMs = timeoutFrom(values.timeout);
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
       const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
+      const settings = await settingsFrom(io, values, workspace);
+      const { model, effort } = settings;
       const paths = pathsFrom(io);
-      const credentials = await credentialsFrom(io, values.auth, paths);
+      const credentials = await credentialsFrom(io, values.auth, paths, settings);
       const session = await createSession({
         sessionsDir: paths.sessionsDir,
         cwd: workspace,
         model,
         effort,
+        provider: credentials.modelProvider.id,
         version: VERSION,
         now: io.now,
         random: io.random,

@@ -4,7 +4,17 @@ import { loadSettings, parseEffort, SettingsError } from "../../src/config/setti
 const envOf = (vars: Record<string, string>) => (name: string) => vars[name];
 
 Deno.test("defaults without any environment", () => {
-  assert.deepEqual(loadSettings(envOf({})), {
+  const { provider, providers, ...settings } = loadSettings(envOf({}));
+  assert.equal(provider, undefined, "no provider chosen: the credential decides");
+  assert.deepEqual(Object.keys(providers), [
+    "chatgpt",
+    "openai",
+    "ollama",
+    "lmstudio",
+    "openrouter",
+  ]);
+  assert.deepEqual(settings, {
+    profile: undefined,
     model: "gpt-5.5",
     effort: "medium",
     openaiBaseUrl: "https://api.openai.com/v1",
