@@ -11,8 +11,16 @@ import { type CredentialProvider, NotAuthenticatedError } from "./credential.ts"
 import { authFileLocation, readAuthFile } from "./auth_file.ts";
 import { type RefreshDeps, requireChatgptLogin } from "./refresh.ts";
 import { subscriptionCredentials } from "./subscription.ts";
-import type { PixirPaths } from "../config/paths.ts";
-import type { ProviderAuth } from "../config/model_providers.ts";
+
+/**
+ * Which credential a provider's requests carry: the ChatGPT sign-in, an OpenAI key (environment or
+ * saved), the key in a named variable, or none.
+ */
+export type ProviderCredentialKind =
+  | { kind: "chatgpt" }
+  | { kind: "openai" }
+  | { kind: "env_key"; variable: string }
+  | { kind: "none" };
 
 /** The credential kinds `--auth` can demand. */
 export type AuthChoice = "subscription" | "api-key";
@@ -33,7 +41,7 @@ export interface ResolveOptions extends Omit<RefreshDeps, "location"> {
   /** `--auth`, when given. */
   choice?: AuthChoice;
   env: (name: string) => string | undefined;
-  paths: Pick<PixirPaths, "configDir">;
+  paths: { readonly configDir: string };
 }
 
 /** The chosen credentials and where they come from. */
@@ -89,7 +97,7 @@ function fromStore(apiKey: string, path: string): ResolvedCredentials {
  * NotAuthenticatedError naming the variable or the sign-in to provide.
  */
 export async function resolveProviderCredentials(
-  auth: ProviderAuth,
+  auth: ProviderCredentialKind,
   options: Omit<ResolveOptions, "choice">,
 ): Promise<ResolvedCredentials> {
   switch (auth.kind) {

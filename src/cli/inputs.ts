@@ -4,7 +4,7 @@
  */
 
 import { resolve } from "node:path";
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { CliFailure } from "./failure.ts";
 import {
   resolveCredentials,
@@ -21,6 +21,7 @@ import { resolveConfig, type ResolvedConfig } from "../config/resolver.ts";
 import { loadProjectConfig, type ProjectConfig, refusalMessage } from "../config/project_config.ts";
 import type { ModelProvider } from "../config/model_providers.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
+import { POLICY_FLAGS_HELP } from "./policy_flags.ts";
 
 /** The flags that choose settings, on every command that talks to a model. */
 export const CONFIG_FLAGS = {
@@ -69,6 +70,26 @@ export interface CliConfig extends ResolvedConfig {
 export interface RunCredentials extends ResolvedCredentials {
   modelProvider: ModelProvider;
 }
+
+/** Shared help text for the flags of `run` and `resume`. */
+export const RUN_FLAGS_HELP =
+  `  -m, --model MODEL    model to use (default: $PIXIR_MODEL, config.toml's model, or gpt-5.5)
+      --effort EFFORT  reasoning effort: none, minimal, low, medium, high, xhigh
+                       (default: $PIXIR_EFFORT, model_reasoning_effort, or medium)
+${configFlagsHelp()}  -C, --cwd DIR        workspace the tools work in (default: the current directory)
+      --timeout SECS   stop the run after this many seconds (exit 124)
+      --auth KIND      subscription (the ChatGPT sign-in) or api-key; default: the stored
+                       sign-in, else OPENAI_API_KEY, else a stored API key
+      --no-context     do not send the AGENTS.md files (config folder, repository root down
+                       to the workspace) with the instructions
+      --stop-at-quota PCT
+                       end the run (exit 5) before a request once the last known 5-hour or
+                       weekly quota window is at or above PCT percent
+      --json           print one final JSON object on stdout
+      --jsonl          print every event as a JSON line on stdout, then the final object
+  -h, --help           show this help
+Permissions (see "Security model" in the README):
+${POLICY_FLAGS_HELP}`;
 
 /**
  * The prompt from the arguments, from `-`, or from piped stdin; never waits on a terminal. With

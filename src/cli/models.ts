@@ -7,7 +7,7 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import {
   CONFIG_FLAGS,
   configFlagsHelp,

@@ -5,18 +5,8 @@
  * never passes silently.
  */
 
-import type { ReasoningEffort } from "../provider/request.ts";
+import { EFFORTS, type ReasoningEffort } from "../provider/request.ts";
 import { SettingsError } from "./settings_error.ts";
-
-/** Reasoning efforts Pixir accepts on the command line, in the environment and in files. */
-export const EFFORTS: readonly ReasoningEffort[] = [
-  "none",
-  "minimal",
-  "low",
-  "medium",
-  "high",
-  "xhigh",
-];
 
 /** Settings that may be given at the top level and in a profile. */
 export interface ProfileSettings {

@@ -6,7 +6,6 @@
  * and each effective value keeps where it came from, for `pixir config` and for error messages.
  */
 
-import type { ReasoningEffort } from "../provider/request.ts";
 import {
   checkValue,
   type ConfigLayer,
@@ -20,15 +19,13 @@ import { type ConfigFile, lineOf } from "./config_file.ts";
 import { BUILT_IN_PROVIDERS, type ModelProvider, modelProvider } from "./model_providers.ts";
 import { mergeTable, type OverrideLayer } from "./overrides.ts";
 import { SettingsError } from "./settings_error.ts";
-
-/** The model used when none is given. */
-export const DEFAULT_MODEL = "gpt-5.5";
-
-/** Compact automatically once the context in use reaches this percentage of the window. */
-export const DEFAULT_COMPACT_AT_PERCENT = 85;
-
-/** The ChatGPT sign-in issuer used unless `PIXIR_AUTH_ISSUER` says otherwise. */
-export const DEFAULT_AUTH_ISSUER = "https://auth.openai.com";
+import {
+  DEFAULT_COMPACT_AT_PERCENT,
+  DEFAULT_ISSUER,
+  DEFAULT_MAX_ITERATIONS,
+  DEFAULT_MODEL,
+  type Settings,
+} from "./settings.ts";
 
 /** Where an effective value came from. */
 export type Origin =
@@ -61,34 +58,6 @@ export interface ConfigSources {
   /** The `-c` overrides. */
   overrides?: OverrideLayer;
   flags?: SettingFlags;
-}
-
-/** Everything a run needs to know that does not come from its other flags. */
-export interface Settings {
-  model: string;
-  effort: ReasoningEffort;
-  /** The chosen provider; undefined: the credential decides (a sign-in → chatgpt, a key → openai). */
-  provider: ModelProvider | undefined;
-  /** Every provider, built-in and configured, by id. */
-  providers: Readonly<Record<string, ModelProvider>>;
-  /** The selected profile, if any. */
-  profile: string | undefined;
-  /** Base URL of the public Responses API (the `openai` provider's). */
-  openaiBaseUrl: string;
-  /** Base URL of the ChatGPT backend (the `chatgpt` provider's). */
-  chatgptBaseUrl: string;
-  /** The ChatGPT sign-in issuer (`PIXIR_AUTH_ISSUER`). */
-  authIssuer: string;
-  /** Longest silence tolerated inside a stream. */
-  idleTimeoutMs: number;
-  /** Retries of one model call. */
-  maxRetries: number;
-  /** First backoff delay. */
-  retryBaseMs: number;
-  /** Model calls allowed in one turn before it stops. */
-  maxIterations: number;
-  /** Percentage of the context window at which history is compacted. */
-  compactAtPercent: number;
 }
 
 /** One effective value and where it came from. */
@@ -129,7 +98,7 @@ const DEFAULTS: ConfigLayer = {
   stream_idle_timeout_ms: 300_000,
   request_max_retries: 4,
   retry_base_ms: 200,
-  max_iterations: 50,
+  max_iterations: DEFAULT_MAX_ITERATIONS,
   compact_at_percent: DEFAULT_COMPACT_AT_PERCENT,
   model_providers: Object.fromEntries(
     Object.entries(BUILT_IN_PROVIDERS).map(([id, table]) => [id, { ...table }]),
@@ -140,6 +109,11 @@ const DEFAULTS: ConfigLayer = {
 interface Layer {
   layer: ConfigLayer;
   origin(path: readonly string[]): Origin;
+}
+
+/** Settings from environment variables alone: a run without a config file or setting flags. */
+export function loadSettings(env: (name: string) => string | undefined): Settings {
+  return resolveConfig({ env }).settings;
 }
 
 /**
@@ -217,7 +191,7 @@ function settingsOf(
         `[model_providers.${chosen}] in config.toml`,
     );
   }
-  const issuerText = env("PIXIR_AUTH_ISSUER")?.trim() || DEFAULT_AUTH_ISSUER;
+  const issuerText = env("PIXIR_AUTH_ISSUER")?.trim() || DEFAULT_ISSUER;
   const authIssuer = httpUrl(issuerText, () => {
     throw new SettingsError(`PIXIR_AUTH_ISSUER: "${issuerText}" must be an http(s) URL`);
   });

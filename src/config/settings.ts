@@ -1,27 +1,48 @@
 /**
- * Run settings: the resolved configuration (see resolver.ts for precedence), and the shortcut that
- * reads them from the environment alone, as a run without a config file does.
+ * Run settings: what a run needs to know that its other flags do not say, and the defaults. They
+ * are resolved from config.toml, profiles, `-c`, the environment and the flags by resolver.ts.
  */
 
 import type { ReasoningEffort } from "../provider/request.ts";
-import { EFFORTS } from "./config_schema.ts";
-import { resolveConfig, type Settings } from "./resolver.ts";
-import { SettingsError } from "./settings_error.ts";
-
-export { EFFORTS } from "./config_schema.ts";
-export { DEFAULT_MODEL, type Settings } from "./resolver.ts";
+import type { ModelProvider } from "./model_providers.ts";
 export { SettingsError } from "./settings_error.ts";
 
-/** Reads and validates settings from environment variables alone (no file, no flags). */
-export function loadSettings(env: (name: string) => string | undefined): Settings {
-  return resolveConfig({ env }).settings;
-}
+/** The ChatGPT sign-in issuer used unless `PIXIR_AUTH_ISSUER` says otherwise. */
+export const DEFAULT_ISSUER = "https://auth.openai.com";
 
-/** Parses a reasoning effort, naming where it came from when it is not one. */
-export function parseEffort(value: string, source: string): ReasoningEffort {
-  const effort = EFFORTS.find((e) => e === value.trim());
-  if (!effort) {
-    throw new SettingsError(`${source}: "${value}" is not one of ${EFFORTS.join(", ")}`);
-  }
-  return effort;
+/** Compact automatically once the context in use reaches this percentage of the window. */
+export const DEFAULT_COMPACT_AT_PERCENT = 85;
+
+/** The iteration cap: model calls one turn may make before it stops. */
+export const DEFAULT_MAX_ITERATIONS = 50;
+
+/** The model used when none is given. */
+export const DEFAULT_MODEL = "gpt-5.5";
+
+/** Everything a run needs to know that does not come from its other flags. */
+export interface Settings {
+  model: string;
+  effort: ReasoningEffort;
+  /** The chosen provider; undefined: the credential decides (a sign-in → chatgpt, a key → openai). */
+  provider: ModelProvider | undefined;
+  /** Every provider, built-in and configured, by id. */
+  providers: Readonly<Record<string, ModelProvider>>;
+  /** The selected profile, if any. */
+  profile: string | undefined;
+  /** Base URL of the public Responses API (the `openai` provider's; `OPENAI_BASE_URL`). */
+  openaiBaseUrl: string;
+  /** Base URL of the ChatGPT backend (the `chatgpt` provider's; `PIXIR_CHATGPT_BASE_URL`). */
+  chatgptBaseUrl: string;
+  /** The ChatGPT sign-in issuer (`PIXIR_AUTH_ISSUER`). */
+  authIssuer: string;
+  /** Longest silence tolerated inside a stream (`stream_idle_timeout_ms`). */
+  idleTimeoutMs: number;
+  /** Retries of one model call (`request_max_retries`). */
+  maxRetries: number;
+  /** First backoff delay (`retry_base_ms`). */
+  retryBaseMs: number;
+  /** Model calls allowed in one turn before it stops (`max_iterations`). */
+  maxIterations: number;
+  /** Percentage of the context window at which history is compacted (`compact_at_percent`). */
+  compactAtPercent: number;
 }

@@ -4,7 +4,7 @@
  */
 
 import type { Credential } from "../auth/credential.ts";
-import { isRecord, parseJson } from "./json.ts";
+import { isRecord, parseJson } from "../util/json.ts";
 import { type ProviderEndpoint, routeModelList } from "./route.ts";
 
 /** What listing needs. */

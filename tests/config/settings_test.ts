@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { loadSettings, parseEffort, SettingsError } from "../../src/config/settings.ts";
+import { loadSettings } from "../../src/config/resolver.ts";
+import { SettingsError } from "../../src/config/settings.ts";
 
 const envOf = (vars: Record<string, string>) => (name: string) => vars[name];
 
@@ -78,11 +79,4 @@ Deno.test("bad values name the variable", () => {
       value,
     );
   }
-});
-
-Deno.test("parseEffort accepts every documented effort", () => {
-  for (const effort of ["none", "minimal", "low", "medium", "high", "xhigh"]) {
-    assert.equal(parseEffort(effort, "--effort"), effort);
-  }
-  assert.throws(() => parseEffort("max", "--effort"), /--effort: "max" is not one of/);
 });
