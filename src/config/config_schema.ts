@@ -47,7 +47,7 @@ export interface ConfigLayer extends ProfileSettings {
 }
 
 /** The type of a value, and how to check one. */
-type ValueKind =
+export type ValueKind =
   | { type: "string" }
   | { type: "effort" }
   | { type: "url" }
@@ -84,6 +84,19 @@ export const PROVIDER_KEYS: Readonly<Record<keyof ProviderTable, ValueKind>> = {
   supports_parallel_tool_calls: { type: "boolean" },
 };
 
+/** The type of the value at a key path (top level, or a provider's field); undefined if unknown. */
+export function kindAt(path: readonly string[]): ValueKind | undefined {
+  const [key, , field] = path;
+  if (path.length === 1 && key === "profile") return { type: "string" };
+  if (path.length === 1 && Object.hasOwn(PROFILE_KEYS, key)) {
+    return PROFILE_KEYS[key as keyof ProfileSettings];
+  }
+  if (path.length === 3 && key === "model_providers" && Object.hasOwn(PROVIDER_KEYS, field)) {
+    return PROVIDER_KEYS[field as keyof ProviderTable];
+  }
+  return undefined;
+}
+
 /** Names where a value came from, for error messages: a file and line, a variable, a flag. */
 export type Describe = (path: readonly string[]) => string;
 
@@ -107,10 +120,12 @@ export function validateLayer(
     if (key === "profile") {
       layer.profile = checkValue(value, { type: "string" }, [key], describe) as string;
     } else if (key === "model_providers") {
-      layer.model_providers = namedTables(value, [key], describe, (table, path) => {
-        const provider = knownKeys(table, PROVIDER_KEYS, path, describe, unknown) as ProviderTable;
-        return provider;
-      });
+      layer.model_providers = namedTables(
+        value,
+        [key],
+        describe,
+        (table, path) => knownKeys(table, PROVIDER_KEYS, path, describe, unknown) as ProviderTable,
+      );
     } else if (key === "profiles") {
       layer.profiles = namedTables(
         value,

@@ -11,9 +11,10 @@ import {
   type ConfigLayer,
   httpUrl,
   keyPath,
-  PROFILE_KEYS,
+  kindAt,
   type ProfileSettings,
   validateLayer,
+  type ValueKind,
 } from "./config_schema.ts";
 import { type ConfigFile, lineOf } from "./config_file.ts";
 import { BUILT_IN_PROVIDERS, type ModelProvider, modelProvider } from "./model_providers.ts";
@@ -221,11 +222,7 @@ function envLayer(env: (name: string) => string | undefined): ConfigLayer {
     const text = env(variable);
     // PIXIR_EFFORT="" is a mistake worth an error, as it always was; other blanks mean unset.
     if (text === undefined || (text.trim() === "" && variable !== "PIXIR_EFFORT")) continue;
-    const kind = path.length === 1 && Object.hasOwn(PROFILE_KEYS, path[0])
-      ? PROFILE_KEYS[path[0] as keyof ProfileSettings]
-      : path[0] === "profile"
-      ? { type: "string" as const }
-      : { type: "url" as const };
+    const kind = mustKind(path);
     const value = kind.type === "int" && /^\s*-?\d+\s*$/.test(text) ? Number(text) : text.trim();
     setPath(raw, [...path], checkValue(value, kind, path, () => variable, JSON.stringify(text)));
   }
@@ -240,23 +237,35 @@ function envVariable(path: readonly string[]): string {
 function flagsLayer(flags: SettingFlags): ConfigLayer {
   const raw: Record<string, unknown> = {};
   const named = [
-    ["model", flags.model, "--model"],
-    ["model_reasoning_effort", flags.effort, "--effort"],
-    ["model_provider", flags.provider, "--provider"],
-    ["profile", flags.profile, "--profile"],
+    ["model", flags.model],
+    ["model_reasoning_effort", flags.effort],
+    ["model_provider", flags.provider],
+    ["profile", flags.profile],
   ] as const;
-  for (const [key, value, flag] of named) {
+  for (const [key, value] of named) {
     if (value === undefined) continue;
-    const kind = key === "profile" ? { type: "string" as const } : PROFILE_KEYS[key];
-    raw[key] = checkValue(value, kind, [key], () => flag, JSON.stringify(value));
+    raw[key] = checkValue(value, mustKind([key]), [key], flagName, JSON.stringify(value));
   }
   return raw as ConfigLayer;
 }
 
+/** The flag that sets each key. */
+const FLAG_NAMES: Readonly<Record<string, string>> = {
+  model: "--model",
+  model_reasoning_effort: "--effort",
+  model_provider: "--provider",
+  profile: "--profile",
+};
+
 function flagName(path: readonly string[]): string {
-  return { model: "--model", model_reasoning_effort: "--effort", model_provider: "--provider" }[
-    path[0] as "model"
-  ] ?? "--profile";
+  return FLAG_NAMES[path[0]] ?? keyPath(path);
+}
+
+/** The type of a key Pixir itself maps a variable or flag to. */
+function mustKind(path: readonly string[]): ValueKind {
+  const kind = kindAt(path);
+  if (kind === undefined) throw new Error(`no setting ${keyPath(path)}`);
+  return kind;
 }
 
 function fileOrigin(file: ConfigFile): (path: readonly string[]) => Origin {
