@@ -39,6 +39,8 @@ export interface CreateSessionOptions {
   cwd: string;
   model: string;
   effort: ReasoningEffort;
+  /** The model provider, when known. */
+  provider?: string;
   /** Pixir's version, recorded for bug reports. */
   version: string;
   /** The clock, epoch milliseconds. */
@@ -241,6 +243,7 @@ export async function createSession(options: CreateSessionOptions): Promise<Sess
     model: options.model,
     effort: options.effort,
     pixir_version: options.version,
+    ...(options.provider === undefined ? {} : { provider: options.provider }),
   };
   const { id, path, envelope, bytes } = await createLogFile(options, started);
   const lease = await takeLease(path, id);
