@@ -26,7 +26,9 @@ import {
   withAuthFile,
 } from "../../src/auth/auth_file.ts";
 import { loadPermissions, PermissionsFileError } from "../../src/config/permissions_file.ts";
-import { loadSettings, SettingsError } from "../../src/config/settings.ts";
+import { SettingsError } from "../../src/config/settings.ts";
+import { loadSettings } from "../../src/config/resolver.ts";
+import { parseConfigText } from "../../src/config/config_file.ts";
 import { loadQuota } from "../../src/quota/store.ts";
 import { loadQuotaAlerts } from "../../src/quota/alerts.ts";
 import { jsonRenderer } from "../../src/ui/jsonl.ts";
@@ -575,7 +577,7 @@ const permissionsFile = target(
 );
 
 const settings = target(
-  "settings: any environment values are read or refused with SettingsError",
+  "settings and config.toml: any environment values and any file text are read or refused with SettingsError",
   () =>
     fc.asyncProperty(
       fc.dictionary(
@@ -597,11 +599,17 @@ const settings = target(
           fc.webUrl(),
         ),
       ),
-      (env) => {
+      fc.string({ unit: "binary", maxLength: 200 }),
+      (env, toml) => {
         try {
           loadSettings((name) => env[name]);
         } catch (error) {
           assert.ok(error instanceof SettingsError, `not Pixir's error: ${error}`);
+        }
+        try {
+          parseConfigText("config.toml", toml);
+        } catch (error) {
+          assert.ok(error instanceof SettingsError, `config.toml: not Pixir's error: ${error}`);
         }
         return Promise.resolve();
       },
