@@ -45,13 +45,17 @@ export function createShellGate(options: ShellGateOptions): ShellGate {
         },
       };
     }
+    // A safe-list line runs as the argv that was judged, without a shell; anything else as typed.
+    const invocation = decision.invocation ?? { kind: "shell" as const };
     const status = await options.sandbox();
-    if (status.active) return { ok: true, launcher: sandboxLauncher(status, options.layout) };
+    if (status.active) {
+      return { ok: true, launcher: sandboxLauncher(status, options.layout), invocation };
+    }
     if (!noticed) {
       noticed = true;
       await options.notice(`shell commands run without an OS sandbox: ${status.reason}`);
     }
-    return { ok: true, launcher: [] };
+    return { ok: true, launcher: [], invocation };
   };
 }
 

@@ -5,7 +5,7 @@ import type { Tool, ToolContext, ToolError, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
 import { fail } from "./failure.ts";
 import { DEFAULT_OUTPUT_LIMITS, formatBytes, type OutputLimits } from "./output.ts";
-import { runShell } from "./shell.ts";
+import { type Invocation, runCommand } from "./shell.ts";
 
 interface BashArguments {
   command: string;
@@ -20,12 +20,16 @@ const MAX_TIMEOUT_SECONDS = 600;
 
 /**
  * Decides, before a command runs, whether it may run and how it is launched (inside an OS sandbox,
- * or directly when `launcher` is empty); a refusal is the call's result.
+ * or directly when `launcher` is empty; through bash, or as a bare argv); a refusal is the call's
+ * result.
  */
 export type ShellGate = (
   command: string,
   ctx: ToolContext,
-) => Promise<{ ok: true; launcher: readonly string[] } | { ok: false; error: ToolError }>;
+) => Promise<
+  | { ok: true; launcher: readonly string[]; invocation: Invocation }
+  | { ok: false; error: ToolError }
+>;
 
 /** What the bash tool needs from its environment; tests replace these. */
 export interface BashOptions {
@@ -94,9 +98,10 @@ export function createBashTool(options: BashOptions = {}): Tool {
         validated.value.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS,
         MAX_TIMEOUT_SECONDS,
       );
-      const gate = await (options.gate?.(command, ctx) ?? { ok: true as const, launcher: [] });
+      const gate = await (options.gate?.(command, ctx) ??
+        { ok: true as const, launcher: [], invocation: { kind: "shell" as const } });
       if (!gate.ok) return { ok: false, error: gate.error };
-      const outcome = await runShell(command, {
+      const outcome = await runCommand(command, gate.invocation, {
         ...shellOptions,
         launcher: gate.launcher,
         cwd: ctx.workspace,

@@ -31,7 +31,7 @@ async function hasScript(): Promise<boolean> {
   }
 }
 
-Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked again, no passes the reason", async () => {
+Deno.test("at a terminal: always saves the whole argv, a saved prefix is not asked again, no passes the reason", async () => {
   if (Deno.build.os !== "linux" || !(await hasScript())) {
     console.log("skipped: needs util-linux `script` to make a pseudo-terminal");
     return;
@@ -40,7 +40,7 @@ Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked a
   await using server = startResponsesServer({
     script: [
       bash("touch one.txt", "c1"),
-      bash("touch two.txt", "c2"),
+      bash("touch one.txt two.txt", "c2"),
       bash("rm one.txt", "c3"),
       { sse: textAnswer("Done.") },
     ],
@@ -88,7 +88,8 @@ Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked a
   assert.ok((await Deno.stat(join(box.workspace, "one.txt"))).isFile, "rm was refused");
 
   const saved = JSON.parse(await Deno.readTextFile(join(box.home, "permissions.json")));
-  assert.deepEqual(saved.workspaces[box.workspace].always, ["touch"]);
+  assert.deepEqual(saved.workspaces[box.workspace].always, ["touch one.txt"]);
+  assert.match(screen, /always = allow commands starting with "touch one\.txt" in this workspace/);
 
   const refusal = inputOf(server.requests[3]).find((i) =>
     i.type === "function_call_output" && i.call_id === "c3"
