@@ -40,7 +40,7 @@ import { terminalAsk } from "../ui/terminal_ask.ts";
 export interface RunPolicy {
   policy: Policy;
   /**
-   * Saved "always" prefixes for this workspace; an "always" answer adds to it, so later turns of
+   * Saved "always" rules for this workspace; an "always" answer adds to it, so later turns of
    * the same process (a chat) are not asked again.
    */
   rules: string[];
