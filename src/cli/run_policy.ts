@@ -155,6 +155,7 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
       if (options.notice) await options.notice(message);
       else await io.stderr.write(`pixir: ${message}\n`);
     },
+    searchPath: io.env("PATH"),
   });
   const snapshots = fileSnapshots({ session, emit: options.emit });
   return {

@@ -186,6 +186,27 @@ for (const mode of MODES) {
   });
 
   Deno.test({
+    name: `${mode.name}: a safe-list program is never found in a PATH folder the model can fill`,
+    ignore: mode.ignore,
+    async fn() {
+      await using box = await sandbox({ "a.txt": "alpha\n" });
+      const env = await mode.env(box);
+      const marker = join(box.root, "planted-ran");
+      for (const dir of ["bin", "tools"]) {
+        await Deno.mkdir(join(box.workspace, dir));
+        await Deno.writeTextFile(join(box.workspace, dir, "cat"), `#!/bin/sh\ntouch ${marker}\n`, {
+          mode: 0o755,
+        });
+      }
+      const path = `bin:${join(box.workspace, "tools")}:${env.PATH ?? Deno.env.get("PATH")}`;
+      const run = await runCalls(box, [bash("cat a.txt")], { env: { ...env, PATH: path } });
+      assert.deepEqual(run.decisions.map((d) => d.source), ["safe_list"]);
+      assert.match(run.outputs[0], /^alpha\n/);
+      assert.equal(await exists(marker), false);
+    },
+  });
+
+  Deno.test({
     name:
       `${mode.name}: file tools cannot plant git configuration, and planted config runs nothing`,
     ignore: mode.ignore,
