@@ -7,7 +7,7 @@
 import { type CommandLine, parseCommandLine, type SimpleCommand } from "./command_line.ts";
 import type { Policy } from "./policy.ts";
 import { covers, duplicatesDescriptor, parseRule, type Rule, ruleFor } from "./rule.ts";
-import { SAFE_PROGRAMS, type SafeInvocation, safeInvocation } from "./safe_list.ts";
+import { SAFE_PROGRAMS, type SafeInvocation, safeInvocation, unsafeReason } from "./safe_list.ts";
 
 /** What allowed or refused a command. */
 export type DecisionSource =
@@ -81,11 +81,20 @@ export async function decide(
   if (invocation !== null) return { allow: true, source: "safe_list", invocation };
   const rules = ctx.rules.map(parseRule).filter((rule) => rule !== null);
   const judgeable = line.hazards.length === 0;
-  const pending = judgeable
-    ? line.commands.filter((c) => !allowedByFlag(c, ctx.policy) && matchingRule(c, rules) === null)
-    : line.commands;
+  const granted = (c: SimpleCommand) =>
+    allowedByFlag(c, ctx.policy) || matchingRule(c, rules) !== null;
   // An empty line runs nothing.
   if (judgeable && line.commands.length === 0) return { allow: true, source: "safe_list" };
+  // In a line a flag or rule approved, a safe-list part needs no rule of its own: its words are
+  // plain, so the shell runs exactly them (`npm test 2>&1 | tail -n 20`). git is the exception,
+  // since only the safe list's own git runs with its config-driven programs off. A line of safe
+  // parts alone is asked about: it would run through the shell on nobody's approval.
+  const grantedLine = judgeable && line.commands.some(granted);
+  const pending = !judgeable
+    ? line.commands
+    : line.commands.filter((c) =>
+      !granted(c) && !(grantedLine && c.words[0]?.text !== "git" && unsafeReason(c) === null)
+    );
   if (judgeable && pending.length === 0) return approvedBy(line, rules);
 
   // Every part not yet covered needs a rule of its own; a part no rule can describe (a glob, a

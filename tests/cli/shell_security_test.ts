@@ -371,3 +371,19 @@ async function git(dir: string, args: string[], env: Record<string, string> = {}
     signal: AbortSignal.timeout(10_000),
   }).output();
 }
+
+Deno.test("headless --allow-run: an approved line may pipe into safe-list parts, never into others", async () => {
+  await using box = await sandbox();
+  const run = await runCalls(box, [
+    bash("printf 'one\\ntwo\\n' 2>&1 | head -n 1"),
+    bash("printf x | tee copied.txt"),
+    bash("ls | head -n 1"),
+  ], { flags: ["--allow-run=printf"] });
+  assert.deepEqual(run.decisions, [
+    { decision: "allow", source: "allow_run" },
+    { decision: "deny", source: "non_interactive" },
+    { decision: "deny", source: "non_interactive" },
+  ]);
+  assert.match(run.outputs[0], /^one\nexit code: 0$/);
+  assert.equal(await exists(join(box.workspace, "copied.txt")), false);
+});

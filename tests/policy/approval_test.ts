@@ -76,8 +76,15 @@ Deno.test("--allow-run names programs; every command of a chain must be allowed"
     allow: true,
     source: "allow_run",
   });
+  assert.deepEqual(await decide("npm test 2>&1 | tail -n 20", ctx, never), {
+    allow: true,
+    source: "allow_run",
+  });
   denied(await decide("npm test && rm -rf /", ctx, never));
-  denied(await decide("npm test | tail", ctx, never));
+  denied(await decide("npm test | tail > out", ctx, never), "a safe part must be safe alone");
+  denied(await decide("npm test | tail *", ctx, never), "a safe part must be plain");
+  denied(await decide("npm test && git status", ctx, never), "git runs hardened only alone");
+  denied(await decide("ls | tail", ctx, never), "safe parts alone run on nobody's approval");
   denied(await decide("./npm test", ctx, never));
   denied(await decide("PATH=. npm test", ctx, never));
   denied(await decide("{npm,rm} test", ctx, never));
