@@ -96,9 +96,17 @@ async function list(argv: string[], io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-/** A remark after a rule that can never allow anything (not one plain command). */
+/**
+ * A remark after a rule that can never allow anything (not one plain command), or that allows a
+ * whole program (a one-word rule, as earlier versions saved them: `rm` allows every `rm …`).
+ */
 function ruleNote(rule: string): string {
-  return parseRule(rule) === null ? "   (matches nothing: not one plain command)" : "";
+  const parsed = parseRule(rule);
+  if (parsed === null) return "   (matches nothing: not one plain command)";
+  if (parsed.words.length === 1 && parsed.redirects.length === 0) {
+    return `   (allows every ${parsed.words[0]} command)`;
+  }
+  return "";
 }
 
 async function remove(argv: string[], io: Io): Promise<number> {

@@ -351,6 +351,8 @@ Deno.test("a permissions.json from an older version still loads, its rules as wo
   ]);
   const listed = await box.run(["permissions"]);
   assert.match(listed.stdout, /x 'open {3}\(matches nothing: not one plain command\)/);
+  assert.match(listed.stdout, /touch {3}\(allows every touch command\)/);
+  assert.match(listed.stdout, /git commit\n/);
 });
 
 /** A repository with one committed file, made by git itself (not by Pixir's tools). */
