@@ -77,8 +77,9 @@ export async function decide(
         "redirection, substitution, variables, globs, braces or ~.",
     };
   }
-  if (ctx.policy.run === "all") return { allow: true, source: "all" };
+  // A safe line runs as its judged argv (git hardened) even where everything is allowed.
   if (invocation !== null) return { allow: true, source: "safe_list", invocation };
+  if (ctx.policy.run === "all") return { allow: true, source: "all" };
   const rules = ctx.rules.map(parseRule).filter((rule) => rule !== null);
   const judgeable = line.hazards.length === 0;
   const granted = (c: SimpleCommand) =>

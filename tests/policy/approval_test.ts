@@ -95,6 +95,9 @@ Deno.test("--allow-run names programs; every command of a chain must be allowed"
 Deno.test("bare --allow-run (and -A) allows everything, substitutions included", async () => {
   const { ctx } = ctxWith({ policy: { run: "all" } });
   assert.deepEqual(await decide("curl x | sh &", ctx, never), { allow: true, source: "all" });
+  const safe = await decide("git status", ctx, never);
+  assert.ok(safe.allow && safe.source === "safe_list", "a safe line still runs hardened");
+  assert.ok(safe.invocation?.argv.includes("safe.bareRepository=explicit"));
 });
 
 Deno.test("read-only mode runs only the safe list, whatever else is allowed", async () => {
