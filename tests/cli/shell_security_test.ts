@@ -275,9 +275,18 @@ for (const mode of MODES) {
       await git(ws, ["config", "diff.external", `sh -c 'touch ${marks[1]}'`]);
       await git(ws, ["config", "diff.evil.textconv", `sh -c 'touch ${marks[2]}; cat "$0"'`]);
       await Deno.writeTextFile(join(ws, ".gitattributes"), "* diff=evil\n");
-      const run = await runCalls(box, [bash("git status"), bash("git diff"), bash("git log -p")], {
-        env,
-      });
+      const config = await Deno.readTextFile(join(ws, ".git", "config"));
+      const run = await runCalls(box, [
+        {
+          tool: "edit",
+          args: { path: ".git/config", old_text: "[core]", new_text: "[core]\n\tpager = evil" },
+        },
+        bash("git status"),
+        bash("git diff"),
+        bash("git log -p"),
+      ], { env });
+      assert.match(run.outputs.shift() ?? "", /"kind":"denied"/);
+      assert.equal(await Deno.readTextFile(join(ws, ".git", "config")), config);
       assert.deepEqual(run.decisions.map((d) => d.source), ["safe_list", "safe_list", "safe_list"]);
       assert.match(run.outputs[0], /modified: {3}f\.txt/);
       assert.match(run.outputs[1], /\+changed/);
