@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { denoDir, pixirArgv } from "../harness/cli.ts";
-import { API_KEY, hintedSessionId, inputOf, sandbox } from "./helpers.ts";
+import { API_KEY, hintedSessionId, inputOf, type Sandbox, sandbox } from "./helpers.ts";
 
 const QUESTION = "allow? [y]es once / [a]lways / [n]o [reason]: ";
 
@@ -20,6 +20,51 @@ function bash(command: string, callId: string) {
 /** Single-quotes a word for `script -c`, which hands the line to a shell. */
 function quote(word: string): string {
   return `'${word.replaceAll("'", `'"'"'`)}'`;
+}
+
+/** Runs `pixir run PROMPT` in a pseudo-terminal, typing `answers` to its questions in order. */
+async function answerAtTerminal(
+  box: Sandbox,
+  url: string,
+  prompt: string,
+  answers: readonly string[],
+): Promise<{ status: Deno.CommandStatus; screen: string }> {
+  const line = pixirArgv(["run", prompt]).map(quote).join(" ");
+  const child = new Deno.Command("script", {
+    args: ["-qefc", line, "/dev/null"],
+    cwd: box.workspace,
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: box.root,
+      PIXIR_HOME: box.home,
+      OPENAI_BASE_URL: url,
+      OPENAI_API_KEY: API_KEY,
+      DENO_DIR: await denoDir(),
+      DENO_NO_UPDATE_CHECK: "1",
+      NO_COLOR: "1",
+      TERM: "dumb",
+    },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  let screen = "";
+  let answered = 0;
+  const timeout = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
+    screen += text;
+    const asked = screen.split(QUESTION).length - 1;
+    while (answered < asked && answered < answers.length) {
+      await writer.write(new TextEncoder().encode(`${answers[answered++]}\n`));
+    }
+  }
+  const status = await child.status;
+  clearTimeout(timeout);
+  await writer.close().catch(() => {});
+
+  return { status, screen };
 }
 
 async function hasScript(): Promise<boolean> {
@@ -45,42 +90,10 @@ Deno.test("at a terminal: always saves the whole argv, a saved prefix is not ask
       { sse: textAnswer("Done.") },
     ],
   });
-  const line = pixirArgv(["run", "make and remove files"]).map(quote).join(" ");
-  const child = new Deno.Command("script", {
-    args: ["-qefc", line, "/dev/null"],
-    cwd: box.workspace,
-    clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: box.root,
-      PIXIR_HOME: box.home,
-      OPENAI_BASE_URL: server.url,
-      OPENAI_API_KEY: API_KEY,
-      DENO_DIR: await denoDir(),
-      DENO_NO_UPDATE_CHECK: "1",
-      NO_COLOR: "1",
-      TERM: "dumb",
-    },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const answers = ["a", "n keep it"];
-  const writer = child.stdin.getWriter();
-  let screen = "";
-  let answered = 0;
-  const timeout = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
-    screen += text;
-    const asked = screen.split(QUESTION).length - 1;
-    while (answered < asked && answered < answers.length) {
-      await writer.write(new TextEncoder().encode(`${answers[answered++]}\n`));
-    }
-  }
-  const status = await child.status;
-  clearTimeout(timeout);
-  await writer.close().catch(() => {});
-
+  const { status, screen } = await answerAtTerminal(box, server.url, "make and remove files", [
+    "a",
+    "n keep it",
+  ]);
   assert.equal(status.code, 0, screen);
   assert.equal(screen.split(QUESTION).length - 1, 2, "asked for touch once and for rm once");
   assert.match(screen, /pixir wants to run a shell command:\r?\n {2}touch one\.txt/);
@@ -107,4 +120,29 @@ Deno.test("at a terminal: always saves the whole argv, a saved prefix is not ask
     ["c2", "allow", "rule", "-"],
     ["c3", "deny", "user", "-"],
   ]);
+});
+
+Deno.test("at a terminal: the question shows each rule always saves; rm -rf important is asked again", async () => {
+  if (Deno.build.os !== "linux" || !(await hasScript())) {
+    console.log("skipped: needs util-linux `script` to make a pseudo-terminal");
+    return;
+  }
+  await using box = await sandbox();
+  await Deno.mkdir(join(box.workspace, "important"));
+  await using server = startResponsesServer({
+    script: [
+      bash("rm -rf build && mkdir build && echo done > build/out.log", "c1"),
+      bash("rm -rf important", "c2"),
+      { sse: textAnswer("Done.") },
+    ],
+  });
+  const { status, screen } = await answerAtTerminal(box, server.url, "rebuild", ["a", "n"]);
+  assert.equal(status.code, 0, screen);
+  assert.match(
+    screen,
+    /always = allow commands starting with "rm -rf build", "mkdir build", "echo done > build\/out\.log"/,
+  );
+  assert.equal(screen.split(QUESTION).length - 1, 2, "rm -rf important was asked about");
+  assert.ok((await Deno.stat(join(box.workspace, "important"))).isDirectory);
+  assert.equal(await Deno.readTextFile(join(box.workspace, "build", "out.log")), "done\n");
 });
