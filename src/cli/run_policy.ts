@@ -41,7 +41,7 @@ import { terminalAsk } from "../ui/terminal_ask.ts";
 export interface RunPolicy {
   policy: Policy;
   /**
-   * Saved "always" prefixes for this workspace; an "always" answer adds to it, so later turns of
+   * Saved "always" rules for this workspace; an "always" answer adds to it, so later turns of
    * the same process (a chat) are not asked again.
    */
   rules: string[];
@@ -156,6 +156,7 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
       if (options.notice) await options.notice(message);
       else await io.stderr.write(`pixir: ${message}\n`);
     },
+    searchPath: io.env("PATH"),
   });
   const snapshots = fileSnapshots({ session, emit: options.emit });
   return {
