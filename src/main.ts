@@ -4,6 +4,7 @@
  */
 
 import { CliFailure, EXIT } from "./cli/failure.ts";
+import { Failure } from "./app/failure.ts";
 import { type Io, processIo } from "./util/io.ts";
 import { loadCommand } from "./cli/commands.ts";
 import type { Command } from "./cli/command.ts";
@@ -50,7 +51,7 @@ async function mustLoad(name: string): Promise<Command> {
 async function reportFailure(io: Io, error: unknown): Promise<number> {
   // The reader of stdout went away (`pixir run … | head -1`): stop quietly, as SIGPIPE would.
   if (error instanceof Deno.errors.BrokenPipe) return EXIT.outputClosed;
-  const failure = error instanceof CliFailure ? error : new CliFailure(
+  const failure = error instanceof Failure ? CliFailure.from(error) : new CliFailure(
     "internal",
     `internal error: ${error instanceof Error ? error.message : String(error)}`,
     { hint: "please report this at https://github.com/pixir/pixir/issues" },

@@ -30,6 +30,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
     load: async () => (await import("./permissions.ts")).permissionsCommand,
   },
   { name: "doctor", load: async () => (await import("./doctor.ts")).doctorCommand },
+  { name: "acp", load: async () => (await import("./acp.ts")).acpCommand },
   { name: "help", load: async () => (await import("./help.ts")).helpCommand },
 ];
 

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import type { Io } from "../util/io.ts";
 import { CliFailure } from "./failure.ts";
 import { resolveCredentials, type ResolvedCredentials } from "../auth/resolve.ts";
-import { rethrowAuthError } from "./auth_failure.ts";
+import { rethrowAuthError } from "../app/auth_failure.ts";
 import { sleep } from "../util/sleep.ts";
 import { loadSettings, parseEffort, type Settings, SettingsError } from "../config/settings.ts";
 import { NoHomeError, type PixirPaths, pixirPaths } from "../config/paths.ts";

@@ -5,10 +5,11 @@
 
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
-import { CliFailure, EXIT } from "./failure.ts";
+import { EXIT } from "./failure.ts";
+import { Failure } from "../app/failure.ts";
 import type { Io } from "../util/io.ts";
 import { credentialsFrom, pathsFrom, settingsFrom } from "./inputs.ts";
-import { userAgent } from "./turn_wiring.ts";
+import { userAgent } from "../app/turn_wiring.ts";
 import { type Catalog, modelCatalog, modelCatalogPath } from "../provider/model_catalog.ts";
 import { MODEL_TABLE, type ModelInfo } from "../provider/models.ts";
 import type { Credential } from "../auth/credential.ts";
@@ -61,7 +62,7 @@ async function modelsReport(io: Io, auth: string | undefined): Promise<ModelsRep
     credential = await (await credentialsFrom(io, auth, paths)).provider.get();
   } catch (error) {
     // Without a usable sign-in the built-in table is still an answer.
-    if (error instanceof CliFailure && error.kind !== "usage") {
+    if (error instanceof Failure && error.kind !== "usage") {
       return { v: 1, source: "table", reason: error.message, models: [...MODEL_TABLE] };
     }
     throw error;

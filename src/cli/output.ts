@@ -2,6 +2,7 @@
 
 import type { Io } from "../util/io.ts";
 import { CliFailure } from "./failure.ts";
+import { Failure } from "../app/failure.ts";
 import type { Renderer } from "../ui/renderer.ts";
 import { jsonRenderer } from "../ui/jsonl.ts";
 import { plainRenderer } from "../ui/plain.ts";
@@ -45,7 +46,8 @@ export async function renderEarlyFailure(
   io: Io,
   error: unknown,
 ): Promise<number> {
-  if (!(error instanceof CliFailure)) throw error;
-  await rendererFor(mode, io).finish(runResult({ sessionId: null, failure: error }));
-  return error.exitCode;
+  if (!(error instanceof Failure)) throw error;
+  const failure = CliFailure.from(error);
+  await rendererFor(mode, io).finish(runResult({ sessionId: null, failure }));
+  return failure.exitCode;
 }

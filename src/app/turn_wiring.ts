@@ -1,6 +1,6 @@
 /**
  * The one place that turns settings, credentials and the run's policy into what a turn needs to
- * talk to the model and run tools. `run`, `resume` and `chat` all build their turns from it.
+ * talk to the model and run tools; the session host builds every turn from it.
  */
 
 import type { Io } from "../util/io.ts";
@@ -50,10 +50,10 @@ export interface WiringInputs {
   /** Tells the user something about the run's protection (an OS sandbox that is missing). */
   notice(message: string): void | Promise<void>;
   /**
-   * How a person is asked about a command; default: the plain-terminal question when possible;
-   * null: nobody is asked (commands off the safe list and the flags are denied).
+   * How the front end asks a person about a command; undefined: nobody is asked (commands off the
+   * safe list and the flags are denied at once).
    */
-  ask?: Ask | null;
+  ask: Ask | undefined;
   /** The OS sandbox status for shell commands (see `sandboxProbe`). */
   sandbox(): Promise<SandboxStatus>;
 }
