@@ -16,7 +16,9 @@ import {
   type StopReason,
 } from "@agentclientprotocol/sdk";
 import { Failure } from "../../app/failure.ts";
+import { parseArguments } from "../tool_summary.ts";
 import type { ModelChoice, SessionHost, SessionHostOptions } from "../../app/session_host.ts";
+import { sessionModel } from "../../app/session_lookup.ts";
 import type { Envelope } from "../../agent/event.ts";
 import type { TurnOutcome } from "../../agent/turn.ts";
 import type { Answer, ApprovalRequest, Ask } from "../../policy/approval.ts";
@@ -112,8 +114,8 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
 
   const notify = async (sessionId: string, envelope: Envelope, entry: AcpSession) => {
     if (envelope.type === "tool_started" && envelope.data.name === "bash") {
-      const command = commandOf(envelope.data.arguments);
-      if (command !== undefined) entry.commandCalls.set(command, envelope.data.call_id);
+      const { command } = parseArguments(envelope.data.arguments);
+      if (typeof command === "string") entry.commandCalls.set(command, envelope.data.call_id);
     }
     for (const update of updatesFor(envelope, entry.host.workspace, entry.state, false)) {
       await client?.notify("session/update", { sessionId, update });
@@ -209,7 +211,7 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
         .catch(rethrowAsRequestError);
       sessions.get(session.id)?.host.close();
       opened.attach(session.id);
-      entry.choice = lastChoice(session.events, entry.choice);
+      entry.choice = sessionModel(session);
       const replay: UpdateState = { announced: new Set() };
       for (const envelope of session.events) {
         for (const update of updatesFor(envelope, entry.host.workspace, replay, true)) {
@@ -359,30 +361,6 @@ export function stopReasonOf(outcome: TurnOutcome): StopReason {
       throw new RequestError(-32603, error.message, { kind: error.kind });
     }
   }
-}
-
-/** The model and effort a session last ran with. */
-function lastChoice(events: readonly Envelope[], fallback: ModelChoice): ModelChoice {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const event = events[i];
-    if (event.type === "turn_started" || event.type === "session_started") {
-      return { model: event.data.model, effort: event.data.effort };
-    }
-  }
-  return fallback;
-}
-
-/** The command of a bash call's arguments, when they hold one. */
-function commandOf(argumentsJson: string): string | undefined {
-  try {
-    const args: unknown = JSON.parse(argumentsJson);
-    if (typeof args === "object" && args !== null && "command" in args) {
-      return typeof args.command === "string" ? args.command : undefined;
-    }
-  } catch {
-    // Arguments the model garbled are reported by the tool itself.
-  }
-  return undefined;
 }
 
 /** ACP's auth-required error, saying how to sign in. */
