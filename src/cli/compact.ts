@@ -5,11 +5,10 @@ import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
 import { credentialsFrom, pathsFrom, settingsFrom } from "./inputs.ts";
 import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
-import { authHint, catalogFor, modelCaller } from "../app/turn_wiring.ts";
-import { modelCatalogPath } from "../provider/model_catalog.ts";
-import { type CompactionOutcome, compactSession } from "../agent/compaction.ts";
-import { quotaAlertsPath } from "../quota/alerts.ts";
-import { quotaFilePath } from "../quota/store.ts";
+import { authHint } from "../app/turn_wiring.ts";
+import { SessionHost } from "../app/session_host.ts";
+import type { CompactionOutcome } from "../agent/compaction.ts";
+import { DEFAULT_POLICY } from "../policy/policy.ts";
 
 const FLAGS = { focus: { type: "string" }, auth: { type: "string" } } as const;
 
@@ -48,35 +47,28 @@ Examples:
     const warn = (message: string) => io.stderr.write(`pixir: warning: ${message}\n`);
     for (const warning of session.warnings) await warn(warning);
     const credentials = await credentialsFrom(io, values.auth, paths);
-    const callModel = await modelCaller({
+    const host = new SessionHost({
       io,
+      paths,
       settings,
       credentials,
-      quotaFile: quotaFilePath(paths),
-      quotaAlertsFile: quotaAlertsPath(paths),
+      workspace: session.started.cwd,
+      // A compaction runs no tool and sends no instructions: neither policy nor context matters.
+      policy: { policy: DEFAULT_POLICY, rules: [], hidden: [], permissionsFile: "" },
+      projectContext: [],
+      emit: () => {},
       warn,
+      notice: warn,
     });
+    host.adopt(session);
     const controller = new AbortController();
     const off = io.onSignal("SIGINT", () => controller.abort("sigint"));
-    const { model, effort } = sessionModel(session);
     let outcome: CompactionOutcome;
     try {
-      outcome = await compactSession({
-        session,
-        model,
-        effort,
-        callModel,
-        reason: "manual",
-        ...(focus === undefined ? {} : { focus }),
-        catalog: await catalogFor({
-          credentials,
-          modelCatalogFile: modelCatalogPath(paths.dataDir),
-        }),
-        emit: () => {},
-        signal: controller.signal,
-      });
+      outcome = await host.compact(sessionModel(session), focus, controller.signal);
     } finally {
       off();
+      host.close();
     }
     if (!outcome.ok) {
       const { error } = outcome;
