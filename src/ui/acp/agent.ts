@@ -111,6 +111,8 @@ interface AcpSession {
 export function acpAgent(options: AcpAgentOptions): AgentApp {
   const sessions = new Map<string, AcpSession>();
   let client: AgentContext | undefined;
+  /** Questions asked so far, to name one whose tool call is not known. */
+  let questions = 0;
 
   const notify = async (sessionId: string, envelope: Envelope, entry: AcpSession) => {
     if (envelope.type === "tool_started" && envelope.data.name === "bash") {
@@ -127,12 +129,11 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
     if (!cwd.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(cwd)) {
       throw RequestError.invalidParams({ cwd }, `cwd must be an absolute path, got "${cwd}"`);
     }
-    const pending: Envelope[] = [];
     const target: { id?: string; entry?: AcpSession } = {};
     const host = await options.openHost(cwd, {
+      // Only a new session's opening event comes before its id is known; it has no update.
       emit: async (envelope) => {
         if (target.id && target.entry) await notify(target.id, envelope, target.entry);
-        else pending.push(envelope);
       },
       warn: (message) => options.log(`warning: ${message}`),
       notice: (message) => options.log(message),
@@ -152,7 +153,6 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
       attach(id: string) {
         target.id = id;
         target.entry = entry;
-        pending.length = 0;
         sessions.set(id, entry);
       },
     };
@@ -274,7 +274,8 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
         return { kind: "deny", reason: "refused for the rest of this session in the editor" };
       }
       if (!client) return { kind: "deny", reason: "no editor is connected" };
-      const toolCallId = entry.commandCalls.get(request.command) ?? `approval-${Date.now()}`;
+      const toolCallId = entry.commandCalls.get(request.command) ??
+        `approval-${++questions}`;
       try {
         const response = await client.request("session/request_permission", {
           sessionId,
