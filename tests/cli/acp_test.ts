@@ -31,6 +31,8 @@ interface Editor extends AsyncDisposable {
   answer: (request: RequestPermissionRequest) => Promise<RequestPermissionResponse>;
   /** What the agent wrote to stderr so far. */
   stderr(): string;
+  /** What the agent wrote to stdout so far, as the editor received it. */
+  stdout(): string;
   /** Closes the agent's stdin, as an editor does when it quits; resolves to its exit code. */
   closeStdin(): Promise<number>;
 }
@@ -64,6 +66,11 @@ async function startEditor(
   const stderrDone = (async () => {
     for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) stderr += text;
   })();
+  const [protocol, copy] = child.stdout.tee();
+  let stdout = "";
+  const stdoutDone = (async () => {
+    for await (const text of copy.pipeThrough(new TextDecoderStream())) stdout += text;
+  })();
   const writer = child.stdin.getWriter();
   const output = new WritableStream<Uint8Array>({
     write: (chunk) => writer.write(chunk),
@@ -74,11 +81,12 @@ async function startEditor(
     questions: [],
     answer: () => Promise.resolve({ outcome: { outcome: "cancelled" } }),
     stderr: () => stderr,
+    stdout: () => stdout,
     connection: undefined as unknown as ClientConnection,
     async closeStdin() {
       await writer.close().catch(() => {});
       const status = await child.status;
-      await stderrDone;
+      await Promise.all([stderrDone, stdoutDone]);
       return status.code;
     },
     async [Symbol.asyncDispose]() {
@@ -88,8 +96,7 @@ async function startEditor(
         // It has exited already.
       }
       await child.status;
-      await stderrDone.catch(() => {});
-      await child.stdout.cancel().catch(() => {});
+      await Promise.all([stderrDone, stdoutDone]).catch(() => {});
     },
   };
   const app = client({ name: "test-editor" })
@@ -100,8 +107,18 @@ async function startEditor(
       editor.questions.push(params);
       return editor.answer(params);
     });
-  editor.connection = app.connect(ndJsonStream(output, child.stdout));
+  editor.connection = app.connect(ndJsonStream(output, protocol));
   return editor;
+}
+
+/** Fails unless every line the agent wrote to stdout is a JSON-RPC 2.0 message. */
+function assertOnlyProtocol(stdout: string): void {
+  const lines = stdout.split("\n").filter((line) => line !== "");
+  assert.ok(lines.length > 0, "the agent answered on stdout");
+  for (const line of lines) {
+    const message = JSON.parse(line);
+    assert.equal(message.jsonrpc, "2.0", `not a JSON-RPC message on stdout: ${line}`);
+  }
 }
 
 /** Rejects when `promise` takes longer than `ms`, so a hang fails the test in seconds. */
@@ -203,6 +220,8 @@ Deno.test("initialize, new and a prompt with a tool call stream as updates; the 
   const log = await box.log(sessionId);
   assert.ok(log.some((e) => e.type === "user_message" && e.data.text === "change the notes"));
   assert.equal(await editor.closeStdin(), 0);
+  assertOnlyProtocol(editor.stdout());
+  assert.match(editor.stderr(), new RegExp(`pixir acp: session ${sessionId} started`));
   assert.doesNotMatch(editor.stderr(), /^\s+at /m);
 });
 
@@ -414,6 +433,7 @@ Deno.test("bad requests get JSON-RPC errors and the agent keeps serving; closing
   // Still serving after every error.
   assert.equal((await initialize(editor)).protocolVersion, 1);
   assert.equal(await within(editor.closeStdin(), TIME, "exit after stdin closes"), 0);
+  assertOnlyProtocol(editor.stdout());
   assert.doesNotMatch(editor.stderr(), /^\s+at /m);
 });
 
