@@ -33,6 +33,8 @@ interface Editor extends AsyncDisposable {
   stderr(): string;
   /** What the agent wrote to stdout so far, as the editor received it. */
   stdout(): string;
+  /** Writes `text` to the agent's stdin as it is, bypassing the client. */
+  sendRaw(text: string): Promise<void>;
   /** Closes the agent's stdin, as an editor does when it quits; resolves to its exit code. */
   closeStdin(): Promise<number>;
 }
@@ -82,6 +84,7 @@ async function startEditor(
     answer: () => Promise.resolve({ outcome: { outcome: "cancelled" } }),
     stderr: () => stderr,
     stdout: () => stdout,
+    sendRaw: (text) => writer.write(new TextEncoder().encode(text)),
     connection: undefined as unknown as ClientConnection,
     async closeStdin() {
       await writer.close().catch(() => {});
@@ -425,10 +428,29 @@ Deno.test("bad requests get JSON-RPC errors and the agent keeps serving; closing
   }).then(() => assert.fail("an unknown session was prompted"), (error) => error);
   assert.equal(unknownSession.code, -32002);
 
+  const unknownLoad = await agent.request("session/load", {
+    sessionId: "20990101-000000-nosuch",
+    cwd: box.workspace,
+    mcpServers: [],
+  }).then(() => assert.fail("an unknown session was loaded"), (error) => error);
+  assert.equal(unknownLoad.code, -32002);
+
   const badMode = await agent.request("session/new", { cwd: box.workspace, mcpServers: [] })
     .then(({ sessionId }) => agent.request("session/set_mode", { sessionId, modeId: "wild" }))
     .then(() => assert.fail("an unknown mode was accepted"), (error) => error);
   assert.match(badMode.message, /unknown mode "wild"; use read-only, ask, auto/);
+
+  // A line that is not JSON at all is a parse error, answered without an id.
+  await editor.sendRaw("{this is not json\n");
+  await within(
+    (async () => {
+      while (!editor.stdout().includes('"code":-32700')) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })(),
+    TIME,
+    "the parse error",
+  );
 
   // Still serving after every error.
   assert.equal((await initialize(editor)).protocolVersion, 1);
