@@ -509,3 +509,48 @@ Deno.test("the read-only mode refuses a write the ask mode would make", async ()
   }]);
   assert.equal(updatesOf(editor, sessionId, "tool_call_update")[0].status, "failed");
 });
+
+Deno.test("'always' answers: allow saves the rule for the workspace, reject refuses without asking again", async () => {
+  await using box = await sandbox();
+  const call = (command: string, callId: string) => ({
+    sse: toolCallAnswer({ name: "bash", arguments: JSON.stringify({ command }), callId }),
+  });
+  await using server = startResponsesServer({
+    script: [
+      call("touch one.txt", "call_1"),
+      { sse: textAnswer("One.") },
+      call("touch two.txt", "call_2"),
+      { sse: textAnswer("Two.") },
+      call("mkdir ./made", "call_3"),
+      { sse: textAnswer("Refused.") },
+      call("mkdir ./again", "call_4"),
+      { sse: textAnswer("Refused again.") },
+    ],
+  });
+  await using editor = await startEditor(box, { server });
+  await initialize(editor);
+  const agent = editor.connection.agent;
+  const { sessionId } = await agent.request("session/new", { cwd: box.workspace, mcpServers: [] });
+  const prompt = (text: string) =>
+    within(
+      agent.request("session/prompt", { sessionId, prompt: [{ type: "text", text }] }),
+      TIME,
+      text,
+    );
+
+  editor.answer = () =>
+    Promise.resolve({ outcome: { outcome: "selected", optionId: "allow_always" } });
+  await prompt("one");
+  await prompt("two");
+  assert.equal(editor.questions.length, 1, "the saved rule allowed the second touch");
+  assert.ok((await Deno.stat(join(box.workspace, "two.txt"))).isFile);
+  const permissions = await box.run(["permissions"]);
+  assert.match(permissions.stdout, /touch/);
+
+  editor.answer = () =>
+    Promise.resolve({ outcome: { outcome: "selected", optionId: "reject_always" } });
+  await prompt("three");
+  await prompt("four");
+  assert.equal(editor.questions.length, 2, "the second mkdir was refused without a question");
+  await assert.rejects(Deno.stat(join(box.workspace, "again")), Deno.errors.NotFound);
+});
