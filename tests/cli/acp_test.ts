@@ -490,7 +490,10 @@ Deno.test("the read-only mode refuses a write the ask mode would make", async ()
   await using editor = await startEditor(box, { server });
   await initialize(editor);
   const agent = editor.connection.agent;
-  const { sessionId } = await agent.request("session/new", { cwd: box.workspace, mcpServers: [] });
+  const { sessionId } = await agent.request("session/new", {
+    cwd: box.workspace,
+    mcpServers: [{ name: "files", command: "/bin/true", args: [], env: [] }],
+  });
   await agent.request("session/set_mode", { sessionId, modeId: "read-only" });
   const reply = await within(
     agent.request("session/prompt", { sessionId, prompt: [{ type: "text", text: "write it" }] }),
@@ -508,6 +511,7 @@ Deno.test("the read-only mode refuses a write the ask mode would make", async ()
     newText: "hello\n",
   }]);
   assert.equal(updatesOf(editor, sessionId, "tool_call_update")[0].status, "failed");
+  assert.match(editor.stderr(), /the editor's 1 MCP server\(s\) are not used/);
 });
 
 Deno.test("'always' answers: allow saves the rule for the workspace, reject refuses without asking again", async () => {

@@ -197,6 +197,7 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
       return {};
     })
     .onRequest("session/new", async ({ params }) => {
+      warnAboutMcp(params.mcpServers.length);
       const opened = await open(params.cwd);
       const session = await opened.entry.host.start(opened.entry.choice)
         .catch(rethrowAsRequestError);
@@ -205,6 +206,7 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
       return { sessionId: session.id, modes: modeState(opened.entry.mode) };
     })
     .onRequest("session/load", async ({ params }) => {
+      warnAboutMcp(params.mcpServers.length);
       const opened = await open(params.cwd);
       const { entry } = opened;
       const session = await entry.host.resume({ id: params.sessionId })
@@ -266,6 +268,15 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
     .onNotification("session/cancel", ({ params }) => {
       sessions.get(params.sessionId)?.turn?.abort("aborted");
     });
+
+  /** Says in the log that the editor's MCP servers are not started: Pixir has no MCP client yet. */
+  function warnAboutMcp(count: number): void {
+    if (count > 0) {
+      options.log(
+        `the editor's ${count} MCP server(s) are not used: Pixir does not run MCP servers`,
+      );
+    }
+  }
 
   /** Asks the editor about a command; a cancelled turn (or request) is a refusal. */
   function askEditor(sessionId: string, entry: AcpSession): Ask {
