@@ -1,14 +1,19 @@
 /**
  * The runtime every front end shares: one object holds a workspace's session with its model,
- * policy, project context, quota guard and credentials, starts turns with a prompt and a way to ask
- * a person, compacts, and says how full the context is. `run`, `resume`, the chat and `acp` are
- * I/O around it. It decides and emits events; it never prints.
+ * policy, project context, quota guard and credentials, starts turns with a prompt, a way to ask
+ * a person and a signal that aborts them, compacts, undoes, and reports context use, quota and the
+ * account's status. `run`, `resume`, the chat and `acp` are I/O around it. It decides and emits
+ * events; it never prints.
  */
 
 import type { Io } from "../util/io.ts";
 import { catalogFor, modelCaller, sandboxProbe, turnWiring } from "./turn_wiring.ts";
 import { type RunPolicy, runPolicy } from "./run_policy.ts";
 import { projectContextFor } from "./project_context.ts";
+import { Failure } from "./failure.ts";
+import { type StatusReport, statusReport } from "./status.ts";
+import { type UndoChoice, undoTurn } from "./undo.ts";
+import type { UndoData } from "../agent/event.ts";
 import type { PolicyPatch } from "../policy/policy.ts";
 import { openNamedSession, type SessionQuery } from "./session_lookup.ts";
 import { type CompactionOutcome, compactSession } from "../agent/compaction.ts";
@@ -70,6 +75,8 @@ export interface TurnRequest extends ModelChoice {
 export class SessionHost {
   readonly #options: SessionHostOptions;
   readonly #sandbox: ReturnType<typeof sandboxProbe>;
+  /** Where this host's caches live, derived once from Pixir's folders. */
+  readonly #caches: { quotaFile: string; quotaAlertsFile: string; modelCatalogFile: string };
   #policy: RunPolicy;
   #session: Session | null = null;
 
@@ -77,6 +84,11 @@ export class SessionHost {
     this.#options = options;
     this.#policy = options.policy;
     this.#sandbox = sandboxProbe(options.io, options.workspace);
+    this.#caches = {
+      quotaFile: quotaFilePath(options.paths),
+      quotaAlertsFile: quotaAlertsPath(options.paths),
+      modelCatalogFile: modelCatalogPath(options.paths.dataDir),
+    };
   }
 
   /** What the tools may do from the next turn on. */
@@ -158,7 +170,7 @@ export class SessionHost {
     const x = this.#options;
     const { wiring, close } = await turnWiring({
       ...x,
-      ...this.#caches(),
+      ...this.#caches,
       policy: this.#policy,
       session,
       sandbox: this.#sandbox,
@@ -199,7 +211,7 @@ export class SessionHost {
       };
     }
     const x = this.#options;
-    const callModel = await modelCaller({ ...x, ...this.#caches() });
+    const callModel = await modelCaller({ ...x, ...this.#caches });
     return await compactSession({
       session,
       ...choice,
@@ -214,7 +226,7 @@ export class SessionHost {
 
   /** The context windows known for this sign-in (a subscription's cached model list). */
   async catalog(): Promise<ModelInfo[]> {
-    return await catalogFor({ ...this.#options, ...this.#caches() });
+    return await catalogFor({ ...this.#options, ...this.#caches });
   }
 
   /** How much of `model`'s context window the open session fills; null without a session. */
@@ -225,17 +237,23 @@ export class SessionHost {
 
   /** The last quota snapshot the backend reported (cached across runs), if any. */
   async quota(): Promise<QuotaSnapshot | null> {
-    return (await loadQuota(quotaFilePath(this.#options.paths))).snapshot;
+    return (await loadQuota(this.#caches.quotaFile)).snapshot;
   }
 
-  /** Where this host's caches live, derived once from Pixir's folders. */
-  #caches() {
-    const { paths } = this.#options;
-    return {
-      quotaFile: quotaFilePath(paths),
-      quotaAlertsFile: quotaAlertsPath(paths),
-      modelCatalogFile: modelCatalogPath(paths.dataDir),
-    };
+  /**
+   * Gives back the files the open session's last turn (or turn `choice.turn`) changed; a usage
+   * Failure when there is no session or nothing to undo.
+   */
+  async undo(choice: UndoChoice): Promise<UndoData> {
+    if (this.#session === null) {
+      throw new Failure("usage", "nothing to undo: there is no session yet");
+    }
+    return await undoTurn(this.#session, choice);
+  }
+
+  /** The account's sign-in and the last known quota. */
+  async status(): Promise<StatusReport> {
+    return await statusReport(this.#options.paths, this.#options.io.env);
   }
 }
 

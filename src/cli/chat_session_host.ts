@@ -8,9 +8,7 @@ import { join } from "node:path";
 import type { Io } from "../util/io.ts";
 import type { SessionHost, SessionHostOptions } from "../app/session_host.ts";
 import { sessionModel } from "../app/session_lookup.ts";
-import { statusReport } from "../app/status.ts";
 import { authHint } from "../app/turn_wiring.ts";
-import { undoTurn } from "../app/undo.ts";
 import type { Session } from "../agent/session.ts";
 import { listSessions, type SessionSummary } from "../agent/session_list.ts";
 import type { TurnOutcome } from "../agent/turn.ts";
@@ -111,9 +109,8 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       }));
     },
     async undo() {
-      const session = host.session;
-      if (session === null) throw new Error("nothing to undo: this chat has no session yet");
-      const data = await undoTurn(session, { dryRun: false, force: false });
+      if (host.session === null) throw new Error("nothing to undo: this chat has no session yet");
+      const data = await host.undo({ dryRun: false, force: false });
       return describeUndo(data, false, (path) => displayPath(host.workspace, path));
     },
     async compact(focus) {
@@ -133,7 +130,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       return [...warnings.map((w) => `warning: ${w}`), outcome.compaction.summary].join("\n");
     },
     async status() {
-      return describeStatus(await statusReport(x.paths, io.env), io.now()).trimEnd();
+      return describeStatus(await host.status(), io.now()).trimEnd();
     },
     quota: () => host.quota(),
     readFile: (path) => readWorkspaceFile(host.workspace, path),

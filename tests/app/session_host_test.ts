@@ -8,7 +8,7 @@ import type { Envelope } from "../../src/agent/event.ts";
 import { apiKeyProvider } from "../../src/auth/api_key.ts";
 import { loadSettings } from "../../src/config/settings.ts";
 import type { Io } from "../../src/util/io.ts";
-import { QUOTA_HEADERS, textAnswer } from "../fakes/fixtures.ts";
+import { QUOTA_HEADERS, textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import { encodeSse, type StreamEvent } from "../fakes/sse.ts";
 import { tempWorkspace } from "../harness/workspace.ts";
 
@@ -150,4 +150,56 @@ Deno.test("compacting without a session says there is nothing to compact, with n
   assert.equal(outcome.ok, false);
   assert.ok(!outcome.ok && outcome.error.kind === "nothing_to_compact");
   assert.equal(recorded.requests.length, 0);
+});
+
+Deno.test("undo gives back what the last turn wrote; without a session it is a usage failure", async () => {
+  await using dir = await tempWorkspace();
+  const write = toolCallAnswer({
+    name: "write",
+    arguments: JSON.stringify({ path: "made.txt", content: "made\n" }),
+    callId: "call_w",
+  });
+  const { host: h } = await host(dir.path, [{ events: write }, { events: textAnswer("Done.") }]);
+  await assert.rejects(
+    h.undo({ dryRun: false, force: false }),
+    (error) => error instanceof Failure && error.kind === "usage",
+  );
+  const outcome = await h.turn({
+    prompt: "make a file",
+    ...CHOICE,
+    ask: undefined,
+    signal: new AbortController().signal,
+  });
+  assert.equal(outcome.status, "answered");
+  const made = join(h.workspace, "made.txt");
+  assert.equal(await Deno.readTextFile(made), "made\n");
+  const undone = await h.undo({ dryRun: false, force: false });
+  assert.deepEqual(undone.deleted, [made]);
+  await assert.rejects(Deno.stat(made), Deno.errors.NotFound);
+  h.close();
+});
+
+Deno.test("status reads the sign-in from the injected folders and environment", async () => {
+  await using dir = await tempWorkspace();
+  const { host: h } = await host(dir.path, []);
+  const report = await h.status();
+  assert.equal(report.signed_in, false);
+  assert.equal(report.quota, null);
+});
+
+Deno.test("an aborted signal stops the turn before any request", async () => {
+  await using dir = await tempWorkspace();
+  const { host: h, recorded } = await host(dir.path, [{ events: textAnswer("never") }]);
+  const controller = new AbortController();
+  controller.abort("aborted");
+  const outcome = await h.turn({
+    prompt: "hi",
+    ...CHOICE,
+    ask: undefined,
+    signal: controller.signal,
+  });
+  assert.equal(outcome.status, "interrupted");
+  assert.equal(recorded.requests.length, 0);
+  assert.ok(recorded.events.some((e) => e.type === "interrupted"));
+  h.close();
 });
