@@ -15,7 +15,7 @@ import {
   type SessionNotification,
   type SessionUpdate,
 } from "@agentclientprotocol/sdk";
-import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
+import { textAnswer, toolCallAnswer, usageLimitReply } from "../fakes/fixtures.ts";
 import { type ResponsesServer, startResponsesServer } from "../fakes/responses_server.ts";
 import { denoDir, pixirArgv } from "../harness/cli.ts";
 import { API_KEY, type Sandbox, sandbox } from "./helpers.ts";
@@ -557,4 +557,35 @@ Deno.test("'always' answers: allow saves the rule for the workspace, reject refu
   await prompt("four");
   assert.equal(editor.questions.length, 2, "the second mkdir was refused without a question");
   await assert.rejects(Deno.stat(join(box.workspace, "again")), Deno.errors.NotFound);
+});
+
+Deno.test("a failed turn is a JSON-RPC error naming why, logged in the session; the agent goes on", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [usageLimitReply({ now: Date.now() }), { sse: textAnswer("Back again.") }],
+  });
+  await using editor = await startEditor(box, { server });
+  await initialize(editor);
+  const agent = editor.connection.agent;
+  const { sessionId } = await agent.request("session/new", { cwd: box.workspace, mcpServers: [] });
+  const failed = await within(
+    agent.request("session/prompt", { sessionId, prompt: [{ type: "text", text: "hi" }] }),
+    TIME,
+    "failing prompt",
+  ).then(() => assert.fail("a spent plan answered"), (error) => error);
+  assert.ok(failed instanceof RequestError);
+  assert.equal(failed.code, -32603);
+  assert.match(failed.message, /usage limit/i);
+  const data = failed.data as { kind?: unknown; resets_at?: unknown };
+  assert.equal(data.kind, "usage_limit");
+  assert.equal(typeof data.resets_at, "number", "the editor can say when the plan resets");
+  const log = await box.log(sessionId);
+  assert.ok(log.some((e) => e.type === "turn_failed"));
+
+  const next = await within(
+    agent.request("session/prompt", { sessionId, prompt: [{ type: "text", text: "again" }] }),
+    TIME,
+    "next prompt",
+  );
+  assert.equal(next.stopReason, "end_turn");
 });

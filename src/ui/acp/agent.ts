@@ -370,7 +370,10 @@ export function stopReasonOf(outcome: TurnOutcome): StopReason {
       const { error } = outcome;
       if (error.kind === "iteration_cap") return "max_turn_requests";
       if (error.kind === "auth") throw authRequired(error.message);
-      throw new RequestError(-32603, error.message, { kind: error.kind });
+      throw new RequestError(-32603, error.message, {
+        kind: error.kind,
+        ...(error.resets_at === undefined ? {} : { resets_at: error.resets_at }),
+      });
     }
   }
 }
