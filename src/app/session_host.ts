@@ -7,7 +7,13 @@
  */
 
 import type { Io } from "../util/io.ts";
-import { catalogFor, modelCaller, sandboxProbe, turnWiring } from "./turn_wiring.ts";
+import {
+  catalogFor,
+  modelCaller,
+  type RunCredentials,
+  sandboxProbe,
+  turnWiring,
+} from "./turn_wiring.ts";
 import { type RunPolicy, runPolicy } from "./run_policy.ts";
 import { projectContextFor } from "./project_context.ts";
 import { Failure } from "./failure.ts";
@@ -23,7 +29,6 @@ import type { ContextFile } from "../agent/project_context.ts";
 import { baseInstructions } from "../agent/prompt.ts";
 import { createSession, type Session } from "../agent/session.ts";
 import { runTurn, type TurnOutcome } from "../agent/turn.ts";
-import type { ResolvedCredentials } from "../auth/resolve.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Ask } from "../policy/approval.ts";
@@ -46,7 +51,8 @@ export interface SessionHostOptions {
   io: Io;
   paths: PixirPaths;
   settings: Settings;
-  credentials: ResolvedCredentials;
+  /** The credentials and the model provider every turn talks to. */
+  credentials: RunCredentials;
   /** Real path of the workspace the tools are confined to. */
   workspace: string;
   /** What the tools may do. */
@@ -122,6 +128,7 @@ export class SessionHost {
       sessionsDir: paths.sessionsDir,
       cwd: workspace,
       ...choice,
+      provider: this.#options.credentials.modelProvider.id,
       version: VERSION,
       now: io.now,
       random: io.random,
@@ -172,6 +179,7 @@ export class SessionHost {
       ...x,
       ...this.#caches,
       policy: this.#policy,
+      model: request.model,
       session,
       sandbox: this.#sandbox,
       ask: request.ask,
@@ -183,6 +191,7 @@ export class SessionHost {
         prompt: request.prompt,
         model: request.model,
         effort: request.effort,
+        provider: x.credentials.modelProvider.id,
         instructions: baseInstructions({
           cwd: x.workspace,
           now: x.io.now(),
@@ -215,24 +224,25 @@ export class SessionHost {
     return await compactSession({
       session,
       ...choice,
+      provider: x.credentials.modelProvider.id,
       callModel,
       reason: "manual",
       ...(focus === undefined || focus === "" ? {} : { focus }),
-      catalog: await this.catalog(),
+      catalog: await this.catalog(choice.model),
       emit: x.emit,
       signal,
     });
   }
 
-  /** The context windows known for this sign-in (a subscription's cached model list). */
-  async catalog(): Promise<ModelInfo[]> {
-    return await catalogFor({ ...this.#options, ...this.#caches });
+  /** The context windows known for this provider and `model` (see `catalogFor`). */
+  async catalog(model?: string): Promise<ModelInfo[]> {
+    return await catalogFor({ ...this.#options, ...this.#caches }, model);
   }
 
   /** How much of `model`'s context window the open session fills; null without a session. */
   async context(model: string): Promise<ContextUsage | null> {
     if (this.#session === null) return null;
-    return contextUsage(this.#session.events, model, await this.catalog());
+    return contextUsage(this.#session.events, model, await this.catalog(model));
   }
 
   /** The last quota snapshot the backend reported (cached across runs), if any. */

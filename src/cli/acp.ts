@@ -46,7 +46,7 @@ Exit codes: 0 when the editor closes stdin.
         hint: 'add it to the editor\'s agent servers: {"command": "pixir", "args": ["acp"]}',
       });
     }
-    const settings = settingsFrom(io);
+    const settings = await settingsFrom(io);
     const paths = pathsFrom(io);
     const log = (message: string) => void io.stderr.write(`pixir acp: ${message}\n`);
     const app = acpAgent({
@@ -55,7 +55,7 @@ Exit codes: 0 when the editor closes stdin.
       defaultChoice: () => ({ model: settings.model, effort: settings.effort }),
       async openHost(cwd, reporters) {
         const workspace = await resolveWorkspace(cwd, io.cwd);
-        const credentials = await credentialsFrom(io, undefined, paths);
+        const credentials = await credentialsFrom(io, undefined, paths, settings);
         return await openSessionHost({
           io,
           paths,
@@ -95,7 +95,7 @@ async function authenticate(
       fetch: io.fetch,
       os: io.os,
       now: io.now,
-      issuer: settingsFrom(io).authIssuer,
+      issuer: (await settingsFrom(io)).authIssuer,
       configDir: pathsFrom(io).configDir,
       signal,
     },

@@ -3,14 +3,21 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
-import { credentialsFrom, pathsFrom, settingsFrom } from "./inputs.ts";
+import {
+  CONFIG_FLAGS,
+  configFlagsHelp,
+  configFrom,
+  credentialsFrom,
+  pathsFrom,
+  sessionChoice,
+} from "./inputs.ts";
 import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
 import { authHint } from "../app/turn_wiring.ts";
 import { SessionHost } from "../app/session_host.ts";
 import type { CompactionOutcome } from "../agent/compaction.ts";
 import { DEFAULT_POLICY } from "../policy/policy.ts";
 
-const FLAGS = { focus: { type: "string" }, auth: { type: "string" } } as const;
+const FLAGS = { focus: { type: "string" }, auth: { type: "string" }, ...CONFIG_FLAGS } as const;
 
 /** The `compact` command. */
 export const compactCommand: Command = {
@@ -27,7 +34,7 @@ when the context passes PIXIR_COMPACT_AT percent of the window (default 85) or o
 Flags:
       --focus TEXT     what the summary should pay most attention to
       --auth METHOD    subscription or api-key (default: the stored sign-in, else OPENAI_API_KEY)
-  -h, --help           show this help
+${configFlagsHelp()}  -h, --help           show this help
 
 Examples:
   pixir compact 20261124-101500-k3f9qz
@@ -41,12 +48,14 @@ Examples:
       });
     }
     const focus = values.focus?.trim() || undefined;
-    const settings = settingsFrom(io);
     const paths = pathsFrom(io);
     const session = await openNamedSession(paths.sessionsDir, { id: positionals[0] }, io.now);
     const warn = (message: string) => io.stderr.write(`pixir: warning: ${message}\n`);
     for (const warning of session.warnings) await warn(warning);
-    const credentials = await credentialsFrom(io, values.auth, paths);
+    const config = await configFrom(io, values, session.started.cwd);
+    const { settings } = config;
+    const { model, effort, provider } = sessionChoice(config, sessionModel(session));
+    const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
     const host = new SessionHost({
       io,
       paths,
@@ -65,7 +74,7 @@ Examples:
     const off = io.onSignal("SIGINT", () => controller.abort("sigint"));
     let outcome: CompactionOutcome;
     try {
-      outcome = await host.compact(sessionModel(session), focus, controller.signal);
+      outcome = await host.compact({ model, effort }, focus, controller.signal);
     } finally {
       off();
       host.close();

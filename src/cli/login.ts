@@ -80,7 +80,7 @@ Examples:
           fetch: io.fetch,
           os: io.os,
           now: io.now,
-          issuer: settingsFrom(io).authIssuer,
+          issuer: (await settingsFrom(io)).authIssuer,
           configDir: pathsFrom(io).configDir,
           signal: controller.signal,
         },

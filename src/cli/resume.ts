@@ -7,14 +7,14 @@ import { cliReporters, execute } from "./execute.ts";
 import { openSessionHost } from "../app/session_host.ts";
 import { splitPolicyFlags } from "./policy_flags.ts";
 import {
+  configFrom,
   credentialsFrom,
-  modelChoice,
   pathsFrom,
   readPrompt,
   resolveWorkspace,
   RUN_FLAGS,
   RUN_FLAGS_HELP,
-  settingsFrom,
+  sessionChoice,
   stopAtQuotaFrom,
   timeoutFrom,
 } from "./inputs.ts";
@@ -38,7 +38,8 @@ export const resumeCommand: Command = {
 
 Continues a session: the model sees the whole conversation so far, including tool calls and their
 results. A session id may be shortened to any unique prefix. --last picks the newest session of the
-current workspace. The session's workspace and model are kept unless --cwd or --model say otherwise.
+current workspace. The session's workspace, model, effort and provider are kept unless --cwd,
+--model, --effort, --provider (or -c) say otherwise.
 
 Flags:
       --last           resume the newest session of this workspace
@@ -61,7 +62,6 @@ Examples:
         });
       }
       const prompt = await readPrompt(rest, io, "resume");
-      const settings = settingsFrom(io);
       const timeoutMs = timeoutFrom(values.timeout);
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
       const paths = pathsFrom(io);
@@ -71,9 +71,11 @@ Examples:
         io.now,
       );
       for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
-      const { model, effort } = modelChoice(values, sessionModel(session));
       const workspace = await resolveWorkspace(values.cwd ?? session.started.cwd, io.cwd);
-      const credentials = await credentialsFrom(io, values.auth, paths);
+      const config = await configFrom(io, values, workspace);
+      const { settings } = config;
+      const { model, effort, provider } = sessionChoice(config, sessionModel(session));
+      const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
       const renderer = rendererFor(mode, io);
       const host = await openSessionHost({
         io,

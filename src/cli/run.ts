@@ -7,7 +7,6 @@ import { openSessionHost } from "../app/session_host.ts";
 import { splitPolicyFlags } from "./policy_flags.ts";
 import {
   credentialsFrom,
-  modelChoice,
   pathsFrom,
   readPrompt,
   resolveWorkspace,
@@ -57,13 +56,13 @@ Examples:
       const { values, positionals } = parseFlags("run", flags, FLAGS);
       mode = outputMode(values);
       const prompt = await readPrompt(positionals, io, "run");
-      const settings = settingsFrom(io);
-      const { model, effort } = modelChoice(values, settings);
       const timeoutMs = timeoutFrom(values.timeout);
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
       const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
+      const settings = await settingsFrom(io, values, workspace);
+      const { model, effort } = settings;
       const paths = pathsFrom(io);
-      const credentials = await credentialsFrom(io, values.auth, paths);
+      const credentials = await credentialsFrom(io, values.auth, paths, settings);
       const renderer = rendererFor(mode, io);
       // The renderer is attached before the session exists, so it sees its very first event.
       const host = await openSessionHost({

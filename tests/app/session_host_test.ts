@@ -6,7 +6,7 @@ import { Failure } from "../../src/app/failure.ts";
 import { openSessionHost, type SessionHost } from "../../src/app/session_host.ts";
 import type { Envelope } from "../../src/agent/event.ts";
 import { apiKeyProvider } from "../../src/auth/api_key.ts";
-import { loadSettings } from "../../src/config/settings.ts";
+import { resolveConfig } from "../../src/config/resolver.ts";
 import type { Io } from "../../src/util/io.ts";
 import { QUOTA_HEADERS, textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import { encodeSse, type StreamEvent } from "../fakes/sse.ts";
@@ -54,13 +54,17 @@ async function host(
   const home = join(dir, "home");
   const workspace = join(dir, "ws");
   await Deno.mkdir(workspace, { recursive: true });
+  const env = (name: string) =>
+    ({ OPENAI_BASE_URL: BASE_URL, PIXIR_MAX_RETRIES: "0" } as Record<string, string>)[name];
+  const { settings } = resolveConfig({ env });
   const sessionHost = await openSessionHost({
     io,
     paths: { configDir: home, dataDir: home, sessionsDir: join(home, "sessions") },
-    settings: { ...loadSettings(() => undefined), openaiBaseUrl: BASE_URL, maxRetries: 0 },
+    settings,
     credentials: {
       provider: apiKeyProvider("sk-unit", "env"),
       source: { method: "api_key", source: "env" },
+      modelProvider: settings.providers.openai,
     },
     workspace: await Deno.realPath(workspace),
     withContext: false,
