@@ -4,6 +4,7 @@
  */
 
 import { CliFailure, EXIT, storageFailure } from "./cli/failure.ts";
+import { Failure } from "./app/failure.ts";
 import { type Io, processIo } from "./util/io.ts";
 import { loadCommand } from "./cli/commands.ts";
 import { sweepStaleFiles } from "./cli/stale_files.ts";
@@ -52,11 +53,13 @@ async function mustLoad(name: string): Promise<Command> {
 async function reportFailure(io: Io, error: unknown): Promise<number> {
   // The reader of stdout went away (`pixir run … | head -1`): stop quietly, as SIGPIPE would.
   if (error instanceof Deno.errors.BrokenPipe) return EXIT.outputClosed;
-  const failure = error instanceof CliFailure ? error : storageFailure(error) ?? new CliFailure(
-    "internal",
-    `internal error: ${error instanceof Error ? error.message : String(error)}`,
-    { hint: "please report this at https://github.com/pixir/pixir/issues" },
-  );
+  const failure = error instanceof Failure
+    ? CliFailure.from(error)
+    : storageFailure(error) ?? new CliFailure(
+      "internal",
+      `internal error: ${error instanceof Error ? error.message : String(error)}`,
+      { hint: "please report this at https://github.com/pixir/pixir/issues" },
+    );
   await io.stderr.write(`pixir: ${failure.message}\n`);
   if (failure.hint) await io.stderr.write(`  ${failure.hint}\n`);
   return failure.exitCode;

@@ -32,6 +32,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   { name: "config", load: async () => (await import("./config.ts")).configCommand },
   { name: "trust", load: async () => (await import("./trust.ts")).trustCommand },
   { name: "doctor", load: async () => (await import("./doctor.ts")).doctorCommand },
+  { name: "acp", load: async () => (await import("./acp.ts")).acpCommand },
   { name: "help", load: async () => (await import("./help.ts")).helpCommand },
 ];
 

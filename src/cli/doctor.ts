@@ -15,7 +15,7 @@ import {
 } from "../doctor/sandbox.ts";
 import type { Io } from "../util/io.ts";
 import { pathsFrom, resolveWorkspace } from "./inputs.ts";
-import { runPolicy } from "./run_policy.ts";
+import { runPolicy } from "../app/run_policy.ts";
 import { fileAccess } from "../policy/policy.ts";
 import { probeSandbox, runProgram } from "../sandbox/os_sandbox.ts";
 import { FileToolWorker } from "../tools/file_worker.ts";

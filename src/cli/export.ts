@@ -4,7 +4,7 @@ import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import { pathsFrom } from "./inputs.ts";
-import { openSessionForCli } from "./session_lookup.ts";
+import { openNamedSession } from "../app/session_lookup.ts";
 import { markdownTranscript } from "../agent/transcript.ts";
 
 const FLAGS = { format: { type: "string" } } as const;
@@ -39,7 +39,7 @@ Examples:
         hint: "see `pixir sessions` for the ids",
       });
     }
-    const session = await openSessionForCli(
+    const session = await openNamedSession(
       pathsFrom(io).sessionsDir,
       { id: positionals[0] },
       io.now,

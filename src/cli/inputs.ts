@@ -6,12 +6,9 @@
 import { resolve } from "node:path";
 import type { Io } from "../util/io.ts";
 import { CliFailure } from "./failure.ts";
-import {
-  resolveCredentials,
-  type ResolvedCredentials,
-  resolveProviderCredentials,
-} from "../auth/resolve.ts";
-import { rethrowAuthError } from "./auth_failure.ts";
+import { resolveCredentials, resolveProviderCredentials } from "../auth/resolve.ts";
+import { rethrowAuthError } from "../app/auth_failure.ts";
+import type { RunCredentials } from "../app/turn_wiring.ts";
 import { sleep } from "../util/sleep.ts";
 import { type Settings, SettingsError } from "../config/settings.ts";
 import { NoHomeError, type PixirPaths, pixirPaths } from "../config/paths.ts";
@@ -19,7 +16,6 @@ import { readConfigFile, userConfigPath } from "../config/config_file.ts";
 import { parseOverrides } from "../config/overrides.ts";
 import { resolveConfig, type ResolvedConfig } from "../config/resolver.ts";
 import { loadProjectConfig, type ProjectConfig, refusalMessage } from "../config/project_config.ts";
-import type { ModelProvider } from "../config/model_providers.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import { POLICY_FLAGS_HELP } from "./policy_flags.ts";
 
@@ -67,9 +63,6 @@ export interface CliConfig extends ResolvedConfig {
 }
 
 /** The credentials of a run and the provider its requests go to. */
-export interface RunCredentials extends ResolvedCredentials {
-  modelProvider: ModelProvider;
-}
 
 /** Shared help text for the flags of `run` and `resume`. */
 export const RUN_FLAGS_HELP =

@@ -2,6 +2,7 @@
 
 import type { Io } from "../util/io.ts";
 import { CliFailure, storageFailure } from "./failure.ts";
+import { Failure } from "../app/failure.ts";
 import type { Renderer } from "../ui/renderer.ts";
 import { jsonRenderer } from "../ui/jsonl.ts";
 import { plainRenderer } from "../ui/plain.ts";
@@ -45,7 +46,7 @@ export async function renderEarlyFailure(
   io: Io,
   error: unknown,
 ): Promise<number> {
-  const failure = error instanceof CliFailure ? error : storageFailure(error);
+  const failure = error instanceof Failure ? CliFailure.from(error) : storageFailure(error);
   if (failure === undefined) throw error;
   await rendererFor(mode, io).finish(runResult({ sessionId: null, failure }));
   return failure.exitCode;

@@ -3,7 +3,8 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure } from "./failure.ts";
-import { execute, workspaceSetup } from "./execute.ts";
+import { cliReporters, execute, StreamedAnswer } from "./execute.ts";
+import { openSessionHost } from "../app/session_host.ts";
 import { splitPolicyFlags } from "./policy_flags.ts";
 import {
   configFrom,
@@ -24,7 +25,7 @@ import {
   renderEarlyFailure,
   rendererFor,
 } from "./output.ts";
-import { openSessionForCli, sessionModel } from "./session_lookup.ts";
+import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
 
 const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS, last: { type: "boolean" } } as const;
 
@@ -64,7 +65,7 @@ Examples:
       const timeoutMs = timeoutFrom(values.timeout);
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
       const paths = pathsFrom(io);
-      const session = await openSessionForCli(
+      const session = await openNamedSession(
         paths.sessionsDir,
         idQuery === undefined ? { last: await resolveWorkspace(".", io.cwd) } : { id: idQuery },
         io.now,
@@ -78,24 +79,35 @@ Examples:
       const { settings } = config;
       const { model, effort, provider } = sessionChoice(config, sessionModel(session));
       const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
-      return await execute({
+      const renderer = rendererFor(mode, io);
+      const streamed = new StreamedAnswer();
+      const host = await openSessionHost({
         io,
-        session,
-        prompt,
-        model,
-        effort,
-        workspace,
+        paths,
         settings,
         credentials,
-        renderer: rendererFor(mode, io),
-        timeoutMs,
+        workspace,
         stopAtQuota,
-        ...await workspaceSetup(io, paths, workspace, {
-          withContext: !values["no-context"],
-          patch,
-        }),
-        fresh: false,
+        withContext: !values["no-context"],
+        patch,
+        ...cliReporters(io, renderer, streamed),
       });
+      host.adopt(session);
+      try {
+        return await execute({
+          io,
+          host,
+          prompt,
+          model,
+          effort,
+          credentials,
+          renderer,
+          streamed,
+          timeoutMs,
+        });
+      } finally {
+        host.close();
+      }
     } catch (error) {
       return await renderEarlyFailure(mode, io, error);
     }

@@ -2,7 +2,8 @@
 
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
-import { execute, workspaceSetup } from "./execute.ts";
+import { cliReporters, execute, StreamedAnswer } from "./execute.ts";
+import { openSessionHost } from "../app/session_host.ts";
 import { splitPolicyFlags } from "./policy_flags.ts";
 import {
   credentialsFrom,
@@ -22,8 +23,6 @@ import {
   renderEarlyFailure,
   rendererFor,
 } from "./output.ts";
-import { createSession } from "../agent/session.ts";
-import { VERSION } from "../version.ts";
 
 const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS } as const;
 
@@ -64,34 +63,35 @@ Examples:
       const { model, effort } = settings;
       const paths = pathsFrom(io);
       const credentials = await credentialsFrom(io, values.auth, paths, settings);
-      const session = await createSession({
-        sessionsDir: paths.sessionsDir,
-        cwd: workspace,
-        model,
-        effort,
-        provider: credentials.modelProvider.id,
-        version: VERSION,
-        now: io.now,
-        random: io.random,
-      });
-      return await execute({
+      const renderer = rendererFor(mode, io);
+      const streamed = new StreamedAnswer();
+      // The renderer is attached before the session exists, so it sees its very first event.
+      const host = await openSessionHost({
         io,
-        session,
-        prompt,
-        model,
-        effort,
-        workspace,
+        paths,
         settings,
         credentials,
-        renderer: rendererFor(mode, io),
-        timeoutMs,
+        workspace,
         stopAtQuota,
-        ...await workspaceSetup(io, paths, workspace, {
-          withContext: !values["no-context"],
-          patch,
-        }),
-        fresh: true,
+        withContext: !values["no-context"],
+        patch,
+        ...cliReporters(io, renderer, streamed),
       });
+      try {
+        return await execute({
+          io,
+          host,
+          prompt,
+          model,
+          effort,
+          credentials,
+          renderer,
+          streamed,
+          timeoutMs,
+        });
+      } finally {
+        host.close();
+      }
     } catch (error) {
       return await renderEarlyFailure(mode, io, error);
     }

@@ -30,6 +30,8 @@ export interface Io {
   exit(code: number): never;
   /** Calls `handler` on SIGINT/SIGTERM until the returned function is called. */
   onSignal(signal: "SIGINT" | "SIGTERM", handler: () => void): () => void;
+  /** Raw stdin and stdout as byte streams, for a protocol spoken over them (`pixir acp`). */
+  byteStreams(): { input: ReadableStream<Uint8Array>; output: WritableStream<Uint8Array> };
 }
 
 /** The real process: Deno's stdio, environment, clock and signals. */
@@ -64,6 +66,7 @@ export function processIo(): Io {
       Deno.addSignalListener(signal, handler);
       return () => Deno.removeSignalListener(signal, handler);
     },
+    byteStreams: () => ({ input: Deno.stdin.readable, output: Deno.stdout.writable }),
   };
 }
 

@@ -5,15 +5,12 @@ import type { Envelope } from "../../agent/event.ts";
 import type { Emit, TurnOutcome } from "../../agent/turn.ts";
 import type { Ask } from "../../policy/approval.ts";
 import type { QuotaSnapshot } from "../../quota/snapshot.ts";
-import type { ReasoningEffort } from "../../provider/request.ts";
+import type { ModelChoice } from "../../app/session_host.ts";
 import type { ListWorkspaceFolder } from "./completion.ts";
 import type { ReadWorkspaceFile } from "./mentions.ts";
 
-/** The model and effort the next turn uses. */
-export interface ModelChoice {
-  model: string;
-  effort: ReasoningEffort;
-}
+/** The model and effort the next turn uses (the runtime's, so there is one definition). */
+export type { ModelChoice } from "../../app/session_host.ts";
 
 /** A session opened for the chat: its events to show again, and the model it last used. */
 export interface OpenedSession extends ModelChoice {

@@ -1,12 +1,12 @@
 /**
  * The permissions of one run, wired into its tools: the saved project policy and the flags are
- * merged, file tools get a Worker scoped to it, and the bash tool gets the approval gate (with a
- * terminal question only when a person is at both stdin and stderr) and the OS sandbox.
+ * merged, file tools get a Worker scoped to it, and the bash tool gets the approval gate (asking a
+ * person the way the front end does, if it can) and the OS sandbox.
  */
 
+import { isAbsolute, resolve } from "node:path";
 import type { Io } from "../util/io.ts";
-import { CliFailure } from "./failure.ts";
-import { resolvePolicyPath } from "./policy_flags.ts";
+import { Failure } from "./failure.ts";
 import type { Envelope } from "../agent/event.ts";
 import type { PermissionDecisionData } from "../policy/permission_decision.ts";
 import type { Session } from "../agent/session.ts";
@@ -35,7 +35,6 @@ import type { SandboxStatus } from "../sandbox/os_sandbox.ts";
 import { FileToolWorker } from "../tools/file_worker.ts";
 import { defaultTools } from "../tools/registry.ts";
 import type { Tool } from "../tools/tool.ts";
-import { terminalAsk } from "../ui/terminal_ask.ts";
 
 /** The policy of a run and where its saved part came from. */
 export interface RunPolicy {
@@ -71,10 +70,15 @@ export async function runPolicy(
     return { policy, rules: saved.always, hidden: [...new Set(hidden)], permissionsFile };
   } catch (error) {
     if (error instanceof PermissionsFileError || error instanceof PolicyError) {
-      throw new CliFailure("usage", error.message);
+      throw new Failure("usage", error.message);
     }
     throw error;
   }
+}
+
+/** A path of a policy (flag or saved) as an absolute path, relative ones against `base`. */
+export function resolvePolicyPath(path: string, base: string): string {
+  return isAbsolute(path) ? resolve(path) : resolve(base, path);
 }
 
 /** A saved policy's relative paths are relative to the workspace they were saved for. */
@@ -116,10 +120,10 @@ export interface GuardOptions {
   /** The OS sandbox status, probed once per process by the caller. */
   sandbox(): Promise<SandboxStatus>;
   /**
-   * How to ask a person about a command (chat plugs its UI in here). Default: a plain-terminal
-   * question when stdin and stderr are terminals, else nobody is asked; null: nobody is asked.
+   * How the front end asks a person about a command (a terminal question, the chat's prompt, an
+   * editor's permission request); undefined: nobody is asked, so such commands are denied at once.
    */
-  ask?: Ask | null;
+  ask: Ask | undefined;
   /** Tells the user about the run's protection; default: a line on stderr. */
   notice?: (message: string) => void | Promise<void>;
 }
@@ -137,7 +141,7 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     approval: {
       policy: run.policy,
       rules: run.rules,
-      ask: options.ask === null ? undefined : options.ask ?? askFor(io),
+      ask: options.ask,
       remember: async (prefixes) => {
         run.rules.push(...prefixes);
         await addRules(run.permissionsFile, workspace, prefixes);
@@ -163,18 +167,6 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     tools: undoableTools(defaultTools({ fileWorker: worker, bash: { gate } }), snapshots, access),
     close: () => worker.close(),
   };
-}
-
-/**
- * A terminal question when a person is at both stdin and stderr; otherwise none, so commands that
- * need approval are denied at once and the run never waits.
- */
-function askFor(io: Io): Ask | undefined {
-  if (!io.stdin.isTerminal || !io.stderr.isTerminal) return undefined;
-  return terminalAsk({
-    readLine: (signal) => io.stdin.readLine(signal),
-    write: (text) => io.stderr.write(text),
-  });
 }
 
 /** The temp dir shell commands may write to. */

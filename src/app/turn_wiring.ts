@@ -1,6 +1,6 @@
 /**
  * The one place that turns settings, credentials and the run's policy into what a turn needs to
- * talk to the model and run tools. `run`, `resume` and `chat` all build their turns from it.
+ * talk to the model and run tools; the session host builds every turn from it.
  */
 
 import type { Io } from "../util/io.ts";
@@ -10,7 +10,7 @@ import type { ProviderError } from "../provider/error.ts";
 import { guardedTools, type RunPolicy } from "./run_policy.ts";
 import type { Session } from "../agent/session.ts";
 import type { Emit, ModelCall, ToolOutput, ToolRunner } from "../agent/turn.ts";
-import type { RunCredentials } from "./inputs.ts";
+import type { ModelProvider } from "../config/model_providers.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Ask } from "../policy/approval.ts";
 import { streamResponse } from "../provider/responses.ts";
@@ -24,6 +24,11 @@ import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sand
 import { outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
 import { sleep } from "../util/sleep.ts";
 import { VERSION } from "../version.ts";
+
+/** The credentials of a run and the model provider they are for. */
+export interface RunCredentials extends ResolvedCredentials {
+  modelProvider: ModelProvider;
+}
 
 /** What the wiring is built from. */
 export interface WiringInputs {
@@ -53,10 +58,10 @@ export interface WiringInputs {
   /** Tells the user something about the run's protection (an OS sandbox that is missing). */
   notice(message: string): void | Promise<void>;
   /**
-   * How a person is asked about a command; default: the plain-terminal question when possible;
-   * null: nobody is asked (commands off the safe list and the flags are denied).
+   * How the front end asks a person about a command; undefined: nobody is asked (commands off the
+   * safe list and the flags are denied at once).
    */
-  ask?: Ask | null;
+  ask: Ask | undefined;
   /** The OS sandbox status for shell commands (see `sandboxProbe`). */
   sandbox(): Promise<SandboxStatus>;
 }
