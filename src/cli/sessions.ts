@@ -5,6 +5,7 @@ import { parseFlags } from "./command.ts";
 import { EXIT } from "./failure.ts";
 import { pathsFrom, resolveWorkspace } from "./inputs.ts";
 import { listSessions, type SessionSummary } from "../agent/session_list.ts";
+import { terminalLine } from "../ui/terminal_text.ts";
 
 const FLAGS = {
   json: { type: "boolean" },
@@ -50,14 +51,15 @@ Example:
   },
 };
 
+/** The listing for people; a title is the first prompt, a cwd a path: shown, never obeyed. */
 function table(sessions: SessionSummary[], withCwd: boolean): string {
   const rows = sessions.map((s) =>
     [
       s.id,
       s.updated.slice(0, 16).replace("T", " "),
       String(s.turns).padStart(5),
-      s.model,
-      withCwd ? `${s.cwd}  ${s.title}` : s.title,
+      terminalLine(s.model),
+      terminalLine(withCwd ? `${s.cwd}  ${s.title}` : s.title),
     ].join("  ")
   );
   const header = ["ID".padEnd(22), "UPDATED (UTC)   ", "TURNS", "MODEL", "TITLE"].join("  ");

@@ -1,7 +1,8 @@
 /**
  * Human output for `pixir run`: the answer on stdout and nothing else; tool activity, retries,
  * errors and the resume hint on stderr. On a terminal the answer streams as it arrives; into a pipe
- * it is written once, complete, so a retried attempt never leaves half an answer behind.
+ * it is written once, complete, so a retried attempt never leaves half an answer behind. What a
+ * terminal shows passes the terminal sanitizer; a piped answer stays exactly the model's text.
  */
 
 import type { TextSink } from "../cli/io.ts";
@@ -9,6 +10,7 @@ import type { Renderer } from "./renderer.ts";
 import type { Style } from "./style.ts";
 import { keyArgument, oneLine, preview } from "./tool_summary.ts";
 import { compactionNotice } from "./compaction_notice.ts";
+import { terminalLine, terminalText } from "./terminal_text.ts";
 
 /** The plain renderer over stdout/stderr with the given styles for stderr. */
 export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style: Style): Renderer {
@@ -32,14 +34,15 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
         case "text_delta":
           await endThinking();
           if (streaming && envelope.data.delta !== "") {
-            await io.stdout.write(envelope.data.delta);
+            // Streaming happens only on a terminal: the answer's controls are shown, not obeyed.
+            await io.stdout.write(terminalText(envelope.data.delta));
             openLine = !envelope.data.delta.endsWith("\n");
           }
           return;
         case "reasoning_delta":
           if (io.stderr.isTerminal) {
             thinking = true;
-            await io.stderr.write(style.dim(envelope.data.delta));
+            await io.stderr.write(style.dim(terminalText(envelope.data.delta)));
           }
           return;
         case "assistant_message":
@@ -49,7 +52,7 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
           await endThinking();
           await endLine();
           return io.stderr.write(
-            `${style.cyan("→")} ${style.bold(envelope.data.name)} ${
+            `${style.cyan("→")} ${style.bold(terminalLine(envelope.data.name))} ${
               keyArgument(envelope.data.arguments)
             }\n`,
           );
@@ -94,9 +97,9 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
         await io.stderr.write(style.yellow("! the model stopped before finishing its answer\n"));
       }
       if (result.error) {
-        await io.stderr.write(`${style.red("pixir:")} ${result.error.message}\n`);
+        await io.stderr.write(`${style.red("pixir:")} ${terminalText(result.error.message)}\n`);
         const fix = result.error.details.hint;
-        if (typeof fix === "string") await io.stderr.write(`  ${fix}\n`);
+        if (typeof fix === "string") await io.stderr.write(`  ${terminalText(fix)}\n`);
       }
       if (hint) await io.stderr.write(style.dim(`${hint}\n`));
     },

@@ -5,6 +5,7 @@
  */
 
 import type { Answer, ApprovalRequest, Ask } from "../policy/approval.ts";
+import { terminalLine, terminalText } from "./terminal_text.ts";
 
 /** The terminal a question is put to: a line reader and an output. */
 export interface TerminalIo {
@@ -32,9 +33,19 @@ export function terminalAsk(terminal: TerminalIo): Ask {
 
 /** The question's text: the command and what "always" would save. */
 function question(request: ApprovalRequest): string {
-  const always = request.prefixes.map((p) => `"${p}"`).join(", ");
-  return `\npixir wants to run a shell command:\n  ${request.command}\n` +
+  const always = request.prefixes.map((p) => `"${terminalLine(p)}"`).join(", ");
+  const command = commandLines(request.command).map((line) => `  ${line}\n`).join("");
+  return `\npixir wants to run a shell command:\n${command}` +
     `  (always = allow commands starting with ${always} in this workspace from now on)\n`;
+}
+
+/**
+ * The command of a question as the lines to show: whole, never cut, every control character in it
+ * (an escape sequence that would erase or overwrite what is shown, a CR, a tab) made visible, so
+ * the person sees every byte that will run.
+ */
+export function commandLines(command: string): string[] {
+  return terminalText(command, { tabs: false }).split("\n");
 }
 
 /** Parses a typed answer; null when it is none of the choices. */

@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
-import { startResponsesServer } from "../fakes/responses_server.ts";
+import { type ResponsesServer, startResponsesServer } from "../fakes/responses_server.ts";
 import { denoDir, pixirArgv } from "../harness/cli.ts";
-import { API_KEY, hintedSessionId, inputOf, sandbox } from "./helpers.ts";
+import { API_KEY, hintedSessionId, inputOf, type Sandbox, sandbox } from "./helpers.ts";
 
 const QUESTION = "allow? [y]es once / [a]lways / [n]o [reason]: ";
 
@@ -31,21 +31,17 @@ async function hasScript(): Promise<boolean> {
   }
 }
 
-Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked again, no passes the reason", async () => {
-  if (Deno.build.os !== "linux" || !(await hasScript())) {
-    console.log("skipped: needs util-linux `script` to make a pseudo-terminal");
-    return;
-  }
-  await using box = await sandbox();
-  await using server = startResponsesServer({
-    script: [
-      bash("touch one.txt", "c1"),
-      bash("touch two.txt", "c2"),
-      bash("rm one.txt", "c3"),
-      { sse: textAnswer("Done.") },
-    ],
-  });
-  const line = pixirArgv(["run", "make and remove files"]).map(quote).join(" ");
+/**
+ * Runs `pixir <args>` in a pseudo-terminal in the sandbox against `server`, typing `answers[i]`
+ * once the question has been asked i+1 times; the screen is everything the terminal received.
+ */
+async function runAtTerminal(
+  box: Sandbox,
+  server: ResponsesServer,
+  args: readonly string[],
+  answers: readonly string[],
+): Promise<{ status: Deno.CommandStatus; screen: string }> {
+  const line = pixirArgv(args).map(quote).join(" ");
   const child = new Deno.Command("script", {
     args: ["-qefc", line, "/dev/null"],
     cwd: box.workspace,
@@ -65,7 +61,6 @@ Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked a
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const answers = ["a", "n keep it"];
   const writer = child.stdin.getWriter();
   let screen = "";
   let answered = 0;
@@ -74,12 +69,33 @@ Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked a
     screen += text;
     const asked = screen.split(QUESTION).length - 1;
     while (answered < asked && answered < answers.length) {
-      await writer.write(new TextEncoder().encode(`${answers[answered++]}\n`));
+      await writer.write(new TextEncoder().encode(answers[answered++]));
     }
   }
   const status = await child.status;
   clearTimeout(timeout);
   await writer.close().catch(() => {});
+  return { status, screen };
+}
+
+Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked again, no passes the reason", async () => {
+  if (Deno.build.os !== "linux" || !(await hasScript())) {
+    console.log("skipped: needs util-linux `script` to make a pseudo-terminal");
+    return;
+  }
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [
+      bash("touch one.txt", "c1"),
+      bash("touch two.txt", "c2"),
+      bash("rm one.txt", "c3"),
+      { sse: textAnswer("Done.") },
+    ],
+  });
+  const { status, screen } = await runAtTerminal(box, server, ["run", "make and remove files"], [
+    "a\n",
+    "n keep it\n",
+  ]);
 
   assert.equal(status.code, 0, screen);
   assert.equal(screen.split(QUESTION).length - 1, 2, "asked for touch once and for rm once");
@@ -106,4 +122,26 @@ Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked a
     ["c2", "allow", "rule", "-"],
     ["c3", "deny", "user", "-"],
   ]);
+});
+
+Deno.test("at a terminal: a command hiding itself with escapes is shown whole, the escapes visible", async () => {
+  if (Deno.build.os !== "linux" || !(await hasScript())) {
+    console.log("skipped: needs util-linux `script` to make a pseudo-terminal");
+    return;
+  }
+  await using box = await sandbox();
+  // Shown raw, ESC[2K ESC[1G would erase the line and leave only "  ls -la" on the screen.
+  const hostile = "touch pwned # \x1b[2K\x1b[1G  ls -la";
+  await using server = startResponsesServer({
+    script: [bash(hostile, "c1"), { sse: textAnswer("Done.") }],
+  });
+  const { status, screen } = await runAtTerminal(box, server, ["run", "list files"], ["n\n"]);
+
+  assert.equal(status.code, 0, screen);
+  assert.match(
+    screen,
+    /pixir wants to run a shell command:\r?\n {2}touch pwned # \^\[\[2K\^\[\[1G {2}ls -la\r?\n/,
+  );
+  assert.ok(!screen.includes("\x1b[2K"), "the erase-line sequence reached the terminal");
+  await assert.rejects(Deno.stat(join(box.workspace, "pwned")), Deno.errors.NotFound);
 });

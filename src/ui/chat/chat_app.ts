@@ -20,6 +20,7 @@ import { PromptEditor } from "./prompt_editor.ts";
 import { CHAT_KEYS, parseSlash, SLASH_COMMANDS, type SlashName } from "./slash.ts";
 import { chatTheme } from "./theme.ts";
 import { Transcript } from "./transcript.ts";
+import { terminalLine } from "../terminal_text.ts";
 
 /** How the chat ended. */
 export type ChatEnd = "quit" | "terminated";
@@ -387,7 +388,8 @@ class ChatApp {
     this.#status.removeChild(this.#queueView);
     if (this.#queue.length > 0) {
       this.#queueView.setText(
-        this.#queue.map((text) => style.dim(`queued: ${text.split("\n")[0]}`)).join("\n"),
+        this.#queue.map((text) => style.dim(`queued: ${terminalLine(text.split("\n")[0])}`))
+          .join("\n"),
       );
       this.#status.addChild(this.#queueView);
     }

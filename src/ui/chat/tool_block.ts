@@ -1,6 +1,7 @@
 /**
  * One tool call in the chat, as one compact block: a header line (status mark, tool name, key
  * argument) and a bounded preview of the result, or a coloured unified diff for `edit`/`write`.
+ * The call's name, arguments, output and diff are shown through the terminal sanitizer.
  */
 
 import { type Component, truncateToWidth } from "@mariozechner/pi-tui";
@@ -8,6 +9,7 @@ import type { ToolError } from "../../tools/tool.ts";
 import type { Style } from "../style.ts";
 import type { DiffLine } from "./diff.ts";
 import { counted, keyArgument, oneLine } from "../tool_summary.ts";
+import { terminalLine, terminalText } from "../terminal_text.ts";
 
 /** Where a tool call is: still running, or finished with its result. */
 export type ToolState =
@@ -33,7 +35,7 @@ export const MAX_DIFF_LINES = 14;
 export function toolBlockLines(view: ToolView, width: number, style: Style): string[] {
   const fit = (line: string) => truncateToWidth(line, Math.max(1, width), "…");
   // One column of margin, as the transcript's text has; the body is indented under the name.
-  const header = ` ${mark(view.state, style)} ${style.bold(view.name)} ${
+  const header = ` ${mark(view.state, style)} ${style.bold(terminalLine(view.name))} ${
     style.cyan(keyArgument(view.arguments, Math.max(10, width)))
   }`;
   const body = bodyLines(view, style);
@@ -64,11 +66,11 @@ function diffLines(diff: readonly DiffLine[], style: Style): string[] {
       case "hunk":
         return style.cyan(line.text);
       case "added":
-        return style.green(`+${line.text}`);
+        return style.green(`+${terminalText(line.text)}`);
       case "removed":
-        return style.red(`-${line.text}`);
+        return style.red(`-${terminalText(line.text)}`);
       case "context":
-        return style.dim(` ${line.text}`);
+        return style.dim(` ${terminalText(line.text)}`);
     }
   });
   const more = diff.length - shown.length;
@@ -79,7 +81,7 @@ function previewLines(output: string, style: Style): string[] {
   const lines = output.replace(/\s+$/, "").split("\n");
   if (lines.length === 1 && lines[0].trim() === "") return [style.dim("(no output)")];
   const shown = lines.slice(0, MAX_PREVIEW_LINES).map((line) =>
-    style.dim(line.replace(/\t/g, "  "))
+    style.dim(terminalText(line.replace(/\t/g, "  ")))
   );
   const more = lines.length - shown.length;
   return more > 0 ? [...shown, style.dim(`… ${counted(more, "more line")}`)] : shown;

@@ -1,7 +1,9 @@
 /**
  * The conversation as the chat shows it: user messages, the answer as markdown (streaming while it
  * arrives), reasoning summaries dimmed, one block per tool call, and notices. It is fed the same
- * event envelopes every renderer gets, live or replayed from a session's log.
+ * event envelopes every renderer gets, live or replayed from a session's log. Every text it shows
+ * passes the terminal sanitizer first (the markdown component gets the sanitized text), so a
+ * message, a file or a tool's output never drives the terminal.
  */
 
 import { Container, Markdown, Spacer, Text } from "@mariozechner/pi-tui";
@@ -13,6 +15,7 @@ import { type DiffLine, unifiedDiff } from "./diff.ts";
 import type { ReadWorkspaceFile } from "./mentions.ts";
 import { counted, oneLine, parseArguments } from "../tool_summary.ts";
 import { compactionNotice } from "../compaction_notice.ts";
+import { terminalLine, terminalText } from "../terminal_text.ts";
 
 /** The kinds of notice, by how loudly they are shown. */
 export type NoticeKind = "info" | "warning" | "error";
@@ -45,10 +48,11 @@ const DECIDED_BY: Record<DecisionSource, string> = {
 /** One line for a permission decision: allowed or denied, by whom, for what command. */
 export function decisionLine(data: PermissionDecisionData): string {
   const verdict = data.decision === "allow" ? "allowed" : "denied";
-  const scope = data.scope === "always" && data.rules
-    ? ` (always: ${data.rules.map((r) => `"${r}"`).join(", ")})`
-    : data.source === "rule" && data.rules
-    ? ` (${data.rules.map((r) => `"${r}"`).join(", ")})`
+  const rules = data.rules?.map((r) => `"${terminalLine(r)}"`).join(", ");
+  const scope = data.scope === "always" && rules
+    ? ` (always: ${rules})`
+    : data.source === "rule" && rules
+    ? ` (${rules})`
     : data.scope === "once"
     ? " (once)"
     : "";
@@ -87,13 +91,15 @@ export class Transcript extends Container {
       case "user_message":
         this.#closeStreams();
         this.addChild(new Spacer(1));
-        this.addChild(new Text(style.bold(`› ${boundedMessage(envelope.data.text)}`), 1, 0));
+        this.addChild(
+          new Text(style.bold(`› ${terminalText(boundedMessage(envelope.data.text))}`), 1, 0),
+        );
         return;
       case "reasoning_delta":
         this.#streamReasoning(envelope.data.delta);
         return;
       case "reasoning": {
-        const summary = envelope.data.summary.map((part) => part.text).join("\n\n");
+        const summary = terminalText(envelope.data.summary.map((part) => part.text).join("\n\n"));
         if (this.#reasoning) this.#reasoning.component.setText(summary);
         else if (summary.trim() !== "") this.addChild(this.#thought(summary));
         this.#reasoning = undefined;
@@ -103,8 +109,8 @@ export class Transcript extends Container {
         this.#streamAnswer(envelope.data.delta);
         return;
       case "assistant_message":
-        if (this.#answer) this.#answer.component.setText(envelope.data.text);
-        else this.addChild(this.#markdown(envelope.data.text));
+        if (this.#answer) this.#answer.component.setText(terminalText(envelope.data.text));
+        else this.addChild(this.#markdown(terminalText(envelope.data.text)));
         this.#answer = undefined;
         return;
       case "tool_call": {
@@ -175,9 +181,10 @@ export class Transcript extends Container {
     }
   }
 
-  /** Adds a line of information, a warning or an error. */
-  notice(kind: NoticeKind, text: string): void {
+  /** Adds a line of information, a warning or an error; `text` is shown, never obeyed. */
+  notice(kind: NoticeKind, raw: string): void {
     const { style } = this.#theme;
+    const text = terminalText(raw);
     const styled = kind === "error"
       ? style.red(`✗ ${text}`)
       : kind === "warning"
@@ -200,7 +207,7 @@ export class Transcript extends Container {
       this.addChild(this.#answer.component);
     }
     this.#answer.text += delta;
-    this.#answer.component.setText(this.#answer.text);
+    this.#answer.component.setText(terminalText(this.#answer.text));
   }
 
   #streamReasoning(delta: string): void {
@@ -209,7 +216,7 @@ export class Transcript extends Container {
       this.addChild(this.#reasoning.component);
     }
     this.#reasoning.text += delta;
-    this.#reasoning.component.setText(this.#reasoning.text);
+    this.#reasoning.component.setText(terminalText(this.#reasoning.text));
   }
 
   /** Streams end where the next item starts; what they showed stays. */
