@@ -9,7 +9,7 @@
 import type { ProviderError } from "../provider/error.ts";
 import type { ModelInfo } from "../provider/models.ts";
 import type { OutputItem, Usage } from "../provider/item.ts";
-import type { ModelRequest, ReasoningEffort, ToolSpec } from "../provider/request.ts";
+import type { ModelRequest, OutputFormat, ReasoningEffort, ToolSpec } from "../provider/request.ts";
 import type { ToolError, ToolResult } from "../tools/tool.ts";
 import { addUsage, ZERO_USAGE } from "../provider/usage.ts";
 import type { CanonicalEvent, CompactionReason, Envelope, RecordedError } from "./event.ts";
@@ -78,6 +78,8 @@ export interface TurnOptions {
    * (from `catalog`, else the built-in table); without it only a context overflow compacts.
    */
   autoCompact?: { atPercent: number; catalog: readonly ModelInfo[] };
+  /** The structured format the answer must take (`--output-schema`), sent with every request. */
+  outputFormat?: OutputFormat;
 }
 
 /** The default iteration cap: model calls per turn. */
@@ -218,6 +220,7 @@ class Turn {
       session_id: session.id,
       // The model may batch calls; Pixir runs them one after another, in order.
       parallel_tool_calls: true,
+      ...(this.#options.outputFormat ? { output_format: this.#options.outputFormat } : {}),
     };
   }
 

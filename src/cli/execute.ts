@@ -23,6 +23,7 @@ import type { ReasoningEffort } from "../provider/request.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Renderer } from "../ui/renderer.ts";
 import { runResult } from "../ui/result.ts";
+import { type AnswerOptions, writeLastMessage } from "./answer_flags.ts";
 
 /** What one execution needs beyond the session itself. */
 export interface Execution {
@@ -52,6 +53,8 @@ export interface Execution {
   projectContext: readonly ContextFile[];
   /** What the tools may do. */
   policy: RunPolicy;
+  /** `--output-schema` and `-o`. */
+  answer?: AnswerOptions;
 }
 
 /** The parts of an execution that come from Pixir's folders for the workspace and its policy. */
@@ -122,6 +125,7 @@ export async function execute(x: Execution): Promise<number> {
       }),
       signal: controller.signal,
       emit,
+      outputFormat: x.answer?.schema?.format,
     });
   } finally {
     close();
@@ -132,7 +136,27 @@ export async function execute(x: Execution): Promise<number> {
   const catalog = await catalogFor(x);
   const context = contextUsage(x.session.events, x.model, catalog);
   const hint = `session ${x.session.id} · continue with: pixir resume ${x.session.id} "…"`;
-  const failure = failureOf(outcome, stopReason, x);
+  // The final answer, when the turn reached one.
+  const finished = outcome.status === "answered" || outcome.status === "incomplete"
+    ? outcome.answer
+    : undefined;
+  let failure = failureOf(outcome, stopReason, x);
+  let output: { value: unknown } | undefined;
+  if (finished !== undefined && x.answer?.lastMessageFile) {
+    await writeLastMessage(x.answer.lastMessageFile, finished).catch((error) => {
+      failure ??= error instanceof CliFailure ? error : new CliFailure("io", String(error));
+    });
+  }
+  if (finished !== undefined && failure === undefined && x.answer?.schema) {
+    const check = x.answer.schema.check(finished);
+    if (check.ok) output = { value: check.value };
+    else {
+      failure = new CliFailure("schema_mismatch", check.message, {
+        details: { reason: check.reason, errors: check.errors },
+        hint: "the answer is kept in the session; see it with `pixir export " + x.session.id + "`",
+      });
+    }
+  }
   await x.renderer.finish(
     runResult({
       sessionId: x.session.id,
@@ -141,6 +165,7 @@ export async function execute(x: Execution): Promise<number> {
       context,
       incomplete: outcome.status === "incomplete",
       failure,
+      output,
     }),
     hint,
   );

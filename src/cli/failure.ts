@@ -13,6 +13,7 @@ export const EXIT = {
   permission: 3,
   notAuthenticated: 4,
   usageLimit: 5,
+  schemaMismatch: 6,
   timeout: 124,
   interrupted: 130,
   outputClosed: 141,
@@ -31,6 +32,7 @@ export type FailureKind =
   | "timeout"
   | "interrupted"
   | "iteration_cap"
+  | "schema_mismatch"
   | "io"
   | "internal";
 
@@ -77,6 +79,8 @@ export function exitCodeFor(kind: FailureKind): number {
       return EXIT.notAuthenticated;
     case "usage_limit":
       return EXIT.usageLimit;
+    case "schema_mismatch":
+      return EXIT.schemaMismatch;
     case "timeout":
       return EXIT.timeout;
     case "interrupted":

@@ -18,8 +18,8 @@ Flags:
   -h, --help      show help (also: pixir <command> --help)
 
 Exit codes: 0 answered, 1 runtime or provider error, 2 bad usage or unknown session,
-3 permission denied, 4 not authenticated, 5 usage limit reached, 124 timed out, 130 interrupted,
-141 stdout closed by its reader.
+3 permission denied, 4 not authenticated, 5 usage limit reached, 6 answer did not match
+--output-schema, 124 timed out, 130 interrupted, 141 stdout closed by its reader.
 
 Example:
   pixir run "find where the config file is parsed and explain it"

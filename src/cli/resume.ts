@@ -25,8 +25,14 @@ import {
 } from "./output.ts";
 import { RUN_FLAGS_HELP } from "./run.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
+import { ANSWER_FLAGS, answerOptionsFrom } from "./answer_flags.ts";
 
-const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS, last: { type: "boolean" } } as const;
+const FLAGS = {
+  ...RUN_FLAGS,
+  ...OUTPUT_FLAGS,
+  ...ANSWER_FLAGS,
+  last: { type: "boolean" },
+} as const;
 
 /** The `resume` command. */
 export const resumeCommand: Command = {
@@ -59,6 +65,7 @@ Examples:
           hint: "see `pixir sessions` for the ids",
         });
       }
+      const answer = await answerOptionsFrom(values, io.cwd);
       const prompt = await readPrompt(rest, io, "resume");
       const settings = settingsFrom(io);
       const timeoutMs = timeoutFrom(values.timeout);
@@ -82,7 +89,8 @@ Examples:
         workspace,
         settings,
         credentials,
-        renderer: rendererFor(mode, io),
+        renderer: rendererFor(mode, io, { structured: answer.schema !== undefined }),
+        answer,
         timeoutMs,
         stopAtQuota,
         ...await workspaceSetup(io, paths, workspace, {

@@ -23,9 +23,10 @@ import {
   rendererFor,
 } from "./output.ts";
 import { createSession } from "../agent/session.ts";
+import { ANSWER_FLAGS, ANSWER_FLAGS_HELP, answerOptionsFrom } from "./answer_flags.ts";
 import { VERSION } from "../version.ts";
 
-const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS } as const;
+const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS, ...ANSWER_FLAGS } as const;
 
 /** Shared help text for the flags of `run` and `resume`. */
 export const RUN_FLAGS_HELP =
@@ -41,7 +42,7 @@ export const RUN_FLAGS_HELP =
       --stop-at-quota PCT
                        end the run (exit 5) before a request once the last known 5-hour or
                        weekly quota window is at or above PCT percent
-      --json           print one final JSON object on stdout
+${ANSWER_FLAGS_HELP}      --json           print one final JSON object on stdout
       --jsonl          print every event as a JSON line on stdout, then the final object
   -h, --help           show this help
 Permissions (see "Security model" in the README):
@@ -76,6 +77,7 @@ Examples:
       const { patch, rest: flags } = splitPolicyFlags("run", argv, io.cwd);
       const { values, positionals } = parseFlags("run", flags, FLAGS);
       mode = outputMode(values);
+      const answer = await answerOptionsFrom(values, io.cwd);
       const prompt = await readPrompt(positionals, io, "run");
       const settings = settingsFrom(io);
       const { model, effort } = modelChoice(values, settings);
@@ -102,7 +104,8 @@ Examples:
         workspace,
         settings,
         credentials,
-        renderer: rendererFor(mode, io),
+        renderer: rendererFor(mode, io, { structured: answer.schema !== undefined }),
+        answer,
         timeoutMs,
         stopAtQuota,
         ...await workspaceSetup(io, paths, workspace, {

@@ -12,9 +12,23 @@ import { keyArgument, oneLine, preview } from "./tool_summary.ts";
 import { compactionNotice } from "./compaction_notice.ts";
 import { terminalLine, terminalText } from "./terminal_text.ts";
 
+/** How the plain renderer shows the answer. */
+export interface PlainOptions {
+  /**
+   * The answer is structured (`--output-schema`): nothing streams, and stdout gets only the
+   * validated JSON value, on one line, or nothing when the answer did not match.
+   */
+  structured?: boolean;
+}
+
 /** The plain renderer over stdout/stderr with the given styles for stderr. */
-export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style: Style): Renderer {
-  const streaming = io.stdout.isTerminal;
+export function plainRenderer(
+  io: { stdout: TextSink; stderr: TextSink },
+  style: Style,
+  options: PlainOptions = {},
+): Renderer {
+  const structured = options.structured ?? false;
+  const streaming = io.stdout.isTerminal && !structured;
   // Whether the last thing streamed to stdout left the cursor mid-line.
   let openLine = false;
   let thinking = false;
@@ -90,7 +104,11 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
     async finish(result, hint) {
       await endThinking();
       await endLine();
-      if (!streaming && result.answer !== "") {
+      if (structured) {
+        if (result.output !== undefined) {
+          await io.stdout.write(`${JSON.stringify(result.output)}\n`);
+        }
+      } else if (!streaming && result.answer !== "") {
         await io.stdout.write(result.answer.endsWith("\n") ? result.answer : result.answer + "\n");
       }
       if (result.status === "incomplete") {
