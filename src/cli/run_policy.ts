@@ -170,6 +170,7 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
 function askFor(io: Io): Ask | undefined {
   if (!io.stdin.isTerminal || !io.stderr.isTerminal) return undefined;
   return terminalAsk({
+    readKey: (signal) => io.stdin.readKey(signal),
     readLine: (signal) => io.stdin.readLine(signal),
     write: (text) => io.stderr.write(text),
   });

@@ -8,8 +8,9 @@
 import type { TextSink } from "../cli/io.ts";
 import type { Renderer } from "./renderer.ts";
 import type { Style } from "./style.ts";
-import { keyArgument, oneLine, preview } from "./tool_summary.ts";
+import { clip, keyArgument, oneLine, preview } from "./tool_summary.ts";
 import { compactionNotice } from "./compaction_notice.ts";
+import { retryNotice } from "./retry_notice.ts";
 import { terminalLine, terminalText } from "./terminal_text.ts";
 
 /** How the plain renderer shows the answer. */
@@ -32,12 +33,19 @@ export function plainRenderer(
   // Whether the last thing streamed to stdout left the cursor mid-line.
   let openLine = false;
   let thinking = false;
+  // Whether stderr's current line is a retry notice that the next one overwrites.
+  let retryLine = false;
 
   const endLine = async () => {
     if (openLine) await io.stdout.write("\n");
     openLine = false;
   };
+  const endRetry = async () => {
+    if (retryLine) await io.stderr.write("\n");
+    retryLine = false;
+  };
   const endThinking = async () => {
+    await endRetry();
     if (thinking) await io.stderr.write("\n");
     thinking = false;
   };
@@ -55,6 +63,7 @@ export function plainRenderer(
           return;
         case "reasoning_delta":
           if (io.stderr.isTerminal) {
+            await endRetry();
             thinking = true;
             await io.stderr.write(style.dim(terminalText(envelope.data.delta)));
           }
@@ -85,16 +94,19 @@ export function plainRenderer(
           await endLine();
           return io.stderr.write(style.dim(`… ${compactionNotice(envelope.data)}\n`));
         case "retrying": {
+          const overwrite = retryLine;
+          retryLine = false;
           await endThinking();
           await endLine();
-          const seconds = (envelope.data.delay_ms / 1000).toFixed(1);
           const discarded = streaming ? " (the partial answer above is discarded)" : "";
+          const notice = `! ${retryNotice(envelope.data)}${discarded}`;
+          if (!io.stderr.isTerminal) return io.stderr.write(`${style.yellow(notice)}\n`);
+          // On a terminal the retries share one line, each rewriting the one before; cut to the
+          // width, since a wrapped line could not be rewritten whole.
+          retryLine = true;
+          const width = io.stderr.columns?.() ?? 80;
           return io.stderr.write(
-            style.yellow(
-              `! ${
-                oneLine(envelope.data.error.message)
-              }; retry ${envelope.data.attempt} in ${seconds} s${discarded}\n`,
-            ),
+            `${overwrite ? "\r\x1b[2K" : ""}${style.yellow(clip(notice, Math.max(20, width - 1)))}`,
           );
         }
         default:

@@ -7,11 +7,18 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
+import { KEYS_PROMPT } from "../../src/ui/terminal_ask.ts";
 import { type ResponsesServer, startResponsesServer } from "../fakes/responses_server.ts";
 import { denoDir, pixirArgv } from "../harness/cli.ts";
 import { API_KEY, hintedSessionId, inputOf, type Sandbox, sandbox } from "./helpers.ts";
 
-const QUESTION = "allow? [y]es once / [a]lways / [n]o [reason]: ";
+const REASON = "reason for the model (optional, Enter to skip): ";
+
+/** Text typed once the screen shows `after` as often as the steps so far expect it. */
+interface Step {
+  after: string;
+  send: string;
+}
 
 function bash(command: string, callId: string) {
   return { sse: toolCallAnswer({ name: "bash", arguments: JSON.stringify({ command }), callId }) };
@@ -32,14 +39,14 @@ async function hasScript(): Promise<boolean> {
 }
 
 /**
- * Runs `pixir <args>` in a pseudo-terminal in the sandbox against `server`, typing `answers[i]`
- * once the question has been asked i+1 times; the screen is everything the terminal received.
+ * Runs `pixir <args>` in a pseudo-terminal in the sandbox against `server`, typing each step's
+ * text once its prompt has appeared; the screen is everything the terminal received.
  */
 async function runAtTerminal(
   box: Sandbox,
   server: ResponsesServer,
   args: readonly string[],
-  answers: readonly string[],
+  steps: readonly Step[],
 ): Promise<{ status: Deno.CommandStatus; screen: string }> {
   const line = pixirArgv(args).map(quote).join(" ");
   const child = new Deno.Command("script", {
@@ -63,13 +70,15 @@ async function runAtTerminal(
   }).spawn();
   const writer = child.stdin.getWriter();
   let screen = "";
-  let answered = 0;
+  let done = 0;
+  const shown = (prompt: string) => screen.split(prompt).length - 1;
+  const expected = (index: number) =>
+    steps.slice(0, index + 1).filter((step) => step.after === steps[index].after).length;
   const timeout = setTimeout(() => child.kill("SIGKILL"), 60_000);
   for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
     screen += text;
-    const asked = screen.split(QUESTION).length - 1;
-    while (answered < asked && answered < answers.length) {
-      await writer.write(new TextEncoder().encode(answers[answered++]));
+    while (done < steps.length && shown(steps[done].after) >= expected(done)) {
+      await writer.write(new TextEncoder().encode(steps[done++].send));
     }
   }
   const status = await child.status;
@@ -92,13 +101,15 @@ Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked a
       { sse: textAnswer("Done.") },
     ],
   });
+  // Single keys, no Enter: the run must answer on the key itself.
   const { status, screen } = await runAtTerminal(box, server, ["run", "make and remove files"], [
-    "a\n",
-    "n keep it\n",
+    { after: KEYS_PROMPT, send: "a" },
+    { after: KEYS_PROMPT, send: "n" },
+    { after: REASON, send: "keep it\n" },
   ]);
 
   assert.equal(status.code, 0, screen);
-  assert.equal(screen.split(QUESTION).length - 1, 2, "asked for touch once and for rm once");
+  assert.equal(screen.split(KEYS_PROMPT).length - 1, 2, "asked for touch once and for rm once");
   assert.match(screen, /pixir wants to run a shell command:\r?\n {2}touch one\.txt/);
   assert.ok((await Deno.stat(join(box.workspace, "two.txt"))).isFile);
   assert.ok((await Deno.stat(join(box.workspace, "one.txt"))).isFile, "rm was refused");
@@ -135,7 +146,9 @@ Deno.test("at a terminal: a command hiding itself with escapes is shown whole, t
   await using server = startResponsesServer({
     script: [bash(hostile, "c1"), { sse: textAnswer("Done.") }],
   });
-  const { status, screen } = await runAtTerminal(box, server, ["run", "list files"], ["n\n"]);
+  const { status, screen } = await runAtTerminal(box, server, ["run", "list files"], [
+    { after: KEYS_PROMPT, send: "\x1b" },
+  ]);
 
   assert.equal(status.code, 0, screen);
   assert.match(

@@ -194,6 +194,7 @@ class ChatApp {
         this.#draft = "";
         this.#question = undefined;
         this.#status.removeChild(prompt);
+        this.#transcript.awaitingApproval(false);
         this.#tui.requestRender();
         resolve(given);
       };
@@ -201,6 +202,7 @@ class ChatApp {
       signal.addEventListener("abort", withdraw, { once: true });
       this.#question = { prompt, answer };
       this.#status.addChild(prompt);
+      this.#transcript.awaitingApproval(true);
       this.#tui.requestRender();
     });
   }

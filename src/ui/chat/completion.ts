@@ -97,7 +97,9 @@ export function chatCompletion(sources: CompletionSources): AutocompleteProvider
     },
     applyCompletion: (lines, cursorLine, cursorCol, item, prefix) =>
       slash.applyCompletion(lines, cursorLine, cursorCol, item, prefix),
-    shouldTriggerFileCompletion: () => false,
+    // Tab forces a completion only for a mention (so a fast Tab after `@hel` completes it).
+    shouldTriggerFileCompletion: (lines, cursorLine, cursorCol) =>
+      mentionPrefix((lines[cursorLine] ?? "").slice(0, cursorCol)) !== undefined,
   };
 }
 

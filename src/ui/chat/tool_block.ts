@@ -13,7 +13,8 @@ import { terminalLine, terminalText } from "../terminal_text.ts";
 
 /** Where a tool call is: still running, or finished with its result. */
 export type ToolState =
-  | { kind: "running" }
+  /** Running; `awaiting` while the call waits for the person's answer to an approval question. */
+  | { kind: "running"; awaiting?: boolean }
   | { kind: "done"; ok: boolean; output: string; error?: ToolError; synthetic?: boolean };
 
 /** What a block shows. */
@@ -43,13 +44,15 @@ export function toolBlockLines(view: ToolView, width: number, style: Style): str
 }
 
 function mark(state: ToolState, style: Style): string {
-  if (state.kind === "running") return style.yellow("●");
+  if (state.kind === "running") return state.awaiting ? style.yellow("?") : style.yellow("●");
   return state.ok ? style.green("✓") : style.red("✗");
 }
 
 function bodyLines(view: ToolView, style: Style): string[] {
   const { state } = view;
-  if (state.kind === "running") return [style.dim("running…")];
+  if (state.kind === "running") {
+    return [state.awaiting ? style.yellow("waiting for your approval…") : style.dim("running…")];
+  }
   if (!state.ok) {
     const reason = state.error
       ? `${state.error.kind}: ${oneLine(state.error.message)}`
@@ -100,6 +103,13 @@ export class ToolBlock implements Component {
   /** Records how the call ended. */
   finish(state: ToolState, diff?: readonly DiffLine[]): void {
     this.#view = { ...this.#view, state, diff };
+  }
+
+  /** Marks the running call as waiting for an approval, or running again. */
+  awaiting(awaiting: boolean): void {
+    if (this.#view.state.kind === "running") {
+      this.#view = { ...this.#view, state: { kind: "running", awaiting } };
+    }
   }
 
   /** The call is still running. */

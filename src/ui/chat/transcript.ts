@@ -15,6 +15,7 @@ import { type DiffLine, unifiedDiff } from "./diff.ts";
 import type { ReadWorkspaceFile } from "./mentions.ts";
 import { counted, oneLine, parseArguments } from "../tool_summary.ts";
 import { compactionNotice } from "../compaction_notice.ts";
+import { retryNotice } from "../retry_notice.ts";
 import { terminalLine, terminalText } from "../terminal_text.ts";
 
 /** The kinds of notice, by how loudly they are shown. */
@@ -75,6 +76,10 @@ export class Transcript extends Container {
   #answer: { component: Markdown; text: string } | undefined;
   /** The reasoning summary being streamed, until its item is logged. */
   #reasoning: { component: Markdown; text: string } | undefined;
+  /** The line retries of this turn update. */
+  #retry: Text | undefined;
+  /** The call id of the tool call started last and not finished: the one a question is about. */
+  #started: string | undefined;
   /** Tool calls waiting for their results, by call id. */
   readonly #tools = new Map<string, { block: ToolBlock; change?: FileChange }>();
 
@@ -90,6 +95,7 @@ export class Transcript extends Container {
     switch (envelope.type) {
       case "user_message":
         this.#closeStreams();
+        this.#retry = undefined;
         this.addChild(new Spacer(1));
         this.addChild(
           new Text(style.bold(`› ${terminalText(boundedMessage(envelope.data.text))}`), 1, 0),
@@ -126,6 +132,7 @@ export class Transcript extends Container {
       }
       case "tool_started": {
         // Read the file before the tool changes it, so its diff can be shown afterwards.
+        this.#started = envelope.data.call_id;
         const entry = this.#tools.get(envelope.data.call_id);
         const path = parseArguments(envelope.data.arguments).path;
         if (entry && DIFFED_TOOLS.has(envelope.data.name) && typeof path === "string") {
@@ -140,6 +147,7 @@ export class Transcript extends Container {
         const diff = ok && entry.change ? await this.#diff(entry.change) : undefined;
         entry.block.finish({ kind: "done", ok, output, error, synthetic }, diff);
         this.#tools.delete(envelope.data.call_id);
+        if (this.#started === envelope.data.call_id) this.#started = undefined;
         return;
       }
       case "permission_decision": {
@@ -152,11 +160,13 @@ export class Transcript extends Container {
       case "retrying": {
         // The attempt's partial answer is discarded: the retry streams it again from the start.
         this.#dropStreams();
-        const seconds = (envelope.data.delay_ms / 1000).toFixed(1);
-        this.notice(
-          "warning",
-          `${oneLine(envelope.data.error.message)}; retry ${envelope.data.attempt} in ${seconds} s`,
-        );
+        // One line per turn that each retry updates, rather than a line per retry.
+        const text = style.yellow(`! ${retryNotice(envelope.data)}`);
+        if (this.#retry) this.#retry.setText(text);
+        else {
+          this.#retry = new Text(text, 1, 0);
+          this.addChild(this.#retry);
+        }
         return;
       }
       case "compaction":
@@ -193,11 +203,22 @@ export class Transcript extends Container {
     this.addChild(new Text(styled, 1, 0));
   }
 
+  /**
+   * Marks the running tool call as waiting for the person's approval (or no longer): tools run
+   * one at a time, so the question is about the call started last.
+   */
+  awaitingApproval(awaiting: boolean): void {
+    const entry = this.#started === undefined ? undefined : this.#tools.get(this.#started);
+    entry?.block.awaiting(awaiting);
+  }
+
   /** Empties the transcript (the session itself is untouched). */
   override clear(): void {
     super.clear();
     this.#answer = undefined;
     this.#reasoning = undefined;
+    this.#retry = undefined;
+    this.#started = undefined;
     this.#tools.clear();
   }
 
