@@ -39,7 +39,8 @@ Example:
   async run(argv, io) {
     const [name] = argv;
     if (name === undefined) {
-      const commands = await Promise.all(COMMAND_ENTRIES.map((entry) => entry.load()));
+      const listed = COMMAND_ENTRIES.filter((entry) => !entry.hidden);
+      const commands = await Promise.all(listed.map((entry) => entry.load()));
       await io.stdout.write(TOP_HELP(commands));
       return EXIT.ok;
     }
