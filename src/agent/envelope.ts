@@ -155,7 +155,14 @@ const ENVELOPE = object({
 
 const DATA: Record<CanonicalEvent["type"], Check> = {
   session_started: object({ format, cwd: str, model: str, effort, pixir_version: str }),
-  user_message: object({ text: str }),
+  user_message: object({
+    text: str,
+    images: optional(arrayOf(object({
+      sha256: str,
+      media_type: oneOf(["image/png", "image/jpeg", "image/gif", "image/webp"]),
+      bytes: count,
+    }))),
+  }),
   turn_started: object({ turn: count, model: str, effort }),
   reasoning: object({
     model: str,

@@ -24,6 +24,7 @@ import {
   untilAborted,
 } from "./model_call.ts";
 import { compactSession } from "./compaction.ts";
+import type { ImageRef } from "./images.ts";
 import { contextUsage } from "./context_usage.ts";
 import type { Session } from "./session.ts";
 
@@ -54,6 +55,8 @@ export interface TurnOptions {
   session: Session;
   /** The user's message. */
   prompt: string;
+  /** Images attached to it, already stored in the session's data. */
+  images?: readonly ImageRef[];
   model: string;
   effort: ReasoningEffort;
   /** The base instructions (see `baseInstructions`). */
@@ -138,7 +141,11 @@ class Turn {
   async run(): Promise<TurnOutcome> {
     const { signal, model, effort, prompt } = this.#options;
     const cap = this.#options.maxModelCalls ?? DEFAULT_MAX_MODEL_CALLS;
-    await this.#record({ type: "user_message", data: { text: prompt } });
+    const images = this.#options.images ?? [];
+    await this.#record({
+      type: "user_message",
+      data: images.length > 0 ? { text: prompt, images: [...images] } : { text: prompt },
+    });
     await this.#record({ type: "turn_started", data: { turn: this.#number, model, effort } });
     for (let modelCalls = 0;; modelCalls++) {
       if (signal.aborted) return await this.#interrupt([]);

@@ -4,12 +4,22 @@
  * `@path`.
  */
 
+import { imageRefusal, storeImages } from "./image_flags.ts";
+import { ImageError, looksLikeImage, readImage } from "../agent/images.ts";
+import type { ReadWorkspaceImage } from "../ui/chat/mentions.ts";
 import { join } from "node:path";
 import type { Io } from "./io.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import { describeStatus, statusReport } from "./status.ts";
 import { describeUndo, undoTurn } from "./undo.ts";
-import { authHint, catalogFor, modelCaller, sandboxProbe, turnWiring } from "./turn_wiring.ts";
+import {
+  authHint,
+  catalogFor,
+  modelCaller,
+  sandboxProbe,
+  turnWiring,
+  withStoredImages,
+} from "./turn_wiring.ts";
 import { compactSession } from "../agent/compaction.ts";
 import { createSession, type Session } from "../agent/session.ts";
 import { listSessions, type SessionSummary } from "../agent/session_list.ts";
@@ -62,7 +72,11 @@ export function chatHost(x: ChatHostInputs): ChatHost {
   return {
     workspaceLabel: homeRelative(x.workspace, x.io.env("HOME")),
     initial: session === null ? null : opened(session),
-    async runTurn(prompt, choice, sink, signal) {
+    async runTurn(prompt, images, choice, sink, signal) {
+      const refusal = images.length === 0
+        ? null
+        : await imageRefusal(choice.model, modelCatalogPath(x.paths.dataDir));
+      if (refusal) throw new Error(`${refusal}; choose another with /model`);
       session ??= await createSession({
         sessionsDir: x.paths.sessionsDir,
         cwd: x.workspace,
@@ -73,6 +87,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
         random: x.io.random,
       });
       const current = session;
+      const imageRefs = await storeImages(current.path, images);
       // The TUI owns the terminal, so a command that needs approval is asked about inside it.
       const { wiring, close } = await turnWiring({
         ...x,
@@ -90,6 +105,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
           ...wiring,
           session: current,
           prompt,
+          images: imageRefs,
           model: choice.model,
           effort: choice.effort,
           instructions: baseInstructions({
@@ -146,7 +162,10 @@ export function chatHost(x: ChatHostInputs): ChatHost {
     async compact(focus) {
       if (session === null) throw new Error("nothing to compact yet: the session has not started");
       const warnings: string[] = [];
-      const callModel = await modelCaller({ ...x, warn: (message) => void warnings.push(message) });
+      const callModel = withStoredImages(
+        await modelCaller({ ...x, warn: (message) => void warnings.push(message) }),
+        session.path,
+      );
       const outcome = await compactSession({
         session,
         ...sessionModel(session),
@@ -171,6 +190,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       return (await loadQuota(x.quotaFile)).snapshot;
     },
     readFile: (path) => readWorkspaceFile(x.workspace, path),
+    readImage: (path) => readWorkspaceImage(x.workspace, path),
     listFolder: (dir) => listWorkspaceFolder(x.workspace, dir),
   };
 }
@@ -190,6 +210,24 @@ export async function readWorkspaceFile(workspace: string, path: string): Promis
     return info.isFile ? await Deno.readTextFile(resolved.path) : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * The image at `path` inside the workspace, or why it cannot be attached; null when the path names
+ * no image there (a text file, nothing, or a place outside the workspace).
+ */
+export async function readWorkspaceImage(
+  workspace: string,
+  path: string,
+): ReturnType<ReadWorkspaceImage> {
+  const resolved = await resolveInWorkspace(workspace, path);
+  if (!resolved.ok || !await looksLikeImage(resolved.path)) return null;
+  try {
+    return { ok: true, image: await readImage(resolved.path) };
+  } catch (error) {
+    if (error instanceof ImageError) return { ok: false, reason: error.message };
+    throw error;
   }
 }
 

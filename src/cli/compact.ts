@@ -6,7 +6,7 @@ import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
 import { credentialsFrom, pathsFrom, settingsFrom } from "./inputs.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
-import { authHint, catalogFor, modelCaller } from "./turn_wiring.ts";
+import { authHint, catalogFor, modelCaller, withStoredImages } from "./turn_wiring.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
 import { type CompactionOutcome, compactSession } from "../agent/compaction.ts";
 import { quotaAlertsPath } from "../config/quota_alerts.ts";
@@ -49,14 +49,17 @@ Examples:
     const warn = (message: string) => io.stderr.write(`pixir: warning: ${message}\n`);
     for (const warning of session.warnings) await warn(warning);
     const credentials = await credentialsFrom(io, values.auth, paths);
-    const callModel = await modelCaller({
-      io,
-      settings,
-      credentials,
-      quotaFile: quotaFilePath(paths),
-      quotaAlertsFile: quotaAlertsPath(paths),
-      warn,
-    });
+    const callModel = withStoredImages(
+      await modelCaller({
+        io,
+        settings,
+        credentials,
+        quotaFile: quotaFilePath(paths),
+        quotaAlertsFile: quotaAlertsPath(paths),
+        warn,
+      }),
+      session.path,
+    );
     const controller = new AbortController();
     const off = io.onSignal("SIGINT", () => controller.abort("sigint"));
     const { model, effort } = sessionModel(session);

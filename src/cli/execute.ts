@@ -24,6 +24,7 @@ import type { Settings } from "../config/settings.ts";
 import type { Renderer } from "../ui/renderer.ts";
 import { runResult } from "../ui/result.ts";
 import { type AnswerOptions, writeLastMessage } from "./answer_flags.ts";
+import type { ImageRef } from "../agent/images.ts";
 
 /** What one execution needs beyond the session itself. */
 export interface Execution {
@@ -55,6 +56,8 @@ export interface Execution {
   policy: RunPolicy;
   /** `--output-schema` and `-o`. */
   answer?: AnswerOptions;
+  /** Images attached to the prompt (`--image`), already stored in the session's data. */
+  images?: readonly ImageRef[];
 }
 
 /** The parts of an execution that come from Pixir's folders for the workspace and its policy. */
@@ -126,6 +129,7 @@ export async function execute(x: Execution): Promise<number> {
       signal: controller.signal,
       emit,
       outputFormat: x.answer?.schema?.format,
+      images: x.images,
     });
   } finally {
     close();

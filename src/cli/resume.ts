@@ -25,12 +25,15 @@ import {
 } from "./output.ts";
 import { RUN_FLAGS_HELP } from "./run.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
+import { IMAGE_FLAGS, imagesFrom, storeImages } from "./image_flags.ts";
+import { modelCatalogPath } from "../provider/model_catalog.ts";
 import { ANSWER_FLAGS, answerOptionsFrom } from "./answer_flags.ts";
 
 const FLAGS = {
   ...RUN_FLAGS,
   ...OUTPUT_FLAGS,
   ...ANSWER_FLAGS,
+  ...IMAGE_FLAGS,
   last: { type: "boolean" },
 } as const;
 
@@ -79,10 +82,18 @@ Examples:
       for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
       const { model, effort } = modelChoice(values, sessionModel(session));
       const workspace = await resolveWorkspace(values.cwd ?? session.started.cwd, io.cwd);
+      const pending = await imagesFrom(
+        values.image,
+        io.cwd,
+        model,
+        modelCatalogPath(paths.dataDir),
+      );
       const credentials = await credentialsFrom(io, values.auth, paths);
+      const images = await storeImages(session.path, pending);
       return await execute({
         io,
         session,
+        images,
         prompt,
         model,
         effort,

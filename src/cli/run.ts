@@ -23,10 +23,12 @@ import {
   rendererFor,
 } from "./output.ts";
 import { createSession } from "../agent/session.ts";
+import { IMAGE_FLAGS, IMAGE_FLAGS_HELP, imagesFrom, storeImages } from "./image_flags.ts";
+import { modelCatalogPath } from "../provider/model_catalog.ts";
 import { ANSWER_FLAGS, ANSWER_FLAGS_HELP, answerOptionsFrom } from "./answer_flags.ts";
 import { VERSION } from "../version.ts";
 
-const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS, ...ANSWER_FLAGS } as const;
+const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS, ...ANSWER_FLAGS, ...IMAGE_FLAGS } as const;
 
 /** Shared help text for the flags of `run` and `resume`. */
 export const RUN_FLAGS_HELP =
@@ -42,7 +44,7 @@ export const RUN_FLAGS_HELP =
       --stop-at-quota PCT
                        end the run (exit 5) before a request once the last known 5-hour or
                        weekly quota window is at or above PCT percent
-${ANSWER_FLAGS_HELP}      --json           print one final JSON object on stdout
+${IMAGE_FLAGS_HELP}${ANSWER_FLAGS_HELP}      --json           print one final JSON object on stdout
       --jsonl          print every event as a JSON line on stdout, then the final object
   -h, --help           show this help
 Permissions (see "Security model" in the README):
@@ -85,6 +87,12 @@ Examples:
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
       const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
       const paths = pathsFrom(io);
+      const pending = await imagesFrom(
+        values.image,
+        io.cwd,
+        model,
+        modelCatalogPath(paths.dataDir),
+      );
       const credentials = await credentialsFrom(io, values.auth, paths);
       const session = await createSession({
         sessionsDir: paths.sessionsDir,
@@ -95,9 +103,11 @@ Examples:
         now: io.now,
         random: io.random,
       });
+      const images = await storeImages(session.path, pending);
       return await execute({
         io,
         session,
+        images,
         prompt,
         model,
         effort,

@@ -20,6 +20,7 @@ import { systemUtcOffset } from "../provider/reset_time.ts";
 import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
 import { outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
 import { sleep } from "../util/sleep.ts";
+import { withImageData } from "../agent/images.ts";
 import { VERSION } from "../version.ts";
 
 /** What the wiring is built from. */
@@ -86,7 +87,7 @@ export function sandboxProbe(io: Io, workspace: string): () => Promise<SandboxSt
 
 /** Builds the model call (retries, idle timeout, quota guard) and the policy-guarded tools. */
 export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
-  const callModel = await modelCaller(w);
+  const callModel = withStoredImages(await modelCaller(w), w.session.path);
   const { tools, close } = await guardedTools(w.policy, {
     io: w.io,
     workspace: w.workspace,
@@ -147,6 +148,16 @@ export async function modelCaller(w: ModelCallerInputs): Promise<ModelCall> {
         signal,
       })
     );
+}
+
+/**
+ * `call` for a session whose history refers to images stored in its data (`logPath`'s images
+ * folder): each request carries their bytes.
+ */
+export function withStoredImages(call: ModelCall, logPath: string): ModelCall {
+  return async function* (request, signal) {
+    yield* call(await withImageData(request, logPath), signal);
+  };
 }
 
 /** The context windows known for this sign-in: a subscription's cached model list, else none. */

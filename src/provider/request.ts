@@ -139,7 +139,15 @@ function toWireItem(item: InputItem): WireInputItem {
   switch (item.type) {
     case "message":
       if (item.role !== "assistant") {
-        return { type: "message", role: item.role, content: item.content.map(textPart) };
+        return {
+          type: "message",
+          role: item.role,
+          content: item.content.map((part) =>
+            part.type === "input_image"
+              ? { type: "input_image", image_url: part.image_url }
+              : textPart(part)
+          ),
+        };
       }
       return {
         type: "message",

@@ -342,8 +342,13 @@ class ChatApp {
     this.#status.addChild(loader);
     this.#showQueue();
     try {
-      const prompt = await attachMentions(text, this.#options.host.readFile);
-      await this.#options.host.runTurn(prompt, this.#choice, {
+      const { host } = this.#options;
+      const message = await attachMentions(text, host.readFile, host.readImage);
+      for (const problem of message.problems) this.#say("error", problem);
+      if (message.problems.length > 0) {
+        throw new Error("the message was not sent; fix or remove the mention");
+      }
+      await host.runTurn(message.text, message.images, this.#choice, {
         emit: (envelope) => this.#event(envelope),
         warn: (message) => this.#say("warning", message),
         ask: (request, signal) => this.#ask(request, signal),

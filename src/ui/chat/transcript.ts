@@ -100,6 +100,10 @@ export class Transcript extends Container {
         this.addChild(
           new Text(style.bold(`› ${terminalText(boundedMessage(envelope.data.text))}`), 1, 0),
         );
+        for (const image of envelope.data.images ?? []) {
+          const size = `${Math.max(1, Math.round(image.bytes / 1024))} KB`;
+          this.addChild(new Text(style.dim(`  [image: ${image.media_type}, ${size}]`), 1, 0));
+        }
         return;
       case "reasoning_delta":
         this.#streamReasoning(envelope.data.delta);
