@@ -8,11 +8,11 @@ import {
   completionScript,
   type CompletionSpec,
   flagsOfHelp,
+  SESSION_IDS_COMMAND,
   type Shell,
   SHELLS,
 } from "./completion_script.ts";
-import { SESSION_IDS_COMMAND } from "./session_ids.ts";
-import { EFFORTS } from "../config/settings.ts";
+import { EFFORTS } from "../provider/request.ts";
 import { MODEL_TABLE } from "../provider/models.ts";
 
 /** The `completion` command. */

@@ -4,6 +4,9 @@
  * flags take, and the session ids that the script asks Pixir for when it needs them.
  */
 
+/** The hidden command that prints session ids for the scripts: not listed, not meant to be typed. */
+export const SESSION_IDS_COMMAND = "__session-ids";
+
 /** A flag as a command's help lists it. */
 export interface FlagSpec {
   long: string;

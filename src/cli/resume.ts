@@ -12,6 +12,7 @@ import {
   readPrompt,
   resolveWorkspace,
   RUN_FLAGS,
+  RUN_FLAGS_HELP,
   settingsFrom,
   stopAtQuotaFrom,
   timeoutFrom,
@@ -23,7 +24,6 @@ import {
   renderEarlyFailure,
   rendererFor,
 } from "./output.ts";
-import { RUN_FLAGS_HELP } from "./run.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import { IMAGE_FLAGS, imagesFrom, storeImages } from "./image_flags.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";

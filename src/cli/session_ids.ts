@@ -7,9 +7,7 @@ import type { Command } from "./command.ts";
 import { EXIT } from "./failure.ts";
 import { pathsFrom } from "./inputs.ts";
 import { sessionIds } from "../agent/session_dir.ts";
-
-/** Its name: not listed by `pixir help`, not meant to be typed. */
-export const SESSION_IDS_COMMAND = "__session-ids";
+import { SESSION_IDS_COMMAND } from "./completion_script.ts";
 
 /** The hidden `__session-ids` command. */
 export const sessionIdsCommand: Command = {

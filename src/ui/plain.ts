@@ -5,7 +5,7 @@
  * terminal shows passes the terminal sanitizer; a piped answer stays exactly the model's text.
  */
 
-import type { TextSink } from "../cli/io.ts";
+import type { TextSink } from "../util/io.ts";
 import type { Renderer } from "./renderer.ts";
 import type { Style } from "./style.ts";
 import { clip, keyArgument, oneLine, preview } from "./tool_summary.ts";

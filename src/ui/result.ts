@@ -1,11 +1,17 @@
 /** The final object of `--json` and the last line of `--jsonl`: one stable, versioned shape. */
 
 import type { Usage } from "../provider/item.ts";
-import type { CliFailure } from "../cli/failure.ts";
 import type { ContextUsage } from "../agent/context_usage.ts";
 
 /** Version of the final result object. */
 export const RESULT_VERSION = 1;
+
+/** A failure as the result reports it (the boundary's `{kind, message, details}`). */
+export interface ResultError {
+  kind: string;
+  message: string;
+  details: Record<string, unknown>;
+}
 
 /** The final result of a run, as scripts read it. */
 export interface RunResult {
@@ -20,7 +26,7 @@ export interface RunResult {
   context?: ContextUsage;
   /** The answer parsed as JSON, when `--output-schema` was given and the answer matched it. */
   output?: unknown;
-  error?: ReturnType<CliFailure["toJSON"]>;
+  error?: ResultError;
 }
 
 /** Usage of zero tokens, for runs that never reached the model. */
@@ -40,7 +46,7 @@ export function runResult(
     usage?: Usage;
     context?: ContextUsage;
     incomplete?: boolean;
-    failure?: CliFailure;
+    failure?: { toJSON(): ResultError };
     /** The validated structured answer (a wrapper, since the value itself may be null). */
     output?: { value: unknown };
   },

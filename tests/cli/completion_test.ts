@@ -11,7 +11,7 @@ import { startResponsesServer } from "../fakes/responses_server.ts";
 import { denoDir, pixirArgv } from "../harness/cli.ts";
 import { quote } from "../harness/shell_quote.ts";
 import { hintedSessionId, type Sandbox, sandbox } from "./helpers.ts";
-import { EFFORTS } from "../../src/config/settings.ts";
+import { EFFORTS } from "../../src/provider/request.ts";
 import { MODEL_TABLE } from "../../src/provider/models.ts";
 
 /**

@@ -2,9 +2,9 @@
 
 import { terminalLine } from "../terminal_text.ts";
 import { type Component, truncateToWidth, visibleWidth } from "@mariozechner/pi-tui";
-import type { QuotaSnapshot, QuotaWindow } from "../../provider/quota.ts";
+import type { QuotaSnapshot, QuotaWindow } from "../../quota/snapshot.ts";
 import { modelInfo } from "../../provider/models.ts";
-import { windowName } from "../quota_window.ts";
+import { windowName } from "../../quota/text.ts";
 import type { Style } from "../style.ts";
 
 /** What the footer shows. */
