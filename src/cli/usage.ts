@@ -1,5 +1,6 @@
 /** `pixir usage`: the plan's last known quota windows and the tokens spent, per day and session. */
 
+import { terminalLine } from "../ui/terminal_text.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
@@ -121,7 +122,10 @@ export function describeUsage(report: UsageReport, nowMs: number, utcOffset: Utc
   const more = report.sessions.length - shown.length;
   lines.push(`Tokens per session (${period}${more > 0 ? `, newest ${SESSION_ROWS}` : ""})`);
   lines.push(row(["SESSION".padEnd(22), "CALLS", "INPUT", "CACHED", "OUTPUT", "TOTAL", "TITLE"]));
-  for (const s of shown) lines.push(row([s.id, ...figures(s.model_calls, s), s.title]));
+  // A title is the session's first prompt: shown, never obeyed.
+  for (const s of shown) {
+    lines.push(row([s.id, ...figures(s.model_calls, s), terminalLine(s.title)]));
+  }
   if (more > 0) lines.push(`  … ${more} more (see --json)`);
   return lines.join("\n") + "\n";
 }

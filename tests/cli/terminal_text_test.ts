@@ -55,6 +55,23 @@ Deno.test("sessions: a prompt that clears the screen is listed visibly; --json k
 
   const json = await box.run(["sessions", "--json"]);
   assert.equal(JSON.parse(json.stdout)[0].title, CLEARING_PROMPT);
+
+  const usage = await box.run(["usage"]);
+  assert.equal(usage.code, 0, usage.stderr);
+  assert.ok(!usage.stdout.includes(ESC) && usage.stdout.includes("^[[2Jwipe"), usage.stdout);
+});
+
+Deno.test("permissions: a saved rule holding an escape is listed visibly", async () => {
+  await using box = await sandbox();
+  const rule = `touch x${ESC}[2K`;
+  await Deno.writeTextFile(
+    join(box.home, "permissions.json"),
+    JSON.stringify({ version: 1, workspaces: { [box.workspace]: { always: [rule] } } }),
+  );
+  const listed = await box.run(["permissions"]);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.ok(!listed.stdout.includes(ESC), JSON.stringify(listed.stdout));
+  assert.match(listed.stdout, /touch x\^\[\[2K/);
 });
 
 Deno.test("export: byte-exact into a pipe, escapes shown on a terminal", async () => {
