@@ -77,7 +77,7 @@ export class Transcript extends Container {
   #answer: { component: Markdown; text: string } | undefined;
   /** The reasoning summary being streamed, until its item is logged. */
   #reasoning: { component: Markdown; text: string } | undefined;
-  /** The line retries of this turn update. */
+  /** The line the retries of the current model call update. */
   #retry: Text | undefined;
   /** The call id of the tool call started last and not finished: the one a question is about. */
   #started: string | undefined;
@@ -126,6 +126,8 @@ export class Transcript extends Container {
         return;
       case "tool_call": {
         this.#closeStreams();
+        // A later retry gets a line of its own, below this call.
+        this.#retry = undefined;
         const block = new ToolBlock({
           name: envelope.data.name,
           arguments: envelope.data.arguments,
