@@ -3,6 +3,7 @@
  * ChatGPT backend's list for a subscription (cached a day), else Pixir's built-in table.
  */
 
+import { textFor } from "../ui/terminal_text.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
@@ -49,7 +50,10 @@ Example:
   async run(argv, io) {
     const { values } = parseFlags("models", argv, FLAGS);
     const report = await modelsReport(io, values.auth);
-    await io.stdout.write(values.json ? JSON.stringify(report) + "\n" : describe(report));
+    // Model names come from the backend's list: on a terminal they are shown, never obeyed.
+    await io.stdout.write(
+      values.json ? JSON.stringify(report) + "\n" : textFor(io.stdout, describe(report)),
+    );
     return EXIT.ok;
   },
 };
