@@ -7,9 +7,7 @@
 import assert from "node:assert/strict";
 import { overloadedReply, textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
-import { denoDir, pixirArgv } from "../harness/cli.ts";
-import { startPane } from "../harness/tmux.ts";
-import { API_KEY, sandbox } from "./helpers.ts";
+import { sandbox } from "./helpers.ts";
 import { chat, PROMPT_READY, send } from "./chat_pane.ts";
 
 /** The editor's line, between its two rules. */
@@ -103,20 +101,9 @@ Deno.test("retries of run on a terminal are one stderr line that updates", async
   await using server = startResponsesServer({
     script: [overloadedReply(), overloadedReply(), { sse: textAnswer("Finally.") }],
   });
-  await using pane = await startPane({
-    command: pixirArgv(["run", "hello"]),
-    cwd: box.workspace,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: box.root,
-      TERM: "screen-256color",
-      PIXIR_HOME: box.home,
-      PIXIR_RETRY_BASE_MS: "50",
-      OPENAI_BASE_URL: server.url,
-      OPENAI_API_KEY: API_KEY,
-      DENO_DIR: await denoDir(),
-      DENO_NO_UPDATE_CHECK: "1",
-    },
+  await using pane = await chat(box, server, {
+    args: ["run", "hello"],
+    env: { PIXIR_RETRY_BASE_MS: "50" },
     after: "echo RUN-ENDED $status",
   });
   const screen = await pane.waitFor(/RUN-ENDED 0/, 30_000);

@@ -1,4 +1,7 @@
-/** `pixir chat` in a tmux pane for the end-to-end tests: started in a sandbox, typed into. */
+/**
+ * `pixir chat` (or any pixir command, by `args`) in a tmux pane for the end-to-end tests: started
+ * in a sandbox against a stand-in, typed into, its screen read.
+ */
 
 import { join } from "node:path";
 import type { ResponsesServer } from "../fakes/responses_server.ts";
@@ -19,7 +22,7 @@ export interface ChatPaneOptions {
   pidFile?: string;
 }
 
-/** `pixir chat` in a pane, in the sandbox's workspace and home, against `server`. */
+/** `pixir chat` (or `args`) in a pane, in the sandbox's workspace and home, against `server`. */
 export async function chat(
   box: Sandbox,
   server: ResponsesServer,

@@ -9,9 +9,8 @@ import { join } from "node:path";
 import { createAuthIssuer } from "../fakes/auth_server.ts";
 import { textAnswer } from "../fakes/fixtures.ts";
 import { CHATGPT_BACKEND, startResponsesServer } from "../fakes/responses_server.ts";
-import { denoDir, pixirArgv } from "../harness/cli.ts";
-import { startPane } from "../harness/tmux.ts";
 import { ACCOUNT, chatgptLogin, sandbox, seedAuthFile, subscriptionEnv } from "./helpers.ts";
+import { chat } from "./chat_pane.ts";
 
 const HOSTILE_SLUG = "gpt-evil\x1b]0;TITLE-HIJACK\x07";
 
@@ -81,18 +80,9 @@ Deno.test("model names from the backend are shown escaped on a terminal, exact i
   const json = await box.run(["models", "--json"], { env });
   assert.ok(JSON.parse(json.stdout).models.some((m: { slug: string }) => m.slug === HOSTILE_SLUG));
 
-  await using pane = await startPane({
-    command: pixirArgv(["models"]),
-    cwd: box.workspace,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: box.root,
-      TERM: "screen-256color",
-      PIXIR_HOME: box.home,
-      DENO_DIR: await denoDir(),
-      DENO_NO_UPDATE_CHECK: "1",
-      ...env,
-    },
+  await using pane = await chat(box, s, {
+    args: ["models"],
+    env,
     columns: 120,
     after: "echo MODELS-ENDED $status",
   });

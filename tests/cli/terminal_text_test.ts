@@ -8,8 +8,6 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
-import { pixirArgv } from "../harness/cli.ts";
-import { startPane } from "../harness/tmux.ts";
 import { hintedSessionId, jsonOutput, sandbox } from "./helpers.ts";
 import { chat, PROMPT_READY, send } from "./chat_pane.ts";
 
@@ -87,10 +85,8 @@ Deno.test("export: byte-exact into a pipe, escapes shown on a terminal", async (
   assert.ok(piped.stdout.includes(CLEARING_PROMPT), "the piped transcript keeps the prompt");
   assert.ok(piped.stdout.includes(TITLE_HIJACK), "the piped transcript keeps the file's bytes");
 
-  await using pane = await startPane({
-    command: pixirArgv(["export", id]),
-    cwd: box.workspace,
-    env: { PATH: Deno.env.get("PATH") ?? "", PIXIR_HOME: box.home, TERM: "screen-256color" },
+  await using pane = await chat(box, server, {
+    args: ["export", id],
     columns: 100,
     rows: 60,
     after: "echo EXPORT-ENDED $status",
