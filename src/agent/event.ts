@@ -30,17 +30,25 @@ export type CanonicalEvent =
       model: string;
       effort: ReasoningEffort;
       pixir_version: string;
+      /** The model provider (absent in logs written before providers were recorded). */
+      provider?: string;
     };
   }
   /** `images`: the images attached to the message, stored in the session's data (see images.ts). */
   | { type: "user_message"; data: { text: string; images?: ImageRef[] } }
   | {
     type: "turn_started";
-    data: { turn: number; model: string; effort: ReasoningEffort };
+    data: { turn: number; model: string; effort: ReasoningEffort; provider?: string };
   }
   | {
     type: "reasoning";
-    data: { model: string; summary: SummaryText[]; encrypted_content: string | null };
+    data: {
+      model: string;
+      /** Who produced it: encrypted reasoning is replayed only to the same provider and model. */
+      provider?: string;
+      summary: SummaryText[];
+      encrypted_content: string | null;
+    };
   }
   | { type: "assistant_message"; data: { model: string; text: string; phase?: string } }
   | {

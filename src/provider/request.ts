@@ -77,21 +77,48 @@ export interface FunctionToolBody {
   parameters: JsonSchema;
 }
 
-/** The JSON body of `POST /responses`. */
+/**
+ * The optional request fields a provider accepts. OpenAI's backends take them all; servers that
+ * only imitate the Responses API (Ollama, LM Studio, vLLM, OpenRouter) refuse or mishandle some, so
+ * each can be left out of the body.
+ */
+export interface RequestFields {
+  /** `store: false`. */
+  store: boolean;
+  /** `include: ["reasoning.encrypted_content"]`, and the replay of that reasoning. */
+  encrypted_reasoning: boolean;
+  /** `prompt_cache_key`. */
+  prompt_cache_key: boolean;
+  /** `reasoning: {effort, summary}`. */
+  reasoning: boolean;
+  /** `parallel_tool_calls`. */
+  parallel_tool_calls: boolean;
+}
+
+/** Every optional field on: what the ChatGPT backend and api.openai.com accept. */
+export const ALL_REQUEST_FIELDS: Readonly<RequestFields> = {
+  store: true,
+  encrypted_reasoning: true,
+  prompt_cache_key: true,
+  reasoning: true,
+  parallel_tool_calls: true,
+};
+
+/** The JSON body of `POST /responses`; the optional fields are those the provider accepts. */
 export interface ResponsesRequestBody {
   model: string;
   instructions: string;
   input: WireInputItem[];
   tools: FunctionToolBody[];
   tool_choice: "auto";
-  parallel_tool_calls: boolean;
-  reasoning: { effort: ReasoningEffort; summary: "auto" };
+  parallel_tool_calls?: boolean;
+  reasoning?: { effort: ReasoningEffort; summary: "auto" };
   /** Turns are stateless: every request carries the whole history. */
-  store: false;
+  store?: false;
   stream: true;
   /** Reasoning comes back encrypted so it can be replayed on the next request. */
-  include: ["reasoning.encrypted_content"];
-  prompt_cache_key: string;
+  include?: ["reasoning.encrypted_content"];
+  prompt_cache_key?: string;
   /** `verbosity` only for `-codex` models (no value but `medium`); `format` for a schema. */
   text?: { verbosity?: Verbosity; format?: OutputFormat };
 }
@@ -100,12 +127,15 @@ export interface ResponsesRequestBody {
 const CODEX_MODEL_MARKER = "-codex";
 
 /**
- * Builds the request body, the same for every backend. Never sets `max_output_tokens`,
- * `temperature` or `top_p`, which the ChatGPT backend rejects. Throws a RangeError when
- * `instructions` is blank: the backend requires them, and an empty string would be a bug upstream,
- * not something to send.
+ * Builds the request body with the optional fields `fields` allows (all of them by default). Never
+ * sets `max_output_tokens`, `temperature` or `top_p`, which the ChatGPT backend rejects. Throws a
+ * RangeError when `instructions` is blank: the backend requires them, and an empty string would be
+ * a bug upstream, not something to send.
  */
-export function buildRequestBody(req: ModelRequest): ResponsesRequestBody {
+export function buildRequestBody(
+  req: ModelRequest,
+  fields: Readonly<RequestFields> = ALL_REQUEST_FIELDS,
+): ResponsesRequestBody {
   if (req.instructions.trim() === "") {
     throw new RangeError("a model request needs non-empty instructions");
   }
@@ -115,7 +145,7 @@ export function buildRequestBody(req: ModelRequest): ResponsesRequestBody {
     ...(req.model.includes(CODEX_MODEL_MARKER) ? { verbosity: "medium" as const } : {}),
     ...(req.output_format ? { format: req.output_format } : {}),
   };
-  return {
+  const body: ResponsesRequestBody = {
     model: req.model,
     instructions: req.instructions,
     input: req.input.map(toWireItem),
@@ -135,6 +165,12 @@ export function buildRequestBody(req: ModelRequest): ResponsesRequestBody {
     prompt_cache_key: req.session_id,
     ...(Object.keys(text).length > 0 ? { text } : {}),
   };
+  if (!fields.parallel_tool_calls) delete body.parallel_tool_calls;
+  if (!fields.reasoning) delete body.reasoning;
+  if (!fields.store) delete body.store;
+  if (!fields.encrypted_reasoning) delete body.include;
+  if (!fields.prompt_cache_key) delete body.prompt_cache_key;
+  return body;
 }
 
 /** Copies only the fields the API reads back, dropping ids and output-only metadata. */
