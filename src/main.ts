@@ -10,6 +10,7 @@ import { loadCommand } from "./cli/commands.ts";
 import { sweepStaleFiles } from "./cli/stale_files.ts";
 import type { Command } from "./cli/command.ts";
 import { VERSION } from "./version.ts";
+import { terminalText } from "./ui/terminal_text.ts";
 
 /** Runs Pixir with the given arguments and effects; resolves to the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -60,8 +61,9 @@ async function reportFailure(io: Io, error: unknown): Promise<number> {
       `internal error: ${error instanceof Error ? error.message : String(error)}`,
       { hint: "please report this at https://github.com/pixir/pixir/issues" },
     );
-  await io.stderr.write(`pixir: ${failure.message}\n`);
-  if (failure.hint) await io.stderr.write(`  ${failure.hint}\n`);
+  // A message may quote a file name or a server's words: its controls are shown, not obeyed.
+  await io.stderr.write(`pixir: ${terminalText(failure.message)}\n`);
+  if (failure.hint) await io.stderr.write(`  ${terminalText(failure.hint)}\n`);
   return failure.exitCode;
 }
 

@@ -17,6 +17,7 @@ export type FailureKind =
   | "timeout"
   | "interrupted"
   | "iteration_cap"
+  | "schema_mismatch"
   | "io"
   | "internal";
 

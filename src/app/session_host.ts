@@ -13,6 +13,7 @@ import {
   type RunCredentials,
   sandboxProbe,
   turnWiring,
+  withStoredImages,
 } from "./turn_wiring.ts";
 import { type RunPolicy, runPolicy } from "./run_policy.ts";
 import { projectContextFor } from "./project_context.ts";
@@ -28,7 +29,7 @@ import type { Envelope } from "../agent/event.ts";
 import type { ContextFile } from "../agent/project_context.ts";
 import { baseInstructions } from "../agent/prompt.ts";
 import { createSession, type Session } from "../agent/session.ts";
-import { runTurn, type TurnOutcome } from "../agent/turn.ts";
+import { runTurn, type TurnOptions, type TurnOutcome } from "../agent/turn.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Ask } from "../policy/approval.ts";
@@ -75,6 +76,10 @@ export interface TurnRequest extends ModelChoice {
   /** How the front end asks a person about a command; undefined: nobody is asked (denied). */
   ask: Ask | undefined;
   signal: AbortSignal;
+  /** `text.format` for a structured answer (`--output-schema`). */
+  outputFormat?: TurnOptions["outputFormat"];
+  /** Images attached to the prompt, already stored in the session's data. */
+  images?: TurnOptions["images"];
 }
 
 /** The runtime of one front end in one workspace: at most one session open at a time. */
@@ -200,6 +205,8 @@ export class SessionHost {
         }),
         signal: request.signal,
         emit: x.emit,
+        outputFormat: request.outputFormat,
+        images: request.images,
       });
     } finally {
       close();
@@ -220,7 +227,8 @@ export class SessionHost {
       };
     }
     const x = this.#options;
-    const callModel = await modelCaller({ ...x, ...this.#caches });
+    // Images the history refers to are read from the session's data as the request is sent.
+    const callModel = withStoredImages(await modelCaller({ ...x, ...this.#caches }), session.path);
     return await compactSession({
       session,
       ...choice,

@@ -23,6 +23,7 @@ import { systemUtcOffset } from "../quota/reset_time.ts";
 import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
 import { outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
 import { sleep } from "../util/sleep.ts";
+import { withImageData } from "../agent/images.ts";
 import { VERSION } from "../version.ts";
 
 /** The credentials of a run and the model provider they are for. */
@@ -96,7 +97,7 @@ export function sandboxProbe(io: Io, workspace: string): () => Promise<SandboxSt
 
 /** Builds the model call (retries, idle timeout, quota guard) and the policy-guarded tools. */
 export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
-  const callModel = await modelCaller(w);
+  const callModel = withStoredImages(await modelCaller(w), w.session.path);
   const { tools, close } = await guardedTools(w.policy, {
     io: w.io,
     workspace: w.workspace,
@@ -176,6 +177,17 @@ function quotaStopError(stop: QuotaStop, percent: number): ProviderError {
     code: "stop_at_quota",
     ...(stop.window.resets_at === undefined ? {} : { resets_at: stop.window.resets_at }),
     details: { window: stop.slot, used_percent: stop.window.used_percent, stop_at: percent },
+  };
+}
+
+/**
+/**
+ * `call` for a session whose history refers to images stored in its data (`logPath`'s images
+ * folder): each request carries their bytes.
+ */
+export function withStoredImages(call: ModelCall, logPath: string): ModelCall {
+  return async function* (request, signal) {
+    yield* call(await withImageData(request, logPath), signal);
   };
 }
 

@@ -4,12 +4,16 @@
  * workspace files for `@path`.
  */
 
+import { imageRefusal, storeImages } from "./image_flags.ts";
+import { ImageError, looksLikeImage, readImage } from "../agent/images.ts";
+import type { ReadWorkspaceImage } from "../ui/chat/mentions.ts";
 import { join } from "node:path";
 import type { Io } from "../util/io.ts";
 import type { SessionHost, SessionHostOptions } from "../app/session_host.ts";
 import { sessionModel } from "../app/session_lookup.ts";
 import { authHint } from "../app/turn_wiring.ts";
 import type { Session } from "../agent/session.ts";
+import { modelCatalogPath } from "../provider/model_catalog.ts";
 import { listSessions, type SessionSummary } from "../agent/session_list.ts";
 import type { TurnOutcome } from "../agent/turn.ts";
 import type { ResolvedCredentials } from "../auth/resolve.ts";
@@ -71,12 +75,20 @@ export function chatHost(x: ChatHostInputs): ChatHost {
   return {
     workspaceLabel: homeRelative(host.workspace, io.env("HOME")),
     initial: host.session === null ? null : opened(host.session),
-    async runTurn(prompt, choice, sink, signal) {
+    async runTurn(prompt, images, choice, sink, signal) {
+      const refusal = images.length === 0
+        ? null
+        : await imageRefusal(choice.model, modelCatalogPath(x.paths.dataDir));
+      if (refusal) throw new Error(`${refusal}; choose another with /model`);
+      // Images are kept in the session's data, so the session starts before they are stored.
+      const imageRefs = images.length === 0
+        ? []
+        : await storeImages((host.session ?? await host.start(choice)).path, images);
       x.sink.current = sink;
       let outcome: TurnOutcome;
       try {
         // The TUI owns the terminal, so a command that needs approval is asked about inside it.
-        outcome = await host.turn({ prompt, ...choice, ask: sink.ask, signal });
+        outcome = await host.turn({ prompt, ...choice, ask: sink.ask, signal, images: imageRefs });
       } finally {
         x.sink.current = null;
       }
@@ -134,6 +146,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
     },
     quota: () => host.quota(),
     readFile: (path) => readWorkspaceFile(host.workspace, path),
+    readImage: (path) => readWorkspaceImage(host.workspace, path),
     listFolder: (dir) => listWorkspaceFolder(host.workspace, dir),
   };
 }
@@ -153,6 +166,24 @@ export async function readWorkspaceFile(workspace: string, path: string): Promis
     return info.isFile ? await Deno.readTextFile(resolved.path) : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * The image at `path` inside the workspace, or why it cannot be attached; null when the path names
+ * no image there (a text file, nothing, or a place outside the workspace).
+ */
+export async function readWorkspaceImage(
+  workspace: string,
+  path: string,
+): ReturnType<ReadWorkspaceImage> {
+  const resolved = await resolveInWorkspace(workspace, path);
+  if (!resolved.ok || !await looksLikeImage(resolved.path)) return null;
+  try {
+    return { ok: true, image: await readImage(resolved.path) };
+  } catch (error) {
+    if (error instanceof ImageError) return { ok: false, reason: error.message };
+    throw error;
   }
 }
 

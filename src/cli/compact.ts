@@ -1,5 +1,6 @@
 /** `pixir compact`: has the model summarise a session's earlier conversation now. */
 
+import { textFor } from "../ui/terminal_text.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
@@ -86,10 +87,11 @@ Examples:
       throw failureFromProvider(error, authHint(credentials));
     }
     const data = outcome.compaction;
-    await io.stdout.write(
+    await io.stdout.write(textFor(
+      io.stdout,
       `${data.summary}\n\nCompacted session ${session.id} through event ${data.replaces_through_seq} ` +
         `(${data.tokens_before} tokens in use before).\n`,
-    );
+    ));
     return EXIT.ok;
   },
 };

@@ -1,5 +1,6 @@
 /** `pixir doctor`: is this installation able to work, and if not, what fixes it. */
 
+import { textFor } from "../ui/terminal_text.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { EXIT } from "./failure.ts";
@@ -78,7 +79,8 @@ Example:
       offline: values.offline === true,
     });
     if (values.json) await io.stdout.write(JSON.stringify(report) + "\n");
-    else await io.stdout.write(describe(report));
+    // Summaries quote paths and servers' words: on a terminal they are shown, never obeyed.
+    else await io.stdout.write(textFor(io.stdout, describe(report)));
     return report.ok ? EXIT.ok : EXIT.runtime;
   },
 };

@@ -15,6 +15,8 @@ import type { ReasoningEffort } from "../provider/request.ts";
 import type { Renderer } from "../ui/renderer.ts";
 import { runResult } from "../ui/result.ts";
 import { terminalAsk } from "../ui/terminal_ask.ts";
+import { type AnswerOptions, writeLastMessage } from "./answer_flags.ts";
+import type { ImageRef } from "../agent/images.ts";
 
 /** What one execution needs: the host (whose events already go to `renderer`) and the prompt. */
 export interface Execution {
@@ -29,6 +31,10 @@ export interface Execution {
   streamed: StreamedAnswer;
   /** Whole-run limit in milliseconds (`--timeout`), if any. */
   timeoutMs?: number;
+  /** `--output-schema` and `-o`. */
+  answer?: AnswerOptions;
+  /** Images attached to the prompt (`--image`), already stored in the session's data. */
+  images?: readonly ImageRef[];
 }
 
 /**
@@ -88,6 +94,8 @@ export async function execute(x: Execution): Promise<number> {
       effort: x.effort,
       ask: askFor(x.io),
       signal: controller.signal,
+      outputFormat: x.answer?.schema?.format,
+      images: x.images,
     });
   } catch (error) {
     // A full disk or a read-only home mid-turn: the turn cannot go on, but what was received
@@ -108,7 +116,27 @@ export async function execute(x: Execution): Promise<number> {
   const session = x.host.session!;
   const context = await x.host.context(x.model) ?? undefined;
   const hint = resumeHint(session.id);
-  const failure = failureOf(outcome, stopReason, x);
+  // The final answer, when the turn reached one.
+  const finished = outcome.status === "answered" || outcome.status === "incomplete"
+    ? outcome.answer
+    : undefined;
+  let failure = failureOf(outcome, stopReason, x);
+  let output: { value: unknown } | undefined;
+  if (finished !== undefined && x.answer?.lastMessageFile) {
+    await writeLastMessage(x.answer.lastMessageFile, finished).catch((error) => {
+      failure ??= error instanceof CliFailure ? error : new CliFailure("io", String(error));
+    });
+  }
+  if (finished !== undefined && failure === undefined && x.answer?.schema) {
+    const check = x.answer.schema.check(finished);
+    if (check.ok) output = { value: check.value };
+    else {
+      failure = new CliFailure("schema_mismatch", check.message, {
+        details: { reason: check.reason, errors: check.errors },
+        hint: "the answer is kept in the session; see it with `pixir export " + session.id + "`",
+      });
+    }
+  }
   await x.renderer.finish(
     runResult({
       sessionId: session.id,
@@ -117,6 +145,7 @@ export async function execute(x: Execution): Promise<number> {
       context,
       incomplete: outcome.status === "incomplete",
       failure,
+      output,
     }),
     hint,
   );
@@ -155,6 +184,7 @@ function failureOf(
 function askFor(io: Io): Ask | undefined {
   if (!io.stdin.isTerminal || !io.stderr.isTerminal) return undefined;
   return terminalAsk({
+    readKey: (signal) => io.stdin.readKey(signal),
     readLine: (signal) => io.stdin.readLine(signal),
     write: (text) => io.stderr.write(text),
   });

@@ -16,6 +16,7 @@ export const EXIT = {
   permission: 3,
   notAuthenticated: 4,
   usageLimit: 5,
+  schemaMismatch: 6,
   timeout: 124,
   interrupted: 130,
   outputClosed: 141,
@@ -56,6 +57,8 @@ export function exitCodeFor(kind: FailureKind): number {
       return EXIT.notAuthenticated;
     case "usage_limit":
       return EXIT.usageLimit;
+    case "schema_mismatch":
+      return EXIT.schemaMismatch;
     case "timeout":
       return EXIT.timeout;
     case "interrupted":

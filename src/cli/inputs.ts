@@ -18,6 +18,8 @@ import { resolveConfig, type ResolvedConfig } from "../config/resolver.ts";
 import { loadProjectConfig, type ProjectConfig, refusalMessage } from "../config/project_config.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import { POLICY_FLAGS_HELP } from "./policy_flags.ts";
+import { ANSWER_FLAGS_HELP } from "./answer_flags.ts";
+import { IMAGE_FLAGS_HELP } from "./image_flags.ts";
 
 /** The flags that choose settings, on every command that talks to a model. */
 export const CONFIG_FLAGS = {
@@ -78,7 +80,7 @@ ${configFlagsHelp()}  -C, --cwd DIR        workspace the tools work in (default:
       --stop-at-quota PCT
                        end the run (exit 5) before a request once the last known 5-hour or
                        weekly quota window is at or above PCT percent
-      --json           print one final JSON object on stdout
+${IMAGE_FLAGS_HELP}${ANSWER_FLAGS_HELP}      --json           print one final JSON object on stdout
       --jsonl          print every event as a JSON line on stdout, then the final object
   -h, --help           show this help
 Permissions (see "Security model" in the README):

@@ -4,6 +4,7 @@
  * other providers, else Pixir's built-in table.
  */
 
+import { textFor } from "../ui/terminal_text.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
@@ -70,7 +71,10 @@ Example:
   async run(argv, io) {
     const { values } = parseFlags("models", argv, FLAGS);
     const report = await modelsReport(io, values.auth, values);
-    await io.stdout.write(values.json ? JSON.stringify(report) + "\n" : describe(report));
+    // Model names come from the backend's list: on a terminal they are shown, never obeyed.
+    await io.stdout.write(
+      values.json ? JSON.stringify(report) + "\n" : textFor(io.stdout, describe(report)),
+    );
     return EXIT.ok;
   },
 };

@@ -26,8 +26,17 @@ import {
   rendererFor,
 } from "./output.ts";
 import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
+import { IMAGE_FLAGS, imagesFrom, storeImages } from "./image_flags.ts";
+import { modelCatalogPath } from "../provider/model_catalog.ts";
+import { ANSWER_FLAGS, answerOptionsFrom } from "./answer_flags.ts";
 
-const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS, last: { type: "boolean" } } as const;
+const FLAGS = {
+  ...RUN_FLAGS,
+  ...OUTPUT_FLAGS,
+  ...ANSWER_FLAGS,
+  ...IMAGE_FLAGS,
+  last: { type: "boolean" },
+} as const;
 
 /** The `resume` command. */
 export const resumeCommand: Command = {
@@ -61,6 +70,7 @@ Examples:
           hint: "see `pixir sessions` for the ids",
         });
       }
+      const answer = await answerOptionsFrom(values, io.cwd);
       const prompt = await readPrompt(rest, io, "resume");
       const timeoutMs = timeoutFrom(values.timeout);
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
@@ -78,8 +88,14 @@ Examples:
       const config = await configFrom(io, values, workspace);
       const { settings } = config;
       const { model, effort, provider } = sessionChoice(config, sessionModel(session));
+      const pending = await imagesFrom(
+        values.image,
+        io.cwd,
+        model,
+        modelCatalogPath(paths.dataDir),
+      );
       const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
-      const renderer = rendererFor(mode, io);
+      const renderer = rendererFor(mode, io, { structured: answer.schema !== undefined });
       const streamed = new StreamedAnswer();
       const host = await openSessionHost({
         io,
@@ -94,6 +110,7 @@ Examples:
       });
       host.adopt(session);
       try {
+        const images = await storeImages(session.path, pending);
         return await execute({
           io,
           host,
@@ -103,6 +120,8 @@ Examples:
           credentials,
           renderer,
           streamed,
+          answer,
+          images,
           timeoutMs,
         });
       } finally {

@@ -23,8 +23,11 @@ import {
   renderEarlyFailure,
   rendererFor,
 } from "./output.ts";
+import { IMAGE_FLAGS, imagesFrom, storeImages } from "./image_flags.ts";
+import { modelCatalogPath } from "../provider/model_catalog.ts";
+import { ANSWER_FLAGS, answerOptionsFrom } from "./answer_flags.ts";
 
-const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS } as const;
+const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS, ...ANSWER_FLAGS, ...IMAGE_FLAGS } as const;
 
 /** The `run` command. */
 export const runCommand: Command = {
@@ -55,6 +58,7 @@ Examples:
       const { patch, rest: flags } = splitPolicyFlags("run", argv, io.cwd);
       const { values, positionals } = parseFlags("run", flags, FLAGS);
       mode = outputMode(values);
+      const answer = await answerOptionsFrom(values, io.cwd);
       const prompt = await readPrompt(positionals, io, "run");
       const timeoutMs = timeoutFrom(values.timeout);
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
@@ -62,8 +66,14 @@ Examples:
       const settings = await settingsFrom(io, values, workspace);
       const { model, effort } = settings;
       const paths = pathsFrom(io);
+      const pending = await imagesFrom(
+        values.image,
+        io.cwd,
+        model,
+        modelCatalogPath(paths.dataDir),
+      );
       const credentials = await credentialsFrom(io, values.auth, paths, settings);
-      const renderer = rendererFor(mode, io);
+      const renderer = rendererFor(mode, io, { structured: answer.schema !== undefined });
       const streamed = new StreamedAnswer();
       // The renderer is attached before the session exists, so it sees its very first event.
       const host = await openSessionHost({
@@ -78,6 +88,10 @@ Examples:
         ...cliReporters(io, renderer, streamed),
       });
       try {
+        // Images are kept in the session's data, so the session starts before they are stored.
+        const images = pending.length === 0
+          ? []
+          : await storeImages((await host.start({ model, effort })).path, pending);
         return await execute({
           io,
           host,
@@ -87,6 +101,8 @@ Examples:
           credentials,
           renderer,
           streamed,
+          answer,
+          images,
           timeoutMs,
         });
       } finally {

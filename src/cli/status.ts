@@ -1,5 +1,6 @@
 /** `pixir status`: who is signed in, with what, until when, and the last known quota. */
 
+import { textFor } from "../ui/terminal_text.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { EXIT } from "./failure.ts";
@@ -32,7 +33,8 @@ Example:
     const { values } = parseFlags("status", argv, FLAGS);
     const report = await statusReport(pathsFrom(io), io.env);
     if (values.json) await io.stdout.write(JSON.stringify(report) + "\n");
-    else await io.stdout.write(describeStatus(report, io.now()));
+    // The account's email and plan come from a server: shown, never obeyed.
+    else await io.stdout.write(textFor(io.stdout, describeStatus(report, io.now())));
     return report.signed_in ? EXIT.ok : EXIT.notAuthenticated;
   },
 };

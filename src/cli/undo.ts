@@ -1,5 +1,6 @@
 /** `pixir undo`: give back the files the last (or a given) turn changed with write and edit. */
 
+import { textFor } from "../ui/terminal_text.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
@@ -71,9 +72,9 @@ Examples:
       };
       await io.stdout.write(JSON.stringify(report) + "\n");
     } else {
-      await io.stdout.write(
-        describeUndo(data, choice.dryRun, (path) => displayPath(session.started.cwd, path)) + "\n",
-      );
+      // The paths are the model's: shown on a terminal, never obeyed.
+      const text = describeUndo(data, choice.dryRun, (p) => displayPath(session.started.cwd, p));
+      await io.stdout.write(textFor(io.stdout, text + "\n"));
     }
     return EXIT.ok;
   },

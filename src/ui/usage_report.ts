@@ -4,6 +4,7 @@ import type { UsageReport } from "../app/usage.ts";
 import type { DayTokens } from "../agent/token_totals.ts";
 import type { UtcOffset } from "../quota/reset_time.ts";
 import { describeWindow, windowName } from "../quota/text.ts";
+import { terminalLine } from "./terminal_text.ts";
 
 /** Sessions shown in the plain listing; `--json` has them all. */
 const SESSION_ROWS = 10;
@@ -37,7 +38,10 @@ export function describeUsage(report: UsageReport, nowMs: number, utcOffset: Utc
   const more = report.sessions.length - shown.length;
   lines.push(`Tokens per session (${period}${more > 0 ? `, newest ${SESSION_ROWS}` : ""})`);
   lines.push(row(["SESSION".padEnd(22), "CALLS", "INPUT", "CACHED", "OUTPUT", "TOTAL", "TITLE"]));
-  for (const s of shown) lines.push(row([s.id, ...figures(s.model_calls, s), s.title]));
+  // A title is the session's first prompt: shown, never obeyed.
+  for (const s of shown) {
+    lines.push(row([s.id, ...figures(s.model_calls, s), terminalLine(s.title)]));
+  }
   if (more > 0) lines.push(`  … ${more} more (see --json)`);
   return lines.join("\n") + "\n";
 }

@@ -7,7 +7,8 @@ import type { Ask } from "../../policy/approval.ts";
 import type { QuotaSnapshot } from "../../quota/snapshot.ts";
 import type { ModelChoice } from "../../app/session_host.ts";
 import type { ListWorkspaceFolder } from "./completion.ts";
-import type { ReadWorkspaceFile } from "./mentions.ts";
+import type { ReadWorkspaceFile, ReadWorkspaceImage } from "./mentions.ts";
+import type { ImageBytes } from "../../agent/images.ts";
 
 /** The model and effort the next turn uses (the runtime's, so there is one definition). */
 export type { ModelChoice } from "../../app/session_host.ts";
@@ -39,9 +40,13 @@ export interface ChatHost {
   workspaceLabel: string;
   /** The session the chat starts in (`--continue`, `--resume`), or null for a fresh one. */
   initial: OpenedSession | null;
-  /** Runs one prompt as a turn of the current session (created on the first prompt). */
+  /**
+   * Runs one prompt, with the images attached to it, as a turn of the current session (created
+   * on the first prompt); rejects when the model takes no images.
+   */
   runTurn(
     prompt: string,
+    images: readonly ImageBytes[],
     choice: ModelChoice,
     sink: TurnSink,
     signal: AbortSignal,
@@ -70,5 +75,6 @@ export interface ChatHost {
   /** The last known plan quota. */
   quota(): Promise<QuotaSnapshot | null>;
   readFile: ReadWorkspaceFile;
+  readImage: ReadWorkspaceImage;
   listFolder: ListWorkspaceFolder;
 }
