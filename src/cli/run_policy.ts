@@ -32,6 +32,7 @@ import {
 import { createShellGate } from "../policy/shell_gate.ts";
 import type { SandboxStatus } from "../sandbox/os_sandbox.ts";
 import { FileToolWorker } from "../tools/file_worker.ts";
+import { pixirFileKeys } from "../tools/pixir_files.ts";
 import { defaultTools } from "../tools/registry.ts";
 import type { Tool } from "../tools/tool.ts";
 import { terminalAsk } from "../ui/terminal_ask.ts";
@@ -121,6 +122,8 @@ export interface GuardOptions {
   ask?: Ask | null;
   /** Tells the user about the run's protection; default: a line on stderr. */
   notice?: (message: string) => void | Promise<void>;
+  /** Time limit of one file tool call; default `DEFAULT_TOOL_TIMEOUT_MS`. */
+  toolTimeoutMs?: number;
 }
 
 /**
@@ -131,7 +134,12 @@ export interface GuardOptions {
 export async function guardedTools(run: RunPolicy, options: GuardOptions): Promise<GuardedTools> {
   const { io, workspace, session } = options;
   const access = fileAccess(run.policy, workspace, run.hidden);
-  const worker = new FileToolWorker({ workspace, access });
+  const worker = new FileToolWorker({
+    workspace,
+    access,
+    pixirFiles: pixirFileKeys(run.hidden),
+    timeoutMs: options.toolTimeoutMs,
+  });
   const gate = createShellGate({
     approval: {
       policy: run.policy,
@@ -158,7 +166,12 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
   });
   const snapshots = fileSnapshots({ session, emit: options.emit });
   return {
-    tools: undoableTools(defaultTools({ fileWorker: worker, bash: { gate } }), snapshots, access),
+    tools: undoableTools(
+      defaultTools({ fileWorker: worker, bash: { gate } }),
+      snapshots,
+      access,
+      (path, maxBytes) => worker.priorState(path, maxBytes, new AbortController().signal),
+    ),
     close: () => worker.close(),
   };
 }

@@ -3,6 +3,7 @@
 import { DEFAULT_ISSUER } from "../auth/oauth.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import { DEFAULT_COMPACT_AT_PERCENT } from "../agent/compaction.ts";
+import { DEFAULT_TOOL_TIMEOUT_MS } from "../tools/file_worker.ts";
 
 /** Reasoning efforts Pixir accepts on the command line and in `PIXIR_EFFORT`. */
 export const EFFORTS: readonly ReasoningEffort[] = [
@@ -37,6 +38,8 @@ export interface Settings {
   maxIterations: number;
   /** Percentage of the context window at which history is compacted (`PIXIR_COMPACT_AT`). */
   compactAtPercent: number;
+  /** Time limit of one file tool call (`PIXIR_TOOL_TIMEOUT_MS`). */
+  toolTimeoutMs: number;
 }
 
 /** A setting that could not be understood; the CLI reports it as bad usage. */
@@ -64,6 +67,7 @@ export function loadSettings(env: (name: string) => string | undefined): Setting
     retryBaseMs: intSetting(env, "PIXIR_RETRY_BASE_MS", 200, 0),
     maxIterations: intSetting(env, "PIXIR_MAX_ITERATIONS", 50, 1),
     compactAtPercent: intSetting(env, "PIXIR_COMPACT_AT", DEFAULT_COMPACT_AT_PERCENT, 1, 100),
+    toolTimeoutMs: intSetting(env, "PIXIR_TOOL_TIMEOUT_MS", DEFAULT_TOOL_TIMEOUT_MS, 1),
   };
 }
 

@@ -136,7 +136,11 @@ async function grep(args: unknown, ctx: ToolContext): Promise<ToolResult> {
         async (entry) => {
           if (entry.kind !== "file") return;
           if (fileFilter && !fileFilter.matches(entry.relative)) return;
-          const file = await readTextFile(entry.path, entry.relative, MAX_FILE_BYTES);
+          const file = await readTextFile(
+            ctx,
+            { ok: true, path: entry.path, relative: entry.relative },
+            MAX_FILE_BYTES,
+          );
           if (file.ok) return searchText(file.text, entry.path);
           skipped[SKIP_REASONS[file.error.kind] ?? "unreadable"]++;
         },
@@ -144,7 +148,7 @@ async function grep(args: unknown, ctx: ToolContext): Promise<ToolResult> {
       if (summary.end === "aborted") return fail("aborted", "grep was aborted");
     } else {
       // A file named explicitly is searched even if the glob would leave it out.
-      const file = await readTextFile(root.path, root.relative, MAX_FILE_BYTES);
+      const file = await readTextFile(ctx, root, MAX_FILE_BYTES);
       if (!file.ok) return file;
       searchText(file.text, root.path);
     }

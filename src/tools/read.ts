@@ -61,7 +61,7 @@ async function read(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   const { path, offset = 1, limit } = validated.value;
   const resolved = await resolveForTool(ctx, path, "read");
   if (!resolved.ok) return resolved;
-  const file = await readTextFile(resolved.path, resolved.relative);
+  const file = await readTextFile(ctx, resolved);
   if (!file.ok) return file;
 
   const lines = splitLines(file.text);

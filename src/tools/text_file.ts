@@ -1,8 +1,10 @@
-/** Reading a file as text for the model: regular files only, a size cap, binary refused. */
+/** Reading a file as text for the model: regular files only, opened race-free, a size cap, binary refused. */
 
-import type { ToolError } from "./tool.ts";
+import type { ToolContext, ToolError } from "./tool.ts";
+import { openConfined } from "./confined_file.ts";
 import { fsError } from "./failure.ts";
 import { formatBytes } from "./output.ts";
+import type { WorkspacePath } from "./workspace.ts";
 
 /** Files above this size are not read whole (10 MB). */
 export const MAX_TEXT_FILE_BYTES = 10 * 1024 * 1024;
@@ -19,65 +21,79 @@ export interface TextFile {
 }
 
 /**
- * Reads the regular file at `path` as UTF-8 text; `display` names it in errors. Fails with
- * `is_directory`, `too_large` (above `maxBytes`), `binary` (a NUL byte in the first 8 KB or invalid
- * UTF-8), or a filesystem error. Special files (FIFOs, devices) are refused, since reading one can
- * block forever.
+ * Reads the regular file `target` as UTF-8 text, opened race-free inside the roots (see
+ * `openConfined`). Fails with `is_directory`, `special_file` (FIFOs, sockets and devices are never
+ * opened: reading one can block forever), `too_large` (above `maxBytes`), `binary` (a NUL byte in
+ * the first 8 KB or invalid UTF-8), `denied` (one of Pixir's files, or a path that changed while
+ * being opened), or a filesystem error.
  */
 export async function readTextFile(
-  path: string,
-  display: string,
+  ctx: ToolContext,
+  target: WorkspacePath,
   maxBytes: number = MAX_TEXT_FILE_BYTES,
 ): Promise<TextFile | { ok: false; error: ToolError }> {
+  const display = target.relative;
+  const opened = await openConfined(ctx, target);
+  if (!opened.ok) return opened;
+  const { file, info } = opened;
   try {
-    const info = await Deno.stat(path);
-    if (info.isDirectory) {
-      return {
-        ok: false,
-        error: {
-          kind: "is_directory",
-          message: `${display} is a directory; use ls to list it`,
-          details: { path: display },
-        },
-      };
-    }
-    if (!info.isFile) {
-      return {
-        ok: false,
-        error: {
-          kind: "io",
-          message: `${display} is not a regular file`,
-          details: { path: display },
-        },
-      };
-    }
-    if (info.size > maxBytes) {
-      return {
-        ok: false,
-        error: {
-          kind: "too_large",
-          message: `${display} is ${formatBytes(info.size)}, above the ${
-            formatBytes(maxBytes)
-          } limit; use bash (head, tail, sed -n, grep) to look at parts of it`,
-          details: { path: display, size: info.size, limit: maxBytes },
-        },
-      };
-    }
-    const text = decodeText(await Deno.readFile(path));
+    if (info.size > maxBytes) return tooLarge(display, info.size, maxBytes);
+    // Read from the handle, never again by path; a file growing meanwhile is still capped.
+    const bytes = await readAtMost(file, maxBytes + 1);
+    if (bytes.length > maxBytes) return tooLarge(display, bytes.length, maxBytes);
+    const text = decodeText(bytes);
     if (text === null) {
       return {
         ok: false,
         error: {
           kind: "binary",
           message: `${display} is a binary file, not UTF-8 text`,
-          details: { path: display, size: info.size },
+          details: { path: display, size: bytes.length },
         },
       };
     }
-    return { ok: true, text, size: info.size };
+    return { ok: true, text, size: bytes.length };
   } catch (error) {
     return { ok: false, error: fsError(error, display) };
+  } finally {
+    file.close();
   }
+}
+
+function tooLarge(display: string, size: number, limit: number): { ok: false; error: ToolError } {
+  return {
+    ok: false,
+    error: {
+      kind: "too_large",
+      message: `${display} is ${formatBytes(size)}, above the ${
+        formatBytes(limit)
+      } limit; use bash (head, tail, sed -n, grep) to look at parts of it`,
+      details: { path: display, size, limit },
+    },
+  };
+}
+
+/** Up to `limit` bytes from the open `file`. */
+export async function readAtMost(
+  file: Deno.FsFile,
+  limit: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const buffer = new Uint8Array(64 * 1024);
+  while (total < limit) {
+    const n = await file.read(buffer.subarray(0, Math.min(buffer.length, limit - total)));
+    if (n === null) break;
+    chunks.push(buffer.slice(0, n));
+    total += n;
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
 }
 
 /**
