@@ -256,6 +256,23 @@ async function listPinned(
   }
 }
 
+/**
+ * A folder lister for tree walks (find, grep): each folder below a confined root is listed through
+ * its pinned inode, so a folder swapped for a symlink meanwhile is refused, not followed.
+ */
+export function confinedLister(
+  ctx: ToolContext,
+): (dir: string) => Promise<ListedEntry[]> {
+  return async (dir) => {
+    const listed = await listConfined(ctx, { ok: true, path: dir, relative: dir });
+    if (listed.ok) return listed.entries;
+    // Walks report filesystem exceptions in their own words; keep the kinds they know.
+    if (listed.error.kind === "not_directory") throw new Deno.errors.NotADirectory(dir);
+    if (listed.error.kind === "not_found") throw new Deno.errors.NotFound(dir);
+    throw new Error(listed.error.message);
+  };
+}
+
 /** What a confined write did. */
 export interface ConfinedWrite {
   ok: true;

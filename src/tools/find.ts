@@ -3,6 +3,7 @@
 import type { JsonSchema } from "../provider/request.ts";
 import type { Tool, ToolContext, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
+import { confinedLister } from "./confined_file.ts";
 import { fail, fsError } from "./failure.ts";
 import { pathMatcher } from "./glob.ts";
 import { limitOutput } from "./output.ts";
@@ -70,7 +71,12 @@ async function find(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   try {
     summary = await walkTree(
       root.path,
-      { skip: skippedDirectories([pattern]), maxEntries: DEFAULT_MAX_ENTRIES, signal: ctx.signal },
+      {
+        skip: skippedDirectories([pattern]),
+        maxEntries: DEFAULT_MAX_ENTRIES,
+        signal: ctx.signal,
+        list: confinedLister(ctx),
+      },
       (entry) => {
         if (!matcher.matches(entry.relative)) return;
         const shown = displayPath(ctx.workspace, entry.path);

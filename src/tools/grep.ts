@@ -3,6 +3,7 @@
 import type { JsonSchema } from "../provider/request.ts";
 import type { Tool, ToolContext, ToolError, ToolErrorKind, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
+import { confinedLister } from "./confined_file.ts";
 import { fail, fsError } from "./failure.ts";
 import { pathMatcher } from "./glob.ts";
 import { formatBytes, limitOutput } from "./output.ts";
@@ -132,6 +133,7 @@ async function grep(args: unknown, ctx: ToolContext): Promise<ToolResult> {
           skip: skippedDirectories(glob === undefined ? [] : [glob]),
           maxEntries: DEFAULT_MAX_ENTRIES,
           signal: ctx.signal,
+          list: confinedLister(ctx),
         },
         async (entry) => {
           if (entry.kind !== "file") return;

@@ -23,6 +23,8 @@ export interface WalkOptions {
   /** The walk stops after visiting this many entries. */
   maxEntries: number;
   signal: AbortSignal;
+  /** Lists a folder's entries; default `Deno.readDir`. File tools pass a race-free listing. */
+  list?: (dir: string) => AsyncIterable<Deno.DirEntry> | Promise<Iterable<Deno.DirEntry>>;
 }
 
 /** How a walk ended. */
@@ -60,7 +62,7 @@ export async function walkTree(
   const summary: WalkSummary = { end: "complete", visited: 0, unreadable: 0 };
   const stack: WalkEntry[] = [];
   const pushChildren = async (dir: string, relative: string) => {
-    const children = await listDirectory(dir, relative);
+    const children = await listDirectory(dir, relative, options.list ?? Deno.readDir);
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   };
   await pushChildren(root, "");
@@ -80,9 +82,13 @@ export async function walkTree(
   return summary;
 }
 
-async function listDirectory(dir: string, relative: string): Promise<WalkEntry[]> {
+async function listDirectory(
+  dir: string,
+  relative: string,
+  list: NonNullable<WalkOptions["list"]>,
+): Promise<WalkEntry[]> {
   const entries: WalkEntry[] = [];
-  for await (const entry of Deno.readDir(dir)) {
+  for await (const entry of await list(dir)) {
     entries.push({
       path: join(dir, entry.name),
       relative: relative === "" ? entry.name : `${relative}/${entry.name}`,
