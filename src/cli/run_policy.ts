@@ -30,9 +30,11 @@ import {
   type PolicyPatch,
 } from "../policy/policy.ts";
 import { createShellGate } from "../policy/shell_gate.ts";
+import { createHiddenFolders } from "../sandbox/hidden_folders.ts";
 import type { SandboxStatus } from "../sandbox/os_sandbox.ts";
 import { FileToolWorker } from "../tools/file_worker.ts";
 import { pixirFileKeys } from "../tools/pixir_files.ts";
+import { HIDDEN_VARIABLES } from "../tools/shell.ts";
 import { defaultTools } from "../tools/registry.ts";
 import type { Tool } from "../tools/tool.ts";
 import { terminalAsk } from "../ui/terminal_ask.ts";
@@ -156,8 +158,9 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     layout: {
       workspace,
       writable: access.write.includes("/") ? "all" : [...access.write, tempDir(io)],
-      hidden: await existing(run.hidden),
+      hidden: await createHiddenFolders(run.hidden),
       net: run.policy.net,
+      hiddenEnv: HIDDEN_VARIABLES,
     },
     notice: async (message) => {
       if (options.notice) await options.notice(message);
@@ -192,12 +195,4 @@ function askFor(io: Io): Ask | undefined {
 function tempDir(io: Io): string {
   const tmp = io.env("TMPDIR");
   return tmp && tmp.trim() !== "" ? tmp : io.os === "darwin" ? "/private/tmp" : "/tmp";
-}
-
-/** The paths that exist: an OS sandbox can only cover an existing folder. */
-async function existing(paths: readonly string[]): Promise<string[]> {
-  const found = await Promise.all(
-    paths.map((path) => Deno.stat(path).then(() => true, () => false)),
-  );
-  return paths.filter((_, i) => found[i]);
 }

@@ -12,9 +12,12 @@ const DENO = join(REPO, "scripts", "deno");
 const CONFIG = join(REPO, "deno.json");
 const MAIN = join(REPO, "src", "main.ts");
 
-/** Send `signal` once the output so far satisfies `when`, or `ms` after the start. */
+/**
+ * Send `signal` once the output so far satisfies `when` (and `delayMs` more have passed), or `ms`
+ * after the start.
+ */
 export type SignalAfter =
-  | { signal: Deno.Signal; when: (stderr: string, stdout: string) => boolean }
+  | { signal: Deno.Signal; when: (stderr: string, stdout: string) => boolean; delayMs?: number }
   | { signal: Deno.Signal; ms: number };
 
 /** How to run the program. */
@@ -108,7 +111,8 @@ async function supervise(
       output[key] += text;
       if (after && "when" in after && !signalled && after.when(output.stderr, output.stdout)) {
         signalled = true;
-        kill(after.signal);
+        if (after.delayMs === undefined) kill(after.signal);
+        else timers.push(setTimeout(() => kill(after.signal), after.delayMs));
       }
     }
   };
