@@ -392,3 +392,43 @@ async function makeFolders(
   }
   return null;
 }
+
+/** What this machine gives verify-after-open, as `pixir doctor` reports it. */
+export interface ConfinementProbe {
+  /** A folder swapped for a symlink is caught when pinned. */
+  pinning: boolean;
+  /** Files have identities (device and inode), so opened files and hardlinks can be checked. */
+  identities: boolean;
+}
+
+/** Exercises verify-after-open in a scratch folder: a real folder pins, a symlinked one does not. */
+export async function probeConfinement(): Promise<ConfinementProbe> {
+  const scratch = await Deno.realPath(await Deno.makeTempDir({ prefix: "pixir-probe-" }));
+  const ctx: ToolContext = { workspace: scratch, signal: new AbortController().signal };
+  try {
+    const real = join(scratch, "real");
+    await Deno.mkdir(real);
+    await Deno.writeTextFile(join(real, "f"), "x");
+    const target = (dir: string): WorkspacePath => ({
+      ok: true,
+      path: join(scratch, dir, "f"),
+      relative: `${dir}/f`,
+    });
+    const direct = await openConfined(ctx, target("real"));
+    if (direct.ok) direct.file.close();
+    let swapped: OpenedFile | ConfinedFailure | null = null;
+    try {
+      await Deno.symlink(real, join(scratch, "link"));
+      swapped = await openConfined(ctx, target("link"));
+      if (swapped.ok) swapped.file.close();
+    } catch {
+      // No symlinks here (Windows without the privilege): nothing to swap in either.
+    }
+    return {
+      pinning: direct.ok && (swapped === null || !swapped.ok),
+      identities: direct.ok && fileKey(direct.info) !== null,
+    };
+  } finally {
+    await Deno.remove(scratch, { recursive: true }).catch(() => {});
+  }
+}
