@@ -109,9 +109,20 @@ async function pinFolder(
     }
     return { ok: false, error: fsError(error, display) };
   }
-  if (Deno.cwd() !== dir) return changedError(display);
+  if (!samePath(Deno.cwd(), dir)) return changedError(display);
   if (isPixirFile(ctx, await Deno.stat("."))) return pixirFileError(display);
-  return { ok: true, at: (name) => name, stillThere: () => Deno.cwd() === dir };
+  return { ok: true, at: (name) => name, stillThere: () => samePath(Deno.cwd(), dir) };
+}
+
+/**
+ * True when the kernel's path of the current directory is `expected`. macOS and Windows file
+ * systems usually ignore case, and the two may spell a folder differently; a swap still shows.
+ */
+function samePath(actual: string, expected: string): boolean {
+  if (Deno.build.os === "darwin" || Deno.build.os === "windows") {
+    return actual.toLowerCase() === expected.toLowerCase();
+  }
+  return actual === expected;
 }
 
 /**
