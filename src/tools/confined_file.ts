@@ -89,29 +89,48 @@ interface Pinned {
 
 /**
  * Pins the folder `dir` (a confined real path): makes it the current directory and checks the
- * kernel places it exactly at `dir`, and that it is none of Pixir's folders. A folder the Worker
- * may not enter is one its grant left out because it holds Pixir's own folder (the workspace or a
- * granted root around it): its entries are then named by path, under the Worker's permissions.
+ * kernel places it exactly at `dir`, and that it is none of Pixir's folders. Pinning happens only
+ * where `ctx.pinFolders` says so (the file tools' Worker, which runs one call at a time), because the
+ * current directory belongs to the whole process; elsewhere, and for a folder the Worker may not
+ * enter (one its grant left out because it holds Pixir's own folder), the folder is checked by its
+ * real path and its entries are named by path.
  */
 async function pinFolder(
   ctx: ToolContext,
   dir: string,
   display: string,
 ): Promise<Pinned | ConfinedFailure> {
-  try {
-    Deno.chdir(dir);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) {
-      return { ok: true, at: (name) => join(dir, name), stillThere: () => true };
+  if (ctx.pinFolders) {
+    try {
+      Deno.chdir(dir);
+      if (!samePath(Deno.cwd(), dir)) return changedError(display);
+      if (isPixirFile(ctx, await Deno.stat("."))) return pixirFileError(display);
+      return { ok: true, at: (name) => name, stillThere: () => samePath(Deno.cwd(), dir) };
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotCapable)) return folderError(error, display);
     }
-    if (error instanceof Deno.errors.NotADirectory) {
-      return failure("not_directory", `A component of ${display} is not a directory`, display);
-    }
-    return { ok: false, error: fsError(error, display) };
   }
-  if (!samePath(Deno.cwd(), dir)) return changedError(display);
-  if (isPixirFile(ctx, await Deno.stat("."))) return pixirFileError(display);
-  return { ok: true, at: (name) => name, stillThere: () => samePath(Deno.cwd(), dir) };
+  try {
+    if (!samePath(await Deno.realPath(dir), dir)) return changedError(display);
+    if (isPixirFile(ctx, await Deno.stat(dir))) return pixirFileError(display);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotCapable)) return folderError(error, display);
+  }
+  const stillThere = () => {
+    try {
+      return samePath(Deno.realPathSync(dir), dir);
+    } catch (error) {
+      return error instanceof Deno.errors.NotCapable;
+    }
+  };
+  return { ok: true, at: (name) => join(dir, name), stillThere };
+}
+
+function folderError(error: unknown, display: string): ConfinedFailure {
+  if (error instanceof Deno.errors.NotADirectory) {
+    return failure("not_directory", `A component of ${display} is not a directory`, display);
+  }
+  return { ok: false, error: fsError(error, display) };
 }
 
 /**
@@ -130,6 +149,7 @@ function samePath(actual: string, expected: string): boolean {
  * when this Worker may not even look at where it was).
  */
 async function keepingCurrentDirectory<T>(ctx: ToolContext, body: () => Promise<T>): Promise<T> {
+  if (!ctx.pinFolders) return await body();
   let before = ctx.workspace;
   try {
     before = Deno.cwd();
@@ -415,7 +435,11 @@ export interface ConfinementProbe {
 /** Exercises verify-after-open in a scratch folder: a real folder pins, a symlinked one does not. */
 export async function probeConfinement(): Promise<ConfinementProbe> {
   const scratch = await Deno.realPath(await Deno.makeTempDir({ prefix: "pixir-probe-" }));
-  const ctx: ToolContext = { workspace: scratch, signal: new AbortController().signal };
+  const ctx: ToolContext = {
+    workspace: scratch,
+    signal: new AbortController().signal,
+    pinFolders: true,
+  };
   try {
     const real = join(scratch, "real");
     await Deno.mkdir(real);

@@ -56,6 +56,11 @@ export interface ToolContext {
    * reaches them, a hardlink inside the workspace included.
    */
   pixirFiles?: ReadonlySet<string>;
+  /**
+   * Pin folders through the process's current directory (see `confined_file.ts`): only where calls
+   * run one at a time and nothing else depends on the current directory — the file tools' Worker.
+   */
+  pinFolders?: boolean;
 }
 
 /** A tool: a name, a description written for the model, a JSON schema, and its behaviour. */

@@ -28,6 +28,7 @@ async function answer(request: FileToolRequest): Promise<FileToolReply> {
     access,
     signal: new AbortController().signal,
     pixirFiles: new Set(pixirFiles),
+    pinFolders: true,
   };
   if (request.kind === "prior_state") {
     const prior = await readPriorState(ctx, request.path, request.maxBytes);

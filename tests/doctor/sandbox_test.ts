@@ -79,10 +79,3 @@ Deno.test("confinement says which mechanism is in force, its time limit and what
   ).probe();
   assert.equal(broken.status, "error");
 });
-
-Deno.test("the confinement probe catches a symlinked folder on this machine", async () => {
-  const { probeConfinement } = await import("../../src/tools/confined_file.ts");
-  const result = await probeConfinement();
-  assert.equal(result.pinning, true);
-  assert.equal(result.identities, Deno.build.os !== "windows");
-});
