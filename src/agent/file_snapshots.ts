@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { CanonicalEvent, Envelope, FileSnapshotData } from "./event.ts";
 import type { Session } from "./session.ts";
 import { snapshotsDirOf } from "./session_dir.ts";
-import { formatBytes } from "../tools/output.ts";
+import { formatBytes } from "../tools/truncation.ts";
 import type { FileState } from "../tools/prior_state.ts";
 
 /** Files larger than this are recorded as not undoable instead of being copied. */

@@ -3,13 +3,13 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { EXIT } from "./failure.ts";
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { pathsFrom } from "./inputs.ts";
 import { rethrowAuthError } from "./auth_failure.ts";
 import { readSignInState, type SignInState } from "../auth/sign_in_state.ts";
-import { loadQuota, quotaFilePath } from "../config/quota_file.ts";
-import type { QuotaSnapshot, QuotaWindow } from "../provider/quota.ts";
-import { windowName } from "../ui/quota_window.ts";
+import { loadQuota, quotaFilePath } from "../quota/store.ts";
+import type { QuotaSnapshot, QuotaWindow } from "../quota/snapshot.ts";
+import { windowName } from "../quota/text.ts";
 
 const FLAGS = { json: { type: "boolean" } } as const;
 

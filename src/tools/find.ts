@@ -6,7 +6,7 @@ import { validateArguments } from "./arguments.ts";
 import { confinedLister } from "./confined_file.ts";
 import { fail, fsError } from "./failure.ts";
 import { pathMatcher } from "./glob.ts";
-import { limitOutput } from "./output.ts";
+import { limitOutput } from "./truncation.ts";
 import {
   DEFAULT_MAX_ENTRIES,
   NOISE_DIRECTORIES,

@@ -6,7 +6,7 @@ import { validateArguments } from "./arguments.ts";
 import { confinedLister } from "./confined_file.ts";
 import { fail, fsError } from "./failure.ts";
 import { pathMatcher } from "./glob.ts";
-import { formatBytes, limitOutput } from "./output.ts";
+import { formatBytes, limitOutput } from "./truncation.ts";
 import { readTextFile } from "./text_file.ts";
 import {
   DEFAULT_MAX_ENTRIES,

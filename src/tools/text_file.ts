@@ -3,7 +3,7 @@
 import type { ToolContext, ToolError } from "./tool.ts";
 import { openConfined } from "./confined_file.ts";
 import { fsError } from "./failure.ts";
-import { formatBytes } from "./output.ts";
+import { formatBytes } from "./truncation.ts";
 import type { WorkspacePath } from "./workspace.ts";
 
 /** Files above this size are not read whole (10 MB). */

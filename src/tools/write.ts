@@ -5,7 +5,7 @@ import type { Tool, ToolContext, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
 import { writeConfined } from "./confined_file.ts";
 import { splitLines } from "./lines.ts";
-import { formatBytes } from "./output.ts";
+import { formatBytes } from "./truncation.ts";
 import { resolveForTool } from "./workspace.ts";
 
 interface WriteArguments {

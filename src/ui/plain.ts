@@ -4,7 +4,7 @@
  * it is written once, complete, so a retried attempt never leaves half an answer behind.
  */
 
-import type { TextSink } from "../cli/io.ts";
+import type { TextSink } from "../util/io.ts";
 import type { Renderer } from "./renderer.ts";
 import type { Style } from "./style.ts";
 import { keyArgument, oneLine, preview } from "./tool_summary.ts";
