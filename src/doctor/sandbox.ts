@@ -141,7 +141,11 @@ export function osSandboxLayer(probe: () => Promise<SandboxStatus>): SandboxLaye
   };
 }
 
-/** Probes every layer. */
-export function sandboxChecks(layers: readonly SandboxLayer[]): Promise<CheckResult[]> {
-  return Promise.all(layers.map((layer) => layer.probe()));
+/** Probes every layer, in order. */
+export async function sandboxChecks(layers: readonly SandboxLayer[]): Promise<CheckResult[]> {
+  // One after another: the confinement probe and the Worker both move the process's current
+  // directory while they run.
+  const results: CheckResult[] = [];
+  for (const layer of layers) results.push(await layer.probe());
+  return results;
 }

@@ -18,7 +18,7 @@
 import { basename, dirname, join } from "node:path";
 import type { ToolContext, ToolError } from "./tool.ts";
 import { fsError } from "./failure.ts";
-import type { WorkspacePath } from "./workspace.ts";
+import { isWithin, type WorkspacePath } from "./workspace.ts";
 import { sha256Hex } from "../util/sha256.ts";
 
 /** A failed confined operation, shaped like a failed ToolResult. */
@@ -108,6 +108,11 @@ async function pinFolder(
       return { ok: true, at: (name) => name, stillThere: () => samePath(Deno.cwd(), dir) };
     } catch (error) {
       if (!(error instanceof Deno.errors.NotCapable)) return folderError(error, display);
+      // Deno refuses to enter a folder outside the grant: a swapped-in symlink, unless this is a
+      // folder around Pixir's own, which the grant covers entry by entry.
+      if (!(ctx.access?.hidden ?? []).some((hidden) => isWithin(dir, hidden))) {
+        return changedError(display);
+      }
     }
   }
   try {

@@ -140,7 +140,8 @@ async function raceRun(withoutBubblewrap: boolean): Promise<void> {
   );
   // Nothing landed in Pixir's folder: no permissions.json, no temp file, the secret untouched.
   const homeAfter = (await Array.fromAsync(Deno.readDir(box.home), (e) => e.name)).sort();
-  assert.deepEqual(homeAfter.filter((name) => !homeBefore.includes(name)), ["sessions"]);
+  const added = homeAfter.filter((name) => !homeBefore.includes(name));
+  assert.deepEqual(added, ["sessions"], `new in Pixir's folder: ${added.join(", ")}`);
   assert.equal(await Deno.readTextFile(join(box.home, "auth.json")), SECRET);
 }
 
