@@ -6,7 +6,7 @@ import { validateArguments } from "./arguments.ts";
 import { writeConfined } from "./confined_file.ts";
 import { fail } from "./failure.ts";
 import { LineIndex } from "./lines.ts";
-import { readTextFile } from "./text_file.ts";
+import { readConfinedText } from "./text_file.ts";
 import { findNearMiss, occurrences } from "./text_match.ts";
 import { resolveForTool } from "./workspace.ts";
 
@@ -73,7 +73,7 @@ async function edit(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   const resolved = await resolveForTool(ctx, path, "write");
   if (!resolved.ok) return resolved;
   const display = resolved.relative;
-  const file = await readTextFile(ctx, resolved);
+  const file = await readConfinedText(ctx, resolved);
   if (!file.ok) return file;
   const { text } = file;
 

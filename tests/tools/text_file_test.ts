@@ -1,21 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { decodeText, readTextFile } from "../../src/tools/text_file.ts";
-import type { ToolContext } from "../../src/tools/tool.ts";
-import type { WorkspacePath } from "../../src/tools/workspace.ts";
+import { decodeText, readFileBytes, readTextFile } from "../../src/tools/text_file.ts";
 import { sandbox } from "./helpers.ts";
 
 const bytes = (...values: number[]) => new Uint8Array(values);
-
-/** A tool context confined to `workspace` (a real path). */
-function context(workspace: string): ToolContext {
-  return { workspace, signal: new AbortController().signal };
-}
-
-/** `name` inside `workspace`, as confinement would resolve it. */
-function inside(workspace: string, name: string): WorkspacePath {
-  return { ok: true, path: join(workspace, name), relative: name };
-}
 
 Deno.test("decodeText accepts UTF-8 and keeps a byte-order mark", () => {
   assert.equal(decodeText(new TextEncoder().encode("héllo €")), "héllo €");
@@ -42,23 +30,37 @@ Deno.test("readTextFile refuses special files, which could block forever", async
   const fifo = join(box.ws, "pipe");
   const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
   assert.ok(made.success);
-  const result = await readTextFile(context(box.ws), inside(box.ws, "pipe"));
+  const result = await readTextFile(fifo, "pipe");
   assert.deepEqual(result, {
     ok: false,
-    error: {
-      kind: "special_file",
-      message:
-        "pipe is a FIFO (named pipe), not a regular file; file tools never open FIFOs, sockets or devices",
-      details: { path: "pipe" },
-    },
+    error: { kind: "io", message: "pipe is not a regular file", details: { path: "pipe" } },
   });
 });
 
 Deno.test("readTextFile applies the size cap it is given", async () => {
   await using box = await sandbox({ "ws/f.txt": "12345" });
-  const ctx = context(box.ws);
-  const file = inside(box.ws, "f.txt");
-  assert.deepEqual(await readTextFile(ctx, file, 5), { ok: true, text: "12345", size: 5 });
-  const result = await readTextFile(ctx, file, 4);
+  const path = join(box.ws, "f.txt");
+  assert.deepEqual(await readTextFile(path, "f.txt", 5), { ok: true, text: "12345", size: 5 });
+  const result = await readTextFile(path, "f.txt", 4);
   assert.equal(!result.ok && result.error.kind, "too_large");
+});
+
+Deno.test("readFileBytes reads into the caller's buffer, grows past it, and caps a listed file", async () => {
+  await using box = await sandbox({ "ws/small.txt": "abc", "ws/big.txt": "x".repeat(100_000) });
+  const buffer = new Uint8Array(16);
+  const small = readFileBytes(join(box.ws, "small.txt"), "small.txt", 1000, buffer, true);
+  assert.ok(small.ok);
+  assert.equal(small.bytes.buffer, buffer.buffer, "read into the buffer given");
+  assert.equal(new TextDecoder().decode(small.bytes), "abc");
+  const big = readFileBytes(join(box.ws, "big.txt"), "big.txt", 200_000, buffer, true);
+  assert.ok(big.ok);
+  assert.equal(big.bytes.length, 100_000);
+  assert.notEqual(big.bytes.buffer, buffer.buffer);
+  // Listed as a file, its size is not looked up first: reading one byte past the cap tells.
+  const capped = readFileBytes(join(box.ws, "big.txt"), "big.txt", 50_000, buffer, true);
+  assert.equal(!capped.ok && capped.error.kind, "too_large");
+  assert.match(
+    !capped.ok ? capped.error.message : "",
+    /big\.txt is larger than the 48\.8 KB limit/,
+  );
 });
