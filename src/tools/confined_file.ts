@@ -4,8 +4,10 @@
  *
  * Deno has no `openat`, so the folder is pinned instead: the process's current directory is set to
  * it, and the kernel's answer to "where is the current directory?" must be the confined real path.
- * From then on the folder is held by its inode, not by a path: every operation uses a single name
- * relative to it, so no symlinked folder can be slipped in between. A file opened by that name is
+ * Deno resolves every path, relative ones too, through the current directory's path, so entering
+ * the folder does not anchor later calls: the checks are repeated after opening and before renaming,
+ * which narrows the window to a swap timed between them (a write's temp file can then be left in
+ * the swapped-in folder; it is never renamed there once the folder is seen to have moved). A file opened by that name is
  * then checked by its open handle (`fstat`): it must be a regular file, the very inode the name
  * still holds (so a symlink swapped in for the name is caught), and none of Pixir's own files
  * (so a hardlink to `auth.json` is refused). A write goes to a temp file in the pinned folder and is
