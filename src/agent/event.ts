@@ -29,16 +29,24 @@ export type CanonicalEvent =
       model: string;
       effort: ReasoningEffort;
       pixir_version: string;
+      /** The model provider (absent in logs written before providers were recorded). */
+      provider?: string;
     };
   }
   | { type: "user_message"; data: { text: string } }
   | {
     type: "turn_started";
-    data: { turn: number; model: string; effort: ReasoningEffort };
+    data: { turn: number; model: string; effort: ReasoningEffort; provider?: string };
   }
   | {
     type: "reasoning";
-    data: { model: string; summary: SummaryText[]; encrypted_content: string | null };
+    data: {
+      model: string;
+      /** Who produced it: encrypted reasoning is replayed only to the same provider and model. */
+      provider?: string;
+      summary: SummaryText[];
+      encrypted_content: string | null;
+    };
   }
   | { type: "assistant_message"; data: { model: string; text: string; phase?: string } }
   | {

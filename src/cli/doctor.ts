@@ -18,9 +18,10 @@ import { pathsFrom, resolveWorkspace } from "./inputs.ts";
 import { runPolicy } from "./run_policy.ts";
 import { fileAccess } from "../policy/policy.ts";
 import { probeSandbox, runProgram } from "../sandbox/os_sandbox.ts";
-import { DEFAULT_TOOL_TIMEOUT_MS, FileToolWorker } from "../tools/file_worker.ts";
+import { FileToolWorker } from "../tools/file_worker.ts";
 import { probeConfinement } from "../tools/confined_file.ts";
-import { loadSettings, SettingsError } from "../config/settings.ts";
+import { DEFAULT_TOOL_TIMEOUT_MS, SettingsError } from "../config/settings.ts";
+import { loadSettings } from "../config/resolver.ts";
 import { PIXIR_PERMISSIONS } from "../config/permission_set.ts";
 import { VERSION } from "../version.ts";
 

@@ -52,8 +52,8 @@ export function startDenoWorker(permissions: WorkerPermissions): WorkerHandle {
   });
 }
 
-/** The default time limit of one file tool call. */
-export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
+/** The time limit of one file tool call when the host is given none. */
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** What the host needs to run file tools in a Worker. */
 export interface FileWorkerOptions {
@@ -103,7 +103,7 @@ export class FileToolWorker {
 
   /** The time limit of one call, in milliseconds. */
   get timeoutMs(): number {
-    return this.#options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+    return this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   /** Runs tool `name` in the Worker. An abort stops the Worker (it restarts on the next call). */
