@@ -158,6 +158,7 @@ const TOOL_ERROR_KINDS = {
   is_directory: true,
   not_directory: true,
   timeout: true,
+  special_file: true,
   io: true,
   aborted: true,
   denied: true,

@@ -31,8 +31,11 @@ import {
   type PolicyPatch,
 } from "../policy/policy.ts";
 import { createShellGate } from "../policy/shell_gate.ts";
+import { createHiddenFolders } from "../sandbox/hidden_folders.ts";
 import type { SandboxStatus } from "../sandbox/os_sandbox.ts";
 import { FileToolWorker } from "../tools/file_worker.ts";
+import { pixirFileKeys } from "../tools/pixir_files.ts";
+import { HIDDEN_VARIABLES } from "../tools/shell.ts";
 import { defaultTools } from "../tools/registry.ts";
 import type { Tool } from "../tools/tool.ts";
 
@@ -126,6 +129,8 @@ export interface GuardOptions {
   ask: Ask | undefined;
   /** Tells the user about the run's protection; default: a line on stderr. */
   notice?: (message: string) => void | Promise<void>;
+  /** Time limit of one file tool call; default `DEFAULT_TOOL_TIMEOUT_MS`. */
+  toolTimeoutMs?: number;
 }
 
 /**
@@ -136,7 +141,12 @@ export interface GuardOptions {
 export async function guardedTools(run: RunPolicy, options: GuardOptions): Promise<GuardedTools> {
   const { io, workspace, session } = options;
   const access = fileAccess(run.policy, workspace, run.hidden);
-  const worker = new FileToolWorker({ workspace, access });
+  const worker = new FileToolWorker({
+    workspace,
+    access,
+    pixirFiles: pixirFileKeys(run.hidden),
+    timeoutMs: options.toolTimeoutMs,
+  });
   const gate = createShellGate({
     approval: {
       policy: run.policy,
@@ -153,8 +163,9 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     layout: {
       workspace,
       writable: access.write.includes("/") ? "all" : [...access.write, tempDir(io)],
-      hidden: await existing(run.hidden),
+      hidden: await createHiddenFolders(run.hidden),
       net: run.policy.net,
+      hiddenEnv: HIDDEN_VARIABLES,
     },
     notice: async (message) => {
       if (options.notice) await options.notice(message);
@@ -164,7 +175,12 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
   });
   const snapshots = fileSnapshots({ session, emit: options.emit });
   return {
-    tools: undoableTools(defaultTools({ fileWorker: worker, bash: { gate } }), snapshots, access),
+    tools: undoableTools(
+      defaultTools({ fileWorker: worker, bash: { gate } }),
+      snapshots,
+      access,
+      (path, maxBytes) => worker.priorState(path, maxBytes, new AbortController().signal),
+    ),
     close: () => worker.close(),
   };
 }
@@ -173,12 +189,4 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
 function tempDir(io: Io): string {
   const tmp = io.env("TMPDIR");
   return tmp && tmp.trim() !== "" ? tmp : io.os === "darwin" ? "/private/tmp" : "/tmp";
-}
-
-/** The paths that exist: an OS sandbox can only cover an existing folder. */
-async function existing(paths: readonly string[]): Promise<string[]> {
-  const found = await Promise.all(
-    paths.map((path) => Deno.stat(path).then(() => true, () => false)),
-  );
-  return paths.filter((_, i) => found[i]);
 }

@@ -108,6 +108,7 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
     sandbox: w.sandbox,
     notice: w.notice,
     ask: w.ask,
+    toolTimeoutMs: w.settings.toolTimeoutMs,
   });
   const wiring: TurnWiring = {
     tools: toolSpecs(tools),

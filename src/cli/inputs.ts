@@ -201,11 +201,17 @@ export function sessionChoice(
 /** Pixir's folders, or a usage failure when no home can be found. */
 export function pathsFrom(io: Io): PixirPaths {
   try {
-    return pixirPaths({
+    const paths = pixirPaths({
       env: io.env,
       os: io.os,
       home: io.env("HOME") ?? io.env("USERPROFILE"),
     });
+    // Absolute, because the file tools move the process's current directory while they run.
+    return {
+      configDir: resolve(io.cwd, paths.configDir),
+      dataDir: resolve(io.cwd, paths.dataDir),
+      sessionsDir: resolve(io.cwd, paths.sessionsDir),
+    };
   } catch (error) {
     if (error instanceof NoHomeError) throw new CliFailure("usage", error.message);
     throw error;

@@ -18,6 +18,7 @@ export interface ProfileSettings {
   retry_base_ms?: number;
   max_iterations?: number;
   compact_at_percent?: number;
+  tool_timeout_ms?: number;
 }
 
 /** One `[model_providers.X]` table. */
@@ -66,6 +67,7 @@ export const PROFILE_KEYS: Readonly<Record<keyof ProfileSettings, ValueKind>> = 
   retry_base_ms: { type: "int", min: 0 },
   max_iterations: { type: "int", min: 1 },
   compact_at_percent: { type: "int", min: 1, max: 100 },
+  tool_timeout_ms: { type: "int", min: 1 },
 };
 
 /** The keys of a `[model_providers.X]` table, with their types. */

@@ -25,6 +25,7 @@ import {
   DEFAULT_ISSUER,
   DEFAULT_MAX_ITERATIONS,
   DEFAULT_MODEL,
+  DEFAULT_TOOL_TIMEOUT_MS,
   type Settings,
 } from "./settings.ts";
 
@@ -88,6 +89,7 @@ export const ENV_KEYS: readonly { variable: string; path: readonly string[] }[] 
   { variable: "PIXIR_RETRY_BASE_MS", path: ["retry_base_ms"] },
   { variable: "PIXIR_MAX_ITERATIONS", path: ["max_iterations"] },
   { variable: "PIXIR_COMPACT_AT", path: ["compact_at_percent"] },
+  { variable: "PIXIR_TOOL_TIMEOUT_MS", path: ["tool_timeout_ms"] },
   { variable: "OPENAI_BASE_URL", path: ["model_providers", "openai", "base_url"] },
   { variable: "PIXIR_CHATGPT_BASE_URL", path: ["model_providers", "chatgpt", "base_url"] },
 ];
@@ -101,6 +103,7 @@ const DEFAULTS: ConfigLayer = {
   retry_base_ms: 200,
   max_iterations: DEFAULT_MAX_ITERATIONS,
   compact_at_percent: DEFAULT_COMPACT_AT_PERCENT,
+  tool_timeout_ms: DEFAULT_TOOL_TIMEOUT_MS,
   model_providers: Object.fromEntries(
     Object.entries(BUILT_IN_PROVIDERS).map(([id, table]) => [id, { ...table }]),
   ),
@@ -212,6 +215,7 @@ function settingsOf(
     retryBaseMs: must(layer.retry_base_ms),
     maxIterations: must(layer.max_iterations),
     compactAtPercent: must(layer.compact_at_percent),
+    toolTimeoutMs: must(layer.tool_timeout_ms),
   };
 }
 

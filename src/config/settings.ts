@@ -16,6 +16,9 @@ export const DEFAULT_COMPACT_AT_PERCENT = 85;
 /** The iteration cap: model calls one turn may make before it stops. */
 export const DEFAULT_MAX_ITERATIONS = 50;
 
+/** The time limit of one file tool call, unless `PIXIR_TOOL_TIMEOUT_MS` says otherwise. */
+export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
+
 /** The model used when none is given. */
 export const DEFAULT_MODEL = "gpt-5.5";
 
@@ -45,4 +48,6 @@ export interface Settings {
   maxIterations: number;
   /** Percentage of the context window at which history is compacted (`compact_at_percent`). */
   compactAtPercent: number;
+  /** Time limit of one file tool call (`tool_timeout_ms`, `PIXIR_TOOL_TIMEOUT_MS`). */
+  toolTimeoutMs: number;
 }
