@@ -5,7 +5,7 @@
 
 import type { Io } from "../util/io.ts";
 import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
-import { authHint, catalogFor, sandboxProbe, turnWiring } from "./turn_wiring.ts";
+import { authHint, catalogFor, mcpServersFor, sandboxProbe, turnWiring } from "./turn_wiring.ts";
 import { type RunPolicy, runPolicy } from "./run_policy.ts";
 import type { PolicyPatch } from "../policy/policy.ts";
 import { projectContextFor } from "./project_context.ts";
@@ -98,10 +98,17 @@ export async function execute(x: Execution): Promise<number> {
   const emit = (envelope: Parameters<Renderer["event"]>[0]) => x.renderer.event(envelope);
   let outcome: TurnOutcome;
   let close = () => {};
+  const mcp = await mcpServersFor(
+    x.io,
+    x.settings,
+    x.workspace,
+    (message) => x.io.stderr.write(`pixir: warning: ${message}\n`),
+  );
   try {
     if (x.fresh) { for (const envelope of x.session.events) await emit(envelope); }
     const open = await turnWiring({
       ...x,
+      mcp,
       sandbox: sandboxProbe(x.io, x.workspace),
       emit,
       warn: (message) => x.io.stderr.write(`pixir: warning: ${message}\n`),
@@ -126,6 +133,7 @@ export async function execute(x: Execution): Promise<number> {
     });
   } finally {
     close();
+    await mcp.close();
     if (timer !== undefined) clearTimeout(timer);
     for (const off of unlisten) off();
   }

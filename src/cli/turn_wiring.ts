@@ -23,6 +23,7 @@ import { systemUtcOffset } from "../quota/reset_time.ts";
 import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
 import { outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
 import { sleep } from "../util/sleep.ts";
+import { type McpServers, startMcpServers } from "../mcp/mcp_servers.ts";
 import { VERSION } from "../version.ts";
 
 /** What the wiring is built from. */
@@ -59,6 +60,8 @@ export interface WiringInputs {
   ask?: Ask | null;
   /** The OS sandbox status for shell commands (see `sandboxProbe`). */
   sandbox(): Promise<SandboxStatus>;
+  /** The MCP servers started for this run or chat. */
+  mcp?: McpServers;
 }
 
 /**
@@ -102,6 +105,7 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
     sandbox: w.sandbox,
     notice: w.notice,
     ask: w.ask,
+    mcp: w.mcp,
   });
   const wiring: TurnWiring = {
     tools: toolSpecs(tools),
@@ -205,4 +209,21 @@ export function authHint(credentials: ResolvedCredentials): string {
 /** `pixir/<version> (<os>; <arch>)`: the User-Agent of every request Pixir makes. */
 export function userAgent(os: string): string {
   return `pixir/${VERSION} (${os}; ${Deno.build.arch})`;
+}
+
+/**
+ * Starts the configured MCP servers of a run or chat (none configured: nothing starts); each one
+ * that fails is reported through `warn` and left out.
+ */
+export function mcpServersFor(
+  io: Io,
+  settings: Settings,
+  workspace: string,
+  warn: (message: string) => void | Promise<void>,
+): Promise<McpServers> {
+  return startMcpServers(
+    settings.mcpServers,
+    { env: io.env, cwd: workspace, fetch: io.fetch },
+    warn,
+  );
 }

@@ -16,6 +16,8 @@ export interface WorkspacePermissions {
   policy: PolicyPatch;
   /** Command prefixes approved "always", such as `git commit`. */
   always: string[];
+  /** MCP tools approved "always", `SERVER/TOOL` each (saved as `always_mcp`). */
+  alwaysMcp?: string[];
 }
 
 /** The whole file: workspace real path → its permissions. */
@@ -71,6 +73,14 @@ export async function addRules(
   await savePermissions(path, withEntry(file, workspace, { ...entry, always }));
 }
 
+/** Adds an "always" MCP rule (`SERVER/TOOL`) for `workspace` and saves the file. */
+export async function addMcpRule(path: string, workspace: string, rule: string): Promise<void> {
+  const file = await loadPermissions(path);
+  const entry = permissionsOf(file, workspace);
+  const alwaysMcp = [...new Set([...entry.alwaysMcp ?? [], rule])];
+  await savePermissions(path, withEntry(file, workspace, { ...entry, alwaysMcp }));
+}
+
 /** Removes a saved prefix of `workspace`; false when it was not saved. */
 export async function removeRule(
   path: string,
@@ -111,6 +121,7 @@ async function savePermissions(path: string, file: PermissionsFile): Promise<voi
     Object.entries(file.workspaces).map(([ws, entry]) => [ws, {
       policy: policyToJson(entry.policy),
       always: entry.always,
+      ...(entry.alwaysMcp?.length ? { always_mcp: entry.alwaysMcp } : {}),
     }]),
   );
   await writeFileAtomic(path, `${JSON.stringify({ version: 1, workspaces }, null, 2)}\n`, {
@@ -149,11 +160,14 @@ function checkPermissionsFile(json: unknown, path: string): PermissionsFile {
     if (!isRecord(entry)) throw bad(`${where} must be an object`);
     const always = entry.always ?? [];
     if (!isStringArray(always)) throw bad(`${where}.always must be a list of strings`);
+    const alwaysMcp = entry.always_mcp ?? [];
+    if (!isStringArray(alwaysMcp)) throw bad(`${where}.always_mcp must be a list of strings`);
     const policy = entry.policy ?? {};
     if (!isRecord(policy)) throw bad(`${where}.policy must be an object`);
     workspaces[workspace] = {
       policy: checkPolicy(policy, (what) => bad(`${where}.policy.${what}`)),
       always,
+      ...(alwaysMcp.length > 0 ? { alwaysMcp } : {}),
     };
   }
   return { version: 1, workspaces };

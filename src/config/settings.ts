@@ -5,6 +5,7 @@
 
 import type { ReasoningEffort } from "../provider/request.ts";
 import type { ModelProvider } from "./model_providers.ts";
+import type { McpServerConfig } from "./mcp_servers.ts";
 export { SettingsError } from "./settings_error.ts";
 
 /** The ChatGPT sign-in issuer used unless `PIXIR_AUTH_ISSUER` says otherwise. */
@@ -45,4 +46,6 @@ export interface Settings {
   maxIterations: number;
   /** Percentage of the context window at which history is compacted (`compact_at_percent`). */
   compactAtPercent: number;
+  /** The MCP servers of the user's config.toml (`[mcp_servers.NAME]`), in the order written. */
+  mcpServers: readonly McpServerConfig[];
 }

@@ -12,6 +12,7 @@ import { SAFE_PROGRAMS, unsafeReason } from "./safe_list.ts";
 export type DecisionSource =
   | "all"
   | "allow_run"
+  | "allow_mcp"
   | "safe_list"
   | "rule"
   | "user"
@@ -28,6 +29,8 @@ export interface ApprovalRequest {
   command: string;
   /** Prefixes an "always" answer would save, one per command not yet approved. */
   prefixes: string[];
+  /** An MCP tool call (`command` is `SERVER/TOOL ARGUMENTS`, the prefix is `SERVER/TOOL`). */
+  mcp?: boolean;
 }
 
 /** A person's answer. */

@@ -33,6 +33,10 @@ export function terminalAsk(terminal: TerminalIo): Ask {
 /** The question's text: the command and what "always" would save. */
 function question(request: ApprovalRequest): string {
   const always = request.prefixes.map((p) => `"${p}"`).join(", ");
+  if (request.mcp) {
+    return `\npixir wants to call an MCP tool (server/tool arguments):\n  ${request.command}\n` +
+      `  (always = allow ${always} in this workspace from now on)\n`;
+  }
   return `\npixir wants to run a shell command:\n  ${request.command}\n` +
     `  (always = allow commands starting with ${always} in this workspace from now on)\n`;
 }

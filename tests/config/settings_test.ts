@@ -26,6 +26,7 @@ Deno.test("defaults without any environment", () => {
     retryBaseMs: 200,
     maxIterations: 50,
     compactAtPercent: 85,
+    mcpServers: [],
   });
 });
 
