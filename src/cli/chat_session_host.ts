@@ -9,6 +9,7 @@ import type { Io } from "../util/io.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import { describeStatus, statusReport } from "./status.ts";
 import { describeUndo, undoTurn } from "./undo.ts";
+import type { McpServers } from "../mcp/mcp_servers.ts";
 import { authHint, catalogFor, modelCaller, sandboxProbe, turnWiring } from "./turn_wiring.ts";
 import { compactSession } from "../agent/compaction.ts";
 import { createSession, type Session } from "../agent/session.ts";
@@ -45,6 +46,8 @@ export interface ChatHostInputs {
   projectContext: readonly ContextFile[];
   /** The session to start in, or null for a new one. */
   session: Session | null;
+  /** The MCP servers started for this chat, shared by its turns. */
+  mcp?: McpServers;
 }
 
 /** Most sessions `/sessions` lists and `/resume` offers. */

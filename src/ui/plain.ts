@@ -7,7 +7,7 @@
 import type { TextSink } from "../util/io.ts";
 import type { Renderer } from "./renderer.ts";
 import type { Style } from "./style.ts";
-import { keyArgument, oneLine, preview } from "./tool_summary.ts";
+import { keyArgument, oneLine, preview, toolLabel } from "./tool_summary.ts";
 import { compactionNotice } from "./compaction_notice.ts";
 
 /** The plain renderer over stdout/stderr with the given styles for stderr. */
@@ -49,7 +49,7 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
           await endThinking();
           await endLine();
           return io.stderr.write(
-            `${style.cyan("→")} ${style.bold(envelope.data.name)} ${
+            `${style.cyan("→")} ${style.bold(toolLabel(envelope.data.name))} ${
               keyArgument(envelope.data.arguments)
             }\n`,
           );

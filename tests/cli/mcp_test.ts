@@ -74,6 +74,11 @@ Deno.test("an allowed MCP call's result reaches the next request; the server get
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, `${FINAL}\n`);
   assert.ok(toolNames(server.requests[0]).includes("mcp__everything__echo"));
+  assert.match(
+    result.stderr,
+    /→ mcp everything\/get-env/,
+    "the call is shown naming server and tool",
+  );
   const output = outputFor(server.requests[1]);
   const env = jsonObject(output);
   assert.equal(env.GREETING_FOR_SERVER, "hello");
