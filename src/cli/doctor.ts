@@ -76,6 +76,7 @@ Example:
       now: io.now,
       timeoutMs: PROBE_TIMEOUT_MS,
       offline: values.offline === true,
+      cwd: io.cwd,
     });
     if (values.json) await io.stdout.write(JSON.stringify(report) + "\n");
     else await io.stdout.write(describe(report));

@@ -236,3 +236,59 @@ Deno.test("a project's .pixir/config.toml cannot add MCP servers", async () => {
   assert.match(result.stderr, /mcp_servers/);
   assert.ok(!toolNames(server.requests[0]).some((name) => name.startsWith("mcp__")));
 });
+
+Deno.test("pixir mcp add, list, get, remove edit config.toml and keep the rest of it", async () => {
+  await using box = await sandbox();
+  const entry = await everythingServer();
+  const configPath = join(box.home, "config.toml");
+  await Deno.writeTextFile(configPath, '# my settings\nmodel = "gpt-5.4"\n');
+
+  const added = await box.run([
+    "mcp",
+    "add",
+    "everything",
+    "--env",
+    "A=b",
+    "--",
+    "node",
+    entry,
+    "stdio",
+  ]);
+  assert.equal(added.code, 0, added.stderr);
+  const url = await box.run(["mcp", "add", "remote", "--url", "http://127.0.0.1:1/mcp"]);
+  assert.equal(url.code, 0, url.stderr);
+  const again = await box.run(["mcp", "add", "remote", "--url", "http://127.0.0.1:2/mcp"]);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /already in/);
+  const text = await Deno.readTextFile(configPath);
+  assert.ok(text.startsWith('# my settings\nmodel = "gpt-5.4"\n'), text);
+  assert.match(text, /\[mcp_servers\.everything\]\ncommand = "node"/);
+  assert.match(text, /env = \{ "A" = "b" \}/);
+
+  const listed = await box.run(["mcp", "list", "--json"], { timeoutMs: 90_000 });
+  assert.equal(listed.code, 1, "a server that fails makes list exit 1");
+  const servers = jsonObject(listed.stdout).servers;
+  assert.ok(Array.isArray(servers));
+  const [ready, failed] = servers as Record<string, unknown>[];
+  assert.deepEqual([ready.name, ready.transport, ready.state], ["everything", "stdio", "ready"]);
+  assert.ok(Array.isArray(ready.tools) && ready.tools.includes("echo"));
+  assert.deepEqual([failed.name, failed.transport, failed.state], ["remote", "http", "failed"]);
+
+  const got = await box.run(["mcp", "get", "everything"], { timeoutMs: 90_000 });
+  assert.equal(got.code, 0, got.stderr);
+  assert.match(got.stdout, /everything {2}stdio {2}ready/);
+  assert.match(got.stdout, /tools: .*get-sum/);
+
+  const removed = await box.run(["mcp", "remove", "remote"]);
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.doesNotMatch(await Deno.readTextFile(configPath), /remote/);
+  const missing = await box.run(["mcp", "remove", "remote"]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no MCP server named "remote"/);
+
+  const doctor = await box.run(["doctor", "--offline", "--json"], { timeoutMs: 90_000 });
+  const checks = jsonObject(doctor.stdout).checks as Record<string, unknown>[];
+  const mcp = checks.find((c) => c.id === "mcp.everything");
+  assert.equal(mcp?.status, "ok");
+  assert.match(String(mcp?.summary), /everything \(stdio\): \d+ tools/);
+});
