@@ -94,8 +94,21 @@ Deno.test("an allowed MCP call's result reaches the next request; the server get
     [decision.data.decision, decision.data.source, decision.data.server, decision.data.mcp_tool],
     ["allow", "allow_mcp", "everything", "get-env"],
   );
-  const call = log.find((e) => e.type === "tool_call");
-  assert.ok(call, "the session logs the MCP call like any tool call");
+  const id = hintedSessionId(result.stderr);
+  const exported = await box.run(["export", id]);
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.match(exported.stdout, /mcp__everything__get-env/, "export shows the MCP call");
+  assert.match(exported.stdout, /GREETING_FOR_SERVER/, "and the start of its result");
+
+  await using next = startResponsesServer({ script: [{ sse: textAnswer(FINAL) }] });
+  const resumed = await box.run(["resume", id, "again"], { server: next, timeoutMs: 90_000 });
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const history = inputOf(next.requests[0]);
+  assert.ok(
+    history.some((i) => i.type === "function_call" && i.name === "mcp__everything__get-env"),
+    "resume sends the MCP call back as history",
+  );
+  assert.ok(toolNames(next.requests[0]).includes("mcp__everything__get-env"));
 });
 
 Deno.test("without a terminal an MCP call is refused at once, with a reason the model reads", async () => {
