@@ -7,9 +7,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
-import { startResponsesServer } from "../fakes/responses_server.ts";
+import { type ResponsesServer, startResponsesServer } from "../fakes/responses_server.ts";
+import { everythingServer } from "../fakes/mcp_everything.ts";
 import { denoDir, pixirArgv } from "../harness/cli.ts";
-import { API_KEY, hintedSessionId, inputOf, sandbox } from "./helpers.ts";
+import { API_KEY, hintedSessionId, inputOf, type Sandbox, sandbox } from "./helpers.ts";
 
 const QUESTION = "allow? [y]es once / [a]lways / [n]o [reason]: ";
 
@@ -31,21 +32,14 @@ async function hasScript(): Promise<boolean> {
   }
 }
 
-Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked again, no passes the reason", async () => {
-  if (Deno.build.os !== "linux" || !(await hasScript())) {
-    console.log("skipped: needs util-linux `script` to make a pseudo-terminal");
-    return;
-  }
-  await using box = await sandbox();
-  await using server = startResponsesServer({
-    script: [
-      bash("touch one.txt", "c1"),
-      bash("touch two.txt", "c2"),
-      bash("rm one.txt", "c3"),
-      { sse: textAnswer("Done.") },
-    ],
-  });
-  const line = pixirArgv(["run", "make and remove files"]).map(quote).join(" ");
+/** Runs `pixir ARGS` in a pseudo-terminal, typing `answers` one per question asked. */
+async function atTerminal(
+  box: Sandbox,
+  server: ResponsesServer,
+  args: string[],
+  answers: readonly string[],
+): Promise<{ status: Deno.CommandStatus; screen: string }> {
+  const line = pixirArgv(args).map(quote).join(" ");
   const child = new Deno.Command("script", {
     args: ["-qefc", line, "/dev/null"],
     cwd: box.workspace,
@@ -65,7 +59,6 @@ Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked a
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const answers = ["a", "n keep it"];
   const writer = child.stdin.getWriter();
   let screen = "";
   let answered = 0;
@@ -80,6 +73,27 @@ Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked a
   const status = await child.status;
   clearTimeout(timeout);
   await writer.close().catch(() => {});
+  return { status, screen };
+}
+
+Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked again, no passes the reason", async () => {
+  if (Deno.build.os !== "linux" || !(await hasScript())) {
+    console.log("skipped: needs util-linux `script` to make a pseudo-terminal");
+    return;
+  }
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [
+      bash("touch one.txt", "c1"),
+      bash("touch two.txt", "c2"),
+      bash("rm one.txt", "c3"),
+      { sse: textAnswer("Done.") },
+    ],
+  });
+  const { status, screen } = await atTerminal(box, server, ["run", "make and remove files"], [
+    "a",
+    "n keep it",
+  ]);
 
   assert.equal(status.code, 0, screen);
   assert.equal(screen.split(QUESTION).length - 1, 2, "asked for touch once and for rm once");
@@ -106,4 +120,40 @@ Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked a
     ["c2", "allow", "rule", "-"],
     ["c3", "deny", "user", "-"],
   ]);
+});
+
+Deno.test("at a terminal: an MCP call is asked about, always saves SERVER/TOOL, the rule allows the next", async () => {
+  if (Deno.build.os !== "linux" || !(await hasScript())) {
+    console.log("skipped: needs util-linux `script` to make a pseudo-terminal");
+    return;
+  }
+  await using box = await sandbox();
+  const entry = await everythingServer();
+  await Deno.writeTextFile(
+    join(box.home, "config.toml"),
+    `[mcp_servers.everything]\ncommand = "node"\nargs = [${JSON.stringify(entry)}, "stdio"]\n`,
+  );
+  const echo = (message: string, callId: string) => ({
+    sse: toolCallAnswer({
+      name: "mcp__everything__echo",
+      arguments: JSON.stringify({ message }),
+      callId,
+    }),
+  });
+  await using server = startResponsesServer({
+    script: [echo("first", "c1"), echo("second", "c2"), { sse: textAnswer("Done.") }],
+  });
+  const { status, screen } = await atTerminal(box, server, ["run", "echo twice"], ["a"]);
+  assert.equal(status.code, 0, screen);
+  assert.equal(screen.split(QUESTION).length - 1, 1, "asked once");
+  assert.match(
+    screen,
+    /pixir wants to call an MCP tool[^\n]*\r?\n {2}everything\/echo \{"message":"first"\}/,
+  );
+  const saved = JSON.parse(await Deno.readTextFile(join(box.home, "permissions.json")));
+  assert.deepEqual(saved.workspaces[box.workspace].always_mcp, ["everything/echo"]);
+  const second = inputOf(server.requests[2]).find((i) =>
+    i.type === "function_call_output" && i.call_id === "c2"
+  );
+  assert.match(String(second?.output), /second/);
 });
