@@ -31,6 +31,8 @@ export interface Sender {
 export interface RequestRoute {
   url: string;
   headers: Headers;
+  /** The backend takes zstd request bodies (the ChatGPT backend; other providers get plain). */
+  compressBody: boolean;
 }
 
 /** Routes a `POST /responses` made with `credential` to `endpoint`. */
@@ -50,7 +52,12 @@ export function routeRequest(
     ...credentialHeaders(credential),
   };
   for (const [name, value] of Object.entries(own)) headers.set(name, value);
-  return { url: endpointUrl(endpoint, "/responses"), headers };
+  // Only the ChatGPT backend is known to take zstd bodies; other providers get plain ones.
+  return {
+    url: endpointUrl(endpoint, "/responses"),
+    headers,
+    compressBody: credential.kind === "chatgpt",
+  };
 }
 
 /** The headers that authorise a request made with `credential`. */
@@ -106,5 +113,5 @@ export function routeModelList(
   const extra: Record<string, string> = clientVersion === undefined
     ? {}
     : { client_version: clientVersion };
-  return { url: endpointUrl(endpoint, "/models", extra), headers };
+  return { url: endpointUrl(endpoint, "/models", extra), headers, compressBody: false };
 }
