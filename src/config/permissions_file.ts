@@ -134,6 +134,7 @@ interface PolicyJson {
   allow_read?: true | string[];
   allow_write?: true | string[];
   allow_run?: true | string[];
+  allow_mcp?: true | string[];
   net?: boolean;
   read_only?: boolean;
 }
@@ -144,6 +145,7 @@ function policyToJson(policy: PolicyPatch): PolicyJson {
     allow_read: grant(policy.read),
     allow_write: grant(policy.write),
     allow_run: grant(policy.run),
+    allow_mcp: grant(policy.mcp),
     net: policy.net,
     read_only: policy.readOnly,
   };
@@ -177,7 +179,7 @@ function checkPolicy(
   json: Record<string, unknown>,
   bad: (what: string) => PermissionsFileError,
 ): PolicyPatch {
-  const known = ["allow_read", "allow_write", "allow_run", "net", "read_only"];
+  const known = ["allow_read", "allow_write", "allow_run", "allow_mcp", "net", "read_only"];
   const unknown = Object.keys(json).find((key) => !known.includes(key));
   if (unknown !== undefined) throw bad(`${unknown} is not one of ${known.join(", ")}`);
   const grant = (key: string): Grant | undefined => {
@@ -196,6 +198,7 @@ function checkPolicy(
     read: grant("allow_read"),
     write: grant("allow_write"),
     run: grant("allow_run"),
+    mcp: grant("allow_mcp"),
     net: flag("net"),
     readOnly: flag("read_only"),
   });

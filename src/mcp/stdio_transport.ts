@@ -87,7 +87,9 @@ export class StdioTransport implements Transport {
       this.#finish();
       return;
     }
-    await this.#writer?.close().catch(() => {});
+    // Closing stdin is how a stdio server is told to stop; a server that does not read it could
+    // keep the close pending, so it is not awaited.
+    this.#writer?.close().catch(() => {});
     const exited = await Promise.race([
       child.status.then(() => true),
       new Promise<false>((resolve) => setTimeout(() => resolve(false), 500)),
