@@ -163,11 +163,13 @@ const TOOL_ERROR_KINDS = {
   aborted: true,
   denied: true,
   unknown_tool: true,
+  tool_error: true,
 } satisfies Record<ToolErrorKind, true>;
 
 const DECISION_SOURCES = {
   all: true,
   allow_run: true,
+  allow_mcp: true,
   safe_list: true,
   rule: true,
   user: true,
@@ -259,6 +261,8 @@ const DATA: Record<CanonicalEvent["type"], Check> = {
     rules: optional(arrayOf(str)),
     reason: optional(str),
     user_reason: optional(str),
+    server: optional(str),
+    mcp_tool: optional(str),
   }),
   file_snapshot: object({
     turn: count,

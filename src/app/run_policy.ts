@@ -14,6 +14,7 @@ import { fileSnapshots } from "../agent/file_snapshots.ts";
 import { undoableTools } from "../agent/undoable_tools.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import {
+  addMcpRule,
   addRules,
   loadPermissions,
   PermissionsFileError,
@@ -31,6 +32,8 @@ import {
   type PolicyPatch,
 } from "../policy/policy.ts";
 import { createShellGate } from "../policy/shell_gate.ts";
+import { createMcpGate } from "../mcp/mcp_gate.ts";
+import { type McpServers, mcpTools } from "../mcp/mcp_servers.ts";
 import { createHiddenFolders } from "../sandbox/hidden_folders.ts";
 import type { SandboxStatus } from "../sandbox/os_sandbox.ts";
 import { FileToolWorker } from "../tools/file_worker.ts";
@@ -47,6 +50,8 @@ export interface RunPolicy {
    * the same process (a chat) are not asked again.
    */
   rules: string[];
+  /** Saved "always" MCP rules (`SERVER/TOOL`) for this workspace; an "always" answer adds to it. */
+  mcpRules: string[];
   /** Pixir's own folders, hidden from every tool. */
   hidden: string[];
   permissionsFile: string;
@@ -70,7 +75,13 @@ export async function runPolicy(
       write: await realGrant(merged.write),
     };
     const hidden = await Promise.all([paths.configDir, paths.dataDir].map(realPathOrSelf));
-    return { policy, rules: saved.always, hidden: [...new Set(hidden)], permissionsFile };
+    return {
+      policy,
+      rules: saved.always,
+      mcpRules: [...saved.alwaysMcp ?? []],
+      hidden: [...new Set(hidden)],
+      permissionsFile,
+    };
   } catch (error) {
     if (error instanceof PermissionsFileError || error instanceof PolicyError) {
       throw new Failure("usage", error.message);
@@ -131,6 +142,8 @@ export interface GuardOptions {
   notice?: (message: string) => void | Promise<void>;
   /** Time limit of one file tool call; default `DEFAULT_TOOL_TIMEOUT_MS`. */
   toolTimeoutMs?: number;
+  /** The started MCP servers, whose tools join the others behind the MCP policy. */
+  mcp?: McpServers;
 }
 
 /**
@@ -174,15 +187,30 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     searchPath: io.env("PATH"),
   });
   const snapshots = fileSnapshots({ session, emit: options.emit });
-  return {
-    tools: undoableTools(
-      defaultTools({ fileWorker: worker, bash: { gate } }),
-      snapshots,
-      access,
-      (path, maxBytes) => worker.priorState(path, maxBytes, new AbortController().signal),
-    ),
-    close: () => worker.close(),
-  };
+  const builtIn = undoableTools(
+    defaultTools({ fileWorker: worker, bash: { gate } }),
+    snapshots,
+    access,
+    (path, maxBytes) => worker.priorState(path, maxBytes, new AbortController().signal),
+  );
+  const mcp = options.mcp === undefined ? [] : mcpTools(
+    options.mcp,
+    createMcpGate({
+      approval: {
+        readOnly: run.policy.readOnly,
+        grant: run.policy.mcp,
+        rules: run.mcpRules,
+        ask: options.ask,
+        remember: async (rule) => {
+          run.mcpRules.push(rule);
+          await addMcpRule(run.permissionsFile, workspace, rule);
+        },
+      },
+      record: async (data) =>
+        options.emit(await session.append({ type: "permission_decision", data })),
+    }),
+  );
+  return { tools: [...builtIn, ...mcp], close: () => worker.close() };
 }
 
 /** The temp dir shell commands may write to. */

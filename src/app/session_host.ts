@@ -32,6 +32,7 @@ import { createSession, type Session } from "../agent/session.ts";
 import { runTurn, type TurnOptions, type TurnOutcome } from "../agent/turn.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import type { Settings } from "../config/settings.ts";
+import type { McpServers } from "../mcp/mcp_servers.ts";
 import type { Ask } from "../policy/approval.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
 import type { ModelInfo } from "../provider/models.ts";
@@ -68,6 +69,11 @@ export interface SessionHostOptions {
   warn(message: string): void | Promise<void>;
   /** Something about the run's protection (an OS sandbox that is missing). */
   notice(message: string): void | Promise<void>;
+  /**
+   * The MCP servers started for this front end (`mcpServersFor`); their tools join every turn's.
+   * The caller started them and closes them.
+   */
+  mcp?: McpServers;
 }
 
 /** One prompt: what it says, with which model, how a person is asked, and when to stop. */

@@ -24,6 +24,7 @@ import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sand
 import { outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
 import { sleep } from "../util/sleep.ts";
 import { withImageData } from "../agent/images.ts";
+import { type McpServers, startMcpServers } from "../mcp/mcp_servers.ts";
 import { VERSION } from "../version.ts";
 
 /** The credentials of a run and the model provider they are for. */
@@ -65,6 +66,8 @@ export interface WiringInputs {
   ask: Ask | undefined;
   /** The OS sandbox status for shell commands (see `sandboxProbe`). */
   sandbox(): Promise<SandboxStatus>;
+  /** The MCP servers started for this run or chat. */
+  mcp?: McpServers;
 }
 
 /**
@@ -109,6 +112,7 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
     notice: w.notice,
     ask: w.ask,
     toolTimeoutMs: w.settings.toolTimeoutMs,
+    mcp: w.mcp,
   });
   const wiring: TurnWiring = {
     tools: toolSpecs(tools),
@@ -223,4 +227,21 @@ export function authHint(credentials: ResolvedCredentials): string {
 /** `pixir/<version> (<os>; <arch>)`: the User-Agent of every request Pixir makes. */
 export function userAgent(os: string): string {
   return `pixir/${VERSION} (${os}; ${Deno.build.arch})`;
+}
+
+/**
+ * Starts the configured MCP servers of a run or chat (none configured: nothing starts); each one
+ * that fails is reported through `warn` and left out.
+ */
+export function mcpServersFor(
+  io: Io,
+  settings: Settings,
+  workspace: string,
+  warn: (message: string) => void | Promise<void>,
+): Promise<McpServers> {
+  return startMcpServers(
+    settings.mcpServers,
+    { env: io.env, cwd: workspace, fetch: io.fetch },
+    warn,
+  );
 }

@@ -1,5 +1,6 @@
 /** `pixir chat`: the interactive terminal UI. Flags, help and wiring; the UI is src/ui/chat/. */
 
+import { mcpServersFor } from "../app/turn_wiring.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { POLICY_FLAGS_HELP, splitPolicyFlags } from "./policy_flags.ts";
@@ -98,6 +99,14 @@ Examples:
       ? sessionChoice(config, sessionModel(session))
       : { ...settings, provider: settings.provider?.id };
     const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
+    // Started before the chat takes over the terminal, so a server that fails is reported on
+    // stderr where it stays readable.
+    const mcp = await mcpServersFor(
+      io,
+      settings,
+      workspace,
+      (message) => io.stderr.write(`pixir: warning: ${message}\n`),
+    );
     const sink: ChatSink = { current: null };
     const sessionHost = await openSessionHost({
       io,
@@ -108,6 +117,10 @@ Examples:
       withContext: !values["no-context"],
       patch,
       ...chatReporters(sink, io),
+      mcp,
+    }).catch(async (error) => {
+      await mcp.close();
+      throw error;
     });
     if (session) sessionHost.adopt(session);
     const host = chatHost({ io, paths, credentials, host: sessionHost, sink });
@@ -135,6 +148,7 @@ Examples:
     } finally {
       restoreOnCrash();
       for (const off of unlisten) off();
+      await mcp.close();
     }
   },
 };

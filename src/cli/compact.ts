@@ -64,7 +64,7 @@ Examples:
       credentials,
       workspace: session.started.cwd,
       // A compaction runs no tool and sends no instructions: neither policy nor context matters.
-      policy: { policy: DEFAULT_POLICY, rules: [], hidden: [], permissionsFile: "" },
+      policy: { policy: DEFAULT_POLICY, rules: [], mcpRules: [], hidden: [], permissionsFile: "" },
       projectContext: [],
       emit: () => {},
       warn,

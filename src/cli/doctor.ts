@@ -80,6 +80,7 @@ Example:
       now: io.now,
       timeoutMs: PROBE_TIMEOUT_MS,
       offline: values.offline === true,
+      cwd: io.cwd,
     });
     if (values.json) await io.stdout.write(JSON.stringify(report) + "\n");
     // Summaries quote paths and servers' words: on a terminal they are shown, never obeyed.

@@ -14,6 +14,8 @@ export const POLICY_FLAGS_HELP =
   `      --allow-read[=PATHS]     file tools may also read PATHS (comma-separated); bare: anything
       --allow-write[=PATHS]    file tools may also write PATHS; bare: anything
       --allow-run[=COMMANDS]   shell commands of these programs run without approval; bare: all
+      --allow-mcp[=SERVERS]    MCP tools of these servers (or SERVER/TOOL) are called without
+                               approval; bare: all
       --allow-net, --deny-net  network for shell commands (default: allowed; enforced by the
                                OS sandbox only)
       --read-only              no file is written; only read-only shell commands run
@@ -26,7 +28,12 @@ export interface SplitArgv {
   rest: string[];
 }
 
-const GRANTS = { "--allow-read": "read", "--allow-write": "write", "--allow-run": "run" } as const;
+const GRANTS = {
+  "--allow-read": "read",
+  "--allow-write": "write",
+  "--allow-run": "run",
+  "--allow-mcp": "mcp",
+} as const;
 
 /**
  * Takes the policy flags out of `argv` (up to a `--`). Paths are resolved against `cwd`; command
@@ -79,14 +86,14 @@ function parseList(
   command: string,
   flag: string,
   value: string,
-  key: "read" | "write" | "run",
+  key: "read" | "write" | "run" | "mcp",
   cwd: string,
 ): string[] {
   const items = value.split(",").map((item) => item.trim()).filter((item) => item !== "");
   if (items.length === 0) {
     throw new CliFailure("usage", `${command}: ${flag}= needs a value (or no "=" to allow all)`);
   }
-  return key === "run" ? items : items.map((path) => resolvePolicyPath(path, cwd));
+  return key === "run" || key === "mcp" ? items : items.map((path) => resolvePolicyPath(path, cwd));
 }
 
 function joinFlag(previous: Grant | undefined, next: Grant): Grant {

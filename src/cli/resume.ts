@@ -5,6 +5,7 @@ import { parseFlags } from "./command.ts";
 import { CliFailure } from "./failure.ts";
 import { cliReporters, execute, StreamedAnswer } from "./execute.ts";
 import { openSessionHost } from "../app/session_host.ts";
+import { mcpServersFor } from "../app/turn_wiring.ts";
 import { splitPolicyFlags } from "./policy_flags.ts";
 import {
   configFrom,
@@ -97,35 +98,47 @@ Examples:
       const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
       const renderer = rendererFor(mode, io, { structured: answer.schema !== undefined });
       const streamed = new StreamedAnswer();
-      const host = await openSessionHost({
+      // MCP servers start before the session, so one that fails is named on stderr first.
+      const mcp = await mcpServersFor(
         io,
-        paths,
         settings,
-        credentials,
         workspace,
-        stopAtQuota,
-        withContext: !values["no-context"],
-        patch,
-        ...cliReporters(io, renderer, streamed),
-      });
-      host.adopt(session);
+        (message) => io.stderr.write(`pixir: warning: ${message}\n`),
+      );
       try {
-        const images = await storeImages(session.path, pending);
-        return await execute({
+        const host = await openSessionHost({
           io,
-          host,
-          prompt,
-          model,
-          effort,
+          paths,
+          settings,
           credentials,
-          renderer,
-          streamed,
-          answer,
-          images,
-          timeoutMs,
+          workspace,
+          stopAtQuota,
+          withContext: !values["no-context"],
+          patch,
+          ...cliReporters(io, renderer, streamed),
+          mcp,
         });
+        host.adopt(session);
+        try {
+          const images = await storeImages(session.path, pending);
+          return await execute({
+            io,
+            host,
+            prompt,
+            model,
+            effort,
+            credentials,
+            renderer,
+            streamed,
+            answer,
+            images,
+            timeoutMs,
+          });
+        } finally {
+          host.close();
+        }
       } finally {
-        host.close();
+        await mcp.close();
       }
     } catch (error) {
       return await renderEarlyFailure(mode, io, error);

@@ -4,6 +4,7 @@ import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { cliReporters, execute, StreamedAnswer } from "./execute.ts";
 import { openSessionHost } from "../app/session_host.ts";
+import { mcpServersFor } from "../app/turn_wiring.ts";
 import { splitPolicyFlags } from "./policy_flags.ts";
 import {
   credentialsFrom,
@@ -75,38 +76,50 @@ Examples:
       const credentials = await credentialsFrom(io, values.auth, paths, settings);
       const renderer = rendererFor(mode, io, { structured: answer.schema !== undefined });
       const streamed = new StreamedAnswer();
-      // The renderer is attached before the session exists, so it sees its very first event.
-      const host = await openSessionHost({
+      // MCP servers start before the session, so one that fails is named on stderr first.
+      const mcp = await mcpServersFor(
         io,
-        paths,
         settings,
-        credentials,
         workspace,
-        stopAtQuota,
-        withContext: !values["no-context"],
-        patch,
-        ...cliReporters(io, renderer, streamed),
-      });
+        (message) => io.stderr.write(`pixir: warning: ${message}\n`),
+      );
       try {
-        // Images are kept in the session's data, so the session starts before they are stored.
-        const images = pending.length === 0
-          ? []
-          : await storeImages((await host.start({ model, effort })).path, pending);
-        return await execute({
+        // The renderer is attached before the session exists, so it sees its very first event.
+        const host = await openSessionHost({
           io,
-          host,
-          prompt,
-          model,
-          effort,
+          paths,
+          settings,
           credentials,
-          renderer,
-          streamed,
-          answer,
-          images,
-          timeoutMs,
+          workspace,
+          stopAtQuota,
+          withContext: !values["no-context"],
+          patch,
+          ...cliReporters(io, renderer, streamed),
+          mcp,
         });
+        try {
+          // Images are kept in the session's data, so the session starts before they are stored.
+          const images = pending.length === 0
+            ? []
+            : await storeImages((await host.start({ model, effort })).path, pending);
+          return await execute({
+            io,
+            host,
+            prompt,
+            model,
+            effort,
+            credentials,
+            renderer,
+            streamed,
+            answer,
+            images,
+            timeoutMs,
+          });
+        } finally {
+          host.close();
+        }
       } finally {
-        host.close();
+        await mcp.close();
       }
     } catch (error) {
       return await renderEarlyFailure(mode, io, error);

@@ -20,6 +20,8 @@ export interface WorkspacePermissions {
    * line such as `rm -rf build`; it covers commands that start with those words.
    */
   always: string[];
+  /** MCP tools approved "always", `SERVER/TOOL` each (saved as `always_mcp`). */
+  alwaysMcp?: string[];
 }
 
 /** The whole file: workspace real path → its permissions. */
@@ -75,6 +77,14 @@ export async function addRules(
   await savePermissions(path, withEntry(file, workspace, { ...entry, always }));
 }
 
+/** Adds an "always" MCP rule (`SERVER/TOOL`) for `workspace` and saves the file. */
+export async function addMcpRule(path: string, workspace: string, rule: string): Promise<void> {
+  const file = await loadPermissions(path);
+  const entry = permissionsOf(file, workspace);
+  const alwaysMcp = [...new Set([...entry.alwaysMcp ?? [], rule])];
+  await savePermissions(path, withEntry(file, workspace, { ...entry, alwaysMcp }));
+}
+
 /**
  * Removes a saved rule of `workspace`, matched by meaning (`rm 'build'` is `rm build`); false
  * when it was not saved.
@@ -118,6 +128,7 @@ async function savePermissions(path: string, file: PermissionsFile): Promise<voi
     Object.entries(file.workspaces).map(([ws, entry]) => [ws, {
       policy: policyToJson(entry.policy),
       always: entry.always,
+      ...(entry.alwaysMcp?.length ? { always_mcp: entry.alwaysMcp } : {}),
     }]),
   );
   await writeFileAtomic(path, `${JSON.stringify({ version: 1, workspaces }, null, 2)}\n`, {
@@ -130,6 +141,7 @@ interface PolicyJson {
   allow_read?: true | string[];
   allow_write?: true | string[];
   allow_run?: true | string[];
+  allow_mcp?: true | string[];
   net?: boolean;
   read_only?: boolean;
 }
@@ -140,6 +152,7 @@ function policyToJson(policy: PolicyPatch): PolicyJson {
     allow_read: grant(policy.read),
     allow_write: grant(policy.write),
     allow_run: grant(policy.run),
+    allow_mcp: grant(policy.mcp),
     net: policy.net,
     read_only: policy.readOnly,
   };
@@ -156,11 +169,14 @@ function checkPermissionsFile(json: unknown, path: string): PermissionsFile {
     if (!isRecord(entry)) throw bad(`${where} must be an object`);
     const always = entry.always ?? [];
     if (!isStringArray(always)) throw bad(`${where}.always must be a list of strings`);
+    const alwaysMcp = entry.always_mcp ?? [];
+    if (!isStringArray(alwaysMcp)) throw bad(`${where}.always_mcp must be a list of strings`);
     const policy = entry.policy ?? {};
     if (!isRecord(policy)) throw bad(`${where}.policy must be an object`);
     workspaces[workspace] = {
       policy: checkPolicy(policy, (what) => bad(`${where}.policy.${what}`)),
       always,
+      ...(alwaysMcp.length > 0 ? { alwaysMcp } : {}),
     };
   }
   return { version: 1, workspaces };
@@ -170,7 +186,7 @@ function checkPolicy(
   json: Record<string, unknown>,
   bad: (what: string) => PermissionsFileError,
 ): PolicyPatch {
-  const known = ["allow_read", "allow_write", "allow_run", "net", "read_only"];
+  const known = ["allow_read", "allow_write", "allow_run", "allow_mcp", "net", "read_only"];
   const unknown = Object.keys(json).find((key) => !known.includes(key));
   if (unknown !== undefined) throw bad(`${unknown} is not one of ${known.join(", ")}`);
   const grant = (key: string): Grant | undefined => {
@@ -189,6 +205,7 @@ function checkPolicy(
     read: grant("allow_read"),
     write: grant("allow_write"),
     run: grant("allow_run"),
+    mcp: grant("allow_mcp"),
     net: flag("net"),
     readOnly: flag("read_only"),
   });

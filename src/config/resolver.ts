@@ -19,6 +19,7 @@ import {
 import { type ConfigFile, lineOf } from "./config_file.ts";
 import { BUILT_IN_PROVIDERS, type ModelProvider, modelProvider } from "./model_providers.ts";
 import { mergeTable, type OverrideLayer } from "./overrides.ts";
+import { mcpServers } from "./mcp_servers.ts";
 import { SettingsError } from "./settings_error.ts";
 import {
   DEFAULT_COMPACT_AT_PERCENT,
@@ -216,6 +217,7 @@ function settingsOf(
     maxIterations: must(layer.max_iterations),
     compactAtPercent: must(layer.compact_at_percent),
     toolTimeoutMs: must(layer.tool_timeout_ms),
+    mcpServers: mcpServers(layer.mcp_servers),
   };
 }
 

@@ -5,6 +5,7 @@
 
 import type { ReasoningEffort } from "../provider/request.ts";
 import type { ModelProvider } from "./model_providers.ts";
+import type { McpServerConfig } from "./mcp_servers.ts";
 export { SettingsError } from "./settings_error.ts";
 
 /** The ChatGPT sign-in issuer used unless `PIXIR_AUTH_ISSUER` says otherwise. */
@@ -50,4 +51,6 @@ export interface Settings {
   compactAtPercent: number;
   /** Time limit of one file tool call (`tool_timeout_ms`, `PIXIR_TOOL_TIMEOUT_MS`). */
   toolTimeoutMs: number;
+  /** The MCP servers of the user's config.toml (`[mcp_servers.NAME]`), in the order written. */
+  mcpServers: readonly McpServerConfig[];
 }

@@ -10,7 +10,14 @@
 export type CheckStatus = "ok" | "warn" | "error" | "skip";
 
 /** The part of the installation a check looks at. */
-export type CheckGroup = "runtime" | "permissions" | "paths" | "auth" | "sandbox" | "network";
+export type CheckGroup =
+  | "runtime"
+  | "permissions"
+  | "paths"
+  | "auth"
+  | "sandbox"
+  | "network"
+  | "mcp";
 
 /** The outcome of one check. */
 export interface CheckResult {

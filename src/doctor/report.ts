@@ -9,6 +9,7 @@ import { type Endpoint, endpointChecks, type ProbeDeps } from "./reachability.ts
 import { pathChecks } from "./paths.ts";
 import { permissionChecks, type PermissionQuery } from "./permissions.ts";
 import { sandboxChecks, type SandboxLayer } from "./sandbox.ts";
+import { mcpChecks } from "./mcp.ts";
 import { NoHomeError, pixirPaths } from "../config/paths.ts";
 import type { PermissionSet } from "../config/permission_set.ts";
 import { type Settings, SettingsError } from "../config/settings.ts";
@@ -46,6 +47,8 @@ export interface DoctorDeps extends ProbeDeps {
   sandboxLayers: readonly SandboxLayer[];
   /** Skip the network checks. */
   offline: boolean;
+  /** The working directory MCP servers start in. */
+  cwd: string;
 }
 
 /** Runs every check. */
@@ -67,6 +70,13 @@ export async function doctorReport(deps: DoctorDeps): Promise<DoctorReport> {
   checks.push(...await sandboxChecks(deps.sandboxLayers));
   if (settings.value) {
     checks.push(...await endpointChecks(endpoints(settings.value), deps, deps.offline));
+    checks.push(
+      ...await mcpChecks(settings.value.mcpServers, {
+        env: deps.env,
+        cwd: deps.cwd,
+        fetch: deps.fetch,
+      }),
+    );
   }
   return { v: 1, ok: !hasErrors(checks), version: deps.version, platform, checks };
 }

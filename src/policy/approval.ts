@@ -13,6 +13,7 @@ import { SAFE_PROGRAMS, type SafeInvocation, safeInvocation, unsafeReason } from
 export type DecisionSource =
   | "all"
   | "allow_run"
+  | "allow_mcp"
   | "safe_list"
   | "rule"
   | "user"
@@ -39,6 +40,8 @@ export interface ApprovalRequest {
    * argv and redirections. Empty when no rule can describe the line (then "always" means once).
    */
   prefixes: string[];
+  /** An MCP tool call (`command` is `SERVER/TOOL ARGUMENTS`, the prefix is `SERVER/TOOL`). */
+  mcp?: boolean;
 }
 
 /** A person's answer. */

@@ -10,8 +10,12 @@ export interface PermissionDecisionData {
   /** The call it was made for, when known. */
   call_id?: string;
   tool: string;
-  /** The shell command as the model wrote it. */
+  /** The shell command as the model wrote it; for an MCP tool, `SERVER/TOOL`. */
   command: string;
+  /** For an MCP tool call: the server's name. */
+  server?: string;
+  /** For an MCP tool call: the tool's name on its server. */
+  mcp_tool?: string;
   decision: "allow" | "deny";
   source: DecisionSource;
   /** For a person's yes: this call only, or saved as the rules in `rules`. */

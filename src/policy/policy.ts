@@ -17,6 +17,8 @@ export interface Policy {
   write: Grant;
   /** Programs whose commands run without approval (beyond the safe list). */
   run: Grant;
+  /** MCP servers (`SERVER`) and tools (`SERVER/TOOL`) called without approval. */
+  mcp: Grant;
   /** Whether shell commands may use the network (enforced only by an OS sandbox). */
   net: boolean;
   /** Nothing is written by file tools; only safe-list shell commands run. */
@@ -28,6 +30,7 @@ export interface PolicyPatch {
   read?: Grant;
   write?: Grant;
   run?: Grant;
+  mcp?: Grant;
   net?: boolean;
   readOnly?: boolean;
   /** `-A`/`--yolo`: every grant, network on, read-only off. */
@@ -35,7 +38,14 @@ export interface PolicyPatch {
 }
 
 /** The default: the workspace only, no extra commands, network on, writes allowed. */
-export const DEFAULT_POLICY: Policy = { read: [], write: [], run: [], net: true, readOnly: false };
+export const DEFAULT_POLICY: Policy = {
+  read: [],
+  write: [],
+  run: [],
+  mcp: [],
+  net: true,
+  readOnly: false,
+};
 
 /** A patch that cannot be applied: contradictory settings. */
 export class PolicyError extends Error {
@@ -53,13 +63,14 @@ export function mergePolicy(base: Policy, ...patches: readonly PolicyPatch[]): P
   let policy = base;
   for (const patch of patches) {
     if (patch.all) {
-      policy = { read: "all", write: "all", run: "all", net: true, readOnly: false };
+      policy = { read: "all", write: "all", run: "all", mcp: "all", net: true, readOnly: false };
       continue;
     }
     policy = {
       read: joinGrant(policy.read, patch.read),
       write: joinGrant(policy.write, patch.write),
       run: joinGrant(policy.run, patch.run),
+      mcp: joinGrant(policy.mcp, patch.mcp),
       net: patch.net ?? policy.net,
       readOnly: patch.readOnly ?? policy.readOnly,
     };
@@ -104,6 +115,7 @@ export function describePolicy(policy: Policy): string[] {
     ...grant("--allow-read", policy.read),
     ...grant("--allow-write", policy.write),
     ...grant("--allow-run", policy.run),
+    ...grant("--allow-mcp", policy.mcp),
     policy.net ? "--allow-net" : "--deny-net",
     ...(policy.readOnly ? ["--read-only"] : []),
   ];

@@ -17,7 +17,9 @@ export type ToolErrorKind =
   | "io"
   | "aborted"
   | "denied"
-  | "unknown_tool";
+  | "unknown_tool"
+  /** An MCP server answered the call with an error (`isError`). */
+  | "tool_error";
 
 /** A tool failure, reported to the model as `{ok:false,error:{kind,message,details}}`. */
 export interface ToolError {

@@ -8,7 +8,7 @@
 import type { TextSink } from "../util/io.ts";
 import type { Renderer } from "./renderer.ts";
 import type { Style } from "./style.ts";
-import { clip, keyArgument, oneLine, preview } from "./tool_summary.ts";
+import { clip, keyArgument, oneLine, preview, toolLabel } from "./tool_summary.ts";
 import { compactionNotice } from "./compaction_notice.ts";
 import { retryNotice } from "./retry_notice.ts";
 import { terminalLine, terminalText } from "./terminal_text.ts";
@@ -75,7 +75,7 @@ export function plainRenderer(
           await endThinking();
           await endLine();
           return io.stderr.write(
-            `${style.cyan("→")} ${style.bold(terminalLine(envelope.data.name))} ${
+            `${style.cyan("→")} ${style.bold(terminalLine(toolLabel(envelope.data.name)))} ${
               keyArgument(envelope.data.arguments)
             }\n`,
           );

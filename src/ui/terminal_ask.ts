@@ -56,12 +56,17 @@ export function keyChoice(key: string): "y" | "a" | "n" | "escape" | null {
 
 /** The question's text: the command and what "always" would save. */
 function question(request: ApprovalRequest): string {
+  const command = commandLines(request.command).map((line) => `  ${line}\n`).join("");
+  if (request.mcp) {
+    const rules = request.prefixes.map((p) => `"${terminalLine(p)}"`).join(", ");
+    return `\npixir wants to call an MCP tool (server/tool arguments):\n${command}` +
+      `  (always = allow ${rules} in this workspace from now on)\n`;
+  }
   const always = request.prefixes.length > 0
     ? `allow commands starting with ${
       request.prefixes.map((p) => `"${terminalLine(p)}"`).join(", ")
     } in this workspace from now on`
     : "same as once: no rule can describe this command";
-  const command = commandLines(request.command).map((line) => `  ${line}\n`).join("");
   return `\npixir wants to run a shell command:\n${command}  (always = ${always})\n`;
 }
 

@@ -5,6 +5,15 @@
 
 import { terminalLine } from "./terminal_text.ts";
 
+/**
+ * A tool's name as people read it: an MCP tool `mcp__<server>__<tool>` as `mcp <server>/<tool>`,
+ * any other tool as it is.
+ */
+export function toolLabel(name: string): string {
+  const match = /^mcp__(.+?)__(.+)$/.exec(name);
+  return match ? `mcp ${match[1]}/${match[2]}` : name;
+}
+
 /** The argument worth showing for a tool call: its command, path or pattern. */
 export function keyArgument(argumentsJson: string, max = 100): string {
   const args = parseArguments(argumentsJson);

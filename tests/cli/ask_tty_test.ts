@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import { KEYS_PROMPT } from "../../src/ui/terminal_ask.ts";
 import { type ResponsesServer, startResponsesServer } from "../fakes/responses_server.ts";
+import { everythingServer } from "../fakes/mcp_everything.ts";
 import { denoDir, pixirArgv } from "../harness/cli.ts";
 import { API_KEY, hintedSessionId, inputOf, type Sandbox, sandbox } from "./helpers.ts";
 
@@ -186,4 +187,42 @@ Deno.test("at a terminal: a command hiding itself with escapes is shown whole, t
   );
   assert.ok(!screen.includes("\x1b[2K"), "the erase-line sequence reached the terminal");
   await assert.rejects(Deno.stat(join(box.workspace, "pwned")), Deno.errors.NotFound);
+});
+
+Deno.test("at a terminal: an MCP call is asked about, always saves SERVER/TOOL, the rule allows the next", async () => {
+  if (Deno.build.os !== "linux" || !(await hasScript())) {
+    console.log("skipped: needs util-linux `script` to make a pseudo-terminal");
+    return;
+  }
+  await using box = await sandbox();
+  const entry = await everythingServer();
+  await Deno.writeTextFile(
+    join(box.home, "config.toml"),
+    `[mcp_servers.everything]\ncommand = "node"\nargs = [${JSON.stringify(entry)}, "stdio"]\n`,
+  );
+  const echo = (message: string, callId: string) => ({
+    sse: toolCallAnswer({
+      name: "mcp__everything__echo",
+      arguments: JSON.stringify({ message }),
+      callId,
+    }),
+  });
+  await using server = startResponsesServer({
+    script: [echo("first", "c1"), echo("second", "c2"), { sse: textAnswer("Done.") }],
+  });
+  const { status, screen } = await runAtTerminal(box, server, ["run", "echo twice"], [
+    { after: KEYS_PROMPT, send: "a" },
+  ]);
+  assert.equal(status.code, 0, screen);
+  assert.equal(screen.split(KEYS_PROMPT).length - 1, 1, "asked once");
+  assert.match(
+    screen,
+    /pixir wants to call an MCP tool[^\n]*\r?\n {2}everything\/echo \{"message":"first"\}/,
+  );
+  const saved = JSON.parse(await Deno.readTextFile(join(box.home, "permissions.json")));
+  assert.deepEqual(saved.workspaces[box.workspace].always_mcp, ["everything/echo"]);
+  const second = inputOf(server.requests[2]).find((i) =>
+    i.type === "function_call_output" && i.call_id === "c2"
+  );
+  assert.match(String(second?.output), /second/);
 });

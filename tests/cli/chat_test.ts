@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import type { RecordedRequest } from "../fakes/loopback_server.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
+import { everythingServer } from "../fakes/mcp_everything.ts";
 import { bodyOf, inputOf, sandbox, typesOf, userItem } from "./helpers.ts";
 import { chat, PROMPT_READY, send } from "./chat_pane.ts";
 
@@ -505,4 +506,38 @@ Deno.test("chat takes config flags, and says once that an untrusted project conf
   assert.match(screen, /gpt-5\.4 · high/);
   assert.match(screen, /\.pixir\/config\.toml is not read: this workspace is not trusted/);
   assert.match(screen, /pixir trust/);
+});
+
+Deno.test("an MCP call in the chat: asked about, then shown as a block naming server and tool", async () => {
+  await using box = await sandbox();
+  const entry = await everythingServer();
+  await Deno.writeTextFile(
+    join(box.home, "config.toml"),
+    `[mcp_servers.everything]\ncommand = "node"\nargs = [${JSON.stringify(entry)}, "stdio"]\n`,
+  );
+  await using server = startResponsesServer({
+    script: [
+      {
+        sse: toolCallAnswer({
+          name: "mcp__everything__echo",
+          arguments: JSON.stringify({ message: "from-chat" }),
+          callId: "call_echo",
+          responseId: "resp_1",
+        }),
+      },
+      { sse: textAnswer("Echoed.", { responseId: "resp_2" }) },
+    ],
+  });
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+  await send(pane, "echo something");
+
+  const question = await pane.waitFor(/call this MCP tool\?\n\s*everything\/echo/);
+  assert.match(question, /\[a\] always: "everything\/echo" in this workspace/);
+  await pane.press("y");
+
+  const screen = await pane.waitFor(/Echoed\./);
+  assert.match(screen, /allowed by you \(once\): everything\/echo/);
+  assert.match(screen, /mcp everything\/echo/);
+  assert.match(outputOf(server.requests[1], "call_echo"), /from-chat/);
 });

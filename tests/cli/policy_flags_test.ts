@@ -55,3 +55,9 @@ Deno.test("contradictions and empty lists are usage failures", () => {
     assert.throws(() => splitPolicyFlags("run", argv, "/"), CliFailure, argv.join(" "));
   }
 });
+
+Deno.test("--allow-mcp takes servers and SERVER/TOOL names as written; bare means every server", () => {
+  const { patch } = splitPolicyFlags("run", ["--allow-mcp=docs,everything/echo"], "/ws");
+  assert.deepEqual(patch.mcp, ["docs", "everything/echo"]);
+  assert.equal(splitPolicyFlags("chat", ["--allow-mcp"], "/").patch.mcp, "all");
+});

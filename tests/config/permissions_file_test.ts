@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  addMcpRule,
   addRules,
   loadPermissions,
   PermissionsFileError,
@@ -55,4 +56,21 @@ Deno.test("a file in the wrong shape is an error that names the field", async ()
   }
   await Deno.writeTextFile(file, "{not json");
   await assert.rejects(loadPermissions(file), PermissionsFileError);
+});
+
+Deno.test("MCP grants and always rules are saved beside the command rules", async () => {
+  await using dir = await tempWorkspace();
+  const file = join(dir.path, "permissions.json");
+  await addRules(file, "/ws", ["make"]);
+  await savePolicy(file, "/ws", { mcp: ["docs", "everything/echo"] });
+  await addMcpRule(file, "/ws", "everything/get-sum");
+  await addMcpRule(file, "/ws", "everything/get-sum");
+  assert.deepEqual(permissionsOf(await loadPermissions(file), "/ws"), {
+    policy: { mcp: ["docs", "everything/echo"] },
+    always: ["make"],
+    alwaysMcp: ["everything/get-sum"],
+  });
+  const raw = JSON.parse(await Deno.readTextFile(file));
+  assert.deepEqual(raw.workspaces["/ws"].always_mcp, ["everything/get-sum"]);
+  assert.deepEqual(raw.workspaces["/ws"].policy.allow_mcp, ["docs", "everything/echo"]);
 });

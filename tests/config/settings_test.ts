@@ -27,6 +27,7 @@ Deno.test("defaults without any environment", () => {
     maxIterations: 50,
     compactAtPercent: 85,
     toolTimeoutMs: 60_000,
+    mcpServers: [],
   });
 });
 

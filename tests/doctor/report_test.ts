@@ -21,6 +21,7 @@ function deps(env: Record<string, string>, overrides: Partial<DoctorDeps> = {}):
     now: () => 0,
     timeoutMs: 100,
     offline: false,
+    cwd: "/",
     ...overrides,
   };
 }
@@ -103,4 +104,16 @@ Deno.test("a broken config.toml is a settings error naming its line; a good one 
     ok.summary,
     /^model gpt-5\.4, effort medium, provider ollama \(with .*config\.toml\)$/,
   );
+});
+
+Deno.test("each MCP server is started and reported; one that fails is a warning with the fix", async () => {
+  await using home = await tempWorkspace({
+    "config.toml": '[mcp_servers.gone]\ncommand = "no-such-mcp-server-xyz"\n',
+  });
+  const report = await doctorReport(deps({ PIXIR_HOME: home.path, PATH: "/usr/bin:/bin" }));
+  const mcp = report.checks.filter((c) => c.group === "mcp");
+  assert.deepEqual(mcp.map((c) => [c.id, c.status]), [["mcp.gone", "warn"]]);
+  assert.match(mcp[0].summary, /cannot start "no-such-mcp-server-xyz"/);
+  assert.match(mcp[0].fix ?? "", /pixir mcp remove gone/);
+  assert.equal(report.ok, true, "a broken MCP server does not stop Pixir from working");
 });

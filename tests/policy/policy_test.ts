@@ -20,12 +20,14 @@ Deno.test("patches accumulate grants and override switches, in order", () => {
   const policy = mergePolicy(
     DEFAULT_POLICY,
     { run: ["git"], read: ["/docs"], net: false },
-    { run: ["npm", "git"], net: true },
+    { run: ["npm", "git"], net: true, mcp: ["srv"] },
+    { mcp: ["srv/tool"] },
   );
   assert.deepEqual(policy, {
     read: ["/docs"],
     write: [],
     run: ["git", "npm"],
+    mcp: ["srv", "srv/tool"],
     net: true,
     readOnly: false,
   });
@@ -34,13 +36,21 @@ Deno.test("patches accumulate grants and override switches, in order", () => {
     "--allow-read=/docs",
     "--allow-write",
     "--allow-run=git,npm",
+    "--allow-mcp=srv,srv/tool",
     "--allow-net",
   ]);
 });
 
 Deno.test("-A grants everything; bare grants map to the filesystem root", () => {
   const all = mergePolicy(DEFAULT_POLICY, { net: false, readOnly: true }, { all: true });
-  assert.deepEqual(all, { read: "all", write: "all", run: "all", net: true, readOnly: false });
+  assert.deepEqual(all, {
+    read: "all",
+    write: "all",
+    run: "all",
+    mcp: "all",
+    net: true,
+    readOnly: false,
+  });
   assert.deepEqual(fileAccess(all, "/ws", ["/cfg"]), {
     read: ["/"],
     write: ["/"],

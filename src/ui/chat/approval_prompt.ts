@@ -69,8 +69,10 @@ export class ApprovalPrompt extends Text {
 
   #paint(): void {
     const style = this.#style;
-    const { command, prefixes } = this.#request;
-    const always = prefixes.length > 0
+    const { command, prefixes, mcp } = this.#request;
+    const always = mcp
+      ? `[a] always: ${prefixes.map((p) => `"${terminalLine(p)}"`).join(", ")} in this workspace`
+      : prefixes.length > 0
       ? `[a] always: commands starting with ${
         prefixes.map((p) => `"${terminalLine(p)}"`).join(", ")
       } in this workspace`
@@ -82,7 +84,7 @@ export class ApprovalPrompt extends Text {
         "esc: no, and stop the turn",
       ];
     this.setText([
-      style.bold(style.yellow("? run this shell command?")),
+      style.bold(style.yellow(mcp ? "? call this MCP tool?" : "? run this shell command?")),
       ...commandLines(command).map((line) => `  ${style.cyan(line)}`),
       ...keys.map((line) => style.dim(`  ${line}`)),
     ].join("\n"));

@@ -8,7 +8,7 @@ import { type Component, truncateToWidth } from "@mariozechner/pi-tui";
 import type { ToolError } from "../../tools/tool.ts";
 import type { Style } from "../style.ts";
 import type { DiffLine } from "./diff.ts";
-import { counted, keyArgument, oneLine } from "../tool_summary.ts";
+import { counted, keyArgument, oneLine, toolLabel } from "../tool_summary.ts";
 import { terminalLine, terminalText } from "../terminal_text.ts";
 
 /** Where a tool call is: still running, or finished with its result. */
@@ -36,7 +36,7 @@ export const MAX_DIFF_LINES = 14;
 export function toolBlockLines(view: ToolView, width: number, style: Style): string[] {
   const fit = (line: string) => truncateToWidth(line, Math.max(1, width), "…");
   // One column of margin, as the transcript's text has; the body is indented under the name.
-  const header = ` ${mark(view.state, style)} ${style.bold(terminalLine(view.name))} ${
+  const header = ` ${mark(view.state, style)} ${style.bold(terminalLine(toolLabel(view.name)))} ${
     style.cyan(keyArgument(view.arguments, Math.max(10, width)))
   }`;
   const body = bodyLines(view, style);

@@ -40,6 +40,7 @@ export function boundedMessage(text: string): string {
 const DECIDED_BY: Record<DecisionSource, string> = {
   all: "by -A",
   allow_run: "by --allow-run",
+  allow_mcp: "by --allow-mcp",
   safe_list: "by the safe list",
   rule: "by a saved rule",
   user: "by you",

@@ -1,0 +1,215 @@
+/**
+ * `pixir mcp`: the MCP servers of config.toml — listed with their state and tools (each is started
+ * to find out), shown one at a time, added and removed (config.toml edited in place, atomically).
+ */
+
+import type { Command } from "./command.ts";
+import { parseFlags } from "./command.ts";
+import { CliFailure, EXIT } from "./failure.ts";
+import { pathsFrom, resolveWorkspace, settingsFrom } from "./inputs.ts";
+import type { Io } from "../util/io.ts";
+import { userConfigPath } from "../config/config_file.ts";
+import { addMcpServer, type NewMcpServer, removeMcpServer } from "../config/mcp_config_edit.ts";
+import type { McpServerConfig } from "../config/mcp_servers.ts";
+import { SettingsError } from "../config/settings_error.ts";
+import { type McpServerState, startMcpServers } from "../mcp/mcp_servers.ts";
+
+const LIST_FLAGS = { json: { type: "boolean" }, cwd: { type: "string", short: "C" } } as const;
+const ADD_FLAGS = {
+  url: { type: "string" },
+  "bearer-token-env-var": { type: "string" },
+  env: { type: "string", multiple: true },
+} as const;
+
+/** The `mcp` command. */
+export const mcpCommand: Command = {
+  name: "mcp",
+  summary: "list, show, add or remove MCP servers (config.toml)",
+  help: `Usage: pixir mcp list [--json]
+       pixir mcp get NAME [--json]
+       pixir mcp add NAME [--env KEY=VALUE]… -- COMMAND [ARGS…]
+       pixir mcp add NAME --url URL [--bearer-token-env-var VAR]
+       pixir mcp remove NAME
+
+MCP servers give the model more tools, named mcp__NAME__TOOL. They are configured in config.toml
+under [mcp_servers.NAME] (see "MCP servers" in the README). \`list\` and \`get\` start each server
+to report its state and tools; \`add\` and \`remove\` edit config.toml, keeping the rest of it.
+
+Flags:
+      --json                      print JSON
+      --url URL                   a streamable HTTP server
+      --bearer-token-env-var VAR  send the token in VAR as "Authorization: Bearer …"
+      --env KEY=VALUE             a variable for a stdio server (repeatable)
+  -h, --help                      show this help
+
+Examples:
+  pixir mcp add files -- npx -y @modelcontextprotocol/server-filesystem /srv/docs
+  pixir mcp add remote --url https://mcp.example.com/mcp --bearer-token-env-var REMOTE_TOKEN
+  pixir mcp list
+`,
+  async run(argv, io) {
+    const [action, ...rest] = argv;
+    try {
+      switch (action) {
+        case "list":
+          return await list(rest, io, undefined);
+        case "get":
+          return await get(rest, io);
+        case "add":
+          return await add(rest, io);
+        case "remove":
+          return await remove(rest, io);
+        default:
+          throw new CliFailure(
+            "usage",
+            action === undefined ? "mcp: missing action" : `mcp: unknown action "${action}"`,
+            { hint: "use one of: list, get, add, remove (see `pixir mcp --help`)" },
+          );
+      }
+    } catch (error) {
+      if (error instanceof SettingsError) throw new CliFailure("usage", error.message);
+      throw error;
+    }
+  },
+};
+
+/** One server as `list --json` and `get --json` print it. */
+interface ServerReport {
+  name: string;
+  transport: "stdio" | "http";
+  /** The command line or URL. */
+  target: string;
+  state: "ready" | "failed";
+  error?: string;
+  tools: string[];
+}
+
+async function list(argv: string[], io: Io, only: string | undefined): Promise<number> {
+  const { values, positionals } = parseFlags("mcp", argv, LIST_FLAGS);
+  if (positionals.length > 0) {
+    throw new CliFailure("usage", `mcp list: unexpected argument "${positionals[0]}"`);
+  }
+  const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
+  const settings = await settingsFrom(io, {}, workspace);
+  const configs = settings.mcpServers.filter((s) => only === undefined || s.name === only);
+  if (only !== undefined && configs.length === 0) {
+    throw new CliFailure("usage", `mcp get: there is no MCP server named "${only}"`, {
+      hint: "see `pixir mcp list`",
+    });
+  }
+  const started = await startMcpServers(
+    configs,
+    { env: io.env, cwd: workspace, fetch: io.fetch },
+    () => {},
+  );
+  await started.close();
+  const reports = configs.map((config) => report(config, started.states));
+  if (values.json) {
+    const body = only === undefined ? { servers: reports } : reports[0];
+    await io.stdout.write(`${JSON.stringify(body)}\n`);
+  } else if (reports.length === 0) {
+    await io.stdout.write(
+      "no MCP servers configured; add one with `pixir mcp add NAME -- COMMAND …`\n",
+    );
+  } else {
+    await io.stdout.write(reports.map(describe).join("\n"));
+  }
+  return reports.some((r) => r.state === "failed") ? EXIT.runtime : EXIT.ok;
+}
+
+function report(config: McpServerConfig, states: readonly McpServerState[]): ServerReport {
+  const state = states.find((s) => s.name === config.name);
+  const target = config.transport === "stdio"
+    ? [config.command, ...config.args].join(" ")
+    : config.url;
+  const base = { name: config.name, transport: config.transport, target };
+  if (state?.state === "ready") return { ...base, state: "ready", tools: state.tools };
+  return { ...base, state: "failed", error: state?.error ?? "not started", tools: [] };
+}
+
+function describe(r: ServerReport): string {
+  const head = `${r.name}  ${r.transport}  ${r.state}  ${r.target}\n`;
+  if (r.state === "failed") return `${head}  error: ${r.error}\n`;
+  return `${head}  tools: ${r.tools.length === 0 ? "(none)" : r.tools.join(", ")}\n`;
+}
+
+async function get(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name.startsWith("-")) {
+    throw new CliFailure("usage", "mcp get: missing NAME", { hint: "pixir mcp get NAME" });
+  }
+  return await list(rest, io, name);
+}
+
+async function add(argv: string[], io: Io): Promise<number> {
+  const dash = argv.indexOf("--");
+  const own = dash < 0 ? argv : argv.slice(0, dash);
+  const command = dash < 0 ? [] : argv.slice(dash + 1);
+  const { values, positionals } = parseFlags("mcp", own, ADD_FLAGS);
+  const [name, ...extra] = positionals;
+  if (name === undefined) {
+    throw new CliFailure("usage", "mcp add: missing NAME", {
+      hint: "pixir mcp add NAME -- COMMAND [ARGS…]  or  pixir mcp add NAME --url URL",
+    });
+  }
+  if (extra.length > 0) {
+    throw new CliFailure("usage", `mcp add: unexpected argument "${extra[0]}"`, {
+      hint: "put the server's command after --: pixir mcp add NAME -- COMMAND [ARGS…]",
+    });
+  }
+  if ((values.url === undefined) === (command.length === 0)) {
+    throw new CliFailure("usage", "mcp add: give either -- COMMAND [ARGS…] or --url URL", {
+      hint: "pixir mcp add NAME -- COMMAND [ARGS…]  or  pixir mcp add NAME --url URL",
+    });
+  }
+  let server: NewMcpServer;
+  if (values.url !== undefined) {
+    if (values.env !== undefined) {
+      throw new CliFailure("usage", "mcp add: --env is for stdio servers (a command after --)");
+    }
+    const token = values["bearer-token-env-var"];
+    server = {
+      name,
+      url: values.url,
+      ...(token === undefined ? {} : { bearerTokenEnvVar: token }),
+    };
+  } else {
+    if (values["bearer-token-env-var"] !== undefined) {
+      throw new CliFailure("usage", "mcp add: --bearer-token-env-var is for --url servers");
+    }
+    server = { name, command: command[0], args: command.slice(1), env: envPairs(values.env ?? []) };
+  }
+  const path = userConfigPath(pathsFrom(io).configDir);
+  await addMcpServer(path, server);
+  await io.stdout.write(`added MCP server "${name}" to ${path}\n`);
+  return EXIT.ok;
+}
+
+function envPairs(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) {
+      throw new CliFailure("usage", `mcp add: --env needs KEY=VALUE, not "${pair}"`);
+    }
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+async function remove(argv: string[], io: Io): Promise<number> {
+  const [name, ...extra] = argv;
+  if (name === undefined || extra.length > 0) {
+    throw new CliFailure("usage", "mcp remove: give exactly one NAME", {
+      hint: "pixir mcp remove NAME",
+    });
+  }
+  const path = userConfigPath(pathsFrom(io).configDir);
+  if (!await removeMcpServer(path, name)) {
+    throw new CliFailure("usage", `mcp remove: there is no MCP server named "${name}" in ${path}`, {
+      hint: "see `pixir mcp list`",
+    });
+  }
+  await io.stdout.write(`removed MCP server "${name}" from ${path}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,161 @@
+/**
+ * One running MCP server: started over stdio or streamable HTTP with the SDK's client, its tools
+ * listed, and calls made with a time limit. Every failure (a server that cannot start, exits, or
+ * takes too long) becomes an error with a message for the user or the model; nothing waits forever.
+ */
+
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { McpServerConfig } from "../config/mcp_servers.ts";
+import type { McpToolInfo } from "./mcp_tool.ts";
+import { StdioTransport } from "./stdio_transport.ts";
+import { VERSION } from "../version.ts";
+
+/** What starting a server needs from its surroundings. */
+export interface McpEnvironment {
+  /** Reads a variable of Pixir's own environment (PATH, HOME, a bearer token's variable). */
+  env(name: string): string | undefined;
+  /** The working directory of a stdio server: the workspace. */
+  cwd: string;
+  fetch: typeof fetch;
+}
+
+/** A server that started and listed its tools. */
+export interface McpConnection {
+  config: McpServerConfig;
+  /** Every tool the server lists, before the config's filters. */
+  tools: McpToolInfo[];
+  /** Calls `tool`; rejects when the server fails, exits, or passes `tool_timeout_sec`. */
+  call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** Why a server could not be used; the message says what to fix. */
+export class McpStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "McpStartError";
+  }
+}
+
+/**
+ * The environment of a stdio server: PATH and HOME from Pixir's, plus what its `env` table names;
+ * never Pixir's credentials or other variables.
+ */
+export function serverEnvironment(
+  config: McpServerConfig & { transport: "stdio" },
+  env: (name: string) => string | undefined,
+): Record<string, string> {
+  const inherited: Record<string, string> = {};
+  for (const name of ["PATH", "HOME"]) {
+    const value = env(name);
+    if (value !== undefined) inherited[name] = value;
+  }
+  return { ...inherited, ...config.env };
+}
+
+/** Starts `config`'s server and lists its tools within `startup_timeout_sec`. */
+export async function connectMcpServer(
+  config: McpServerConfig,
+  environment: McpEnvironment,
+): Promise<McpConnection> {
+  const transport = transportFor(config, environment);
+  const client = new Client({ name: "pixir", version: VERSION });
+  const startup = AbortSignal.timeout(config.startupTimeoutSec * 1000);
+  const options = { signal: startup, timeout: config.startupTimeoutSec * 1000 };
+  let tools: McpToolInfo[];
+  try {
+    await client.connect(transport, options);
+    tools = await listAllTools(client, options);
+  } catch (error) {
+    await client.close().catch(() => {});
+    throw new McpStartError(startFailure(config, transport, error, startup.aborted));
+  }
+  return {
+    config,
+    tools,
+    call: async (tool, args, signal) => {
+      const limit = config.toolTimeoutSec * 1000;
+      return await client.callTool({ name: tool, arguments: args }, undefined, {
+        signal,
+        timeout: limit,
+        maxTotalTimeout: limit,
+      });
+    },
+    close: () => client.close(),
+  };
+}
+
+function transportFor(config: McpServerConfig, environment: McpEnvironment): Transport {
+  if (config.transport === "stdio") {
+    return new StdioTransport({
+      command: config.command,
+      args: config.args,
+      env: serverEnvironment(config, environment.env),
+      cwd: environment.cwd,
+    });
+  }
+  const headers: Record<string, string> = {};
+  if (config.bearerTokenEnvVar !== undefined) {
+    const token = environment.env(config.bearerTokenEnvVar);
+    if (token === undefined || token.trim() === "") {
+      throw new McpStartError(
+        `${config.bearerTokenEnvVar} is not set (bearer_token_env_var of ` +
+          `[mcp_servers.${config.name}]): set it to the server's token`,
+      );
+    }
+    headers.Authorization = `Bearer ${token.trim()}`;
+  }
+  return new StreamableHTTPClientTransport(new URL(config.url), {
+    requestInit: { headers },
+    fetch: environment.fetch,
+  });
+}
+
+/** Every page of `tools/list`, with the parts Pixir uses. */
+async function listAllTools(
+  client: Client,
+  options: { signal: AbortSignal; timeout: number },
+): Promise<McpToolInfo[]> {
+  const tools: McpToolInfo[] = [];
+  let cursor: string | undefined;
+  // A server that keeps returning cursors is cut off by the startup timeout.
+  do {
+    const page = await client.listTools(cursor === undefined ? {} : { cursor }, options);
+    for (const tool of page.tools) {
+      tools.push({
+        name: tool.name,
+        ...(tool.description === undefined ? {} : { description: tool.description }),
+        inputSchema: tool.inputSchema,
+        readOnlyHint: tool.annotations?.readOnlyHint === true,
+      });
+    }
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return tools;
+}
+
+function startFailure(
+  config: McpServerConfig,
+  transport: Transport,
+  error: unknown,
+  timedOut: boolean,
+): string {
+  if (timedOut) {
+    return `did not start within ${config.startupTimeoutSec} s (startup_timeout_sec)`;
+  }
+  if (error instanceof Deno.errors.NotFound && config.transport === "stdio") {
+    return `cannot start "${config.command}": command not found`;
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  const stderr = transport instanceof StdioTransport ? transport.stderrTail : "";
+  const exit = transport instanceof StdioTransport ? transport.exitStatus : undefined;
+  const exited = exit === undefined ? "" : ` (the server exited with code ${exit.code})`;
+  return `${reason}${exited}${stderr === "" ? "" : `; its stderr ends with: ${lastLine(stderr)}`}`;
+}
+
+function lastLine(text: string): string {
+  const lines = text.split("\n").filter((line) => line.trim() !== "");
+  return lines.at(-1) ?? "";
+}
