@@ -6,7 +6,7 @@
 import { CliFailure, EXIT } from "./cli/failure.ts";
 import { type Io, processIo } from "./cli/io.ts";
 import { loadCommand } from "./cli/commands.ts";
-import type { Command } from "./cli/command.ts";
+import { type Command, withUsageHint } from "./cli/command.ts";
 import { VERSION } from "./version.ts";
 
 /** Runs Pixir with the given arguments and effects; resolves to the exit code. */
@@ -33,7 +33,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       await io.stdout.write(command.help);
       return EXIT.ok;
     }
-    return await command.run(rest, io);
+    try {
+      return await command.run(rest, io);
+    } catch (error) {
+      throw withUsageHint(error, command);
+    }
   } catch (error) {
     return await reportFailure(io, error);
   }

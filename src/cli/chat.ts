@@ -72,7 +72,7 @@ Examples:
 `,
   async run(argv, io) {
     const { patch, rest: flags } = splitPolicyFlags("chat", argv, io.cwd);
-    const { values, positionals } = parseFlags("chat", flags, FLAGS);
+    const { values, positionals } = parseFlags(chatCommand, flags, FLAGS, { max: Infinity });
     if (positionals.length > 0) {
       throw new CliFailure("usage", "chat: takes no prompt; type it in the chat", {
         hint: `for a one-off prompt use: pixir run "${positionals.join(" ")}"`,

@@ -25,7 +25,7 @@ Example:
   pixir logout
 `,
   async run(argv, io) {
-    parseFlags("logout", argv, {});
+    parseFlags(logoutCommand, argv, {});
     const location = authFileLocation(pathsFrom(io).configDir);
     let removed: StoredAuth | null;
     try {

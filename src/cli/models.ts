@@ -47,7 +47,7 @@ Example:
   pixir models --json | jq -r '.models[] | "\\(.slug) \\(.context_window)"'
 `,
   async run(argv, io) {
-    const { values } = parseFlags("models", argv, FLAGS);
+    const { values } = parseFlags(modelsCommand, argv, FLAGS);
     const report = await modelsReport(io, values.auth);
     await io.stdout.write(values.json ? JSON.stringify(report) + "\n" : describe(report));
     return EXIT.ok;

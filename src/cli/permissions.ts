@@ -4,7 +4,7 @@
  */
 
 import type { Command } from "./command.ts";
-import { parseFlags } from "./command.ts";
+import { parseFlags, usageHint } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import { pathsFrom, resolveWorkspace } from "./inputs.ts";
 import type { Io } from "./io.ts";
@@ -65,10 +65,10 @@ Examples:
 };
 
 async function list(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseFlags("permissions", argv, FLAGS);
+  const { values, positionals } = parseFlags(permissionsCommand, argv, FLAGS, { max: Infinity });
   if (positionals.length > 0) {
     throw new CliFailure("usage", `permissions: unknown action "${positionals[0]}"`, {
-      hint: "see `pixir permissions --help`",
+      hint: usageHint(permissionsCommand),
     });
   }
   const file = permissionsFilePath(pathsFrom(io));
@@ -94,7 +94,9 @@ async function list(argv: string[], io: Io): Promise<number> {
 }
 
 async function remove(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseFlags("permissions", argv, { cwd: FLAGS.cwd });
+  const { values, positionals } = parseFlags(permissionsCommand, argv, { cwd: FLAGS.cwd }, {
+    max: Infinity,
+  });
   const prefix = positionals.join(" ").trim();
   if (prefix === "") throw new CliFailure("usage", "permissions remove: which prefix?");
   const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
@@ -110,10 +112,7 @@ async function remove(argv: string[], io: Io): Promise<number> {
 
 async function set(argv: string[], io: Io): Promise<number> {
   const { patch, rest } = splitPolicyFlags("permissions set", argv, io.cwd);
-  const { values, positionals } = parseFlags("permissions", rest, { cwd: FLAGS.cwd });
-  if (positionals.length > 0) {
-    throw new CliFailure("usage", `permissions set: unexpected "${positionals[0]}"`);
-  }
+  const { values } = parseFlags(permissionsCommand, rest, { cwd: FLAGS.cwd });
   const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
   // -A is saved as what it means, so the file reads the same as the other grants.
   const saved: PolicyPatch = patch.all

@@ -1,7 +1,7 @@
 /** `pixir run`: one prompt, a new session, the answer on stdout. */
 
 import type { Command } from "./command.ts";
-import { parseFlags } from "./command.ts";
+import { parseFlags, withUsageHint } from "./command.ts";
 import { execute, workspaceSetup } from "./execute.ts";
 import { POLICY_FLAGS_HELP, splitPolicyFlags } from "./policy_flags.ts";
 import {
@@ -74,7 +74,7 @@ Examples:
     let mode = outputModeFromArgv(argv);
     try {
       const { patch, rest: flags } = splitPolicyFlags("run", argv, io.cwd);
-      const { values, positionals } = parseFlags("run", flags, FLAGS);
+      const { values, positionals } = parseFlags(runCommand, flags, FLAGS, { max: Infinity });
       mode = outputMode(values);
       const prompt = await readPrompt(positionals, io, "run");
       const settings = settingsFrom(io);
@@ -112,7 +112,7 @@ Examples:
         fresh: true,
       });
     } catch (error) {
-      return await renderEarlyFailure(mode, io, error);
+      return await renderEarlyFailure(mode, io, withUsageHint(error, runCommand));
     }
   },
 };

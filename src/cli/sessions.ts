@@ -30,7 +30,7 @@ Example:
   pixir sessions --json | jq -r '.[0].id'
 `,
   async run(argv, io) {
-    const { values } = parseFlags("sessions", argv, FLAGS);
+    const { values } = parseFlags(sessionsCommand, argv, FLAGS);
     const workspace = values.all ? undefined : await resolveWorkspace(values.cwd ?? ".", io.cwd);
     const listing = await listSessions(pathsFrom(io).sessionsDir);
     const sessions = listing.sessions.filter((s) => workspace === undefined || s.cwd === workspace);

@@ -39,7 +39,7 @@ Example:
   pixir status --json | jq .quota.primary.used_percent
 `,
   async run(argv, io) {
-    const { values } = parseFlags("status", argv, FLAGS);
+    const { values } = parseFlags(statusCommand, argv, FLAGS);
     const report = await statusReport(io);
     if (values.json) await io.stdout.write(JSON.stringify(report) + "\n");
     else await io.stdout.write(describeStatus(report, io.now()));

@@ -53,10 +53,7 @@ Examples:
   pixir undo 20261124-101500-k3f9qz --turn 2
 `,
   async run(argv, io) {
-    const { values, positionals } = parseFlags("undo", argv, FLAGS);
-    if (positionals.length > 1) {
-      throw new CliFailure("usage", "undo: give at most one session id");
-    }
+    const { values, positionals } = parseFlags(undoCommand, argv, FLAGS, { max: 1 });
     const sessionsDir = pathsFrom(io).sessionsDir;
     const query = positionals.length === 1
       ? { id: positionals[0] }

@@ -55,7 +55,7 @@ Example:
   pixir usage --days 30 --json | jq '.days[0].usage.total_tokens'
 `,
   async run(argv, io) {
-    const { values } = parseFlags("usage", argv, FLAGS);
+    const { values } = parseFlags(usageCommand, argv, FLAGS);
     const days = daysFrom(values.days);
     const paths = pathsFrom(io);
     const quota = await loadQuota(quotaFilePath(paths));

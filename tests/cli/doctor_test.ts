@@ -82,5 +82,5 @@ Deno.test("doctor rejects unknown flags as bad usage", async () => {
   await using box = await sandbox();
   const { code, stderr } = await box.run(["doctor", "--fast"]);
   assert.equal(code, 2);
-  assert.match(stderr, /doctor: Unknown option '--fast'/);
+  assert.match(stderr, /doctor: unknown flag --fast\n  Usage: pixir doctor/);
 });
