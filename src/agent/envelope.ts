@@ -162,7 +162,12 @@ const DATA: Record<CanonicalEvent["type"], Check> = {
     summary: arrayOf(object({ type: literal("summary_text"), text: str })),
     encrypted_content: nullable(str),
   }),
-  assistant_message: object({ model: str, text: str, phase: optional(str) }),
+  assistant_message: object({
+    model: str,
+    text: str,
+    phase: optional(str),
+    interrupted: optional(bool),
+  }),
   tool_call: object({ model: str, call_id: str, name: str, arguments: str }),
   tool_result: object({
     call_id: str,

@@ -40,7 +40,16 @@ export type CanonicalEvent =
     type: "reasoning";
     data: { model: string; summary: SummaryText[]; encrypted_content: string | null };
   }
-  | { type: "assistant_message"; data: { model: string; text: string; phase?: string } }
+  | {
+    type: "assistant_message";
+    data: {
+      model: string;
+      text: string;
+      phase?: string;
+      /** True for the text received before an interruption cut the response short. */
+      interrupted?: boolean;
+    };
+  }
   | {
     type: "tool_call";
     data: { model: string; call_id: string; name: string; arguments: string };

@@ -19,7 +19,8 @@ export type Done = Extract<ModelEvent, { type: "done" }>;
 export type ModelResponse =
   | { kind: "done"; done: Done; items: OutputItem[] }
   | { kind: "failed"; error: ProviderError }
-  | { kind: "aborted" };
+  /** `partial` is the answer text the aborted attempt had streamed so far. */
+  | { kind: "aborted"; partial: string };
 
 /** What consuming a model call needs. */
 export interface ModelCallOptions {
@@ -50,13 +51,14 @@ export async function consumeModelCall(
   const { signal, ephemeral } = options;
   const iterator = options.callModel(request, signal)[Symbol.asyncIterator]();
   let items: OutputItem[] = [];
+  let partial = "";
   let aborted = false;
   try {
     for (;;) {
       const next = await untilAborted(iterator.next(), signal);
       if (next === ABORTED) {
         aborted = true;
-        return { kind: "aborted" };
+        return { kind: "aborted", partial };
       }
       if (next.done) return { kind: "failed", error: STREAM_ENDED };
       const event = next.value;
@@ -65,6 +67,7 @@ export async function consumeModelCall(
         case "created":
           break;
         case "text_delta":
+          partial += event.delta;
           await ephemeral({ type: "text_delta", data: { delta: event.delta } });
           break;
         case "reasoning_delta":
@@ -75,6 +78,7 @@ export async function consumeModelCall(
           break;
         case "retrying":
           items = [];
+          partial = "";
           await ephemeral({
             type: "retrying",
             data: { attempt: event.attempt, delay_ms: event.delay_ms, error: event.error },

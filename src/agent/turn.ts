@@ -104,7 +104,7 @@ export type TurnOutcome =
   | { status: "failed"; error: TurnError; usage: Usage }
   /**
    * The signal fired; the log records the interruption and stays resumable. `answer` holds the
-   * assistant text of responses that finished before the interruption.
+   * text the interrupted response had streamed, else the answer of the last finished response.
    */
   | { status: "interrupted"; answer: string; usage: Usage };
 
@@ -148,7 +148,10 @@ class Turn {
         });
       }
       const response = await this.#respond();
-      if (response.kind === "aborted") return await this.#interrupt([]);
+      if (response.kind === "aborted") {
+        await this.#recordPartial(response.partial);
+        return await this.#interrupt([]);
+      }
       if (response.kind === "failed") return await this.#fail(response.error);
       const calls = await this.#recordResponse(response.done, response.items);
       if (response.done.status === "incomplete") {
@@ -242,6 +245,17 @@ class Turn {
     }
     if (messages.length > 0) this.#answer = answerOf(messages);
     return calls;
+  }
+
+  /**
+   * Keeps the answer text an interruption cut short: logged as an interrupted assistant message
+   * (resumed history sends it back as what the model said) and made the turn's answer.
+   */
+  async #recordPartial(text: string): Promise<void> {
+    if (text.trim() === "") return;
+    const { model } = this.#options;
+    await this.#record({ type: "assistant_message", data: { model, text, interrupted: true } });
+    this.#answer = text;
   }
 
   /** Runs the calls in order; returns the calls left unfinished by an abort (none otherwise). */

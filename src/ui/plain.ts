@@ -1,7 +1,8 @@
 /**
  * Human output for `pixir run`: the answer on stdout and nothing else; tool activity, retries,
- * errors and the resume hint on stderr. On a terminal the answer streams as it arrives; into a pipe
- * it is written once, complete, so a retried attempt never leaves half an answer behind.
+ * errors and the resume hint on stderr. The answer streams as it arrives, to a terminal and into a
+ * pipe alike (`pixir run … | cat` reads it as it comes); a retry after a partial answer says so on
+ * stderr. Without the answer (`answer: false`) it is the human progress beside `--json`.
  */
 
 import type { TextSink } from "../cli/io.ts";
@@ -11,10 +12,16 @@ import { keyArgument, oneLine, preview } from "./tool_summary.ts";
 import { compactionNotice } from "./compaction_notice.ts";
 
 /** The plain renderer over stdout/stderr with the given styles for stderr. */
-export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style: Style): Renderer {
-  const streaming = io.stdout.isTerminal;
+export function plainRenderer(
+  io: { stdout: TextSink; stderr: TextSink },
+  style: Style,
+  options: { answer: boolean } = { answer: true },
+): Renderer {
+  const streaming = options.answer;
   // Whether the last thing streamed to stdout left the cursor mid-line.
   let openLine = false;
+  // The answer text streamed since the last whole message, to print a message that came whole.
+  let streamed = "";
   let thinking = false;
 
   const endLine = async () => {
@@ -32,6 +39,7 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
         case "text_delta":
           await endThinking();
           if (streaming && envelope.data.delta !== "") {
+            streamed += envelope.data.delta;
             await io.stdout.write(envelope.data.delta);
             openLine = !envelope.data.delta.endsWith("\n");
           }
@@ -44,6 +52,11 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
           return;
         case "assistant_message":
           await endThinking();
+          if (streaming && streamed === "" && envelope.data.text !== "") {
+            await io.stdout.write(envelope.data.text);
+            openLine = !envelope.data.text.endsWith("\n");
+          }
+          streamed = "";
           return endLine();
         case "tool_started":
           await endThinking();
@@ -71,7 +84,8 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
           await endThinking();
           await endLine();
           const seconds = (envelope.data.delay_ms / 1000).toFixed(1);
-          const discarded = streaming ? " (the partial answer above is discarded)" : "";
+          const discarded = streamed !== "" ? " (the partial answer above is discarded)" : "";
+          streamed = "";
           return io.stderr.write(
             style.yellow(
               `! ${
@@ -87,9 +101,6 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
     async finish(result, hint) {
       await endThinking();
       await endLine();
-      if (!streaming && result.answer !== "") {
-        await io.stdout.write(result.answer.endsWith("\n") ? result.answer : result.answer + "\n");
-      }
       if (result.status === "incomplete") {
         await io.stderr.write(style.yellow("! the model stopped before finishing its answer\n"));
       }

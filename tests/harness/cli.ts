@@ -26,6 +26,8 @@ export interface RunOptions {
   /** Piped to the program, then closed; without it stdin is null. */
   stdin?: string;
   signalAfter?: SignalAfter;
+  /** Called with the output so far each time more arrives, while the program runs. */
+  onOutput?: (stderr: string, stdout: string) => void;
   /** The run is killed and the call rejects after this long. Default 60 s. */
   timeoutMs?: number;
 }
@@ -106,6 +108,7 @@ async function supervise(
   const collect = async (stream: ReadableStream<Uint8Array>, key: keyof typeof output) => {
     for await (const text of stream.pipeThrough(new TextDecoderStream())) {
       output[key] += text;
+      options.onOutput?.(output.stderr, output.stdout);
       if (after && "when" in after && !signalled && after.when(output.stderr, output.stdout)) {
         signalled = true;
         kill(after.signal);
