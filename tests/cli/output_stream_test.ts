@@ -62,3 +62,36 @@ Deno.test("run --json keeps tool activity and the resume hint on stderr", async 
   assert.equal(hintedSessionId(result.stderr), final.session_id);
   assert.doesNotMatch(result.stderr, /Done\./, "the answer itself stays in the JSON");
 });
+
+Deno.test("a run waiting on an open stdin pipe says so on stderr, then goes on", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("Read it.") }] });
+  const notice = /reading the prompt from stdin until it ends; .*<\/dev\/null/;
+
+  // stdin stays open until the notice appears: a program that waits silently never closes it.
+  const result = await box.run(["run", "review this"], {
+    server,
+    stdin: "piped text",
+    closeStdinWhen: (stderr) => notice.test(stderr),
+    timeoutMs: 20_000,
+  });
+
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, notice);
+  assert.equal(result.stdout, "Read it.\n");
+});
+
+Deno.test("`-` waiting on an open stdin says to pass the prompt as an argument", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("Ok.") }] });
+
+  const result = await box.run(["run", "-"], {
+    server,
+    stdin: "the prompt",
+    closeStdinWhen: (stderr) => stderr.includes("pass the prompt as an argument"),
+    timeoutMs: 20_000,
+  });
+
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /pixir: reading the prompt from stdin until it ends/);
+});
