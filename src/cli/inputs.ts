@@ -149,6 +149,9 @@ export async function credentialsFrom(
       now: io.now,
       sleep,
     });
+    for (const warning of resolved.warnings ?? []) {
+      await io.stderr.write(`pixir: warning: ${warning}\n`);
+    }
     // Refreshing an expiring sign-in now means a dead one ends the run before a session exists.
     await resolved.provider.get();
     return resolved;

@@ -28,7 +28,8 @@ export const statusCommand: Command = {
 Shows whether Pixir is signed in and with what (ChatGPT subscription or API key), the account's
 email, plan and id, when the access token expires (it is refreshed automatically), where the
 credentials are stored and with which file mode, and the last quota windows the server reported.
-Exits 0 when signed in, 4 when not.
+Exits 0 when signed in, 4 when not, 1 when auth.json exists but cannot be read or understood
+(the report says why; \`pixir logout\` moves it aside).
 
 Flags:
       --json           print the report as one JSON object: {v, signed_in, method, source, email,
@@ -43,6 +44,7 @@ Example:
     const report = await statusReport(io);
     if (values.json) await io.stdout.write(JSON.stringify(report) + "\n");
     else await io.stdout.write(describeStatus(report, io.now()));
+    if (report.auth_file.problem !== undefined) return EXIT.runtime;
     return report.signed_in ? EXIT.ok : EXIT.notAuthenticated;
   },
 };
@@ -52,7 +54,7 @@ export async function statusReport(io: Io): Promise<StatusReport> {
   const paths = pathsFrom(io);
   let state: SignInState;
   try {
-    state = await readSignInState(paths.configDir, io.env);
+    state = await readSignInState(paths.configDir, io.env, { tolerateBadFile: true });
   } catch (error) {
     rethrowAuthError(error);
   }
@@ -78,6 +80,10 @@ export function describeStatus(report: StatusReport, now: number): string {
   }
   const file = report.auth_file;
   lines.push(`  auth file   ${file.path} (${file.exists ? `mode ${file.mode}` : "none"})`);
+  if (file.problem !== undefined) {
+    lines.push(`  problem     ${file.problem}`);
+    lines.push("  fix         run `pixir logout` to move it aside, then `pixir login`");
+  }
   if (report.quota) {
     lines.push(`  quota       as of ${new Date(report.quota.observed_at * 1000).toISOString()}`);
     for (const w of [report.quota.primary, report.quota.secondary]) {
