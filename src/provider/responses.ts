@@ -4,6 +4,7 @@
  * `ModelEvent`s that ends in exactly one `done` or `failed`.
  */
 
+import { connectionFailure, type ConnectionPhase } from "./connection_failure.ts";
 import {
   type Credential,
   type CredentialProvider,
@@ -161,7 +162,7 @@ async function* sendOnce(
         signal: controller.signal,
       });
     } catch (error) {
-      throw new TransportError(error);
+      throw new TransportError(error, "connect");
     }
     watchdog.disarm();
     const quota = parseQuota(response.headers, deps.now());
@@ -188,17 +189,15 @@ async function* sendOnce(
       if (controller.signal.aborted) break;
       yield event;
     }
-    return failed(interruption(deps.signal, deps.idleTimeoutMs));
+    return failed(interruption(deps.signal, deps.idleTimeoutMs, route.url));
   } catch (error) {
-    if (controller.signal.aborted) return failed(interruption(deps.signal, deps.idleTimeoutMs));
+    if (controller.signal.aborted) {
+      return failed(interruption(deps.signal, deps.idleTimeoutMs, route.url));
+    }
     // Only failures of the connection itself are transport errors; a bug in Pixir's own code
     // must surface as one, not be retried as a network problem.
     if (error instanceof TransportError) {
-      return failed({
-        kind: "transport",
-        message: `connection failed: ${error.message}`,
-        retryable: true,
-      });
+      return failed(connectionFailure(error.cause, route.url, error.phase));
     }
     throw error;
   } finally {
@@ -238,7 +237,7 @@ function watchReads(
         try {
           chunk = await source.read();
         } catch (error) {
-          throw new TransportError(error);
+          throw new TransportError(error, "stream");
         }
         if (cancelled) return;
         if (chunk.done) controller.close();
@@ -256,19 +255,26 @@ function watchReads(
 
 /** A failure of the connection (fetch rejected, or a body read broke), as opposed to a bug. */
 class TransportError extends Error {
-  constructor(cause: unknown) {
+  readonly phase: ConnectionPhase;
+  constructor(cause: unknown, phase: ConnectionPhase) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.name = "TransportError";
+    this.phase = phase;
   }
 }
 
 /** Why an attempt was cut short: the caller's abort, otherwise the idle watchdog. */
-function interruption(signal: AbortSignal, idleTimeoutMs: number): ProviderError {
+function interruption(signal: AbortSignal, idleTimeoutMs: number, url: string): ProviderError {
   if (signal.aborted) return abortedError();
   return {
     kind: "idle_timeout",
-    message: `idle timeout: no data from the server for ${idleTimeoutMs} ms`,
+    message: `idle timeout: no data from ${url} for ${idleTimeoutMs} ms`,
     retryable: true,
+    details: {
+      url,
+      hint:
+        "check your network connection and proxy; a slow server may need a longer PIXIR_STREAM_IDLE_TIMEOUT_MS",
+    },
   };
 }
 
