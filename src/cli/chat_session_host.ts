@@ -141,7 +141,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
     async undo() {
       if (session === null) throw new Error("nothing to undo: this chat has no session yet");
       const data = await undoTurn(session, { dryRun: false, force: false });
-      return describeUndo(data, false, (path) => displayPath(x.workspace, path));
+      return describeUndo(data, false, (path) => displayPath(x.workspace, path), session.id);
     },
     async compact(focus) {
       if (session === null) throw new Error("nothing to compact yet: the session has not started");

@@ -5,6 +5,7 @@ import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import { pathsFrom, resolveWorkspace } from "./inputs.ts";
 import { openSessionForCli } from "./session_lookup.ts";
+import { listSessions } from "../agent/session_list.ts";
 import type { UndoData } from "../agent/event.ts";
 import type { Session } from "../agent/session.ts";
 import { applyUndo, plannedUndo, planUndo, SHELL_NOT_COVERED } from "../agent/undo.ts";
@@ -34,7 +35,7 @@ export const undoCommand: Command = {
 Restores the files a turn changed with the write and edit tools: a file the turn created is
 deleted, a file it edited or overwrote gets its previous content and permissions back. Pixir keeps
 a copy of each file before a turn first changes it, in the session's data. The default is the
-newest session of this workspace and its last turn not undone yet. A file that changed again after
+newest session of this workspace with a turn to undo, and its last turn not undone yet. A file that changed again after
 the turn (by hand or by a later turn) is skipped unless --force. The undo is recorded in the log.
 
 Changes made by shell commands (bash) are NOT covered and are never undone. Files larger than
@@ -55,16 +56,19 @@ Examples:
   async run(argv, io) {
     const { values, positionals } = parseFlags(undoCommand, argv, FLAGS, { max: 1 });
     const sessionsDir = pathsFrom(io).sessionsDir;
-    const query = positionals.length === 1
-      ? { id: positionals[0] }
-      : { last: await resolveWorkspace(values.cwd ?? ".", io.cwd) };
-    const session = await openSessionForCli(sessionsDir, query, io.now);
-    for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
     const choice: UndoChoice = {
       turn: turnFrom(values.turn),
       dryRun: values["dry-run"] === true,
       force: values.force === true,
     };
+    const id = positionals.length === 1
+      ? positionals[0]
+      : await undoableSessionOf(sessionsDir, await resolveWorkspace(values.cwd ?? ".", io.cwd), {
+        ...choice,
+        now: io.now,
+      });
+    const session = await openSessionForCli(sessionsDir, { id }, io.now);
+    for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
     const data = await undoTurn(session, choice);
     if (values.json) {
       const report = {
@@ -75,9 +79,8 @@ Examples:
       };
       await io.stdout.write(JSON.stringify(report) + "\n");
     } else {
-      await io.stdout.write(
-        describeUndo(data, choice.dryRun, (path) => displayPath(session.started.cwd, path)) + "\n",
-      );
+      const show = (path: string) => displayPath(session.started.cwd, path);
+      await io.stdout.write(describeUndo(data, choice.dryRun, show, session.id) + "\n");
     }
     return EXIT.ok;
   },
@@ -86,8 +89,44 @@ Examples:
 /** Plans undoing a turn and, unless it is a dry run, does it; nothing to undo is a usage failure. */
 export async function undoTurn(session: Session, choice: UndoChoice): Promise<UndoData> {
   const planned = await planUndo(session, { turn: choice.turn, force: choice.force });
-  if (!planned.ok) throw new CliFailure("usage", planned.message);
+  if (!planned.ok) {
+    throw new CliFailure("usage", planned.message, {
+      hint: planned.forceTurn === undefined
+        ? undefined
+        : `to undo it again: ${forceCommand(session.id, planned.forceTurn)}`,
+    });
+  }
   return choice.dryRun ? plannedUndo(planned.plan) : await applyUndo(session, planned.plan);
+}
+
+/**
+ * The session `pixir undo` without an id means: the newest session of the workspace that has a
+ * turn to undo (a later run that changed no file does not hide an earlier one that did); with
+ * `--turn`, or when none has one, the newest session, whose own reason is then reported.
+ */
+async function undoableSessionOf(
+  sessionsDir: string,
+  workspace: string,
+  choice: UndoChoice & { now: () => number },
+): Promise<string> {
+  const { sessions } = await listSessions(sessionsDir);
+  const mine = sessions.filter((session) => session.cwd === workspace);
+  if (mine.length === 0) {
+    throw new CliFailure("unknown_session", `no session found for workspace ${workspace}`, {
+      hint: 'start one with: pixir run "…"',
+    });
+  }
+  if (choice.turn !== undefined) return mine[0].id;
+  for (const summary of mine) {
+    const session = await openSessionForCli(sessionsDir, { id: summary.id }, choice.now, true);
+    if ((await planUndo(session, { force: choice.force })).ok) return summary.id;
+  }
+  return mine[0].id;
+}
+
+/** The command that undoes `turn` of session `id` whatever changed since. */
+function forceCommand(id: string, turn: number): string {
+  return `pixir undo ${id} --turn ${turn} --force`;
 }
 
 /** The report of an undo for people: a heading, one line per file, and what is not covered. */
@@ -95,6 +134,7 @@ export function describeUndo(
   data: UndoData,
   dryRun: boolean,
   show: (path: string) => string,
+  sessionId: string,
 ): string {
   const verb = (done: string, planned: string) => (dryRun ? planned : done).padEnd(14);
   const lines = [
@@ -107,6 +147,9 @@ export function describeUndo(
   ];
   if (data.restored.length + data.deleted.length + data.skipped.length === 0) {
     lines.push("  no file to change: the files are already as they were before the turn");
+  }
+  if (data.skipped.length > 0) {
+    lines.push(`to restore the skipped files anyway: ${forceCommand(sessionId, data.turn)}`);
   }
   lines.push(`note: ${SHELL_NOT_COVERED}.`);
   return lines.join("\n");
