@@ -52,7 +52,9 @@ Flags:
       --effort EFFORT  reasoning effort: none, minimal, low, medium, high, xhigh
                        (default: $PIXIR_EFFORT or medium)
   -c, --continue       continue the newest session of this workspace
-  -r, --resume ID      continue the session ID (or a unique prefix of it)
+  -r, --resume ID      continue the session ID (or a unique prefix of it) in its own workspace,
+                       as \`pixir resume\` does (--cwd overrides it); /resume in the chat takes
+                       the sessions of the chat's workspace
   -C, --cwd DIR        workspace the tools work in (default: the current directory)
       --auth KIND      subscription (the ChatGPT sign-in) or api-key
       --no-context     do not send the AGENTS.md files with the instructions
@@ -89,8 +91,12 @@ Examples:
     const ui = loadUi();
     const settings = settingsFrom(io);
     const paths = pathsFrom(io);
-    const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
-    const session = await startingSession(paths, workspace, values, io);
+    // A resumed session works in its own workspace, as with `pixir resume`; --cwd overrides it.
+    const here = await resolveWorkspace(values.cwd ?? ".", io.cwd);
+    const session = await startingSession(paths, here, values, io);
+    const workspace = values.cwd === undefined && session !== null
+      ? await resolveWorkspace(session.started.cwd, io.cwd)
+      : here;
     const choice = modelChoice(values, session ? sessionModel(session) : settings);
     const credentials = await credentialsFrom(io, values.auth, paths);
     const host = chatHost({

@@ -118,6 +118,15 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       // The chat already holds this session's lease; opening it again would be refused.
       if (session && session.id.startsWith(id)) return opened(session);
       const next = await openSessionForCli(x.paths.sessionsDir, { id }, x.io.now);
+      // A session runs in its own workspace (as with `pixir resume`); this chat's tools, policy and
+      // AGENTS.md belong to another, so a session from elsewhere is opened in a chat of its own.
+      if (next.started.cwd !== x.workspace) {
+        next.release();
+        throw new Error(
+          `session ${next.id} works in ${next.started.cwd}, not in this chat's workspace; ` +
+            `continue it there with: pixir chat --resume ${next.id}`,
+        );
+      }
       session?.release();
       session = next;
       return opened(next);

@@ -339,6 +339,40 @@ Deno.test("/status, /sessions and /resume work from the chat", async () => {
   assert.match(screen, /› earlier question\n[\s\S]*Earlier answer/);
 });
 
+Deno.test("/resume refuses a session of another workspace and names the command that opens it", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("Elsewhere") }] });
+  const other = join(box.root, "other-ws");
+  await Deno.mkdir(other);
+  const elsewhere = await box.run(["run", "question elsewhere"], { server, cwd: other });
+  assert.equal(elsewhere.code, 0, elsewhere.stderr);
+  const [id] = await box.sessionIds();
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+
+  await send(pane, `/resume ${id}`);
+
+  const screen = await pane.waitFor(/continue it there with: pixir chat --resume/);
+  assert.match(screen, /works in\s+\S*other-ws, not in this chat's workspace/);
+  assert.doesNotMatch(screen, /question elsewhere/);
+});
+
+Deno.test("chat --resume opens a session in its own workspace, as pixir resume does", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [{ sse: textAnswer("First") }, { sse: textAnswer("unused") }],
+  });
+  const other = join(box.root, "other-ws");
+  await Deno.mkdir(other);
+  assert.equal((await box.run(["run", "first"], { server, cwd: other })).code, 0);
+  const [id] = await box.sessionIds();
+
+  await using pane = await chat(box, server, { args: ["chat", "--resume", id] });
+
+  const screen = await pane.waitFor(/other-ws/);
+  assert.match(screen, /› first\n[\s\S]*First/);
+});
+
 /** The model's call of `bash` with `command`. */
 function bashCall(command: string, callId: string, responseId: string) {
   return {
