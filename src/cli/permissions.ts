@@ -82,7 +82,10 @@ async function list(argv: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const blocks = Object.entries(shown).map(([path, entry]) => {
-    const policy = describePolicy(mergePolicy(DEFAULT_POLICY, entry.policy)).join(" ");
+    // Nothing saved means the defaults, not a flag someone chose.
+    const policy = Object.keys(entry.policy).length === 0
+      ? "(none saved: the defaults apply)"
+      : describePolicy(mergePolicy(DEFAULT_POLICY, entry.policy)).join(" ");
     const always = entry.always.length === 0
       ? "  always: (none)"
       : `  always:\n${entry.always.map((rule) => `    ${rule}`).join("\n")}`;

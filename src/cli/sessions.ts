@@ -50,16 +50,34 @@ Example:
   },
 };
 
+/** The listing as columns whose widths come from their content; `--all` adds WORKSPACE. */
 function table(sessions: SessionSummary[], withCwd: boolean): string {
-  const rows = sessions.map((s) =>
-    [
-      s.id,
-      s.updated.slice(0, 16).replace("T", " "),
-      String(s.turns).padStart(5),
-      s.model,
-      withCwd ? `${s.cwd}  ${s.title}` : s.title,
-    ].join("  ")
+  const header = [
+    "ID",
+    "UPDATED (UTC)",
+    "TURNS",
+    "MODEL",
+    ...(withCwd ? ["WORKSPACE"] : []),
+    "TITLE",
+  ];
+  const rows = sessions.map((s) => [
+    s.id,
+    s.updated.slice(0, 16).replace("T", " "),
+    String(s.turns),
+    s.model,
+    ...(withCwd ? [s.cwd] : []),
+    s.title,
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column].length))
   );
-  const header = ["ID".padEnd(22), "UPDATED (UTC)   ", "TURNS", "MODEL", "TITLE"].join("  ");
-  return [header, ...rows].join("\n") + "\n";
+  const line = (cells: string[]) =>
+    cells.map((cell, column) =>
+      column === cells.length - 1
+        ? cell
+        : header[column] === "TURNS"
+        ? cell.padStart(widths[column])
+        : cell.padEnd(widths[column])
+    ).join("  ");
+  return [header, ...rows].map(line).join("\n") + "\n";
 }

@@ -8,8 +8,9 @@ import { pathsFrom } from "./inputs.ts";
 import { rethrowAuthError } from "./auth_failure.ts";
 import { readSignInState, type SignInState } from "../auth/sign_in_state.ts";
 import { loadQuota, quotaFilePath } from "../config/quota_file.ts";
-import type { QuotaSnapshot, QuotaWindow } from "../provider/quota.ts";
-import { windowName } from "../ui/quota_window.ts";
+import type { QuotaSnapshot } from "../provider/quota.ts";
+import { describeWindow, windowName } from "../ui/quota_window.ts";
+import { systemUtcOffset, type UtcOffset } from "../provider/reset_time.ts";
 
 const FLAGS = { json: { type: "boolean" } } as const;
 
@@ -63,7 +64,11 @@ export async function statusReport(io: Io): Promise<StatusReport> {
 }
 
 /** The report as lines for people, times relative to `now` (Unix ms). */
-export function describeStatus(report: StatusReport, now: number): string {
+export function describeStatus(
+  report: StatusReport,
+  now: number,
+  utcOffset: UtcOffset = systemUtcOffset,
+): string {
   const lines: string[] = [];
   if (!report.signed_in) {
     lines.push("Not signed in. Run `pixir login` (or set OPENAI_API_KEY).");
@@ -87,7 +92,7 @@ export function describeStatus(report: StatusReport, now: number): string {
   if (report.quota) {
     lines.push(`  quota       as of ${new Date(report.quota.observed_at * 1000).toISOString()}`);
     for (const w of [report.quota.primary, report.quota.secondary]) {
-      if (w) lines.push(`    ${windowName(w).padEnd(10)}${window(w, now)}`);
+      if (w) lines.push(`    ${windowName(w).padEnd(10)}${describeWindow(w, now, utcOffset)}`);
     }
   }
   return lines.join("\n") + "\n";
@@ -99,11 +104,4 @@ function expiry(iso: string | null, now: number): string {
   return minutes > 0
     ? `expires ${iso} (in ${minutes} min; refreshed automatically)`
     : `expired ${iso} (refreshed on next use)`;
-}
-
-function window(w: QuotaWindow, now: number): string {
-  const resets = w.resets_at === undefined
-    ? ""
-    : `, resets in ${Math.max(0, Math.round((w.resets_at * 1000 - now) / 60_000))} min`;
-  return `${w.used_percent}% used${resets}`;
 }
