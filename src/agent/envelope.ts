@@ -155,7 +155,7 @@ const ENVELOPE = object({
 
 const DATA: Record<CanonicalEvent["type"], Check> = {
   session_started: object({ format, cwd: str, model: str, effort, pixir_version: str }),
-  user_message: object({ text: str }),
+  user_message: object({ text: str, environment: optional(str) }),
   turn_started: object({ turn: count, model: str, effort }),
   reasoning: object({
     model: str,

@@ -31,7 +31,14 @@ export type CanonicalEvent =
       pixir_version: string;
     };
   }
-  | { type: "user_message"; data: { text: string } }
+  | {
+    type: "user_message";
+    /**
+     * `environment`: the facts of the turn's start (workspace, platform, date), sent to the model
+     * as a message before `text`, so the instructions stay the same bytes for the whole session.
+     */
+    data: { text: string; environment?: string };
+  }
   | {
     type: "turn_started";
     data: { turn: number; model: string; effort: ReasoningEffort };

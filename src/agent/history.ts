@@ -109,6 +109,13 @@ function foldItems(events: readonly CanonicalEvent[], model: string): InputItem[
     switch (event.type) {
       case "user_message":
         reasoning = [];
+        if (event.data.environment !== undefined) {
+          items.push({
+            type: "message",
+            role: "user",
+            content: [{ type: "input_text", text: event.data.environment }],
+          });
+        }
         items.push({
           type: "message",
           role: "user",

@@ -56,8 +56,13 @@ export interface TurnOptions {
   prompt: string;
   model: string;
   effort: ReasoningEffort;
-  /** The base instructions (see `baseInstructions`). */
+  /** The base instructions (see `baseInstructions`): the same for every turn of a session. */
   instructions: string;
+  /**
+   * The turn's environment (see `environmentContext`), logged with the prompt and sent before it;
+   * what changes between turns (the date) lives here, not in `instructions`.
+   */
+  environment?: string;
   /** The tools offered to the model. */
   tools: ToolSpec[];
   callModel: ModelCall;
@@ -136,7 +141,11 @@ class Turn {
   async run(): Promise<TurnOutcome> {
     const { signal, model, effort, prompt } = this.#options;
     const cap = this.#options.maxModelCalls ?? DEFAULT_MAX_MODEL_CALLS;
-    await this.#record({ type: "user_message", data: { text: prompt } });
+    const { environment } = this.#options;
+    await this.#record({
+      type: "user_message",
+      data: environment === undefined ? { text: prompt } : { text: prompt, environment },
+    });
     await this.#record({ type: "turn_started", data: { turn: this.#number, model, effort } });
     for (let modelCalls = 0;; modelCalls++) {
       if (signal.aborted) return await this.#interrupt([]);

@@ -16,7 +16,7 @@ import { listSessions, type SessionSummary } from "../agent/session_list.ts";
 import { runTurn, type TurnOutcome } from "../agent/turn.ts";
 import type { ContextFile } from "../agent/project_context.ts";
 import type { RunPolicy } from "./run_policy.ts";
-import { baseInstructions } from "../agent/prompt.ts";
+import { baseInstructions, environmentContext } from "../agent/prompt.ts";
 import type { ResolvedCredentials } from "../auth/resolve.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import { loadQuota } from "../config/quota_file.ts";
@@ -92,12 +92,8 @@ export function chatHost(x: ChatHostInputs): ChatHost {
           prompt,
           model: choice.model,
           effort: choice.effort,
-          instructions: baseInstructions({
-            cwd: x.workspace,
-            now: x.io.now(),
-            platform: x.io.os,
-            projectContext: x.projectContext,
-          }),
+          instructions: baseInstructions({ projectContext: x.projectContext }),
+          environment: environmentContext({ cwd: x.workspace, now: x.io.now(), platform: x.io.os }),
           signal,
           emit: sink.emit,
         });

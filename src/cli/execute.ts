@@ -15,7 +15,7 @@ import { quotaAlertsPath } from "../config/quota_alerts.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
 import type { Session } from "../agent/session.ts";
 import { runTurn, type TurnOutcome } from "../agent/turn.ts";
-import { baseInstructions } from "../agent/prompt.ts";
+import { baseInstructions, environmentContext } from "../agent/prompt.ts";
 import { contextUsage } from "../agent/context_usage.ts";
 import type { ContextFile } from "../agent/project_context.ts";
 import type { ResolvedCredentials } from "../auth/resolve.ts";
@@ -114,12 +114,8 @@ export async function execute(x: Execution): Promise<number> {
       prompt: x.prompt,
       model: x.model,
       effort: x.effort,
-      instructions: baseInstructions({
-        cwd: x.workspace,
-        now: x.io.now(),
-        platform: x.io.os,
-        projectContext: x.projectContext,
-      }),
+      instructions: baseInstructions({ projectContext: x.projectContext }),
+      environment: environmentContext({ cwd: x.workspace, now: x.io.now(), platform: x.io.os }),
       signal: controller.signal,
       emit,
     });
