@@ -17,7 +17,8 @@ export type Done = Extract<ModelEvent, { type: "done" }>;
 
 /** What one model call came to. */
 export type ModelResponse =
-  | { kind: "done"; done: Done; items: OutputItem[] }
+  /** `turnState`: the last `x-codex-turn-state` the call's responses carried, if any. */
+  | { kind: "done"; done: Done; items: OutputItem[]; turnState?: string }
   | { kind: "failed"; error: ProviderError }
   /** `partial` is the answer text the aborted attempt had streamed so far. */
   | { kind: "aborted"; partial: string };
@@ -52,6 +53,7 @@ export async function consumeModelCall(
   const iterator = options.callModel(request, signal)[Symbol.asyncIterator]();
   let items: OutputItem[] = [];
   let partial = "";
+  let turnState: string | undefined;
   let aborted = false;
   try {
     for (;;) {
@@ -65,6 +67,9 @@ export async function consumeModelCall(
       switch (event.type) {
         case "quota":
         case "created":
+          break;
+        case "turn_state":
+          turnState = event.value;
           break;
         case "text_delta":
           partial += event.delta;
@@ -85,7 +90,7 @@ export async function consumeModelCall(
           });
           break;
         case "done":
-          return { kind: "done", done: event, items };
+          return { kind: "done", done: event, items, ...(turnState ? { turnState } : {}) };
         case "failed":
           return { kind: "failed", error: event.error };
       }

@@ -130,6 +130,8 @@ class Turn {
   readonly #number: number;
   #usage: Usage = ZERO_USAGE;
   #answer = "";
+  /** The `x-codex-turn-state` of the turn's latest response, echoed on its next requests. */
+  #turnState: string | undefined;
 
   constructor(options: TurnOptions) {
     this.#options = options;
@@ -189,10 +191,19 @@ class Turn {
       // A failed threshold compaction is not fatal: the request may still fit.
       if (percent >= autoCompact.atPercent) await this.#compact("threshold");
     }
-    const response = await consumeModelCall(this.#callOptions(), this.#request());
+    const response = await this.#call();
     if (response.kind !== "failed" || response.error.kind !== "context_overflow") return response;
     if (!await this.#compact("overflow")) return response;
-    return await consumeModelCall(this.#callOptions(), this.#request());
+    return await this.#call();
+  }
+
+  /** One model call of this turn, keeping the turn state its response hands back. */
+  async #call(): Promise<ModelResponse> {
+    const response = await consumeModelCall(this.#callOptions(), this.#request());
+    if (response.kind === "done" && response.turnState !== undefined) {
+      this.#turnState = response.turnState;
+    }
+    return response;
   }
 
   /** Compacts the session's history; true when a summary was logged. */
@@ -230,6 +241,7 @@ class Turn {
       session_id: session.id,
       // The model may batch calls; Pixir runs them one after another, in order.
       parallel_tool_calls: true,
+      ...(this.#turnState === undefined ? {} : { turn_state: this.#turnState }),
     };
   }
 

@@ -43,6 +43,11 @@ export interface ModelRequest {
   /** Also sent as `prompt_cache_key`, so turns of one session share the prompt cache. */
   session_id: string;
   parallel_tool_calls: boolean;
+  /**
+   * The `x-codex-turn-state` an earlier response of the same turn carried, echoed as that header
+   * so the backend can keep the turn on one route; never part of the body.
+   */
+  turn_state?: string;
 }
 
 /** An input item as sent on the wire: no item ids, which `store:false` cannot resolve. */

@@ -93,13 +93,14 @@ export async function* streamResponse(
   const sender: Sender = {
     userAgent: deps.userAgent,
     sessionId: req.session_id,
+    ...(req.turn_state === undefined ? {} : { turnState: req.turn_state }),
     extraHeaders: deps.extraHeaders,
   };
   let renewed = false;
   let retries = 0;
   while (true) {
     const route = routeRequest(credential, endpoints, sender);
-    const ending = yield* sendOnce(body, route, deps);
+    const ending = yield* sendOnce(body, route, deps, (value) => sender.turnState = value);
     if (ending.type === "done") {
       yield ending;
       return;
@@ -142,6 +143,7 @@ async function* sendOnce(
   body: string,
   route: RequestRoute,
   deps: ResponsesDeps,
+  onTurnState: (value: string) => void,
 ): AsyncGenerator<ModelEvent, Ending> {
   if (deps.signal.aborted) return failed(abortedError());
   const controller = new AbortController();
@@ -167,6 +169,12 @@ async function* sendOnce(
     watchdog.disarm();
     const quota = parseQuota(response.headers, deps.now());
     if (quota !== null) yield { type: "quota", snapshot: quota };
+    const turnState = response.headers.get("x-codex-turn-state");
+    if (turnState !== null && turnState !== "") {
+      // A retry of this call is routed as the server asked, and so is the turn's next request.
+      onTurnState(turnState);
+      yield { type: "turn_state", value: turnState };
+    }
     if (!response.ok) {
       const text = response.body === null
         ? ""
