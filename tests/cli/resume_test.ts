@@ -14,6 +14,7 @@ import {
   typesOf,
   userItem,
 } from "./helpers.ts";
+import { waitUntil } from "../harness/wait.ts";
 
 const first = textAnswer("First answer.", { responseId: "resp_first" });
 const second = textAnswer("Second answer.", { responseId: "resp_second" });
@@ -159,7 +160,7 @@ Deno.test("a session another Pixir process is writing to cannot be resumed at th
   });
   // The first run stays inside its turn (the stream stalls) until its --timeout ends it.
   const firstRun = box.run(["run", "--timeout", "5", "long task"], { server });
-  while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => server.requests.length > 0, "the first run's request");
   const [id] = await box.sessionIds();
 
   const competing = await box.run(["resume", id, "--json", "meanwhile"], { server });
