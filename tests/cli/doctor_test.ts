@@ -90,7 +90,7 @@ Deno.test("doctor rejects unknown flags as bad usage", async () => {
   await using box = await sandbox();
   const { code, stderr } = await box.run(["doctor", "--fast"]);
   assert.equal(code, 2);
-  assert.match(stderr, /doctor: unknown flag --fast\n  Usage: pixir doctor/);
+  assert.match(stderr, /doctor: unknown flag --fast\n {2}Usage: pixir doctor/);
 });
 
 Deno.test("signed in with ChatGPT, an unreachable OPENAI_BASE_URL is a warning, not an error", async () => {

@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-console
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { bubblewrapArgs } from "../../src/sandbox/bubblewrap.ts";
