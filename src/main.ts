@@ -4,7 +4,7 @@
  */
 
 import { CliFailure, EXIT } from "./cli/failure.ts";
-import { type Io, processIo } from "./cli/io.ts";
+import { type Io, processIo } from "./util/io.ts";
 import { loadCommand } from "./cli/commands.ts";
 import { type Command, withUsageHint } from "./cli/command.ts";
 import { VERSION } from "./version.ts";

@@ -20,9 +20,6 @@ import { contextUsage } from "./context_usage.ts";
 import { type ModelInfo, modelInfo } from "../provider/models.ts";
 import type { Session } from "./session.ts";
 
-/** Compact automatically once the context in use reaches this percentage of the window. */
-export const DEFAULT_COMPACT_AT_PERCENT = 85;
-
 /** Items (messages, calls, results) kept as they are after the summary. */
 export const KEEP_TAIL_ITEMS = 6;
 

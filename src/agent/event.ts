@@ -7,7 +7,7 @@ import type { ProviderError } from "../provider/error.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import type { SummaryText, Usage } from "../provider/item.ts";
 import type { ToolError } from "../tools/tool.ts";
-import type { DecisionSource } from "../policy/approval.ts";
+import type { PermissionDecisionData } from "../policy/permission_decision.ts";
 
 /** Version of the session log format and of the `--jsonl` event envelope. */
 export const EVENT_FORMAT_VERSION = 1;
@@ -145,25 +145,6 @@ export interface CompactionData {
   model: string;
   /** The context in use (tokens) when the compaction started. */
   tokens_before: number;
-}
-
-/** Whether a tool call that needed permission went ahead, and what decided it. */
-export interface PermissionDecisionData {
-  /** The call it was made for, when known. */
-  call_id?: string;
-  tool: string;
-  /** The shell command as the model wrote it. */
-  command: string;
-  decision: "allow" | "deny";
-  source: DecisionSource;
-  /** For a person's yes: this call only, or saved for the prefixes in `rules`. */
-  scope?: "once" | "always";
-  /** Saved prefixes that allowed it, or that an "always" answer saved. */
-  rules?: string[];
-  /** Why it was denied, as told to the model. */
-  reason?: string;
-  /** The reason a person gave with their no. */
-  user_reason?: string;
 }
 
 /** Events that only renderers see. */

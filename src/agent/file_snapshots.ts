@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { CanonicalEvent, Envelope, FileSnapshotData } from "./event.ts";
 import type { Session } from "./session.ts";
 import { snapshotsDirOf } from "./session_dir.ts";
-import { formatBytes } from "../tools/output.ts";
+import { formatBytes } from "../tools/truncation.ts";
 
 /** Files larger than this are recorded as not undoable instead of being copied. */
 export const MAX_SNAPSHOT_BYTES = 10 * 1024 * 1024;

@@ -19,7 +19,7 @@ import {
   type EphemeralEvent,
   EVENT_FORMAT_VERSION,
 } from "./event.ts";
-import { type ParsedLine, parseLogLine } from "./envelope.ts";
+import { type ParsedLine, parseLogLine } from "./log_line.ts";
 import { readLinesForward } from "./log_lines.ts";
 import { resolveSessionId, sessionPath } from "./session_dir.ts";
 import { CorruptSessionError, SessionInUseError } from "./session_error.ts";

@@ -5,7 +5,7 @@
  */
 
 import type { CanonicalEvent, Envelope } from "./event.ts";
-import { parseLogLine } from "./envelope.ts";
+import { parseLogLine } from "./log_line.ts";
 import { readLinesBackward, readLinesForward } from "./log_lines.ts";
 import { sessionIds, sessionPath } from "./session_dir.ts";
 

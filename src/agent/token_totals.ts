@@ -6,8 +6,8 @@
 
 import type { Usage } from "../provider/item.ts";
 import { addUsage, ZERO_USAGE } from "../provider/usage.ts";
-import type { UtcOffset } from "../provider/reset_time.ts";
-import { parseLogLine } from "./envelope.ts";
+import type { UtcOffset } from "../quota/reset_time.ts";
+import { parseLogLine } from "./log_line.ts";
 import { readLinesForward } from "./log_lines.ts";
 import { listSessions, type SessionSummary } from "./session_list.ts";
 

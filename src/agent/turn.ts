@@ -11,6 +11,7 @@ import type { ModelInfo } from "../provider/models.ts";
 import type { OutputItem, Usage } from "../provider/item.ts";
 import type { ModelRequest, ReasoningEffort, ToolSpec } from "../provider/request.ts";
 import type { ToolError, ToolResult } from "../tools/tool.ts";
+import { DEFAULT_MAX_ITERATIONS } from "../config/settings.ts";
 import { addUsage, ZERO_USAGE } from "../provider/usage.ts";
 import type { CanonicalEvent, CompactionReason, Envelope, RecordedError } from "./event.ts";
 import { foldHistory, INTERRUPTED_TOOL_ERROR } from "./history.ts";
@@ -74,7 +75,7 @@ export interface TurnOptions {
    * reason is recorded as `"aborted"`.
    */
   signal: AbortSignal;
-  /** Most model calls one turn may make; default `DEFAULT_MAX_MODEL_CALLS`. */
+  /** Most model calls one turn may make; default `DEFAULT_MAX_ITERATIONS`. */
   maxModelCalls?: number;
   /** How long an aborted tool call may take to stop; default 3 s. */
   toolStopGraceMs?: number;
@@ -84,9 +85,6 @@ export interface TurnOptions {
    */
   autoCompact?: { atPercent: number; catalog: readonly ModelInfo[] };
 }
-
-/** The default iteration cap: model calls per turn. */
-export const DEFAULT_MAX_MODEL_CALLS = 50;
 
 /** The turn stopped because it reached its iteration cap. */
 export interface IterationCapError {
@@ -142,7 +140,7 @@ class Turn {
 
   async run(): Promise<TurnOutcome> {
     const { signal, model, effort, prompt } = this.#options;
-    const cap = this.#options.maxModelCalls ?? DEFAULT_MAX_MODEL_CALLS;
+    const cap = this.#options.maxModelCalls ?? DEFAULT_MAX_ITERATIONS;
     const { environment } = this.#options;
     await this.#record({
       type: "user_message",

@@ -15,7 +15,7 @@ import { dirname, join } from "node:path";
 import { CredentialUnavailableError } from "./credential.ts";
 import { LockError, type LockWait, withLock } from "./file_lock.ts";
 import type { TokenSet } from "./oauth.ts";
-import { isRecord, type JsonRecord, parseJson, stringField } from "../provider/json.ts";
+import { isRecord, type JsonRecord, parseJson, stringField } from "../util/json.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
 
 /** Where the stored sign-in lives. */

@@ -4,7 +4,7 @@
  * authorization for tokens. Each step returns its own AuthResult; nothing here touches the disk.
  */
 
-import { isRecord, type JsonRecord, parseJson, stringField } from "../provider/json.ts";
+import { isRecord, type JsonRecord, parseJson, stringField } from "../util/json.ts";
 import { readErrorBody } from "./error_body.ts";
 import { type AuthError, type AuthResult, CLIENT_ID, type Fetch, type TokenSet } from "./oauth.ts";
 import type { exchangeAuthorizationCode } from "./token_endpoint.ts";

@@ -4,7 +4,7 @@
  * and, behind a proxy, sometimes with an HTML page; this reads all of them without trusting any.
  */
 
-import { isRecord, parseJson, stringField } from "../provider/json.ts";
+import { isRecord, parseJson, stringField } from "../util/json.ts";
 
 /** What an error reply said, as far as it could be read. */
 export interface ErrorBody {

@@ -5,13 +5,7 @@
  */
 
 import { decodeJwt } from "jose";
-import {
-  isRecord,
-  type JsonRecord,
-  numberField,
-  recordField,
-  stringField,
-} from "../provider/json.ts";
+import { isRecord, type JsonRecord, numberField, recordField, stringField } from "../util/json.ts";
 
 /** The claims Pixir uses; each is absent when the token lacks it or carries the wrong type. */
 export interface Claims {

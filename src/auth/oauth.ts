@@ -3,9 +3,6 @@
 /** The OAuth client id of Codex-compatible clients; the issuer only accepts registered ids. */
 export const CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
 
-/** The issuer used unless `PIXIR_AUTH_ISSUER` says otherwise. */
-export const DEFAULT_ISSUER = "https://auth.openai.com";
-
 /** The fetch signature the auth layer needs (the global `fetch` fits). */
 export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 

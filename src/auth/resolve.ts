@@ -9,7 +9,6 @@ import { type CredentialProvider, NotAuthenticatedError } from "./credential.ts"
 import { AuthFileError, authFileLocation, readAuthFile, type StoredAuth } from "./auth_file.ts";
 import { type RefreshDeps, requireChatgptLogin } from "./refresh.ts";
 import { subscriptionCredentials } from "./subscription.ts";
-import type { PixirPaths } from "../config/paths.ts";
 
 /** The credential kinds `--auth` can demand. */
 export type AuthChoice = "subscription" | "api-key";
@@ -28,7 +27,7 @@ export interface ResolveOptions extends Omit<RefreshDeps, "location"> {
   /** `--auth`, when given. */
   choice?: AuthChoice;
   env: (name: string) => string | undefined;
-  paths: Pick<PixirPaths, "configDir">;
+  paths: { readonly configDir: string };
 }
 
 /** The chosen credentials and where they come from. */

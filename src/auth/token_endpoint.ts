@@ -7,7 +7,7 @@
 import { type AuthError, type AuthResult, CLIENT_ID, type Fetch, type TokenSet } from "./oauth.ts";
 import { quoteBody, readErrorBody } from "./error_body.ts";
 import { readClaims } from "./jwt.ts";
-import { isRecord, type JsonRecord, parseJson } from "../provider/json.ts";
+import { isRecord, type JsonRecord, parseJson } from "../util/json.ts";
 
 /** How to reach the issuer for one call. */
 export interface TokenEndpoint {

@@ -5,9 +5,9 @@ import { parseFlags } from "./command.ts";
 import { POLICY_FLAGS_HELP, splitPolicyFlags } from "./policy_flags.ts";
 import { runPolicy } from "./run_policy.ts";
 import { projectContextFor } from "./project_context.ts";
-import { quotaAlertsPath } from "../config/quota_alerts.ts";
+import { quotaAlertsPath } from "../quota/alerts.ts";
 import { CliFailure, EXIT } from "./failure.ts";
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import {
   credentialsFrom,
   modelChoice,
@@ -20,7 +20,7 @@ import { guardAgainstCrashes } from "./crash_guard.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import type { Session } from "../agent/session.ts";
 import type { PixirPaths } from "../config/paths.ts";
-import { quotaFilePath } from "../config/quota_file.ts";
+import { quotaFilePath } from "../quota/store.ts";
 import { styleFor } from "../ui/style.ts";
 import { CHAT_KEYS } from "../ui/chat/slash.ts";
 import { VERSION } from "../version.ts";

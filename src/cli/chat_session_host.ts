@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import { describeStatus, statusReport } from "./status.ts";
 import { describeUndo, undoTurn } from "./undo.ts";
@@ -19,7 +19,7 @@ import type { RunPolicy } from "./run_policy.ts";
 import { baseInstructions, environmentContext } from "../agent/prompt.ts";
 import type { ResolvedCredentials } from "../auth/resolve.ts";
 import type { PixirPaths } from "../config/paths.ts";
-import { loadQuota } from "../config/quota_file.ts";
+import { loadQuota } from "../quota/store.ts";
 import type { Settings } from "../config/settings.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
 import { displayPath, resolveInWorkspace } from "../tools/workspace.ts";

@@ -1,7 +1,7 @@
 /** The shape of a CLI command and the flag parsing they share. */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { CliFailure } from "./failure.ts";
 
 /** A subcommand: its help text and its entry point returning an exit code. */

@@ -8,8 +8,8 @@ import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import { authHint, catalogFor, modelCaller } from "./turn_wiring.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
 import { type CompactionOutcome, compactSession } from "../agent/compaction.ts";
-import { quotaAlertsPath } from "../config/quota_alerts.ts";
-import { quotaFilePath } from "../config/quota_file.ts";
+import { quotaAlertsPath } from "../quota/alerts.ts";
+import { quotaFilePath } from "../quota/store.ts";
 
 const FLAGS = { focus: { type: "string" }, auth: { type: "string" } } as const;
 

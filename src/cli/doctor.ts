@@ -13,7 +13,7 @@ import {
   type WorkerProbe,
   WORKSPACE_LAYER,
 } from "../doctor/sandbox.ts";
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { pathsFrom, resolveWorkspace } from "./inputs.ts";
 import { runPolicy } from "./run_policy.ts";
 import { fileAccess } from "../policy/policy.ts";

@@ -3,15 +3,15 @@
  * wiring, its events go to the renderer, and the outcome becomes an exit code.
  */
 
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
 import { authHint, catalogFor, sandboxProbe, turnWiring } from "./turn_wiring.ts";
 import { type RunPolicy, runPolicy } from "./run_policy.ts";
 import type { PolicyPatch } from "../policy/policy.ts";
 import { projectContextFor } from "./project_context.ts";
 import type { PixirPaths } from "../config/paths.ts";
-import { quotaFilePath } from "../config/quota_file.ts";
-import { quotaAlertsPath } from "../config/quota_alerts.ts";
+import { quotaFilePath } from "../quota/store.ts";
+import { quotaAlertsPath } from "../quota/alerts.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
 import type { Session } from "../agent/session.ts";
 import { runTurn, type TurnOutcome } from "../agent/turn.ts";

@@ -4,7 +4,7 @@
  */
 
 import { resolve } from "node:path";
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { CliFailure } from "./failure.ts";
 import { resolveCredentials, type ResolvedCredentials } from "../auth/resolve.ts";
 import { rethrowAuthError } from "./auth_failure.ts";
@@ -12,6 +12,7 @@ import { sleep } from "../util/sleep.ts";
 import { loadSettings, parseEffort, type Settings, SettingsError } from "../config/settings.ts";
 import { NoHomeError, type PixirPaths, pixirPaths } from "../config/paths.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
+import { POLICY_FLAGS_HELP } from "./policy_flags.ts";
 
 /** Flags every prompt-running command accepts. */
 export const RUN_FLAGS = {
@@ -23,6 +24,26 @@ export const RUN_FLAGS = {
   "no-context": { type: "boolean" },
   "stop-at-quota": { type: "string" },
 } as const;
+
+/** Shared help text for the flags of `run` and `resume`. */
+export const RUN_FLAGS_HELP =
+  `  -m, --model MODEL    model to use (default: $PIXIR_MODEL or gpt-5.5)
+      --effort EFFORT  reasoning effort: none, minimal, low, medium, high, xhigh
+                       (default: $PIXIR_EFFORT or medium)
+  -C, --cwd DIR        workspace the tools work in (default: the current directory)
+      --timeout SECS   stop the run after this many seconds (exit 124)
+      --auth KIND      subscription (the ChatGPT sign-in) or api-key; default: the stored
+                       sign-in, else OPENAI_API_KEY, else a stored API key
+      --no-context     do not send the AGENTS.md files (config folder, repository root down
+                       to the workspace) with the instructions
+      --stop-at-quota PCT
+                       end the run (exit 5) before a request once the last known 5-hour or
+                       weekly quota window is at or above PCT percent
+      --json           print one final JSON object on stdout
+      --jsonl          print every event as a JSON line on stdout, then the final object
+  -h, --help           show this help
+Permissions (see "Security model" in the README):
+${POLICY_FLAGS_HELP}`;
 
 /**
  * The prompt from the arguments, from `-`, or from piped stdin; never waits on a terminal. With

@@ -3,7 +3,7 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { pathsFrom, settingsFrom } from "./inputs.ts";
 import { failureFromAuth, rethrowAuthError } from "./auth_failure.ts";
 import { authFileLocation, chatgptAuth, type StoredAuth, withAuthFile } from "../auth/auth_file.ts";

@@ -6,7 +6,7 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { credentialsFrom, pathsFrom, settingsFrom } from "./inputs.ts";
 import { userAgent } from "./turn_wiring.ts";
 import { type Catalog, modelCatalog, modelCatalogPath } from "../provider/model_catalog.ts";

@@ -1,6 +1,6 @@
 /** The `--json` / `--jsonl` choice shared by `run` and `resume`, and failures rendered in it. */
 
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { CliFailure } from "./failure.ts";
 import type { Renderer } from "../ui/renderer.ts";
 import { jsonRenderer } from "../ui/jsonl.ts";

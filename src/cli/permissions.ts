@@ -7,7 +7,7 @@ import type { Command } from "./command.ts";
 import { parseFlags, usageHint } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import { pathsFrom, resolveWorkspace } from "./inputs.ts";
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { POLICY_FLAGS_HELP, splitPolicyFlags } from "./policy_flags.ts";
 import {
   loadPermissions,

@@ -1,6 +1,6 @@
 /** The project context of a run as the CLI loads it: skipped with `--no-context`, warnings on stderr. */
 
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { type ContextFile, denoContextFs, loadProjectContext } from "../agent/project_context.ts";
 
 /** The `AGENTS.md` files for `workspace`, or none when `enabled` is false. */

@@ -12,6 +12,7 @@ import {
   readPrompt,
   resolveWorkspace,
   RUN_FLAGS,
+  RUN_FLAGS_HELP,
   settingsFrom,
   stopAtQuotaFrom,
   timeoutFrom,
@@ -23,7 +24,6 @@ import {
   renderEarlyFailure,
   rendererFor,
 } from "./output.ts";
-import { RUN_FLAGS_HELP } from "./run.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 
 const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS, last: { type: "boolean" } } as const;

@@ -3,7 +3,7 @@
 import type { Command } from "./command.ts";
 import { parseFlags, withUsageHint } from "./command.ts";
 import { execute, workspaceSetup } from "./execute.ts";
-import { POLICY_FLAGS_HELP, splitPolicyFlags } from "./policy_flags.ts";
+import { splitPolicyFlags } from "./policy_flags.ts";
 import {
   credentialsFrom,
   modelChoice,
@@ -11,6 +11,7 @@ import {
   readPrompt,
   resolveWorkspace,
   RUN_FLAGS,
+  RUN_FLAGS_HELP,
   settingsFrom,
   stopAtQuotaFrom,
   timeoutFrom,
@@ -26,26 +27,6 @@ import { createSession } from "../agent/session.ts";
 import { VERSION } from "../version.ts";
 
 const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS } as const;
-
-/** Shared help text for the flags of `run` and `resume`. */
-export const RUN_FLAGS_HELP =
-  `  -m, --model MODEL    model to use (default: $PIXIR_MODEL or gpt-5.5)
-      --effort EFFORT  reasoning effort: none, minimal, low, medium, high, xhigh
-                       (default: $PIXIR_EFFORT or medium)
-  -C, --cwd DIR        workspace the tools work in (default: the current directory)
-      --timeout SECS   stop the run after this many seconds (exit 124)
-      --auth KIND      subscription (the ChatGPT sign-in) or api-key; default: the stored
-                       sign-in, else OPENAI_API_KEY, else a stored API key
-      --no-context     do not send the AGENTS.md files (config folder, repository root down
-                       to the workspace) with the instructions
-      --stop-at-quota PCT
-                       end the run (exit 5) before a request once the last known 5-hour or
-                       weekly quota window is at or above PCT percent
-      --json           print one final JSON object on stdout
-      --jsonl          print every event as a JSON line on stdout, then the final object
-  -h, --help           show this help
-Permissions (see "Security model" in the README):
-${POLICY_FLAGS_HELP}`;
 
 /** The `run` command. */
 export const runCommand: Command = {

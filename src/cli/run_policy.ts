@@ -4,10 +4,11 @@
  * terminal question only when a person is at both stdin and stderr) and the OS sandbox.
  */
 
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { CliFailure } from "./failure.ts";
 import { resolvePolicyPath } from "./policy_flags.ts";
-import type { Envelope, PermissionDecisionData } from "../agent/event.ts";
+import type { Envelope } from "../agent/event.ts";
+import type { PermissionDecisionData } from "../policy/permission_decision.ts";
 import type { Session } from "../agent/session.ts";
 import { fileSnapshots } from "../agent/file_snapshots.ts";
 import { undoableTools } from "../agent/undoable_tools.ts";

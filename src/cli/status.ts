@@ -3,14 +3,14 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { EXIT } from "./failure.ts";
-import type { Io } from "./io.ts";
+import type { Io } from "../util/io.ts";
 import { pathsFrom } from "./inputs.ts";
 import { rethrowAuthError } from "./auth_failure.ts";
 import { readSignInState, type SignInState } from "../auth/sign_in_state.ts";
-import { loadQuota, quotaFilePath } from "../config/quota_file.ts";
-import type { QuotaSnapshot } from "../provider/quota.ts";
-import { describeWindow, windowName } from "../ui/quota_window.ts";
-import { systemUtcOffset, type UtcOffset } from "../provider/reset_time.ts";
+import { loadQuota, quotaFilePath } from "../quota/store.ts";
+import type { QuotaSnapshot } from "../quota/snapshot.ts";
+import { describeWindow, windowName } from "../quota/text.ts";
+import { systemUtcOffset, type UtcOffset } from "../quota/reset_time.ts";
 
 const FLAGS = { json: { type: "boolean" } } as const;
 

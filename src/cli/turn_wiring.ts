@@ -3,8 +3,10 @@
  * talk to the model and run tools. `run`, `resume` and `chat` all build their turns from it.
  */
 
-import type { Io } from "./io.ts";
-import { quotaGuard } from "./quota_guard.ts";
+import type { Io } from "../util/io.ts";
+import { quotaGuard, type QuotaStop } from "../quota/guard.ts";
+import { stopMessage } from "../quota/text.ts";
+import type { ProviderError } from "../provider/error.ts";
 import { guardedTools, type RunPolicy } from "./run_policy.ts";
 import type { Session } from "../agent/session.ts";
 import type { Emit, ModelCall, ToolOutput, ToolRunner } from "../agent/turn.ts";
@@ -16,7 +18,7 @@ import { DEFAULT_RETRY_POLICY } from "../provider/retry.ts";
 import { cachedModels } from "../provider/model_catalog.ts";
 import type { ModelInfo } from "../provider/models.ts";
 import type { ToolSpec } from "../provider/request.ts";
-import { systemUtcOffset } from "../provider/reset_time.ts";
+import { systemUtcOffset } from "../quota/reset_time.ts";
 import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
 import { outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
 import { sleep } from "../util/sleep.ts";
@@ -126,27 +128,47 @@ export async function modelCaller(w: ModelCallerInputs): Promise<ModelCall> {
     stopAtPercent: w.stopAtQuota,
     utcOffset: systemUtcOffset,
   });
-  return (request, signal) =>
-    quota.call(() =>
-      streamResponse(request, {
-        fetch: w.io.fetch,
-        credentials: w.credentials.provider,
-        baseUrl: w.settings.openaiBaseUrl,
-        chatgptBaseUrl: w.settings.chatgptBaseUrl,
-        userAgent: userAgent(w.io.os),
-        idleTimeoutMs: w.settings.idleTimeoutMs,
-        retry: {
-          ...DEFAULT_RETRY_POLICY,
-          maxRetries: w.settings.maxRetries,
-          baseMs: w.settings.retryBaseMs,
-        },
-        sleep,
-        random: w.io.random,
-        now: w.io.now,
-        utcOffset: systemUtcOffset,
-        signal,
-      })
-    );
+  return async function* (request, signal) {
+    const stop = quota.stop();
+    if (stop && w.stopAtQuota !== undefined) {
+      yield { type: "failed", error: quotaStopError(stop, w.stopAtQuota) };
+      return;
+    }
+    const events = streamResponse(request, {
+      fetch: w.io.fetch,
+      credentials: w.credentials.provider,
+      baseUrl: w.settings.openaiBaseUrl,
+      chatgptBaseUrl: w.settings.chatgptBaseUrl,
+      userAgent: userAgent(w.io.os),
+      idleTimeoutMs: w.settings.idleTimeoutMs,
+      retry: {
+        ...DEFAULT_RETRY_POLICY,
+        maxRetries: w.settings.maxRetries,
+        baseMs: w.settings.retryBaseMs,
+      },
+      sleep,
+      random: w.io.random,
+      now: w.io.now,
+      utcOffset: systemUtcOffset,
+      signal,
+    });
+    for await (const event of events) {
+      if (event.type === "quota") await quota.observe(event.snapshot);
+      yield event;
+    }
+  };
+}
+
+/** The failure of a request `--stop-at-quota` refused, as the provider's usage limit. */
+function quotaStopError(stop: QuotaStop, percent: number): ProviderError {
+  return {
+    kind: "usage_limit",
+    message: stopMessage(stop.window, percent),
+    retryable: false,
+    code: "stop_at_quota",
+    ...(stop.window.resets_at === undefined ? {} : { resets_at: stop.window.resets_at }),
+    details: { window: stop.slot, used_percent: stop.window.used_percent, stop_at: percent },
+  };
 }
 
 /** The context windows known for this sign-in: a subscription's cached model list, else none. */

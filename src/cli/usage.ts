@@ -5,10 +5,10 @@ import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import { pathsFrom } from "./inputs.ts";
 import { type DayTokens, type SessionTokens, tokenTotals } from "../agent/token_totals.ts";
-import { loadQuota, quotaFilePath } from "../config/quota_file.ts";
-import type { QuotaSnapshot } from "../provider/quota.ts";
-import { systemUtcOffset, type UtcOffset } from "../provider/reset_time.ts";
-import { describeWindow, windowName } from "../ui/quota_window.ts";
+import { loadQuota, quotaFilePath } from "../quota/store.ts";
+import type { QuotaSnapshot } from "../quota/snapshot.ts";
+import { systemUtcOffset, type UtcOffset } from "../quota/reset_time.ts";
+import { describeWindow, windowName } from "../quota/text.ts";
 
 const FLAGS = {
   json: { type: "boolean" },

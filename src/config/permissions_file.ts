@@ -6,7 +6,7 @@
  */
 
 import { dirname, join } from "node:path";
-import { parseJson } from "../provider/json.ts";
+import { parseJson } from "../util/json.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
 import type { Grant, PolicyPatch } from "../policy/policy.ts";
 import type { PixirPaths } from "./paths.ts";

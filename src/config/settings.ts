@@ -1,18 +1,15 @@
 /** Run settings from the environment, validated once where they enter. */
 
-import { DEFAULT_ISSUER } from "../auth/oauth.ts";
-import type { ReasoningEffort } from "../provider/request.ts";
-import { DEFAULT_COMPACT_AT_PERCENT } from "../agent/compaction.ts";
+import { EFFORTS, type ReasoningEffort } from "../provider/request.ts";
 
-/** Reasoning efforts Pixir accepts on the command line and in `PIXIR_EFFORT`. */
-export const EFFORTS: readonly ReasoningEffort[] = [
-  "none",
-  "minimal",
-  "low",
-  "medium",
-  "high",
-  "xhigh",
-];
+/** The ChatGPT sign-in issuer used unless `PIXIR_AUTH_ISSUER` says otherwise. */
+export const DEFAULT_ISSUER = "https://auth.openai.com";
+
+/** Compact automatically once the context in use reaches this percentage of the window. */
+export const DEFAULT_COMPACT_AT_PERCENT = 85;
+
+/** The iteration cap: model calls one turn may make before it stops. */
+export const DEFAULT_MAX_ITERATIONS = 50;
 
 /** The model used when none is given. */
 export const DEFAULT_MODEL = "gpt-5.5";
@@ -62,7 +59,7 @@ export function loadSettings(env: (name: string) => string | undefined): Setting
     idleTimeoutMs: intSetting(env, "PIXIR_STREAM_IDLE_TIMEOUT_MS", 300_000, 1),
     maxRetries: intSetting(env, "PIXIR_MAX_RETRIES", 4, 0),
     retryBaseMs: intSetting(env, "PIXIR_RETRY_BASE_MS", 200, 0),
-    maxIterations: intSetting(env, "PIXIR_MAX_ITERATIONS", 50, 1),
+    maxIterations: intSetting(env, "PIXIR_MAX_ITERATIONS", DEFAULT_MAX_ITERATIONS, 1),
     compactAtPercent: intSetting(env, "PIXIR_COMPACT_AT", DEFAULT_COMPACT_AT_PERCENT, 1, 100),
   };
 }

@@ -4,7 +4,7 @@
  * has a working one, or directly with a one-time notice when it does not.
  */
 
-import type { PermissionDecisionData } from "../agent/event.ts";
+import type { PermissionDecisionData } from "./permission_decision.ts";
 import type { ShellGate } from "../tools/bash.ts";
 import { type ApprovalContext, decide, type Decision } from "./approval.ts";
 import type { SandboxLayout } from "../sandbox/layout.ts";

@@ -4,8 +4,8 @@
  */
 
 import type { ProviderError } from "./error.ts";
-import { isRecord, numberField, parseJson, stringField } from "./json.ts";
-import { describeReset, type UtcOffset } from "./reset_time.ts";
+import { isRecord, numberField, parseJson, stringField } from "../util/json.ts";
+import { describeReset, type UtcOffset } from "../quota/reset_time.ts";
 
 /** The error fields a server reports, from an error body or an in-band failure event. */
 export interface ServerErrorFields {

@@ -8,9 +8,9 @@
 import { dirname, join } from "node:path";
 import type { Credential } from "../auth/credential.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
-import { isRecord, numberField, parseJson, stringField } from "./json.ts";
+import { isRecord, numberField, parseJson, stringField } from "../util/json.ts";
 import type { ModelInfo } from "./models.ts";
-import { EFFORTS } from "../config/settings.ts";
+import { EFFORTS } from "./request.ts";
 import { type Endpoints, routeModelList } from "./route.ts";
 
 /** How long a fetched list is trusted before it is asked for again. */

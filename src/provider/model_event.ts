@@ -2,7 +2,7 @@
 
 import type { ProviderError } from "./error.ts";
 import type { OutputItem, Usage } from "./item.ts";
-import type { QuotaSnapshot } from "./quota.ts";
+import type { QuotaSnapshot } from "../quota/snapshot.ts";
 
 /** Events of one model call, in arrival order; the last is always `done` or `failed`. */
 export type ModelEvent =

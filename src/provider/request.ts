@@ -8,8 +8,11 @@ import type {
   UserMessageItem,
 } from "./item.ts";
 
-/** Reasoning effort values the Responses API understands. */
-export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
+/** Reasoning effort values the Responses API understands, lowest first. */
+export const EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh"] as const;
+
+/** One reasoning effort the Responses API understands. */
+export type ReasoningEffort = typeof EFFORTS[number];
 
 /** Output verbosity values the Responses API understands. */
 export type Verbosity = "low" | "medium" | "high";

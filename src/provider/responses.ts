@@ -14,9 +14,9 @@ import {
 import { classifyHttpFailure } from "./classify.ts";
 import type { ProviderError } from "./error.ts";
 import type { ModelEvent } from "./model_event.ts";
-import { parseQuota } from "./quota.ts";
+import { parseQuota } from "../quota/snapshot.ts";
 import { buildRequestBody, type ModelRequest } from "./request.ts";
-import type { UtcOffset } from "./reset_time.ts";
+import type { UtcOffset } from "../quota/reset_time.ts";
 import { retryDelay, type RetryPolicy } from "./retry.ts";
 import { type RequestRoute, routeRequest, type Sender } from "./route.ts";
 import { decodeSse } from "./sse.ts";

@@ -20,7 +20,7 @@ import {
   parseJson,
   recordField,
   stringField,
-} from "./json.ts";
+} from "../util/json.ts";
 import type { SseMessage } from "./sse.ts";
 
 /** A stream event Pixir acts on, with its fields validated; everything else is `ignored`. */

@@ -4,7 +4,7 @@ import type { JsonSchema } from "../provider/request.ts";
 import type { Tool, ToolContext, ToolError, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
 import { fail } from "./failure.ts";
-import { DEFAULT_OUTPUT_LIMITS, formatBytes, type OutputLimits } from "./output.ts";
+import { DEFAULT_OUTPUT_LIMITS, formatBytes, type OutputLimits } from "./truncation.ts";
 import { runShell } from "./shell.ts";
 
 interface BashArguments {

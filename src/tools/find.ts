@@ -5,7 +5,7 @@ import type { Tool, ToolContext, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
 import { fail, fsError } from "./failure.ts";
 import { pathMatcher } from "./glob.ts";
-import { limitOutput } from "./output.ts";
+import { limitOutput } from "./truncation.ts";
 import {
   DEFAULT_MAX_ENTRIES,
   NOISE_DIRECTORIES,

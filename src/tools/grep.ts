@@ -5,7 +5,7 @@ import type { Tool, ToolContext, ToolError, ToolErrorKind, ToolResult } from "./
 import { validateArguments } from "./arguments.ts";
 import { fail, fsError } from "./failure.ts";
 import { pathMatcher } from "./glob.ts";
-import { formatBytes, limitOutput } from "./output.ts";
+import { formatBytes, limitOutput } from "./truncation.ts";
 import { readTextFile } from "./text_file.ts";
 import {
   DEFAULT_MAX_ENTRIES,

@@ -5,7 +5,7 @@ import type { JsonSchema } from "../provider/request.ts";
 import type { Tool, ToolContext, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
 import { fail, fsError } from "./failure.ts";
-import { limitOutput } from "./output.ts";
+import { limitOutput } from "./truncation.ts";
 import { resolveForTool } from "./workspace.ts";
 
 interface LsArguments {

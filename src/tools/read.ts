@@ -5,7 +5,7 @@ import type { Tool, ToolContext, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
 import { fail } from "./failure.ts";
 import { splitLines } from "./lines.ts";
-import { DEFAULT_OUTPUT_LIMITS, formatBytes, limitText } from "./output.ts";
+import { DEFAULT_OUTPUT_LIMITS, formatBytes, limitText } from "./truncation.ts";
 import { MAX_TEXT_FILE_BYTES, readTextFile } from "./text_file.ts";
 import { resolveForTool } from "./workspace.ts";
 

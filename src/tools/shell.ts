@@ -4,7 +4,7 @@
  * process group, so background children cannot keep Pixir waiting.
  */
 
-import { type LimitedOutput, OutputLimiter, type OutputLimits } from "./output.ts";
+import { type LimitedOutput, OutputLimiter, type OutputLimits } from "./truncation.ts";
 
 /** How to run a command. */
 export interface ShellOptions {

@@ -2,7 +2,7 @@
 
 import type { ToolError } from "./tool.ts";
 import { fsError } from "./failure.ts";
-import { formatBytes } from "./output.ts";
+import { formatBytes } from "./truncation.ts";
 
 /** Files above this size are not read whole (10 MB). */
 export const MAX_TEXT_FILE_BYTES = 10 * 1024 * 1024;

@@ -7,7 +7,7 @@ import { validateArguments } from "./arguments.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
 import { fail, fsError } from "./failure.ts";
 import { splitLines } from "./lines.ts";
-import { formatBytes } from "./output.ts";
+import { formatBytes } from "./truncation.ts";
 import { resolveForTool } from "./workspace.ts";
 
 interface WriteArguments {

@@ -3,7 +3,7 @@
  * `--json` writes only the final result. Nothing else ever reaches stdout in these modes.
  */
 
-import type { TextSink } from "../cli/io.ts";
+import type { TextSink } from "../util/io.ts";
 import type { Renderer } from "./renderer.ts";
 
 /** A renderer for `--json` (`streamEvents: false`) or `--jsonl` (`streamEvents: true`). */

@@ -5,7 +5,7 @@
  * stderr. Without the answer (`answer: false`) it is the human progress beside `--json`.
  */
 
-import type { TextSink } from "../cli/io.ts";
+import type { TextSink } from "../util/io.ts";
 import type { Renderer } from "./renderer.ts";
 import type { Style } from "./style.ts";
 import { keyArgument, oneLine, preview } from "./tool_summary.ts";

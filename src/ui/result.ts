@@ -1,11 +1,17 @@
 /** The final object of `--json` and the last line of `--jsonl`: one stable, versioned shape. */
 
 import type { Usage } from "../provider/item.ts";
-import type { CliFailure } from "../cli/failure.ts";
 import type { ContextUsage } from "../agent/context_usage.ts";
 
 /** Version of the final result object. */
 export const RESULT_VERSION = 1;
+
+/** A failure as the result reports it (the boundary's `{kind, message, details}`). */
+export interface ResultError {
+  kind: string;
+  message: string;
+  details: Record<string, unknown>;
+}
 
 /** The final result of a run, as scripts read it. */
 export interface RunResult {
@@ -18,7 +24,7 @@ export interface RunResult {
   usage: Usage;
   /** The model's context in use after the turn; absent when no session was reached. */
   context?: ContextUsage;
-  error?: ReturnType<CliFailure["toJSON"]>;
+  error?: ResultError;
 }
 
 /** Usage of zero tokens, for runs that never reached the model. */
@@ -38,7 +44,7 @@ export function runResult(
     usage?: Usage;
     context?: ContextUsage;
     incomplete?: boolean;
-    failure?: CliFailure;
+    failure?: { toJSON(): ResultError };
   },
 ): RunResult {
   const result: RunResult = {

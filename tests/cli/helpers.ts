@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseLogLine } from "../../src/agent/envelope.ts";
+import { parseLogLine } from "../../src/agent/log_line.ts";
 import type { CanonicalEvent, Envelope } from "../../src/agent/event.ts";
 import { sessionIds } from "../../src/agent/session_dir.ts";
 import type { Usage } from "../../src/provider/item.ts";

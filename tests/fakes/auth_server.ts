@@ -7,7 +7,7 @@
  * stand-in by passing `issuer.routes` as that server's `routes`.
  */
 
-import { isRecord, type JsonRecord } from "../../src/provider/json.ts";
+import { isRecord, type JsonRecord } from "../../src/util/json.ts";
 import { base64url, fakeAccessToken } from "./jwt.ts";
 import {
   type LoopbackServer,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { PermissionDecisionData } from "../../src/agent/event.ts";
+import type { PermissionDecisionData } from "../../src/policy/permission_decision.ts";
 import { DEFAULT_POLICY } from "../../src/policy/policy.ts";
 import { createShellGate } from "../../src/policy/shell_gate.ts";
 import type { SandboxStatus } from "../../src/sandbox/os_sandbox.ts";

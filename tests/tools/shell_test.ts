@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatBytes } from "../../src/tools/output.ts";
+import { formatBytes } from "../../src/tools/truncation.ts";
 import { runShell, type ShellOptions } from "../../src/tools/shell.ts";
 import { sandbox } from "./helpers.ts";
 

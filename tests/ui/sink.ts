@@ -1,6 +1,6 @@
 /** A TextSink that records what was written, for renderer tests. */
 
-import type { TextSink } from "../../src/cli/io.ts";
+import type { TextSink } from "../../src/util/io.ts";
 
 /** A recording sink; `text` is everything written so far. */
 export function recordingSink(isTerminal: boolean): TextSink & { text: string } {

@@ -8,8 +8,7 @@ import { Container, Loader, matchesKey, type Terminal, Text, TUI } from "@marioz
 import type { Envelope } from "../../agent/event.ts";
 import type { Answer, ApprovalRequest } from "../../policy/approval.ts";
 import { MODEL_TABLE } from "../../provider/models.ts";
-import type { ReasoningEffort } from "../../provider/request.ts";
-import { EFFORTS } from "../../config/settings.ts";
+import { EFFORTS, type ReasoningEffort } from "../../provider/request.ts";
 import type { Style } from "../style.ts";
 import { ApprovalPrompt, promptAction } from "./approval_prompt.ts";
 import type { ChatHost, ModelChoice, OpenedSession } from "./chat_host.ts";

@@ -4,7 +4,7 @@ import type { AutocompleteItem } from "@mariozechner/pi-tui";
 import type { Envelope } from "../../agent/event.ts";
 import type { Emit, TurnOutcome } from "../../agent/turn.ts";
 import type { Ask } from "../../policy/approval.ts";
-import type { QuotaSnapshot } from "../../provider/quota.ts";
+import type { QuotaSnapshot } from "../../quota/snapshot.ts";
 import type { ReasoningEffort } from "../../provider/request.ts";
 import type { ListWorkspaceFolder } from "./completion.ts";
 import type { ReadWorkspaceFile } from "./mentions.ts";

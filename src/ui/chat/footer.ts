@@ -1,9 +1,9 @@
 /** The chat's footer line: model and effort, context used, plan quota, workspace. */
 
 import { type Component, truncateToWidth, visibleWidth } from "@mariozechner/pi-tui";
-import type { QuotaSnapshot, QuotaWindow } from "../../provider/quota.ts";
+import type { QuotaSnapshot, QuotaWindow } from "../../quota/snapshot.ts";
 import { modelInfo } from "../../provider/models.ts";
-import { windowName } from "../quota_window.ts";
+import { windowName } from "../../quota/text.ts";
 import type { Style } from "../style.ts";
 
 /** What the footer shows. */

@@ -5,7 +5,8 @@
  */
 
 import { Container, Markdown, Spacer, Text } from "@mariozechner/pi-tui";
-import type { Envelope, PermissionDecisionData } from "../../agent/event.ts";
+import type { Envelope } from "../../agent/event.ts";
+import type { PermissionDecisionData } from "../../policy/permission_decision.ts";
 import type { DecisionSource } from "../../policy/approval.ts";
 import type { ChatTheme } from "./theme.ts";
 import { ToolBlock } from "./tool_block.ts";

@@ -12,6 +12,11 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const [modulesDir, ttlText] = process.argv.slice(2);
+
+/** One JSON line on stdout, which the test reads. */
+function report(message) {
+  process.stdout.write(`${JSON.stringify(message)}\n`);
+}
 const { default: Provider } = await import(
   pathToFileURL(join(modulesDir, "oidc-provider", "lib", "index.js")).href
 );
@@ -62,14 +67,14 @@ provider.use(async (ctx, next) => {
   await next();
   if (ctx.path !== "/oauth/token") return;
   const body = ctx.oidc?.params ?? {};
-  console.log(JSON.stringify({
+  report({
     token_request: {
       grant_type: body.grant_type ?? null,
       client_id: body.client_id ?? null,
       content_type: ctx.get("content-type"),
       status: ctx.status,
     },
-  }));
+  });
 });
 
 server.on("request", provider.callback());
@@ -90,4 +95,4 @@ const refresh = new provider.RefreshToken({
   rotations: 0,
 });
 const refreshToken = await refresh.save();
-console.log(JSON.stringify({ issuer, refresh_token: refreshToken, account_id: ACCOUNT_ID }));
+report({ issuer, refresh_token: refreshToken, account_id: ACCOUNT_ID });

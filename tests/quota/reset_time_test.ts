@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describeReset, describeWait } from "../../src/provider/reset_time.ts";
+import { describeReset, describeWait } from "../../src/quota/reset_time.ts";
 
 /** 2026-01-01 01:13:20 UTC. */
 const NOW_MS = 1_767_230_000_000;

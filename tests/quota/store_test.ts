@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadQuota, quotaFilePath, saveQuota } from "../../src/config/quota_file.ts";
-import type { QuotaSnapshot } from "../../src/provider/quota.ts";
+import { loadQuota, quotaFilePath, saveQuota } from "../../src/quota/store.ts";
+import type { QuotaSnapshot } from "../../src/quota/snapshot.ts";
 import { tempWorkspace } from "../harness/workspace.ts";
 
 const SNAPSHOT: QuotaSnapshot = {

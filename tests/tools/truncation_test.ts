@@ -5,7 +5,7 @@ import {
   limitOutput,
   limitText,
   OutputLimiter,
-} from "../../src/tools/output.ts";
+} from "../../src/tools/truncation.ts";
 
 /** `count` lines `line 1\n` … `line N\n`. */
 function numbered(count: number, from = 1): string {

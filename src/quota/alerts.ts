@@ -6,10 +6,9 @@
  */
 
 import { dirname, join } from "node:path";
-import { isRecord, parseJson } from "../provider/json.ts";
-import type { QuotaSnapshot, QuotaWindow } from "../provider/quota.ts";
+import { isRecord, parseJson } from "../util/json.ts";
+import type { QuotaSnapshot, QuotaWindow } from "./snapshot.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
-import type { PixirPaths } from "./paths.ts";
 
 /** The share of a window, in percent, at which Pixir warns. */
 export const QUOTA_THRESHOLDS: readonly number[] = [80, 95];
@@ -31,7 +30,7 @@ export interface DueAlert extends QuotaAlert {
 }
 
 /** Where the warned crossings are kept: beside the quota cache. */
-export function quotaAlertsPath(paths: PixirPaths): string {
+export function quotaAlertsPath(paths: { readonly dataDir: string }): string {
   return join(paths.dataDir, "quota_alerts.json");
 }
 

@@ -4,7 +4,7 @@
  * passes before it is trusted again.
  */
 
-import { isRecord, type JsonRecord } from "./json.ts";
+import { isRecord, type JsonRecord } from "../util/json.ts";
 
 /** One usage window of the plan. */
 export interface QuotaWindow {

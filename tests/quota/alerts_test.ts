@@ -6,8 +6,8 @@ import {
   type QuotaAlert,
   rememberAlerts,
   saveQuotaAlerts,
-} from "../../src/config/quota_alerts.ts";
-import type { QuotaSnapshot } from "../../src/provider/quota.ts";
+} from "../../src/quota/alerts.ts";
+import type { QuotaSnapshot } from "../../src/quota/snapshot.ts";
 import { tempWorkspace } from "../harness/workspace.ts";
 
 const RESET = 1_800_000_000;

@@ -5,10 +5,9 @@
  */
 
 import { dirname, join } from "node:path";
-import { parseJson } from "../provider/json.ts";
-import { checkQuotaSnapshot, type QuotaSnapshot } from "../provider/quota.ts";
+import { parseJson } from "../util/json.ts";
+import { checkQuotaSnapshot, type QuotaSnapshot } from "./snapshot.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
-import type { PixirPaths } from "./paths.ts";
 
 /** What reading the cache found. */
 export interface QuotaFileRead {
@@ -19,7 +18,7 @@ export interface QuotaFileRead {
 }
 
 /** Where the cache lives: beside the sessions, in Pixir's data folder. */
-export function quotaFilePath(paths: PixirPaths): string {
+export function quotaFilePath(paths: { readonly dataDir: string }): string {
   return join(paths.dataDir, "quota.json");
 }
 

@@ -1,11 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  isRecord,
-  numberField,
-  parseJson,
-  recordField,
-  stringField,
-} from "../../src/provider/json.ts";
+import { isRecord, numberField, parseJson, recordField, stringField } from "../../src/util/json.ts";
 
 Deno.test("parseJson returns undefined for text that is not JSON", () => {
   assert.deepEqual(parseJson('{"a":[1,null]}'), { a: [1, null] });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describeWindow, windowName } from "../../src/ui/quota_window.ts";
+import { describeWindow, windowName } from "../../src/quota/text.ts";
 
 const utc = () => 0;
 

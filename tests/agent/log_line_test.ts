@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseLogLine } from "../../src/agent/envelope.ts";
+import { parseLogLine } from "../../src/agent/log_line.ts";
 import type { CanonicalEvent } from "../../src/agent/event.ts";
 
 const USAGE = {

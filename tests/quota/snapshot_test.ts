@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkQuotaSnapshot, parseQuota, type QuotaSnapshot } from "../../src/provider/quota.ts";
+import { checkQuotaSnapshot, parseQuota, type QuotaSnapshot } from "../../src/quota/snapshot.ts";
 import { QUOTA_HEADERS } from "../fakes/fixtures.ts";
 
 /** 2026-01-01 01:13:20 UTC. */

@@ -1,23 +1,22 @@
 /**
- * The quota around each model call of a run: the latest snapshot the backend reports is cached,
+ * The quota around the model calls of a run: the latest snapshot the backend reports is cached,
  * crossing 80 % or 95 % of a window is warned about once per window, and with `--stop-at-quota`
  * a call is refused before any request is sent when the last known usage is at or past the line.
  * The quota and alert files are caches: failing to write them is one warning, never a failed run.
  */
 
-import type { ModelEvent } from "../provider/model_event.ts";
-import type { ProviderError } from "../provider/error.ts";
-import type { QuotaSnapshot, QuotaWindow } from "../provider/quota.ts";
-import type { UtcOffset } from "../provider/reset_time.ts";
-import { loadQuota, saveQuota } from "../config/quota_file.ts";
+import type { QuotaSnapshot, QuotaWindow } from "./snapshot.ts";
+import type { UtcOffset } from "./reset_time.ts";
+import { loadQuota, saveQuota } from "./store.ts";
 import {
   dueAlerts,
   loadQuotaAlerts,
   rememberAlerts,
   saveQuotaAlerts,
   type WindowSlot,
-} from "../config/quota_alerts.ts";
-import { describeWindow, windowName } from "../ui/quota_window.ts";
+} from "./alerts.ts";
+import { alertMessage } from "./text.ts";
+import { errorMessage } from "../util/error_message.ts";
 
 /** What the guard needs: where the caches live, the limit, and the effects. */
 export interface QuotaGuardOptions {
@@ -31,10 +30,12 @@ export interface QuotaGuardOptions {
   utcOffset: UtcOffset;
 }
 
-/** Wraps model calls of one run. */
+/** The quota of one run, asked before each model call and told every snapshot it reports. */
 export interface QuotaGuard {
-  /** Runs `call` unless the quota says stop, passing its events through and keeping its quota. */
-  call(call: () => AsyncIterable<ModelEvent>): AsyncIterable<ModelEvent>;
+  /** The window that forbids the next request (`--stop-at-quota`), or null when it may go. */
+  stop(): QuotaStop | null;
+  /** Keeps a snapshot a reply reported: cached, and warned about once per crossed threshold. */
+  observe(snapshot: QuotaSnapshot): Promise<void>;
 }
 
 /** The window that ends a run under `--stop-at-quota`. */
@@ -70,8 +71,7 @@ export async function quotaGuard(options: QuotaGuardOptions): Promise<QuotaGuard
   const warnWriteFailure = async (path: string, error: unknown) => {
     if (failedWrites.has(path)) return;
     failedWrites.add(path);
-    const reason = error instanceof Error ? error.message : String(error);
-    await warn(`could not save ${path}: ${reason}`);
+    await warn(`could not save ${path}: ${errorMessage(error)}`);
   };
 
   const observe = async (snapshot: QuotaSnapshot) => {
@@ -85,11 +85,7 @@ export async function quotaGuard(options: QuotaGuardOptions): Promise<QuotaGuard
     const due = dueAlerts(snapshot, warned);
     if (due.length === 0) return;
     for (const alert of due) {
-      await warn(
-        `${alert.threshold}% of the ${windowName(alert.window)} quota reached: ${
-          describeWindow(alert.window, now(), options.utcOffset)
-        }`,
-      );
+      await warn(alertMessage(alert, now(), options.utcOffset));
     }
     try {
       await saveQuotaAlerts(
@@ -102,31 +98,10 @@ export async function quotaGuard(options: QuotaGuardOptions): Promise<QuotaGuard
   };
 
   return {
-    async *call(call) {
-      if (options.stopAtPercent !== undefined) {
-        const stop = quotaStop(latest, options.stopAtPercent, now() / 1000);
-        if (stop) {
-          yield { type: "failed", error: stopError(stop, options.stopAtPercent) };
-          return;
-        }
-      }
-      for await (const event of call()) {
-        if (event.type === "quota") await observe(event.snapshot);
-        yield event;
-      }
-    },
-  };
-}
-
-function stopError(stop: QuotaStop, percent: number): ProviderError {
-  return {
-    kind: "usage_limit",
-    message: `stopped before the next request: the ${
-      windowName(stop.window)
-    } quota is at ${stop.window.used_percent}% (--stop-at-quota ${percent})`,
-    retryable: false,
-    code: "stop_at_quota",
-    ...(stop.window.resets_at === undefined ? {} : { resets_at: stop.window.resets_at }),
-    details: { window: stop.slot, used_percent: stop.window.used_percent, stop_at: percent },
+    stop: () =>
+      options.stopAtPercent === undefined
+        ? null
+        : quotaStop(latest, options.stopAtPercent, now() / 1000),
+    observe,
   };
 }
