@@ -10,7 +10,16 @@ import type { RecordedRequest } from "../fakes/loopback_server.ts";
 import { type ResponsesServer, startResponsesServer } from "../fakes/responses_server.ts";
 import { denoDir, pixirArgv } from "../harness/cli.ts";
 import { type Pane, startPane } from "../harness/tmux.ts";
-import { API_KEY, bodyOf, inputOf, type Sandbox, sandbox, typesOf, userItem } from "./helpers.ts";
+import {
+  API_KEY,
+  bodyOf,
+  inputOf,
+  justAfter,
+  type Sandbox,
+  sandbox,
+  typesOf,
+  userItem,
+} from "./helpers.ts";
 
 /** The editor's frame: the chat has painted its prompt. */
 const PROMPT_READY = /─{20,}\n.*\n─{20,}/;
@@ -371,6 +380,26 @@ Deno.test("chat --resume opens a session in its own workspace, as pixir resume d
 
   const screen = await pane.waitFor(/other-ws/);
   assert.match(screen, /› first\n[\s\S]*First/);
+});
+
+Deno.test("a run interrupted mid-answer shows the text it received when the chat resumes it", async () => {
+  await using box = await sandbox();
+  const events = textAnswer("Partial words and more", { deltas: ["Partial words", " and more"] });
+  await using server = startResponsesServer({
+    script: [{ sse: events, end: { stallAfter: justAfter(events, "response.output_text.delta") } }],
+  });
+  const interrupted = await box.run(["run", "tell me"], {
+    server,
+    signalAfter: { signal: "SIGINT", when: (_stderr, stdout) => stdout.includes("Partial words") },
+    timeoutMs: 20_000,
+  });
+  assert.equal(interrupted.code, 130, interrupted.stderr);
+  const [id] = await box.sessionIds();
+
+  await using pane = await chat(box, server, { args: ["chat", "--resume", id] });
+
+  const screen = await pane.waitFor(/Partial words/);
+  assert.match(screen, /› tell me\n[\s\S]*Partial words[\s\S]*interrupted/);
 });
 
 /** The model's call of `bash` with `command`. */
