@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { textAnswer } from "../fakes/fixtures.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
-import { jsonOutput, justAfter, sandbox } from "./helpers.ts";
+import { createAuthIssuer } from "../fakes/auth_server.ts";
+import { chatgptLogin, jsonOutput, justAfter, sandbox, seedAuthFile } from "./helpers.ts";
 
 /** A loopback port nobody listens on: bound, then closed. */
 function closedPort(): number {
@@ -105,4 +106,21 @@ Deno.test("a server that stalls mid-stream ends with the URL and the idle timeou
   assert.equal(result.code, 124, result.stderr);
   assert.match(result.stderr, new RegExp(`idle timeout: no data from ${server.url}/responses`));
   assert.match(result.stderr, /PIXIR_STREAM_IDLE_TIMEOUT_MS/);
+});
+
+Deno.test("a sign-in server that refuses the connection is named, with the cause, on refresh", async () => {
+  await using box = await sandbox();
+  const issuer = `http://127.0.0.1:${closedPort()}`;
+  const expired = createAuthIssuer().issueTokens({ accessTokenSeconds: -60 });
+  await seedAuthFile(box.home, chatgptLogin(issuer, expired));
+
+  const result = await box.run(["run", "hi"], { apiKey: null });
+
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(
+    result.stderr,
+    new RegExp(`could not reach ${issuer}/oauth/token: the connection was refused`),
+  );
+  assert.match(result.stderr, /check that the URL and port are right/);
+  assert.doesNotMatch(result.stderr, /fetch failed/);
 });
