@@ -74,7 +74,7 @@ export class AuthFileError extends CredentialUnavailableError {
   constructor(path: string, problem: string) {
     super(
       `${path}: ${problem}`,
-      `fix or delete ${path}, or run \`pixir login\` to replace it`,
+      `run \`pixir logout\` to move it aside, or \`pixir login\` to replace it`,
     );
     this.name = "AuthFileError";
     this.path = path;
