@@ -11,6 +11,12 @@ import {
   CredentialUnavailableError,
   NotAuthenticatedError,
 } from "../auth/credential.ts";
+import {
+  BODY_ENCODING,
+  type BodyCompression,
+  PROCESS_BODY_COMPRESSION,
+  refusesEncoding,
+} from "./body_compression.ts";
 import { classifyHttpFailure } from "./classify.ts";
 import type { ProviderError } from "./error.ts";
 import type { ModelEvent } from "./model_event.ts";
@@ -47,6 +53,8 @@ export interface ResponsesDeps {
   signal: AbortSignal;
   /** More request headers (e.g. `OpenAI-Organization`); they cannot replace Pixir's own. */
   extraHeaders?: Record<string, string>;
+  /** Whether request bodies are still compressed; the process-wide state by default. */
+  compression?: BodyCompression;
 }
 
 /** The last event of one attempt. */
@@ -135,9 +143,9 @@ export async function* streamResponse(
 }
 
 /**
- * Sends the request once and streams its events. Everything that can stall is bounded: the
- * headers wait and every body read run under the idle watchdog, and an abort of `deps.signal`
- * cancels the request and the body through the attempt's own controller.
+ * Sends the request once and streams its events, its body compressed where the route allows it;
+ * when the backend refuses the encoding, compression is turned off for the process and the same
+ * request is sent again uncompressed, at once.
  */
 async function* sendOnce(
   body: string,
@@ -145,6 +153,44 @@ async function* sendOnce(
   deps: ResponsesDeps,
   onTurnState: (value: string) => void,
 ): AsyncGenerator<ModelEvent, Ending> {
+  const compression = deps.compression ?? PROCESS_BODY_COMPRESSION;
+  if (route.compressBody && compression.enabled) {
+    const headers = new Headers(route.headers);
+    headers.set("Content-Encoding", BODY_ENCODING);
+    const encoded = { ...route, headers };
+    const ending = yield* sendBody(await compression.compress(body), encoded, deps, true);
+    if (ending.type !== "encoding_refused") return ending;
+    compression.refuse();
+  }
+  const ending = yield* sendBody(body, route, deps, false);
+  // Only a compressed body is judged a refusal of its encoding; this keeps the types honest.
+  return ending.type === "encoding_refused" ? failed(encodingError()) : ending;
+}
+
+function encodingError(): ProviderError {
+  return {
+    kind: "invalid_request",
+    message: "the server refused the request body's encoding",
+    retryable: false,
+  };
+}
+
+/** A compressed request the backend refused for its encoding. */
+interface EncodingRefused {
+  type: "encoding_refused";
+}
+
+/**
+ * Sends one body and streams its events. Everything that can stall is bounded: the
+ * headers wait and every body read run under the idle watchdog, and an abort of `deps.signal`
+ * cancels the request and the body through the attempt's own controller.
+ */
+async function* sendBody(
+  body: string | Uint8Array<ArrayBuffer>,
+  route: RequestRoute,
+  deps: ResponsesDeps,
+  compressed: boolean,
+): AsyncGenerator<ModelEvent, Ending | EncodingRefused> {
   if (deps.signal.aborted) return failed(abortedError());
   const controller = new AbortController();
   const relayAbort = () => controller.abort(deps.signal.reason);
@@ -179,6 +225,9 @@ async function* sendOnce(
       const text = response.body === null
         ? ""
         : await new Response(watchReads(response.body, watchdog)).text();
+      if (compressed && refusesEncoding(response.status, text)) {
+        return { type: "encoding_refused" };
+      }
       return failed(
         classifyHttpFailure(response.status, response.headers, text, deps.now(), deps.utcOffset),
       );

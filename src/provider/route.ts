@@ -31,6 +31,8 @@ export interface Sender {
 export interface RequestRoute {
   url: string;
   headers: Headers;
+  /** The backend takes zstd request bodies (the ChatGPT backend; other providers get plain). */
+  compressBody: boolean;
 }
 
 /** What one backend needs beyond the headers every request carries. */
@@ -57,7 +59,11 @@ export function routeRequest(
     ...backend.headers,
   };
   for (const [name, value] of Object.entries(own)) headers.set(name, value);
-  return { url: `${backend.baseUrl.replace(/\/+$/, "")}/responses`, headers };
+  return {
+    url: `${backend.baseUrl.replace(/\/+$/, "")}/responses`,
+    headers,
+    compressBody: credential.kind === "chatgpt",
+  };
 }
 
 /** The backend a credential's requests go to. */
@@ -100,5 +106,6 @@ export function routeModelList(
     ...backend.headers,
   });
   const base = backend.baseUrl.replace(/\/+$/, "");
-  return { url: `${base}/models?client_version=${encodeURIComponent(clientVersion)}`, headers };
+  const url = `${base}/models?client_version=${encodeURIComponent(clientVersion)}`;
+  return { url, headers, compressBody: false };
 }

@@ -8,16 +8,20 @@ import { pathMatcher } from "./glob.ts";
 import { limitOutput } from "./truncation.ts";
 import {
   DEFAULT_MAX_ENTRIES,
-  NOISE_DIRECTORIES,
-  skippedDirectories,
+  HIDDEN_PARAMETER,
+  NO_IGNORE_PARAMETER,
+  shownPrefix,
+  WALK_RULES,
   type WalkSummary,
   walkTree,
 } from "./walk.ts";
-import { displayPath, resolveForTool } from "./workspace.ts";
+import { resolveForTool } from "./workspace.ts";
 
 interface FindArguments {
   pattern: string;
   path?: string;
+  hidden?: boolean;
+  no_ignore?: boolean;
 }
 
 /** Paths returned before the rest are summarised in a marker. */
@@ -34,6 +38,8 @@ const parameters: JsonSchema = {
       type: "string",
       description: "Directory to search, relative to the workspace root. Default: the root.",
     },
+    hidden: HIDDEN_PARAMETER,
+    no_ignore: NO_IGNORE_PARAMETER,
   },
   required: ["pattern"],
   additionalProperties: false,
@@ -44,8 +50,8 @@ const description = [
   "directories, `[abc]`, `{a,b}`. A pattern without `/` matches names at any depth (`*.ts`);",
   "a pattern with `/` matches the whole path relative to `path` (`src/**/*.ts`).",
   "Returns sorted paths relative to the workspace root, directories ending with `/`.",
-  `Skips ${NOISE_DIRECTORIES.join(" and ")} unless the pattern names them; does not follow`,
-  `symlinked directories. At most ${MAX_RESULTS} paths are returned. Use grep to search contents.`,
+  WALK_RULES,
+  `At most ${MAX_RESULTS} paths are returned. Use grep to search contents.`,
 ].join(" ");
 
 /** The `find` tool. */
@@ -59,21 +65,22 @@ export const findTool: Tool = {
 async function find(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   const validated = validateArguments<FindArguments>(parameters, args);
   if (!validated.ok) return validated;
-  const { pattern, path = "." } = validated.value;
+  const { pattern, path = ".", hidden = false, no_ignore: noIgnore = false } = validated.value;
   const matcher = pathMatcher(pattern);
   if (!matcher.ok) return fail("invalid_arguments", matcher.message, { field: "pattern" });
   const root = await resolveForTool(ctx, path, "read");
   if (!root.ok) return root;
 
   const found: string[] = [];
+  const shownBase = shownPrefix(root.relative);
   let summary: WalkSummary;
   try {
     summary = await walkTree(
       root.path,
-      { skip: skippedDirectories([pattern]), maxEntries: DEFAULT_MAX_ENTRIES, signal: ctx.signal },
+      { maxEntries: DEFAULT_MAX_ENTRIES, signal: ctx.signal, hidden, noIgnore },
       (entry) => {
         if (!matcher.matches(entry.relative)) return;
-        const shown = displayPath(ctx.workspace, entry.path);
+        const shown = shownBase + entry.relative;
         found.push(entry.kind === "directory" ? `${shown}/` : shown);
       },
     );

@@ -36,11 +36,6 @@ export function pathMatcher(pattern: string): PathMatcher {
   return { ok: true, matches: (path) => regex.test(path.slice(path.lastIndexOf("/") + 1)) };
 }
 
-/** True when `pattern` spells out `name` as a whole path segment (as in `node_modules/**`). */
-export function mentionsSegment(pattern: string, name: string): boolean {
-  return pattern.split(/[/{},]/).includes(name);
-}
-
 /** Characters with a meaning in a `u`-mode RegExp outside a class. */
 const REGEX_SYNTAX = /[\\^$.*+?()[\]{}|/]/;
 

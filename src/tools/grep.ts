@@ -1,20 +1,23 @@
 /** The `grep` tool: lines matching a regular expression, across a file or a directory tree. */
 
 import type { JsonSchema } from "../provider/request.ts";
-import type { Tool, ToolContext, ToolError, ToolErrorKind, ToolResult } from "./tool.ts";
+import type { Tool, ToolContext, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
 import { fail, fsError } from "./failure.ts";
 import { pathMatcher } from "./glob.ts";
+import { compileLineMatcher, type ScanEnd } from "./line_matcher.ts";
 import { formatBytes, limitOutput } from "./truncation.ts";
-import { readTextFile } from "./text_file.ts";
+import { readFileBytes } from "./text_file.ts";
 import {
   DEFAULT_MAX_ENTRIES,
-  NOISE_DIRECTORIES,
-  skippedDirectories,
+  HIDDEN_PARAMETER,
+  NO_IGNORE_PARAMETER,
+  shownPrefix,
+  WALK_RULES,
   type WalkSummary,
   walkTree,
 } from "./walk.ts";
-import { displayPath, resolveForTool } from "./workspace.ts";
+import { resolveForTool } from "./workspace.ts";
 
 interface GrepArguments {
   pattern: string;
@@ -23,6 +26,8 @@ interface GrepArguments {
   ignore_case?: boolean;
   literal?: boolean;
   max_results?: number;
+  hidden?: boolean;
+  no_ignore?: boolean;
 }
 
 /** Matching lines reported when the model does not say. */
@@ -59,6 +64,8 @@ const parameters: JsonSchema = {
       minimum: 1,
       description: `Stop after this many matching lines. Default: ${DEFAULT_MAX_RESULTS}.`,
     },
+    hidden: HIDDEN_PARAMETER,
+    no_ignore: NO_IGNORE_PARAMETER,
   },
   required: ["pattern"],
   additionalProperties: false,
@@ -67,7 +74,7 @@ const parameters: JsonSchema = {
 const description = [
   "Search file contents for a JavaScript regular expression, line by line, and return matches as",
   "`path:line: text` (paths relative to the workspace root). Searches a directory recursively,",
-  `skipping ${NOISE_DIRECTORIES.join(" and ")}, symlinks, binary files and files over`,
+  `in path order. ${WALK_RULES} Skips symlinks, binary files (a NUL byte) and files over`,
   `${formatBytes(MAX_FILE_BYTES)}; narrow it with path and glob. Inline flags like (?i) are not`,
   "supported: use ignore_case. Long lines are shortened around the match.",
 ].join(" ");
@@ -87,19 +94,23 @@ interface Skipped {
   unreadable: number;
 }
 
-/** Which count a file's read failure goes to. */
-const SKIP_REASONS: Partial<Record<ToolErrorKind, keyof Skipped>> = {
-  binary: "binary",
-  too_large: "large",
-};
-
 async function grep(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   const validated = validateArguments<GrepArguments>(parameters, args);
   if (!validated.ok) return validated;
-  const { pattern, path = ".", glob, max_results: maxResults = DEFAULT_MAX_RESULTS } =
-    validated.value;
-  const regex = compilePattern(validated.value);
-  if (!regex.ok) return regex;
+  const {
+    pattern,
+    path = ".",
+    glob,
+    max_results: maxResults = DEFAULT_MAX_RESULTS,
+    hidden = false,
+    no_ignore: noIgnore = false,
+  } = validated.value;
+  const compiled = compileLineMatcher(pattern, {
+    literal: validated.value.literal ?? false,
+    ignoreCase: validated.value.ignore_case ?? false,
+  });
+  if (!compiled.ok) return fail("invalid_arguments", compiled.message, { field: "pattern" });
+  const { matcher } = compiled;
   const fileFilter = glob === undefined ? null : pathMatcher(glob);
   if (fileFilter && !fileFilter.ok) {
     return fail("invalid_arguments", fileFilter.message, { field: "glob" });
@@ -108,19 +119,15 @@ async function grep(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   if (!root.ok) return root;
 
   const matches: string[] = [];
-  /** Adds the matching lines of one file; false once max_results is reached. */
-  const searchText = (text: string, file: string): boolean => {
-    const shown = displayPath(ctx.workspace, file);
-    const lines = text.split("\n");
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i].endsWith("\r") ? lines[i].slice(0, -1) : lines[i];
-      const found = regex.regex.exec(line);
-      if (found === null) continue;
-      matches.push(`${shown}:${i + 1}: ${clipAround(line, found.index)}`);
-      if (matches.length >= maxResults) return false;
-    }
-    return true;
-  };
+  /** Adds the matching lines of one file's bytes to `matches`. */
+  const scan = (bytes: Uint8Array, shown: string): ScanEnd =>
+    matcher.scan(bytes, (match) => {
+      matches.push(`${shown}:${match.line}: ${clipAround(match.text, match.index)}`);
+      return matches.length < maxResults;
+    });
+  const shownBase = shownPrefix(root.relative);
+  /** One buffer for every file of a search, grown to the largest file read. */
+  let buffer = new Uint8Array(64 * 1024);
 
   const skipped: Skipped = { binary: 0, large: 0, unreadable: 0 };
   let summary: WalkSummary | null = null;
@@ -128,25 +135,34 @@ async function grep(args: unknown, ctx: ToolContext): Promise<ToolResult> {
     if ((await Deno.stat(root.path)).isDirectory) {
       summary = await walkTree(
         root.path,
-        {
-          skip: skippedDirectories(glob === undefined ? [] : [glob]),
-          maxEntries: DEFAULT_MAX_ENTRIES,
-          signal: ctx.signal,
-        },
-        async (entry) => {
+        { maxEntries: DEFAULT_MAX_ENTRIES, signal: ctx.signal, hidden, noIgnore },
+        (entry) => {
           if (entry.kind !== "file") return;
           if (fileFilter && !fileFilter.matches(entry.relative)) return;
-          const file = await readTextFile(entry.path, entry.relative, MAX_FILE_BYTES);
-          if (file.ok) return searchText(file.text, entry.path);
-          skipped[SKIP_REASONS[file.error.kind] ?? "unreadable"]++;
+          const shown = shownBase + entry.relative;
+          const read = readFileBytes(entry.path, shown, MAX_FILE_BYTES, buffer, true);
+          if (!read.ok) {
+            skipped[read.error.kind === "too_large" ? "large" : "unreadable"]++;
+            return;
+          }
+          // A file larger than the buffer was read into a new one: keep that for the next files.
+          if (read.bytes.buffer !== buffer.buffer) buffer = new Uint8Array(read.bytes.buffer);
+          const end = scan(read.bytes, shown);
+          if (end === "binary") skipped.binary++;
+          return end !== "stopped";
         },
       );
       if (summary.end === "aborted") return fail("aborted", "grep was aborted");
     } else {
       // A file named explicitly is searched even if the glob would leave it out.
-      const file = await readTextFile(root.path, root.relative, MAX_FILE_BYTES);
-      if (!file.ok) return file;
-      searchText(file.text, root.path);
+      const read = readFileBytes(root.path, root.relative, MAX_FILE_BYTES);
+      if (!read.ok) return read;
+      const end = scan(read.bytes, root.relative);
+      if (end === "binary") {
+        return fail("binary", `${root.relative} is a binary file (it holds a NUL byte)`, {
+          path: root.relative,
+        });
+      }
     }
   } catch (error) {
     return { ok: false, error: fsError(error, root.relative) };
@@ -159,26 +175,6 @@ async function grep(args: unknown, ctx: ToolContext): Promise<ToolResult> {
     return { ok: true, output: [none, ...notes].join("\n"), details };
   }
   return { ok: true, output: [limitOutput(matches.join("\n")), ...notes].join("\n"), details };
-}
-
-/** The search regex; an invalid pattern is `invalid_arguments` with the engine's complaint. */
-function compilePattern(
-  args: GrepArguments,
-): { ok: true; regex: RegExp } | { ok: false; error: ToolError } {
-  const source = args.literal ? RegExp.escape(args.pattern) : args.pattern;
-  try {
-    return { ok: true, regex: new RegExp(source, args.ignore_case ? "i" : "") };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return {
-      ok: false,
-      error: {
-        kind: "invalid_arguments",
-        message: `pattern is not a valid regular expression: ${reason}`,
-        details: { field: "pattern" },
-      },
-    };
-  }
 }
 
 /** Lines under the matches that say what the search left out. */

@@ -1,10 +1,11 @@
 /**
  * Walking a directory tree for find and grep: depth first in name order, never into symlinked
- * directories (so a walk cannot leave the tree or loop), skipping noise, bounded and abortable.
+ * directories (so a walk cannot leave the tree or loop), leaving out hidden and ignored entries
+ * as ripgrep does (see ignore_rules.ts) unless asked, bounded and abortable.
  */
 
-import { join } from "node:path";
-import { mentionsSegment } from "./glob.ts";
+import type { JsonSchema } from "../provider/request.ts";
+import { GIT_DIR, GITIGNORE_FILE, IGNORE_FILE, IgnoreRules } from "./ignore_rules.ts";
 
 /** One entry met on the walk. */
 export interface WalkEntry {
@@ -18,11 +19,13 @@ export interface WalkEntry {
 
 /** How far a walk goes. */
 export interface WalkOptions {
-  /** Names of directories not descended into. */
-  skip: ReadonlySet<string>;
   /** The walk stops after visiting this many entries. */
   maxEntries: number;
   signal: AbortSignal;
+  /** Also visit hidden entries (names starting with `.`, `.git` included). */
+  hidden?: boolean;
+  /** Visit what ignore files leave out too. */
+  noIgnore?: boolean;
 }
 
 /** How a walk ended. */
@@ -34,45 +37,80 @@ export interface WalkSummary {
   unreadable: number;
 }
 
-/** Directories that are almost never what a search is after. */
-export const NOISE_DIRECTORIES: readonly string[] = [".git", "node_modules"];
-
 /** Entries visited before a walk gives up: enough for big repositories, bounded for `/`. */
 export const DEFAULT_MAX_ENTRIES = 100_000;
 
-/** The noise directories to skip, keeping any that one of `patterns` names explicitly. */
-export function skippedDirectories(patterns: readonly string[]): Set<string> {
-  return new Set(
-    NOISE_DIRECTORIES.filter((name) => !patterns.some((p) => mentionsSegment(p, name))),
-  );
+/** The sentence tool descriptions use to say what a walk leaves out, and how to get it. */
+export const WALK_RULES = "Like ripgrep, leaves out hidden files and folders (`.git` among them) " +
+  "and what .gitignore (inside a git repository), .git/info/exclude and .ignore files exclude, at " +
+  "every level; `hidden: true` and `no_ignore: true` include them. Does not follow symlinked " +
+  "directories.";
+
+/** The `hidden` argument of find and grep. */
+export const HIDDEN_PARAMETER: JsonSchema = {
+  type: "boolean",
+  description: "Include hidden files and folders (names starting with `.`). Default: false.",
+};
+
+/** The `no_ignore` argument of find and grep. */
+export const NO_IGNORE_PARAMETER: JsonSchema = {
+  type: "boolean",
+  description: "Include what .gitignore, .git/info/exclude and .ignore exclude. Default: false.",
+};
+
+/** A walk runs this long between yields to the event loop, so aborts and timers get a turn. */
+const SLICE_MS = 25;
+
+/** A directory whose children are still to be visited, with the rules in effect inside it. */
+interface Pending extends WalkEntry {
+  rules: IgnoreRules;
 }
 
 /**
  * Visits every entry below `root` (not `root` itself), parents before children, siblings in name
- * order; skipped directories are neither visited nor entered. `visit` returns false to stop the
- * walk. An unreadable root throws; an unreadable subdirectory is counted and skipped.
+ * order; hidden and ignored entries are neither visited nor entered unless the options say so.
+ * `visit` returns false to stop the walk. An unreadable root throws; an unreadable subdirectory
+ * is counted and skipped. Directories are listed synchronously (several times faster than the
+ * async calls for a big tree); the walk yields to the event loop every few milliseconds.
  */
 export async function walkTree(
   root: string,
   options: WalkOptions,
-  visit: (entry: WalkEntry) => boolean | void | Promise<boolean | void>,
+  visit: (entry: WalkEntry) => boolean | void,
 ): Promise<WalkSummary> {
   const summary: WalkSummary = { end: "complete", visited: 0, unreadable: 0 };
-  const stack: WalkEntry[] = [];
-  const pushChildren = async (dir: string, relative: string) => {
-    const children = await listDirectory(dir, relative);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  const hidden = options.hidden ?? false;
+  const noIgnore = options.noIgnore ?? false;
+  const stack: Pending[] = [];
+  const pushChildren = async (dir: string, relative: string, parentRules: IgnoreRules) => {
+    const children = listDirectory(dir, relative);
+    const rules = noIgnore ? parentRules : await parentRules.child(dir, ruleFiles(children));
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      const isDirectory = child.kind === "directory";
+      const verdict = rules.verdict(child.path, isDirectory);
+      if (verdict === "ignored") continue;
+      if (!hidden && verdict !== "whitelisted" && baseName(child.relative).startsWith(".")) {
+        continue;
+      }
+      stack.push({ ...child, rules });
+    }
   };
-  await pushChildren(root, "");
+  await pushChildren(root, "", noIgnore ? IgnoreRules.NONE : await IgnoreRules.forRoot(root));
+  let sliceStart = performance.now();
   for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      sliceStart = performance.now();
+    }
     if (options.signal.aborted) return { ...summary, end: "aborted" };
-    if (entry.kind === "directory" && options.skip.has(baseName(entry.relative))) continue;
     if (summary.visited >= options.maxEntries) return { ...summary, end: "limit" };
     summary.visited++;
-    if ((await visit(entry)) === false) return { ...summary, end: "stopped" };
+    const { rules, ...visited } = entry;
+    if (visit(visited) === false) return { ...summary, end: "stopped" };
     if (entry.kind !== "directory") continue;
     try {
-      await pushChildren(entry.path, entry.relative);
+      await pushChildren(entry.path, entry.relative, rules);
     } catch {
       summary.unreadable++;
     }
@@ -80,11 +118,21 @@ export async function walkTree(
   return summary;
 }
 
-async function listDirectory(dir: string, relative: string): Promise<WalkEntry[]> {
+/**
+ * What goes before an entry's `relative` path to show it as the model sees paths: the walk root
+ * as `resolveForTool` shows it (`root`), with `/` between segments. Cheaper than working out each
+ * entry's path relative to the workspace, on a walk of many thousands of entries.
+ */
+export function shownPrefix(root: string): string {
+  return root === "." ? "" : `${root.replaceAll("\\", "/")}/`;
+}
+
+function listDirectory(dir: string, relative: string): WalkEntry[] {
   const entries: WalkEntry[] = [];
-  for await (const entry of Deno.readDir(dir)) {
+  const separator = dir.endsWith("/") || dir.endsWith("\\") ? "" : SEPARATOR;
+  for (const entry of Deno.readDirSync(dir)) {
     entries.push({
-      path: join(dir, entry.name),
+      path: `${dir}${separator}${entry.name}`,
       relative: relative === "" ? entry.name : `${relative}/${entry.name}`,
       kind: entry.isSymlink
         ? "symlink"
@@ -98,6 +146,18 @@ async function listDirectory(dir: string, relative: string): Promise<WalkEntry[]
   // Code-unit order, like Array.prototype.sort: the same on every machine and locale.
   return entries.sort((a, b) => (a.relative < b.relative ? -1 : 1));
 }
+
+/** The names among `entries` that carry ignore rules. */
+function ruleFiles(entries: readonly WalkEntry[]): Set<string> {
+  const names = new Set<string>();
+  for (const entry of entries) {
+    const name = baseName(entry.relative);
+    if (name === IGNORE_FILE || name === GITIGNORE_FILE || name === GIT_DIR) names.add(name);
+  }
+  return names;
+}
+
+const SEPARATOR = Deno.build.os === "windows" ? "\\" : "/";
 
 function baseName(relative: string): string {
   return relative.slice(relative.lastIndexOf("/") + 1);

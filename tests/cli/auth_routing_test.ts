@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createAuthIssuer } from "../fakes/auth_server.ts";
 import { textAnswer, usageLimitReply } from "../fakes/fixtures.ts";
-import { startResponsesServer } from "../fakes/responses_server.ts";
+import { CHATGPT_BACKEND, startResponsesServer } from "../fakes/responses_server.ts";
 import { VERSION } from "../../src/version.ts";
 import {
   ACCOUNT,
@@ -97,4 +97,32 @@ Deno.test("a spent ChatGPT plan is exit 5 after one request, saying when it rese
   assert.match(result.stderr, /usage limit reached, resets in \d[\w ]*, at [0-2]\d:[0-5]\d\b/);
   assert.equal(chatgpt.requests.length, 1, "a usage limit is never retried");
   assertNoStackTrace(result.stderr);
+});
+
+Deno.test("a subscription run sends zstd bodies, and plain ones to a backend that refuses them", async () => {
+  await using box = await sandbox();
+  const issuer = createAuthIssuer({ account: ACCOUNT });
+  await using chatgpt = startChatgptBackend(issuer, [{ sse: textAnswer("Compressed.") }]);
+  await seedAuthFile(box.home, chatgptLogin(chatgpt.origin, issuer.issueTokens()));
+  const result = await box.run(["run", "hi"], { env: subscriptionEnv(chatgpt) });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, "Compressed.\n");
+  const [request] = chatgpt.requests;
+  assert.equal(request.headers["content-encoding"], "zstd");
+  assert.ok(request.wireBytes < request.text.length);
+
+  await using refusing = startResponsesServer({
+    ...CHATGPT_BACKEND,
+    routes: issuer.routes,
+    refuseEncoding: 415,
+    script: [{ sse: textAnswer("Plain.") }],
+  });
+  await seedAuthFile(box.home, chatgptLogin(refusing.origin, issuer.issueTokens()));
+  const fallback = await box.run(["run", "hi"], { env: subscriptionEnv(refusing) });
+  assert.equal(fallback.code, 0, fallback.stderr);
+  assert.equal(fallback.stdout, "Plain.\n");
+  assert.deepEqual(
+    refusing.requests.map((r) => r.headers["content-encoding"] ?? "plain"),
+    ["zstd", "plain"],
+  );
 });

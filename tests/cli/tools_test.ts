@@ -141,3 +141,43 @@ Deno.test("run --json sums the usage of every model call in the turn", async () 
   assert.equal(final.answer, FINAL);
   assert.deepEqual(final.usage, sumUsage(streamUsage(call), streamUsage(script[1].sse)));
 });
+
+Deno.test("grep and find through the CLI leave out ignored and hidden files unless asked", async () => {
+  await using box = await sandbox({
+    ".git/HEAD": "ref: main\n",
+    ".gitignore": "dist/\n*.log\n",
+    "src/app.ts": "const token = 1;\n",
+    "dist/app.js": "const token = 1;\n",
+    "debug.log": "token\n",
+    ".env": "token=2\n",
+  });
+  const calls = [
+    { name: "grep", args: { pattern: "token" }, id: "call_grep_1" },
+    { name: "grep", args: { pattern: "token", no_ignore: true, hidden: true }, id: "call_grep_2" },
+    { name: "find", args: { pattern: "*.js" }, id: "call_find_1" },
+  ];
+  const script = [
+    ...calls.map(({ name, args, id }) => ({
+      sse: toolCallAnswer({ name, arguments: JSON.stringify(args), callId: id }),
+    })),
+    { sse: textAnswer(FINAL) },
+  ];
+  await using server = startResponsesServer({ script });
+
+  const result = await box.run(["run", "where is token used?"], { server });
+
+  assert.equal(result.code, 0, result.stderr);
+  const last = server.requests[server.requests.length - 1];
+  assert.equal(outputFor(last, "call_grep_1"), "src/app.ts:1: const token = 1;");
+  assert.equal(
+    outputFor(last, "call_grep_2"),
+    [
+      ".env:1: token=2",
+      "debug.log:1: token",
+      "dist/app.js:1: const token = 1;",
+      "src/app.ts:1: const token = 1;",
+    ]
+      .join("\n"),
+  );
+  assert.equal(outputFor(last, "call_find_1"), 'No paths under . match "*.js"');
+});

@@ -4,6 +4,7 @@
  * so Deno's test sanitizers see nothing leaked.
  */
 
+import { zstdDecompressSync } from "node:zlib";
 import { DeliberateReset, renderReply, type Reply } from "./reply.ts";
 
 /** A request as the server saw it. */
@@ -15,8 +16,10 @@ export interface RecordedRequest {
   search: string;
   /** Header names lowercased. */
   headers: Record<string, string>;
-  /** The raw body text (`""` when there was none). */
+  /** The body text, decoded from its `Content-Encoding` (`""` when there was none). */
   text: string;
+  /** The body's size on the wire, in bytes (compressed, when it was). */
+  wireBytes: number;
   /** The body parsed as JSON; `undefined` when it was empty or not JSON. */
   body: unknown;
 }
@@ -64,6 +67,12 @@ export function startLoopbackServer(routes: readonly Route[]): LoopbackServer {
         : Response.json({ detail: `fake server failure: ${String(error)}` }, { status: 500 }),
   }, async (raw) => {
     const request = await record(raw);
+    if (request === null) {
+      const detail = `unsupported or corrupt Content-Encoding: ${
+        raw.headers.get("content-encoding")
+      }`;
+      return Response.json({ detail }, { status: 415 });
+    }
     requests.push(request);
     const route = table.get(`${request.method} ${request.path}`);
     const reply: Reply = route
@@ -92,15 +101,33 @@ export function startLoopbackServer(routes: readonly Route[]): LoopbackServer {
   };
 }
 
-async function record(raw: Request): Promise<RecordedRequest> {
+/**
+ * The request as recorded; its body decoded as the real backend does (zstd, or none), or null when
+ * the encoding is unknown or the body does not decode.
+ */
+async function record(raw: Request): Promise<RecordedRequest | null> {
   const url = new URL(raw.url);
-  const text = await raw.text();
+  const bytes = new Uint8Array(await raw.arrayBuffer());
+  const encoding = raw.headers.get("content-encoding");
+  let text: string;
+  try {
+    const decoded = encoding === null
+      ? bytes
+      : encoding === "zstd"
+      ? zstdDecompressSync(bytes)
+      : null;
+    if (decoded === null) return null;
+    text = new TextDecoder("utf-8", { fatal: true }).decode(decoded);
+  } catch {
+    return null;
+  }
   return {
     method: raw.method,
     path: url.pathname,
     search: url.search,
     headers: Object.fromEntries(raw.headers),
     text,
+    wireBytes: bytes.length,
     body: parseJson(text),
   };
 }

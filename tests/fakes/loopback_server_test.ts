@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { zstdCompressSync } from "node:zlib";
 import { startLoopbackServer } from "./loopback_server.ts";
 
 const events = [{ type: "a" }, { type: "b" }];
@@ -68,4 +69,32 @@ Deno.test("a stream cut with reset breaks the connection instead of ending the b
   ]);
   const response = await fetch(`${server.origin}/s`);
   await assert.rejects(response.text());
+});
+
+Deno.test("zstd bodies are decoded like the real backend does; other encodings are refused", async () => {
+  await using server = startLoopbackServer([
+    { method: "POST", path: "/r", handle: () => ({ status: 200, body: { ok: true } }) },
+  ]);
+  const json = JSON.stringify({ input: "x".repeat(1000) });
+  const compressed = new Uint8Array(zstdCompressSync(new TextEncoder().encode(json)));
+  const ok = await fetch(`${server.origin}/r`, {
+    method: "POST",
+    headers: { "Content-Encoding": "zstd" },
+    body: compressed,
+  });
+  assert.equal(ok.status, 200);
+  await ok.body?.cancel();
+  const [request] = server.requests;
+  assert.equal(request.text, json);
+  assert.equal(request.wireBytes, compressed.length);
+  for (const [encoding, body] of [["br", json], ["zstd", "not zstd"]]) {
+    const refused = await fetch(`${server.origin}/r`, {
+      method: "POST",
+      headers: { "Content-Encoding": encoding },
+      body,
+    });
+    assert.equal(refused.status, 415, encoding);
+    await refused.body?.cancel();
+  }
+  assert.equal(server.requests.length, 1, "refused bodies are not recorded");
 });

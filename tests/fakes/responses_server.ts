@@ -28,6 +28,12 @@ export interface ResponsesServerOptions {
   path?: string;
   /** Headers added to every scripted reply; a reply's own headers win. */
   replyHeaders?: Readonly<Record<string, string>>;
+  /**
+   * How a compressed body is answered: decoded like the ChatGPT backend does (the default), or
+   * refused as a backend without it would, with this status (415, or 400) and without consuming
+   * the script.
+   */
+  refuseEncoding?: 415 | 400;
 }
 
 /**
@@ -66,6 +72,10 @@ export function startResponsesServer(options: ResponsesServerOptions): Responses
     method: "POST",
     path,
     handle: async (request) => {
+      if (options.refuseEncoding !== undefined && request.headers["content-encoding"]) {
+        const detail = `Unsupported Content-Encoding: ${request.headers["content-encoding"]}`;
+        return { status: options.refuseEncoding, body: { detail } };
+      }
       const rejection = validate ? rejectResponsesRequest(request, options.rules) : null;
       return rejection ?? withHeaders(await next(request), options.replyHeaders);
     },

@@ -5,12 +5,15 @@
 
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BUILD } from "../../scripts/build/plan.ts";
 import { tempWorkspace } from "./workspace.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const DENO = join(REPO, "scripts", "deno");
 const CONFIG = join(REPO, "deno.json");
 const MAIN = join(REPO, "src", "main.ts");
+/** The V8 options the binary bakes in, so tests measure and run what ships. */
+const V8_FLAGS = `--v8-flags=${BUILD.v8Flags.join(",")}`;
 
 /** Send `signal` once the output so far satisfies `when`, or `ms` after the start. */
 export type SignalAfter =
@@ -45,7 +48,18 @@ export interface RunResult {
 
 /** The command line that runs Pixir from source with `args`, as `runPixir` does. */
 export function pixirArgv(args: readonly string[]): string[] {
-  return [DENO, "run", "-q", "-P=pixir", "--no-prompt", "--config", CONFIG, MAIN, ...args];
+  return [
+    DENO,
+    "run",
+    "-q",
+    "-P=pixir",
+    "--no-prompt",
+    V8_FLAGS,
+    "--config",
+    CONFIG,
+    MAIN,
+    ...args,
+  ];
 }
 
 /** Runs `src/main.ts` with `args`. */
@@ -80,7 +94,17 @@ export async function runScript(
     ...options.env,
   };
   const child = new Deno.Command(DENO, {
-    args: ["run", "-q", "-P=pixir", "--no-prompt", "--config", CONFIG, scriptPath, ...args],
+    args: [
+      "run",
+      "-q",
+      "-P=pixir",
+      "--no-prompt",
+      V8_FLAGS,
+      "--config",
+      CONFIG,
+      scriptPath,
+      ...args,
+    ],
     cwd: options.cwd ?? await freshDir("work"),
     env,
     clearEnv: true,

@@ -4,6 +4,8 @@ import {
   CredentialUnavailableError,
   NotAuthenticatedError,
 } from "../../src/auth/credential.ts";
+import { zstdDecompressSync } from "node:zlib";
+import { BodyCompression } from "../../src/provider/body_compression.ts";
 import type { ModelEvent } from "../../src/provider/model_event.ts";
 import { buildRequestBody, type ModelRequest } from "../../src/provider/request.ts";
 import { type ResponsesDeps, streamResponse } from "../../src/provider/responses.ts";
@@ -64,11 +66,11 @@ type Reply = (init: RequestInit) => Response | Promise<Response>;
 function scriptedFetch(replies: readonly (Response | Reply)[]) {
   const calls: { url: string; headers: Headers; body: unknown }[] = [];
   const fetch = (url: string, init: RequestInit): Promise<Response> => {
-    calls.push({
-      url,
-      headers: new Headers(init.headers),
-      body: JSON.parse(String(init.body)),
-    });
+    const headers = new Headers(init.headers);
+    const sent = init.body instanceof Uint8Array && headers.get("content-encoding") === "zstd"
+      ? new TextDecoder().decode(zstdDecompressSync(init.body))
+      : String(init.body);
+    calls.push({ url, headers, body: JSON.parse(sent) });
     const reply = replies[calls.length - 1];
     if (reply === undefined) throw new Error(`unexpected request #${calls.length}`);
     return Promise.resolve(reply instanceof Response ? reply : reply(init));
@@ -109,6 +111,8 @@ function setup(replies: readonly (Response | Reply)[], overrides: Partial<Respon
     now: () => NOW_MS,
     utcOffset: () => 0,
     signal: controller.signal,
+    // Each test starts with compression on, whatever another test taught the process.
+    compression: new BodyCompression(),
     ...overrides,
   };
   return { deps, calls, sleeps, renewals, controller };
@@ -685,4 +689,60 @@ Deno.test("a 401 token_expired from the ChatGPT backend renews the sign-in and r
     "Bearer at-second",
   ]);
   assert.deepEqual(sleeps, []);
+});
+
+Deno.test("ChatGPT backend bodies go zstd-compressed; API-key bodies go plain (real fetch)", async () => {
+  await using chatgpt = startResponsesServer({
+    ...CHATGPT_BACKEND,
+    script: [{ sse: textAnswer("compressed") }],
+  });
+  await using publicApi = startResponsesServer({ script: [{ sse: textAnswer("plain") }] });
+  const endpoints = {
+    fetch: globalThis.fetch,
+    baseUrl: publicApi.url,
+    chatgptBaseUrl: chatgpt.url,
+  };
+  const signedIn = setup([], endpoints);
+  signedIn.deps.credentials = credentialsOf(SIGNED_IN).provider;
+  assert.equal(text(await run(signedIn.deps)), "compressed");
+  assert.equal(text(await run(setup([], endpoints).deps)), "plain");
+
+  const [compressed] = chatgpt.requests;
+  assert.equal(compressed.headers["content-encoding"], "zstd");
+  assert.deepEqual(compressed.body, buildRequestBody(REQUEST));
+  assert.ok(compressed.wireBytes < compressed.text.length, "the body on the wire is smaller");
+  const [plain] = publicApi.requests;
+  assert.equal("content-encoding" in plain.headers, false);
+  assert.equal(plain.wireBytes, plain.text.length);
+});
+
+for (const status of [415, 400] as const) {
+  Deno.test(`a ${status} refusing zstd is answered once, plain, and the process stays plain`, async () => {
+    await using server = startResponsesServer({
+      ...CHATGPT_BACKEND,
+      refuseEncoding: status,
+      script: [{ sse: textAnswer("first") }, { sse: textAnswer("second") }],
+    });
+    const { deps } = setup([], { fetch: globalThis.fetch, chatgptBaseUrl: server.url });
+    deps.credentials = credentialsOf(SIGNED_IN).provider;
+    const events = await run(deps);
+    assert.equal(text(events), "first");
+    assert.equal(events.some((event) => event.type === "retrying"), false);
+    assert.equal(text(await run(deps)), "second");
+    assert.deepEqual(
+      server.requests.map((request) => request.headers["content-encoding"] ?? "plain"),
+      ["zstd", "plain", "plain"],
+    );
+    assert.equal(deps.compression?.enabled, false);
+  });
+}
+
+Deno.test("a 400 that does not name the encoding is a failure, not a reason to send plain", async () => {
+  const { deps, calls } = setup([json(400, { error: { message: "Unknown parameter: foo" } })]);
+  deps.credentials = credentialsOf(SIGNED_IN).provider;
+  const events = await run(deps);
+  assert.equal(events.at(-1)?.type, "failed");
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].headers.get("content-encoding"), "zstd");
+  assert.equal(deps.compression?.enabled, true);
 });

@@ -23,6 +23,7 @@ const CONFIG: BuildConfig = {
   permissionSet: "pixir",
   workerModules: ["src/tools/worker.ts"],
   excludedNpmPackages: ["koffi", "@scope/native"],
+  v8Flags: ["--max-semi-space-size=1", "--no-opt"],
 };
 const PROJECT = readProject(
   { version: "1.2.3", unstable: ["worker-options"], permissions: { pixir: {}, test: {} } },
@@ -48,6 +49,7 @@ Deno.test("compile bakes the named permission set, no prompts, unstable features
     "deno.json",
     "--permission-set=pixir",
     "--no-prompt",
+    "--v8-flags=--max-semi-space-size=1,--no-opt",
     "--unstable-worker-options",
     "--target",
     "x86_64-unknown-linux-gnu",

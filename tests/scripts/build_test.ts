@@ -17,7 +17,10 @@ Deno.test("--dry-run prints every target's commands and runs none of them", asyn
   for (const target of TARGETS) {
     const line = compiles.find((l) => l.includes(`--target ${target.triple} `));
     assert.ok(line, `no compile line for ${target.triple}`);
-    assert.match(line, / compile --frozen --config deno\.json --permission-set=pixir --no-prompt /);
+    assert.match(
+      line,
+      / compile --frozen --config deno\.json --permission-set=pixir --no-prompt --v8-flags=\S+ /,
+    );
     assert.ok(line.endsWith(" src/main.ts"), line);
   }
   assert.equal(lines.filter((l) => l.startsWith("tar -czf ")).length, 4);

@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { BUILD } from "../../scripts/build/plan.ts";
 import { TARGETS } from "../../scripts/build/targets.ts";
 
 const read = (path: string) =>
@@ -51,4 +52,11 @@ Deno.test("release workflow smoke-runs every build target and publishes checksum
 
 Deno.test("CI runs .ci/run, the same entry point as our own machines", async () => {
   assert.match(await read(".github/workflows/ci.yml"), /run: \.ci\/run\n/);
+});
+
+Deno.test("scripts/pixir and the search benchmark run with the V8 options the binary bakes in", async () => {
+  const flags = `--v8-flags=${BUILD.v8Flags.join(",")} `;
+  assert.ok((await read("scripts/pixir")).includes(flags), `scripts/pixir does not pass ${flags}`);
+  const tasks = JSON.parse(await read("deno.json")).tasks;
+  assert.ok(tasks["bench-search"].includes(flags), `the bench-search task does not pass ${flags}`);
 });

@@ -13,6 +13,7 @@ const TREE = {
   "ws/.git/config": "",
   "ws/.git/hooks/pre-commit.ts": "",
   "ws/node_modules/dep/index.ts": "",
+  "ws/.gitignore": "node_modules/\n",
   "outside/secret.ts": "",
 };
 
@@ -52,10 +53,21 @@ Deno.test("directories match too and end with /", async () => {
   assert.equal(await find({ pattern: "util" }), "src/util/");
 });
 
-Deno.test(".git and node_modules are skipped unless the pattern names them", async () => {
-  assert.doesNotMatch(await find({ pattern: "**" }), /\.git|node_modules/);
-  assert.equal(await find({ pattern: "node_modules/**/*.ts" }), "node_modules/dep/index.ts");
-  assert.equal(await find({ pattern: ".git/**/*.ts" }), ".git/hooks/pre-commit.ts");
+Deno.test(".git is hidden and what .gitignore names is ignored, unless asked for", async () => {
+  await using box = await sandbox(TREE);
+  const found = async (args: Record<string, unknown>) =>
+    okOutput(await findTool.run(args, box.ctx()));
+  assert.doesNotMatch(await found({ pattern: "**" }), /\.git|node_modules/);
+  assert.equal(
+    await found({ pattern: "node_modules/**/*.ts" }),
+    'No paths under . match "node_modules/**/*.ts"',
+  );
+  assert.equal(
+    await found({ pattern: "node_modules/**/*.ts", no_ignore: true }),
+    "node_modules/dep/index.ts",
+  );
+  assert.equal(await found({ pattern: ".git/**/*.ts", hidden: true }), ".git/hooks/pre-commit.ts");
+  assert.equal(await found({ pattern: ".git*", hidden: true }), [".git/", ".gitignore"].join("\n"));
 });
 
 Deno.test("symlinked directories are not followed, so nothing outside is listed", async () => {

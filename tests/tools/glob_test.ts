@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { compileGlob, mentionsSegment, pathMatcher } from "../../src/tools/glob.ts";
+import { compileGlob, pathMatcher } from "../../src/tools/glob.ts";
 
 function glob(pattern: string): RegExp {
   const compiled = compileGlob(pattern);
@@ -82,12 +82,4 @@ Deno.test("pathMatcher: no slash matches the name at any depth, a slash the whol
   assert.ok(!byPath.matches("lib/src/a.ts"));
   assert.ok(anchored.matches("src/a.ts"));
   assert.equal(pathMatcher("[b-a]").ok, false);
-});
-
-Deno.test("mentionsSegment finds a name written as a whole segment", () => {
-  assert.ok(mentionsSegment("node_modules/**/*.js", "node_modules"));
-  assert.ok(mentionsSegment("{.git,src}/config", ".git"));
-  assert.ok(mentionsSegment("**/.git", ".git"));
-  assert.ok(!mentionsSegment(".github/**", ".git"));
-  assert.ok(!mentionsSegment("*.ts", "node_modules"));
 });

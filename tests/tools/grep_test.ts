@@ -9,6 +9,7 @@ const TREE = {
   "ws/notes.md": "a.b here\naxb there\n",
   "ws/.git/HEAD": "alpha in git\n",
   "ws/node_modules/x/i.js": "alpha in deps\n",
+  "ws/.gitignore": "node_modules\n",
   "outside/o.txt": "alpha outside\n",
 };
 
@@ -52,8 +53,12 @@ Deno.test("an invalid regex is invalid_arguments naming the pattern", async () =
 Deno.test("glob restricts which files are searched", async () => {
   assert.equal(await grep({ pattern: "alpha", glob: "*.js" }), "src/b.js:1: let alpha = 'x';");
   assert.equal(
-    await grep({ pattern: "alpha", glob: "node_modules/**" }),
+    await grep({ pattern: "alpha", glob: "node_modules/**", no_ignore: true }),
     "node_modules/x/i.js:1: alpha in deps",
+  );
+  assert.equal(
+    await grep({ pattern: "alpha", glob: ".git/*", hidden: true }),
+    ".git/HEAD:1: alpha in git",
   );
 });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { decodeText, readTextFile } from "../../src/tools/text_file.ts";
+import { decodeText, readFileBytes, readTextFile } from "../../src/tools/text_file.ts";
 import { sandbox } from "./helpers.ts";
 
 const bytes = (...values: number[]) => new Uint8Array(values);
@@ -43,4 +43,24 @@ Deno.test("readTextFile applies the size cap it is given", async () => {
   assert.deepEqual(await readTextFile(path, "f.txt", 5), { ok: true, text: "12345", size: 5 });
   const result = await readTextFile(path, "f.txt", 4);
   assert.equal(!result.ok && result.error.kind, "too_large");
+});
+
+Deno.test("readFileBytes reads into the caller's buffer, grows past it, and caps a listed file", async () => {
+  await using box = await sandbox({ "ws/small.txt": "abc", "ws/big.txt": "x".repeat(100_000) });
+  const buffer = new Uint8Array(16);
+  const small = readFileBytes(join(box.ws, "small.txt"), "small.txt", 1000, buffer, true);
+  assert.ok(small.ok);
+  assert.equal(small.bytes.buffer, buffer.buffer, "read into the buffer given");
+  assert.equal(new TextDecoder().decode(small.bytes), "abc");
+  const big = readFileBytes(join(box.ws, "big.txt"), "big.txt", 200_000, buffer, true);
+  assert.ok(big.ok);
+  assert.equal(big.bytes.length, 100_000);
+  assert.notEqual(big.bytes.buffer, buffer.buffer);
+  // Listed as a file, its size is not looked up first: reading one byte past the cap tells.
+  const capped = readFileBytes(join(box.ws, "big.txt"), "big.txt", 50_000, buffer, true);
+  assert.equal(!capped.ok && capped.error.kind, "too_large");
+  assert.match(
+    !capped.ok ? capped.error.message : "",
+    /big\.txt is larger than the 48\.8 KB limit/,
+  );
 });

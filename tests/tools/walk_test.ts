@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { skippedDirectories, type WalkEntry, walkTree } from "../../src/tools/walk.ts";
+import { type WalkEntry, walkTree } from "../../src/tools/walk.ts";
 import { sandbox } from "./helpers.ts";
 
 const TREE = {
@@ -13,7 +13,6 @@ const TREE = {
 
 function options(overrides: Partial<Parameters<typeof walkTree>[1]> = {}) {
   return {
-    skip: skippedDirectories([]),
     maxEntries: 1000,
     signal: new AbortController().signal,
     ...overrides,
@@ -28,17 +27,34 @@ async function walk(root: string, overrides = {}): Promise<{ seen: string[]; end
   return { seen, end: summary.end };
 }
 
-Deno.test("walkTree visits parents before children, siblings in name order, skipping noise", async () => {
+/** Every entry of TREE but the hidden ones, in walk order. */
+const VISIBLE = [
+  "a:directory",
+  "a/z.txt:file",
+  "a.txt:file",
+  "b:directory",
+  "b/x.txt:file",
+  "node_modules:directory",
+  "node_modules/m.js:file",
+];
+
+Deno.test("walkTree visits parents before children, siblings in name order, hidden ones left out", async () => {
   await using box = await sandbox(TREE);
-  assert.deepEqual(await walk(box.ws), {
-    seen: ["a:directory", "a/z.txt:file", "a.txt:file", "b:directory", "b/x.txt:file"],
-    end: "complete",
-  });
+  assert.deepEqual(await walk(box.ws), { seen: VISIBLE, end: "complete" });
 });
 
-Deno.test("skippedDirectories keeps a noise directory a pattern names", () => {
-  assert.deepEqual([...skippedDirectories([])], [".git", "node_modules"]);
-  assert.deepEqual([...skippedDirectories(["node_modules/**"])], [".git"]);
+Deno.test("hidden: true visits hidden entries, .git included; no_ignore visits ignored ones", async () => {
+  await using box = await sandbox({ ...TREE, "ws/.gitignore": "node_modules/\nb/\n" });
+  assert.deepEqual((await walk(box.ws)).seen, ["a:directory", "a/z.txt:file", "a.txt:file"]);
+  assert.deepEqual((await walk(box.ws, { hidden: true })).seen, [
+    ".git:directory",
+    ".git/HEAD:file",
+    ".gitignore:file",
+    "a:directory",
+    "a/z.txt:file",
+    "a.txt:file",
+  ]);
+  assert.deepEqual((await walk(box.ws, { noIgnore: true })).seen, VISIBLE);
 });
 
 Deno.test("symlinks are reported, never entered", async () => {
