@@ -158,11 +158,17 @@ async function* sendOnce(
     const headers = new Headers(route.headers);
     headers.set("Content-Encoding", BODY_ENCODING);
     const encoded = { ...route, headers };
-    const ending = yield* sendBody(await compression.compress(body), encoded, deps, true);
+    const ending = yield* sendBody(
+      await compression.compress(body),
+      encoded,
+      deps,
+      true,
+      onTurnState,
+    );
     if (ending.type !== "encoding_refused") return ending;
     compression.refuse();
   }
-  const ending = yield* sendBody(body, route, deps, false);
+  const ending = yield* sendBody(body, route, deps, false, onTurnState);
   // Only a compressed body is judged a refusal of its encoding; this keeps the types honest.
   return ending.type === "encoding_refused" ? failed(encodingError()) : ending;
 }
@@ -183,13 +189,15 @@ interface EncodingRefused {
 /**
  * Sends one body and streams its events. Everything that can stall is bounded: the
  * headers wait and every body read run under the idle watchdog, and an abort of `deps.signal`
- * cancels the request and the body through the attempt's own controller.
+ * cancels the request and the body through the attempt's own controller. A turn state header
+ * the response carries goes to `onTurnState` (for a retry) and out as an event (for the turn).
  */
 async function* sendBody(
   body: string | Uint8Array<ArrayBuffer>,
   route: RequestRoute,
   deps: ResponsesDeps,
   compressed: boolean,
+  onTurnState: (value: string) => void,
 ): AsyncGenerator<ModelEvent, Ending | EncodingRefused> {
   if (deps.signal.aborted) return failed(abortedError());
   const controller = new AbortController();
