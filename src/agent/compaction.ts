@@ -50,6 +50,8 @@ export interface CompactOptions {
   session: Session;
   /** The model that writes the summary, and whose history is folded. */
   model: string;
+  /** The provider `callModel` talks to (its encrypted reasoning is replayed; others' is not). */
+  provider?: string;
   effort: ReasoningEffort;
   callModel: ModelCall;
   reason: CompactionReason;
@@ -115,7 +117,7 @@ export async function compactSession(options: CompactOptions): Promise<Compactio
       effort: options.effort,
       instructions: COMPACTION_INSTRUCTIONS,
       input: [
-        ...foldHistory(older, model),
+        ...foldHistory(older, model, options.provider),
         { type: "message", role: "user", content: [{ type: "input_text", text: ask }] },
       ],
       tools: [],

@@ -29,6 +29,8 @@ export type CanonicalEvent =
       model: string;
       effort: ReasoningEffort;
       pixir_version: string;
+      /** The model provider (absent in logs written before providers were recorded). */
+      provider?: string;
     };
   }
   | {
@@ -41,11 +43,17 @@ export type CanonicalEvent =
   }
   | {
     type: "turn_started";
-    data: { turn: number; model: string; effort: ReasoningEffort };
+    data: { turn: number; model: string; effort: ReasoningEffort; provider?: string };
   }
   | {
     type: "reasoning";
-    data: { model: string; summary: SummaryText[]; encrypted_content: string | null };
+    data: {
+      model: string;
+      /** Who produced it: encrypted reasoning is replayed only to the same provider and model. */
+      provider?: string;
+      summary: SummaryText[];
+      encrypted_content: string | null;
+    };
   }
   | {
     type: "assistant_message";

@@ -18,27 +18,34 @@ export const INTERRUPTED_TOOL_ERROR: ToolError = Object.freeze({
 });
 
 /**
- * Folds canonical events (or their envelopes) into the input items for a request to `model`.
+ * Folds canonical events (or their envelopes) into the input items for a request to `model` of
+ * `provider` (undefined: a caller that does not know, treated like the OpenAI providers).
  *
  * - After a compaction, the events it replaces (seq up to `replaces_through_seq`; an event
  *   without a seq counts its position, as in a whole log) become one user message holding the
  *   summary, the task verbatim and the plan's open items; only later events are folded as items.
  * - Messages, tool calls and tool results become their items, without server ids.
- * - Reasoning is replayed only to the model that produced it, in arrival order, and only when the
+ * - Reasoning is replayed only to the model and provider that produced it (another provider cannot
+ *   decrypt it, and must not see it), in arrival order, and only when the
  *   item it led to (an assistant message or tool call of the same response) follows it; reasoning
  *   without encrypted content carries nothing to continue from and is left out.
  * - Every call gets an output: an unanswered call is followed by a synthetic failed one, and a
  *   result whose call is missing (or came later, or was already answered) is dropped, because the
  *   API rejects unpaired calls and outputs.
  */
-export function foldHistory(events: readonly LoggedEvent[], model: string): InputItem[] {
+export function foldHistory(
+  events: readonly LoggedEvent[],
+  model: string,
+  provider?: string,
+): InputItem[] {
+  const origin = { model, provider };
   const compaction = latestCompaction(events);
-  if (compaction === undefined) return foldItems(events, model);
+  if (compaction === undefined) return foldItems(events, origin);
   const replaced = (event: LoggedEvent, index: number) =>
     (event.seq ?? index) <= compaction.replaces_through_seq;
   return [
     compactedHistory(compaction, events.filter(replaced)),
-    ...foldItems(events.filter((event, index) => !replaced(event, index)), model),
+    ...foldItems(events.filter((event, index) => !replaced(event, index)), origin),
   ];
 }
 
@@ -98,7 +105,10 @@ function splitOpenItems(text: string): { summary: string; openItems?: string } {
 }
 
 /** The items of uncompacted events; see `foldHistory`. */
-function foldItems(events: readonly CanonicalEvent[], model: string): InputItem[] {
+function foldItems(
+  events: readonly CanonicalEvent[],
+  target: { model: string; provider?: string },
+): InputItem[] {
   const answered = answeredCalls(events);
   const items: InputItem[] = [];
   const called = new Set<string>();
@@ -123,7 +133,11 @@ function foldItems(events: readonly CanonicalEvent[], model: string): InputItem[
         });
         break;
       case "reasoning":
-        if (event.data.model === model && event.data.encrypted_content !== null) {
+        if (
+          event.data.model === target.model &&
+          sameProvider(event.data.provider, target.provider) &&
+          event.data.encrypted_content !== null
+        ) {
           reasoning.push({
             type: "reasoning",
             summary: event.data.summary,
@@ -174,6 +188,17 @@ function foldItems(events: readonly CanonicalEvent[], model: string): InputItem[
     }
   }
   return items;
+}
+
+/**
+ * Whether reasoning from provider `from` may go to `to`. Logs from before providers were recorded
+ * (and callers that do not say) could only mean OpenAI's backends, where such reasoning was always
+ * replayed.
+ */
+function sameProvider(from: string | undefined, to: string | undefined): boolean {
+  const openai = (id: string | undefined) =>
+    id === undefined || id === "chatgpt" || id === "openai";
+  return from === to || (from === undefined && openai(to)) || (to === undefined && openai(from));
 }
 
 /** Call ids that have a result logged after the call. */

@@ -154,11 +154,19 @@ const ENVELOPE = object({
 });
 
 const DATA: Record<CanonicalEvent["type"], Check> = {
-  session_started: object({ format, cwd: str, model: str, effort, pixir_version: str }),
+  session_started: object({
+    format,
+    cwd: str,
+    model: str,
+    effort,
+    pixir_version: str,
+    provider: optional(str),
+  }),
   user_message: object({ text: str, environment: optional(str) }),
-  turn_started: object({ turn: count, model: str, effort }),
+  turn_started: object({ turn: count, model: str, effort, provider: optional(str) }),
   reasoning: object({
     model: str,
+    provider: optional(str),
     summary: arrayOf(object({ type: literal("summary_text"), text: str })),
     encrypted_content: nullable(str),
   }),

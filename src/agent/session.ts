@@ -35,6 +35,8 @@ export interface CreateSessionOptions {
   cwd: string;
   model: string;
   effort: ReasoningEffort;
+  /** The model provider, when known. */
+  provider?: string;
   /** Pixir's version, recorded for bug reports. */
   version: string;
   /** The clock, epoch milliseconds. */
@@ -210,6 +212,7 @@ export async function createSession(options: CreateSessionOptions): Promise<Sess
     model: options.model,
     effort: options.effort,
     pixir_version: options.version,
+    ...(options.provider === undefined ? {} : { provider: options.provider }),
   };
   const session = new SessionLog({
     id,

@@ -57,6 +57,8 @@ export interface TurnOptions {
   prompt: string;
   model: string;
   effort: ReasoningEffort;
+  /** The model provider `callModel` talks to, recorded with the turn and its reasoning. */
+  provider?: string;
   /** The base instructions (see `baseInstructions`): the same for every turn of a session. */
   instructions: string;
   /**
@@ -139,14 +141,17 @@ class Turn {
   }
 
   async run(): Promise<TurnOutcome> {
-    const { signal, model, effort, prompt } = this.#options;
+    const { signal, model, effort, prompt, provider } = this.#options;
     const cap = this.#options.maxModelCalls ?? DEFAULT_MAX_ITERATIONS;
     const { environment } = this.#options;
     await this.#record({
       type: "user_message",
       data: environment === undefined ? { text: prompt } : { text: prompt, environment },
     });
-    await this.#record({ type: "turn_started", data: { turn: this.#number, model, effort } });
+    await this.#record({
+      type: "turn_started",
+      data: { turn: this.#number, model, effort, ...(provider === undefined ? {} : { provider }) },
+    });
     for (let modelCalls = 0;; modelCalls++) {
       if (signal.aborted) return await this.#interrupt([]);
       if (modelCalls === cap) {
@@ -215,6 +220,7 @@ class Turn {
       reason,
       emit,
       signal,
+      ...(this.#options.provider === undefined ? {} : { provider: this.#options.provider }),
       ...(this.#options.autoCompact ? { catalog: this.#options.autoCompact.catalog } : {}),
     });
     if (outcome.ok && outcome.usage) this.#usage = addUsage(this.#usage, outcome.usage);
@@ -234,7 +240,7 @@ class Turn {
       model,
       effort: this.#options.effort,
       instructions: this.#options.instructions,
-      input: foldHistory(session.events, model),
+      input: foldHistory(session.events, model, this.#options.provider),
       tools: this.#options.tools,
       session_id: session.id,
       // The model may batch calls; Pixir runs them one after another, in order.
@@ -249,7 +255,7 @@ class Turn {
     const calls: Call[] = [];
     const messages: { text: string; phase?: string }[] = [];
     for (const item of items) {
-      const event = itemEvent(item, model);
+      const event = itemEvent(item, model, this.#options.provider);
       await this.#record(event);
       if (event.type === "tool_call") calls.push(event.data);
       if (event.type === "assistant_message") messages.push(event.data);
@@ -374,12 +380,17 @@ class Turn {
 }
 
 /** The canonical event for a finished output item of `model`. */
-function itemEvent(item: OutputItem, model: string): CanonicalEvent {
+function itemEvent(item: OutputItem, model: string, provider?: string): CanonicalEvent {
   switch (item.type) {
     case "reasoning":
       return {
         type: "reasoning",
-        data: { model, summary: item.summary, encrypted_content: item.encrypted_content ?? null },
+        data: {
+          model,
+          ...(provider === undefined ? {} : { provider }),
+          summary: item.summary,
+          encrypted_content: item.encrypted_content ?? null,
+        },
       };
     case "message":
       return {

@@ -5,10 +5,12 @@
 
 /** A credential the provider can send. */
 export type Credential =
-  /** An OpenAI API key: requests go to the public Responses API. */
+  /** An API key, sent as a Bearer token (OpenAI's, or the one a provider's `env_key` names). */
   | { kind: "api_key"; api_key: string; source: "env" | "store" }
   /** A ChatGPT subscription's access token: requests go to the ChatGPT backend. */
-  | { kind: "chatgpt"; access_token: string; account_id: string };
+  | { kind: "chatgpt"; access_token: string; account_id: string }
+  /** No credential at all: a local server (Ollama, LM Studio) that asks for none. */
+  | { kind: "none" };
 
 /** Supplies credentials to the provider. */
 export interface CredentialProvider {

@@ -1,7 +1,9 @@
 /**
- * Choosing the credential for a run: `--auth` when given, otherwise the stored ChatGPT login,
- * then `OPENAI_API_KEY`, then a stored API key. A subscription the user paid for wins over a key
- * that merely happens to be in the environment; `--auth api-key` says otherwise.
+ * Choosing the credential for a run. For OpenAI (no provider chosen): `--auth` when given,
+ * otherwise the stored ChatGPT login, then `OPENAI_API_KEY`, then a stored API key. A subscription
+ * the user paid for wins over a key that merely happens to be in the environment; `--auth api-key`
+ * says otherwise. A chosen provider decides alone: the subscription only for `chatgpt`, an OpenAI
+ * key for `openai`, the variable its `env_key` names, or nothing for a local server.
  */
 
 import { apiKeyProvider, envApiKey } from "./api_key.ts";
@@ -10,6 +12,16 @@ import { AuthFileError, authFileLocation, readAuthFile, type StoredAuth } from "
 import { type RefreshDeps, requireChatgptLogin } from "./refresh.ts";
 import { subscriptionCredentials } from "./subscription.ts";
 
+/**
+ * Which credential a provider's requests carry: the ChatGPT sign-in, an OpenAI key (environment or
+ * saved), the key in a named variable, or none.
+ */
+export type ProviderCredentialKind =
+  | { kind: "chatgpt" }
+  | { kind: "openai" }
+  | { kind: "env_key"; variable: string }
+  | { kind: "none" };
+
 /** The credential kinds `--auth` can demand. */
 export type AuthChoice = "subscription" | "api-key";
 
@@ -17,10 +29,12 @@ export type AuthChoice = "subscription" | "api-key";
 export type CredentialSource =
   /** The ChatGPT login saved in `path`. */
   | { method: "chatgpt"; source: "store"; path: string }
-  /** `OPENAI_API_KEY`. */
-  | { method: "api_key"; source: "env" }
+  /** `OPENAI_API_KEY`, or the variable a provider's `env_key` names. */
+  | { method: "api_key"; source: "env"; variable?: string }
   /** An API key saved in `path`. */
-  | { method: "api_key"; source: "store"; path: string };
+  | { method: "api_key"; source: "store"; path: string }
+  /** No credential: a provider that asks for none. */
+  | { method: "none" };
 
 /** What resolution takes: the choice, the environment, Pixir's folders, and refresh's effects. */
 export interface ResolveOptions extends Omit<RefreshDeps, "location"> {
@@ -89,4 +103,53 @@ function fromStore(apiKey: string, path: string): ResolvedCredentials {
     provider: apiKeyProvider(apiKey, "store"),
     source: { method: "api_key", source: "store", path },
   };
+}
+
+/**
+ * The credentials a provider's requests carry (see the module comment). Throws
+ * NotAuthenticatedError naming the variable or the sign-in to provide.
+ */
+export async function resolveProviderCredentials(
+  auth: ProviderCredentialKind,
+  options: Omit<ResolveOptions, "choice">,
+): Promise<ResolvedCredentials> {
+  switch (auth.kind) {
+    case "chatgpt":
+      return await resolveCredentials({ ...options, choice: "subscription" });
+    case "openai":
+      return await resolveCredentials({ ...options, choice: "api-key" });
+    case "env_key": {
+      const key = readVariable(options.env, auth.variable);
+      if (!key) {
+        throw new NotAuthenticatedError(
+          `no API key: ${auth.variable} is not set`,
+          `export ${auth.variable}=…  (the provider's key, named by its env_key)`,
+        );
+      }
+      return {
+        provider: apiKeyProvider(key, "env"),
+        source: { method: "api_key", source: "env", variable: auth.variable },
+      };
+    }
+    case "none":
+      return {
+        provider: {
+          get: () => Promise.resolve({ kind: "none" }),
+          renew: () => Promise.resolve(null),
+        },
+        source: { method: "none" },
+      };
+  }
+}
+
+/** The variable's value; a variable Pixir's permissions do not let it read is said so. */
+function readVariable(env: (name: string) => string | undefined, name: string): string | undefined {
+  try {
+    return env(name)?.trim();
+  } catch {
+    throw new NotAuthenticatedError(
+      `${name} cannot be read: Pixir may read only PIXIR_*, OPENAI_* and OPENROUTER_API_KEY`,
+      `put the key in a variable named PIXIR_… and set the provider's env_key to that name`,
+    );
+  }
 }

@@ -9,11 +9,13 @@ import { quotaAlertsPath } from "../quota/alerts.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import type { Io } from "../util/io.ts";
 import {
+  CONFIG_FLAGS,
+  configFlagsHelp,
+  configFrom,
   credentialsFrom,
-  modelChoice,
   pathsFrom,
   resolveWorkspace,
-  settingsFrom,
+  sessionChoice,
 } from "./inputs.ts";
 import { chatHost } from "./chat_session_host.ts";
 import { guardAgainstCrashes } from "./crash_guard.ts";
@@ -33,6 +35,9 @@ const FLAGS = {
   continue: { type: "boolean", short: "c" },
   resume: { type: "string", short: "r" },
   "no-context": { type: "boolean" },
+  // -c is --continue here, as in other chat tools; overrides are spelled --config.
+  ...CONFIG_FLAGS,
+  config: { type: "string", multiple: true },
 } as const;
 
 /** The `chat` command. */
@@ -48,10 +53,10 @@ plan's quota. Type /help in the chat for its commands and keys. Needs a terminal
 pipes use \`pixir run\`.
 
 Flags:
-  -m, --model MODEL    model to start with (default: $PIXIR_MODEL or gpt-5.5)
+  -m, --model MODEL    model to start with (default: $PIXIR_MODEL, config.toml's model, or gpt-5.5)
       --effort EFFORT  reasoning effort: none, minimal, low, medium, high, xhigh
-                       (default: $PIXIR_EFFORT or medium)
-  -c, --continue       continue the newest session of this workspace
+                       (default: $PIXIR_EFFORT, model_reasoning_effort, or medium)
+${configFlagsHelp(false)}  -c, --continue       continue the newest session of this workspace
   -r, --resume ID      continue the session ID (or a unique prefix of it) in its own workspace,
                        as \`pixir resume\` does (--cwd overrides it); /resume in the chat takes
                        the sessions of the chat's workspace
@@ -89,7 +94,6 @@ Examples:
       throw new CliFailure("usage", "chat: give --continue or --resume, not both");
     }
     const ui = loadUi();
-    const settings = settingsFrom(io);
     const paths = pathsFrom(io);
     // A resumed session works in its own workspace, as with `pixir resume`; --cwd overrides it.
     const here = await resolveWorkspace(values.cwd ?? ".", io.cwd);
@@ -97,8 +101,12 @@ Examples:
     const workspace = values.cwd === undefined && session !== null
       ? await resolveWorkspace(session.started.cwd, io.cwd)
       : here;
-    const choice = modelChoice(values, session ? sessionModel(session) : settings);
-    const credentials = await credentialsFrom(io, values.auth, paths);
+    const config = await configFrom(io, values, workspace);
+    const { settings } = config;
+    const { provider, ...choice } = session
+      ? sessionChoice(config, sessionModel(session))
+      : { ...settings, provider: settings.provider?.id };
+    const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
     const host = chatHost({
       io,
       settings,

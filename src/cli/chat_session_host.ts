@@ -17,7 +17,7 @@ import { runTurn, type TurnOutcome } from "../agent/turn.ts";
 import type { ContextFile } from "../agent/project_context.ts";
 import type { RunPolicy } from "./run_policy.ts";
 import { baseInstructions, environmentContext } from "../agent/prompt.ts";
-import type { ResolvedCredentials } from "../auth/resolve.ts";
+import type { RunCredentials } from "./inputs.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import { loadQuota } from "../quota/store.ts";
 import type { Settings } from "../config/settings.ts";
@@ -32,7 +32,7 @@ import { VERSION } from "../version.ts";
 export interface ChatHostInputs {
   io: Io;
   settings: Settings;
-  credentials: ResolvedCredentials;
+  credentials: RunCredentials;
   paths: PixirPaths;
   /** Real path of the workspace. */
   workspace: string;
@@ -68,6 +68,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
         cwd: x.workspace,
         model: choice.model,
         effort: choice.effort,
+        provider: x.credentials.modelProvider.id,
         version: VERSION,
         now: x.io.now,
         random: x.io.random,
@@ -76,6 +77,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       // The TUI owns the terminal, so a command that needs approval is asked about inside it.
       const { wiring, close } = await turnWiring({
         ...x,
+        model: choice.model,
         sandbox,
         session: current,
         modelCatalogFile: modelCatalogPath(x.paths.dataDir),
@@ -92,6 +94,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
           prompt,
           model: choice.model,
           effort: choice.effort,
+          provider: x.credentials.modelProvider.id,
           instructions: baseInstructions({ projectContext: x.projectContext }),
           environment: environmentContext({ cwd: x.workspace, now: x.io.now(), platform: x.io.os }),
           signal,
@@ -152,16 +155,19 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       if (session === null) throw new Error("nothing to compact yet: the session has not started");
       const warnings: string[] = [];
       const callModel = await modelCaller({ ...x, warn: (message) => void warnings.push(message) });
+      const { model, effort } = sessionModel(session);
       const outcome = await compactSession({
         session,
-        ...sessionModel(session),
+        model,
+        effort,
+        provider: x.credentials.modelProvider.id,
         callModel,
         reason: "manual",
         ...(focus === "" ? {} : { focus }),
         catalog: await catalogFor({
           credentials: x.credentials,
           modelCatalogFile: modelCatalogPath(x.paths.dataDir),
-        }),
+        }, model),
         emit: () => {},
         // The chat has no key that stops a compaction; the model call still has its timeouts.
         signal: new AbortController().signal,

@@ -29,6 +29,8 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
     name: "permissions",
     load: async () => (await import("./permissions.ts")).permissionsCommand,
   },
+  { name: "config", load: async () => (await import("./config.ts")).configCommand },
+  { name: "trust", load: async () => (await import("./trust.ts")).trustCommand },
   { name: "doctor", load: async () => (await import("./doctor.ts")).doctorCommand },
   { name: "help", load: async () => (await import("./help.ts")).helpCommand },
 ];

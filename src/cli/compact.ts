@@ -3,7 +3,14 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
-import { credentialsFrom, pathsFrom, settingsFrom } from "./inputs.ts";
+import {
+  CONFIG_FLAGS,
+  configFlagsHelp,
+  configFrom,
+  credentialsFrom,
+  pathsFrom,
+  sessionChoice,
+} from "./inputs.ts";
 import { openSessionForCli, sessionModel } from "./session_lookup.ts";
 import { authHint, catalogFor, modelCaller } from "./turn_wiring.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
@@ -11,7 +18,7 @@ import { type CompactionOutcome, compactSession } from "../agent/compaction.ts";
 import { quotaAlertsPath } from "../quota/alerts.ts";
 import { quotaFilePath } from "../quota/store.ts";
 
-const FLAGS = { focus: { type: "string" }, auth: { type: "string" } } as const;
+const FLAGS = { focus: { type: "string" }, auth: { type: "string" }, ...CONFIG_FLAGS } as const;
 
 /** The `compact` command. */
 export const compactCommand: Command = {
@@ -28,7 +35,7 @@ when the context passes PIXIR_COMPACT_AT percent of the window (default 85) or o
 Flags:
       --focus TEXT     what the summary should pay most attention to
       --auth METHOD    subscription or api-key (default: the stored sign-in, else OPENAI_API_KEY)
-  -h, --help           show this help
+${configFlagsHelp()}  -h, --help           show this help
 
 Examples:
   pixir compact 20261124-101500-k3f9qz
@@ -42,12 +49,14 @@ Examples:
       });
     }
     const focus = values.focus?.trim() || undefined;
-    const settings = settingsFrom(io);
     const paths = pathsFrom(io);
     const session = await openSessionForCli(paths.sessionsDir, { id: positionals[0] }, io.now);
     const warn = (message: string) => io.stderr.write(`pixir: warning: ${message}\n`);
     for (const warning of session.warnings) await warn(warning);
-    const credentials = await credentialsFrom(io, values.auth, paths);
+    const config = await configFrom(io, values, session.started.cwd);
+    const { settings } = config;
+    const { model, effort, provider } = sessionChoice(config, sessionModel(session));
+    const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
     const callModel = await modelCaller({
       io,
       settings,
@@ -58,20 +67,20 @@ Examples:
     });
     const controller = new AbortController();
     const off = io.onSignal("SIGINT", () => controller.abort("sigint"));
-    const { model, effort } = sessionModel(session);
     let outcome: CompactionOutcome;
     try {
       outcome = await compactSession({
         session,
         model,
         effort,
+        provider: credentials.modelProvider.id,
         callModel,
         reason: "manual",
         ...(focus === undefined ? {} : { focus }),
         catalog: await catalogFor({
           credentials,
           modelCatalogFile: modelCatalogPath(paths.dataDir),
-        }),
+        }, model),
         emit: () => {},
         signal: controller.signal,
       });

@@ -18,7 +18,7 @@ import { runTurn, type TurnOutcome } from "../agent/turn.ts";
 import { baseInstructions, environmentContext } from "../agent/prompt.ts";
 import { contextUsage } from "../agent/context_usage.ts";
 import type { ContextFile } from "../agent/project_context.ts";
-import type { ResolvedCredentials } from "../auth/resolve.ts";
+import type { RunCredentials } from "./inputs.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Renderer } from "../ui/renderer.ts";
@@ -34,7 +34,7 @@ export interface Execution {
   /** Real path of the workspace the tools are confined to. */
   workspace: string;
   settings: Settings;
-  credentials: ResolvedCredentials;
+  credentials: RunCredentials;
   renderer: Renderer;
   /** Whole-run limit in milliseconds (`--timeout`), if any. */
   timeoutMs?: number;
@@ -114,6 +114,7 @@ export async function execute(x: Execution): Promise<number> {
       prompt: x.prompt,
       model: x.model,
       effort: x.effort,
+      provider: x.credentials.modelProvider.id,
       instructions: baseInstructions({ projectContext: x.projectContext }),
       environment: environmentContext({ cwd: x.workspace, now: x.io.now(), platform: x.io.os }),
       signal: controller.signal,
@@ -125,7 +126,7 @@ export async function execute(x: Execution): Promise<number> {
     for (const off of unlisten) off();
   }
 
-  const catalog = await catalogFor(x);
+  const catalog = await catalogFor(x, x.model);
   const context = contextUsage(x.session.events, x.model, catalog);
   const hint = `session ${x.session.id} · continue with: pixir resume ${x.session.id} "…"`;
   const failure = failureOf(outcome, stopReason, x);

@@ -6,13 +6,39 @@
 import { resolve } from "node:path";
 import type { Io } from "../util/io.ts";
 import { CliFailure } from "./failure.ts";
-import { resolveCredentials, type ResolvedCredentials } from "../auth/resolve.ts";
+import {
+  resolveCredentials,
+  type ResolvedCredentials,
+  resolveProviderCredentials,
+} from "../auth/resolve.ts";
 import { rethrowAuthError } from "./auth_failure.ts";
 import { sleep } from "../util/sleep.ts";
-import { loadSettings, parseEffort, type Settings, SettingsError } from "../config/settings.ts";
+import { type Settings, SettingsError } from "../config/settings.ts";
 import { NoHomeError, type PixirPaths, pixirPaths } from "../config/paths.ts";
+import { readConfigFile, userConfigPath } from "../config/config_file.ts";
+import { parseOverrides } from "../config/overrides.ts";
+import { resolveConfig, type ResolvedConfig } from "../config/resolver.ts";
+import { loadProjectConfig, type ProjectConfig, refusalMessage } from "../config/project_config.ts";
+import type { ModelProvider } from "../config/model_providers.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import { POLICY_FLAGS_HELP } from "./policy_flags.ts";
+
+/** The flags that choose settings, on every command that talks to a model. */
+export const CONFIG_FLAGS = {
+  profile: { type: "string" },
+  config: { type: "string", short: "c", multiple: true },
+  provider: { type: "string" },
+} as const;
+
+/** Help lines for `CONFIG_FLAGS` (`-c` is spelled out where a command uses it otherwise). */
+export function configFlagsHelp(short = true): string {
+  return `      --provider NAME  model provider: chatgpt, openai, ollama, lmstudio, openrouter, or one
+                       of config.toml's [model_providers.NAME]
+      --profile NAME   apply config.toml's [profiles.NAME]
+  ${short ? "-c," : "   "} --config KEY=VALUE
+                       override a config.toml setting (repeatable; TOML value, dotted key)
+`;
+}
 
 /** Flags every prompt-running command accepts. */
 export const RUN_FLAGS = {
@@ -23,14 +49,34 @@ export const RUN_FLAGS = {
   auth: { type: "string" },
   "no-context": { type: "boolean" },
   "stop-at-quota": { type: "string" },
+  ...CONFIG_FLAGS,
 } as const;
+
+/** The setting flags a command was given. */
+export interface SettingFlagValues {
+  model?: string;
+  effort?: string;
+  provider?: string;
+  profile?: string;
+  config?: string[];
+}
+
+/** The resolved configuration, and the project config found for the workspace. */
+export interface CliConfig extends ResolvedConfig {
+  project?: ProjectConfig;
+}
+
+/** The credentials of a run and the provider its requests go to. */
+export interface RunCredentials extends ResolvedCredentials {
+  modelProvider: ModelProvider;
+}
 
 /** Shared help text for the flags of `run` and `resume`. */
 export const RUN_FLAGS_HELP =
-  `  -m, --model MODEL    model to use (default: $PIXIR_MODEL or gpt-5.5)
+  `  -m, --model MODEL    model to use (default: $PIXIR_MODEL, config.toml's model, or gpt-5.5)
       --effort EFFORT  reasoning effort: none, minimal, low, medium, high, xhigh
-                       (default: $PIXIR_EFFORT or medium)
-  -C, --cwd DIR        workspace the tools work in (default: the current directory)
+                       (default: $PIXIR_EFFORT, model_reasoning_effort, or medium)
+${configFlagsHelp()}  -C, --cwd DIR        workspace the tools work in (default: the current directory)
       --timeout SECS   stop the run after this many seconds (exit 124)
       --auth KIND      subscription (the ChatGPT sign-in) or api-key; default: the stored
                        sign-in, else OPENAI_API_KEY, else a stored API key
@@ -94,31 +140,90 @@ function nonEmptyPrompt(text: string, command: string): string {
   return text;
 }
 
-/** Settings from the environment, with bad values reported as usage errors. */
-export function settingsFrom(io: Io): Settings {
+/**
+ * The configuration: config.toml, a trusted project's `.pixir/config.toml` (when `workspace` is
+ * given), `-c`, the environment and the flags, resolved. Warnings (unknown keys, refused project
+ * keys, an untrusted project config) go to stderr; a bad value is a usage failure (exit 2).
+ */
+export async function configFrom(
+  io: Io,
+  flags: SettingFlagValues = {},
+  workspace?: string,
+): Promise<CliConfig> {
   try {
-    return loadSettings(io.env);
+    const paths = pathsFrom(io);
+    const userFile = await readConfigFile(userConfigPath(paths.configDir));
+    const project = workspace === undefined
+      ? undefined
+      : await loadProjectConfig(paths.configDir, workspace);
+    const resolved = resolveConfig({
+      env: io.env,
+      userFile,
+      projectFile: project?.kind === "trusted" ? project.file : null,
+      overrides: parseOverrides(flags.config ?? []),
+      flags: {
+        // A blank --model means the default, as it always has.
+        model: flags.model?.trim() || undefined,
+        effort: flags.effort,
+        provider: flags.provider,
+        profile: flags.profile,
+      },
+    });
+    const warn = (message: string) => io.stderr.write(`pixir: warning: ${message}\n`);
+    for (const warning of resolved.warnings) await warn(warning);
+    if (project?.kind === "trusted") {
+      for (const key of project.refused) await warn(refusalMessage(key));
+    }
+    if (project?.kind === "untrusted") {
+      await io.stderr.write(
+        `pixir: ${project.path} is not read: this workspace is not trusted ` +
+          `(run \`pixir trust ${project.root}\` to use it)\n`,
+      );
+    }
+    return { ...resolved, ...(project === undefined ? {} : { project }) };
   } catch (error) {
     if (error instanceof SettingsError) throw new CliFailure("usage", error.message);
     throw error;
   }
 }
 
-/** The model and effort for this run: flags over session over settings. */
-export function modelChoice(
-  flags: { model?: string; effort?: string },
-  fallback: { model: string; effort: ReasoningEffort },
-): { model: string; effort: ReasoningEffort } {
-  const model = flags.model?.trim() || fallback.model;
-  try {
-    const effort = flags.effort === undefined
-      ? fallback.effort
-      : parseEffort(flags.effort, "--effort");
-    return { model, effort };
-  } catch (error) {
-    if (error instanceof SettingsError) throw new CliFailure("usage", error.message);
-    throw error;
-  }
+/** The settings alone (see `configFrom`). */
+export async function settingsFrom(
+  io: Io,
+  flags: SettingFlagValues = {},
+  workspace?: string,
+): Promise<Settings> {
+  return (await configFrom(io, flags, workspace)).settings;
+}
+
+/** What a session last ran with. */
+export interface RecordedChoice {
+  model: string;
+  effort: ReasoningEffort;
+  /** Absent in sessions written before providers were recorded. */
+  provider?: string;
+}
+
+/**
+ * The model, effort and provider for a session that already ran: what the command line says (its
+ * flags and `-c`) over what the session recorded over the rest of the configuration.
+ */
+export function sessionChoice(
+  config: ResolvedConfig,
+  recorded: RecordedChoice,
+): { model: string; effort: ReasoningEffort; provider: string | undefined } {
+  const onCommandLine = (key: string) => {
+    const origin = config.entries.find((entry) => entry.key === key)?.origin.kind;
+    return origin === "flag" || origin === "override";
+  };
+  const { settings } = config;
+  return {
+    model: onCommandLine("model") ? settings.model : recorded.model,
+    effort: onCommandLine("model_reasoning_effort") ? settings.effort : recorded.effort,
+    provider: onCommandLine("model_provider") || recorded.provider === undefined
+      ? settings.provider?.id
+      : recorded.provider,
+  };
 }
 
 /** Pixir's folders, or a usage failure when no home can be found. */
@@ -150,32 +255,47 @@ export async function resolveWorkspace(dir: string, cwd: string): Promise<string
 }
 
 /**
- * The credentials for the run (`--auth`, else the stored ChatGPT login, else OPENAI_API_KEY, else a
- * stored API key), checked usable (refreshed if about to expire), or exit 4 with the fix.
+ * The provider and credentials for the run, checked usable (refreshed if about to expire), or exit
+ * 4 with the fix. With no provider chosen (`providerId` or `model_provider`), the credential decides
+ * as it always has: `--auth`, else the stored ChatGPT login (→ chatgpt), else OPENAI_API_KEY, else a
+ * stored API key (→ openai). A chosen provider brings its own credential; `--auth` must agree.
  */
 export async function credentialsFrom(
   io: Io,
   auth: string | undefined,
   paths: PixirPaths,
-): Promise<ResolvedCredentials> {
+  settings: Settings,
+  providerId: string | undefined = settings.provider?.id,
+): Promise<RunCredentials> {
   if (auth !== undefined && auth !== "subscription" && auth !== "api-key") {
     throw new CliFailure("usage", `--auth: "${auth}" is not one of subscription, api-key`);
   }
-  try {
-    const resolved = await resolveCredentials({
-      choice: auth,
-      env: io.env,
-      paths,
-      fetch: io.fetch,
-      now: io.now,
-      sleep,
+  const chosen = providerId === undefined ? undefined : settings.providers[providerId];
+  if (providerId !== undefined && chosen === undefined) {
+    throw new CliFailure("usage", `provider "${providerId}" is not configured`, {
+      hint:
+        `define [model_providers.${providerId}] in config.toml, or pick another with --provider`,
     });
+  }
+  const implied = auth === "subscription" ? "chatgpt" : "openai";
+  if (chosen !== undefined && auth !== undefined && chosen.id !== implied) {
+    throw new CliFailure("usage", `--auth ${auth} does not go with provider ${chosen.id}`, {
+      hint: "--auth chooses between the chatgpt and openai providers; drop it or --provider",
+    });
+  }
+  const options = { env: io.env, paths, fetch: io.fetch, now: io.now, sleep };
+  try {
+    const resolved = chosen === undefined
+      ? await resolveCredentials({ ...options, choice: auth })
+      : await resolveProviderCredentials(chosen.auth, options);
     for (const warning of resolved.warnings ?? []) {
       await io.stderr.write(`pixir: warning: ${warning}\n`);
     }
     // Refreshing an expiring sign-in now means a dead one ends the run before a session exists.
     await resolved.provider.get();
-    return resolved;
+    const modelProvider = chosen ??
+      settings.providers[resolved.source.method === "chatgpt" ? "chatgpt" : "openai"];
+    return { ...resolved, modelProvider };
   } catch (error) {
     rethrowAuthError(error);
   }

@@ -70,7 +70,7 @@ Examples:
       return EXIT.ok;
     }
 
-    const settings = settingsFrom(io);
+    const settings = await settingsFrom(io);
     const issuer = settings.authIssuer;
     const controller = new AbortController();
     const off = io.onSignal("SIGINT", () => controller.abort());

@@ -6,14 +6,14 @@ import { CliFailure } from "./failure.ts";
 import { execute, workspaceSetup } from "./execute.ts";
 import { splitPolicyFlags } from "./policy_flags.ts";
 import {
+  configFrom,
   credentialsFrom,
-  modelChoice,
   pathsFrom,
   readPrompt,
   resolveWorkspace,
   RUN_FLAGS,
   RUN_FLAGS_HELP,
-  settingsFrom,
+  sessionChoice,
   stopAtQuotaFrom,
   timeoutFrom,
 } from "./inputs.ts";
@@ -37,7 +37,8 @@ export const resumeCommand: Command = {
 
 Continues a session: the model sees the whole conversation so far, including tool calls and their
 results. A session id may be shortened to any unique prefix. --last picks the newest session of the
-current workspace. The session's workspace and model are kept unless --cwd or --model say otherwise.
+current workspace. The session's workspace, model, effort and provider are kept unless --cwd,
+--model, --effort, --provider (or -c) say otherwise.
 
 Flags:
       --last           resume the newest session of this workspace
@@ -60,7 +61,6 @@ Examples:
         });
       }
       const prompt = await readPrompt(rest, io, "resume");
-      const settings = settingsFrom(io);
       const timeoutMs = timeoutFrom(values.timeout);
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
       const paths = pathsFrom(io);
@@ -70,9 +70,11 @@ Examples:
         io.now,
       );
       for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
-      const { model, effort } = modelChoice(values, sessionModel(session));
       const workspace = await resolveWorkspace(values.cwd ?? session.started.cwd, io.cwd);
-      const credentials = await credentialsFrom(io, values.auth, paths);
+      const config = await configFrom(io, values, workspace);
+      const { settings } = config;
+      const { model, effort, provider } = sessionChoice(config, sessionModel(session));
+      const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
       return await execute({
         io,
         session,

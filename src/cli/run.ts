@@ -6,7 +6,6 @@ import { execute, workspaceSetup } from "./execute.ts";
 import { splitPolicyFlags } from "./policy_flags.ts";
 import {
   credentialsFrom,
-  modelChoice,
   pathsFrom,
   readPrompt,
   resolveWorkspace,
@@ -58,18 +57,19 @@ Examples:
       const { values, positionals } = parseFlags(runCommand, flags, FLAGS, { max: Infinity });
       mode = outputMode(values);
       const prompt = await readPrompt(positionals, io, "run");
-      const settings = settingsFrom(io);
-      const { model, effort } = modelChoice(values, settings);
       const timeoutMs = timeoutFrom(values.timeout);
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
       const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
+      const settings = await settingsFrom(io, values, workspace);
+      const { model, effort } = settings;
       const paths = pathsFrom(io);
-      const credentials = await credentialsFrom(io, values.auth, paths);
+      const credentials = await credentialsFrom(io, values.auth, paths, settings);
       const session = await createSession({
         sessionsDir: paths.sessionsDir,
         cwd: workspace,
         model,
         effort,
+        provider: credentials.modelProvider.id,
         version: VERSION,
         now: io.now,
         random: io.random,

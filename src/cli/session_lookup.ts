@@ -59,13 +59,17 @@ export async function openSessionForCli(
   }
 }
 
-/** The model and effort the session last ran with. */
-export function sessionModel(session: Session): { model: string; effort: ReasoningEffort } {
+/** The model, effort and provider (when recorded) the session last ran with. */
+export function sessionModel(
+  session: Session,
+): { model: string; effort: ReasoningEffort; provider?: string } {
   for (let i = session.events.length - 1; i >= 0; i--) {
     const event = session.events[i];
     if (event.type === "turn_started") {
-      return { model: event.data.model, effort: event.data.effort };
+      const { model, effort, provider } = event.data;
+      return { model, effort, ...(provider === undefined ? {} : { provider }) };
     }
   }
-  return { model: session.started.model, effort: session.started.effort };
+  const { model, effort, provider } = session.started;
+  return { model, effort, ...(provider === undefined ? {} : { provider }) };
 }

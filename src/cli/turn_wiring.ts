@@ -10,13 +10,14 @@ import type { ProviderError } from "../provider/error.ts";
 import { guardedTools, type RunPolicy } from "./run_policy.ts";
 import type { Session } from "../agent/session.ts";
 import type { Emit, ModelCall, ToolOutput, ToolRunner } from "../agent/turn.ts";
-import type { ResolvedCredentials } from "../auth/resolve.ts";
+import type { RunCredentials } from "./inputs.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Ask } from "../policy/approval.ts";
 import { streamResponse } from "../provider/responses.ts";
 import { DEFAULT_RETRY_POLICY } from "../provider/retry.ts";
 import { cachedModels } from "../provider/model_catalog.ts";
-import type { ModelInfo } from "../provider/models.ts";
+import { MODEL_TABLE, type ModelInfo, modelInfo } from "../provider/models.ts";
+import type { ResolvedCredentials } from "../auth/resolve.ts";
 import type { ToolSpec } from "../provider/request.ts";
 import { systemUtcOffset } from "../quota/reset_time.ts";
 import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
@@ -28,9 +29,11 @@ import { VERSION } from "../version.ts";
 export interface WiringInputs {
   io: Io;
   settings: Settings;
-  credentials: ResolvedCredentials;
+  credentials: RunCredentials;
   /** Real path of the workspace the tools are confined to. */
   workspace: string;
+  /** The model the turn starts with, for the context window of a provider's own models. */
+  model?: string;
   /** The session the turn runs in: permission decisions are logged there. */
   session: Session;
   /** What the tools may do. */
@@ -103,7 +106,7 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
   const wiring: TurnWiring = {
     tools: toolSpecs(tools),
     maxModelCalls: w.settings.maxIterations,
-    autoCompact: { atPercent: w.settings.compactAtPercent, catalog: await catalogFor(w) },
+    autoCompact: { atPercent: w.settings.compactAtPercent, catalog: await catalogFor(w, w.model) },
     callModel,
     runTool: (name, argumentsJson, signal, callId) =>
       runToolCall(tools, name, argumentsJson, { workspace: w.workspace, signal, callId }),
@@ -137,8 +140,8 @@ export async function modelCaller(w: ModelCallerInputs): Promise<ModelCall> {
     const events = streamResponse(request, {
       fetch: w.io.fetch,
       credentials: w.credentials.provider,
-      baseUrl: w.settings.openaiBaseUrl,
-      chatgptBaseUrl: w.settings.chatgptBaseUrl,
+      endpoint: w.credentials.modelProvider,
+      fields: w.credentials.modelProvider.fields,
       userAgent: userAgent(w.io.os),
       idleTimeoutMs: w.settings.idleTimeoutMs,
       retry: {
@@ -171,19 +174,31 @@ function quotaStopError(stop: QuotaStop, percent: number): ProviderError {
   };
 }
 
-/** The context windows known for this sign-in: a subscription's cached model list, else none. */
+/**
+ * The context windows known for this provider: a subscription's cached model list; for a provider
+ * with `model_context_window`, that window for `model` unless Pixir's table knows the model.
+ */
 export async function catalogFor(
   w: Pick<WiringInputs, "credentials" | "modelCatalogFile">,
+  model?: string,
 ): Promise<ModelInfo[]> {
-  return w.credentials.source.method === "chatgpt" ? await cachedModels(w.modelCatalogFile) : [];
+  if (w.credentials.source.method === "chatgpt") return await cachedModels(w.modelCatalogFile);
+  const window = w.credentials.modelProvider.contextWindow;
+  if (window === undefined || model === undefined || MODEL_TABLE.some((m) => m.slug === model)) {
+    return [];
+  }
+  return [{ slug: model, context_window: window, efforts: modelInfo(model).efforts }];
 }
 
 /** How to fix a credential the API rejected, by where it came from. */
 export function authHint(credentials: ResolvedCredentials): string {
   const { source } = credentials;
   if (source.method === "chatgpt") return "run `pixir login` to sign in again";
+  if (source.method === "none") {
+    return "the provider asked for a key: set env_key for it in config.toml";
+  }
   return source.source === "env"
-    ? "check OPENAI_API_KEY"
+    ? `check ${source.variable ?? "OPENAI_API_KEY"}`
     : `the API key saved in ${source.path} was rejected; save a new one with \`pixir login --with-api-key\``;
 }
 

@@ -11,7 +11,9 @@ import { permissionChecks, type PermissionQuery } from "./permissions.ts";
 import { sandboxChecks, type SandboxLayer } from "./sandbox.ts";
 import { NoHomeError, pixirPaths } from "../config/paths.ts";
 import type { PermissionSet } from "../config/permission_set.ts";
-import { loadSettings, type Settings, SettingsError } from "../config/settings.ts";
+import { type Settings, SettingsError } from "../config/settings.ts";
+import { type ConfigFile, readConfigFile, userConfigPath } from "../config/config_file.ts";
+import { resolveConfig } from "../config/resolver.ts";
 
 /** The machine Pixir runs on. */
 export interface Platform {
@@ -58,7 +60,7 @@ export async function doctorReport(deps: DoctorDeps): Promise<DoctorReport> {
       { details: { version: deps.version, ...platform } },
     ),
   ];
-  const settings = settingsCheck(deps.env);
+  const settings = await settingsCheck(deps);
   checks.push(settings.result);
   checks.push(...await permissionChecks(deps.permissions, deps.queryPermission));
   const folderAndAuth = await folderAndAuthChecks(deps);
@@ -72,22 +74,47 @@ export async function doctorReport(deps: DoctorDeps): Promise<DoctorReport> {
   return { v: 1, ok: !hasErrors(checks), version: deps.version, platform, checks };
 }
 
-function settingsCheck(
-  env: (name: string) => string | undefined,
-): { result: CheckResult; value?: Settings } {
+/** The settings as a run resolves them without flags: config.toml, then the environment. */
+async function settingsCheck(deps: DoctorDeps): Promise<{ result: CheckResult; value?: Settings }> {
   try {
-    const value = loadSettings(env);
+    const file = await userConfigFile(deps);
+    const value = resolveConfig({ env: deps.env, userFile: file }).settings;
+    const provider = value.provider === undefined ? "" : `, provider ${value.provider.id}`;
+    const from = file === null ? "" : ` (with ${file.path})`;
     return {
       value,
-      result: check("settings", "runtime", "ok", `model ${value.model}, effort ${value.effort}`),
+      result: check(
+        "settings",
+        "runtime",
+        file !== null && file.unknown.length > 0 ? "warn" : "ok",
+        `model ${value.model}, effort ${value.effort}${provider}${from}`,
+        file !== null && file.unknown.length > 0
+          ? { fix: `unknown keys: ${file.unknown.join(", ")}` }
+          : {},
+      ),
     };
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     return {
       result: check("settings", "runtime", "error", error.message, {
-        fix: "correct or unset that environment variable",
+        fix: "correct config.toml at the line named, or unset that environment variable",
       }),
     };
+  }
+}
+
+/** The user's config.toml, or null without one (or without a folder to hold it). */
+async function userConfigFile(deps: DoctorDeps): Promise<ConfigFile | null> {
+  try {
+    const paths = pixirPaths({
+      env: deps.env,
+      os: deps.platform.os,
+      home: deps.env("HOME") ?? deps.env("USERPROFILE"),
+    });
+    return await readConfigFile(userConfigPath(paths.configDir));
+  } catch (error) {
+    if (error instanceof NoHomeError) return null;
+    throw error;
   }
 }
 

@@ -11,7 +11,7 @@ import { writeFileAtomic } from "../util/atomic_write.ts";
 import { isRecord, numberField, parseJson, stringField } from "../util/json.ts";
 import type { ModelInfo } from "./models.ts";
 import { EFFORTS } from "./request.ts";
-import { type Endpoints, routeModelList } from "./route.ts";
+import { type ProviderEndpoint, routeModelList } from "./route.ts";
 
 /** How long a fetched list is trusted before it is asked for again. */
 export const CATALOG_TTL_MS = 24 * 60 * 60 * 1000;
@@ -28,7 +28,8 @@ export interface CatalogDeps {
   now: () => number;
   /** The subscription whose models are listed. */
   credential: Extract<Credential, { kind: "chatgpt" }>;
-  endpoints: Endpoints;
+  /** The ChatGPT backend. */
+  endpoint: ProviderEndpoint;
   userAgent: string;
   /** Pixir's version, sent as `client_version`. */
   clientVersion: string;
@@ -91,7 +92,7 @@ type Fetched =
   | { kind: "failed"; reason: string };
 
 async function fetchList(deps: CatalogDeps, etag: string | undefined): Promise<Fetched> {
-  const route = routeModelList(deps.credential, deps.endpoints, deps.userAgent, deps.clientVersion);
+  const route = routeModelList(deps.credential, deps.endpoint, deps.userAgent, deps.clientVersion);
   if (etag !== undefined) route.headers.set("If-None-Match", etag);
   let response: Response;
   try {

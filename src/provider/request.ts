@@ -71,21 +71,48 @@ export interface FunctionToolBody {
   parameters: JsonSchema;
 }
 
-/** The JSON body of `POST /responses`. */
+/**
+ * The optional request fields a provider accepts. OpenAI's backends take them all; servers that
+ * only imitate the Responses API (Ollama, LM Studio, vLLM, OpenRouter) refuse or mishandle some, so
+ * each can be left out of the body.
+ */
+export interface RequestFields {
+  /** `store: false`. */
+  store: boolean;
+  /** `include: ["reasoning.encrypted_content"]`, and the replay of that reasoning. */
+  encrypted_reasoning: boolean;
+  /** `prompt_cache_key`. */
+  prompt_cache_key: boolean;
+  /** `reasoning: {effort, summary}`. */
+  reasoning: boolean;
+  /** `parallel_tool_calls`. */
+  parallel_tool_calls: boolean;
+}
+
+/** Every optional field on: what the ChatGPT backend and api.openai.com accept. */
+export const ALL_REQUEST_FIELDS: Readonly<RequestFields> = {
+  store: true,
+  encrypted_reasoning: true,
+  prompt_cache_key: true,
+  reasoning: true,
+  parallel_tool_calls: true,
+};
+
+/** The JSON body of `POST /responses`; the optional fields are those the provider accepts. */
 export interface ResponsesRequestBody {
   model: string;
   instructions: string;
   input: WireInputItem[];
   tools: FunctionToolBody[];
   tool_choice: "auto";
-  parallel_tool_calls: boolean;
-  reasoning: { effort: ReasoningEffort; summary: "auto" };
+  parallel_tool_calls?: boolean;
+  reasoning?: { effort: ReasoningEffort; summary: "auto" };
   /** Turns are stateless: every request carries the whole history. */
-  store: false;
+  store?: false;
   stream: true;
   /** Reasoning comes back encrypted so it can be replayed on the next request. */
-  include: ["reasoning.encrypted_content"];
-  prompt_cache_key: string;
+  include?: ["reasoning.encrypted_content"];
+  prompt_cache_key?: string;
   /** Sent only for `-codex` models, which accept no verbosity but `medium`. */
   text?: { verbosity: Verbosity };
 }
@@ -94,16 +121,19 @@ export interface ResponsesRequestBody {
 const CODEX_MODEL_MARKER = "-codex";
 
 /**
- * Builds the request body, the same for every backend. Never sets `max_output_tokens`,
- * `temperature` or `top_p`, which the ChatGPT backend rejects. Throws a RangeError when
- * `instructions` is blank: the backend requires them, and an empty string would be a bug upstream,
- * not something to send.
+ * Builds the request body with the optional fields `fields` allows (all of them by default). Never
+ * sets `max_output_tokens`, `temperature` or `top_p`, which the ChatGPT backend rejects. Throws a
+ * RangeError when `instructions` is blank: the backend requires them, and an empty string would be
+ * a bug upstream, not something to send.
  */
-export function buildRequestBody(req: ModelRequest): ResponsesRequestBody {
+export function buildRequestBody(
+  req: ModelRequest,
+  fields: Readonly<RequestFields> = ALL_REQUEST_FIELDS,
+): ResponsesRequestBody {
   if (req.instructions.trim() === "") {
     throw new RangeError("a model request needs non-empty instructions");
   }
-  return {
+  const body: ResponsesRequestBody = {
     model: req.model,
     instructions: req.instructions,
     input: req.input.map(toWireItem),
@@ -124,6 +154,12 @@ export function buildRequestBody(req: ModelRequest): ResponsesRequestBody {
     // Pinned so that no default, the server's or a later one of Pixir's, can pick a refused value.
     ...(req.model.includes(CODEX_MODEL_MARKER) ? { text: { verbosity: "medium" } } : {}),
   };
+  if (!fields.parallel_tool_calls) delete body.parallel_tool_calls;
+  if (!fields.reasoning) delete body.reasoning;
+  if (!fields.store) delete body.store;
+  if (!fields.encrypted_reasoning) delete body.include;
+  if (!fields.prompt_cache_key) delete body.prompt_cache_key;
+  return body;
 }
 
 /** Copies only the fields the API reads back, dropping ids and output-only metadata. */

@@ -21,10 +21,10 @@ import { classifyHttpFailure } from "./classify.ts";
 import type { ProviderError } from "./error.ts";
 import type { ModelEvent } from "./model_event.ts";
 import { parseQuota } from "../quota/snapshot.ts";
-import { buildRequestBody, type ModelRequest } from "./request.ts";
+import { buildRequestBody, type ModelRequest, type RequestFields } from "./request.ts";
 import type { UtcOffset } from "../quota/reset_time.ts";
 import { retryDelay, type RetryPolicy } from "./retry.ts";
-import { type RequestRoute, routeRequest, type Sender } from "./route.ts";
+import { type ProviderEndpoint, type RequestRoute, routeRequest, type Sender } from "./route.ts";
 import { decodeSse } from "./sse.ts";
 import { readModelStream } from "./stream.ts";
 
@@ -33,10 +33,10 @@ export interface ResponsesDeps {
   /** Sends the HTTP request; the global `fetch` in production. */
   fetch: (url: string, init: RequestInit) => Promise<Response>;
   credentials: CredentialProvider;
-  /** The public API root for API keys, e.g. `https://api.openai.com/v1`. */
-  baseUrl: string;
-  /** The ChatGPT backend root for sign-ins, e.g. `https://chatgpt.com/backend-api/codex`. */
-  chatgptBaseUrl: string;
+  /** The provider's endpoint, e.g. `https://chatgpt.com/backend-api/codex` for a subscription. */
+  endpoint: ProviderEndpoint;
+  /** The optional request fields the provider accepts; default all of them. */
+  fields?: Readonly<RequestFields>;
   userAgent: string;
   /** The longest wait for response headers or for the next chunk of the body. */
   idleTimeoutMs: number;
@@ -69,7 +69,7 @@ interface Watchdog {
 }
 
 /**
- * Streams one model call, to the backend the credential belongs to. The plan's quota, when the
+ * Streams one model call to the provider's endpoint. The plan's quota, when the
  * response headers carry it, is yielded as a `quota` event before anything else of that attempt.
  * Retryable failures (HTTP, in-stream, transport, idle) yield `retrying` and the request is re-sent
  * after the delay; the consumer drops the items and deltas the failed attempt yielded. A 401
@@ -83,7 +83,7 @@ export async function* streamResponse(
   const { signal } = deps;
   let body: string;
   try {
-    body = JSON.stringify(buildRequestBody(req));
+    body = JSON.stringify(buildRequestBody(req, deps.fields));
   } catch (error) {
     // Only a request the agent should never have built ends up here (blank instructions).
     const message = error instanceof Error ? error.message : String(error);
@@ -97,7 +97,6 @@ export async function* streamResponse(
     yield failed(credentialFailure(error, signal));
     return;
   }
-  const endpoints = { openaiBaseUrl: deps.baseUrl, chatgptBaseUrl: deps.chatgptBaseUrl };
   const sender: Sender = {
     userAgent: deps.userAgent,
     sessionId: req.session_id,
@@ -107,7 +106,7 @@ export async function* streamResponse(
   let renewed = false;
   let retries = 0;
   while (true) {
-    const route = routeRequest(credential, endpoints, sender);
+    const route = routeRequest(credential, deps.endpoint, sender);
     const ending = yield* sendOnce(body, route, deps, (value) => sender.turnState = value);
     if (ending.type === "done") {
       yield ending;

@@ -1,19 +1,21 @@
 /**
- * Where a model request goes and the headers it carries, decided by the credential: an API key
- * goes to the public Responses API, a ChatGPT sign-in to the ChatGPT backend. The body is the same
- * for both (see `buildRequestBody`): everything the ChatGPT backend insists on (`store:false`,
- * `stream:true`, instructions, no sampling or token limits) is also valid on the public API, so
- * only the URL and the headers differ, and those differences are the data below.
+ * Where a request goes and the headers it carries. The endpoint (base URL, the provider's own
+ * headers and query parameters) comes from the chosen provider; the credential adds its
+ * authorisation: a ChatGPT sign-in its account and beta headers, an API key a Bearer token, a local
+ * server that needs none nothing at all. Pixir's own headers are set last, so neither a provider's
+ * configured headers nor the sender's extras can replace them.
  */
 
 import type { Credential } from "../auth/credential.ts";
 
-/** The base URL of each backend; requests go to `<base>/responses`. */
-export interface Endpoints {
-  /** The public API root, e.g. `https://api.openai.com/v1`. */
-  openaiBaseUrl: string;
-  /** The ChatGPT backend root, e.g. `https://chatgpt.com/backend-api/codex`. */
-  chatgptBaseUrl: string;
+/** One provider's endpoint: requests go to `<baseUrl>/responses?<queryParams>`. */
+export interface ProviderEndpoint {
+  /** The API root, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`. */
+  baseUrl: string;
+  /** Headers the provider wants on every request (`http_headers`). */
+  headers?: Readonly<Record<string, string>>;
+  /** Query parameters added to every URL (`query_params`). */
+  queryParams?: Readonly<Record<string, string>>;
 }
 
 /** What a request says about where it comes from; the same for every backend. */
@@ -27,7 +29,7 @@ export interface Sender {
   extraHeaders?: Readonly<Record<string, string>>;
 }
 
-/** The URL and headers of one `POST /responses`. */
+/** The URL and headers of one request. */
 export interface RequestRoute {
   url: string;
   headers: Headers;
@@ -35,20 +37,14 @@ export interface RequestRoute {
   compressBody: boolean;
 }
 
-/** What one backend needs beyond the headers every request carries. */
-interface Backend {
-  baseUrl: string;
-  headers: Record<string, string>;
-}
-
-/** Routes a request made with `credential`; Pixir's own headers are set after `extraHeaders`. */
+/** Routes a `POST /responses` made with `credential` to `endpoint`. */
 export function routeRequest(
   credential: Credential,
-  endpoints: Endpoints,
+  endpoint: ProviderEndpoint,
   sender: Sender,
 ): RequestRoute {
-  const backend = backendFor(credential, endpoints);
-  const headers = new Headers(sender.extraHeaders);
+  const headers = new Headers(endpoint.headers);
+  for (const [name, value] of Object.entries(sender.extraHeaders ?? {})) headers.set(name, value);
   const own: Record<string, string> = {
     "Content-Type": "application/json",
     "Accept": "text/event-stream",
@@ -56,56 +52,69 @@ export function routeRequest(
     "User-Agent": sender.userAgent,
     "session_id": sender.sessionId,
     ...(sender.turnState === undefined ? {} : { "x-codex-turn-state": sender.turnState }),
-    ...backend.headers,
+    ...credentialHeaders(credential),
   };
   for (const [name, value] of Object.entries(own)) headers.set(name, value);
+  // Only the ChatGPT backend is known to take zstd bodies; other providers get plain ones.
   return {
-    url: `${backend.baseUrl.replace(/\/+$/, "")}/responses`,
+    url: endpointUrl(endpoint, "/responses"),
     headers,
     compressBody: credential.kind === "chatgpt",
   };
 }
 
-/** The backend a credential's requests go to. */
-function backendFor(credential: Credential, endpoints: Endpoints): Backend {
+/** The headers that authorise a request made with `credential`. */
+function credentialHeaders(credential: Credential): Record<string, string> {
   switch (credential.kind) {
     case "api_key":
       // No account header: the public API bills the key's own organization.
-      return {
-        baseUrl: endpoints.openaiBaseUrl,
-        headers: { "Authorization": `Bearer ${credential.api_key}` },
-      };
+      return { "Authorization": `Bearer ${credential.api_key}` };
     case "chatgpt":
       return {
-        baseUrl: endpoints.chatgptBaseUrl,
-        headers: {
-          "Authorization": `Bearer ${credential.access_token}`,
-          // Which workspace the subscription belongs to; without it the backend refuses the call.
-          "chatgpt-account-id": credential.account_id,
-          "OpenAI-Beta": "responses=experimental",
-        },
+        "Authorization": `Bearer ${credential.access_token}`,
+        // Which workspace the subscription belongs to; without it the backend refuses the call.
+        "chatgpt-account-id": credential.account_id,
+        "OpenAI-Beta": "responses=experimental",
       };
+    case "none":
+      return {};
   }
 }
 
+/** `<baseUrl><path>` with the endpoint's query parameters and `extra` ones. */
+export function endpointUrl(
+  endpoint: ProviderEndpoint,
+  path: string,
+  extra: Readonly<Record<string, string>> = {},
+): string {
+  const url = new URL(`${endpoint.baseUrl.replace(/\/+$/, "")}${path}`);
+  for (const [name, value] of Object.entries({ ...endpoint.queryParams, ...extra })) {
+    url.searchParams.set(name, value);
+  }
+  return url.href;
+}
+
 /**
- * The route of the ChatGPT backend's model list, `GET <base>/models?client_version=<version>`, with
- * the same credential headers as a subscription's requests.
+ * The route of a model list, `GET <base>/models`: with the subscription's headers and
+ * `client_version` for the ChatGPT backend, with the credential's Bearer token (if any) for an
+ * OpenAI-compatible server.
  */
 export function routeModelList(
-  credential: Extract<Credential, { kind: "chatgpt" }>,
-  endpoints: Endpoints,
+  credential: Credential,
+  endpoint: ProviderEndpoint,
   userAgent: string,
-  clientVersion: string,
+  clientVersion?: string,
 ): RequestRoute {
-  const backend = backendFor(credential, endpoints);
-  const headers = new Headers({
+  const headers = new Headers(endpoint.headers);
+  const own: Record<string, string> = {
     "Accept": "application/json",
     "originator": "pixir",
     "User-Agent": userAgent,
-    ...backend.headers,
-  });
-  const base = backend.baseUrl.replace(/\/+$/, "");
-  const url = `${base}/models?client_version=${encodeURIComponent(clientVersion)}`;
-  return { url, headers, compressBody: false };
+    ...credentialHeaders(credential),
+  };
+  for (const [name, value] of Object.entries(own)) headers.set(name, value);
+  const extra: Record<string, string> = clientVersion === undefined
+    ? {}
+    : { client_version: clientVersion };
+  return { url: endpointUrl(endpoint, "/models", extra), headers, compressBody: false };
 }

@@ -349,3 +349,29 @@ Deno.test("a summary without open items is sent whole", () => {
   assert.ok(compactedText(input).includes("## Goal\nG\n\n[The original task, verbatim]\nTask"));
   assert.ok(!compactedText(input).includes("[Open items"));
 });
+
+Deno.test("encrypted reasoning goes back only to the provider (and model) that produced it", () => {
+  const from = (provider: string | undefined): CanonicalEvent => ({
+    type: "reasoning",
+    data: {
+      model: MODEL,
+      ...(provider === undefined ? {} : { provider }),
+      summary: [],
+      encrypted_content: `secret-of-${provider ?? "legacy"}`,
+    },
+  });
+  const events: CanonicalEvent[] = [user("hi"), from("local"), from(undefined), said("answer")];
+  const replayed = (provider: string | undefined) =>
+    foldHistory(events, MODEL, provider).flatMap((item) =>
+      item.type === "reasoning" ? [item.encrypted_content] : []
+    );
+  assert.deepEqual(replayed("local"), ["secret-of-local"]);
+  // A log written before providers were recorded could only have come from OpenAI's backends.
+  assert.deepEqual(replayed("openai"), ["secret-of-legacy"]);
+  assert.deepEqual(replayed("chatgpt"), ["secret-of-legacy"]);
+  assert.deepEqual(replayed("ollama"), []);
+  assert.deepEqual(
+    foldHistory(events, "other-model", "local").filter((i) => i.type === "reasoning"),
+    [],
+  );
+});

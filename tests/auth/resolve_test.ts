@@ -7,7 +7,11 @@ import {
   withAuthFile,
 } from "../../src/auth/auth_file.ts";
 import { NotAuthenticatedError } from "../../src/auth/credential.ts";
-import { type AuthChoice, resolveCredentials } from "../../src/auth/resolve.ts";
+import {
+  type AuthChoice,
+  resolveCredentials,
+  resolveProviderCredentials,
+} from "../../src/auth/resolve.ts";
 import { tempWorkspace } from "../harness/workspace.ts";
 import { accessToken, ACCOUNT_ID, idToken } from "./tokens.ts";
 
@@ -74,7 +78,7 @@ Deno.test("without a login, OPENAI_API_KEY is used, then a stored key", async ()
   {
     await using dir = await configWith({ method: "api_key", api_key: "sk-stored" });
     const env = await resolve(dir.path, { OPENAI_API_KEY: "sk-env" });
-    assert.equal(env.source.source, "env");
+    assert.equal(env.source.method === "api_key" && env.source.source, "env");
     const stored = await resolve(dir.path, { OPENAI_API_KEY: " " });
     assert.deepEqual(stored.source, {
       method: "api_key",
@@ -106,7 +110,7 @@ Deno.test("--auth api-key prefers the environment, then a stored key, over a log
   {
     await using dir = await configWith({ method: "api_key", api_key: "sk-stored" });
     const resolved = await resolve(dir.path, {}, "api-key");
-    assert.equal(resolved.source.source, "store");
+    assert.equal(resolved.source.method === "api_key" && resolved.source.source, "store");
   }
 });
 
@@ -132,7 +136,7 @@ Deno.test("--auth subscription needs a stored login, whatever the environment sa
 Deno.test("a corrupt auth.json is reported, and passed over only for OPENAI_API_KEY", async () => {
   await using dir = await configWith("corrupt");
   const withKey = await resolve(dir.path, { OPENAI_API_KEY: "sk-env" });
-  assert.equal(withKey.source.source, "env");
+  assert.deepEqual(withKey.source, { method: "api_key", source: "env" });
   assert.match(withKey.warnings?.[0] ?? "", /auth\.json.*using OPENAI_API_KEY instead/);
   await assert.rejects(resolve(dir.path, {}), AuthFileError);
   await assert.rejects(
@@ -141,5 +145,44 @@ Deno.test("a corrupt auth.json is reported, and passed over only for OPENAI_API_
   );
   // `--auth api-key` with a key in the environment never needs the file.
   const resolved = await resolve(dir.path, { OPENAI_API_KEY: "sk-env" }, "api-key");
-  assert.equal(resolved.source.source, "env");
+  assert.equal(resolved.source.method === "api_key" && resolved.source.source, "env");
+});
+
+Deno.test("a provider's env_key is its Bearer key; a keyless provider needs nothing", async () => {
+  await using dir = await configWith({ method: "api_key", api_key: "sk-stored" });
+  const options = {
+    paths: { configDir: dir.path },
+    fetch: () => Promise.reject(new Error("no network in this test")),
+    now: () => 0,
+    sleep: () => Promise.resolve(),
+  };
+  const keyed = await resolveProviderCredentials(
+    { kind: "env_key", variable: "PIXIR_LOCAL_KEY" },
+    { ...options, env: (name) => ({ PIXIR_LOCAL_KEY: " k1 ", OPENAI_API_KEY: "sk-env" })[name] },
+  );
+  assert.deepEqual(keyed.source, { method: "api_key", source: "env", variable: "PIXIR_LOCAL_KEY" });
+  assert.deepEqual(await keyed.provider.get(), { kind: "api_key", api_key: "k1", source: "env" });
+  await assert.rejects(
+    resolveProviderCredentials(
+      { kind: "env_key", variable: "PIXIR_LOCAL_KEY" },
+      { ...options, env: () => undefined },
+    ),
+    (error: unknown) =>
+      error instanceof NotAuthenticatedError && /PIXIR_LOCAL_KEY is not set/.test(error.message),
+  );
+  await assert.rejects(
+    resolveProviderCredentials(
+      { kind: "env_key", variable: "VLLM_API_KEY" },
+      {
+        ...options,
+        env: () => {
+          throw new Deno.errors.NotCapable("Requires env access");
+        },
+      },
+    ),
+    /VLLM_API_KEY cannot be read: Pixir may read only PIXIR_\*/,
+  );
+  const none = await resolveProviderCredentials({ kind: "none" }, { ...options, env: () => "x" });
+  assert.deepEqual(await none.provider.get(), { kind: "none" });
+  assert.equal(await none.provider.renew({ kind: "none" }), null);
 });

@@ -54,6 +54,8 @@ const REFUSALS: Refusal[] = [
     message: /permissions: takes no arguments \(got "extra"\)/,
     usage: /pixir permissions/,
   },
+  { args: ["config", "--bogus"], message: /config: unknown flag --bogus/, usage: /pixir config/ },
+  { args: ["trust", "a", "b"], message: /trust: unexpected "b"/, usage: /pixir trust/ },
   { args: ["help", "run", "x"], message: /help: takes one command name/, usage: /pixir help/ },
 ];
 

@@ -558,3 +558,18 @@ Deno.test("/undo in the chat restores the file the last turn edited", async () =
   const [id] = await box.sessionIds();
   assert.equal((await box.log(id)).at(-1)?.type, "undo");
 });
+
+Deno.test("chat takes config flags, and says once that an untrusted project config was not read", async () => {
+  await using box = await sandbox({ ".git/HEAD": "ref: refs/heads/main\n" });
+  await Deno.mkdir(join(box.workspace, ".pixir"));
+  await Deno.writeTextFile(join(box.workspace, ".pixir/config.toml"), 'model = "gpt-5.2"\n');
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("unused") }] });
+  await using pane = await chat(box, server, {
+    args: ["chat", "--config", "model=gpt-5.4", "--effort", "high"],
+    columns: 200,
+  });
+  const screen = await pane.waitFor(PROMPT_READY);
+  assert.match(screen, /gpt-5\.4 · high/);
+  assert.match(screen, /\.pixir\/config\.toml is not read: this workspace is not trusted/);
+  assert.match(screen, /pixir trust/);
+});

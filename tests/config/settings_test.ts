@@ -1,10 +1,21 @@
 import assert from "node:assert/strict";
-import { loadSettings, parseEffort, SettingsError } from "../../src/config/settings.ts";
+import { loadSettings } from "../../src/config/resolver.ts";
+import { SettingsError } from "../../src/config/settings.ts";
 
 const envOf = (vars: Record<string, string>) => (name: string) => vars[name];
 
 Deno.test("defaults without any environment", () => {
-  assert.deepEqual(loadSettings(envOf({})), {
+  const { provider, providers, ...settings } = loadSettings(envOf({}));
+  assert.equal(provider, undefined, "no provider chosen: the credential decides");
+  assert.deepEqual(Object.keys(providers), [
+    "chatgpt",
+    "openai",
+    "ollama",
+    "lmstudio",
+    "openrouter",
+  ]);
+  assert.deepEqual(settings, {
+    profile: undefined,
     model: "gpt-5.5",
     effort: "medium",
     openaiBaseUrl: "https://api.openai.com/v1",
@@ -68,11 +79,4 @@ Deno.test("bad values name the variable", () => {
       value,
     );
   }
-});
-
-Deno.test("parseEffort accepts every documented effort", () => {
-  for (const effort of ["none", "minimal", "low", "medium", "high", "xhigh"]) {
-    assert.equal(parseEffort(effort, "--effort"), effort);
-  }
-  assert.throws(() => parseEffort("max", "--effort"), /--effort: "max" is not one of/);
 });

@@ -1,6 +1,7 @@
 /** The whole report: order of the checks, `ok`, and what a broken setting or home leaves out. */
 
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { type DoctorDeps, doctorReport } from "../../src/doctor/report.ts";
 import { check } from "../../src/doctor/check.ts";
 import { tempWorkspace } from "../harness/workspace.ts";
@@ -80,4 +81,26 @@ Deno.test("without any home the folders are an error and the sign-in is skipped"
   assert.equal(config.fix, "set PIXIR_HOME");
   assert.equal(report.checks.find((c) => c.id === "auth")!.status, "skip");
   assert.equal(report.ok, false);
+});
+
+Deno.test("a broken config.toml is a settings error naming its line; a good one is named", async () => {
+  await using home = await tempWorkspace({
+    "config.toml": 'model = "x"\nmax_iterations = "lots"\n',
+  });
+  const broken = await doctorReport(deps({ PIXIR_HOME: home.path }, { offline: true }));
+  const bad = broken.checks.find((c) => c.id === "settings")!;
+  assert.equal(bad.status, "error");
+  assert.match(bad.summary, /config\.toml:2: max_iterations: "lots" must be a whole number/);
+
+  await Deno.writeTextFile(
+    join(home.path, "config.toml"),
+    'model = "gpt-5.4"\nmodel_provider = "ollama"\n',
+  );
+  const good = await doctorReport(deps({ PIXIR_HOME: home.path }, { offline: true }));
+  const ok = good.checks.find((c) => c.id === "settings")!;
+  assert.equal(ok.status, "ok");
+  assert.match(
+    ok.summary,
+    /^model gpt-5\.4, effort medium, provider ollama \(with .*config\.toml\)$/,
+  );
 });

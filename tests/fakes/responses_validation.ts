@@ -23,6 +23,16 @@ export interface ValidationRules {
    * add a token while the server runs.
    */
   expiredTokens?: readonly string[];
+  /**
+   * A server that is not OpenAI's: the only Bearer token it accepts (anything else is a 401), or
+   * null when it wants no Authorization header at all. Default: any token.
+   */
+  bearer?: string | null;
+  /**
+   * Optional top-level fields this server refuses (e.g. `store`, `include`); their presence is a
+   * 400 "Unsupported parameter". A refused `store` is no longer demanded.
+   */
+  refusedFields?: readonly string[];
 }
 
 /** The parts of a request the checks look at. */
@@ -42,15 +52,25 @@ export function rejectResponsesRequest(
   rules: ValidationRules = {},
 ): HttpReply | null {
   const authorization = request.headers["authorization"];
-  if (!authorization) return missingAuthReply();
-  const token = authorization.replace(/^Bearer\s+/i, "");
+  if (rules.bearer === null && authorization !== undefined) {
+    return { status: 400, body: { detail: "this server takes no Authorization header" } };
+  }
+  if (typeof rules.bearer === "string" && authorization !== `Bearer ${rules.bearer}`) {
+    return { status: 401, body: { detail: "Invalid API key" } };
+  }
+  if (!authorization && rules.bearer !== null) return missingAuthReply();
+  const token = (authorization ?? "").replace(/^Bearer\s+/i, "");
   if (rules.expiredTokens?.includes(token)) return tokenExpiredReply();
   if (rules.requireAccountId && !request.headers["chatgpt-account-id"]) {
     return { status: 401, body: { detail: "Missing ChatGPT-Account-ID header" } };
   }
   const body = request.body;
   if (!isObject(body)) return detailReply("Request body must be a JSON object");
-  if (body.store !== false) return detailReply(DETAIL.store);
+  const refusedField = rules.refusedFields?.find((name) => name in body);
+  if (refusedField) return detailReply(unsupportedParameter(refusedField));
+  if (body.store !== false && !rules.refusedFields?.includes("store")) {
+    return detailReply(DETAIL.store);
+  }
   if (body.stream !== true) return detailReply(DETAIL.stream);
   if (typeof body.instructions !== "string" || body.instructions.trim() === "") {
     return detailReply(DETAIL.instructions);

@@ -105,3 +105,24 @@ Deno.test("rejectResponsesRequest refuses an output before or without its call",
     );
   }
 });
+
+Deno.test("as a local server: its own key (or none), and the optional fields it refuses", () => {
+  const local = { bearer: "k1", refusedFields: ["store", "include"] };
+  const { store: _store, include: _include, ...plain } = valid;
+  const withKey = { ...headers, authorization: "Bearer k1" };
+  assert.equal(rejectResponsesRequest({ headers: withKey, body: plain }, local), null);
+  assert.equal(rejectResponsesRequest({ headers, body: plain }, local)?.status, 401);
+  const refused = rejectResponsesRequest(
+    { headers: withKey, body: { ...plain, include: [] } },
+    local,
+  );
+  assert.equal(refused?.status, 400);
+  assert.match(JSON.stringify(refused?.body), /Unsupported parameter: include/);
+  const keyless = { bearer: null, refusedFields: ["store"] };
+  const noAuth = { "content-type": "application/json" };
+  assert.equal(
+    rejectResponsesRequest({ headers: noAuth, body: { ...plain, include: [] } }, keyless),
+    null,
+  );
+  assert.equal(rejectResponsesRequest({ headers, body: plain }, keyless)?.status, 400);
+});

@@ -53,7 +53,7 @@ async function setup(replies: (() => Response)[]) {
     fetch: fake.fetch,
     now: () => now,
     credential: { kind: "chatgpt", access_token: "at-1", account_id: "acct_fx" },
-    endpoints: { openaiBaseUrl: "http://api.test/v1", chatgptBaseUrl: "http://chatgpt.test/codex" },
+    endpoint: { baseUrl: "http://chatgpt.test/codex" },
     userAgent: "pixir/0.1.0 (test)",
     clientVersion: "0.1.0",
     cacheFile: join(dir.path, "data/models.json"),

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import { buildRequestBody, type ModelRequest } from "../../src/provider/request.ts";
+import {
+  ALL_REQUEST_FIELDS,
+  buildRequestBody,
+  type ModelRequest,
+} from "../../src/provider/request.ts";
 
 /**
  * A validator for `CreateResponseBody` of the Open Responses OpenAPI document (OpenAPI 3.1, so
@@ -151,5 +155,23 @@ Deno.test("a -codex model gets text.verbosity medium, and the body still validat
 Deno.test("other models leave verbosity to the server", () => {
   for (const model of ["gpt-5.5", "gpt-5.4-mini", "codex-mini"]) {
     assert.equal("text" in buildRequestBody({ ...j2FollowUp(), model }), false, model);
+  }
+});
+
+Deno.test("each optional field is left out when the provider does not take it", () => {
+  const all = buildRequestBody(j2FollowUp());
+  const cases = [
+    ["store", "store"],
+    ["encrypted_reasoning", "include"],
+    ["prompt_cache_key", "prompt_cache_key"],
+    ["reasoning", "reasoning"],
+    ["parallel_tool_calls", "parallel_tool_calls"],
+  ] as const;
+  for (const [field, key] of cases) {
+    const body = buildRequestBody(j2FollowUp(), { ...ALL_REQUEST_FIELDS, [field]: false });
+    assert.equal(key in body, false, key);
+    const { [key]: _dropped, ...rest } = all;
+    assert.deepEqual(body, rest, `only ${key} differs`);
+    assert.equal(errorsOf(body), "null", `without ${key} the body still validates`);
   }
 });

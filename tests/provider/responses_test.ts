@@ -98,8 +98,7 @@ function setup(replies: readonly (Response | Reply)[], overrides: Partial<Respon
         return Promise.resolve(RENEWED);
       },
     },
-    baseUrl: "https://api.test/v1/",
-    chatgptBaseUrl: "https://chatgpt.test/backend-api/codex",
+    endpoint: { baseUrl: "https://api.test/v1/" },
     userAgent: "pixir/0.1.0 (test)",
     idleTimeoutMs: 5_000,
     retry: { maxRetries: 4, baseMs: 200, maxMs: 8_000 },
@@ -515,7 +514,7 @@ async function withServer(
 Deno.test("with the real fetch, an open socket after completion is closed", async () => {
   const open = body([J1], true);
   await withServer(() => new Response(open.stream), async (baseUrl) => {
-    const { deps } = setup([], { fetch: globalThis.fetch, baseUrl });
+    const { deps } = setup([], { fetch: globalThis.fetch, endpoint: { baseUrl } });
     const events = await run(deps);
     assert.equal(events.at(-1)?.type, "done");
   });
@@ -527,7 +526,7 @@ Deno.test("with the real fetch, an abort mid-stream closes the connection", asyn
   await withServer(() => new Response(stalled.stream), async (baseUrl) => {
     const { deps, controller } = setup([], {
       fetch: globalThis.fetch,
-      baseUrl,
+      endpoint: { baseUrl },
       idleTimeoutMs: 60_000,
     });
     const events: ModelEvent[] = [];
@@ -555,22 +554,17 @@ function credentialsOf(first: Credential, renewed: Credential | null = null) {
   };
 }
 
-Deno.test("each credential kind goes to its own backend, with its own headers (real fetch)", async () => {
+Deno.test("each credential kind goes to its provider's endpoint, with its own headers (real fetch)", async () => {
   await using chatgpt = startResponsesServer({
     ...CHATGPT_BACKEND,
     script: [{ sse: textAnswer("from chatgpt") }],
   });
   await using publicApi = startResponsesServer({ script: [{ sse: textAnswer("from the API") }] });
-  const endpoints = {
-    fetch: globalThis.fetch,
-    baseUrl: publicApi.url,
-    chatgptBaseUrl: chatgpt.url,
-  };
 
-  const signedIn = setup([], endpoints);
+  const signedIn = setup([], { fetch: globalThis.fetch, endpoint: { baseUrl: chatgpt.url } });
   signedIn.deps.credentials = credentialsOf(SIGNED_IN).provider;
   assert.equal(text(await run(signedIn.deps)), "from chatgpt");
-  const keyed = setup([], endpoints);
+  const keyed = setup([], { fetch: globalThis.fetch, endpoint: { baseUrl: publicApi.url } });
   assert.equal(text(await run(keyed.deps)), "from the API");
 
   assert.equal(chatgpt.requests.length, 1);
@@ -598,7 +592,7 @@ Deno.test("a -codex model's request passes the ChatGPT backend's checks (real fe
     ...CHATGPT_BACKEND,
     script: [{ sse: textAnswer("ok") }],
   });
-  const { deps } = setup([], { fetch: globalThis.fetch, chatgptBaseUrl: server.url });
+  const { deps } = setup([], { fetch: globalThis.fetch, endpoint: { baseUrl: server.url } });
   deps.credentials = credentialsOf(SIGNED_IN).provider;
   const events = await run(deps, { ...REQUEST, model: "gpt-5.3-codex" });
   assert.equal(events.at(-1)?.type, "done");
@@ -612,7 +606,7 @@ Deno.test("the quota in the headers is yielded first, before the stream's own ev
     ...CHATGPT_BACKEND,
     script: [{ sse: textAnswer("Hello there!") }],
   });
-  const { deps } = setup([], { fetch: globalThis.fetch, chatgptBaseUrl: server.url });
+  const { deps } = setup([], { fetch: globalThis.fetch, endpoint: { baseUrl: server.url } });
   deps.credentials = credentialsOf(SIGNED_IN).provider;
   const events = await run(deps);
   assert.deepEqual(kinds(events).slice(0, 2), ["quota", "created"]);
@@ -634,7 +628,7 @@ Deno.test("a usage-limit 429 yields its quota, then fails with the local reset t
   });
   const { deps, sleeps } = setup([], {
     fetch: globalThis.fetch,
-    chatgptBaseUrl: server.url,
+    endpoint: { baseUrl: server.url },
     // UTC+9:15, so the reset (05:04:32 UTC) reads as 14:20 on the local clock.
     utcOffset: () => 9 * 60 + 15,
   });
@@ -677,7 +671,10 @@ Deno.test("a 401 token_expired from the ChatGPT backend renews the sign-in and r
     rules: { ...CHATGPT_BACKEND.rules, expiredTokens: ["at-first"] },
     script: [{ sse: textAnswer("after renewal") }],
   });
-  const { deps, sleeps } = setup([], { fetch: globalThis.fetch, chatgptBaseUrl: server.url });
+  const { deps, sleeps } = setup([], {
+    fetch: globalThis.fetch,
+    endpoint: { baseUrl: server.url },
+  });
   const renewed: Credential = { kind: "chatgpt", access_token: "at-second", account_id: "acct_fx" };
   const credentials = credentialsOf(SIGNED_IN, renewed);
   deps.credentials = credentials.provider;
@@ -697,15 +694,11 @@ Deno.test("ChatGPT backend bodies go zstd-compressed; API-key bodies go plain (r
     script: [{ sse: textAnswer("compressed") }],
   });
   await using publicApi = startResponsesServer({ script: [{ sse: textAnswer("plain") }] });
-  const endpoints = {
-    fetch: globalThis.fetch,
-    baseUrl: publicApi.url,
-    chatgptBaseUrl: chatgpt.url,
-  };
-  const signedIn = setup([], endpoints);
+  const signedIn = setup([], { fetch: globalThis.fetch, endpoint: { baseUrl: chatgpt.url } });
   signedIn.deps.credentials = credentialsOf(SIGNED_IN).provider;
   assert.equal(text(await run(signedIn.deps)), "compressed");
-  assert.equal(text(await run(setup([], endpoints).deps)), "plain");
+  const keyed = setup([], { fetch: globalThis.fetch, endpoint: { baseUrl: publicApi.url } });
+  assert.equal(text(await run(keyed.deps)), "plain");
 
   const [compressed] = chatgpt.requests;
   assert.equal(compressed.headers["content-encoding"], "zstd");
@@ -723,7 +716,7 @@ for (const status of [415, 400] as const) {
       refuseEncoding: status,
       script: [{ sse: textAnswer("first") }, { sse: textAnswer("second") }],
     });
-    const { deps } = setup([], { fetch: globalThis.fetch, chatgptBaseUrl: server.url });
+    const { deps } = setup([], { fetch: globalThis.fetch, endpoint: { baseUrl: server.url } });
     deps.credentials = credentialsOf(SIGNED_IN).provider;
     const events = await run(deps);
     assert.equal(text(events), "first");
