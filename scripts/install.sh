@@ -65,7 +65,7 @@ case "$os" in
     ;;
   MINGW* | MSYS* | CYGWIN* | Windows_NT)
     fail "use the Windows zip instead of this script" \
-      "download pixir-x86_64-pc-windows-msvc.zip from $base_url and put pixir.exe on your PATH"
+      "download pixir-x86_64-pc-windows-msvc.zip (ARM: pixir-aarch64-pc-windows-msvc.zip) from $base_url and put pixir.exe on your PATH"
     ;;
   *) fail "no Pixir binary for $os" "Pixir ships Linux, macOS and Windows builds" ;;
 esac

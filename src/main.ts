@@ -8,7 +8,7 @@ import { Failure } from "./app/failure.ts";
 import { type Io, processIo } from "./util/io.ts";
 import { loadCommand } from "./cli/commands.ts";
 import { sweepStaleFiles } from "./cli/stale_files.ts";
-import type { Command } from "./cli/command.ts";
+import { type Command, withUsageHint } from "./cli/command.ts";
 import { VERSION } from "./version.ts";
 import { terminalText } from "./ui/terminal_text.ts";
 
@@ -37,7 +37,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return EXIT.ok;
     }
     await sweepStaleFiles(io);
-    return await command.run(rest, io);
+    try {
+      return await command.run(rest, io);
+    } catch (error) {
+      throw withUsageHint(error, command);
+    }
   } catch (error) {
     return await reportFailure(io, error);
   }

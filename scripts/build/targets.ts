@@ -18,6 +18,7 @@ export const TARGETS: readonly Target[] = [
   { triple: "x86_64-apple-darwin", os: "darwin", arch: "x86_64", archive: "tar.gz" },
   { triple: "aarch64-apple-darwin", os: "darwin", arch: "aarch64", archive: "tar.gz" },
   { triple: "x86_64-pc-windows-msvc", os: "windows", arch: "x86_64", archive: "zip" },
+  { triple: "aarch64-pc-windows-msvc", os: "windows", arch: "aarch64", archive: "zip" },
 ];
 
 /** The target with this triple, or undefined when Pixir does not ship it. */

@@ -34,8 +34,15 @@ export type CanonicalEvent =
       provider?: string;
     };
   }
-  /** `images`: the images attached to the message, stored in the session's data (see images.ts). */
-  | { type: "user_message"; data: { text: string; images?: ImageRef[] } }
+  | {
+    type: "user_message";
+    /**
+     * `images`: the images attached to the message, stored in the session's data (see images.ts).
+     * `environment`: the facts of the turn's start (workspace, platform, date), sent to the model
+     * as a message before `text`, so the instructions stay the same bytes for the whole session.
+     */
+    data: { text: string; images?: ImageRef[]; environment?: string };
+  }
   | {
     type: "turn_started";
     data: { turn: number; model: string; effort: ReasoningEffort; provider?: string };
@@ -50,7 +57,16 @@ export type CanonicalEvent =
       encrypted_content: string | null;
     };
   }
-  | { type: "assistant_message"; data: { model: string; text: string; phase?: string } }
+  | {
+    type: "assistant_message";
+    data: {
+      model: string;
+      text: string;
+      phase?: string;
+      /** True for the text received before an interruption cut the response short. */
+      interrupted?: boolean;
+    };
+  }
   | {
     type: "tool_call";
     data: { model: string; call_id: string; name: string; arguments: string };

@@ -120,6 +120,13 @@ function foldItems(
     switch (event.type) {
       case "user_message":
         reasoning = [];
+        if (event.data.environment !== undefined) {
+          items.push({
+            type: "message",
+            role: "user",
+            content: [{ type: "input_text", text: event.data.environment }],
+          });
+        }
         items.push({
           type: "message",
           role: "user",

@@ -208,6 +208,7 @@ const DATA: Record<CanonicalEvent["type"], Check> = {
       media_type: oneOf(["image/png", "image/jpeg", "image/gif", "image/webp"]),
       bytes: count,
     }))),
+    environment: optional(str),
   }),
   turn_started: object({ turn: count, model: str, effort, provider: optional(str) }),
   reasoning: object({
@@ -216,7 +217,12 @@ const DATA: Record<CanonicalEvent["type"], Check> = {
     summary: arrayOf(object({ type: literal("summary_text"), text: str })),
     encrypted_content: nullable(str),
   }),
-  assistant_message: object({ model: str, text: str, phase: optional(str) }),
+  assistant_message: object({
+    model: str,
+    text: str,
+    phase: optional(str),
+    interrupted: optional(bool),
+  }),
   tool_call: object({ model: str, call_id: str, name: str, arguments: str }),
   tool_result: object({
     call_id: str,

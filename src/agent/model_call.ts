@@ -17,9 +17,11 @@ export type Done = Extract<ModelEvent, { type: "done" }>;
 
 /** What one model call came to. */
 export type ModelResponse =
-  | { kind: "done"; done: Done; items: OutputItem[] }
+  /** `turnState`: the last `x-codex-turn-state` the call's responses carried, if any. */
+  | { kind: "done"; done: Done; items: OutputItem[]; turnState?: string }
   | { kind: "failed"; error: ProviderError }
-  | { kind: "aborted" };
+  /** `partial` is the answer text the aborted attempt had streamed so far. */
+  | { kind: "aborted"; partial: string };
 
 /** What consuming a model call needs. */
 export interface ModelCallOptions {
@@ -50,13 +52,15 @@ export async function consumeModelCall(
   const { signal, ephemeral } = options;
   const iterator = options.callModel(request, signal)[Symbol.asyncIterator]();
   let items: OutputItem[] = [];
+  let partial = "";
+  let turnState: string | undefined;
   let aborted = false;
   try {
     for (;;) {
       const next = await untilAborted(iterator.next(), signal);
       if (next === ABORTED) {
         aborted = true;
-        return { kind: "aborted" };
+        return { kind: "aborted", partial };
       }
       if (next.done) return { kind: "failed", error: STREAM_ENDED };
       const event = next.value;
@@ -64,7 +68,11 @@ export async function consumeModelCall(
         case "quota":
         case "created":
           break;
+        case "turn_state":
+          turnState = event.value;
+          break;
         case "text_delta":
+          partial += event.delta;
           await ephemeral({ type: "text_delta", data: { delta: event.delta } });
           break;
         case "reasoning_delta":
@@ -75,13 +83,14 @@ export async function consumeModelCall(
           break;
         case "retrying":
           items = [];
+          partial = "";
           await ephemeral({
             type: "retrying",
             data: { attempt: event.attempt, delay_ms: event.delay_ms, error: event.error },
           });
           break;
         case "done":
-          return { kind: "done", done: event, items };
+          return { kind: "done", done: event, items, ...(turnState ? { turnState } : {}) };
         case "failed":
           return { kind: "failed", error: event.error };
       }

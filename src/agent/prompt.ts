@@ -1,30 +1,47 @@
 /**
  * Pixir's instructions: the system prompt sent as `instructions` with every request — the base
- * text, followed by the project context (`AGENTS.md` files) when there is any.
+ * text, followed by the project context (`AGENTS.md` files) when there is any — and the
+ * environment message of each turn. The instructions hold nothing that changes within a session,
+ * so a resumed session (even on another day) re-sends the same cached prefix; the date and the
+ * workspace go in the environment message, logged with the turn's prompt.
  */
 
 import type { ContextFile } from "./project_context.ts";
 
-/** The facts the base instructions mention. */
+/** What the instructions are built from. */
 export interface PromptContext {
-  /** The workspace root the tools are confined to. */
-  cwd: string;
-  /** The current time, epoch milliseconds (only the UTC date is used, so the prompt caches well). */
-  now: number;
-  /** `Deno.build.os`. */
-  platform: string;
   /** The project-context files, in order (user's first, nearest last); none with `--no-context`. */
   projectContext?: readonly ContextFile[];
 }
 
-/** The instructions for a session in `cwd`: the base text, then any project context. */
+/** The facts of a turn's environment. */
+export interface EnvironmentFacts {
+  /** The workspace root the tools are confined to. */
+  cwd: string;
+  /** The current time, epoch milliseconds (only the UTC date is used). */
+  now: number;
+  /** `Deno.build.os`. */
+  platform: string;
+}
+
+/** The environment message of a turn: where the tools work, on what, and today's date. */
+export function environmentContext(facts: EnvironmentFacts): string {
+  const date = new Date(facts.now).toISOString().slice(0, 10);
+  return `<environment_context>
+  <workspace>${facts.cwd}</workspace>
+  <platform>${facts.platform}</platform>
+  <current_date>${date}</current_date>
+</environment_context>`;
+}
+
+/** The instructions for a session: the base text, then any project context. */
 export function baseInstructions(context: PromptContext): string {
   const files = context.projectContext ?? [];
-  if (files.length === 0) return baseText(context);
+  if (files.length === 0) return baseText();
   const sections = files.map((file) =>
     `<file path="${file.path}">\n${file.text.trimEnd()}\n</file>`
   );
-  return `${baseText(context)}
+  return `${baseText()}
 
 Project context:
 The user and the project left these AGENTS.md notes. Follow them; when they disagree, the later \
@@ -33,15 +50,11 @@ The user and the project left these AGENTS.md notes. Follow them; when they disa
 ${sections.join("\n\n")}`;
 }
 
-function baseText(context: PromptContext): string {
-  const date = new Date(context.now).toISOString().slice(0, 10);
+function baseText(): string {
   return `You are Pixir, a coding agent working in a terminal on the user's machine. You help with \
-software tasks in one workspace by reading and changing its files and running commands.
-
-Environment:
-- Workspace: ${context.cwd}
-- Platform: ${context.platform}
-- Date: ${date}
+software tasks in one workspace by reading and changing its files and running commands. Each \
+request of the user comes after an <environment_context> message naming the workspace, the \
+platform and the date.
 
 Tools:
 - read: read a file (large files in ranges).

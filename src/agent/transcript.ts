@@ -55,7 +55,7 @@ function blockOf(event: Envelope<CanonicalEvent>, limit: number): string | null 
       return text === "" ? null : `### Reasoning\n\n${quote(text)}`;
     }
     case "assistant_message":
-      return `## Assistant\n\n${event.data.text}`;
+      return `## Assistant${event.data.interrupted ? " (interrupted)" : ""}\n\n${event.data.text}`;
     case "tool_call":
       return `### Tool call: ${event.data.name}\n\n${
         fenced(prettyJson(event.data.arguments), "json")

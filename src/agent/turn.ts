@@ -62,8 +62,13 @@ export interface TurnOptions {
   effort: ReasoningEffort;
   /** The model provider `callModel` talks to, recorded with the turn and its reasoning. */
   provider?: string;
-  /** The base instructions (see `baseInstructions`). */
+  /** The base instructions (see `baseInstructions`): the same for every turn of a session. */
   instructions: string;
+  /**
+   * The turn's environment (see `environmentContext`), logged with the prompt and sent before it;
+   * what changes between turns (the date) lives here, not in `instructions`.
+   */
+  environment?: string;
   /** The tools offered to the model. */
   tools: ToolSpec[];
   callModel: ModelCall;
@@ -109,7 +114,7 @@ export type TurnOutcome =
   | { status: "failed"; error: TurnError; usage: Usage }
   /**
    * The signal fired; the log records the interruption and stays resumable. `answer` holds the
-   * assistant text of responses that finished before the interruption.
+   * text the interrupted response had streamed, else the answer of the last finished response.
    */
   | { status: "interrupted"; answer: string; usage: Usage };
 
@@ -130,6 +135,8 @@ class Turn {
   readonly #number: number;
   #usage: Usage = ZERO_USAGE;
   #answer = "";
+  /** The `x-codex-turn-state` of the turn's latest response, echoed on its next requests. */
+  #turnState: string | undefined;
 
   constructor(options: TurnOptions) {
     this.#options = options;
@@ -141,9 +148,14 @@ class Turn {
     const { signal, model, effort, prompt, provider } = this.#options;
     const cap = this.#options.maxModelCalls ?? DEFAULT_MAX_ITERATIONS;
     const images = this.#options.images ?? [];
+    const { environment } = this.#options;
     await this.#record({
       type: "user_message",
-      data: images.length > 0 ? { text: prompt, images: [...images] } : { text: prompt },
+      data: {
+        text: prompt,
+        ...(images.length > 0 ? { images: [...images] } : {}),
+        ...(environment === undefined ? {} : { environment }),
+      },
     });
     await this.#record({
       type: "turn_started",
@@ -159,7 +171,10 @@ class Turn {
         });
       }
       const response = await this.#respond();
-      if (response.kind === "aborted") return await this.#interrupt([]);
+      if (response.kind === "aborted") {
+        await this.#recordPartial(response.partial);
+        return await this.#interrupt([]);
+      }
       if (response.kind === "failed") return await this.#fail(response.error);
       const calls = await this.#recordResponse(response.done, response.items);
       if (response.done.status === "incomplete") {
@@ -188,10 +203,19 @@ class Turn {
       // A failed threshold compaction is not fatal: the request may still fit.
       if (percent >= autoCompact.atPercent) await this.#compact("threshold");
     }
-    const response = await consumeModelCall(this.#callOptions(), this.#request());
+    const response = await this.#call();
     if (response.kind !== "failed" || response.error.kind !== "context_overflow") return response;
     if (!await this.#compact("overflow")) return response;
-    return await consumeModelCall(this.#callOptions(), this.#request());
+    return await this.#call();
+  }
+
+  /** One model call of this turn, keeping the turn state its response hands back. */
+  async #call(): Promise<ModelResponse> {
+    const response = await consumeModelCall(this.#callOptions(), this.#request());
+    if (response.kind === "done" && response.turnState !== undefined) {
+      this.#turnState = response.turnState;
+    }
+    return response;
   }
 
   /** Compacts the session's history; true when a summary was logged. */
@@ -231,6 +255,7 @@ class Turn {
       // The model may batch calls; Pixir runs them one after another, in order.
       parallel_tool_calls: true,
       ...(this.#options.outputFormat ? { output_format: this.#options.outputFormat } : {}),
+      ...(this.#turnState === undefined ? {} : { turn_state: this.#turnState }),
     };
   }
 
@@ -255,6 +280,17 @@ class Turn {
     }
     if (messages.length > 0) this.#answer = answerOf(messages);
     return calls;
+  }
+
+  /**
+   * Keeps the answer text an interruption cut short: logged as an interrupted assistant message
+   * (resumed history sends it back as what the model said) and made the turn's answer.
+   */
+  async #recordPartial(text: string): Promise<void> {
+    if (text.trim() === "") return;
+    const { model } = this.#options;
+    await this.#record({ type: "assistant_message", data: { model, text, interrupted: true } });
+    this.#answer = text;
   }
 
   /** Runs the calls in order; returns the calls left unfinished by an abort (none otherwise). */

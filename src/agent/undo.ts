@@ -32,8 +32,13 @@ export interface UndoRequest {
   force?: boolean;
 }
 
-/** A plan, or why there is nothing to undo. */
-export type PlanOutcome = { ok: true; plan: UndoPlan } | { ok: false; message: string };
+/**
+ * A plan, or why there is nothing to undo; `forceTurn` is set when forcing that turn would undo it
+ * (it was undone already).
+ */
+export type PlanOutcome =
+  | { ok: true; plan: UndoPlan }
+  | { ok: false; message: string; forceTurn?: number };
 
 /** The note every undo report carries. */
 export const SHELL_NOT_COVERED =
@@ -61,10 +66,7 @@ export async function planUndo(session: Session, request: UndoRequest = {}): Pro
     };
   }
   if (undone.has(turn) && !request.force) {
-    return {
-      ok: false,
-      message: `turn ${turn} was already undone (--force undoes it again)`,
-    };
+    return { ok: false, message: `turn ${turn} was already undone`, forceTurn: turn };
   }
   // The hash of what each change left; the last one of the turn is what the turn left.
   const left = new Map<string, string>();
@@ -124,7 +126,7 @@ async function actionFor(
       : now === null
       ? "it was deleted after the turn"
       : "it changed after the turn";
-    return { kind: "skip", path, reason: `${reason} (--force restores it anyway)` };
+    return { kind: "skip", path, reason };
   }
   // A file that existed has its copy (checked above); one without a copy was created by the turn.
   return blob === undefined || !snapshot.existed

@@ -27,7 +27,7 @@ import { type CompactionOutcome, compactSession } from "../agent/compaction.ts";
 import { type ContextUsage, contextUsage } from "../agent/context_usage.ts";
 import type { Envelope } from "../agent/event.ts";
 import type { ContextFile } from "../agent/project_context.ts";
-import { baseInstructions } from "../agent/prompt.ts";
+import { baseInstructions, environmentContext } from "../agent/prompt.ts";
 import { createSession, type Session } from "../agent/session.ts";
 import { runTurn, type TurnOptions, type TurnOutcome } from "../agent/turn.ts";
 import type { PixirPaths } from "../config/paths.ts";
@@ -203,12 +203,8 @@ export class SessionHost {
         model: request.model,
         effort: request.effort,
         provider: x.credentials.modelProvider.id,
-        instructions: baseInstructions({
-          cwd: x.workspace,
-          now: x.io.now(),
-          platform: x.io.os,
-          projectContext: x.projectContext,
-        }),
+        instructions: baseInstructions({ projectContext: x.projectContext }),
+        environment: environmentContext({ cwd: x.workspace, now: x.io.now(), platform: x.io.os }),
         signal: request.signal,
         emit: x.emit,
         outputFormat: request.outputFormat,

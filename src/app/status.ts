@@ -19,7 +19,7 @@ export async function statusReport(
 ): Promise<StatusReport> {
   let state: SignInState;
   try {
-    state = await readSignInState(paths.configDir, env);
+    state = await readSignInState(paths.configDir, env, { tolerateBadFile: true });
   } catch (error) {
     rethrowAuthError(error);
   }

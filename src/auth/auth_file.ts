@@ -60,6 +60,11 @@ export interface LockedAuthFile {
   write(auth: StoredAuth): Promise<void>;
   /** Deletes the file; false when there was none. */
   remove(): Promise<boolean>;
+  /**
+   * Renames a file that cannot be used to `auth.json.bad-<time>` beside it, so a new sign-in can
+   * be saved and the old content is still there to look at; returns the new path.
+   */
+  moveAside(now: number): Promise<string>;
 }
 
 /** `auth.json` could not be read, understood, or written; the message names the file. */
@@ -69,7 +74,7 @@ export class AuthFileError extends CredentialUnavailableError {
   constructor(path: string, problem: string) {
     super(
       `${path}: ${problem}`,
-      `fix or delete ${path}, or run \`pixir login\` to replace it`,
+      `run \`pixir logout\` to move it aside, or \`pixir login\` to replace it`,
     );
     this.name = "AuthFileError";
     this.path = path;
@@ -126,6 +131,13 @@ export async function withAuthFile<T>(
         },
       ),
     remove: () => guard(location.file, "cannot be deleted", () => removeFile(location.file)),
+    moveAside: (now) =>
+      guard(location.file, "cannot be moved aside", async () => {
+        const stamp = new Date(now).toISOString().replace(/[:.]/g, "-");
+        const aside = `${location.file}.bad-${stamp}`;
+        await Deno.rename(location.file, aside);
+        return aside;
+      }),
   };
   try {
     return await withLock(location.lock, () => fn(file), wait);

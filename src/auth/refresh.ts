@@ -4,6 +4,11 @@
  * `refresh_token_reused`, which kills the login. So every refresh takes the `auth.json` lock,
  * re-reads the file inside it, skips the network when another process already refreshed, and
  * writes the rotated tokens to disk before anyone uses them.
+ *
+ * A token is refreshed ahead of expiry by a five-minute margin — unless it is one this process
+ * saw rotate in (its own refresh, or a change found under the lock): that one is used until it is
+ * about to expire, so an issuer whose tokens live less than the margin costs one refresh per run,
+ * not one per request.
  */
 
 import { CredentialUnavailableError, NotAuthenticatedError } from "./credential.ts";
@@ -32,6 +37,11 @@ export interface RefreshDeps {
    * time, not with `now`, so a test's frozen clock cannot make it endless.
    */
   lockTimeoutMs?: number;
+  /**
+   * Access tokens this process saw rotate in; one set per process (the provider's), so they are
+   * kept to their expiry instead of being refreshed again at the margin.
+   */
+  rotated?: Set<string>;
 }
 
 /** The fix for a dead login. */
@@ -39,6 +49,9 @@ const LOGIN_HINT = "run `pixir login` to sign in again";
 
 /** Refresh when the access token has less than this left, so no request goes out expiring. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/** A rotated-in token is used until it has less than this left (clock skew, a request's flight). */
+const EXPIRY_SKEW_MS = 30_000;
 
 /**
  * Pauses before the retries of a refresh that failed transiently (three tries in all). With the
@@ -57,7 +70,7 @@ export async function ensureFreshTokens(
   signal?: AbortSignal,
 ): Promise<ChatgptAuth> {
   const login = requireChatgptLogin(await readAuthFile(deps.location));
-  if (isFresh(login, deps.now())) return login;
+  if (isFresh(login, deps)) return login;
   try {
     return await refreshUnlessDone(deps, login.tokens.access_token, signal);
   } catch (error) {
@@ -79,7 +92,13 @@ export async function recoverFromUnauthorized(
   signal?: AbortSignal,
 ): Promise<ChatgptAuth> {
   const login = requireChatgptLogin(await readAuthFile(deps.location));
-  if (login.tokens.access_token !== rejectedAccessToken && isFresh(login, deps.now())) return login;
+  if (
+    login.tokens.access_token !== rejectedAccessToken &&
+    lastsPast(login, deps.now(), EXPIRY_SKEW_MS)
+  ) {
+    deps.rotated?.add(login.tokens.access_token);
+    return login;
+  }
   return await refreshUnlessDone(deps, login.tokens.access_token, signal);
 }
 
@@ -98,9 +117,9 @@ export function requireChatgptLogin(stored: StoredAuth | null): ChatgptAuth {
 }
 
 /**
- * Under the lock: the stored login if it no longer holds `staleAccessToken` and is fresh (another
- * process refreshed while we waited), else a refresh against the issuer recorded in the file,
- * persisted before it is returned.
+ * Under the lock: the stored login if it no longer holds `staleAccessToken` (another process
+ * refreshed while we waited: it counts as rotated in) and is not about to expire, else a refresh
+ * against the issuer recorded in the file, persisted before it is returned.
  */
 function refreshUnlessDone(
   deps: RefreshDeps,
@@ -109,12 +128,15 @@ function refreshUnlessDone(
 ): Promise<ChatgptAuth> {
   return withAuthFile(deps.location, async (file) => {
     const current = requireChatgptLogin(await file.read());
-    if (current.tokens.access_token !== staleAccessToken && isFresh(current, deps.now())) {
+    const rotatedIn = current.tokens.access_token !== staleAccessToken;
+    if (rotatedIn && lastsPast(current, deps.now(), EXPIRY_SKEW_MS)) {
+      deps.rotated?.add(current.tokens.access_token);
       return current;
     }
     const refreshed = await refreshWithRetries(deps, current, signal);
     const next = merged(current, refreshed, deps.now());
     await file.write(next);
+    deps.rotated?.add(next.tokens.access_token);
     return next;
   }, { timeoutMs: deps.lockTimeoutMs, signal, sleep: deps.sleep });
 }
@@ -154,8 +176,18 @@ function merged(current: ChatgptAuth, refreshed: RefreshedTokens, now: number): 
   return chatgptAuth({ ...tokens, account_id: accountId }, current.issuer, now);
 }
 
-/** Whether the access token is good for at least the refresh margin; unreadable → not fresh. */
-function isFresh(login: ChatgptAuth, now: number): boolean {
+/**
+ * Whether the access token needs no refresh: good for the refresh margin, or — one this process
+ * saw rotate in — for the expiry skew. Unreadable → not fresh.
+ */
+function isFresh(login: ChatgptAuth, deps: Pick<RefreshDeps, "now" | "rotated">): boolean {
+  const token = login.tokens.access_token;
+  const margin = deps.rotated?.has(token) ? EXPIRY_SKEW_MS : REFRESH_MARGIN_MS;
+  return lastsPast(login, deps.now(), margin);
+}
+
+/** Whether the access token is good for at least `ms` more; unreadable → no. */
+function lastsPast(login: ChatgptAuth, now: number, ms: number): boolean {
   const exp = readClaims(login.tokens.access_token)?.exp;
-  return exp !== undefined && exp * 1000 - now >= REFRESH_MARGIN_MS;
+  return exp !== undefined && exp * 1000 - now >= ms;
 }

@@ -8,7 +8,7 @@
 
 import { apiKeyProvider, envApiKey } from "./api_key.ts";
 import { type CredentialProvider, NotAuthenticatedError } from "./credential.ts";
-import { authFileLocation, readAuthFile } from "./auth_file.ts";
+import { AuthFileError, authFileLocation, readAuthFile, type StoredAuth } from "./auth_file.ts";
 import { type RefreshDeps, requireChatgptLogin } from "./refresh.ts";
 import { subscriptionCredentials } from "./subscription.ts";
 
@@ -48,12 +48,15 @@ export interface ResolveOptions extends Omit<RefreshDeps, "location"> {
 export interface ResolvedCredentials {
   provider: CredentialProvider;
   source: CredentialSource;
+  /** What the person should know about the choice (an unusable auth.json passed over). */
+  warnings?: string[];
 }
 
 /**
  * The credentials for a run. Throws NotAuthenticatedError (exit 4) naming the fix when there are
- * none, and AuthFileError when `auth.json` had to be read and is unreadable or corrupt (a bad
- * file is reported, never skipped in favour of another credential).
+ * none, and AuthFileError when `auth.json` had to be read and is unreadable or corrupt — unless
+ * OPENAI_API_KEY can stand in (no `--auth subscription`): then the run goes on with the key and
+ * the bad file is named in `warnings`.
  */
 export async function resolveCredentials(options: ResolveOptions): Promise<ResolvedCredentials> {
   const { choice, env, paths, ...refresh } = options;
@@ -68,7 +71,17 @@ export async function resolveCredentials(options: ResolveOptions): Promise<Resol
       "export OPENAI_API_KEY=sk-…",
     );
   }
-  const stored = await readAuthFile(location);
+  let stored: StoredAuth | null;
+  try {
+    stored = await readAuthFile(location);
+  } catch (error) {
+    if (!(error instanceof AuthFileError) || envKey === undefined || choice === "subscription") {
+      throw error;
+    }
+    const warning = `${error.message}; using OPENAI_API_KEY instead (\`pixir logout\` moves ` +
+      "the bad file aside)";
+    return { ...fromEnv(envKey), warnings: [warning] };
+  }
   if (choice === "subscription" || stored?.method === "chatgpt") {
     requireChatgptLogin(stored);
     return {

@@ -4,7 +4,7 @@
  * run picks credentials (see resolve.ts): the ChatGPT login, then OPENAI_API_KEY, then a saved key.
  */
 
-import { authFileLocation, readAuthFile } from "./auth_file.ts";
+import { AuthFileError, authFileLocation, readAuthFile, type StoredAuth } from "./auth_file.ts";
 import { envApiKey } from "./api_key.ts";
 import { readClaims } from "./jwt.ts";
 import { fileMode } from "../util/file_mode.ts";
@@ -22,19 +22,29 @@ export interface SignInState {
   /** Access-token expiry (ISO 8601); refreshed automatically before it passes. */
   expires_at: string | null;
   issuer: string | null;
-  auth_file: { path: string; exists: boolean; mode: string | null };
+  /** `problem`: why an existing file cannot be used (only with `tolerateBadFile`). */
+  auth_file: { path: string; exists: boolean; mode: string | null; problem?: string };
 }
 
 /**
  * Reads the sign-in stored in `configDir` and the environment. Throws AuthFileError when
- * `auth.json` exists but cannot be read or understood.
+ * `auth.json` exists but cannot be read or understood, unless `tolerateBadFile`: then the file
+ * counts as absent (as a run with OPENAI_API_KEY treats it) and `auth_file.problem` says why.
  */
 export async function readSignInState(
   configDir: string,
   env: (name: string) => string | undefined,
+  options: { tolerateBadFile?: boolean } = {},
 ): Promise<SignInState> {
   const location = authFileLocation(configDir);
-  const stored = await readAuthFile(location);
+  let stored: StoredAuth | null = null;
+  let problem: string | undefined;
+  try {
+    stored = await readAuthFile(location);
+  } catch (error) {
+    if (!(error instanceof AuthFileError) || !options.tolerateBadFile) throw error;
+    problem = error.message;
+  }
   const mode = await fileMode(location.file);
   const state: SignInState = {
     signed_in: false,
@@ -45,7 +55,12 @@ export async function readSignInState(
     account_id: null,
     expires_at: null,
     issuer: null,
-    auth_file: { path: location.file, exists: mode !== null, mode },
+    auth_file: {
+      path: location.file,
+      exists: mode !== null,
+      mode,
+      ...(problem === undefined ? {} : { problem }),
+    },
   };
   if (stored?.method === "chatgpt") {
     const access = readClaims(stored.tokens.access_token);

@@ -9,7 +9,9 @@ import { ensureFreshTokens, recoverFromUnauthorized, type RefreshDeps } from "./
  * recovers from a 401 once (a token another process already rotated in, else a refresh) and
  * answers null when that yields the very token that was refused, so the provider reports it.
  */
-export function subscriptionCredentials(deps: RefreshDeps): CredentialProvider {
+export function subscriptionCredentials(options: RefreshDeps): CredentialProvider {
+  // The tokens this process saw rotate in, shared by every request it makes.
+  const deps: RefreshDeps = { ...options, rotated: options.rotated ?? new Set() };
   return {
     async get(signal) {
       return credentialOf(await ensureFreshTokens(deps, signal));

@@ -7,6 +7,7 @@
 import { type AuthError, type AuthResult, CLIENT_ID, type Fetch, type TokenSet } from "./oauth.ts";
 import { quoteBody, readErrorBody } from "./error_body.ts";
 import { readClaims } from "./jwt.ts";
+import { describeConnectionFailure } from "../util/connection_cause.ts";
 import { isRecord, type JsonRecord, parseJson } from "../util/json.ts";
 
 /** How to reach the issuer for one call. */
@@ -144,7 +145,7 @@ async function postForm(
     }
     const reason = deadline.aborted
       ? `no answer from ${url} within ${timeoutMs / 1000} s`
-      : `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`;
+      : couldNotReach(url, error);
     return { ok: false, error: { kind: "transient", message: `the ${what} failed: ${reason}` } };
   }
 }
@@ -215,4 +216,10 @@ function optionalToken(body: JsonRecord, name: keyof TokenSet): string | undefin
     throw new MalformedReply(`has a ${name} that is not a JWT`);
   }
   return value;
+}
+
+/** Why `url` could not be reached, and what to check, from the runtime's error. */
+function couldNotReach(url: string, error: unknown): string {
+  const { what, check } = describeConnectionFailure(error, "connect");
+  return `could not reach ${url}: ${what}; ${check}`;
 }

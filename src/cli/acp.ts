@@ -37,7 +37,7 @@ Zed (settings.json):
 Exit codes: 0 when the editor closes stdin.
 `,
   async run(argv, io) {
-    const { positionals } = parseFlags("acp", argv, {});
+    const { positionals } = parseFlags(acpCommand, argv, {}, { max: Infinity });
     if (positionals.length > 0) {
       throw new CliFailure("usage", "acp: takes no arguments");
     }

@@ -55,7 +55,9 @@ Flags:
       --effort EFFORT  reasoning effort: none, minimal, low, medium, high, xhigh
                        (default: $PIXIR_EFFORT, model_reasoning_effort, or medium)
 ${configFlagsHelp(false)}  -c, --continue       continue the newest session of this workspace
-  -r, --resume ID      continue the session ID (or a unique prefix of it)
+  -r, --resume ID      continue the session ID (or a unique prefix of it) in its own workspace,
+                       as \`pixir resume\` does (--cwd overrides it); /resume in the chat takes
+                       the sessions of the chat's workspace
   -C, --cwd DIR        workspace the tools work in (default: the current directory)
       --auth KIND      subscription (the ChatGPT sign-in) or api-key
       --no-context     do not send the AGENTS.md files with the instructions
@@ -75,7 +77,7 @@ Examples:
 `,
   async run(argv, io) {
     const { patch, rest: flags } = splitPolicyFlags("chat", argv, io.cwd);
-    const { values, positionals } = parseFlags("chat", flags, FLAGS);
+    const { values, positionals } = parseFlags(chatCommand, flags, FLAGS, { max: Infinity });
     if (positionals.length > 0) {
       throw new CliFailure("usage", "chat: takes no prompt; type it in the chat", {
         hint: `for a one-off prompt use: pixir run "${positionals.join(" ")}"`,
@@ -91,10 +93,14 @@ Examples:
     }
     const ui = loadUi();
     const paths = pathsFrom(io);
-    const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
+    // A resumed session works in its own workspace, as with `pixir resume`; --cwd overrides it.
+    const here = await resolveWorkspace(values.cwd ?? ".", io.cwd);
+    const session = await startingSession(paths, here, values, io);
+    const workspace = values.cwd === undefined && session !== null
+      ? await resolveWorkspace(session.started.cwd, io.cwd)
+      : here;
     const config = await configFrom(io, values, workspace);
     const { settings } = config;
-    const session = await startingSession(paths, workspace, values, io);
     const { provider, ...choice } = session
       ? sessionChoice(config, sessionModel(session))
       : { ...settings, provider: settings.provider?.id };

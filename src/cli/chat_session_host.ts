@@ -10,7 +10,7 @@ import type { ReadWorkspaceImage } from "../ui/chat/mentions.ts";
 import { join } from "node:path";
 import type { Io } from "../util/io.ts";
 import type { SessionHost, SessionHostOptions } from "../app/session_host.ts";
-import { sessionModel } from "../app/session_lookup.ts";
+import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
 import { authHint } from "../app/turn_wiring.ts";
 import type { Session } from "../agent/session.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
@@ -102,7 +102,21 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       host.close();
     },
     async resume(id) {
-      return opened(await host.resume({ id }));
+      // The chat already holds this session's lease; opening it again would be refused.
+      const current = host.session;
+      if (current && current.id.startsWith(id)) return opened(current);
+      const next = await openNamedSession(x.paths.sessionsDir, { id }, io.now);
+      // A session runs in its own workspace (as with `pixir resume`); this chat's tools, policy and
+      // AGENTS.md belong to another, so a session from elsewhere is opened in a chat of its own.
+      if (next.started.cwd !== host.workspace) {
+        next.release();
+        throw new Error(
+          `session ${next.id} works in ${next.started.cwd}, not in this chat's workspace; ` +
+            `continue it there with: pixir chat --resume ${next.id}`,
+        );
+      }
+      host.adopt(next);
+      return opened(next);
     },
     async sessions() {
       const list = await workspaceSessions();
@@ -121,9 +135,10 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       }));
     },
     async undo() {
-      if (host.session === null) throw new Error("nothing to undo: this chat has no session yet");
+      const session = host.session;
+      if (session === null) throw new Error("nothing to undo: this chat has no session yet");
       const data = await host.undo({ dryRun: false, force: false });
-      return describeUndo(data, false, (path) => displayPath(host.workspace, path));
+      return describeUndo(data, false, (path) => displayPath(host.workspace, path), session.id);
     },
     async compact(focus) {
       const session = host.session;

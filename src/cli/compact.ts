@@ -42,7 +42,7 @@ Examples:
   pixir compact 20261124 --focus "the failing parser tests"
 `,
   async run(argv, io) {
-    const { values, positionals } = parseFlags("compact", argv, FLAGS);
+    const { values, positionals } = parseFlags(compactCommand, argv, FLAGS, { max: 1 });
     if (positionals.length !== 1) {
       throw new CliFailure("usage", "compact: give exactly one session id", {
         hint: "see `pixir sessions` for the ids",

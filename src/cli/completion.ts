@@ -33,7 +33,7 @@ Flags:
   -h, --help           show this help
 `,
   async run(argv, io) {
-    const { positionals } = parseFlags("completion", argv, {});
+    const { positionals } = parseFlags(completionCommand, argv, {}, { max: Infinity });
     const shell = SHELLS.find((name) => name === positionals[0]);
     if (positionals.length !== 1 || shell === undefined) {
       throw new CliFailure("usage", `completion: give one shell: ${SHELLS.join(", ")}`, {

@@ -62,7 +62,7 @@ Examples:
   $EDITOR "$(pixir config path)"
 `,
   async run(argv, io) {
-    const { values, positionals } = parseFlags("config", argv, FLAGS);
+    const { values, positionals } = parseFlags(configCommand, argv, FLAGS, { max: 1 });
     const paths = pathsFrom(io);
     const file = userConfigPath(paths.configDir);
     if (positionals[0] === "path" && positionals.length === 1) {

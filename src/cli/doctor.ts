@@ -63,7 +63,7 @@ Example:
   pixir doctor --offline --json | jq '.checks[] | select(.status != "ok")'
 `,
   async run(argv, io) {
-    const { values } = parseFlags("doctor", argv, FLAGS);
+    const { values } = parseFlags(doctorCommand, argv, FLAGS);
     const report = await doctorReport({
       version: VERSION,
       platform: {

@@ -31,7 +31,7 @@ Examples:
   pixir export 20261124 --format json | jq '[.[] | select(.type == "tool_call")] | length'
 `,
   async run(argv, io) {
-    const { values, positionals } = parseFlags("export", argv, FLAGS);
+    const { values, positionals } = parseFlags(exportCommand, argv, FLAGS, { max: 1 });
     const format = values.format ?? "md";
     if (format !== "md" && format !== "json") {
       throw new CliFailure("usage", `--format: "${format}" is not one of md, json`);

@@ -1,6 +1,6 @@
 /** `pixir help`: the command list, or one command's help. */
 
-import type { Command } from "./command.ts";
+import { type Command, usageHint } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import { COMMAND_ENTRIES, loadCommand } from "./commands.ts";
 
@@ -37,7 +37,16 @@ Example:
   pixir help run
 `,
   async run(argv, io) {
-    const [name] = argv;
+    const [name, ...extra] = argv;
+    if (extra.length > 0) {
+      throw new CliFailure(
+        "usage",
+        `help: takes one command name (got also "${extra.join(" ")}")`,
+        {
+          hint: usageHint(helpCommand),
+        },
+      );
+    }
     if (name === undefined) {
       const listed = COMMAND_ENTRIES.filter((entry) => !entry.hidden);
       const commands = await Promise.all(listed.map((entry) => entry.load()));

@@ -96,7 +96,7 @@ export async function readPrompt(positionals: string[], io: Io, command: string)
   if (positionals.length > 0 && !fromStdin) {
     const prompt = nonEmptyPrompt(positionals.join(" "), command);
     if (io.stdin.isTerminal) return prompt;
-    const piped = await io.stdin.readAll();
+    const piped = await readStdin(io, false);
     return piped.trim() === "" ? prompt : `${prompt}\n\n${piped}`;
   }
   if (io.stdin.isTerminal) {
@@ -104,7 +104,30 @@ export async function readPrompt(positionals: string[], io: Io, command: string)
       hint: `pixir ${command} "your prompt"   (or pipe it: echo "…" | pixir ${command})`,
     });
   }
-  return nonEmptyPrompt(await io.stdin.readAll(), command);
+  return nonEmptyPrompt(await readStdin(io, true), command);
+}
+
+/** How long piped stdin may keep Pixir waiting before it says what it is waiting for. */
+export const STDIN_NOTICE_MS = 1_000;
+
+/**
+ * All of piped stdin; if it has not ended after `STDIN_NOTICE_MS`, says on stderr what Pixir is
+ * waiting for and how not to (a script whose stdin stays open would otherwise hang silently).
+ */
+async function readStdin(io: Io, promptOnly: boolean): Promise<string> {
+  const fix = promptOnly
+    ? "end the input (Ctrl+D), or pass the prompt as an argument"
+    : "end the input (Ctrl+D), or run with </dev/null to send only the prompt given as argument";
+  const timer = setTimeout(() => {
+    io.stderr.write(`pixir: reading the prompt from stdin until it ends; ${fix}\n`).catch(
+      () => undefined,
+    );
+  }, STDIN_NOTICE_MS);
+  try {
+    return await io.stdin.readAll();
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function nonEmptyPrompt(text: string, command: string): string {
@@ -266,6 +289,9 @@ export async function credentialsFrom(
     const resolved = chosen === undefined
       ? await resolveCredentials({ ...options, choice: auth })
       : await resolveProviderCredentials(chosen.auth, options);
+    for (const warning of resolved.warnings ?? []) {
+      await io.stderr.write(`pixir: warning: ${warning}\n`);
+    }
     // Refreshing an expiring sign-in now means a dead one ends the run before a session exists.
     await resolved.provider.get();
     const modelProvider = chosen ??

@@ -45,7 +45,7 @@ Examples:
   printenv OPENAI_API_KEY | pixir login --with-api-key
 `,
   async run(argv, io) {
-    const { values, positionals } = parseFlags("login", argv, FLAGS);
+    const { values, positionals } = parseFlags(loginCommand, argv, FLAGS, { max: Infinity });
     const modes = [values.device, values.browser, values["with-api-key"]].filter(Boolean).length;
     if (modes > 1) {
       throw new CliFailure("usage", "login: choose one of --device, --browser, --with-api-key");

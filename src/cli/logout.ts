@@ -5,7 +5,12 @@ import { parseFlags } from "./command.ts";
 import { EXIT } from "./failure.ts";
 import { pathsFrom } from "./inputs.ts";
 import { rethrowAuthError } from "../app/auth_failure.ts";
-import { authFileLocation, type StoredAuth, withAuthFile } from "../auth/auth_file.ts";
+import {
+  AuthFileError,
+  authFileLocation,
+  type StoredAuth,
+  withAuthFile,
+} from "../auth/auth_file.ts";
 import { revokeToken } from "../auth/token_endpoint.ts";
 
 /** The `logout` command. */
@@ -16,7 +21,8 @@ export const logoutCommand: Command = {
 
 Deletes the stored credentials (auth.json) and, for a ChatGPT sign-in, revokes its refresh token at
 the issuer (best effort, 10 s), which also ends copies of the same sign-in on other machines. An
-OPENAI_API_KEY in the environment is not affected.
+auth.json that cannot be read or understood is moved aside (auth.json.bad-<time>), and the new
+path is printed. An OPENAI_API_KEY in the environment is not affected.
 
 Flags:
   -h, --help           show this help
@@ -25,18 +31,30 @@ Example:
   pixir logout
 `,
   async run(argv, io) {
-    parseFlags("logout", argv, {});
+    parseFlags(logoutCommand, argv, {});
     const location = authFileLocation(pathsFrom(io).configDir);
-    let removed: StoredAuth | null;
+    let removed: StoredAuth | null | "moved";
     try {
       removed = await withAuthFile(location, async (file) => {
-        const stored = await file.read();
+        let stored: StoredAuth | null;
+        try {
+          stored = await file.read();
+        } catch (error) {
+          if (!(error instanceof AuthFileError)) throw error;
+          // A file that cannot be read must not keep anyone from signing out and in again.
+          const aside = await file.moveAside(io.now());
+          await io.stderr.write(
+            `${error.message}\nMoved it aside to ${aside}; nothing could be revoked.\n`,
+          );
+          return "moved";
+        }
         if (stored) await file.remove();
         return stored;
       });
     } catch (error) {
       rethrowAuthError(error);
     }
+    if (removed === "moved") return EXIT.ok;
     if (!removed) {
       await io.stderr.write(`Not signed in: there is no ${location.file}\n`);
       return EXIT.ok;

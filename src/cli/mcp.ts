@@ -85,7 +85,7 @@ interface ServerReport {
 }
 
 async function list(argv: string[], io: Io, only: string | undefined): Promise<number> {
-  const { values, positionals } = parseFlags("mcp", argv, LIST_FLAGS);
+  const { values, positionals } = parseFlags(mcpCommand, argv, LIST_FLAGS, { max: Infinity });
   if (positionals.length > 0) {
     throw new CliFailure("usage", `mcp list: unexpected argument "${positionals[0]}"`);
   }
@@ -145,7 +145,7 @@ async function add(argv: string[], io: Io): Promise<number> {
   const dash = argv.indexOf("--");
   const own = dash < 0 ? argv : argv.slice(0, dash);
   const command = dash < 0 ? [] : argv.slice(dash + 1);
-  const { values, positionals } = parseFlags("mcp", own, ADD_FLAGS);
+  const { values, positionals } = parseFlags(mcpCommand, own, ADD_FLAGS, { max: Infinity });
   const [name, ...extra] = positionals;
   if (name === undefined) {
     throw new CliFailure("usage", "mcp add: missing NAME", {

@@ -69,7 +69,7 @@ Example:
   pixir models --json | jq -r '.models[] | "\\(.slug) \\(.context_window)"'
 `,
   async run(argv, io) {
-    const { values } = parseFlags("models", argv, FLAGS);
+    const { values } = parseFlags(modelsCommand, argv, FLAGS);
     const report = await modelsReport(io, values.auth, values);
     // Model names come from the backend's list: on a terminal they are shown, never obeyed.
     await io.stdout.write(

@@ -32,12 +32,27 @@ export function outputModeFromArgv(argv: string[]): OutputMode {
   return argv.includes("--json") ? "json" : "plain";
 }
 
-/** The renderer for a mode; `structured` when the answer must match `--output-schema`. */
+/**
+ * The renderer for a mode; `structured` when the answer must match `--output-schema`. `--json`
+ * keeps the human progress (tool activity, retries, errors, the resume hint) on stderr beside its
+ * one line on stdout; `--jsonl` already carries every event.
+ */
 export function rendererFor(mode: OutputMode, io: Io, options: PlainOptions = {}): Renderer {
-  if (mode === "plain") {
-    return plainRenderer(io, styleFor(io.stderr.isTerminal, io.env("NO_COLOR")), options);
-  }
-  return jsonRenderer(io.stdout, mode === "jsonl");
+  const style = styleFor(io.stderr.isTerminal, io.env("NO_COLOR"));
+  if (mode === "plain") return plainRenderer(io, style, options);
+  const json = jsonRenderer(io.stdout, mode === "jsonl");
+  if (mode === "jsonl") return json;
+  const progress = plainRenderer(io, style, { answer: false });
+  return {
+    async event(envelope) {
+      await progress.event(envelope);
+      await json.event(envelope);
+    },
+    async finish(result, hint) {
+      await json.finish(result, hint);
+      await progress.finish(result, hint);
+    },
+  };
 }
 
 /** Reports a failure that happened before any session existed; returns its exit code. */

@@ -5,7 +5,7 @@
 
 import { terminalLine } from "../ui/terminal_text.ts";
 import type { Command } from "./command.ts";
-import { parseFlags } from "./command.ts";
+import { parseFlags, usageHint } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import { pathsFrom, resolveWorkspace } from "./inputs.ts";
 import type { Io } from "../util/io.ts";
@@ -69,10 +69,10 @@ Examples:
 };
 
 async function list(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseFlags("permissions", argv, FLAGS);
+  const { values, positionals } = parseFlags(permissionsCommand, argv, FLAGS, { max: Infinity });
   if (positionals.length > 0) {
     throw new CliFailure("usage", `permissions: unknown action "${positionals[0]}"`, {
-      hint: "see `pixir permissions --help`",
+      hint: usageHint(permissionsCommand),
     });
   }
   const file = permissionsFilePath(pathsFrom(io));
@@ -86,7 +86,10 @@ async function list(argv: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const blocks = Object.entries(shown).map(([path, entry]) => {
-    const policy = describePolicy(mergePolicy(DEFAULT_POLICY, entry.policy)).join(" ");
+    // Nothing saved means the defaults, not a flag someone chose.
+    const policy = Object.keys(entry.policy).length === 0
+      ? "(none saved: the defaults apply)"
+      : describePolicy(mergePolicy(DEFAULT_POLICY, entry.policy)).join(" ");
     const always = entry.always.length === 0
       ? "  always: (none)"
       : `  always:\n${
@@ -113,7 +116,9 @@ function ruleNote(rule: string): string {
 }
 
 async function remove(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseFlags("permissions", argv, { cwd: FLAGS.cwd });
+  const { values, positionals } = parseFlags(permissionsCommand, argv, { cwd: FLAGS.cwd }, {
+    max: Infinity,
+  });
   const prefix = positionals.join(" ").trim();
   if (prefix === "") throw new CliFailure("usage", "permissions remove: which rule?");
   const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
@@ -129,10 +134,7 @@ async function remove(argv: string[], io: Io): Promise<number> {
 
 async function set(argv: string[], io: Io): Promise<number> {
   const { patch, rest } = splitPolicyFlags("permissions set", argv, io.cwd);
-  const { values, positionals } = parseFlags("permissions", rest, { cwd: FLAGS.cwd });
-  if (positionals.length > 0) {
-    throw new CliFailure("usage", `permissions set: unexpected "${positionals[0]}"`);
-  }
+  const { values } = parseFlags(permissionsCommand, rest, { cwd: FLAGS.cwd });
   const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
   // -A is saved as what it means, so the file reads the same as the other grants.
   const saved: PolicyPatch = patch.all

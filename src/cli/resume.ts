@@ -1,7 +1,7 @@
 /** `pixir resume`: one more prompt in an existing session. */
 
 import type { Command } from "./command.ts";
-import { parseFlags } from "./command.ts";
+import { parseFlags, withUsageHint } from "./command.ts";
 import { CliFailure } from "./failure.ts";
 import { cliReporters, execute, StreamedAnswer } from "./execute.ts";
 import { openSessionHost } from "../app/session_host.ts";
@@ -62,7 +62,7 @@ Examples:
     let mode = outputModeFromArgv(argv);
     try {
       const { patch, rest: flags } = splitPolicyFlags("resume", argv, io.cwd);
-      const { values, positionals } = parseFlags("resume", flags, FLAGS);
+      const { values, positionals } = parseFlags(resumeCommand, flags, FLAGS, { max: Infinity });
       mode = outputMode(values);
       const rest = [...positionals];
       const idQuery = values.last ? undefined : rest.shift();
@@ -141,7 +141,7 @@ Examples:
         await mcp.close();
       }
     } catch (error) {
-      return await renderEarlyFailure(mode, io, error);
+      return await renderEarlyFailure(mode, io, withUsageHint(error, resumeCommand));
     }
   },
 };

@@ -1,7 +1,7 @@
 /** `pixir run`: one prompt, a new session, the answer on stdout. */
 
 import type { Command } from "./command.ts";
-import { parseFlags } from "./command.ts";
+import { parseFlags, withUsageHint } from "./command.ts";
 import { cliReporters, execute, StreamedAnswer } from "./execute.ts";
 import { openSessionHost } from "../app/session_host.ts";
 import { mcpServersFor } from "../app/turn_wiring.ts";
@@ -57,7 +57,7 @@ Examples:
     let mode = outputModeFromArgv(argv);
     try {
       const { patch, rest: flags } = splitPolicyFlags("run", argv, io.cwd);
-      const { values, positionals } = parseFlags("run", flags, FLAGS);
+      const { values, positionals } = parseFlags(runCommand, flags, FLAGS, { max: Infinity });
       mode = outputMode(values);
       const answer = await answerOptionsFrom(values, io.cwd);
       const prompt = await readPrompt(positionals, io, "run");
@@ -122,7 +122,7 @@ Examples:
         await mcp.close();
       }
     } catch (error) {
-      return await renderEarlyFailure(mode, io, error);
+      return await renderEarlyFailure(mode, io, withUsageHint(error, runCommand));
     }
   },
 };

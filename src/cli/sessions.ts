@@ -77,7 +77,7 @@ Examples:
 };
 
 async function list(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseFlags("sessions", argv, LIST_FLAGS);
+  const { values, positionals } = parseFlags(sessionsCommand, argv, LIST_FLAGS, ANY);
   if (positionals.length > 0) {
     throw usage(`sessions: unknown subcommand ${JSON.stringify(positionals[0])}`);
   }
@@ -109,7 +109,7 @@ async function sessionsOf(
 }
 
 async function remove(argv: string[], io: Io): Promise<number> {
-  const { positionals } = parseFlags("sessions rm", argv, {});
+  const { positionals } = parseFlags(sub("rm"), argv, {}, ANY);
   if (positionals.length === 0) throw usage("sessions rm: give the id of each session to remove");
   const { sessionsDir } = pathsFrom(io);
   const known = new Set(await sessionIds(sessionsDir));
@@ -133,7 +133,7 @@ async function remove(argv: string[], io: Io): Promise<number> {
 }
 
 async function prune(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseFlags("sessions prune", argv, PRUNE_FLAGS);
+  const { values, positionals } = parseFlags(sub("prune"), argv, PRUNE_FLAGS, ANY);
   if (positionals.length > 0) {
     throw usage(`sessions prune: unexpected argument ${JSON.stringify(positionals[0])}`);
   }
@@ -171,7 +171,7 @@ async function prune(argv: string[], io: Io): Promise<number> {
 }
 
 async function repair(argv: string[], io: Io): Promise<number> {
-  const { positionals } = parseFlags("sessions repair", argv, {});
+  const { positionals } = parseFlags(sub("repair"), argv, {}, ANY);
   if (positionals.length !== 1) throw usage("sessions repair: give exactly one session id");
   const [id] = positionals;
   const { sessionsDir } = pathsFrom(io);
@@ -224,21 +224,47 @@ function inUse(error: unknown): CliFailure | undefined {
   });
 }
 
+/** Subcommands check their own arguments, to name what is missing or extra. */
+const ANY = { max: Infinity };
+
+/** A subcommand's name for flag errors, with the usage of `pixir sessions`. */
+function sub(name: string): { name: string; help: string } {
+  return { name: `sessions ${name}`, help: sessionsCommand.help };
+}
+
 function usage(message: string): CliFailure {
   return new CliFailure("usage", message, { hint: "see `pixir sessions --help`" });
 }
 
-/** The listing for people; a title is the first prompt, a cwd a path: shown, never obeyed. */
+/** The listing as columns whose widths come from their content; `--all` adds WORKSPACE. */
 function table(sessions: SessionSummary[], withCwd: boolean): string {
-  const rows = sessions.map((s) =>
-    [
-      s.id,
-      s.updated.slice(0, 16).replace("T", " "),
-      String(s.turns).padStart(5),
-      terminalLine(s.model),
-      terminalLine(withCwd ? `${s.cwd}  ${s.title}` : s.title),
-    ].join("  ")
+  const header = [
+    "ID",
+    "UPDATED (UTC)",
+    "TURNS",
+    "MODEL",
+    ...(withCwd ? ["WORKSPACE"] : []),
+    "TITLE",
+  ];
+  const rows = sessions.map((s) => [
+    s.id,
+    s.updated.slice(0, 16).replace("T", " "),
+    String(s.turns),
+    // A title is the first prompt, a model and a cwd come from the log: shown, never obeyed.
+    terminalLine(s.model),
+    ...(withCwd ? [terminalLine(s.cwd)] : []),
+    terminalLine(s.title),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column].length))
   );
-  const header = ["ID".padEnd(22), "UPDATED (UTC)   ", "TURNS", "MODEL", "TITLE"].join("  ");
-  return [header, ...rows].join("\n") + "\n";
+  const line = (cells: string[]) =>
+    cells.map((cell, column) =>
+      column === cells.length - 1
+        ? cell
+        : header[column] === "TURNS"
+        ? cell.padStart(widths[column])
+        : cell.padEnd(widths[column])
+    ).join("  ");
+  return [header, ...rows].map(line).join("\n") + "\n";
 }

@@ -19,7 +19,8 @@ export const statusCommand: Command = {
 Shows whether Pixir is signed in and with what (ChatGPT subscription or API key), the account's
 email, plan and id, when the access token expires (it is refreshed automatically), where the
 credentials are stored and with which file mode, and the last quota windows the server reported.
-Exits 0 when signed in, 4 when not.
+Exits 0 when signed in, 4 when not, 1 when auth.json exists but cannot be read or understood
+(the report says why; \`pixir logout\` moves it aside).
 
 Flags:
       --json           print the report as one JSON object: {v, signed_in, method, source, email,
@@ -30,11 +31,12 @@ Example:
   pixir status --json | jq .quota.primary.used_percent
 `,
   async run(argv, io) {
-    const { values } = parseFlags("status", argv, FLAGS);
+    const { values } = parseFlags(statusCommand, argv, FLAGS);
     const report = await statusReport(pathsFrom(io), io.env);
     if (values.json) await io.stdout.write(JSON.stringify(report) + "\n");
     // The account's email and plan come from a server: shown, never obeyed.
     else await io.stdout.write(textFor(io.stdout, describeStatus(report, io.now())));
+    if (report.auth_file.problem !== undefined) return EXIT.runtime;
     return report.signed_in ? EXIT.ok : EXIT.notAuthenticated;
   },
 };

@@ -39,7 +39,7 @@ Examples:
   pixir trust --remove ~/src/someone-elses-repo
 `,
   async run(argv, io) {
-    const { values, positionals } = parseFlags("trust", argv, FLAGS);
+    const { values, positionals } = parseFlags(trustCommand, argv, FLAGS, { max: 1 });
     const { configDir } = pathsFrom(io);
     try {
       if (values.list) {
@@ -54,7 +54,6 @@ Examples:
         );
         return EXIT.ok;
       }
-      if (positionals.length > 1) throw new CliFailure("usage", "trust: give at most one path");
       const root = await projectRoot(await resolveWorkspace(positionals[0] ?? ".", io.cwd));
       const changed = await setTrust(configDir, root, values.remove === true);
       const message = values.remove

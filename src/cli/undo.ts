@@ -7,7 +7,7 @@ import { CliFailure, EXIT } from "./failure.ts";
 import { pathsFrom, resolveWorkspace } from "./inputs.ts";
 import { openNamedSession } from "../app/session_lookup.ts";
 import { SHELL_NOT_COVERED } from "../agent/undo.ts";
-import { type UndoChoice, undoTurn } from "../app/undo.ts";
+import { undoableSessionOf, type UndoChoice, undoTurn } from "../app/undo.ts";
 import { describeUndo } from "../ui/undo_report.ts";
 import { displayPath } from "../tools/workspace.ts";
 
@@ -28,7 +28,7 @@ export const undoCommand: Command = {
 Restores the files a turn changed with the write and edit tools: a file the turn created is
 deleted, a file it edited or overwrote gets its previous content and permissions back. Pixir keeps
 a copy of each file before a turn first changes it, in the session's data. The default is the
-newest session of this workspace and its last turn not undone yet. A file that changed again after
+newest session of this workspace with a turn to undo, and its last turn not undone yet. A file that changed again after
 the turn (by hand or by a later turn) is skipped unless --force. The undo is recorded in the log.
 
 Changes made by shell commands (bash) are NOT covered and are never undone. Files larger than
@@ -47,21 +47,21 @@ Examples:
   pixir undo 20261124-101500-k3f9qz --turn 2
 `,
   async run(argv, io) {
-    const { values, positionals } = parseFlags("undo", argv, FLAGS);
-    if (positionals.length > 1) {
-      throw new CliFailure("usage", "undo: give at most one session id");
-    }
+    const { values, positionals } = parseFlags(undoCommand, argv, FLAGS, { max: 1 });
     const sessionsDir = pathsFrom(io).sessionsDir;
-    const query = positionals.length === 1
-      ? { id: positionals[0] }
-      : { last: await resolveWorkspace(values.cwd ?? ".", io.cwd) };
-    const session = await openNamedSession(sessionsDir, query, io.now);
-    for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
     const choice: UndoChoice = {
       turn: turnFrom(values.turn),
       dryRun: values["dry-run"] === true,
       force: values.force === true,
     };
+    const id = positionals.length === 1
+      ? positionals[0]
+      : await undoableSessionOf(sessionsDir, await resolveWorkspace(values.cwd ?? ".", io.cwd), {
+        ...choice,
+        now: io.now,
+      });
+    const session = await openNamedSession(sessionsDir, { id }, io.now);
+    for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
     const data = await undoTurn(session, choice);
     if (values.json) {
       const report = {
@@ -73,7 +73,8 @@ Examples:
       await io.stdout.write(JSON.stringify(report) + "\n");
     } else {
       // The paths are the model's: shown on a terminal, never obeyed.
-      const text = describeUndo(data, choice.dryRun, (p) => displayPath(session.started.cwd, p));
+      const show = (path: string) => displayPath(session.started.cwd, path);
+      const text = describeUndo(data, choice.dryRun, show, session.id);
       await io.stdout.write(textFor(io.stdout, text + "\n"));
     }
     return EXIT.ok;

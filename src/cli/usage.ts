@@ -37,7 +37,7 @@ Example:
   pixir usage --days 30 --json | jq '.days[0].usage.total_tokens'
 `,
   async run(argv, io) {
-    const { values } = parseFlags("usage", argv, FLAGS);
+    const { values } = parseFlags(usageCommand, argv, FLAGS);
     const days = daysFrom(values.days);
     const warn = (message: string) => io.stderr.write(`pixir: warning: ${message}\n`);
     const report = await usageReport(pathsFrom(io), {

@@ -1,7 +1,8 @@
 /**
  * The network check of `pixir doctor`: can this machine reach the endpoints Pixir talks to? Any
- * HTTP answer (even 401 or 404) proves the route, TLS and proxy work; no answer within the timeout
- * is an error naming the variable that sets the endpoint.
+ * HTTP answer (even 401 or 404) proves the route, TLS and proxy work. No answer within the timeout
+ * is an error naming the variable that sets the endpoint when the active credential uses it, and a
+ * warning otherwise (a ChatGPT sign-in never talks to api.openai.com).
  */
 
 import { check, type CheckResult } from "./check.ts";
@@ -13,6 +14,8 @@ export interface Endpoint {
   /** The environment variable that overrides it. */
   variable: string;
   url: string;
+  /** Whether the active credential talks to it (else it is only informational). */
+  used: boolean;
 }
 
 /** What probing needs: fetch, a clock and the longest wait per endpoint. */
@@ -63,7 +66,9 @@ async function probe(endpoint: Endpoint, deps: ProbeDeps): Promise<CheckResult> 
     const reason = error instanceof DOMException && error.name === "TimeoutError"
       ? `no answer within ${deps.timeoutMs} ms`
       : describeError(error);
-    return check(id, "network", "error", `${endpoint.url} unreachable: ${reason}`, {
+    const status = endpoint.used ? "error" : "warn";
+    const unused = endpoint.used ? "" : " (not used by the active credential)";
+    return check(id, "network", status, `${endpoint.url} unreachable${unused}: ${reason}`, {
       fix:
         `check the network and proxy (HTTPS_PROXY), or set ${endpoint.variable} to the right URL`,
       details: { url: endpoint.url, variable: endpoint.variable, reason },

@@ -66,10 +66,13 @@ export async function doctorReport(deps: DoctorDeps): Promise<DoctorReport> {
   const settings = await settingsCheck(deps);
   checks.push(settings.result);
   checks.push(...await permissionChecks(deps.permissions, deps.queryPermission));
-  checks.push(...await folderAndAuthChecks(deps));
+  const folderAndAuth = await folderAndAuthChecks(deps);
+  checks.push(...folderAndAuth);
   checks.push(...await sandboxChecks(deps.sandboxLayers));
   if (settings.value) {
-    checks.push(...await endpointChecks(endpoints(settings.value), deps, deps.offline));
+    const method = folderAndAuth.find((c) => c.id === "auth")?.details?.method;
+    const active = method === "chatgpt" || method === "api_key" ? method : null;
+    checks.push(...await endpointChecks(endpoints(settings.value, active), deps, deps.offline));
     checks.push(
       ...await mcpChecks(settings.value.mcpServers, {
         env: deps.env,
@@ -143,11 +146,30 @@ async function folderAndAuthChecks(deps: DoctorDeps): Promise<CheckResult[]> {
   return [...await pathChecks(paths), await authCheck(paths.configDir, deps.env)];
 }
 
-/** The endpoints a run or a login may talk to. */
-function endpoints(settings: Settings): Endpoint[] {
+/**
+ * The endpoints a run or a login may talk to, each marked used when the active credential needs
+ * it: a ChatGPT sign-in the issuer (refresh) and the backend, an API key the Responses API, and
+ * nobody signed in the issuer (to sign in).
+ */
+function endpoints(settings: Settings, active: "chatgpt" | "api_key" | null): Endpoint[] {
   return [
-    { id: "auth_issuer", variable: "PIXIR_AUTH_ISSUER", url: settings.authIssuer },
-    { id: "chatgpt", variable: "PIXIR_CHATGPT_BASE_URL", url: settings.chatgptBaseUrl },
-    { id: "openai", variable: "OPENAI_BASE_URL", url: settings.openaiBaseUrl },
+    {
+      id: "auth_issuer",
+      variable: "PIXIR_AUTH_ISSUER",
+      url: settings.authIssuer,
+      used: active !== "api_key",
+    },
+    {
+      id: "chatgpt",
+      variable: "PIXIR_CHATGPT_BASE_URL",
+      url: settings.chatgptBaseUrl,
+      used: active === "chatgpt",
+    },
+    {
+      id: "openai",
+      variable: "OPENAI_BASE_URL",
+      url: settings.openaiBaseUrl,
+      used: active === "api_key",
+    },
   ];
 }

@@ -13,6 +13,8 @@ export type ModelEvent =
   | { type: "quota"; snapshot: QuotaSnapshot }
   /** The server accepted the request. */
   | { type: "created"; response_id: string }
+  /** The response's `x-codex-turn-state` header, to echo on the turn's following requests. */
+  | { type: "turn_state"; value: string }
   /** A piece of assistant text. */
   | { type: "text_delta"; item_id: string; delta: string }
   /** A piece of a reasoning summary. */

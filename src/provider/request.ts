@@ -57,6 +57,11 @@ export interface ModelRequest {
   parallel_tool_calls: boolean;
   /** The final answer's structured format (`--output-schema`), sent as `text.format`. */
   output_format?: OutputFormat;
+  /**
+   * The `x-codex-turn-state` an earlier response of the same turn carried, echoed as that header
+   * so the backend can keep the turn on one route; never part of the body.
+   */
+  turn_state?: string;
 }
 
 /** An input item as sent on the wire: no item ids, which `store:false` cannot resolve. */

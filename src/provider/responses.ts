@@ -4,6 +4,7 @@
  * `ModelEvent`s that ends in exactly one `done` or `failed`.
  */
 
+import { connectionFailure, type ConnectionPhase } from "./connection_failure.ts";
 import {
   type Credential,
   type CredentialProvider,
@@ -99,13 +100,14 @@ export async function* streamResponse(
   const sender: Sender = {
     userAgent: deps.userAgent,
     sessionId: req.session_id,
+    ...(req.turn_state === undefined ? {} : { turnState: req.turn_state }),
     extraHeaders: deps.extraHeaders,
   };
   let renewed = false;
   let retries = 0;
   while (true) {
     const route = routeRequest(credential, deps.endpoint, sender);
-    const ending = yield* sendOnce(body, route, deps);
+    const ending = yield* sendOnce(body, route, deps, (value) => sender.turnState = value);
     if (ending.type === "done") {
       yield ending;
       return;
@@ -148,17 +150,24 @@ async function* sendOnce(
   body: string,
   route: RequestRoute,
   deps: ResponsesDeps,
+  onTurnState: (value: string) => void,
 ): AsyncGenerator<ModelEvent, Ending> {
   const compression = deps.compression ?? PROCESS_BODY_COMPRESSION;
   if (route.compressBody && compression.enabled) {
     const headers = new Headers(route.headers);
     headers.set("Content-Encoding", BODY_ENCODING);
     const encoded = { ...route, headers };
-    const ending = yield* sendBody(await compression.compress(body), encoded, deps, true);
+    const ending = yield* sendBody(
+      await compression.compress(body),
+      encoded,
+      deps,
+      true,
+      onTurnState,
+    );
     if (ending.type !== "encoding_refused") return ending;
     compression.refuse();
   }
-  const ending = yield* sendBody(body, route, deps, false);
+  const ending = yield* sendBody(body, route, deps, false, onTurnState);
   // Only a compressed body is judged a refusal of its encoding; this keeps the types honest.
   return ending.type === "encoding_refused" ? failed(encodingError()) : ending;
 }
@@ -179,13 +188,15 @@ interface EncodingRefused {
 /**
  * Sends one body and streams its events. Everything that can stall is bounded: the
  * headers wait and every body read run under the idle watchdog, and an abort of `deps.signal`
- * cancels the request and the body through the attempt's own controller.
+ * cancels the request and the body through the attempt's own controller. A turn state header
+ * the response carries goes to `onTurnState` (for a retry) and out as an event (for the turn).
  */
 async function* sendBody(
   body: string | Uint8Array<ArrayBuffer>,
   route: RequestRoute,
   deps: ResponsesDeps,
   compressed: boolean,
+  onTurnState: (value: string) => void,
 ): AsyncGenerator<ModelEvent, Ending | EncodingRefused> {
   if (deps.signal.aborted) return failed(abortedError());
   const controller = new AbortController();
@@ -206,11 +217,17 @@ async function* sendBody(
         signal: controller.signal,
       });
     } catch (error) {
-      throw new TransportError(error);
+      throw new TransportError(error, "connect");
     }
     watchdog.disarm();
     const quota = parseQuota(response.headers, deps.now());
     if (quota !== null) yield { type: "quota", snapshot: quota };
+    const turnState = response.headers.get("x-codex-turn-state");
+    if (turnState !== null && turnState !== "") {
+      // A retry of this call is routed as the server asked, and so is the turn's next request.
+      onTurnState(turnState);
+      yield { type: "turn_state", value: turnState };
+    }
     if (!response.ok) {
       const text = response.body === null
         ? ""
@@ -236,17 +253,15 @@ async function* sendBody(
       if (controller.signal.aborted) break;
       yield event;
     }
-    return failed(interruption(deps.signal, deps.idleTimeoutMs));
+    return failed(interruption(deps.signal, deps.idleTimeoutMs, route.url));
   } catch (error) {
-    if (controller.signal.aborted) return failed(interruption(deps.signal, deps.idleTimeoutMs));
+    if (controller.signal.aborted) {
+      return failed(interruption(deps.signal, deps.idleTimeoutMs, route.url));
+    }
     // Only failures of the connection itself are transport errors; a bug in Pixir's own code
     // must surface as one, not be retried as a network problem.
     if (error instanceof TransportError) {
-      return failed({
-        kind: "transport",
-        message: `connection failed: ${error.message}`,
-        retryable: true,
-      });
+      return failed(connectionFailure(error.cause, route.url, error.phase));
     }
     throw error;
   } finally {
@@ -286,7 +301,7 @@ function watchReads(
         try {
           chunk = await source.read();
         } catch (error) {
-          throw new TransportError(error);
+          throw new TransportError(error, "stream");
         }
         if (cancelled) return;
         if (chunk.done) controller.close();
@@ -304,19 +319,26 @@ function watchReads(
 
 /** A failure of the connection (fetch rejected, or a body read broke), as opposed to a bug. */
 class TransportError extends Error {
-  constructor(cause: unknown) {
+  readonly phase: ConnectionPhase;
+  constructor(cause: unknown, phase: ConnectionPhase) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.name = "TransportError";
+    this.phase = phase;
   }
 }
 
 /** Why an attempt was cut short: the caller's abort, otherwise the idle watchdog. */
-function interruption(signal: AbortSignal, idleTimeoutMs: number): ProviderError {
+function interruption(signal: AbortSignal, idleTimeoutMs: number, url: string): ProviderError {
   if (signal.aborted) return abortedError();
   return {
     kind: "idle_timeout",
-    message: `idle timeout: no data from the server for ${idleTimeoutMs} ms`,
+    message: `idle timeout: no data from ${url} for ${idleTimeoutMs} ms`,
     retryable: true,
+    details: {
+      url,
+      hint:
+        "check your network connection and proxy; a slow server may need a longer PIXIR_STREAM_IDLE_TIMEOUT_MS",
+    },
   };
 }
 

@@ -23,6 +23,8 @@ export interface Sender {
   userAgent: string;
   /** Pixir's session id, sent as `session_id` (the same value is the prompt cache key). */
   sessionId: string;
+  /** The turn's `x-codex-turn-state`, echoed from an earlier response of the same turn. */
+  turnState?: string;
   /** More headers (e.g. `OpenAI-Organization`); they cannot replace Pixir's own. */
   extraHeaders?: Readonly<Record<string, string>>;
 }
@@ -49,6 +51,7 @@ export function routeRequest(
     "originator": "pixir",
     "User-Agent": sender.userAgent,
     "session_id": sender.sessionId,
+    ...(sender.turnState === undefined ? {} : { "x-codex-turn-state": sender.turnState }),
     ...credentialHeaders(credential),
   };
   for (const [name, value] of Object.entries(own)) headers.set(name, value);

@@ -79,6 +79,11 @@ const description = [
   "comes back as a `denied` error with the reason: do not retry the same command, adapt instead.",
 ].join(" ");
 
+/** The time limit a command runs under: the requested one (default 120 s), capped at 600 s. */
+export function timeoutSecondsFor(requested: number | undefined): number {
+  return Math.min(requested ?? DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS);
+}
+
 /** A `bash` tool with the given environment. */
 export function createBashTool(options: BashOptions = {}): Tool {
   const shellOptions = {
@@ -96,10 +101,7 @@ export function createBashTool(options: BashOptions = {}): Tool {
       const validated = validateArguments<BashArguments>(parameters, args);
       if (!validated.ok) return validated;
       const { command } = validated.value;
-      const seconds = Math.min(
-        validated.value.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS,
-        MAX_TIMEOUT_SECONDS,
-      );
+      const seconds = timeoutSecondsFor(validated.value.timeout_seconds);
       const gate = await (options.gate?.(command, ctx) ??
         { ok: true as const, launcher: [], invocation: { kind: "shell" as const } });
       if (!gate.ok) return { ok: false, error: gate.error };

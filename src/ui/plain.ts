@@ -1,7 +1,8 @@
 /**
  * Human output for `pixir run`: the answer on stdout and nothing else; tool activity, retries,
- * errors and the resume hint on stderr. On a terminal the answer streams as it arrives; into a pipe
- * it is written once, complete, so a retried attempt never leaves half an answer behind. What a
+ * errors and the resume hint on stderr. The answer streams as it arrives, to a terminal and into a
+ * pipe alike (`pixir run … | cat` reads it as it comes); a retry after a partial answer says so on
+ * stderr. Without the answer (`answer: false`) it is the human progress beside `--json`. What a
  * terminal shows passes the terminal sanitizer; a piped answer stays exactly the model's text.
  */
 
@@ -20,6 +21,8 @@ export interface PlainOptions {
    * validated JSON value, on one line, or nothing when the answer did not match.
    */
   structured?: boolean;
+  /** Whether stdout gets the answer at all; without it (`false`) only the progress on stderr. */
+  answer?: boolean;
 }
 
 /** The plain renderer over stdout/stderr with the given styles for stderr. */
@@ -29,9 +32,13 @@ export function plainRenderer(
   options: PlainOptions = {},
 ): Renderer {
   const structured = options.structured ?? false;
-  const streaming = io.stdout.isTerminal && !structured;
+  const streaming = (options.answer ?? true) && !structured;
+  // On a terminal the answer's controls are shown, not obeyed; a pipe gets the model's text.
+  const answerText = (text: string) => io.stdout.isTerminal ? terminalText(text) : text;
   // Whether the last thing streamed to stdout left the cursor mid-line.
   let openLine = false;
+  // The answer text streamed since the last whole message, to print a message that came whole.
+  let streamed = "";
   let thinking = false;
   // Whether stderr's current line is a retry notice that the next one overwrites.
   let retryLine = false;
@@ -56,8 +63,8 @@ export function plainRenderer(
         case "text_delta":
           await endThinking();
           if (streaming && envelope.data.delta !== "") {
-            // Streaming happens only on a terminal: the answer's controls are shown, not obeyed.
-            await io.stdout.write(terminalText(envelope.data.delta));
+            streamed += envelope.data.delta;
+            await io.stdout.write(answerText(envelope.data.delta));
             openLine = !envelope.data.delta.endsWith("\n");
           }
           return;
@@ -70,6 +77,11 @@ export function plainRenderer(
           return;
         case "assistant_message":
           await endThinking();
+          if (streaming && streamed === "" && envelope.data.text !== "") {
+            await io.stdout.write(answerText(envelope.data.text));
+            openLine = !envelope.data.text.endsWith("\n");
+          }
+          streamed = "";
           return endLine();
         case "tool_started":
           await endThinking();
@@ -98,7 +110,8 @@ export function plainRenderer(
           retryLine = false;
           await endThinking();
           await endLine();
-          const discarded = streaming ? " (the partial answer above is discarded)" : "";
+          const discarded = streamed !== "" ? " (the partial answer above is discarded)" : "";
+          streamed = "";
           const notice = `! ${retryNotice(envelope.data)}${discarded}`;
           if (!io.stderr.isTerminal) return io.stderr.write(`${style.yellow(notice)}\n`);
           // On a terminal the retries share one line, each rewriting the one before; cut to the
@@ -116,12 +129,8 @@ export function plainRenderer(
     async finish(result, hint) {
       await endThinking();
       await endLine();
-      if (structured) {
-        if (result.output !== undefined) {
-          await io.stdout.write(`${JSON.stringify(result.output)}\n`);
-        }
-      } else if (!streaming && result.answer !== "") {
-        await io.stdout.write(result.answer.endsWith("\n") ? result.answer : result.answer + "\n");
+      if (structured && options.answer !== false && result.output !== undefined) {
+        await io.stdout.write(`${JSON.stringify(result.output)}\n`);
       }
       if (result.status === "incomplete") {
         await io.stderr.write(style.yellow("! the model stopped before finishing its answer\n"));

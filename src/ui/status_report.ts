@@ -1,11 +1,15 @@
 /** The account's status, said for people. */
 
 import type { StatusReport } from "../app/status.ts";
-import type { QuotaWindow } from "../quota/snapshot.ts";
-import { windowName } from "../quota/text.ts";
+import { describeWindow, windowName } from "../quota/text.ts";
+import { systemUtcOffset, type UtcOffset } from "../quota/reset_time.ts";
 
 /** The report as lines for people, times relative to `now` (Unix ms). */
-export function describeStatus(report: StatusReport, now: number): string {
+export function describeStatus(
+  report: StatusReport,
+  now: number,
+  utcOffset: UtcOffset = systemUtcOffset,
+): string {
   const lines: string[] = [];
   if (!report.signed_in) {
     lines.push("Not signed in. Run `pixir login` (or set OPENAI_API_KEY).");
@@ -22,10 +26,14 @@ export function describeStatus(report: StatusReport, now: number): string {
   }
   const file = report.auth_file;
   lines.push(`  auth file   ${file.path} (${file.exists ? `mode ${file.mode}` : "none"})`);
+  if (file.problem !== undefined) {
+    lines.push(`  problem     ${file.problem}`);
+    lines.push("  fix         run `pixir logout` to move it aside, then `pixir login`");
+  }
   if (report.quota) {
     lines.push(`  quota       as of ${new Date(report.quota.observed_at * 1000).toISOString()}`);
     for (const w of [report.quota.primary, report.quota.secondary]) {
-      if (w) lines.push(`    ${windowName(w).padEnd(10)}${window(w, now)}`);
+      if (w) lines.push(`    ${windowName(w).padEnd(10)}${describeWindow(w, now, utcOffset)}`);
     }
   }
   return lines.join("\n") + "\n";
@@ -37,11 +45,4 @@ function expiry(iso: string | null, now: number): string {
   return minutes > 0
     ? `expires ${iso} (in ${minutes} min; refreshed automatically)`
     : `expired ${iso} (refreshed on next use)`;
-}
-
-function window(w: QuotaWindow, now: number): string {
-  const resets = w.resets_at === undefined
-    ? ""
-    : `, resets in ${Math.max(0, Math.round((w.resets_at * 1000 - now) / 60_000))} min`;
-  return `${w.used_percent}% used${resets}`;
 }

@@ -2,12 +2,14 @@
 
 import type { UndoData } from "../agent/event.ts";
 import { SHELL_NOT_COVERED } from "../agent/undo.ts";
+import { undoForceCommand } from "../app/undo.ts";
 
 /** The report of an undo for people: a heading, one line per file, and what is not covered. */
 export function describeUndo(
   data: UndoData,
   dryRun: boolean,
   show: (path: string) => string,
+  sessionId: string,
 ): string {
   const verb = (done: string, planned: string) => (dryRun ? planned : done).padEnd(14);
   const lines = [
@@ -20,6 +22,9 @@ export function describeUndo(
   ];
   if (data.restored.length + data.deleted.length + data.skipped.length === 0) {
     lines.push("  no file to change: the files are already as they were before the turn");
+  }
+  if (data.skipped.length > 0) {
+    lines.push(`to restore the skipped files anyway: ${undoForceCommand(sessionId, data.turn)}`);
   }
   lines.push(`note: ${SHELL_NOT_COVERED}.`);
   return lines.join("\n");

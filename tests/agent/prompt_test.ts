@@ -1,17 +1,19 @@
 import assert from "node:assert/strict";
-import { baseInstructions } from "../../src/agent/prompt.ts";
+import { baseInstructions, environmentContext } from "../../src/agent/prompt.ts";
 
-const context = {
+const context = {};
+const facts = {
   cwd: "/home/ada/project",
   now: Date.UTC(2026, 10, 24, 23, 59),
   platform: "linux",
 };
 
-Deno.test("the instructions name the workspace, the date and the platform", () => {
-  const text = baseInstructions(context);
-  assert.match(text, /Workspace: \/home\/ada\/project\n/);
-  assert.match(text, /Date: 2026-11-24\n/);
-  assert.match(text, /Platform: linux\n/);
+Deno.test("the environment message names the workspace, the date and the platform", () => {
+  const text = environmentContext(facts);
+  assert.match(text, /^<environment_context>\n/);
+  assert.match(text, /<workspace>\/home\/ada\/project<\/workspace>/);
+  assert.match(text, /<current_date>2026-11-24<\/current_date>/);
+  assert.match(text, /<platform>linux<\/platform>/);
 });
 
 Deno.test("the instructions describe every tool the model is given", () => {
@@ -21,10 +23,13 @@ Deno.test("the instructions describe every tool the model is given", () => {
   }
 });
 
-Deno.test("the instructions change only with the day, so the prompt cache survives a session", () => {
-  const sameDay = baseInstructions({ ...context, now: Date.UTC(2026, 10, 24, 0, 1) });
-  assert.equal(sameDay, baseInstructions(context));
-  assert.notEqual(baseInstructions({ ...context, now: Date.UTC(2026, 10, 25) }), sameDay);
+Deno.test("the instructions hold no date or workspace, so a session's cached prefix stays", () => {
+  const text = baseInstructions(context);
+  assert.doesNotMatch(text, /2026|\/home\/ada/);
+  assert.notEqual(
+    environmentContext({ ...facts, now: Date.UTC(2026, 10, 25) }),
+    environmentContext(facts),
+  );
 });
 
 Deno.test("the instructions stay concise", () => {

@@ -513,8 +513,18 @@ Deno.test("an abort during the stream interrupts the turn, and the session resum
       options({ callModel: model.call, emit, signal: controller.signal }),
     );
 
-    assert.deepEqual(outcome, { status: "interrupted", answer: "", usage: usageOf(0, 0) });
-    assert.deepEqual(types(session).slice(1), ["user_message", "turn_started", "interrupted"]);
+    assert.deepEqual(outcome, { status: "interrupted", answer: "Hel", usage: usageOf(0, 0) });
+    assert.deepEqual(types(session).slice(1), [
+      "user_message",
+      "turn_started",
+      "assistant_message",
+      "interrupted",
+    ]);
+    assert.deepEqual(session.events.at(-2)?.data, {
+      model: "gpt-5.5",
+      text: "Hel",
+      interrupted: true,
+    });
     assert.deepEqual(session.events.at(-1)?.data, { turn: 1, reason: "aborted" });
 
     const resumed = await reopened(session);
@@ -525,7 +535,12 @@ Deno.test("an abort during the stream interrupts the turn, and the session resum
     assert.equal(outcome2.status, "answered");
     const input = next.requests[0].input;
     assertValidInput(input);
-    assert.deepEqual(input.map((item) => item.type === "message" && item.role), ["user", "user"]);
+    // The interrupted text goes back as the assistant's, between the two prompts.
+    assert.deepEqual(input.map((item) => item.type === "message" && item.role), [
+      "user",
+      "assistant",
+      "user",
+    ]);
     const turnStarted = resumed.events.filter((event) => event.type === "turn_started");
     assert.deepEqual(turnStarted.map((event) => event.data.turn), [1, 2]);
   });

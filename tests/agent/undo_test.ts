@@ -86,7 +86,7 @@ Deno.test("a file changed after the turn is skipped unless forced", async () => 
 
     const skipped = await plan(session);
     assert.deepEqual(plannedUndo(skipped).skipped, [
-      { path: at("e.txt"), reason: "it changed after the turn (--force restores it anyway)" },
+      { path: at("e.txt"), reason: "it changed after the turn" },
     ]);
     // The created file is already gone: nothing left to do for it.
     assert.equal(skipped.actions.length, 1);
@@ -109,7 +109,7 @@ Deno.test("--turn undoes an earlier turn; a file a later turn changed again is s
 
     assert.deepEqual(data.deleted, [at("a.txt")]);
     assert.deepEqual(data.skipped, [
-      { path: at("b.txt"), reason: "turn 2 changed it again (--force restores it anyway)" },
+      { path: at("b.txt"), reason: "turn 2 changed it again" },
     ]);
     assert.equal(await Deno.readTextFile(at("b.txt")), "b2\n");
   });
@@ -131,7 +131,8 @@ Deno.test("undo goes back one turn at a time and refuses to undo a turn twice", 
     });
     assert.deepEqual(await planUndo(session, { turn: 2 }), {
       ok: false,
-      message: "turn 2 was already undone (--force undoes it again)",
+      message: "turn 2 was already undone",
+      forceTurn: 2,
     });
   });
 });
@@ -195,7 +196,7 @@ Deno.test("a file deleted after the turn, folder and all, is put back only when 
     assert.deepEqual(plannedUndo(await plan(session)).skipped, [
       {
         path: at("sub/e.txt"),
-        reason: "it was deleted after the turn (--force restores it anyway)",
+        reason: "it was deleted after the turn",
       },
     ]);
     assert.deepEqual((await undo(session, { force: true })).restored, [at("sub/e.txt")]);

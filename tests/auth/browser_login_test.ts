@@ -8,6 +8,7 @@ import {
 import type { TokenSet } from "../../src/auth/oauth.ts";
 import { base64Url, codeChallenge } from "../../src/auth/pkce.ts";
 import { failed, unwrap } from "./result.ts";
+import { waitUntil } from "../harness/wait.ts";
 
 const ISSUER = "http://127.0.0.1:9";
 const TOKENS: TokenSet = { id_token: "id", access_token: "access", refresh_token: "refresh" };
@@ -70,7 +71,10 @@ function harness(
   };
   /** The authorize URL once it has been printed. */
   const authorizeUrl = async (): Promise<URL> => {
-    while (!printed.some((text) => text.startsWith(`${ISSUER}/oauth/authorize?`))) await tick();
+    await waitUntil(
+      () => printed.some((text) => text.startsWith(`${ISSUER}/oauth/authorize?`)),
+      "the authorize URL to be printed",
+    );
     return printedUrl();
   };
   return { deps, printed, opened, sleeps, exchanges, drawn, authorizeUrl };
@@ -215,7 +219,10 @@ Deno.test("a closed stdin leaves the callback as the way to finish", async () =>
   const url = await h.authorizeUrl();
   const callback = new URL(url.searchParams.get("redirect_uri")!);
   callback.hostname = "127.0.0.1";
-  while (!h.printed.some((line) => line.startsWith("No callback yet"))) await tick();
+  await waitUntil(
+    () => h.printed.some((line) => line.startsWith("No callback yet")),
+    "the no-callback notice",
+  );
   callback.search = `code=ac_4&state=${url.searchParams.get("state")}`;
   await (await fetch(callback)).body?.cancel();
   assert.deepEqual(unwrap(await login), TOKENS);

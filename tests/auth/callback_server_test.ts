@@ -6,6 +6,7 @@ import {
   startCallbackServer,
 } from "../../src/auth/callback_server.ts";
 import { failed, unwrap } from "./result.ts";
+import { waitUntil } from "../harness/wait.ts";
 
 const STATE = "expected-state";
 
@@ -162,7 +163,7 @@ Deno.test("a second callback while the first is being redeemed is not redeemed a
   });
   const { server } = handle;
   const first = get(server, callbackQuery({ code: "ac_1", state: STATE }));
-  while (codes.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  await waitUntil(() => codes.length > 0, "the first code to be redeemed");
   const second = await get(server, callbackQuery({ code: "ac_2", state: STATE }));
   assert.equal(second.response.status, 409);
   release();
@@ -213,9 +214,9 @@ Deno.test("close() ends the wait, aborts a redemption in flight, and can be call
   });
   const { server } = handle;
   const pending = get(server, callbackQuery({ code: "ac_1", state: STATE }));
-  while (redeemSignal === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+  await waitUntil(() => redeemSignal !== undefined, "the exchange to start");
   await Promise.all([server.close(), server.close()]);
-  assert.equal(redeemSignal.aborted, true);
+  assert.equal(redeemSignal?.aborted, true);
   assert.equal((await pending).response.status, 502);
   assert.equal(failed(await server.outcome).kind, "aborted");
   await assertClosed(server.port);

@@ -15,6 +15,7 @@ import { fakeAccessToken } from "../fakes/jwt.ts";
 import { type LoopbackServer, startLoopbackServer } from "../fakes/loopback_server.ts";
 import type { Reply } from "../fakes/reply.ts";
 import { failed, unwrap } from "./result.ts";
+import { waitUntil } from "../harness/wait.ts";
 
 const USER_CODE_PATH = "/api/accounts/deviceauth/usercode";
 const POLL_PATH = "/api/accounts/deviceauth/token";
@@ -275,7 +276,12 @@ Deno.test("a passing server error while polling is waited out", async () => {
   await using server = startLoopbackServer([
     route(POLL_PATH, [PENDING_403, { status: 502, body: "bad gateway" }, PENDING_403, APPROVED]),
   ]);
-  unwrap(await pollForAuthorization(pollDeps(server), deviceCode()));
+  const time = fakeTime();
+  const approval = unwrap(await pollForAuthorization(pollDeps(server, time), deviceCode()));
+  assert.equal(approval.authorizationCode, "ac_1");
+  // Every poll was made: the 502 was waited out like a pending answer, not returned as a failure.
+  assert.equal(server.requests.length, 4);
+  assert.equal(time.sleeps.length, 3, "one wait before each poll after the first");
 });
 
 Deno.test("server errors on every poll end the wait as transient after a few tries", async () => {
@@ -329,7 +335,7 @@ Deno.test("an abort while the poll's answer hangs ends polling as aborted", asyn
     pollDeps(server, { signal: controller.signal }),
     deviceCode(),
   );
-  while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  await waitUntil(() => server.requests.length > 0, "the first poll");
   controller.abort();
   assert.equal(failed(await polling).kind, "aborted");
 });

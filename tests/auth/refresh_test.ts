@@ -177,6 +177,68 @@ Deno.test("inside the lock, tokens another process just refreshed are used witho
   assert.equal(t.fake.tokenRequests().length, 0);
 });
 
+Deno.test("a short-lived token this process refreshed is used until it is about to expire", async () => {
+  // The issuer's tokens live two minutes: less than the five-minute refresh margin.
+  let now = NOW;
+  await using t = await setup({ accessTtlMs: 2 * MINUTE, now: () => now });
+  await seed(t.location, t.fake.origin);
+  const deps = { ...t.deps, now: () => now, rotated: new Set<string>() };
+
+  const first = await ensureFreshTokens(deps);
+  now += MINUTE;
+  const second = await ensureFreshTokens(deps);
+  assert.equal(second.tokens.access_token, first.tokens.access_token);
+  assert.equal(t.fake.tokenRequests().length, 1, "one refresh, not one per call");
+
+  // Within the skew of its expiry it is refreshed after all.
+  now += MINUTE - 10_000;
+  const third = await ensureFreshTokens(deps);
+  assert.notEqual(third.tokens.access_token, first.tokens.access_token);
+  assert.equal(t.fake.tokenRequests().length, 2);
+
+  // A process that did not see it rotate in keeps the margin.
+  const fresh = await ensureFreshTokens({ ...t.deps, now: () => now });
+  assert.notEqual(fresh.tokens.access_token, third.tokens.access_token);
+  assert.equal(t.fake.tokenRequests().length, 3);
+});
+
+Deno.test("inside the lock, a changed short-lived token counts as refreshed", async () => {
+  await using t = await setup();
+  await seed(t.location, t.fake.origin);
+  let waiting = () => {};
+  const queued = new Promise<void>((resolve) => waiting = resolve);
+  // Another process's refresh, with a token that lives less than the margin.
+  const newer = chatgptAuth(
+    {
+      id_token: idToken(),
+      access_token: accessToken(NOW + 2 * MINUTE, { v: "short" }),
+      refresh_token: "rt-other",
+      account_id: ACCOUNT_ID,
+    },
+    t.fake.origin,
+    NOW,
+  );
+  const rotated = new Set<string>();
+  const other = withAuthFile(t.location, async (file) => {
+    const mine = ensureFreshTokens({
+      ...t.deps,
+      rotated,
+      sleep: (ms) => {
+        waiting();
+        return realSleep(ms);
+      },
+    });
+    await queued;
+    await file.write(newer);
+    return { mine };
+  });
+  assert.deepEqual(await (await other).mine, newer);
+  assert.equal(t.fake.tokenRequests().length, 0);
+  // And it is used from then on by this process, not refreshed at the margin.
+  await ensureFreshTokens({ ...t.deps, rotated });
+  assert.equal(t.fake.tokenRequests().length, 0);
+});
+
 Deno.test("after a 401, a token another process already replaced is used as is", async () => {
   await using t = await setup();
   const stored = await seed(t.location, t.fake.origin, { expMs: NOW + 60 * MINUTE });

@@ -133,10 +133,16 @@ Deno.test("--auth subscription needs a stored login, whatever the environment sa
   }
 });
 
-Deno.test("a corrupt auth.json is reported, not skipped for another credential", async () => {
+Deno.test("a corrupt auth.json is reported, and passed over only for OPENAI_API_KEY", async () => {
   await using dir = await configWith("corrupt");
-  await assert.rejects(resolve(dir.path, { OPENAI_API_KEY: "sk-env" }), AuthFileError);
-  await assert.rejects(resolve(dir.path, {}, "subscription"), AuthFileError);
+  const withKey = await resolve(dir.path, { OPENAI_API_KEY: "sk-env" });
+  assert.deepEqual(withKey.source, { method: "api_key", source: "env" });
+  assert.match(withKey.warnings?.[0] ?? "", /auth\.json.*using OPENAI_API_KEY instead/);
+  await assert.rejects(resolve(dir.path, {}), AuthFileError);
+  await assert.rejects(
+    resolve(dir.path, { OPENAI_API_KEY: "sk-env" }, "subscription"),
+    AuthFileError,
+  );
   // `--auth api-key` with a key in the environment never needs the file.
   const resolved = await resolve(dir.path, { OPENAI_API_KEY: "sk-env" }, "api-key");
   assert.equal(resolved.source.method === "api_key" && resolved.source.source, "env");

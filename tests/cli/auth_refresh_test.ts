@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createAuthIssuer, ISSUER_CLIENT_ID, type TokenResponse } from "../fakes/auth_server.ts";
-import { textAnswer, tokenExpiredReply } from "../fakes/fixtures.ts";
+import { textAnswer, tokenExpiredReply, toolCallAnswer } from "../fakes/fixtures.ts";
 import { CHATGPT_BACKEND, type ResponsesServer } from "../fakes/responses_server.ts";
 import {
   ACCOUNT,
@@ -108,6 +108,50 @@ Deno.test("four runs started at once with an expired token refresh it exactly on
   assert.equal(issuer.refreshRequests, 1, "the single-use refresh token was spent once");
   const { access_token: current } = await storedTokens(box);
   assert.deepEqual(bearers(server), Array(4).fill(current), "every run used the refreshed token");
+});
+
+Deno.test("with tokens living less than the refresh margin, a run refreshes once", async (t) => {
+  for (
+    const [kind, script] of [
+      ["text run", [{ sse: textAnswer("Hi.") }]],
+      ["tool run", [
+        { sse: toolCallAnswer({ name: "ls", arguments: '{"path":"."}', callId: "call_ls" }) },
+        { sse: textAnswer("Listed.") },
+      ]],
+    ] as const
+  ) {
+    await t.step(kind, async () => {
+      await using box = await sandbox();
+      // Every token the issuer mints lives two minutes: less than the five-minute margin.
+      const issuer = createAuthIssuer({ account: ACCOUNT, accessTokenSeconds: 120 });
+      await using server = startChatgptBackend(issuer, [...script]);
+
+      const result = await runWithLogin(box, server, issuer.issueTokens());
+
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(issuer.refreshRequests, 1, "one refresh for the whole run");
+      const { access_token: current } = await storedTokens(box);
+      assert.ok(bearers(server).every((bearer) => bearer === current));
+    });
+  }
+});
+
+Deno.test("three concurrent runs with short-lived tokens refresh once in all", async () => {
+  await using box = await sandbox();
+  const issuer = createAuthIssuer({
+    account: ACCOUNT,
+    accessTokenSeconds: 120,
+    refreshDelayMs: 1_000,
+  });
+  await using server = startChatgptBackend(issuer, [{ sse: textAnswer("Hi.") }]);
+  await seedAuthFile(box.home, chatgptLogin(server.origin, issuer.issueTokens()));
+
+  const results = await Promise.all(
+    Array.from({ length: 3 }, () => box.run(["run", "hi"], { env: subscriptionEnv(server) })),
+  );
+
+  for (const result of results) assert.equal(result.code, 0, result.stderr);
+  assert.equal(issuer.refreshRequests, 1);
 });
 
 Deno.test("a refresh token already spent elsewhere is exit 4, naming `pixir login`", async () => {

@@ -9,7 +9,7 @@ import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import type { RecordedRequest } from "../fakes/loopback_server.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { everythingServer } from "../fakes/mcp_everything.ts";
-import { bodyOf, inputOf, sandbox, typesOf, userItem } from "./helpers.ts";
+import { bodyOf, inputOf, justAfter, sandbox, typesOf, userItem } from "./helpers.ts";
 import { chat, PROMPT_READY, send } from "./chat_pane.ts";
 
 Deno.test("chat opens on a start screen with the prompt and a footer", async () => {
@@ -292,6 +292,60 @@ Deno.test("/status, /sessions and /resume work from the chat", async () => {
 
   const screen = await pane.waitFor(new RegExp(`session ${id}`));
   assert.match(screen, /› earlier question\n[\s\S]*Earlier answer/);
+});
+
+Deno.test("/resume refuses a session of another workspace and names the command that opens it", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("Elsewhere") }] });
+  const other = join(box.root, "other-ws");
+  await Deno.mkdir(other);
+  const elsewhere = await box.run(["run", "question elsewhere"], { server, cwd: other });
+  assert.equal(elsewhere.code, 0, elsewhere.stderr);
+  const [id] = await box.sessionIds();
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+
+  await send(pane, `/resume ${id}`);
+
+  const screen = await pane.waitFor(/continue it there with: pixir chat --resume/);
+  assert.match(screen, /works in\s+\S*other-ws, not in this chat's workspace/);
+  assert.doesNotMatch(screen, /question elsewhere/);
+});
+
+Deno.test("chat --resume opens a session in its own workspace, as pixir resume does", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [{ sse: textAnswer("First") }, { sse: textAnswer("unused") }],
+  });
+  const other = join(box.root, "other-ws");
+  await Deno.mkdir(other);
+  assert.equal((await box.run(["run", "first"], { server, cwd: other })).code, 0);
+  const [id] = await box.sessionIds();
+
+  await using pane = await chat(box, server, { args: ["chat", "--resume", id] });
+
+  const screen = await pane.waitFor(/other-ws/);
+  assert.match(screen, /› first\n[\s\S]*First/);
+});
+
+Deno.test("a run interrupted mid-answer shows the text it received when the chat resumes it", async () => {
+  await using box = await sandbox();
+  const events = textAnswer("Partial words and more", { deltas: ["Partial words", " and more"] });
+  await using server = startResponsesServer({
+    script: [{ sse: events, end: { stallAfter: justAfter(events, "response.output_text.delta") } }],
+  });
+  const interrupted = await box.run(["run", "tell me"], {
+    server,
+    signalAfter: { signal: "SIGINT", when: (_stderr, stdout) => stdout.includes("Partial words") },
+    timeoutMs: 20_000,
+  });
+  assert.equal(interrupted.code, 130, interrupted.stderr);
+  const [id] = await box.sessionIds();
+
+  await using pane = await chat(box, server, { args: ["chat", "--resume", id] });
+
+  const screen = await pane.waitFor(/Partial words/);
+  assert.match(screen, /› tell me\n[\s\S]*Partial words[\s\S]*interrupted/);
 });
 
 /** The model's call of `bash` with `command`. */

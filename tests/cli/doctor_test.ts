@@ -7,7 +7,15 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startLoopbackServer } from "../fakes/loopback_server.ts";
 import { pathWithout } from "../harness/path_without.ts";
-import { assertNoStackTrace, isRecord, jsonObject, sandbox } from "./helpers.ts";
+import { startAuthServer } from "../fakes/auth_server.ts";
+import {
+  assertNoStackTrace,
+  chatgptLogin,
+  isRecord,
+  jsonObject,
+  sandbox,
+  seedAuthFile,
+} from "./helpers.ts";
 
 const STATUSES = ["ok", "warn", "error", "skip"];
 
@@ -90,7 +98,39 @@ Deno.test("doctor rejects unknown flags as bad usage", async () => {
   await using box = await sandbox();
   const { code, stderr } = await box.run(["doctor", "--fast"]);
   assert.equal(code, 2);
-  assert.match(stderr, /doctor: Unknown option '--fast'/);
+  assert.match(stderr, /doctor: unknown flag --fast\n {2}Usage: pixir doctor/);
+});
+
+Deno.test("signed in with ChatGPT, an unreachable OPENAI_BASE_URL is a warning, not an error", async () => {
+  await using auth = startAuthServer();
+  await using backend = startLoopbackServer([]);
+  await using box = await sandbox();
+  await seedAuthFile(box.home, chatgptLogin(auth.url, auth.issuer.issueTokens()));
+  const env = {
+    OPENAI_BASE_URL: "http://127.0.0.1:1/v1",
+    PIXIR_CHATGPT_BASE_URL: backend.origin,
+    PIXIR_AUTH_ISSUER: auth.url,
+  };
+
+  const { code, stdout } = await box.run(["doctor"], { apiKey: null, env });
+
+  assert.equal(code, 0, stdout);
+  assert.match(
+    stdout,
+    /warn {2}endpoint\.openai +http:\/\/127\.0\.0\.1:1\/v1 unreachable \(not used/,
+  );
+  assert.match(stdout, /^0 errors, /m);
+
+  // The backend the sign-in does use is an error when it cannot be reached.
+  const broken = await box.run(["doctor"], {
+    apiKey: null,
+    env: { ...env, PIXIR_CHATGPT_BASE_URL: "http://127.0.0.1:1/backend" },
+  });
+  assert.equal(broken.code, 1);
+  assert.match(
+    broken.stdout,
+    /ERROR endpoint\.chatgpt +http:\/\/127\.0\.0\.1:1\/backend unreachable:/,
+  );
 });
 
 Deno.test("doctor names the file-tool time limit it will enforce, and a missing OS sandbox with its reason", async () => {

@@ -45,6 +45,8 @@ interface FailureCase {
   stderr: RegExp;
   /** The error message of `--json`, when it must be the server's words verbatim. */
   message?: string;
+  /** What the plain run printed of the answer before it failed (streamed); default nothing. */
+  stdout?: string;
 }
 
 const FAILURES: Record<string, FailureCase> = {
@@ -99,6 +101,7 @@ const FAILURES: Record<string, FailureCase> = {
     kind: "timeout",
     requests: 1,
     stderr: /pixir: idle timeout/,
+    stdout: "Hello\n",
   },
   "a turn stops at the iteration cap": {
     script: () => [{
@@ -120,7 +123,7 @@ for (const [name, failure] of Object.entries(FAILURES)) {
       await using server = startResponsesServer({ script: failure.script() });
       const result = await box.run(["run", "hi"], { server, env: failure.env });
       assert.equal(result.code, failure.code, result.stderr);
-      assert.equal(result.stdout, "");
+      assert.equal(result.stdout, failure.stdout ?? "");
       assert.match(result.stderr, failure.stderr);
       assertNoStackTrace(result.stderr);
       assert.equal(server.requests.length, failure.requests);
@@ -224,7 +227,13 @@ for (const [name, recovery] of Object.entries(RECOVERIES)) {
     const result = await box.run(["run", "hi"], { server, env: recovery.env });
 
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, `${ANSWER}\n`);
+    // The answer streams as it comes, so a retry after part of it was printed prints it anew,
+    // and stderr says the part above is discarded; the whole answer is printed exactly once.
+    assert.ok(result.stdout.endsWith(`${ANSWER}\n`), result.stdout);
+    assert.equal(result.stdout.split(ANSWER).length, 2, result.stdout);
+    if (result.stdout !== `${ANSWER}\n`) {
+      assert.match(result.stderr, /\(the partial answer above is discarded\)/);
+    }
     assert.match(result.stderr, recovery.notice);
     assert.equal(server.requests.length, 2);
     const log = await box.log(hintedSessionId(result.stderr));

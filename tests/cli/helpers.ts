@@ -173,14 +173,34 @@ export function bodyOf(request: RecordedRequest): Record<string, unknown> {
   return request.body;
 }
 
-/** The `input` items of a request the stand-in received. */
+/**
+ * The `input` items of a request the stand-in received, without the per-turn environment messages
+ * (`environmentOf` returns those), so a test reads the conversation itself.
+ */
 export function inputOf(request: RecordedRequest): Record<string, unknown>[] {
+  return allInputOf(request).filter((item) => !isEnvironmentItem(item));
+}
+
+/** The environment messages (`<environment_context>…`) among a request's input items. */
+export function environmentOf(request: RecordedRequest): string[] {
+  return allInputOf(request).filter(isEnvironmentItem).map((item) =>
+    String((item.content as { text: string }[])[0].text)
+  );
+}
+
+function allInputOf(request: RecordedRequest): Record<string, unknown>[] {
   const input = bodyOf(request).input;
   assert.ok(Array.isArray(input), "the request has an input array");
   return input.map((item, index) => {
     assert.ok(isRecord(item), `input item ${index} is not an object`);
     return item;
   });
+}
+
+function isEnvironmentItem(item: Record<string, unknown>): boolean {
+  const content = item.content;
+  return item.role === "user" && Array.isArray(content) && isRecord(content[0]) &&
+    String(content[0].text).startsWith("<environment_context>");
 }
 
 /** A user message input item, as Pixir sends it. */

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import {
+  assistantItem,
   finalResult,
   hintedSessionId,
   inputOf,
@@ -38,17 +39,45 @@ Deno.test("Ctrl+C during a stalled stream is exit 130 and the session stays resu
   assert.equal(result.code, 130, result.stderr);
   const final = finalResult(result.stdout.trim().split("\n").at(-1) ?? "");
   assert.equal(final.error?.kind, "interrupted");
+  assert.equal(final.status, "failed");
+  // What arrived before Ctrl+C is the answer, and is kept as an interrupted assistant message.
+  assert.equal(final.answer, "Hello");
   const id = String(final.session_id);
   const log = await box.log(id);
+  assert.deepEqual(log.at(-2)?.data, { model: "gpt-5.5", text: "Hello", interrupted: true });
   const last = log.at(-1);
   assert.equal(last?.type, "interrupted");
   assert.deepEqual(last?.data, { turn: 1, reason: "sigint" });
+
+  const exported = await box.run(["export", id]);
+  assert.match(exported.stdout, /## Assistant \(interrupted\)\n\nHello\n/);
 
   const resumed = await box.run(["resume", id, "go on"], { server });
 
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.equal(resumed.stdout, "Resumed.\n");
-  assert.deepEqual(inputOf(server.requests[1]), [userItem("say hello"), userItem("go on")]);
+  // The partial answer goes back as what the model said, between the two prompts.
+  assert.deepEqual(inputOf(server.requests[1]), [
+    userItem("say hello"),
+    assistantItem("Hello"),
+    userItem("go on"),
+  ]);
+});
+
+Deno.test("Ctrl+C mid-answer into a pipe prints the text received and says it was interrupted", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({ script: [stalledAnswer()] });
+
+  const result = await box.run(["run", "say hello"], {
+    server,
+    signalAfter: { signal: "SIGINT", when: (_stderr, stdout) => stdout.includes("Hello") },
+    timeoutMs: 20_000,
+  });
+
+  assert.equal(result.code, 130, result.stderr);
+  assert.equal(result.stdout, "Hello\n");
+  assert.match(result.stderr, /pixir: interrupted/);
+  assert.match(result.stderr, /continue with: pixir resume/);
 });
 
 Deno.test("Ctrl+C during a long bash call kills it at once and leaves a resumable log", async () => {
@@ -188,7 +217,8 @@ Deno.test("--timeout stops a run whose stream hangs: exit 124", async (t) => {
     });
     assert.equal(result.code, 124, result.stderr);
     assert.ok(performance.now() - started >= 500);
-    assert.equal(result.stdout, "");
+    // The words that arrived before the time ran out are printed, not lost.
+    assert.equal(result.stdout, "Hello\n");
     assert.match(result.stderr, /pixir: timed out after 0\.5 s/);
     const log = await box.log(hintedSessionId(result.stderr));
     assert.equal(typesOf(log).at(-1), "interrupted");

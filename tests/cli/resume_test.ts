@@ -5,6 +5,7 @@ import { startResponsesServer } from "../fakes/responses_server.ts";
 import {
   assistantItem,
   bodyOf,
+  environmentOf,
   hintedSessionId,
   inputOf,
   jsonOutput,
@@ -13,6 +14,7 @@ import {
   typesOf,
   userItem,
 } from "./helpers.ts";
+import { waitUntil } from "../harness/wait.ts";
 
 const first = textAnswer("First answer.", { responseId: "resp_first" });
 const second = textAnswer("Second answer.", { responseId: "resp_second" });
@@ -89,7 +91,12 @@ Deno.test("resume keeps the session's workspace and model", async () => {
   const body = bodyOf(server.requests[1]);
   assert.equal(body.model, "gpt-chosen");
   assert.deepEqual(body.reasoning, { effort: "low", summary: "auto" });
-  assert.ok(String(body.instructions).includes(box.workspace));
+  // The workspace is named in the turn's environment message, not in the instructions.
+  assert.match(
+    environmentOf(server.requests[1]).at(-1) ?? "",
+    new RegExp(`<workspace>${box.workspace}<`),
+  );
+  assert.equal(body.instructions, bodyOf(server.requests[0]).instructions);
 });
 
 Deno.test("resume with an unknown session id is exit 2", async (t) => {
@@ -153,7 +160,7 @@ Deno.test("a session another Pixir process is writing to cannot be resumed at th
   });
   // The first run stays inside its turn (the stream stalls) until its --timeout ends it.
   const firstRun = box.run(["run", "--timeout", "5", "long task"], { server });
-  while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => server.requests.length > 0, "the first run's request");
   const [id] = await box.sessionIds();
 
   const competing = await box.run(["resume", id, "--json", "meanwhile"], { server });
@@ -168,4 +175,39 @@ Deno.test("a session another Pixir process is writing to cannot be resumed at th
   const resumed = await box.run(["resume", id, "now"], { server });
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.equal(resumed.stdout, "Second answer.\n");
+});
+
+Deno.test("a resumed session re-sends the same instructions and input prefix, the date in its own message", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [{ sse: textAnswer("One.") }, { sse: textAnswer("Two.") }],
+  });
+  const started = await box.run(["run", "first"], { server });
+  const id = hintedSessionId(started.stderr);
+  // The first turn ran "yesterday": its logged environment carries another date.
+  const logPath = join(box.sessionsDir, `${id}.ndjson`);
+  const yesterday = "<current_date>2000-01-01</current_date>";
+  const log = await Deno.readTextFile(logPath);
+  await Deno.writeTextFile(
+    logPath,
+    log.replace(/<current_date>[0-9-]+<\/current_date>/, yesterday),
+  );
+
+  const resumed = await box.run(["resume", id, "second"], { server });
+
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const [one, two] = server.requests.map(bodyOf);
+  assert.equal(two.instructions, one.instructions);
+  assert.doesNotMatch(String(two.instructions), /\d{4}-\d{2}-\d{2}|<workspace>/);
+  const environments = environmentOf(server.requests[1]);
+  assert.equal(environments.length, 2, "one environment message per turn");
+  assert.ok(environments[0].includes(yesterday), "the first turn's message is replayed as logged");
+  const today = new Date().toISOString().slice(0, 10);
+  assert.ok(environments[1].includes(`<current_date>${today}</current_date>`));
+  // Everything the first turn sent comes first, unchanged but for the logged date.
+  const firstInput = JSON.stringify(one.input).replace(
+    /<current_date>[0-9-]+</,
+    "<current_date>2000-01-01<",
+  );
+  assert.ok(JSON.stringify(two.input).startsWith(firstInput.slice(0, -1)));
 });

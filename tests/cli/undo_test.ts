@@ -93,7 +93,11 @@ Deno.test("pixir undo skips a file changed after the turn, and --turn picks an e
   assert.equal(skipped.code, 0, skipped.stderr);
   assert.match(
     skipped.stdout,
-    /^undid turn 1:\n {2}skipped {7}a\.txt: it changed after the turn \(--force restores it anyway\)\n/,
+    /^undid turn 1:\n {2}skipped {7}a\.txt: it changed after the turn\n/,
+  );
+  assert.match(
+    skipped.stdout,
+    new RegExp(`to restore the skipped files anyway: pixir undo ${id} --turn 1 --force\n`),
   );
   assert.equal(await Deno.readTextFile(`${box.workspace}/a.txt`), "a1 and a hand edit\n");
   assert.equal(await exists(`${box.workspace}/b.txt`), true);
@@ -112,4 +116,54 @@ Deno.test("pixir undo --help says shell commands are not covered", async () => {
   const help = await box.run(["undo", "--help"]);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Changes made by shell commands \(bash\) are NOT covered/);
+});
+
+/** Runs a hint printed by Pixir exactly as printed (it starts with `pixir `). */
+function hintArgs(hint: string): string[] {
+  assert.match(hint, /^pixir /);
+  return hint.slice("pixir ".length).split(" ");
+}
+
+Deno.test("the --force hint after a skip is a command that restores that same turn", async () => {
+  await using box = await sandbox({ "hello.txt": "hello\n" });
+  await using server = startResponsesServer({
+    script: calls(["write", { path: "hello.txt", content: "model\n" }]),
+  });
+  assert.equal((await box.run(["run", "change hello"], { server })).code, 0);
+  await Deno.writeTextFile(`${box.workspace}/hello.txt`, "hand edit\n");
+
+  const skipped = await box.run(["undo"]);
+  assert.equal(skipped.code, 0, skipped.stderr);
+  const hint = skipped.stdout.match(/to restore the skipped files anyway: (.+)\n/)?.[1];
+  assert.ok(hint, skipped.stdout);
+
+  const forced = await box.run(hintArgs(hint));
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.equal(await Deno.readTextFile(`${box.workspace}/hello.txt`), "hello\n");
+
+  // Undone now: asking again names the command that would undo it once more, which works too.
+  const again = await box.run(hintArgs(hint).slice(0, 4));
+  assert.equal(again.code, 2);
+  const redo = again.stderr.match(/to undo it again: (.+)\n/)?.[1];
+  assert.ok(redo, again.stderr);
+  assert.equal((await box.run(hintArgs(redo))).code, 0);
+});
+
+Deno.test("pixir undo without an id finds this workspace's session that has a turn to undo", async () => {
+  await using box = await sandbox({ "a.txt": "a0\n" });
+  await using editing = startResponsesServer({
+    script: calls(["write", { path: "a.txt", content: "a1\n" }]),
+  });
+  const ran = await box.run(["run", "edit a"], { server: editing });
+  const editId = hintedSessionId(ran.stderr);
+  // A later session that changed nothing must not hide the earlier one.
+  await using talking = startResponsesServer({ script: [{ sse: textAnswer("Just talk.") }] });
+  const talked = await box.run(["run", "just talk"], { server: talking });
+  assert.notEqual(hintedSessionId(talked.stderr), editId);
+
+  const undone = await box.run(["undo", "--json"]);
+
+  assert.equal(undone.code, 0, undone.stderr);
+  assert.equal(JSON.parse(undone.stdout).session_id, editId);
+  assert.equal(await Deno.readTextFile(`${box.workspace}/a.txt`), "a0\n");
 });

@@ -60,7 +60,8 @@ Deno.test("bad usage with --json prints the error object", async (t) => {
       assert.equal(final.ok, false);
       assert.equal(final.session_id, null);
       assert.equal(final.error?.kind, "usage");
-      assert.equal(result.stderr, "");
+      // stdout holds only the JSON; the person reads the same failure on stderr.
+      assert.match(result.stderr, new RegExp(`^pixir: ${escape(final.error?.message ?? "")}\n`));
     });
   }
 });
@@ -77,3 +78,8 @@ Deno.test("--json with --jsonl reports the usage error as the final JSON line", 
   assert.equal(final.error?.kind, "usage");
   assert.match(final.error?.message ?? "", /--json and --jsonl cannot be combined/);
 });
+
+/** `text` as a literal inside a regular expression. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

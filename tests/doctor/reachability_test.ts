@@ -9,7 +9,7 @@ const deps = (timeoutMs = 2_000): ProbeDeps => ({ fetch, now: Date.now, timeoutM
 Deno.test("an endpoint that answers, even 404, is reachable", async () => {
   await using server = startLoopbackServer([]);
   const [result] = await endpointChecks(
-    [{ id: "openai", variable: "OPENAI_BASE_URL", url: `${server.origin}/v1` }],
+    [{ id: "openai", variable: "OPENAI_BASE_URL", url: `${server.origin}/v1`, used: true }],
     deps(),
     false,
   );
@@ -21,13 +21,28 @@ Deno.test("an endpoint that answers, even 404, is reachable", async () => {
 
 Deno.test("a closed port is an error naming the variable to fix", async () => {
   const [result] = await endpointChecks(
-    [{ id: "chatgpt", variable: "PIXIR_CHATGPT_BASE_URL", url: "http://127.0.0.1:1/x" }],
+    [{
+      id: "chatgpt",
+      variable: "PIXIR_CHATGPT_BASE_URL",
+      url: "http://127.0.0.1:1/x",
+      used: true,
+    }],
     deps(),
     false,
   );
   assert.equal(result.status, "error");
   assert.match(result.summary, /^http:\/\/127\.0\.0\.1:1\/x unreachable: /);
   assert.match(result.fix!, /PIXIR_CHATGPT_BASE_URL/);
+});
+
+Deno.test("an unreachable endpoint the active credential does not use is only a warning", async () => {
+  const [result] = await endpointChecks(
+    [{ id: "openai", variable: "OPENAI_BASE_URL", url: "http://127.0.0.1:1/v1", used: false }],
+    deps(),
+    false,
+  );
+  assert.equal(result.status, "warn");
+  assert.match(result.summary, /unreachable \(not used by the active credential\): /);
 });
 
 Deno.test("a server that never answers times out", async () => {
@@ -42,6 +57,7 @@ Deno.test("a server that never answers times out", async () => {
         id: "auth_issuer",
         variable: "PIXIR_AUTH_ISSUER",
         url: `http://127.0.0.1:${listener.addr.port}`,
+        used: true,
       }],
       deps(150),
       false,
@@ -59,8 +75,8 @@ Deno.test("offline skips every probe without touching the network", async () => 
   let calls = 0;
   const results = await endpointChecks(
     [
-      { id: "a", variable: "A", url: "http://127.0.0.1:1" },
-      { id: "b", variable: "B", url: "http://127.0.0.1:2" },
+      { id: "a", variable: "A", url: "http://127.0.0.1:1", used: true },
+      { id: "b", variable: "B", url: "http://127.0.0.1:2", used: true },
     ],
     { fetch: () => Promise.resolve(new Response(String(++calls))), now: Date.now, timeoutMs: 10 },
     true,

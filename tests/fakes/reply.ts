@@ -35,6 +35,11 @@ export interface SseReply extends SseOptions {
   delayMs?: number;
   /** Default `"close"`. */
   end?: StreamEnd;
+  /**
+   * Write the first `writes` chunks, then wait until `until` settles before writing the rest: a
+   * test sees what the client did with the first part while the stream is still open.
+   */
+  pause?: { writes: number; until: Promise<void> };
 }
 
 /** A JSON object body. */
@@ -142,6 +147,7 @@ async function writeBody(
   for (const [index, chunk] of chunks.entries()) {
     if (stop.aborted) break;
     if (index > 0 && reply.delayMs) await sleep(reply.delayMs, stop);
+    if (reply.pause && index === reply.pause.writes) await untilOrStopped(reply.pause.until, stop);
     if (stop.aborted) break;
     controller.enqueue(chunk);
   }
@@ -156,6 +162,11 @@ async function writeBody(
   } catch {
     // Already cancelled by the client: nothing left to end.
   }
+}
+
+/** Resolves when `promise` settles or `signal` aborts, whichever is first. */
+function untilOrStopped(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  return Promise.race([promise.catch(() => undefined), sleep(null, signal)]);
 }
 
 /** Resolves after `ms` (or never, for null) unless `signal` aborts first. */

@@ -104,14 +104,22 @@ Deno.test("renderReply keeps a hanging body open until shutdown, then ends it", 
 });
 
 Deno.test("renderReply stops writing when the client cancels", async () => {
+  // A stream that would stall forever after its first event, if the cancel were not heard.
   const { response, finished } = renderReply(
     { sse: events, end: { stallAfter: 1 } },
     new AbortController().signal,
   );
   const reader = response.body!.getReader();
-  await reader.read();
+  const first = await reader.read();
+  assert.equal(new TextDecoder().decode(first.value), encodeSse(events.slice(0, 1)));
   await reader.cancel();
-  await finished;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const ended = await Promise.race([
+    finished.then(() => "ended"),
+    new Promise<string>((resolve) => timer = setTimeout(() => resolve("still writing"), 5_000)),
+  ]);
+  clearTimeout(timer);
+  assert.equal(ended, "ended", "the writer ended when the client cancelled");
 });
 
 function delay(ms: number): Promise<void> {

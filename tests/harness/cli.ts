@@ -31,7 +31,11 @@ export interface RunOptions {
   env?: Readonly<Record<string, string>>;
   /** Piped to the program, then closed; without it stdin is null. */
   stdin?: string;
+  /** Keeps stdin open after writing `stdin` until the output so far satisfies this. */
+  closeStdinWhen?: (stderr: string, stdout: string) => boolean;
   signalAfter?: SignalAfter;
+  /** Called with the output so far each time more arrives, while the program runs. */
+  onOutput?: (stderr: string, stdout: string) => void;
   /** The run is killed and the call rejects after this long. Default 60 s. */
   timeoutMs?: number;
   /**
@@ -135,11 +139,15 @@ async function supervise(
     }
   };
   const output = { stdout: "", stderr: "" };
+  const stdinClosable = Promise.withResolvers<void>();
+  if (!options.closeStdinWhen) stdinClosable.resolve();
   const after = options.signalAfter;
   let signalled = false;
   const collect = async (stream: ReadableStream<Uint8Array>, key: keyof typeof output) => {
     for await (const text of stream.pipeThrough(new TextDecoderStream())) {
       output[key] += text;
+      options.onOutput?.(output.stderr, output.stdout);
+      if (options.closeStdinWhen?.(output.stderr, output.stdout)) stdinClosable.resolve();
       if (after && "when" in after && !signalled && after.when(output.stderr, output.stdout)) {
         signalled = true;
         if (after.delayMs === undefined) kill(after.signal);
@@ -161,7 +169,7 @@ async function supervise(
       child.status,
       collect(child.stdout, "stdout"),
       collect(child.stderr, "stderr"),
-      feed(child, options.stdin),
+      feed(child, options.stdin, Promise.race([stdinClosable.promise, child.status])),
     ]);
     if (timedOut) {
       throw new Error(
@@ -174,11 +182,16 @@ async function supervise(
   }
 }
 
-async function feed(child: Deno.ChildProcess, stdin: string | undefined): Promise<void> {
+async function feed(
+  child: Deno.ChildProcess,
+  stdin: string | undefined,
+  closable: Promise<unknown>,
+): Promise<void> {
   if (stdin === undefined) return;
   const writer = child.stdin.getWriter();
   try {
     await writer.write(new TextEncoder().encode(stdin));
+    await closable;
     await writer.close();
   } catch {
     // The program exited (or closed stdin) without reading all of it; that is its choice.

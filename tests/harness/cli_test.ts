@@ -87,7 +87,7 @@ Deno.test("runScript sends the signal after a delay", async () => {
 });
 
 Deno.test("runScript kills a run that outlives its timeout and reports its output", async () => {
-  // Long enough for Deno to start and print on a loaded machine, where a second was not.
+  // Long enough for the child to start and say "ready" on a loaded machine.
   await assert.rejects(
     runScript(awaitSigint, [], { timeoutMs: 5_000 }),
     /did not exit within 5000 ms[\s\S]*ready/,

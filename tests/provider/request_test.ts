@@ -11,7 +11,7 @@ import {
  * JSON Schema 2020-12); the whole document is registered so its `#/components/...` refs resolve.
  */
 async function createResponseValidator(): Promise<ValidateFunction> {
-  const url = new URL("../../../shared/reference/openresponses-openapi.json", import.meta.url);
+  const url = new URL("./testdata/openresponses-openapi.json", import.meta.url);
   const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
   ajv.addSchema(JSON.parse(await Deno.readTextFile(url)), "openresponses");
   const validate = ajv.getSchema("openresponses#/components/schemas/CreateResponseBody");

@@ -417,7 +417,10 @@ Deno.test("a transport error (fetch rejects with TypeError) is retried", async (
   const events = await run(deps);
   assert.equal(events[0].type, "retrying");
   assert.equal(events[0].type === "retrying" && events[0].error.kind, "transport");
-  assert.match(events[0].type === "retrying" ? events[0].error.message : "", /connection refused/);
+  const error = events[0].type === "retrying" ? events[0].error : undefined;
+  assert.match(error?.message ?? "", /\/responses: the connection was refused/);
+  assert.equal(error?.details?.cause, "refused");
+  assert.equal(error?.details?.reason, "error sending request: connection refused");
   assert.equal(events.at(-1)?.type, "done");
   assert.deepEqual(sleeps, [200]);
 });

@@ -143,6 +143,7 @@ Deno.test("every target is built once, for all five platforms", () => {
     "x86_64-apple-darwin",
     "aarch64-apple-darwin",
     "x86_64-pc-windows-msvc",
+    "aarch64-pc-windows-msvc",
   ]);
   assert.deepEqual(steps.at(-1), {
     kind: "checksums",

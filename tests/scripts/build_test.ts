@@ -24,7 +24,7 @@ Deno.test("--dry-run prints every target's commands and runs none of them", asyn
     assert.ok(line.endsWith(" src/main.ts"), line);
   }
   assert.equal(lines.filter((l) => l.startsWith("tar -czf ")).length, 4);
-  assert.equal(lines.filter((l) => l.startsWith("zip ")).length, 1);
+  assert.equal(lines.filter((l) => l.startsWith("zip ")).length, 2);
   assert.match(lines.at(-1)!, /sha256sum .* > SHA256SUMS\)$/);
   assert.deepEqual([...Deno.readDirSync(out.path)], [], "a dry run writes nothing");
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createBashTool } from "../../src/tools/bash.ts";
+import { createBashTool, timeoutSecondsFor } from "../../src/tools/bash.ts";
 import { exists, failure, okOutput, type Sandbox, sandbox } from "./helpers.ts";
 
 const bash = createBashTool({ killGraceMs: 500, drainMs: 200 });
@@ -167,4 +167,7 @@ Deno.test("timeout_seconds is validated and capped rather than refused when larg
   failure(await bash.run({ command: "true", timeout_seconds: 0 }, box.ctx()), "invalid_arguments");
   failure(await bash.run({ cmd: "true" }, box.ctx()), "invalid_arguments");
   okOutput(await bash.run({ command: "true", timeout_seconds: 100_000 }, box.ctx()));
+  assert.equal(timeoutSecondsFor(100_000), 600);
+  assert.equal(timeoutSecondsFor(5), 5);
+  assert.equal(timeoutSecondsFor(undefined), 120);
 });

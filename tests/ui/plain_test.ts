@@ -13,15 +13,43 @@ function envelope(event: PixirEvent): Envelope {
 
 const plainStyle = styleFor(false, undefined);
 
-Deno.test("into a pipe the answer is written once, complete, after the run", async () => {
+Deno.test("into a pipe the answer streams as it arrives, once", async () => {
   const stdout = recordingSink(false);
   const stderr = recordingSink(false);
   const renderer = plainRenderer({ stdout, stderr }, plainStyle);
   await renderer.event(envelope({ type: "text_delta", data: { delta: "Hel" } }));
+  assert.equal(stdout.text, "Hel");
   await renderer.event(envelope({ type: "text_delta", data: { delta: "lo" } }));
-  assert.equal(stdout.text, "");
+  await renderer.event(
+    envelope({ type: "assistant_message", data: { model: "m", text: "Hello" } }),
+  );
   await renderer.finish(runResult({ sessionId: "s", answer: "Hello" }), "resume hint");
   assert.equal(stdout.text, "Hello\n");
+  assert.match(stderr.text, /resume hint/);
+});
+
+Deno.test("a message that came without deltas is printed whole", async () => {
+  const stdout = recordingSink(false);
+  const renderer = plainRenderer({ stdout, stderr: recordingSink(false) }, plainStyle);
+  await renderer.event(
+    envelope({ type: "assistant_message", data: { model: "m", text: "Whole" } }),
+  );
+  await renderer.finish(runResult({ sessionId: "s", answer: "Whole" }));
+  assert.equal(stdout.text, "Whole\n");
+});
+
+Deno.test("beside --json (no answer) only progress is written, on stderr", async () => {
+  const stdout = recordingSink(false);
+  const stderr = recordingSink(false);
+  const renderer = plainRenderer({ stdout, stderr }, plainStyle, { answer: false });
+  await renderer.event(envelope({ type: "text_delta", data: { delta: "Hello" } }));
+  await renderer.event(envelope({
+    type: "tool_started",
+    data: { call_id: "c", name: "ls", arguments: '{"path":"."}' },
+  }));
+  await renderer.finish(runResult({ sessionId: "s", answer: "Hello" }), "resume hint");
+  assert.equal(stdout.text, "");
+  assert.match(stderr.text, /→ ls/);
   assert.match(stderr.text, /resume hint/);
 });
 

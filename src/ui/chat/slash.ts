@@ -41,7 +41,7 @@ export const SLASH_COMMANDS: readonly SlashSpec[] = [
   { name: "new", description: "start a new session" },
   {
     name: "resume",
-    description: "continue another session of this workspace",
+    description: "continue another session of this workspace (others: pixir chat --resume ID)",
     argument: { hint: "<session-id>", required: true },
   },
   { name: "sessions", description: "list the sessions of this workspace" },
