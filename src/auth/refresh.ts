@@ -48,18 +48,19 @@ const REFRESH_MARGIN_MS = 5 * 60_000;
 const RETRY_DELAYS_MS = [1_000, 2_000];
 
 /**
- * The stored login with an access token good for at least five more minutes, refreshing first if
- * it is not (or its expiry cannot be read). If a refresh fails for now (network, 5xx) while the
+ * The stored login with an access token good for at least `minValidMs` more (five minutes unless
+ * told), refreshing first if it is not (or its expiry cannot be read). If a refresh fails for now (network, 5xx) while the
  * current token has not yet expired, the current token is used: the next call tries again.
  */
 export async function ensureFreshTokens(
   deps: RefreshDeps,
   signal?: AbortSignal,
+  minValidMs: number = REFRESH_MARGIN_MS,
 ): Promise<ChatgptAuth> {
   const login = requireChatgptLogin(await readAuthFile(deps.location));
-  if (isFresh(login, deps.now())) return login;
+  if (isFresh(login, deps.now(), minValidMs)) return login;
   try {
-    return await refreshUnlessDone(deps, login.tokens.access_token, signal);
+    return await refreshUnlessDone(deps, login.tokens.access_token, signal, minValidMs);
   } catch (error) {
     if (error instanceof CredentialUnavailableError && !signal?.aborted) {
       const exp = readClaims(login.tokens.access_token)?.exp;
@@ -106,10 +107,13 @@ function refreshUnlessDone(
   deps: RefreshDeps,
   staleAccessToken: string,
   signal: AbortSignal | undefined,
+  minValidMs: number = REFRESH_MARGIN_MS,
 ): Promise<ChatgptAuth> {
   return withAuthFile(deps.location, async (file) => {
     const current = requireChatgptLogin(await file.read());
-    if (current.tokens.access_token !== staleAccessToken && isFresh(current, deps.now())) {
+    if (
+      current.tokens.access_token !== staleAccessToken && isFresh(current, deps.now(), minValidMs)
+    ) {
       return current;
     }
     const refreshed = await refreshWithRetries(deps, current, signal);
@@ -154,8 +158,8 @@ function merged(current: ChatgptAuth, refreshed: RefreshedTokens, now: number): 
   return chatgptAuth({ ...tokens, account_id: accountId }, current.issuer, now);
 }
 
-/** Whether the access token is good for at least the refresh margin; unreadable → not fresh. */
-function isFresh(login: ChatgptAuth, now: number): boolean {
+/** Whether the access token is good for at least `minValidMs` more; unreadable → not fresh. */
+function isFresh(login: ChatgptAuth, now: number, minValidMs = REFRESH_MARGIN_MS): boolean {
   const exp = readClaims(login.tokens.access_token)?.exp;
-  return exp !== undefined && exp * 1000 - now >= REFRESH_MARGIN_MS;
+  return exp !== undefined && exp * 1000 - now >= minValidMs;
 }

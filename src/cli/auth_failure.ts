@@ -31,7 +31,8 @@ export function failureFromAuth(error: AuthError): CliFailure {
 /** Maps the auth layer's thrown errors (no login, unreadable auth.json) onto CLI failures. */
 export function rethrowAuthError(error: unknown): never {
   if (error instanceof NotAuthenticatedError) {
-    throw new CliFailure("not_authenticated", error.message, { hint: error.hint });
+    const kind = error.fix === "reexport" ? "bundle_invalid" : "not_authenticated";
+    throw new CliFailure(kind, error.message, { hint: error.hint });
   }
   if (error instanceof CredentialUnavailableError) {
     throw new CliFailure("io", error.message, error.hint ? { hint: error.hint } : {});

@@ -13,6 +13,7 @@ export const EXIT = {
   permission: 3,
   notAuthenticated: 4,
   usageLimit: 5,
+  bundleInvalid: 6,
   timeout: 124,
   interrupted: 130,
   outputClosed: 141,
@@ -23,6 +24,7 @@ export type FailureKind =
   | "usage"
   | "unknown_session"
   | "not_authenticated"
+  | "bundle_invalid"
   | "permission_denied"
   | "usage_limit"
   | "context_overflow"
@@ -75,6 +77,8 @@ export function exitCodeFor(kind: FailureKind): number {
       return EXIT.permission;
     case "not_authenticated":
       return EXIT.notAuthenticated;
+    case "bundle_invalid":
+      return EXIT.bundleInvalid;
     case "usage_limit":
       return EXIT.usageLimit;
     case "timeout":
@@ -101,6 +105,10 @@ export function failureFromProvider(error: ProviderError, authHint: string): Cli
     case "usage_limit":
       return new CliFailure("usage_limit", error.message, { details });
     case "auth":
+      // A worker's bundle cannot be renewed here: its own code tells a fleet to re-export.
+      if (error.details?.fix === "reexport") {
+        return new CliFailure("bundle_invalid", error.message, { details, hint: authHint });
+      }
       return new CliFailure("not_authenticated", error.message, { details, hint: authHint });
     case "context_overflow":
       return new CliFailure("context_overflow", error.message, { details });

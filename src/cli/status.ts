@@ -28,11 +28,13 @@ export const statusCommand: Command = {
 Shows whether Pixir is signed in and with what (ChatGPT subscription or API key), the account's
 email, plan and id, when the access token expires (it is refreshed automatically), where the
 credentials are stored and with which file mode, and the last quota windows the server reported.
-Exits 0 when signed in, 4 when not.
+Exits 0 when signed in, 4 when not, 6 when PIXIR_ACCESS_BUNDLE(_FILE) holds no valid bundle.
 
 Flags:
       --json           print the report as one JSON object: {v, signed_in, method, source, email,
-                       plan, account_id, expires_at, issuer, auth_file, quota}
+                       plan, account_id, expires_at, issuer, auth_file, quota}; source is
+                       "auth_file", "env" or "bundle" (an access-only bundle, with bundle.variable
+                       naming where it was read from)
   -h, --help           show this help
 
 Example:
@@ -65,6 +67,14 @@ export function describeStatus(report: StatusReport, now: number): string {
   const lines: string[] = [];
   if (!report.signed_in) {
     lines.push("Not signed in. Run `pixir login` (or set OPENAI_API_KEY).");
+  } else if (report.source === "bundle") {
+    const from = report.bundle?.variable === "PIXIR_ACCESS_BUNDLE_FILE"
+      ? `the file ${report.bundle.path}`
+      : "PIXIR_ACCESS_BUNDLE";
+    lines.push(`Using an access-only bundle from ${from} (never refreshed here)`);
+    lines.push(`  plan        ${report.plan ?? "unknown"}`);
+    lines.push(`  account     ${report.account_id}`);
+    lines.push(`  token       ${bundleExpiry(report.expires_at, now)}`);
   } else if (report.method === "chatgpt") {
     lines.push(`Signed in with ChatGPT as ${report.email ?? "(no email in token)"}`);
     lines.push(`  plan        ${report.plan ?? "unknown"}`);
@@ -93,6 +103,13 @@ function expiry(iso: string | null, now: number): string {
   return minutes > 0
     ? `expires ${iso} (in ${minutes} min; refreshed automatically)`
     : `expired ${iso} (refreshed on next use)`;
+}
+
+function bundleExpiry(iso: string | null, now: number): string {
+  const minutes = Math.round((Date.parse(iso ?? "") - now) / 60_000);
+  return minutes > 0
+    ? `expires ${iso} (in ${minutes} min; then re-export on the holder)`
+    : `expired ${iso}: re-export on the holder`;
 }
 
 function window(w: QuotaWindow, now: number): string {

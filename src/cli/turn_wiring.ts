@@ -18,6 +18,7 @@ import { DEFAULT_RETRY_POLICY } from "../provider/retry.ts";
 import { cachedModels } from "../provider/model_catalog.ts";
 import { MODEL_TABLE, type ModelInfo, modelInfo } from "../provider/models.ts";
 import type { ResolvedCredentials } from "../auth/resolve.ts";
+import { REEXPORT_HINT } from "../auth/bundle.ts";
 import type { ToolSpec } from "../provider/request.ts";
 import { systemUtcOffset } from "../quota/reset_time.ts";
 import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
@@ -193,7 +194,9 @@ export async function catalogFor(
 /** How to fix a credential the API rejected, by where it came from. */
 export function authHint(credentials: ResolvedCredentials): string {
   const { source } = credentials;
-  if (source.method === "chatgpt") return "run `pixir login` to sign in again";
+  if (source.method === "chatgpt") {
+    return source.source === "bundle" ? REEXPORT_HINT : "run `pixir login` to sign in again";
+  }
   if (source.method === "none") {
     return "the provider asked for a key: set env_key for it in config.toml";
   }
