@@ -46,6 +46,8 @@ export interface Execution {
   quotaAlertsFile: string;
   /** `--stop-at-quota`: no request is sent once a window is at or above this percentage. */
   stopAtQuota?: number;
+  /** `--wait-for-reset`: the longest wait for a usage limit's reset, in ms; none without it. */
+  waitForResetMs?: number;
   /** The subscription's cached model list, read (never fetched) for the context figures. */
   modelCatalogFile: string;
   /** The `AGENTS.md` files sent with the instructions (none with `--no-context`). */

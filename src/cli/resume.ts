@@ -16,6 +16,8 @@ import {
   sessionChoice,
   stopAtQuotaFrom,
   timeoutFrom,
+  waitForResetFrom,
+  withWaitDefault,
 } from "./inputs.ts";
 import {
   OUTPUT_FLAGS,
@@ -51,7 +53,7 @@ Examples:
     let mode = outputModeFromArgv(argv);
     try {
       const { patch, rest: flags } = splitPolicyFlags("resume", argv, io.cwd);
-      const { values, positionals } = parseFlags("resume", flags, FLAGS);
+      const { values, positionals } = parseFlags("resume", withWaitDefault(flags), FLAGS);
       mode = outputMode(values);
       const rest = [...positionals];
       const idQuery = values.last ? undefined : rest.shift();
@@ -63,6 +65,7 @@ Examples:
       const prompt = await readPrompt(rest, io, "resume");
       const timeoutMs = timeoutFrom(values.timeout);
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
+      const waitForResetMs = waitForResetFrom(values["wait-for-reset"]);
       const paths = pathsFrom(io);
       const session = await openSessionForCli(
         paths.sessionsDir,
@@ -87,6 +90,7 @@ Examples:
         renderer: rendererFor(mode, io),
         timeoutMs,
         stopAtQuota,
+        waitForResetMs,
         ...await workspaceSetup(io, paths, workspace, {
           withContext: !values["no-context"],
           patch,

@@ -14,6 +14,8 @@ import {
   settingsFrom,
   stopAtQuotaFrom,
   timeoutFrom,
+  waitForResetFrom,
+  withWaitDefault,
 } from "./inputs.ts";
 import {
   OUTPUT_FLAGS,
@@ -54,11 +56,12 @@ Examples:
     let mode = outputModeFromArgv(argv);
     try {
       const { patch, rest: flags } = splitPolicyFlags("run", argv, io.cwd);
-      const { values, positionals } = parseFlags("run", flags, FLAGS);
+      const { values, positionals } = parseFlags("run", withWaitDefault(flags), FLAGS);
       mode = outputMode(values);
       const prompt = await readPrompt(positionals, io, "run");
       const timeoutMs = timeoutFrom(values.timeout);
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
+      const waitForResetMs = waitForResetFrom(values["wait-for-reset"]);
       const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
       const settings = await settingsFrom(io, values, workspace);
       const { model, effort } = settings;
@@ -86,6 +89,7 @@ Examples:
         renderer: rendererFor(mode, io),
         timeoutMs,
         stopAtQuota,
+        waitForResetMs,
         ...await workspaceSetup(io, paths, workspace, {
           withContext: !values["no-context"],
           patch,
