@@ -54,6 +54,7 @@ export const RUN_FLAGS = {
   "no-context": { type: "boolean" },
   "stop-at-quota": { type: "string" },
   "wait-for-reset": { type: "string" },
+  unattended: { type: "boolean" },
   ...CONFIG_FLAGS,
 } as const;
 
@@ -63,6 +64,7 @@ export interface SettingFlagValues {
   effort?: string;
   provider?: string;
   profile?: string;
+  unattended?: boolean;
   config?: string[];
 }
 
@@ -90,6 +92,8 @@ ${configFlagsHelp()}  -C, --cwd DIR        workspace the tools work in (default:
       --stop-at-quota PCT
                        end the run (exit 5) before a request once the last known 5-hour or
                        weekly quota window is at or above PCT percent
+      --unattended     nobody answers questions: a command that needs approval is denied at
+                       once (also when CI is set, or unattended = true in config.toml)
       --wait-for-reset[=MAX]
                        when the usage limit is reached, wait for its reset (at most MAX in all,
                        e.g. 30m or 2h; default ${DEFAULT_WAIT_FOR_RESET}) and send the same request again;
@@ -153,6 +157,8 @@ export async function configFrom(
         effort: flags.effort,
         provider: flags.provider,
         profile: flags.profile,
+        // Only a given flag is a layer: its absence must not override config.toml or CI.
+        unattended: flags.unattended || undefined,
       },
     });
     const warn = (message: string) => io.stderr.write(`pixir: warning: ${message}\n`);

@@ -36,6 +36,7 @@ import { FileToolWorker } from "../tools/file_worker.ts";
 import { defaultTools } from "../tools/registry.ts";
 import type { Tool } from "../tools/tool.ts";
 import { terminalAsk } from "../ui/terminal_ask.ts";
+import { timedAsk } from "../policy/timed_ask.ts";
 
 /** The policy of a run and where its saved part came from. */
 export interface RunPolicy {
@@ -120,6 +121,10 @@ export interface GuardOptions {
    * question when stdin and stderr are terminals, else nobody is asked; null: nobody is asked.
    */
   ask?: Ask | null;
+  /** Nobody is there: every question is denied at once (`--unattended`, `CI`). */
+  unattended?: boolean;
+  /** How long a question waits for an answer before it is denied; default: no limit. */
+  askLimitMs?: number;
   /** Tells the user about the run's protection; default: a line on stderr. */
   notice?: (message: string) => void | Promise<void>;
 }
@@ -137,7 +142,7 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     approval: {
       policy: run.policy,
       rules: run.rules,
-      ask: options.ask === null ? undefined : options.ask ?? askFor(io),
+      ask: askOf(options),
       remember: async (prefixes) => {
         run.rules.push(...prefixes);
         await addRules(run.permissionsFile, workspace, prefixes);
@@ -162,6 +167,14 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     tools: undoableTools(defaultTools({ fileWorker: worker, bash: { gate } }), snapshots, access),
     close: () => worker.close(),
   };
+}
+
+/** The question to put, under its time limit; none when the run is unattended. */
+function askOf(options: GuardOptions): Ask | undefined {
+  if (options.unattended || options.ask === null) return undefined;
+  const ask = options.ask ?? askFor(options.io);
+  if (ask === undefined || options.askLimitMs === undefined) return ask;
+  return timedAsk(ask, options.askLimitMs);
 }
 
 /**

@@ -108,6 +108,8 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
     sandbox: w.sandbox,
     notice: w.notice,
     ask: w.ask,
+    unattended: w.settings.unattended,
+    askLimitMs: w.settings.approvalTimeoutMs,
   });
   const wiring: TurnWiring = {
     tools: toolSpecs(tools),

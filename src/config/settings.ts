@@ -13,6 +13,9 @@ export const DEFAULT_ISSUER = "https://auth.openai.com";
 /** Compact automatically once the context in use reaches this percentage of the window. */
 export const DEFAULT_COMPACT_AT_PERCENT = 85;
 
+/** Seconds an approval question waits for an answer: long enough to read it, short for a run. */
+export const DEFAULT_APPROVAL_TIMEOUT_SECS = 180;
+
 /** The iteration cap: model calls one turn may make before it stops. */
 export const DEFAULT_MAX_ITERATIONS = 50;
 
@@ -45,4 +48,8 @@ export interface Settings {
   maxIterations: number;
   /** Percentage of the context window at which history is compacted (`compact_at_percent`). */
   compactAtPercent: number;
+  /** Approval questions are denied at once, nobody being there (`unattended`, `CI`). */
+  unattended: boolean;
+  /** How long an approval question waits before it is denied (`approval_timeout_secs`). */
+  approvalTimeoutMs: number;
 }
