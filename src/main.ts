@@ -3,9 +3,10 @@
  * exit code; no stack trace reaches the user.
  */
 
-import { CliFailure, EXIT } from "./cli/failure.ts";
+import { CliFailure, EXIT, storageFailure } from "./cli/failure.ts";
 import { type Io, processIo } from "./util/io.ts";
 import { loadCommand } from "./cli/commands.ts";
+import { sweepStaleFiles } from "./cli/stale_files.ts";
 import type { Command } from "./cli/command.ts";
 import { VERSION } from "./version.ts";
 
@@ -33,6 +34,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       await io.stdout.write(command.help);
       return EXIT.ok;
     }
+    await sweepStaleFiles(io);
     return await command.run(rest, io);
   } catch (error) {
     return await reportFailure(io, error);
@@ -50,7 +52,7 @@ async function mustLoad(name: string): Promise<Command> {
 async function reportFailure(io: Io, error: unknown): Promise<number> {
   // The reader of stdout went away (`pixir run … | head -1`): stop quietly, as SIGPIPE would.
   if (error instanceof Deno.errors.BrokenPipe) return EXIT.outputClosed;
-  const failure = error instanceof CliFailure ? error : new CliFailure(
+  const failure = error instanceof CliFailure ? error : storageFailure(error) ?? new CliFailure(
     "internal",
     `internal error: ${error instanceof Error ? error.message : String(error)}`,
     { hint: "please report this at https://github.com/pixir/pixir/issues" },

@@ -6,6 +6,7 @@
  * the tools' Worker has no access to Pixir's data folder.
  */
 
+import { writeFileAtomic } from "../util/atomic_write.ts";
 import { join } from "node:path";
 import type { CanonicalEvent, Envelope, FileSnapshotData } from "./event.ts";
 import type { Session } from "./session.ts";
@@ -32,11 +33,6 @@ export interface FileSnapshotOptions {
   maxBytes?: number;
 }
 
-/** The turn in progress: turns are numbered by the user messages logged so far. */
-export function currentTurn(events: readonly Envelope<CanonicalEvent>[]): number {
-  return events.filter((event) => event.type === "user_message").length;
-}
-
 /** SHA-256 of `bytes`, in hex. */
 export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
@@ -57,7 +53,7 @@ export function fileSnapshots(options: FileSnapshotOptions): FileSnapshots {
   };
   return {
     async beforeChange(path) {
-      const turn = currentTurn(session.events);
+      const turn = session.turns;
       const kept = snapshotsIn(session.events).filter((snapshot) => snapshot.turn === turn);
       if (kept.some((snapshot) => snapshot.path === path)) return;
       const state = await fileState(path, maxBytes);
@@ -85,7 +81,7 @@ export function fileSnapshots(options: FileSnapshotOptions): FileSnapshots {
       const sha256 = await sha256Hex(await Deno.readFile(path));
       await record({
         type: "file_changed",
-        data: { turn: currentTurn(session.events), path, sha256 },
+        data: { turn: session.turns, path, sha256 },
       });
     },
   };
@@ -114,7 +110,6 @@ async function fileState(path: string, maxBytes: number): Promise<FileState> {
 async function writeBlob(path: string, content: Uint8Array): Promise<void> {
   const dir = join(path, "..");
   await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-  await Deno.writeFile(path, content, { mode: 0o600 });
-  // An existing file keeps its mode on write; the blob's must be exactly 0600.
-  if (Deno.build.os !== "windows") await Deno.chmod(path, 0o600);
+  // Whole or absent: a blob cut short by a crash would restore a truncated file.
+  await writeFileAtomic(path, content, { mode: 0o600 });
 }

@@ -19,24 +19,61 @@ export type ParsedLine =
   | { ok: true; envelope: Envelope<CanonicalEvent> }
   | { ok: false; reason: string };
 
+/**
+ * What one line of a log holds: a canonical event this version knows; an event of a type it does
+ * not know (written by a newer Pixir: kept in the log, skipped when folding); or a broken line.
+ */
+export type LogEntry =
+  | { kind: "event"; envelope: Envelope<CanonicalEvent> }
+  | { kind: "unknown"; type: string; session_id: string; seq: number; ts: string }
+  | { kind: "broken"; reason: string };
+
 /** Parses one log line into a canonical envelope, checking its shape and its event's data. */
 export function parseLogLine(text: string): ParsedLine {
+  const entry = readLogEntry(text);
+  switch (entry.kind) {
+    case "event":
+      return { ok: true, envelope: entry.envelope };
+    case "unknown":
+      return { ok: false, reason: `event.type: ${JSON.stringify(entry.type)} is not known here` };
+    case "broken":
+      return { ok: false, reason: entry.reason };
+  }
+}
+
+/**
+ * Reads one log line: a well-formed envelope of an unknown type is reported as such rather than
+ * as broken, so a log from a newer Pixir stays readable.
+ */
+export function readLogEntry(text: string): LogEntry {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return { ok: false, reason: text.trim() === "" ? "empty line" : "not valid JSON" };
+    return { kind: "broken", reason: text.trim() === "" ? "empty line" : "not valid JSON" };
   }
   const problem = ENVELOPE(value);
-  if (problem !== undefined) return { ok: false, reason: within("event", problem) };
-  // The envelope's fields were just checked; the data is checked next, before anyone reads it.
+  if (problem !== undefined) return { kind: "broken", reason: within("event", problem) };
+  // The envelope's fields were just checked; the type and the data are checked next.
   const envelope = value as Envelope<CanonicalEvent>;
-  const dataProblem = DATA[envelope.type](envelope.data);
-  if (dataProblem !== undefined) {
-    return { ok: false, reason: within(`${envelope.type} event.data`, dataProblem) };
+  const check = KNOWN_TYPES.has(envelope.type) ? DATA[envelope.type] : undefined;
+  if (check === undefined) {
+    const { type, session_id, seq, ts } = envelope;
+    return { kind: "unknown", type, session_id, seq, ts };
   }
-  return { ok: true, envelope };
+  const dataProblem = check(envelope.data);
+  if (dataProblem !== undefined) {
+    return { kind: "broken", reason: within(`${envelope.type} event.data`, dataProblem) };
+  }
+  return { kind: "event", envelope };
 }
+
+/** Whether a log's `format` is newer than this Pixir writes (its unknown events are skipped). */
+export function isNewerFormat(started: { format: number }): boolean {
+  return started.format > EVENT_FORMAT_VERSION;
+}
+
+const KNOWN_TYPES: ReadonlySet<string> = CANONICAL_TYPES;
 
 /** Checks a value; `undefined` when it fits, else a description of the first problem. */
 type Check = (value: unknown) => string | undefined;
@@ -52,6 +89,8 @@ const str: Check = (v) => typeof v === "string" ? undefined : "expected a string
 const bool: Check = (v) => typeof v === "boolean" ? undefined : "expected a boolean";
 const count: Check = (v) =>
   typeof v === "number" && Number.isInteger(v) && v >= 0 ? undefined : "expected a count";
+const nonEmptyString: Check = (v) =>
+  typeof v === "string" && v !== "" ? undefined : "expected a non-empty string";
 const record: Check = (v) => isRecord(v) ? undefined : "expected an object";
 
 function optional(check: Check): Check {
@@ -137,19 +176,16 @@ const DECISION_SOURCES = {
 
 const effort = oneOf(Object.keys(EFFORTS));
 
+// A newer format is read too: what it adds is skipped, never a reason to refuse the session.
 const format: Check = (v) =>
-  typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= EVENT_FORMAT_VERSION
-    ? undefined
-    : `unsupported log format ${
-      JSON.stringify(v)
-    } (this Pixir reads up to ${EVENT_FORMAT_VERSION})`;
+  typeof v === "number" && Number.isInteger(v) && v >= 1 ? undefined : "expected a format number";
 
 const ENVELOPE = object({
   id: str,
   session_id: str,
   seq: count,
   ts: str,
-  type: oneOf(CANONICAL_TYPES),
+  type: nonEmptyString,
   data: record,
 });
 

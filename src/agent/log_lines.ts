@@ -15,13 +15,27 @@ export interface FileLine {
 
 const NEWLINE = 0x0a;
 const DEFAULT_BLOCK = 64 * 1024;
+/** A strict decoder: each `decode` call without `stream` starts afresh, so one serves every line. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A file to read: its path, or a handle already open for reading (read from its start). */
+export type LogSource = string | Deno.FsFile;
+
+/** The open file of `source`, closed when disposed only if it was opened here. */
+async function opened(source: LogSource): Promise<{ file: Deno.FsFile } & Disposable> {
+  if (typeof source !== "string") return { file: source, [Symbol.dispose]: () => {} };
+  const file = await Deno.open(source, { read: true });
+  return { file, [Symbol.dispose]: () => file.close() };
+}
 
 /** The lines of a file from first to last. */
 export async function* readLinesForward(
-  path: string,
+  source: LogSource,
   blockSize: number = DEFAULT_BLOCK,
 ): AsyncGenerator<FileLine> {
-  using file = await Deno.open(path, { read: true });
+  using handle = await opened(source);
+  const { file } = handle;
+  if (typeof source !== "string") await file.seek(0, Deno.SeekMode.Start);
   const block = new Uint8Array(blockSize);
   // Bytes of the line in progress, kept as pieces so a long line is joined once, not per block.
   let pending: Uint8Array[] = [];
@@ -44,15 +58,22 @@ export async function* readLinesForward(
   if (pending.length > 0) yield { text: decode(pending), end: offset, terminated: false };
 }
 
-/** The lines of a file from last to first; an empty line after the final newline is not a line. */
+/**
+ * The lines of a file from last to first, each with its end offset as `readLinesForward` gives it;
+ * an empty line after the final newline is not a line.
+ */
 export async function* readLinesBackward(
-  path: string,
+  source: LogSource,
   blockSize: number = DEFAULT_BLOCK,
-): AsyncGenerator<string | null> {
-  using file = await Deno.open(path, { read: true });
+): AsyncGenerator<FileLine> {
+  using handle = await opened(source);
+  const { file } = handle;
   let position = (await file.stat()).size;
   // Bytes between the block being scanned and the line already yielded, in file order.
   let pending: Uint8Array[] = [];
+  // Where the line being assembled ends: at its newline, or at the end of the file.
+  let lineEnd = position;
+  let terminated = false;
   let atEnd = true;
   while (position > 0) {
     const start = Math.max(0, position - blockSize);
@@ -62,8 +83,12 @@ export async function* readLinesBackward(
     while (i !== -1) {
       const line = [bytes.subarray(i + 1, end), ...pending];
       pending = [];
-      if (!(atEnd && byteLength(line) === 0)) yield decode(line);
+      if (!(atEnd && byteLength(line) === 0)) {
+        yield { text: decode(line), end: terminated ? lineEnd + 1 : lineEnd, terminated };
+      }
       atEnd = false;
+      lineEnd = start + i;
+      terminated = true;
       end = i;
       // A negative start would count from the end of the array, so stop explicitly at 0.
       i = i === 0 ? -1 : bytes.lastIndexOf(NEWLINE, i - 1);
@@ -71,7 +96,10 @@ export async function* readLinesBackward(
     if (end > 0) pending.unshift(bytes.slice(0, end));
     position = start;
   }
-  if (pending.length > 0) yield decode(pending);
+  // The first line of the file; it may be empty when a newline follows it.
+  if (pending.length > 0 || terminated) {
+    yield { text: decode(pending), end: terminated ? lineEnd + 1 : lineEnd, terminated };
+  }
 }
 
 async function readAt(file: Deno.FsFile, start: number, length: number): Promise<Uint8Array> {
@@ -98,7 +126,7 @@ function decode(pieces: Uint8Array[]): string | null {
     at += piece.length;
   }
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(joined);
+    return UTF8.decode(joined);
   } catch {
     return null;
   }

@@ -6,12 +6,16 @@
  * - `seq` starts at 0 (the `session_started` event) and grows by one per event; a canonical
  *   envelope's `id` is `<session_id>:<seq>`. Ephemeral envelopes are never written; their id is
  *   `<session_id>:<last seq>.<n>`, unique within the session.
- * - Each line is written with one write to a file opened in append mode, so a crash leaves at most
- *   one torn line at the end. `flush()` makes the log durable (fdatasync); the turn calls it before
+ * - The log is created with its first line already in it (written to a temp file, then linked into
+ *   place), so no empty log is ever seen. Each later line is written with one write to a file
+ *   opened in append mode, so a crash leaves at most one torn line at the end.
+ * - The log is forward-readable: a well-formed event of a type this version does not know (written
+ *   by a newer Pixir) keeps its place and seq in the file and is skipped, with a note. `flush()` makes the log durable (fdatasync); the turn calls it before
  *   running tools and when a turn ends.
  * - The file is created with mode 0600 inside a folder created with mode 0700.
  */
 
+import { join } from "node:path";
 import type { ReasoningEffort } from "../provider/request.ts";
 import {
   type CanonicalEvent,
@@ -19,10 +23,10 @@ import {
   type EphemeralEvent,
   EVENT_FORMAT_VERSION,
 } from "./event.ts";
-import { type ParsedLine, parseLogLine } from "./log_line.ts";
-import { readLinesForward } from "./log_lines.ts";
-import { resolveSessionId, sessionPath } from "./session_dir.ts";
-import { CorruptSessionError, SessionInUseError } from "./session_error.ts";
+import { readLogFromLastCompaction, readWholeLog } from "./session_read.ts";
+import { linkNewFile, removeStaleTemps } from "../util/atomic_write.ts";
+import { resolveSessionId, sessionPath, snapshotsDirOf } from "./session_dir.ts";
+import { SessionInUseError } from "./session_error.ts";
 import { newSessionId } from "./session_id.ts";
 
 /** What a session records when it starts. */
@@ -54,6 +58,12 @@ export interface OpenSessionOptions {
    * and appending fails.
    */
   readOnly?: boolean;
+  /**
+   * Read only what a new turn needs (`pixir resume`): the events from the last compaction's kept
+   * tail on, plus the start, the task's first prompt, the latest replaced prompt and the latest
+   * turn's start. Without it, every event is read (export, undo, the chat's transcript).
+   */
+  fromLastCompaction?: boolean;
 }
 
 const CREATE_ATTEMPTS = 5;
@@ -67,8 +77,13 @@ export interface Session {
   readonly path: string;
   /** The facts recorded when the session started (workspace, model, effort, version). */
   readonly started: SessionStarted;
-  /** Every canonical event of the session, in `seq` order. */
+  /**
+   * The canonical events of the session this version knows, in `seq` order: all of them, or
+   * (opened `fromLastCompaction`) those a new turn needs.
+   */
   readonly events: readonly Envelope<CanonicalEvent>[];
+  /** How many user messages (turns) the session holds, including any not in `events`. */
+  readonly turns: number;
   /** Problems found while opening that were recovered from (a skipped half-written last line). */
   readonly warnings: readonly string[];
   /** Appends one canonical event as the next line; appends run one at a time, in call order. */
@@ -92,6 +107,9 @@ class SessionLog implements Session {
   readonly warnings: readonly string[];
   readonly #now: () => number;
   readonly #events: Envelope<CanonicalEvent>[];
+  /** The seq of the next event: one past the last line, known or not. */
+  #nextSeq: number;
+  #turns: number;
   /** Bytes of the file that hold valid lines. */
   #validLength: number;
   /** A torn line (or a failed write) follows the valid bytes: cut the file back before writing. */
@@ -109,6 +127,8 @@ class SessionLog implements Session {
     started: SessionStarted;
     now: () => number;
     events: Envelope<CanonicalEvent>[];
+    nextSeq: number;
+    turns: number;
     validLength: number;
     torn: boolean;
     missingNewline: boolean;
@@ -121,6 +141,8 @@ class SessionLog implements Session {
     this.started = state.started;
     this.#now = state.now;
     this.#events = state.events;
+    this.#nextSeq = state.nextSeq;
+    this.#turns = state.turns;
     this.#validLength = state.validLength;
     this.#torn = state.torn;
     this.#missingNewline = state.missingNewline;
@@ -137,6 +159,10 @@ class SessionLog implements Session {
     return this.#events;
   }
 
+  get turns(): number {
+    return this.#turns;
+  }
+
   append(event: CanonicalEvent): Promise<Envelope<CanonicalEvent>> {
     const written = this.#queue.then(() => this.#write(event));
     this.#queue = written.catch(() => undefined);
@@ -144,7 +170,7 @@ class SessionLog implements Session {
   }
 
   stamp(event: EphemeralEvent): Envelope<EphemeralEvent> {
-    const afterSeq = this.#events.length - 1;
+    const afterSeq = this.#nextSeq - 1;
     if (this.#ephemeral.afterSeq !== afterSeq) this.#ephemeral = { afterSeq, count: 0 };
     this.#ephemeral.count += 1;
     return {
@@ -168,7 +194,7 @@ class SessionLog implements Session {
     if (this.#lease === null) {
       throw new Error(`session ${this.id} was opened read-only or released; it cannot be written`);
     }
-    const seq = this.#events.length;
+    const seq = this.#nextSeq;
     const envelope: Envelope<CanonicalEvent> = {
       id: `${this.id}:${seq}`,
       session_id: this.id,
@@ -184,8 +210,10 @@ class SessionLog implements Session {
       let written = 0;
       while (written < bytes.length) written += await file.write(bytes.subarray(written));
     } catch (error) {
-      // Part of the line may be on disk; cut it off before the next append rather than glue to it.
-      this.#torn = true;
+      // Part of the line may be on disk (a full disk takes what fits): cut it off now, which frees
+      // the space too, or else before the next append, rather than glue the next line to it.
+      this.#torn = !(await Deno.truncate(this.path, this.#validLength).then(() =>
+        true, () => false));
       throw error;
     }
     this.#validLength += bytes.length;
@@ -193,6 +221,8 @@ class SessionLog implements Session {
     this.#missingNewline = false;
     this.#unsynced = true;
     this.#events.push(envelope);
+    this.#nextSeq += 1;
+    if (envelope.type === "user_message") this.#turns += 1;
     return envelope;
   }
 
@@ -201,11 +231,12 @@ class SessionLog implements Session {
   }
 }
 
-/** Starts a new session: creates its log (0600, in a 0700 folder) and records `session_started`. */
+/**
+ * Starts a new session: creates its log (0600, in a 0700 folder) holding `session_started` from
+ * the first moment, so a crash never leaves an empty log behind.
+ */
 export async function createSession(options: CreateSessionOptions): Promise<Session> {
   await Deno.mkdir(options.sessionsDir, { recursive: true, mode: 0o700 });
-  const { id, path } = await createLogFile(options);
-  const lease = await takeLease(path, id);
   const started: SessionStarted = {
     format: EVENT_FORMAT_VERSION,
     cwd: options.cwd,
@@ -214,34 +245,49 @@ export async function createSession(options: CreateSessionOptions): Promise<Sess
     pixir_version: options.version,
     ...(options.provider === undefined ? {} : { provider: options.provider }),
   };
-  const session = new SessionLog({
+  const { id, path, envelope, bytes } = await createLogFile(options, started);
+  const lease = await takeLease(path, id);
+  return new SessionLog({
     id,
     path,
     started,
     now: options.now,
-    events: [],
-    validLength: 0,
+    events: [envelope],
+    nextSeq: 1,
+    turns: 0,
+    validLength: bytes,
     torn: false,
     missingNewline: false,
     warnings: [],
     lease,
   });
-  await session.append({ type: "session_started", data: started });
-  await session.flush();
-  return session;
 }
 
-/** Claims a fresh id by creating its file exclusively; a clash (same second, same random) retries. */
+/**
+ * Claims a fresh id by linking a complete, synced first line into place: a link never replaces an
+ * existing file, so a clash (same second, same random) retries, and the log never exists without
+ * its first line. The temp file is named as `writeFileAtomic`'s are, so a crash's leftover is
+ * swept the same way.
+ */
 async function createLogFile(
   options: CreateSessionOptions,
-): Promise<{ id: string; path: string }> {
+  started: SessionStarted,
+): Promise<{ id: string; path: string; envelope: Envelope<CanonicalEvent>; bytes: number }> {
   for (let attempt = 1;; attempt++) {
     const id = newSessionId(options.now(), options.random);
     const path = sessionPath(options.sessionsDir, id);
+    const envelope: Envelope<CanonicalEvent> = {
+      id: `${id}:0`,
+      session_id: id,
+      seq: 0,
+      ts: new Date(options.now()).toISOString(),
+      type: "session_started",
+      data: started,
+    };
+    const line = encoder.encode(`${JSON.stringify(envelope)}\n`);
     try {
-      const file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
-      file.close();
-      return { id, path };
+      await linkNewFile(path, line, 0o600);
+      return { id, path, envelope, bytes: line.length };
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists) || attempt >= CREATE_ATTEMPTS) throw error;
     }
@@ -249,10 +295,12 @@ async function createLogFile(
 }
 
 /**
- * Opens an existing session by id or unique prefix and reads its whole log. A broken last line (a
- * write cut short by a crash) is skipped and reported in `warnings`, and cut off before the next
- * append; a broken line anywhere else is a `CorruptSessionError` naming the file and line.
- * Unknown, malformed and ambiguous ids throw the errors of `resolveSessionId`.
+ * Opens an existing session by id or unique prefix and reads its log (whole, or from the last
+ * compaction). A broken last line (a write cut short by a crash) is skipped and reported in
+ * `warnings`, and cut off before the next append; a broken line anywhere else is a
+ * `CorruptSessionError` naming the file and line. Events of types this version does not know are
+ * skipped with a warning. Unknown, malformed and ambiguous ids throw the errors of
+ * `resolveSessionId`.
  */
 export async function openSession(
   sessionsDir: string,
@@ -264,58 +312,23 @@ export async function openSession(
   // The lease comes before the read, so no other writer can move the log on after it is read.
   const lease = options.readOnly ? null : await takeLease(path, id);
   try {
-    return await readSession(id, path, options.now, lease);
+    const state = options.fromLastCompaction
+      ? await readLogFromLastCompaction(id, path)
+      : await readWholeLog(id, path);
+    // A writer killed while keeping a file's content for undo left a temp in its turn's folder.
+    if (lease) await removeStaleTemps(join(snapshotsDirOf(path), String(state.turns)));
+    return new SessionLog({
+      id,
+      path,
+      now: options.now,
+      ...state,
+      torn: state.torn !== null,
+      lease,
+    });
   } catch (error) {
     lease?.close();
     throw error;
   }
-}
-
-/** Reads a session's log into a Session holding `lease`. */
-async function readSession(
-  id: string,
-  path: string,
-  now: () => number,
-  lease: Deno.FsFile | null,
-): Promise<Session> {
-  const events: Envelope<CanonicalEvent>[] = [];
-  let validLength = 0;
-  let missingNewline = false;
-  let broken: { line: number; reason: string } | null = null;
-  let lineNumber = 0;
-  for await (const line of readLinesForward(path)) {
-    lineNumber += 1;
-    if (broken) throw new CorruptSessionError(path, broken.line, broken.reason);
-    const parsed = parseLineOf(line.text, id, events.length);
-    if (!parsed.ok) {
-      broken = { line: lineNumber, reason: parsed.reason };
-      continue;
-    }
-    events.push(parsed.envelope);
-    validLength = line.end;
-    missingNewline = !line.terminated;
-  }
-  // parseLineOf admits only session_started as the first event; an empty result is the problem here.
-  const first = events[0];
-  if (first?.type !== "session_started") {
-    throw new CorruptSessionError(path, 1, broken?.reason ?? "the log is empty");
-  }
-  const warnings: string[] = [];
-  if (broken) {
-    warnings.push(`${path}:${broken.line}: skipped a half-written last line (${broken.reason})`);
-  }
-  return new SessionLog({
-    id,
-    path,
-    started: first.data,
-    now,
-    events,
-    validLength,
-    torn: broken !== null,
-    missingNewline,
-    warnings,
-    lease,
-  });
 }
 
 /**
@@ -323,7 +336,7 @@ async function readSession(
  * on an open handle: released when the handle closes or the process ends). Throws
  * SessionInUseError when another process holds it.
  */
-async function takeLease(path: string, id: string): Promise<Deno.FsFile> {
+export async function takeLease(path: string, id: string): Promise<Deno.FsFile> {
   const file = await Deno.open(path, { read: true });
   let locked = false;
   try {
@@ -333,27 +346,4 @@ async function takeLease(path: string, id: string): Promise<Deno.FsFile> {
   }
   if (!locked) throw new SessionInUseError(id);
   return file;
-}
-
-/** Parses the line holding event `seq` of session `id`, checking that it belongs exactly there. */
-function parseLineOf(text: string | null, id: string, seq: number): ParsedLine {
-  if (text === null) return { ok: false, reason: "not valid UTF-8" };
-  const parsed = parseLogLine(text);
-  if (!parsed.ok) return parsed;
-  const { envelope } = parsed;
-  if (envelope.session_id !== id) {
-    return { ok: false, reason: `event of another session (${envelope.session_id})` };
-  }
-  if (envelope.seq !== seq) {
-    return { ok: false, reason: `seq ${envelope.seq} where ${seq} was expected` };
-  }
-  if ((seq === 0) !== (envelope.type === "session_started")) {
-    return {
-      ok: false,
-      reason: seq === 0
-        ? "the log does not begin with session_started"
-        : "a second session_started",
-    };
-  }
-  return parsed;
 }

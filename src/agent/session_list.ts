@@ -8,6 +8,7 @@ import type { CanonicalEvent, Envelope } from "./event.ts";
 import { parseLogLine } from "./log_line.ts";
 import { readLinesBackward, readLinesForward } from "./log_lines.ts";
 import { sessionIds, sessionPath } from "./session_dir.ts";
+import { turnNumberOf } from "./session_read.ts";
 
 /** One line of a session listing. */
 export interface SessionSummary {
@@ -35,24 +36,40 @@ export interface SessionListing {
 }
 
 const TITLE_LENGTH = 80;
+/** Logs summarized at once. */
+const CONCURRENCY = 16;
+/**
+ * Block sizes of the two readings: the start event and the first prompt are near the top, the last
+ * turn's start near the end; a line longer than a block is joined from several.
+ */
+const HEAD_BLOCK = 4 * 1024;
+const TAIL_BLOCK = 16 * 1024;
 
 /** Summarizes every session log in the folder, most recently updated first. */
 export async function listSessions(sessionsDir: string): Promise<SessionListing> {
   const listing: SessionListing = { sessions: [], skipped: [] };
-  for (const id of await sessionIds(sessionsDir)) {
-    const path = sessionPath(sessionsDir, id);
-    try {
-      const summary = await summarize(id, path);
-      if (typeof summary === "string") listing.skipped.push({ path, reason: summary });
-      else listing.sessions.push(summary);
-    } catch (error) {
-      // An unreadable log (permissions, removed meanwhile) must not hide the others.
-      listing.skipped.push({
-        path,
-        reason: error instanceof Error ? error.message : String(error),
-      });
+  const ids = await sessionIds(sessionsDir);
+  // A few logs at a time, so the waits on the disk overlap.
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++];
+      const path = sessionPath(sessionsDir, id);
+      try {
+        const summary = await summarize(id, path);
+        if (typeof summary === "string") listing.skipped.push({ path, reason: summary });
+        else listing.sessions.push(summary);
+      } catch (error) {
+        // An unreadable log (permissions, removed meanwhile) must not hide the others.
+        listing.skipped.push({
+          path,
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
+  listing.skipped.sort((a, b) => compare(a.path, b.path));
   // ISO timestamps and ids both sort chronologically as plain strings.
   listing.sessions.sort((a, b) => compare(b.updated, a.updated) || compare(b.id, a.id));
   return listing;
@@ -69,10 +86,12 @@ export async function latestSessionFor(
 
 /** A session's summary, or why its log cannot be summarized. */
 async function summarize(id: string, path: string): Promise<SessionSummary | string> {
-  const head = await readHead(path);
+  // One open for both ends: with many logs, opening them is most of the cost.
+  using file = await Deno.open(path, { read: true });
+  const head = await readHead(file);
   if (typeof head === "string") return head;
   if (head.start.session_id !== id) return "the log belongs to another session";
-  const tail = await readTail(path);
+  const tail = await readTail(file);
   return {
     id,
     cwd: head.start.data.cwd,
@@ -88,9 +107,11 @@ async function summarize(id: string, path: string): Promise<SessionSummary | str
 type StartEnvelope = Envelope<Extract<CanonicalEvent, { type: "session_started" }>>;
 
 /** The start event and the title, read from the beginning of the log. */
-async function readHead(path: string): Promise<{ start: StartEnvelope; title: string } | string> {
+async function readHead(
+  file: Deno.FsFile,
+): Promise<{ start: StartEnvelope; title: string } | string> {
   let start: StartEnvelope | null = null;
-  for await (const line of readLinesForward(path)) {
+  for await (const line of readLinesForward(file, HEAD_BLOCK)) {
     const parsed = line.text === null ? null : parseLogLine(line.text);
     if (!parsed?.ok) break;
     const { envelope } = parsed;
@@ -110,12 +131,12 @@ async function readHead(path: string): Promise<{ start: StartEnvelope; title: st
  * after it, gives the count; the reading goes on back to that turn's start for its model.
  */
 async function readTail(
-  path: string,
+  file: Deno.FsFile,
 ): Promise<{ updated: string | null; turns: number; model: string | null }> {
   let updated: string | null = null;
   let laterUserMessages = 0;
   let turns: number | null = null;
-  for await (const text of readLinesBackward(path)) {
+  for await (const { text } of readLinesBackward(file, TAIL_BLOCK)) {
     const parsed = text === null ? null : parseLogLine(text);
     if (!parsed?.ok) continue; // a torn last line; openSession reports it
     const { envelope } = parsed;
@@ -128,7 +149,7 @@ async function readTail(
         model: envelope.data.model,
       };
     }
-    const turn = turnOf(envelope);
+    const turn = turnNumberOf(envelope);
     if (turns === null && turn !== null) turns = turn + laterUserMessages;
   }
   return { updated, turns: turns ?? laterUserMessages, model: null };
@@ -136,18 +157,6 @@ async function readTail(
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function turnOf(envelope: CanonicalEvent): number | null {
-  switch (envelope.type) {
-    case "turn_started":
-    case "turn_completed":
-    case "turn_failed":
-    case "interrupted":
-      return envelope.data.turn;
-    default:
-      return null;
-  }
 }
 
 /** The text on one line, cut to the title length with an ellipsis. */

@@ -129,8 +129,7 @@ class Turn {
   constructor(options: TurnOptions) {
     this.#options = options;
     // Turn numbers count user messages, so a listing can count turns from the log's tail.
-    const { events } = options.session;
-    this.#number = events.filter((event) => event.type === "user_message").length + 1;
+    this.#number = options.session.turns + 1;
   }
 
   async run(): Promise<TurnOutcome> {

@@ -119,7 +119,10 @@ export async function withAuthFile<T>(
         location.file,
         "cannot be written",
         async () => {
-          await writeFileAtomic(location.file, serialize(auth), { mode: FILE_MODE });
+          const text = serialize(auth);
+          // Never save what would not read back: it would lock the person out at the next run.
+          parseAuthFile(text, location.file);
+          await writeFileAtomic(location.file, text, { mode: FILE_MODE });
         },
       ),
     remove: () => guard(location.file, "cannot be deleted", () => removeFile(location.file)),

@@ -3,8 +3,9 @@
  * wiring, its events go to the renderer, and the outcome becomes an exit code.
  */
 
+import { dirname } from "node:path";
 import type { Io } from "../util/io.ts";
-import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
+import { CliFailure, EXIT, failureFromProvider, storageFailure } from "./failure.ts";
 import { authHint, catalogFor, sandboxProbe, turnWiring } from "./turn_wiring.ts";
 import { type RunPolicy, runPolicy } from "./run_policy.ts";
 import type { PolicyPatch } from "../policy/policy.ts";
@@ -97,7 +98,14 @@ export async function execute(x: Execution): Promise<number> {
     ? undefined
     : setTimeout(() => stop("timeout"), x.timeoutMs);
 
-  const emit = (envelope: Parameters<Renderer["event"]>[0]) => x.renderer.event(envelope);
+  // The answer text received since the last tool call or retry: what a failed log write must
+  // not take away from the person, who has already seen it stream.
+  let streamed = "";
+  const emit = (envelope: Parameters<Renderer["event"]>[0]) => {
+    if (envelope.type === "text_delta") streamed += envelope.data.delta;
+    else if (envelope.type === "tool_started" || envelope.type === "retrying") streamed = "";
+    return x.renderer.event(envelope);
+  };
   let outcome: TurnOutcome;
   let close = () => {};
   try {
@@ -126,6 +134,16 @@ export async function execute(x: Execution): Promise<number> {
       signal: controller.signal,
       emit,
     });
+  } catch (error) {
+    // A full disk or a read-only home mid-turn: the turn cannot go on, but what was received
+    // is shown, and the log keeps every event written before the failed one.
+    const failure = storageFailure(error, dirname(x.session.path));
+    if (failure === undefined) throw error;
+    await x.renderer.finish(
+      runResult({ sessionId: x.session.id, answer: streamed, failure }),
+      resumeHint(x.session.id),
+    );
+    return failure.exitCode;
   } finally {
     close();
     if (timer !== undefined) clearTimeout(timer);
@@ -134,7 +152,7 @@ export async function execute(x: Execution): Promise<number> {
 
   const catalog = await catalogFor(x, x.model);
   const context = contextUsage(x.session.events, x.model, catalog);
-  const hint = `session ${x.session.id} · continue with: pixir resume ${x.session.id} "…"`;
+  const hint = resumeHint(x.session.id);
   const failure = failureOf(outcome, stopReason, x);
   await x.renderer.finish(
     runResult({
@@ -148,6 +166,10 @@ export async function execute(x: Execution): Promise<number> {
     hint,
   );
   return failure?.exitCode ?? EXIT.ok;
+}
+
+function resumeHint(id: string): string {
+  return `session ${id} · continue with: pixir resume ${id} "…"`;
 }
 
 /** How the turn's outcome fails the run, if it does: timed out, interrupted, or failed. */

@@ -4,6 +4,7 @@
  */
 
 import type { ProviderError } from "../provider/error.ts";
+import { storageFailureOf } from "../util/storage_error.ts";
 
 /** Exit codes, as documented in the README. */
 export const EXIT = {
@@ -121,4 +122,28 @@ export function failureFromProvider(error: ProviderError, authHint: string): Cli
     default:
       return new CliFailure("provider", error.message, { details });
   }
+}
+
+/**
+ * A filesystem failure a person can fix (read-only, full, not writable) as an `io` failure naming
+ * the folder and the fix; undefined for any other error. `fallbackFolder` is named when the error
+ * does not say where.
+ */
+export function storageFailure(error: unknown, fallbackFolder?: string): CliFailure | undefined {
+  const found = storageFailureOf(error);
+  if (found === null) return undefined;
+  const folder = found.folder ?? fallbackFolder ?? "Pixir's folder";
+  const elsewhere = "or set PIXIR_HOME to a writable folder";
+  const [what, fix] = found.problem === "read_only"
+    ? [
+      "the file system is read-only",
+      `make ${folder} writable (remount it read-write), ${elsewhere}`,
+    ]
+    : found.problem === "no_space"
+    ? ["no space left on the device", `free some space on the disk of ${folder}, ${elsewhere}`]
+    : ["permission denied", `give your user write access to ${folder} (chmod u+w), ${elsewhere}`];
+  return new CliFailure("io", `cannot write in ${folder}: ${what}`, {
+    details: { folder, code: found.code, ...(found.path ? { path: found.path } : {}) },
+    hint: fix,
+  });
 }

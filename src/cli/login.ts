@@ -1,8 +1,9 @@
 /** `pixir login`: sign in with ChatGPT (device code by default, or the browser), or save an API key. */
 
+import { probeWritable } from "../util/storage_error.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
-import { CliFailure, EXIT } from "./failure.ts";
+import { CliFailure, EXIT, storageFailure } from "./failure.ts";
 import type { Io } from "../util/io.ts";
 import { pathsFrom, settingsFrom } from "./inputs.ts";
 import { failureFromAuth, rethrowAuthError } from "./auth_failure.ts";
@@ -62,7 +63,12 @@ Examples:
         hint: "an API key is read from stdin: printenv OPENAI_API_KEY | pixir login --with-api-key",
       });
     }
-    const location = authFileLocation(pathsFrom(io).configDir);
+    const { configDir } = pathsFrom(io);
+    const location = authFileLocation(configDir);
+    // Before anyone is asked to sign in: the credentials must be savable at the end.
+    await probeWritable(configDir).catch((error) => {
+      throw storageFailure(error, configDir) ?? error;
+    });
     if (values["with-api-key"]) {
       const apiKey = await readApiKey(io);
       await save(location, { method: "api_key", api_key: apiKey });

@@ -1,7 +1,7 @@
 /** The `--json` / `--jsonl` choice shared by `run` and `resume`, and failures rendered in it. */
 
 import type { Io } from "../util/io.ts";
-import { CliFailure } from "./failure.ts";
+import { CliFailure, storageFailure } from "./failure.ts";
 import type { Renderer } from "../ui/renderer.ts";
 import { jsonRenderer } from "../ui/jsonl.ts";
 import { plainRenderer } from "../ui/plain.ts";
@@ -45,7 +45,8 @@ export async function renderEarlyFailure(
   io: Io,
   error: unknown,
 ): Promise<number> {
-  if (!(error instanceof CliFailure)) throw error;
-  await rendererFor(mode, io).finish(runResult({ sessionId: null, failure: error }));
-  return error.exitCode;
+  const failure = error instanceof CliFailure ? error : storageFailure(error);
+  if (failure === undefined) throw error;
+  await rendererFor(mode, io).finish(runResult({ sessionId: null, failure }));
+  return failure.exitCode;
 }

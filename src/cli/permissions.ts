@@ -19,6 +19,7 @@ import {
   savePolicy,
 } from "../config/permissions_file.ts";
 import { DEFAULT_POLICY, describePolicy, mergePolicy, type PolicyPatch } from "../policy/policy.ts";
+import { parseRule } from "../policy/rule.ts";
 
 const FLAGS = {
   json: { type: "boolean" },
@@ -31,13 +32,15 @@ export const permissionsCommand: Command = {
   name: "permissions",
   summary: 'list or remove what this workspace allows (saved policy, "always" commands)',
   help: `Usage: pixir permissions [--all] [--json] [--cwd DIR]
-       pixir permissions remove "PREFIX" [--cwd DIR]
+       pixir permissions remove "RULE" [--cwd DIR]
        pixir permissions set [permission flags] [--cwd DIR]
 
 Lists what is saved for the workspace: its policy (applied to every run there, before the flags
-of the run) and the command prefixes approved "always" at a prompt. \`remove\` forgets one prefix;
-\`set\` replaces the saved policy with the given flags (no flags: clear it). Everything is kept in
-permissions.json in Pixir's config folder, which no tool can read or write.
+of the run) and the rules approved "always" at a prompt. A rule is the whole command a person
+approved (\`rm -rf build\`, \`echo done > build/out.log\`); it allows commands whose words start
+with its words and whose redirections are exactly its own. \`remove\` forgets one rule (quote it
+as one argument); \`set\` replaces the saved policy with the given flags (no flags: clear it).
+Everything is kept in permissions.json in Pixir's config folder, which no tool can read or write.
 
 Flags:
       --all            every workspace
@@ -48,7 +51,7 @@ Permission flags of \`set\`:
 ${POLICY_FLAGS_HELP}
 Examples:
   pixir permissions
-  pixir permissions remove "npm test"
+  pixir permissions remove "rm -rf build"
   pixir permissions set --allow-run=npm,git --deny-net
 `,
   async run(argv, io) {
@@ -85,7 +88,7 @@ async function list(argv: string[], io: Io): Promise<number> {
     const policy = describePolicy(mergePolicy(DEFAULT_POLICY, entry.policy)).join(" ");
     const always = entry.always.length === 0
       ? "  always: (none)"
-      : `  always:\n${entry.always.map((rule) => `    ${rule}`).join("\n")}`;
+      : `  always:\n${entry.always.map((rule) => `    ${rule}${ruleNote(rule)}`).join("\n")}`;
     return `${path}\n  policy: ${policy}\n${always}\n`;
   });
   await io.stdout.write(blocks.length === 0 ? "nothing saved\n" : blocks.join("\n"));
@@ -93,10 +96,23 @@ async function list(argv: string[], io: Io): Promise<number> {
   return EXIT.ok;
 }
 
+/**
+ * A remark after a rule that can never allow anything (not one plain command), or that allows a
+ * whole program (a one-word rule, as earlier versions saved them: `rm` allows every `rm …`).
+ */
+function ruleNote(rule: string): string {
+  const parsed = parseRule(rule);
+  if (parsed === null) return "   (matches nothing: not one plain command)";
+  if (parsed.words.length === 1 && parsed.redirects.length === 0) {
+    return `   (allows every ${parsed.words[0]} command)`;
+  }
+  return "";
+}
+
 async function remove(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseFlags("permissions", argv, { cwd: FLAGS.cwd });
   const prefix = positionals.join(" ").trim();
-  if (prefix === "") throw new CliFailure("usage", "permissions remove: which prefix?");
+  if (prefix === "") throw new CliFailure("usage", "permissions remove: which rule?");
   const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
   const removed = await removeRule(permissionsFilePath(pathsFrom(io)), workspace, prefix);
   if (!removed) {

@@ -71,6 +71,9 @@ Examples:
         paths.sessionsDir,
         idQuery === undefined ? { last: await resolveWorkspace(".", io.cwd) } : { id: idQuery },
         io.now,
+        false,
+        // A new turn needs the context, not the whole history: resuming costs what it costs.
+        true,
       );
       for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
       const workspace = await resolveWorkspace(values.cwd ?? session.started.cwd, io.cwd);

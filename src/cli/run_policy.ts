@@ -42,7 +42,7 @@ import { timedAsk } from "../policy/timed_ask.ts";
 export interface RunPolicy {
   policy: Policy;
   /**
-   * Saved "always" prefixes for this workspace; an "always" answer adds to it, so later turns of
+   * Saved "always" rules for this workspace; an "always" answer adds to it, so later turns of
    * the same process (a chat) are not asked again.
    */
   rules: string[];
@@ -161,6 +161,7 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
       if (options.notice) await options.notice(message);
       else await io.stderr.write(`pixir: ${message}\n`);
     },
+    searchPath: io.env("PATH"),
   });
   const snapshots = fileSnapshots({ session, emit: options.emit });
   return {

@@ -15,14 +15,16 @@ import type { ReasoningEffort } from "../provider/request.ts";
 export type SessionQuery = { id: string } | { last: string };
 
 /**
- * Opens the session the user named, for writing unless `readOnly`; unknown or ambiguous ids, and a
- * session another Pixir process is writing to, are exit 2.
+ * Opens the session the user named, for writing unless `readOnly`, reading it whole unless
+ * `fromLastCompaction`; unknown or ambiguous ids, and a session another Pixir process is writing
+ * to, are exit 2.
  */
 export async function openSessionForCli(
   sessionsDir: string,
   query: SessionQuery,
   now: () => number,
   readOnly = false,
+  fromLastCompaction = false,
 ): Promise<Session> {
   let id: string;
   if ("last" in query) {
@@ -37,7 +39,7 @@ export async function openSessionForCli(
     id = query.id;
   }
   try {
-    return await openSession(sessionsDir, id, { now, readOnly });
+    return await openSession(sessionsDir, id, { now, readOnly, fromLastCompaction });
   } catch (error) {
     if (error instanceof UnknownSessionError) {
       throw new CliFailure("unknown_session", error.message, {
@@ -49,7 +51,13 @@ export async function openSessionForCli(
         details: { candidates: [...error.candidates] },
       });
     }
-    if (error instanceof CorruptSessionError) throw new CliFailure("io", error.message);
+    if (error instanceof CorruptSessionError) {
+      throw new CliFailure("io", error.message, {
+        details: { path: error.path, line: error.line },
+        hint: "a line before the last is damaged: fix that line by hand (keep a copy first), " +
+          "or remove the session with `pixir sessions rm`",
+      });
+    }
     if (error instanceof SessionInUseError) {
       throw new CliFailure("usage", error.message, {
         hint: "wait for that run or chat to end, or start a new session",

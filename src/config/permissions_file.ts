@@ -9,12 +9,16 @@ import { dirname, join } from "node:path";
 import { parseJson } from "../util/json.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
 import type { Grant, PolicyPatch } from "../policy/policy.ts";
+import { sameRule } from "../policy/rule.ts";
 import type { PixirPaths } from "./paths.ts";
 
 /** What is saved for one workspace. */
 export interface WorkspacePermissions {
   policy: PolicyPatch;
-  /** Command prefixes approved "always", such as `git commit`. */
+  /**
+   * Rules approved "always": each the whole argv (and redirections) of one command, as a shell
+   * line such as `rm -rf build`; it covers commands that start with those words.
+   */
   always: string[];
 }
 
@@ -71,7 +75,10 @@ export async function addRules(
   await savePermissions(path, withEntry(file, workspace, { ...entry, always }));
 }
 
-/** Removes a saved prefix of `workspace`; false when it was not saved. */
+/**
+ * Removes a saved rule of `workspace`, matched by meaning (`rm 'build'` is `rm build`); false
+ * when it was not saved.
+ */
 export async function removeRule(
   path: string,
   workspace: string,
@@ -79,8 +86,8 @@ export async function removeRule(
 ): Promise<boolean> {
   const file = await loadPermissions(path);
   const entry = permissionsOf(file, workspace);
-  if (!entry.always.includes(prefix)) return false;
-  const always = entry.always.filter((rule) => rule !== prefix);
+  const always = entry.always.filter((rule) => !sameRule(rule, prefix));
+  if (always.length === entry.always.length) return false;
   await savePermissions(path, withEntry(file, workspace, { ...entry, always }));
   return true;
 }

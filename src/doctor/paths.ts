@@ -1,13 +1,15 @@
 /**
  * The folders check of `pixir doctor`: where Pixir keeps its config (credentials) and data
  * (sessions), whether they exist, and with which mode. A folder that does not exist yet is fine
- * (login and the first run create it); one that is not a folder is an error; a config folder that
- * others can read is a warning, because it holds the credentials.
+ * (login and the first run create it); one that is not a folder, or in which no file can be
+ * created (read-only, full, not writable), is an error; a config folder that others can read is a
+ * warning, because it holds the credentials.
  */
 
 import { check, type CheckResult } from "./check.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import { fileMode } from "../util/file_mode.ts";
+import { probeWritable, storageFailureOf } from "../util/storage_error.ts";
 
 /** One check per folder. */
 export function pathChecks(paths: PixirPaths): Promise<CheckResult[]> {
@@ -58,5 +60,28 @@ async function folderCheck(
       details,
     });
   }
+  const unwritable = await writeProblem(path);
+  if (unwritable !== undefined) {
+    return check(id, "paths", "error", `${path}: cannot write in it (${unwritable})`, {
+      fix: `make ${path} writable by this user, or set PIXIR_HOME to a writable folder`,
+      details: { ...details, writable: false },
+    });
+  }
   return check(id, "paths", "ok", `${path} (mode ${mode})`, { details });
+}
+
+/** Why files cannot be created in the folder `path`, or undefined when they can. */
+async function writeProblem(path: string): Promise<string | undefined> {
+  try {
+    await probeWritable(path);
+    return undefined;
+  } catch (error) {
+    const failure = storageFailureOf(error);
+    if (failure === null) return error instanceof Error ? error.message : String(error);
+    return failure.problem === "read_only"
+      ? "read-only file system"
+      : failure.problem === "no_space"
+      ? "no space left on the device"
+      : "permission denied";
+  }
 }

@@ -6,7 +6,8 @@
 
 import { type CommandLine, parseCommandLine, type SimpleCommand } from "./command_line.ts";
 import type { Policy } from "./policy.ts";
-import { SAFE_PROGRAMS, unsafeReason } from "./safe_list.ts";
+import { covers, duplicatesDescriptor, parseRule, type Rule, ruleFor } from "./rule.ts";
+import { SAFE_PROGRAMS, type SafeInvocation, safeInvocation, unsafeReason } from "./safe_list.ts";
 
 /** What allowed or refused a command. */
 export type DecisionSource =
@@ -20,13 +21,23 @@ export type DecisionSource =
 
 /** The outcome for one command. */
 export type Decision =
-  | { allow: true; source: DecisionSource; scope?: "once" | "always"; rules?: string[] }
+  | {
+    allow: true;
+    source: DecisionSource;
+    scope?: "once" | "always";
+    rules?: string[];
+    /** Set for a safe-list line: run this argv without a shell instead of the line. */
+    invocation?: SafeInvocation;
+  }
   | { allow: false; source: DecisionSource; reason: string; userReason?: string };
 
-/** The question put to a person: the command and the parts no rule covers. */
+/** The question put to a person: the command and the rules an "always" answer would save. */
 export interface ApprovalRequest {
   command: string;
-  /** Prefixes an "always" answer would save, one per command not yet approved. */
+  /**
+   * The rules "always" saves, verbatim: one per simple command no rule covers yet, its whole
+   * argv and redirections. Empty when no rule can describe the line (then "always" means once).
+   */
   prefixes: string[];
 }
 
@@ -42,11 +53,11 @@ export type Ask = (request: ApprovalRequest, signal: AbortSignal) => Promise<Ans
 /** Everything a decision depends on. */
 export interface ApprovalContext {
   policy: Policy;
-  /** Saved "always" prefixes for this workspace, such as `git commit` or `npm test`. */
+  /** Saved "always" rules for this workspace, such as `git commit` or `rm -rf build`. */
   rules: readonly string[];
   ask?: Ask;
-  /** Saves the prefixes of an "always" answer. */
-  remember?: (prefixes: readonly string[]) => Promise<void>;
+  /** Saves the rules of an "always" answer. */
+  remember?: (rules: readonly string[]) => Promise<void>;
 }
 
 /** Decides whether `command` may run. */
@@ -56,42 +67,62 @@ export async function decide(
   signal: AbortSignal,
 ): Promise<Decision> {
   const line = parseCommandLine(command);
+  const invocation = safeInvocation(line);
   if (ctx.policy.readOnly) {
-    return isSafe(line) ? { allow: true, source: "safe_list" } : {
+    return invocation !== null ? { allow: true, source: "safe_list", invocation } : {
       allow: false,
       source: "read_only",
-      reason: "Pixir runs read-only: only read-only commands from the safe list run " +
-        `(${SAFE_PROGRAMS.join(", ")}), without redirection, substitution or backgrounding.`,
+      reason: "Pixir runs read-only: only a single read-only command from the safe list runs " +
+        `(${SAFE_PROGRAMS.join(", ")}), every word a plain literal: no pipes or lists, ` +
+        "redirection, substitution, variables, globs, braces or ~.",
     };
   }
+  // A safe line runs as its judged argv (git hardened) even where everything is allowed.
+  if (invocation !== null) return { allow: true, source: "safe_list", invocation };
   if (ctx.policy.run === "all") return { allow: true, source: "all" };
-  const pending = line.hazards.length > 0 ? line.commands : unapproved(line.commands, ctx);
-  if (line.hazards.length === 0 && pending.length === 0) return approvedBy(line, ctx);
+  const rules = ctx.rules.map(parseRule).filter((rule) => rule !== null);
+  const judgeable = line.hazards.length === 0;
+  const granted = (c: SimpleCommand) =>
+    allowedByFlag(c, ctx.policy) || matchingRule(c, rules) !== null;
+  // An empty line runs nothing.
+  if (judgeable && line.commands.length === 0) return { allow: true, source: "safe_list" };
+  // In a line a flag or rule approved, a safe-list part needs no rule of its own: its words are
+  // plain, so the shell runs exactly them (`npm test 2>&1 | tail -n 20`). git is the exception,
+  // since only the safe list's own git runs with its config-driven programs off. A line of safe
+  // parts alone is asked about: it would run through the shell on nobody's approval.
+  const grantedLine = judgeable && line.commands.some(granted);
+  const pending = !judgeable
+    ? line.commands
+    : line.commands.filter((c) =>
+      !granted(c) && !(grantedLine && c.words[0]?.text !== "git" && unsafeReason(c) === null)
+    );
+  if (judgeable && pending.length === 0) return approvedBy(line, rules);
 
-  // A bare redirection (`> file`) has no program, hence no prefix to show or save.
-  const prefixes = [...new Set(pending.map(prefixOf).filter((prefix) => prefix !== ""))];
+  // Every part not yet covered needs a rule of its own; a part no rule can describe (a glob, a
+  // bare redirection) makes "always" mean once, since the line would still not be covered.
+  const proposed = judgeable ? pending.map(ruleFor) : [];
+  const saved = proposed.every((rule) => rule !== null) ? [...new Set(proposed)] : [];
   if (ctx.ask === undefined) {
+    const parts = proposed.map((rule, i) => rule ?? pending[i].words.map((w) => w.text).join(" "));
     return {
       allow: false,
       source: "non_interactive",
       reason: `The command needs approval and nobody can give it (no terminal), so it was not ` +
-        `run. Not pre-approved: ${prefixes.join(", ")}${hazardNote(line)}. Commands that run ` +
-        `without approval: ${SAFE_PROGRAMS.join(", ")} (no redirection, substitution or ` +
-        `backgrounding). The user can allow programs with --allow-run=NAME,….`,
+        `run.${parts.length > 0 ? ` Not pre-approved: ${parts.join("; ")}.` : ""}` +
+        `${hazardNote(line)} Commands that run without approval: a single ${
+          SAFE_PROGRAMS.join(", ")
+        } whose words are plain literals (no pipes or lists, redirection, substitution, ` +
+        "variables, globs, braces or ~). The user can allow programs with --allow-run=NAME,….",
     };
   }
-  const answer = await ctx.ask({ command, prefixes }, signal);
+  const answer = await ctx.ask({ command, prefixes: saved }, signal);
   switch (answer.kind) {
     case "once":
       return { allow: true, source: "user", scope: "once" };
     case "always":
-      // Lines with hazards, or without a program, are approved once only: no prefix rule
-      // could describe them.
-      if (line.hazards.length > 0 || prefixes.length === 0) {
-        return { allow: true, source: "user", scope: "once" };
-      }
-      await ctx.remember?.(prefixes);
-      return { allow: true, source: "user", scope: "always", rules: prefixes };
+      if (saved.length === 0) return { allow: true, source: "user", scope: "once" };
+      await ctx.remember?.(saved);
+      return { allow: true, source: "user", scope: "always", rules: saved };
     case "deny":
       return {
         allow: false,
@@ -102,57 +133,33 @@ export async function decide(
   }
 }
 
-/** True when every command of the line is on the safe list and nothing hazardous is present. */
-export function isSafe(line: CommandLine): boolean {
-  return line.hazards.length === 0 && line.commands.every((c) => unsafeReason(c) === null);
-}
-
-/** The commands of the line that neither the safe list, --allow-run nor a saved rule allows. */
-function unapproved(commands: readonly SimpleCommand[], ctx: ApprovalContext): SimpleCommand[] {
-  return commands.filter((c) =>
-    unsafeReason(c) !== null && !allowedByFlag(c, ctx.policy) && matchingRule(c, ctx) === undefined
-  );
-}
-
-/** Which of flag, rule or safe list approved an all-approved line (the strongest grant wins). */
-function approvedBy(line: CommandLine, ctx: ApprovalContext): Decision {
-  const rules = line.commands.map((c) => matchingRule(c, ctx)).filter((r) => r !== undefined);
-  if (rules.length > 0) return { allow: true, source: "rule", rules: [...new Set(rules)] };
-  if (line.commands.some((c) => allowedByFlag(c, ctx.policy))) {
-    return { allow: true, source: "allow_run" };
+/** Which of flag or rule approved an all-approved line (the strongest grant wins). */
+function approvedBy(line: CommandLine, rules: readonly Rule[]): Decision {
+  const used = line.commands.map((c) => matchingRule(c, rules)).filter((r) => r !== null);
+  if (used.length > 0) {
+    return { allow: true, source: "rule", rules: [...new Set(used.map((r) => r.text))] };
   }
-  return { allow: true, source: "safe_list" };
-}
-
-/** `--allow-run=NAME`: the program word is exactly NAME (no assignments before it). */
-function allowedByFlag(command: SimpleCommand, policy: Policy): boolean {
-  const program = command.words[0];
-  if (program === undefined || program.pattern || program.text.includes("=")) return false;
-  return policy.run === "all" || policy.run.includes(program.text);
-}
-
-/** The saved rule whose words start this command, if any. */
-function matchingRule(command: SimpleCommand, ctx: ApprovalContext): string | undefined {
-  if (command.words[0]?.pattern !== false) return undefined;
-  const words = command.words.map((w) => w.text);
-  return ctx.rules.find((rule) => {
-    const ruleWords = rule.split(" ").filter((w) => w !== "");
-    return ruleWords.length > 0 && ruleWords.every((w, i) => words[i] === w);
-  });
+  return { allow: true, source: "allow_run" };
 }
 
 /**
- * The prefix an "always" answer saves: the program, plus its subcommand when the second word is
- * one (`git commit`, `npm test`), never an option or a path.
+ * `--allow-run=NAME`: the program word is exactly NAME, a plain word (no assignment before it),
+ * with any arguments, and no redirection that opens a file (`2>&1` is fine, `> out` is not).
  */
-export function prefixOf(command: SimpleCommand): string {
-  const [program, second] = command.words.map((w) => w.text);
-  if (program === undefined) return "";
-  return second !== undefined && /^[a-z][a-z0-9:_-]*$/.test(second)
-    ? `${program} ${second}`
-    : program;
+function allowedByFlag(command: SimpleCommand, policy: Policy): boolean {
+  const program = command.words[0];
+  if (program === undefined || !program.plain || program.text.includes("=")) return false;
+  if (!command.redirects.every(duplicatesDescriptor)) return false;
+  return policy.run === "all" || policy.run.includes(program.text);
+}
+
+/** The saved rule that covers this command, if any. */
+function matchingRule(command: SimpleCommand, rules: readonly Rule[]): Rule | null {
+  return rules.find((rule) => covers(rule, command)) ?? null;
 }
 
 function hazardNote(line: CommandLine): string {
-  return line.hazards.length > 0 ? ` (it uses ${line.hazards.join(", ")})` : "";
+  return line.hazards.length > 0
+    ? ` It uses ${line.hazards.join(", ")}, so no rule can cover it.`
+    : "";
 }

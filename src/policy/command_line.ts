@@ -1,22 +1,34 @@
 /**
  * A small shell lexer for approving commands: splits a bash command line into simple commands
  * (words and redirections) joined by pipes and control operators, honouring quotes and escapes.
- * Anything whose effect cannot be known without running the shell (substitution, parameter
- * expansion, subshells, backgrounding, here-documents) is reported as a hazard, so the approval
- * never has to guess.
+ * It never expands anything. Instead it marks each word that bash would still rewrite (a word is
+ * `plain` only when its text after quote removal is exactly what the program receives), and
+ * reports as a hazard whatever runs code or cannot be known without running the shell
+ * (substitution, parameter expansion, subshells, backgrounding, here-documents, comments).
  */
 
 /** A word as the shell will see it after quote removal. */
 export interface Word {
   text: string;
-  /** True when the word has unquoted glob characters or a leading `~`: the shell may rewrite it. */
-  pattern: boolean;
+  /**
+   * True when bash passes `text` to the program unchanged: no unquoted brace, glob or history
+   * character (`{ } * ? [ ] !`), no unquoted `~` that starts the word or follows `=` or `:`,
+   * and no `$` or backtick anywhere, quoted or not.
+   */
+  plain: boolean;
 }
 
-/** One program invocation: its words (program first) and whether it redirects input or output. */
+/** A redirection: its operator as written (`>`, `2>>`, `&>`, `<`, `2>&`…) and its target. */
+export interface Redirect {
+  op: string;
+  /** The file (or file descriptor) it names; null when the line ends before it. */
+  target: Word | null;
+}
+
+/** One program invocation: its words (program first) and its redirections. */
 export interface SimpleCommand {
   words: Word[];
-  redirects: boolean;
+  redirects: Redirect[];
 }
 
 /** What makes a command line impossible to judge without running it. */
@@ -27,7 +39,8 @@ export type Hazard =
   | "background"
   | "heredoc"
   | "comment"
-  | "unterminated";
+  | "unterminated"
+  | "control_character";
 
 /** A parsed command line: its simple commands, how they are joined, and any hazard found. */
 export interface CommandLine {
@@ -37,7 +50,11 @@ export interface CommandLine {
   hazards: Hazard[];
 }
 
-const GLOB = new Set(["*", "?", "[", "{"]);
+/**
+ * Characters bash may rewrite when unquoted: brace expansion (`{ }`), pathname expansion
+ * (`* ? [ ]`) and history expansion or pipeline negation (`!`); `~` is judged by its place.
+ */
+const REWRITTEN = new Set(["{", "}", "*", "?", "[", "]", "!"]);
 const BLANK = new Set([" ", "\t"]);
 
 /** Parses `source` as bash would split it, without expanding anything. */
@@ -46,30 +63,35 @@ export function parseCommandLine(source: string): CommandLine {
   const hazard = (h: Hazard) => {
     if (!line.hazards.includes(h)) line.hazards.push(h);
   };
-  let current: SimpleCommand = { words: [], redirects: false };
+  // NUL cannot cross into bash's argv (the line would be cut there) and other control characters
+  // hide text on a terminal: a line holding them is never judged harmless.
+  if (hasControlCharacter(source)) hazard("control_character");
+  let current: SimpleCommand = { words: [], redirects: [] };
   // Declared through a cast: the helpers below reassign it, which flow analysis cannot see.
   let word = null as Word | null;
-  // A redirection's target is a word the command does not see.
-  let targetNext = false;
+  // The redirection waiting for its target word.
+  let pending = null as Redirect | null;
 
   const endWord = () => {
     if (word === null) return;
-    if (targetNext) targetNext = false;
-    else current.words.push(word);
+    if (pending !== null) {
+      pending.target = word;
+      pending = null;
+    } else current.words.push(word);
     word = null;
   };
   const endCommand = (connector: string | null) => {
     endWord();
     // A redirection without its target is a syntax error; never let it swallow the next word.
-    targetNext = false;
-    if (current.words.length > 0 || current.redirects) line.commands.push(current);
-    current = { words: [], redirects: false };
+    pending = null;
+    if (current.words.length > 0 || current.redirects.length > 0) line.commands.push(current);
+    current = { words: [], redirects: [] };
     if (connector !== null) line.connectors.push(connector);
   };
-  const append = (text: string, pattern = false) => {
-    word ??= { text: "", pattern: false };
+  const append = (text: string, plain = true) => {
+    word ??= { text: "", plain: true };
     word.text += text;
-    if (pattern) word.pattern = true;
+    if (!plain) word.plain = false;
   };
 
   let i = 0;
@@ -101,18 +123,18 @@ export function parseCommandLine(source: string): CommandLine {
       i = readDoubleQuoted(source, i + 1, append, hazard);
     } else if (c === "$") {
       hazard(next === "(" ? "substitution" : "expansion");
-      append(c);
+      append(c, false);
       i++;
     } else if (c === "`") {
       hazard("substitution");
-      append(c);
+      append(c, false);
       i++;
     } else if (c === "#" && word === null) {
       hazard("comment");
       break;
     } else if (c === "\n" || c === ";") {
       endCommand(";");
-      i += c === ";" && next === ";" ? 2 : 1;
+      i += c === ";" && (next === ";" || next === "&") ? 2 : 1;
     } else if (c === "&" && next === "&") {
       endCommand("&&");
       i += 2;
@@ -124,53 +146,82 @@ export function parseCommandLine(source: string): CommandLine {
     } else if (c === "&") {
       // `&>` redirects; a lone `&` sends the command to the background.
       if (next === ">") {
-        redirect(2);
+        redirect("");
       } else {
         hazard("background");
         endCommand(";");
         i++;
       }
-    } else if (c === "(" || c === ")" || c === "{" && word === null && isBlank(next)) {
+    } else if (c === "(" || c === ")") {
       hazard("subshell");
       endWord();
       i++;
     } else if (c === "<" || c === ">") {
-      if (c === "<" && next === "<") hazard("heredoc");
-      if (c === "<" && next === "(" || c === ">" && next === "(") hazard("substitution");
+      if (c === "<" && next === "<" && source[i + 2] !== "<") hazard("heredoc");
+      if (next === "(") hazard("substitution");
       // A file descriptor number written just before the operator belongs to it (`2>`).
-      if (word !== null && /^[0-9]+$/.test(word.text) && !word.pattern) word = null;
-      redirect(1);
+      let fd = "";
+      if (word !== null && /^[0-9]+$/.test(word.text) && word.plain && !quotedDigits(source, i)) {
+        fd = word.text;
+        word = null;
+      }
+      redirect(fd);
+    } else if (c === "~") {
+      // Tilde expansion happens at the start of a word and after `=` or `:` (in words that look
+      // like assignments); elsewhere (`HEAD~1`) the tilde is text.
+      append(c, word !== null && !/[=:]/.test(word.text));
+      i++;
     } else {
-      append(c, GLOB.has(c) || c === "~" && word === null);
+      append(c, !REWRITTEN.has(c));
       i++;
     }
   }
   endCommand(null);
   return line;
 
-  /** Consumes a redirection operator starting `skip` characters in, and marks its target. */
-  function redirect(skip: number): void {
+  /** Consumes a redirection operator at `i`, written after `fd`, and waits for its target. */
+  function redirect(fd: string): void {
     endWord();
-    current.redirects = true;
-    i += skip;
-    while (i < source.length && "<>&|".includes(source[i])) i++;
-    targetNext = true;
+    let op = fd;
+    while (i < source.length && "<>&|".includes(source[i])) {
+      op += source[i];
+      i++;
+    }
+    pending = { op, target: null };
+    current.redirects.push(pending);
   }
+}
+
+/** True when `source` holds a C0 control character other than tab and newline, or DEL. */
+function hasControlCharacter(source: string): boolean {
+  for (let i = 0; i < source.length; i++) {
+    const code = source.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a) || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/** True when the digits ending just before `end` were quoted (`"2">x` names a file "2"). */
+function quotedDigits(source: string, end: number): boolean {
+  let i = end - 1;
+  while (i >= 0 && /[0-9]/.test(source[i])) i--;
+  return i >= 0 && !BLANK.has(source[i]) && !"\n;&|()<>".includes(source[i]);
 }
 
 /** Reads a double-quoted string from `start` (after the quote); returns the index past its end. */
 function readDoubleQuoted(
   source: string,
   start: number,
-  append: (text: string) => void,
+  append: (text: string, plain?: boolean) => void,
   hazard: (h: Hazard) => void,
 ): number {
   let i = start;
   let text = "";
+  let plain = true;
   while (i < source.length) {
     const c = source[i];
     if (c === '"') {
-      append(text);
+      append(text, plain);
       return i + 1;
     }
     if (c === "\\" && i + 1 < source.length && '"\\$`\n'.includes(source[i + 1])) {
@@ -178,16 +229,38 @@ function readDoubleQuoted(
       i += 2;
       continue;
     }
-    if (c === "$") hazard(source[i + 1] === "(" ? "substitution" : "expansion");
-    if (c === "`") hazard("substitution");
+    if (c === "$") {
+      hazard(source[i + 1] === "(" ? "substitution" : "expansion");
+      plain = false;
+    }
+    if (c === "`") {
+      hazard("substitution");
+      plain = false;
+    }
     text += c;
     i++;
   }
-  append(text);
+  append(text, plain);
   hazard("unterminated");
   return i;
 }
 
-function isBlank(c: string | undefined): boolean {
-  return c === undefined || BLANK.has(c) || c === "\n";
+/** True when `command` is a program with its arguments and nothing bash would rewrite. */
+export function isPlain(command: SimpleCommand): boolean {
+  return command.words.every((w) => w.plain) &&
+    command.redirects.every((r) => r.target !== null && r.target.plain);
+}
+
+/** A word written so bash reads it back as exactly `text`: bare when plain, else single-quoted. */
+export function quoteWord(text: string): string {
+  if (text !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(text)) return text;
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A simple command written back as a line that parses to the same words and redirections. */
+export function formatCommand(command: SimpleCommand): string {
+  return [
+    ...command.words.map((w) => quoteWord(w.text)),
+    ...command.redirects.map((r) => `${r.op} ${quoteWord(r.target?.text ?? "")}`),
+  ].join(" ");
 }

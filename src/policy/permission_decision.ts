@@ -14,9 +14,9 @@ export interface PermissionDecisionData {
   command: string;
   decision: "allow" | "deny";
   source: DecisionSource;
-  /** For a person's yes: this call only, or saved for the prefixes in `rules`. */
+  /** For a person's yes: this call only, or saved as the rules in `rules`. */
   scope?: "once" | "always";
-  /** Saved prefixes that allowed it, or that an "always" answer saved. */
+  /** Saved rules (one-command shell lines) that allowed it, or that an "always" answer saved. */
   rules?: string[];
   /** Why it was denied, as told to the model. */
   reason?: string;

@@ -8,6 +8,8 @@ import type { PermissionDecisionData } from "./permission_decision.ts";
 import type { ShellGate } from "../tools/bash.ts";
 import { type ApprovalContext, decide, type Decision } from "./approval.ts";
 import type { SandboxLayout } from "../sandbox/layout.ts";
+import type { SafeInvocation } from "./safe_list.ts";
+import { trustedSearchPath } from "./search_path.ts";
 import { sandboxLauncher, type SandboxStatus } from "../sandbox/os_sandbox.ts";
 
 /** What the gate needs; every effect is injected. */
@@ -20,6 +22,8 @@ export interface ShellGateOptions {
   layout: SandboxLayout;
   /** Tells the user something once (stderr). */
   notice(message: string): Promise<void>;
+  /** Pixir's PATH, where safe-list programs are looked up (minus folders the model can fill). */
+  searchPath?: string;
 }
 
 /** A ShellGate applying the policy and the OS sandbox. */
@@ -45,8 +49,14 @@ export function createShellGate(options: ShellGateOptions): ShellGate {
         },
       };
     }
+    // A safe-list line runs as the argv that was judged, without a shell; anything else as typed.
+    const invocation = decision.invocation === undefined
+      ? { kind: "shell" as const }
+      : withSearchPath(decision.invocation, options);
     const status = await options.sandbox();
-    if (status.active) return { ok: true, launcher: sandboxLauncher(status, options.layout) };
+    if (status.active) {
+      return { ok: true, launcher: sandboxLauncher(status, options.layout), invocation };
+    }
     if (!noticed) {
       noticed = true;
       // A flag Pixir cannot enforce is named, never implied by a general line.
@@ -57,8 +67,19 @@ export function createShellGate(options: ShellGateOptions): ShellGate {
         `shell commands run without an OS sandbox: ${status.reason}${unenforced}`,
       );
     }
-    return { ok: true, launcher: [] };
+    return { ok: true, launcher: [], invocation };
   };
+}
+
+/** A safe-list argv that finds its program only where the model cannot have planted one. */
+function withSearchPath(invocation: SafeInvocation, options: ShellGateOptions): SafeInvocation {
+  if (options.searchPath === undefined) return invocation;
+  const { writable, workspace } = options.layout;
+  const PATH = trustedSearchPath(
+    options.searchPath,
+    writable === "all" ? [] : [workspace, ...writable],
+  );
+  return { ...invocation, env: { ...invocation.env, PATH } };
 }
 
 /** The event data for a decision. */

@@ -5,7 +5,7 @@ import type { Tool, ToolContext, ToolError, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
 import { fail } from "./failure.ts";
 import { DEFAULT_OUTPUT_LIMITS, formatBytes, type OutputLimits } from "./truncation.ts";
-import { runShell } from "./shell.ts";
+import { type Invocation, runCommand } from "./shell.ts";
 
 interface BashArguments {
   command: string;
@@ -20,12 +20,16 @@ const MAX_TIMEOUT_SECONDS = 600;
 
 /**
  * Decides, before a command runs, whether it may run and how it is launched (inside an OS sandbox,
- * or directly when `launcher` is empty); a refusal is the call's result.
+ * or directly when `launcher` is empty; through bash, or as a bare argv); a refusal is the call's
+ * result.
  */
 export type ShellGate = (
   command: string,
   ctx: ToolContext,
-) => Promise<{ ok: true; launcher: readonly string[] } | { ok: false; error: ToolError }>;
+) => Promise<
+  | { ok: true; launcher: readonly string[]; invocation: Invocation }
+  | { ok: false; error: ToolError }
+>;
 
 /** What the bash tool needs from its environment; tests replace these. */
 export interface BashOptions {
@@ -63,6 +67,8 @@ const { maxLines, maxBytes } = DEFAULT_OUTPUT_LIMITS;
 const description = [
   "Run a command with `bash -c` in the workspace root directory and return its combined stdout",
   "and stderr, then `exit code: N`. A failing command is a normal result: read its output.",
+  "A single read-only command (ls, cat, grep, find, git status/diff/log/show…) whose words are",
+  "plain (no globs, braces, ~, $ or pipes) runs at once without a shell, exactly as written.",
   "Use it for builds, tests, git and anything the file tools cannot do; prefer read, grep, find",
   "and ls to look at files. stdin is closed, so interactive programs fail: pass flags such as",
   `--yes. The command is killed after timeout_seconds (default ${DEFAULT_TIMEOUT_SECONDS},`,
@@ -94,9 +100,10 @@ export function createBashTool(options: BashOptions = {}): Tool {
         validated.value.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS,
         MAX_TIMEOUT_SECONDS,
       );
-      const gate = await (options.gate?.(command, ctx) ?? { ok: true as const, launcher: [] });
+      const gate = await (options.gate?.(command, ctx) ??
+        { ok: true as const, launcher: [], invocation: { kind: "shell" as const } });
       if (!gate.ok) return { ok: false, error: gate.error };
-      const outcome = await runShell(command, {
+      const outcome = await runCommand(command, gate.invocation, {
         ...shellOptions,
         launcher: gate.launcher,
         cwd: ctx.workspace,

@@ -6,11 +6,19 @@
 
 import { type LimitedOutput, OutputLimiter, type OutputLimits } from "./truncation.ts";
 
+/**
+ * What runs: the command line through `bash -c`, as typed; or a program with its arguments and
+ * no shell at all (the judged words of a safe-list command, so nothing is expanded after judging).
+ */
+export type Invocation =
+  | { kind: "shell" }
+  | { kind: "argv"; argv: readonly string[]; env: Readonly<Record<string, string>> };
+
 /** How to run a command. */
 export interface ShellOptions {
   /** The bash executable (a name on PATH or a path). */
   shell: string;
-  /** A program and arguments that run the shell, such as an OS sandbox; none by default. */
+  /** A program and arguments that run the command, such as an OS sandbox; none by default. */
   launcher?: readonly string[];
   /** Working directory. */
   cwd: string;
@@ -53,7 +61,19 @@ export interface ShellOutcome {
 export const HIDDEN_VARIABLES: readonly string[] = ["OPENAI_API_KEY"];
 
 /** Runs `command` with `bash -c` and waits for it, within the limits of `options`. */
-export async function runShell(command: string, options: ShellOptions): Promise<ShellOutcome> {
+export function runShell(command: string, options: ShellOptions): Promise<ShellOutcome> {
+  return runCommand(command, { kind: "shell" }, options);
+}
+
+/**
+ * Runs `command` as `invocation` says and waits for it, within the limits of `options`: through
+ * `bash -c` as typed, or as a bare argv (no shell) with its environment additions.
+ */
+export async function runCommand(
+  command: string,
+  invocation: Invocation,
+  options: ShellOptions,
+): Promise<ShellOutcome> {
   const limiter = new OutputLimiter({ ...options.limits, keep: "head_and_tail" });
   if (options.signal.aborted) {
     return { end: { kind: "aborted" }, output: limiter.finish(), stoppedBackground: false };
@@ -63,14 +83,25 @@ export async function runShell(command: string, options: ShellOptions): Promise<
   // syntax error in the command) joins stdout, so the two interleave in true arrival order.
   // Pixir's own secrets are not handed to the model's commands.
   const prelude = `exec 2>&1\nunset ${HIDDEN_VARIABLES.join(" ")}\n`;
-  const argv = [...options.launcher ?? [], options.shell, "-c", `${prelude}${command}`];
+  const shell = invocation.kind === "shell";
+  const argv = [
+    ...options.launcher ?? [],
+    ...(shell ? [options.shell, "-c", `${prelude}${command}`] : invocation.argv),
+  ];
+  // Without a shell there is no `unset`: the variables are emptied instead (Deno can only add).
+  const env = shell ? undefined : {
+    ...Object.fromEntries(HIDDEN_VARIABLES.map((name) => [name, ""])),
+    ...invocation.env,
+  };
   try {
     child = new Deno.Command(argv[0], {
       args: argv.slice(1),
       cwd: options.cwd,
+      ...(env === undefined ? {} : { env }),
       stdin: "null",
       stdout: "piped",
-      stderr: "null",
+      // Without a shell to join them, stderr is read beside stdout, chunk by chunk as it comes.
+      stderr: shell ? "null" : "piped",
       detached: options.processGroup,
     }).spawn();
   } catch (error) {
@@ -82,7 +113,9 @@ export async function runShell(command: string, options: ShellOptions): Promise<
     };
   }
 
-  const pump = new OutputPump(child.stdout, limiter);
+  const pump = invocation.kind === "shell"
+    ? new OutputPump(child.stdout, limiter)
+    : new MergedPump([child.stdout, child.stderr], limiter);
   const timers = new AbortController();
   try {
     const first = await Promise.race([
@@ -166,6 +199,21 @@ class OutputPump {
       this.#reader.releaseLock();
     }
     limiter.push(decoder.decode());
+  }
+}
+
+/** Several output pumps into one limiter, seen as one: done when all are, cancelled together. */
+class MergedPump {
+  readonly done: Promise<void>;
+  readonly #pumps: OutputPump[];
+
+  constructor(streams: readonly ReadableStream<Uint8Array>[], limiter: OutputLimiter) {
+    this.#pumps = streams.map((stream) => new OutputPump(stream, limiter));
+    this.done = Promise.all(this.#pumps.map((pump) => pump.done)).then(() => {});
+  }
+
+  async cancel(): Promise<void> {
+    await Promise.all(this.#pumps.map((pump) => pump.cancel()));
   }
 }
 

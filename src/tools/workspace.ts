@@ -6,6 +6,7 @@
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { FileAccess, ToolContext, ToolError } from "./tool.ts";
 import { fsError } from "./failure.ts";
+import { gitConfigRefusal } from "./git_guard.ts";
 
 /** A path confined to the workspace: the real path to operate on, and how to show it. */
 export interface WorkspacePath {
@@ -88,8 +89,9 @@ async function confine(
   if (root === undefined) return outside;
   // Git's config can name programs that read-only git commands run (fsmonitor, diff drivers):
   // letting file tools edit it would turn a file write into running code without approval.
-  if (need === "write" && relative(root, real).split(sep).includes(".git")) {
-    const message = `${userPath} is inside a .git folder, which file tools never change`;
+  const steersGit = need === "write" ? gitConfigRefusal(workspace, root, real) : null;
+  if (steersGit !== null) {
+    const message = `${userPath} ${steersGit}, which file tools never change`;
     return { ok: false, error: { kind: "denied", message, details } };
   }
   return { ok: true, path: real, relative: displayPath(workspace, real) };

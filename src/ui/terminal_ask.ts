@@ -32,9 +32,12 @@ export function terminalAsk(terminal: TerminalIo): Ask {
 
 /** The question's text: the command and what "always" would save. */
 function question(request: ApprovalRequest): string {
-  const always = request.prefixes.map((p) => `"${p}"`).join(", ");
-  return `\npixir wants to run a shell command:\n  ${request.command}\n` +
-    `  (always = allow commands starting with ${always} in this workspace from now on)\n`;
+  const always = request.prefixes.length > 0
+    ? `allow commands starting with ${
+      request.prefixes.map((p) => `"${p}"`).join(", ")
+    } in this workspace from now on`
+    : "same as once: no rule can describe this command";
+  return `\npixir wants to run a shell command:\n  ${request.command}\n  (always = ${always})\n`;
 }
 
 /** Parses a typed answer; null when it is none of the choices. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { FileSnapshotData } from "../../src/agent/event.ts";
-import { currentTurn, sha256Hex, snapshotsIn } from "../../src/agent/file_snapshots.ts";
+import { sha256Hex, snapshotsIn } from "../../src/agent/file_snapshots.ts";
 import { snapshotsDirOf } from "../../src/agent/session_dir.ts";
 import { withUndoFixture } from "./undo_fixture.ts";
 
@@ -96,9 +96,9 @@ Deno.test("reads and refused paths keep no snapshot", async () => {
 
 Deno.test("the turn in progress is the number of user messages logged", async () => {
   await withUndoFixture(async ({ session, turn }) => {
-    assert.equal(currentTurn(session.events), 0);
+    assert.equal(session.turns, 0);
     await turn([]);
     await turn([]);
-    assert.equal(currentTurn(session.events), 2);
+    assert.equal(session.turns, 2);
   });
 });

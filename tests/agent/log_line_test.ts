@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseLogLine } from "../../src/agent/log_line.ts";
+import { parseLogLine, readLogEntry } from "../../src/agent/log_line.ts";
 import type { CanonicalEvent } from "../../src/agent/event.ts";
 
 const USAGE = {
@@ -197,7 +197,11 @@ Deno.test("broken lines are rejected with the reason", () => {
     [line(EVENTS[1], 1.5), /^event\.seq: expected a count/],
     [
       line({ type: "delta", data: {} } as unknown as CanonicalEvent),
-      /^event\.type: expected one of/,
+      /^event\.type: "delta" is not known here/,
+    ],
+    [
+      line({ type: "", data: {} } as unknown as CanonicalEvent),
+      /^event\.type: expected a non-empty string/,
     ],
     [line(EVENTS[1], 0, { data: "hi" }), /^event\.data: expected an object/],
     [line(EVENTS[1], 0, { data: {} }), /^user_message event\.data\.text: expected a string/],
@@ -215,9 +219,9 @@ Deno.test("broken lines are rejected with the reason", () => {
     ],
     [
       line(EVENTS[0], 0, {
-        data: { format: 2, cwd: "/", model: "m", effort: "medium", pixir_version: "9" },
+        data: { format: 0, cwd: "/", model: "m", effort: "medium", pixir_version: "9" },
       }),
-      /unsupported log format 2/,
+      /format: expected a format number/,
     ],
     [
       line(EVENTS[2], 0, { data: { turn: 1, model: "m", effort: "extreme" } }),
@@ -229,4 +233,22 @@ Deno.test("broken lines are rejected with the reason", () => {
     assert.equal(parsed.ok, false, text);
     if (!parsed.ok) assert.match(parsed.reason, reason, text);
   }
+});
+
+Deno.test("an event of a type this version does not know is read as unknown, not as broken", () => {
+  const text = line(
+    { type: "thought_v9", data: { anything: [1] } } as unknown as CanonicalEvent,
+    4,
+  );
+  assert.deepEqual(readLogEntry(text), {
+    kind: "unknown",
+    type: "thought_v9",
+    session_id: "s",
+    seq: 4,
+    ts: "2026-01-01T00:00:00.000Z",
+  });
+  const newer = line(EVENTS[0], 0, {
+    data: { format: 7, cwd: "/", model: "m", effort: "medium", pixir_version: "9" },
+  });
+  assert.equal(readLogEntry(newer).kind, "event", "a newer format is read, not refused");
 });

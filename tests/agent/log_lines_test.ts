@@ -32,6 +32,23 @@ Deno.test("forward reading yields every line with its end offset, at any block s
   });
 });
 
+Deno.test("backward reading gives each line the end offset forward reading gives it", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "log.ndjson");
+    for (const content of [TEXT, `${TEXT}\n`, "a\n\n", "x", "\n"]) {
+      await Deno.writeTextFile(path, content);
+      const forward = await collect(readLinesForward(path));
+      for (const blockSize of [1, 3, 64]) {
+        assert.deepEqual(
+          (await collect(readLinesBackward(path, blockSize))).reverse(),
+          forward,
+          `${JSON.stringify(content)} block ${blockSize}`,
+        );
+      }
+    }
+  });
+});
+
 Deno.test("backward reading yields the lines last first, at any block size", async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, "log.ndjson");
@@ -40,7 +57,7 @@ Deno.test("backward reading yields the lines last first, at any block size", asy
       await Deno.writeTextFile(path, content);
       for (const blockSize of [1, 2, 5, 64]) {
         assert.deepEqual(
-          await collect(readLinesBackward(path, blockSize)),
+          (await collect(readLinesBackward(path, blockSize))).map((line) => line.text),
           lines,
           `${JSON.stringify(content)} block ${blockSize}`,
         );
@@ -58,6 +75,10 @@ Deno.test("a line that is not UTF-8 reads as null", async () => {
       null,
       "b",
     ]);
-    assert.deepEqual(await collect(readLinesBackward(path)), ["b", null, "a"]);
+    assert.deepEqual((await collect(readLinesBackward(path))).map((line) => line.text), [
+      "b",
+      null,
+      "a",
+    ]);
   });
 });

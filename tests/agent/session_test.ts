@@ -165,7 +165,10 @@ Deno.test("a half-written last line is skipped with a warning, and the next appe
     const reopened = await reopen(session);
     assert.deepEqual(reopened.events, session.events);
     assert.equal(reopened.warnings.length, 1);
-    assert.match(reopened.warnings[0], new RegExp(`${session.id}\\.ndjson:3: .*half-written`));
+    assert.match(
+      reopened.warnings[0],
+      new RegExp(`${session.id}\\.ndjson: skipped a half-written line 3`),
+    );
 
     await reopened.append({ type: "user_message", data: { text: "after the crash" } });
     const again = await reopen(reopened);

@@ -176,3 +176,19 @@ Deno.test("a lock held too long is a CredentialUnavailableError", async () => {
   release();
   await held;
 });
+
+// Found by the fuzzer (tests/fuzz): a blank key was saved, and every later run refused the file.
+Deno.test("a sign-in that would not read back is refused before anything is written", async () => {
+  await using dir = await tempWorkspace();
+  const location = authFileLocation(dir.path);
+  await withAuthFile(location, (file) => file.write(LOGIN));
+  for (const api_key of [" ", "", "\t"]) {
+    await assert.rejects(
+      () => withAuthFile(location, (file) => file.write({ method: "api_key", api_key })),
+      (error: unknown) =>
+        error instanceof AuthFileError && /api_key is missing/.test(error.message),
+    );
+  }
+  assert.deepEqual(await readAuthFile(location), LOGIN, "the saved sign-in is untouched");
+  assert.deepEqual(await names(dir.path), ["auth.json", "auth.json.lock"]);
+});

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { denoDir, pixirArgv } from "../harness/cli.ts";
-import { API_KEY, hintedSessionId, inputOf, sandbox } from "./helpers.ts";
+import { API_KEY, hintedSessionId, inputOf, type Sandbox, sandbox } from "./helpers.ts";
 
 const QUESTION = "allow? [y]es once / [a]lways / [n]o [reason]: ";
 
@@ -22,30 +22,14 @@ function quote(word: string): string {
   return `'${word.replaceAll("'", `'"'"'`)}'`;
 }
 
-async function hasScript(): Promise<boolean> {
-  try {
-    return (await new Deno.Command("script", { args: ["--version"], stdout: "null" }).output())
-      .success;
-  } catch {
-    return false;
-  }
-}
-
-Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked again, no passes the reason", async () => {
-  if (Deno.build.os !== "linux" || !(await hasScript())) {
-    console.log("skipped: needs util-linux `script` to make a pseudo-terminal");
-    return;
-  }
-  await using box = await sandbox();
-  await using server = startResponsesServer({
-    script: [
-      bash("touch one.txt", "c1"),
-      bash("touch two.txt", "c2"),
-      bash("rm one.txt", "c3"),
-      { sse: textAnswer("Done.") },
-    ],
-  });
-  const line = pixirArgv(["run", "make and remove files"]).map(quote).join(" ");
+/** Runs `pixir run PROMPT` in a pseudo-terminal, typing `answers` to its questions in order. */
+async function answerAtTerminal(
+  box: Sandbox,
+  url: string,
+  prompt: string,
+  answers: readonly string[],
+): Promise<{ status: Deno.CommandStatus; screen: string }> {
+  const line = pixirArgv(["run", prompt]).map(quote).join(" ");
   const child = new Deno.Command("script", {
     args: ["-qefc", line, "/dev/null"],
     cwd: box.workspace,
@@ -54,7 +38,7 @@ Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked a
       PATH: Deno.env.get("PATH") ?? "",
       HOME: box.root,
       PIXIR_HOME: box.home,
-      OPENAI_BASE_URL: server.url,
+      OPENAI_BASE_URL: url,
       OPENAI_API_KEY: API_KEY,
       DENO_DIR: await denoDir(),
       DENO_NO_UPDATE_CHECK: "1",
@@ -65,7 +49,6 @@ Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked a
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const answers = ["a", "n keep it"];
   const writer = child.stdin.getWriter();
   let screen = "";
   let answered = 0;
@@ -81,6 +64,36 @@ Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked a
   clearTimeout(timeout);
   await writer.close().catch(() => {});
 
+  return { status, screen };
+}
+
+async function hasScript(): Promise<boolean> {
+  try {
+    return (await new Deno.Command("script", { args: ["--version"], stdout: "null" }).output())
+      .success;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("at a terminal: always saves the whole argv, a saved prefix is not asked again, no passes the reason", async () => {
+  if (Deno.build.os !== "linux" || !(await hasScript())) {
+    console.log("skipped: needs util-linux `script` to make a pseudo-terminal");
+    return;
+  }
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [
+      bash("touch one.txt", "c1"),
+      bash("touch one.txt two.txt", "c2"),
+      bash("rm one.txt", "c3"),
+      { sse: textAnswer("Done.") },
+    ],
+  });
+  const { status, screen } = await answerAtTerminal(box, server.url, "make and remove files", [
+    "a",
+    "n keep it",
+  ]);
   assert.equal(status.code, 0, screen);
   assert.equal(screen.split(QUESTION).length - 1, 2, "asked for touch once and for rm once");
   assert.match(screen, /pixir wants to run a shell command:\r?\n {2}touch one\.txt/);
@@ -88,7 +101,8 @@ Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked a
   assert.ok((await Deno.stat(join(box.workspace, "one.txt"))).isFile, "rm was refused");
 
   const saved = JSON.parse(await Deno.readTextFile(join(box.home, "permissions.json")));
-  assert.deepEqual(saved.workspaces[box.workspace].always, ["touch"]);
+  assert.deepEqual(saved.workspaces[box.workspace].always, ["touch one.txt"]);
+  assert.match(screen, /always = allow commands starting with "touch one\.txt" in this workspace/);
 
   const refusal = inputOf(server.requests[3]).find((i) =>
     i.type === "function_call_output" && i.call_id === "c3"
@@ -106,4 +120,29 @@ Deno.test("at a terminal: always saves the prefix, a saved prefix is not asked a
     ["c2", "allow", "rule", "-"],
     ["c3", "deny", "user", "-"],
   ]);
+});
+
+Deno.test("at a terminal: the question shows each rule always saves; rm -rf important is asked again", async () => {
+  if (Deno.build.os !== "linux" || !(await hasScript())) {
+    console.log("skipped: needs util-linux `script` to make a pseudo-terminal");
+    return;
+  }
+  await using box = await sandbox();
+  await Deno.mkdir(join(box.workspace, "important"));
+  await using server = startResponsesServer({
+    script: [
+      bash("rm -rf build && mkdir build && echo done > build/out.log", "c1"),
+      bash("rm -rf important", "c2"),
+      { sse: textAnswer("Done.") },
+    ],
+  });
+  const { status, screen } = await answerAtTerminal(box, server.url, "rebuild", ["a", "n"]);
+  assert.equal(status.code, 0, screen);
+  assert.match(
+    screen,
+    /always = allow commands starting with "rm -rf build", "mkdir build", "echo done > build\/out\.log"/,
+  );
+  assert.equal(screen.split(QUESTION).length - 1, 2, "rm -rf important was asked about");
+  assert.ok((await Deno.stat(join(box.workspace, "important"))).isDirectory);
+  assert.equal(await Deno.readTextFile(join(box.workspace, "build", "out.log")), "done\n");
 });

@@ -375,7 +375,10 @@ Deno.test("approval in the chat: y runs the command once and the model gets its 
   await send(pane, "make a file");
 
   const question = await pane.waitFor(QUESTION);
-  assert.match(question, /\[a\] always: commands starting with "touch" in this workspace/);
+  assert.match(
+    question,
+    /\[a\] always: commands starting with "touch made\.txt" in this workspace/,
+  );
   assert.equal(await exists(join(box.workspace, "made.txt")), false, "nothing runs before the yes");
   await pane.press("y");
 
@@ -431,12 +434,51 @@ Deno.test("approval in the chat: a saves the prefix; the same command then runs 
   await send(pane, "make it again");
 
   const screen = await pane.waitFor(/Second\./);
-  assert.match(screen, /allowed by you \(always: "touch"\): touch made\.txt/);
-  assert.match(screen, /allowed by a saved rule \("touch"\): touch made\.txt/);
+  assert.match(screen, /allowed by you \(always: "touch made\.txt"\): touch made\.txt/);
+  assert.match(screen, /allowed by a saved rule \("touch made\.txt"\): touch made\.txt/);
   assert.ok(await exists(join(box.workspace, "made.txt")), "the second call ran");
   const listed = await box.run(["permissions"], { server });
   assert.equal(listed.code, 0, listed.stderr);
-  assert.match(listed.stdout, /always:\n\s+touch\n/);
+  assert.match(listed.stdout, /always:\n\s+touch made\.txt\n/);
+});
+
+Deno.test("approval in the chat: a saves each command's whole argv, shown before the key; rm -rf important is asked again", async () => {
+  await using box = await sandbox();
+  await Deno.mkdir(join(box.workspace, "important"));
+  const line = "rm -rf build && mkdir build && echo done > build/out.log";
+  await using server = startResponsesServer({
+    script: [
+      bashCall(line, "call_1", "resp_1"),
+      { sse: textAnswer("Built.", { responseId: "resp_2" }) },
+      bashCall("rm -rf important", "call_2", "resp_3"),
+      { sse: textAnswer("Kept.", { responseId: "resp_4" }) },
+    ],
+  });
+  await using pane = await chat(box, server);
+  await pane.waitFor(PROMPT_READY);
+  await send(pane, "rebuild");
+  const question = await pane.waitFor(/\[a\] always: commands starting with/);
+  assert.match(
+    question.replaceAll(/\s+/g, " "),
+    /"rm -rf build", "mkdir build", "echo done > build\/out\.log"/,
+  );
+  await pane.press("a");
+  await pane.waitFor(/Built\./);
+  assert.equal(await Deno.readTextFile(join(box.workspace, "build/out.log")), "done\n");
+
+  await send(pane, "clean up");
+  await pane.waitFor(/run this shell command\?\n\s*rm -rf important\n/);
+  await pane.press("n");
+  await pane.waitFor(/type a reason for the model/);
+  await pane.press("Enter");
+  await pane.waitFor(/Kept\./);
+  assert.ok(await exists(join(box.workspace, "important")), "rm -rf important did not run");
+  const saved = JSON.parse(await Deno.readTextFile(join(box.home, "permissions.json")));
+  assert.deepEqual(saved.workspaces[box.workspace].always, [
+    "rm -rf build",
+    "mkdir build",
+    "echo done > build/out.log",
+  ]);
 });
 
 Deno.test("approval in the chat: Esc refuses and stops the turn", async () => {

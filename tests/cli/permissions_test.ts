@@ -169,7 +169,10 @@ Deno.test("pixir permissions lists, sets and removes what a workspace allows", a
 
   const listed = await box.run(["permissions"]);
   assert.equal(listed.code, 0, listed.stderr);
-  assert.match(listed.stdout, /always:\n {4}touch\n {4}make test\n/);
+  assert.match(
+    listed.stdout,
+    /always:\n {4}touch {3}\(allows every touch command\)\n {4}make test\n/,
+  );
 
   assert.equal((await box.run(["permissions", "remove", "touch"])).code, 0);
   const missing = await box.run(["permissions", "remove", "touch"]);

@@ -31,6 +31,11 @@ export interface RunOptions {
   signalAfter?: SignalAfter;
   /** The run is killed and the call rejects after this long. Default 60 s. */
   timeoutMs?: number;
+  /**
+   * A command line the run is started through, with Deno's command line appended (e.g. `unshare`
+   * and a shell that mounts a small file system first).
+   */
+  wrap?: readonly string[];
 }
 
 /** How the program ended and what it printed. */
@@ -89,18 +94,20 @@ export async function runScript(
     DENO_NO_UPDATE_CHECK: "1",
     ...options.env,
   };
-  const child = new Deno.Command(DENO, {
-    args: [
-      "run",
-      "-q",
-      "-P=pixir",
-      "--no-prompt",
-      V8_FLAGS,
-      "--config",
-      CONFIG,
-      scriptPath,
-      ...args,
-    ],
+  const denoArgs = [
+    "run",
+    "-q",
+    "-P=pixir",
+    "--no-prompt",
+    V8_FLAGS,
+    "--config",
+    CONFIG,
+    scriptPath,
+    ...args,
+  ];
+  const [program, ...programArgs] = [...(options.wrap ?? []), DENO, ...denoArgs];
+  const child = new Deno.Command(program, {
+    args: programArgs,
     cwd: options.cwd ?? await freshDir("work"),
     env,
     clearEnv: true,

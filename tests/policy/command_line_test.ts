@@ -33,15 +33,29 @@ Deno.test("control operators split simple commands and are reported", () => {
   assert.deepEqual(parseCommandLine("a |& b").connectors, ["|"]);
 });
 
-Deno.test("redirections are marked and their targets are not words", () => {
-  for (
-    const source of ["echo x > out", "echo x >>out", "cat < in", "ls 2>&1", "ls &> log", "ls 2> e"]
-  ) {
+Deno.test("redirections are recorded with their operator and target, which is not a word", () => {
+  const cases: Record<string, [string[], string[]]> = {
+    "echo x > out": [["echo", "x"], ["> out"]],
+    "echo x >>out": [["echo", "x"], [">> out"]],
+    "cat < in": [["cat"], ["< in"]],
+    "ls 2>&1": [["ls"], ["2>& 1"]],
+    "ls &> log": [["ls"], ["&> log"]],
+    "ls 2> e": [["ls"], ["2> e"]],
+    "ls '2'>e": [["ls", "2"], ["> e"]],
+    "ls 2 >e": [["ls", "2"], ["> e"]],
+    "cat <<< word": [["cat"], ["<<< word"]],
+  };
+  for (const [source, [expectedWords, redirects]] of Object.entries(cases)) {
     const [command] = parseCommandLine(source).commands;
-    assert.equal(command.redirects, true, source);
-    assert.equal(command.words.length, source.startsWith("echo") ? 2 : 1, source);
+    assert.deepEqual(command.words.map((w) => w.text), expectedWords, source);
+    assert.deepEqual(command.redirects.map((r) => `${r.op} ${r.target?.text}`), redirects, source);
   }
-  assert.equal(parseCommandLine("echo 2").commands[0].redirects, false);
+  assert.deepEqual(parseCommandLine("echo 2").commands[0].redirects, []);
+  assert.deepEqual(
+    parseCommandLine("cat <<< word").hazards,
+    [],
+    "a here-string is no here-document",
+  );
 });
 
 Deno.test("substitution, expansion, subshells, backgrounding and here-documents are hazards", () => {
@@ -49,11 +63,11 @@ Deno.test("substitution, expansion, subshells, backgrounding and here-documents 
     "echo $(id)": "substitution",
     "echo `id`": "substitution",
     'echo "$(id)"': "substitution",
+    'echo "`id`"': "substitution",
     "cat <(ls)": "substitution",
     "echo $HOME": "expansion",
     'echo "${HOME}"': "expansion",
     "(cd / && ls)": "subshell",
-    "{ ls; }": "subshell",
     "sleep 9 &": "background",
     "cat <<EOF": "heredoc",
     "ls # rm -rf x": "comment",
@@ -70,17 +84,52 @@ Deno.test("substitution, expansion, subshells, backgrounding and here-documents 
   );
 });
 
-Deno.test("unquoted glob characters and a leading tilde mark a word as a pattern", () => {
-  const [command] = parseCommandLine(`ls *.ts '*.md' ~/x a~b src/[ab].ts "?"`).commands;
-  assert.deepEqual(command.words.map((w) => w.pattern), [
-    false,
-    true,
-    false,
-    true,
-    false,
-    true,
-    false,
+Deno.test("a word is plain only when bash passes it unchanged", () => {
+  const plainness = (source: string) =>
+    parseCommandLine(source).commands[0].words.map((w) => [w.text, w.plain]);
+  assert.deepEqual(plainness(`ls *.ts '*.md' ~/x a~b src/[ab].ts "?" {a,b} a} ! "!" \\*`), [
+    ["ls", true],
+    ["*.ts", false],
+    ["*.md", true],
+    ["~/x", false],
+    ["a~b", true],
+    ["src/[ab].ts", false],
+    ["?", true],
+    ["{a,b}", false],
+    ["a}", false],
+    ["!", false],
+    ["!", true],
+    ["*", true],
   ]);
+  assert.deepEqual(plainness(`cat "a$b" 'a$b' "a\\$b" '\`' "\\\`"`), [
+    ["cat", true],
+    ["a$b", false],
+    ["a$b", true],
+    ["a$b", true],
+    ["`", true],
+    ["`", true],
+  ]);
+  assert.deepEqual(plainness('cat "`touch x`"'), [["cat", true], ["`touch x`", false]]);
+  assert.deepEqual(plainness("{ ls; }"), [["{", false], ["ls", true]]);
+  assert.deepEqual(plainness("git diff HEAD~1 a=~ a:~ ~"), [
+    ["git", true],
+    ["diff", true],
+    ["HEAD~1", true],
+    ["a=~", false],
+    ["a:~", false],
+    ["~", false],
+  ]);
+});
+
+Deno.test("control characters are a hazard, tab and newline are not", () => {
+  assert.deepEqual(parseCommandLine("ls\tsrc\nls").hazards, []);
+  for (const c of ["\x00", "\x1b", "\r", "\x7f", "\x08"]) {
+    assert.deepEqual(
+      parseCommandLine(`ls a${c}b`).hazards,
+      ["control_character"],
+      JSON.stringify(c),
+    );
+  }
 });
 
 Deno.test("a redirection missing its target does not hide the next command's program", () => {

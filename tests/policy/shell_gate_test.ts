@@ -4,14 +4,18 @@ import { DEFAULT_POLICY } from "../../src/policy/policy.ts";
 import { createShellGate } from "../../src/policy/shell_gate.ts";
 import type { SandboxStatus } from "../../src/sandbox/os_sandbox.ts";
 
-function gateWith(status: SandboxStatus, answer?: "deny") {
+function gateWith(status: SandboxStatus, answer?: "deny" | "once") {
   const records: PermissionDecisionData[] = [];
   const notices: string[] = [];
   const gate = createShellGate({
     approval: {
       policy: DEFAULT_POLICY,
       rules: [],
-      ask: answer ? () => Promise.resolve({ kind: "deny", reason: "not now" }) : undefined,
+      ask: answer === "deny"
+        ? () => Promise.resolve({ kind: "deny", reason: "not now" })
+        : answer === "once"
+        ? () => Promise.resolve({ kind: "once" })
+        : undefined,
     },
     record: (data) => {
       records.push(data);
@@ -38,6 +42,7 @@ Deno.test("an allowed command runs in the OS sandbox when there is one, and is r
   assert.ok(verdict.ok);
   assert.equal(verdict.launcher[0], "bwrap");
   assert.equal(verdict.launcher.at(-1), "--");
+  assert.deepEqual(verdict.invocation, { kind: "argv", argv: ["ls"], env: {} });
   assert.deepEqual(records, [{
     call_id: "c1",
     tool: "bash",
@@ -54,7 +59,13 @@ Deno.test("without an OS sandbox, commands run directly and the user is told onc
     kind: "bubblewrap",
     reason: "bwrap is not installed",
   });
-  for (let i = 0; i < 3; i++) assert.deepEqual(await gate("pwd", ctx), { ok: true, launcher: [] });
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(await gate("pwd", ctx), {
+      ok: true,
+      launcher: [],
+      invocation: { kind: "argv", argv: ["pwd"], env: {} },
+    });
+  }
   assert.deepEqual(notices, ["shell commands run without an OS sandbox: bwrap is not installed"]);
 });
 
@@ -71,4 +82,15 @@ Deno.test("a denial is a `denied` tool error carrying the person's reason, and i
   });
   assert.equal(records[0].decision, "deny");
   assert.equal(records[0].user_reason, "not now");
+});
+
+Deno.test("a command a person approved runs through the shell as typed", async () => {
+  const { gate, ctx } = gateWith({ active: false, kind: null, reason: "-" }, "once");
+  for (const command of ["ls | cat", "cat {a,b}", "rm -rf build"]) {
+    assert.deepEqual(await gate(command, ctx), {
+      ok: true,
+      launcher: [],
+      invocation: { kind: "shell" },
+    }, command);
+  }
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { formatBytes } from "../../src/tools/truncation.ts";
-import { runShell, type ShellOptions } from "../../src/tools/shell.ts";
+import { runCommand, runShell, type ShellOptions } from "../../src/tools/shell.ts";
 import { sandbox } from "./helpers.ts";
 
 function options(cwd: string, overrides: Partial<ShellOptions> = {}): ShellOptions {
@@ -83,4 +83,55 @@ Deno.test("commands do not see Pixir's own credentials in their environment", as
     if (before === undefined) Deno.env.delete("OPENAI_API_KEY");
     else Deno.env.set("OPENAI_API_KEY", before);
   }
+});
+
+/** Runs a bare argv (no shell) with `runCommand`. */
+function runArgv(argv: string[], opts: ShellOptions, env: Record<string, string> = {}) {
+  return runCommand(argv.join(" "), { kind: "argv", argv, env }, opts);
+}
+
+Deno.test("an argv runs without a shell: its words reach the program exactly", async () => {
+  await using box = await sandbox();
+  await Deno.writeTextFile(`${box.ws}/a`, "");
+  const words = ["*", "{a,b}", "$HOME", "`id`", "~", "a b", "; touch pwned"];
+  const outcome = await runArgv(["printf", "[%s]\\n", ...words], options(box.ws));
+  assert.deepEqual(outcome.end, { kind: "exited", code: 0, signal: null });
+  assert.equal(outcome.output.text, words.map((w) => `[${w}]\n`).join(""));
+  await assert.rejects(Deno.stat(`${box.ws}/pwned`));
+});
+
+Deno.test("an argv's stderr joins its output, and its environment additions apply", async () => {
+  await using box = await sandbox();
+  const outcome = await runArgv(
+    ["ls", "missing-file"],
+    options(box.ws),
+    { LC_ALL: "C" },
+  );
+  assert.equal(outcome.end.kind, "exited");
+  assert.match(outcome.output.text, /missing-file/);
+  const env = await runArgv(["printenv", "PIXIR_TEST_ADDED"], options(box.ws), {
+    PIXIR_TEST_ADDED: "yes",
+  });
+  assert.equal(env.output.text, "yes\n");
+});
+
+Deno.test("an argv does not see Pixir's own credentials", async () => {
+  await using box = await sandbox();
+  const before = Deno.env.get("OPENAI_API_KEY");
+  Deno.env.set("OPENAI_API_KEY", "sk-secret");
+  try {
+    const outcome = await runArgv(["printenv", "OPENAI_API_KEY"], options(box.ws));
+    assert.ok(!outcome.output.text.includes("sk-secret"), outcome.output.text);
+  } finally {
+    if (before === undefined) Deno.env.delete("OPENAI_API_KEY");
+    else Deno.env.set("OPENAI_API_KEY", before);
+  }
+});
+
+Deno.test("an argv is stopped at its timeout, with everything it started", async () => {
+  await using box = await sandbox();
+  const outcome = await runArgv(["sleep", "30"], options(box.ws, { timeoutMs: 200 }));
+  assert.deepEqual(outcome.end, { kind: "timeout" });
+  const missing = await runArgv(["no-such-program-pixir"], options(box.ws));
+  assert.equal(missing.end.kind, "spawn_failed");
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeFileAtomic } from "../../src/util/atomic_write.ts";
+import { linkNewFile, removeStaleTemps, writeFileAtomic } from "../../src/util/atomic_write.ts";
 import { sandbox } from "../tools/helpers.ts";
 
 async function names(dir: string): Promise<string[]> {
@@ -64,4 +64,32 @@ Deno.test("bytes are written as they are, even when they are not UTF-8", async (
   const bytes = new Uint8Array([0xff, 0x00, 0xfe, 0x0a]);
   assert.deepEqual(await writeFileAtomic(path, bytes), { created: true, bytes: 4 });
   assert.deepEqual(await Deno.readFile(path), bytes);
+});
+
+Deno.test("stale temp files are swept; one a live writer holds locked, and other files, stay", async () => {
+  await using box = await sandbox({ "ws/auth.json": "{}", "ws/.hidden.tmp": "not ours" });
+  const stale = join(box.ws, ".auth.json.0b7f6a52-3c1d-4e2f-9a8b-123456789abc.tmp");
+  const live = join(box.ws, ".quota.json.1c8e7b63-4d2e-4f30-8b9c-23456789abcd.tmp");
+  await Deno.writeTextFile(stale, "half");
+  await Deno.writeTextFile(live, "being written");
+  using writer = await Deno.open(live, { read: true });
+  await writer.lock(true);
+
+  assert.deepEqual(await removeStaleTemps(box.ws), [stale]);
+  assert.deepEqual(await names(box.ws), [".hidden.tmp", live.split("/").at(-1)!, "auth.json"]);
+  assert.deepEqual(await removeStaleTemps(join(box.ws, "missing")), []);
+});
+
+Deno.test("linkNewFile creates the file whole with its mode, and never replaces one", async () => {
+  await using box = await sandbox({ "ws/taken": "keep me" });
+  const path = join(box.ws, "new.ndjson");
+  await linkNewFile(path, new TextEncoder().encode("line\n"), 0o600);
+  assert.equal(await Deno.readTextFile(path), "line\n");
+  assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+  await assert.rejects(
+    () => linkNewFile(join(box.ws, "taken"), new TextEncoder().encode("x"), 0o600),
+    Deno.errors.AlreadyExists,
+  );
+  assert.equal(await Deno.readTextFile(join(box.ws, "taken")), "keep me");
+  assert.deepEqual(await names(box.ws), ["new.ndjson", "taken"]);
 });
