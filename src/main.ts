@@ -4,11 +4,13 @@
  */
 
 import { CliFailure, EXIT, storageFailure } from "./cli/failure.ts";
+import { Failure } from "./app/failure.ts";
 import { type Io, processIo } from "./util/io.ts";
 import { loadCommand } from "./cli/commands.ts";
 import { sweepStaleFiles } from "./cli/stale_files.ts";
 import type { Command } from "./cli/command.ts";
 import { VERSION } from "./version.ts";
+import { terminalText } from "./ui/terminal_text.ts";
 
 /** Runs Pixir with the given arguments and effects; resolves to the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -52,13 +54,16 @@ async function mustLoad(name: string): Promise<Command> {
 async function reportFailure(io: Io, error: unknown): Promise<number> {
   // The reader of stdout went away (`pixir run … | head -1`): stop quietly, as SIGPIPE would.
   if (error instanceof Deno.errors.BrokenPipe) return EXIT.outputClosed;
-  const failure = error instanceof CliFailure ? error : storageFailure(error) ?? new CliFailure(
-    "internal",
-    `internal error: ${error instanceof Error ? error.message : String(error)}`,
-    { hint: "please report this at https://github.com/pixir/pixir/issues" },
-  );
-  await io.stderr.write(`pixir: ${failure.message}\n`);
-  if (failure.hint) await io.stderr.write(`  ${failure.hint}\n`);
+  const failure = error instanceof Failure
+    ? CliFailure.from(error)
+    : storageFailure(error) ?? new CliFailure(
+      "internal",
+      `internal error: ${error instanceof Error ? error.message : String(error)}`,
+      { hint: "please report this at https://github.com/pixir/pixir/issues" },
+    );
+  // A message may quote a file name or a server's words: its controls are shown, not obeyed.
+  await io.stderr.write(`pixir: ${terminalText(failure.message)}\n`);
+  if (failure.hint) await io.stderr.write(`  ${terminalText(failure.hint)}\n`);
   return failure.exitCode;
 }
 

@@ -3,6 +3,7 @@
  * ephemeral events only feed renderers. Both travel in the same envelope.
  */
 
+import type { ImageRef } from "./images.ts";
 import type { ProviderError } from "../provider/error.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import type { SummaryText, Usage } from "../provider/item.ts";
@@ -33,7 +34,8 @@ export type CanonicalEvent =
       provider?: string;
     };
   }
-  | { type: "user_message"; data: { text: string } }
+  /** `images`: the images attached to the message, stored in the session's data (see images.ts). */
+  | { type: "user_message"; data: { text: string; images?: ImageRef[] } }
   | {
     type: "turn_started";
     data: { turn: number; model: string; effort: ReasoningEffort; provider?: string };

@@ -2,8 +2,9 @@
  * Keeping what a turn's file tools change, so the turn can be undone without git. Before a tool
  * first changes a file in a turn, the file's content (or its absence) is kept as a blob at
  * `<sessionsDir>/<id>.snapshots/<turn>/<n>` and a `file_snapshot` event is logged; after each
- * change, a `file_changed` event records a hash of what the tool left. This runs on the host side:
- * the tools' Worker has no access to Pixir's data folder.
+ * change, a `file_changed` event records a hash of what the tool left. The file is read by the
+ * tools (in their Worker, race-free, never a FIFO or a file outside the roots); the copy is kept
+ * on the host side, because the Worker has no access to Pixir's data folder.
  */
 
 import { writeFileAtomic } from "../util/atomic_write.ts";
@@ -12,16 +13,22 @@ import type { CanonicalEvent, Envelope, FileSnapshotData } from "./event.ts";
 import type { Session } from "./session.ts";
 import { snapshotsDirOf } from "./session_dir.ts";
 import { formatBytes } from "../tools/truncation.ts";
+import type { FileState } from "../tools/prior_state.ts";
 
 /** Files larger than this are recorded as not undoable instead of being copied. */
 export const MAX_SNAPSHOT_BYTES = 10 * 1024 * 1024;
 
 /** What a file tool's change is wrapped in. */
 export interface FileSnapshots {
-  /** Keeps the previous state of `path` (real, absolute) unless this turn already did. */
-  beforeChange(path: string): Promise<void>;
-  /** Records what a tool left in `path` after changing it. */
-  afterChange(path: string): Promise<void>;
+  /** Largest content kept, in bytes: a bigger file is recorded as not undoable. */
+  maxBytes: number;
+  /**
+   * Keeps `state`, the previous state of `path` (real, absolute), unless this turn already kept
+   * that path. The state is read by the file tools' own race-free opening (in their Worker).
+   */
+  beforeChange(path: string, state: FileState): Promise<void>;
+  /** Records the SHA-256 of what a tool left in `path` after changing it. */
+  afterChange(path: string, sha256: string): Promise<void>;
 }
 
 /** Where and how snapshots are kept. */
@@ -33,11 +40,7 @@ export interface FileSnapshotOptions {
   maxBytes?: number;
 }
 
-/** SHA-256 of `bytes`, in hex. */
-export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
+export { sha256Hex } from "../util/sha256.ts";
 
 /** The snapshot events a session logged. */
 export function snapshotsIn(events: readonly Envelope<CanonicalEvent>[]): FileSnapshotData[] {
@@ -52,11 +55,11 @@ export function fileSnapshots(options: FileSnapshotOptions): FileSnapshots {
     await options.emit(await session.append(event));
   };
   return {
-    async beforeChange(path) {
+    maxBytes,
+    async beforeChange(path, state) {
       const turn = session.turns;
       const kept = snapshotsIn(session.events).filter((snapshot) => snapshot.turn === turn);
       if (kept.some((snapshot) => snapshot.path === path)) return;
-      const state = await fileState(path, maxBytes);
       const base = { turn, path, existed: state.kind !== "absent" };
       if (state.kind === "absent") {
         await record({ type: "file_snapshot", data: { ...base, size: 0, mode: null } });
@@ -77,33 +80,13 @@ export function fileSnapshots(options: FileSnapshotOptions): FileSnapshots {
       // The copy must outlive a crash during the change it guards against.
       await session.flush();
     },
-    async afterChange(path) {
-      const sha256 = await sha256Hex(await Deno.readFile(path));
+    async afterChange(path, sha256) {
       await record({
         type: "file_changed",
         data: { turn: session.turns, path, sha256 },
       });
     },
   };
-}
-
-/** A file's state before a change. */
-type FileState =
-  | { kind: "absent" }
-  | { kind: "too_large"; size: number; mode: number | null }
-  | { kind: "kept"; content: Uint8Array; mode: number | null };
-
-async function fileState(path: string, maxBytes: number): Promise<FileState> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return { kind: "absent" };
-    throw error;
-  }
-  const mode = info.mode === null ? null : info.mode & 0o7777;
-  if (info.size > maxBytes) return { kind: "too_large", size: info.size, mode };
-  return { kind: "kept", content: await Deno.readFile(path), mode };
 }
 
 /** Writes a blob readable by its owner only, in folders only its owner can enter. */

@@ -4,6 +4,7 @@
  * an input the API accepts, even from a log cut short by a crash or Ctrl+C.
  */
 
+import { imageReference } from "./images.ts";
 import type { FunctionCallOutputItem, InputItem, ReasoningItem } from "../provider/item.ts";
 import type { ToolError } from "../tools/tool.ts";
 import type { CanonicalEvent, CompactionData } from "./event.ts";
@@ -122,7 +123,13 @@ function foldItems(
         items.push({
           type: "message",
           role: "user",
-          content: [{ type: "input_text", text: event.data.text }],
+          content: [
+            { type: "input_text", text: event.data.text },
+            ...(event.data.images ?? []).map((image) => ({
+              type: "input_image" as const,
+              image_url: imageReference(image),
+            })),
+          ],
         });
         break;
       case "reasoning":

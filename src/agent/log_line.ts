@@ -158,6 +158,7 @@ const TOOL_ERROR_KINDS = {
   is_directory: true,
   not_directory: true,
   timeout: true,
+  special_file: true,
   io: true,
   aborted: true,
   denied: true,
@@ -198,7 +199,14 @@ const DATA: Record<CanonicalEvent["type"], Check> = {
     pixir_version: str,
     provider: optional(str),
   }),
-  user_message: object({ text: str }),
+  user_message: object({
+    text: str,
+    images: optional(arrayOf(object({
+      sha256: str,
+      media_type: oneOf(["image/png", "image/jpeg", "image/gif", "image/webp"]),
+      bytes: count,
+    }))),
+  }),
   turn_started: object({ turn: count, model: str, effort, provider: optional(str) }),
   reasoning: object({
     model: str,

@@ -41,8 +41,13 @@ function blockOf(event: Envelope<CanonicalEvent>, limit: number): string | null 
         `- Pixir: ${d.pixir_version}`,
       ].join("\n");
     }
-    case "user_message":
-      return `## User\n\n${event.data.text}`;
+    case "user_message": {
+      // Images are named by their hash: their bytes stay in the session's data, never inline.
+      const images = (event.data.images ?? []).map((image) =>
+        `\n\n_Image: ${image.media_type}, ${image.bytes} bytes, sha256 ${image.sha256}_`
+      );
+      return `## User\n\n${event.data.text}${images.join("")}`;
+    }
     case "turn_started":
       return `_Turn ${event.data.turn} · ${event.data.model} · effort ${event.data.effort}_`;
     case "reasoning": {

@@ -9,7 +9,7 @@
 import type { ProviderError } from "../provider/error.ts";
 import type { ModelInfo } from "../provider/models.ts";
 import type { OutputItem, Usage } from "../provider/item.ts";
-import type { ModelRequest, ReasoningEffort, ToolSpec } from "../provider/request.ts";
+import type { ModelRequest, OutputFormat, ReasoningEffort, ToolSpec } from "../provider/request.ts";
 import type { ToolError, ToolResult } from "../tools/tool.ts";
 import { DEFAULT_MAX_ITERATIONS } from "../config/settings.ts";
 import { addUsage, ZERO_USAGE } from "../provider/usage.ts";
@@ -25,6 +25,7 @@ import {
   untilAborted,
 } from "./model_call.ts";
 import { compactSession } from "./compaction.ts";
+import type { ImageRef } from "./images.ts";
 import { contextUsage } from "./context_usage.ts";
 import type { Session } from "./session.ts";
 
@@ -55,6 +56,8 @@ export interface TurnOptions {
   session: Session;
   /** The user's message. */
   prompt: string;
+  /** Images attached to it, already stored in the session's data. */
+  images?: readonly ImageRef[];
   model: string;
   effort: ReasoningEffort;
   /** The model provider `callModel` talks to, recorded with the turn and its reasoning. */
@@ -81,6 +84,8 @@ export interface TurnOptions {
    * (from `catalog`, else the built-in table); without it only a context overflow compacts.
    */
   autoCompact?: { atPercent: number; catalog: readonly ModelInfo[] };
+  /** The structured format the answer must take (`--output-schema`), sent with every request. */
+  outputFormat?: OutputFormat;
 }
 
 /** The turn stopped because it reached its iteration cap. */
@@ -135,7 +140,11 @@ class Turn {
   async run(): Promise<TurnOutcome> {
     const { signal, model, effort, prompt, provider } = this.#options;
     const cap = this.#options.maxModelCalls ?? DEFAULT_MAX_ITERATIONS;
-    await this.#record({ type: "user_message", data: { text: prompt } });
+    const images = this.#options.images ?? [];
+    await this.#record({
+      type: "user_message",
+      data: images.length > 0 ? { text: prompt, images: [...images] } : { text: prompt },
+    });
     await this.#record({
       type: "turn_started",
       data: { turn: this.#number, model, effort, ...(provider === undefined ? {} : { provider }) },
@@ -221,6 +230,7 @@ class Turn {
       session_id: session.id,
       // The model may batch calls; Pixir runs them one after another, in order.
       parallel_tool_calls: true,
+      ...(this.#options.outputFormat ? { output_format: this.#options.outputFormat } : {}),
     };
   }
 

@@ -6,21 +6,33 @@
 
 import type { FileAccess, Tool, ToolContext, ToolResult } from "../tools/tool.ts";
 import { fail } from "../tools/failure.ts";
-import { resolveForTool } from "../tools/workspace.ts";
+import { type ReadPriorState, readPriorState } from "../tools/prior_state.ts";
 import type { FileSnapshots } from "./file_snapshots.ts";
 
 /** The tools whose changes can be undone. */
 export const UNDOABLE_TOOLS: ReadonlySet<string> = new Set(["write", "edit"]);
 
-/** `tools` where `write` and `edit` keep the previous state of the file they change. */
+/**
+ * `tools` where `write` and `edit` keep the previous state of the file they change. `readPrior`
+ * reads that state where the tools run (their Worker); by default, in this process.
+ */
 export function undoableTools(
   tools: readonly Tool[],
   snapshots: FileSnapshots,
   access: FileAccess,
+  readPrior?: ReadPriorState,
 ): Tool[] {
   return tools.map((tool) =>
     UNDOABLE_TOOLS.has(tool.name)
-      ? { ...tool, run: (args, ctx) => runKept(tool, args, { ...ctx, access }, snapshots) }
+      ? {
+        ...tool,
+        run: (args, ctx) => {
+          const scoped = { ...ctx, access };
+          const read = readPrior ??
+            ((path, maxBytes) => readPriorState(scoped, path, maxBytes));
+          return runKept(tool, args, scoped, snapshots, read);
+        },
+      }
       : tool
   );
 }
@@ -30,24 +42,28 @@ async function runKept(
   args: unknown,
   ctx: ToolContext,
   snapshots: FileSnapshots,
+  readPrior: ReadPriorState,
 ): Promise<ToolResult> {
   const path = pathArgument(args);
-  // A path that does not resolve is refused by the tool itself, with its own message.
-  const resolved = path === undefined ? undefined : await resolveForTool(ctx, path, "write");
-  if (resolved === undefined || !resolved.ok) return await tool.run(args, ctx);
+  if (path === undefined) return await tool.run(args, ctx);
+  // A path the tool would refuse (outside the roots, a FIFO, Pixir's files) is refused here, with
+  // the same reason, before anything is kept or changed.
+  const prior = await readPrior(path, snapshots.maxBytes);
+  if (!prior.ok) return prior;
   try {
-    await snapshots.beforeChange(resolved.path);
+    await snapshots.beforeChange(prior.path, prior.state);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return fail(
       "io",
-      `Not changed: could not keep a copy of ${resolved.relative} for undo: ${reason}`,
+      `Not changed: could not keep a copy of ${prior.relative} for undo: ${reason}`,
     );
   }
   const result = await tool.run(args, ctx);
-  if (result.ok) {
+  const sha256 = result.ok ? result.details?.sha256 : undefined;
+  if (typeof sha256 === "string") {
     // The change is made; failing to record it only means undo will not restore this file.
-    await snapshots.afterChange(resolved.path).catch(() => undefined);
+    await snapshots.afterChange(prior.path, sha256).catch(() => undefined);
   }
   return result;
 }

@@ -31,7 +31,7 @@ access token would expire within --min-valid, it is refreshed first, under the s
 Pixir process on this machine takes, so any number of exports at once refresh at most once.
 
 A worker reads the bundle from ${BUNDLE_ENV} (or from the file PIXIR_ACCESS_BUNDLE_FILE names),
-keeps it in memory, never refreshes it, and exits 6 once it expires or is refused: export again.
+keeps it in memory, never refreshes it, and exits 7 once it expires or is refused: export again.
 
 Flags:
       --access-only        required: the bundle holds no refresh token (the only kind there is)

@@ -3,9 +3,7 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { POLICY_FLAGS_HELP, splitPolicyFlags } from "./policy_flags.ts";
-import { runPolicy } from "./run_policy.ts";
-import { projectContextFor } from "./project_context.ts";
-import { quotaAlertsPath } from "../quota/alerts.ts";
+import { openSessionHost } from "../app/session_host.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import type { Io } from "../util/io.ts";
 import {
@@ -17,12 +15,11 @@ import {
   resolveWorkspace,
   sessionChoice,
 } from "./inputs.ts";
-import { chatHost } from "./chat_session_host.ts";
+import { chatHost, chatReporters, type ChatSink } from "./chat_session_host.ts";
 import { guardAgainstCrashes } from "./crash_guard.ts";
-import { openSessionForCli, sessionModel } from "./session_lookup.ts";
+import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
 import type { Session } from "../agent/session.ts";
 import type { PixirPaths } from "../config/paths.ts";
-import { quotaFilePath } from "../quota/store.ts";
 import { styleFor } from "../ui/style.ts";
 import { CHAT_KEYS } from "../ui/chat/slash.ts";
 import { VERSION } from "../version.ts";
@@ -101,23 +98,19 @@ Examples:
       ? sessionChoice(config, sessionModel(session))
       : { ...settings, provider: settings.provider?.id };
     const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
-    const host = chatHost({
+    const sink: ChatSink = { current: null };
+    const sessionHost = await openSessionHost({
       io,
+      paths,
       settings,
       credentials,
-      paths,
       workspace,
-      quotaFile: quotaFilePath(paths),
-      quotaAlertsFile: quotaAlertsPath(paths),
-      policy: await runPolicy(paths, workspace, patch),
-      projectContext: await projectContextFor(
-        io,
-        paths.configDir,
-        workspace,
-        !values["no-context"],
-      ),
-      session,
+      withContext: !values["no-context"],
+      patch,
+      ...chatReporters(sink, io),
     });
+    if (session) sessionHost.adopt(session);
+    const host = chatHost({ io, paths, credentials, host: sessionHost, sink });
     const { runChat, ProcessTerminal } = await ui;
     const chat = runChat({
       terminal: new ProcessTerminal(),
@@ -166,10 +159,10 @@ async function startingSession(
   io: Io,
 ): Promise<Session | null> {
   if (flags.continue) {
-    return await openSessionForCli(paths.sessionsDir, { last: workspace }, io.now);
+    return await openNamedSession(paths.sessionsDir, { last: workspace }, io.now);
   }
   if (flags.resume !== undefined) {
-    return await openSessionForCli(paths.sessionsDir, { id: flags.resume }, io.now);
+    return await openNamedSession(paths.sessionsDir, { id: flags.resume }, io.now);
   }
   return null;
 }

@@ -1,111 +1,96 @@
 /**
- * The chat's host: the current session (created on the first prompt), turns built from the shared
- * turn wiring, session listing and switching, undo, the account status, and workspace files for
- * `@path`.
+ * The chat's host: the chat's view of the session host (the current session, created on the first
+ * prompt; turns; compaction; undo), session listing and switching, the account status, and
+ * workspace files for `@path`.
  */
 
+import { imageRefusal, storeImages } from "./image_flags.ts";
+import { ImageError, looksLikeImage, readImage } from "../agent/images.ts";
+import type { ReadWorkspaceImage } from "../ui/chat/mentions.ts";
 import { join } from "node:path";
 import type { Io } from "../util/io.ts";
-import { openSessionForCli, sessionModel } from "./session_lookup.ts";
-import { describeStatus, statusReport } from "./status.ts";
-import { describeUndo, undoTurn } from "./undo.ts";
-import { authHint, catalogFor, modelCaller, sandboxProbe, turnWiring } from "./turn_wiring.ts";
-import { compactSession } from "../agent/compaction.ts";
-import { createSession, type Session } from "../agent/session.ts";
-import { listSessions, type SessionSummary } from "../agent/session_list.ts";
-import { runTurn, type TurnOutcome } from "../agent/turn.ts";
-import type { ContextFile } from "../agent/project_context.ts";
-import type { RunPolicy } from "./run_policy.ts";
-import { baseInstructions } from "../agent/prompt.ts";
-import type { RunCredentials } from "./inputs.ts";
-import type { PixirPaths } from "../config/paths.ts";
-import { loadQuota } from "../quota/store.ts";
-import type { Settings } from "../config/settings.ts";
+import type { SessionHost, SessionHostOptions } from "../app/session_host.ts";
+import { sessionModel } from "../app/session_lookup.ts";
+import { authHint } from "../app/turn_wiring.ts";
+import type { Session } from "../agent/session.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
+import { listSessions, type SessionSummary } from "../agent/session_list.ts";
+import type { TurnOutcome } from "../agent/turn.ts";
+import type { ResolvedCredentials } from "../auth/resolve.ts";
+import type { PixirPaths } from "../config/paths.ts";
 import { displayPath, resolveInWorkspace } from "../tools/workspace.ts";
 import { counted } from "../ui/tool_summary.ts";
-import type { ChatHost, ModelChoice, OpenedSession } from "../ui/chat/chat_host.ts";
+import { describeStatus } from "../ui/status_report.ts";
+import { describeUndo } from "../ui/undo_report.ts";
+import type { ChatHost, ModelChoice, OpenedSession, TurnSink } from "../ui/chat/chat_host.ts";
 import type { FolderEntry } from "../ui/chat/completion.ts";
-import { VERSION } from "../version.ts";
 
-/** What the host is built from. */
+/** What the chat's host is built from. */
 export interface ChatHostInputs {
   io: Io;
-  settings: Settings;
-  credentials: RunCredentials;
   paths: PixirPaths;
-  /** Real path of the workspace. */
-  workspace: string;
-  quotaFile: string;
-  /** Where the quota warnings already given are kept. */
-  quotaAlertsFile: string;
-  /** What the tools may do. */
-  policy: RunPolicy;
-  /** The `AGENTS.md` files sent with the instructions. */
-  projectContext: readonly ContextFile[];
-  /** The session to start in, or null for a new one. */
-  session: Session | null;
+  credentials: ResolvedCredentials;
+  /** The runtime; its events go to `sink.current` (see `chatSink`). */
+  host: SessionHost;
+  sink: ChatSink;
+}
+
+/** Where the runtime's events and warnings go: the turn (or compaction) running, if any. */
+export interface ChatSink {
+  current: Pick<TurnSink, "emit" | "warn"> | null;
+}
+
+/**
+ * The reporters a chat's SessionHost is opened with: into the current sink, and a warning before
+ * the chat's screen exists (the project context being read) on stderr.
+ */
+export function chatReporters(
+  sink: ChatSink,
+  io: Io,
+): Pick<SessionHostOptions, "emit" | "warn" | "notice"> {
+  const warn = async (message: string) => {
+    if (sink.current) sink.current.warn(message);
+    else await io.stderr.write(`pixir: warning: ${message}\n`);
+  };
+  return {
+    emit: async (envelope) => {
+      await sink.current?.emit(envelope);
+    },
+    warn,
+    notice: warn,
+  };
 }
 
 /** Most sessions `/sessions` lists and `/resume` offers. */
 const LISTED_SESSIONS = 20;
 
-/** The chat host over the real session store, agent, account and workspace. */
+/** The chat host over the session host, the session store, the account and the workspace. */
 export function chatHost(x: ChatHostInputs): ChatHost {
-  let session = x.session;
-  const sandbox = sandboxProbe(x.io, x.workspace);
+  const { host, io } = x;
   const workspaceSessions = async (): Promise<SessionSummary[]> =>
     (await listSessions(x.paths.sessionsDir)).sessions
-      .filter((s) => s.cwd === x.workspace)
+      .filter((s) => s.cwd === host.workspace)
       .slice(0, LISTED_SESSIONS);
 
   return {
-    workspaceLabel: homeRelative(x.workspace, x.io.env("HOME")),
-    initial: session === null ? null : opened(session),
-    async runTurn(prompt, choice, sink, signal) {
-      session ??= await createSession({
-        sessionsDir: x.paths.sessionsDir,
-        cwd: x.workspace,
-        model: choice.model,
-        effort: choice.effort,
-        provider: x.credentials.modelProvider.id,
-        version: VERSION,
-        now: x.io.now,
-        random: x.io.random,
-      });
-      const current = session;
-      // The TUI owns the terminal, so a command that needs approval is asked about inside it.
-      const { wiring, close } = await turnWiring({
-        ...x,
-        model: choice.model,
-        sandbox,
-        session: current,
-        modelCatalogFile: modelCatalogPath(x.paths.dataDir),
-        emit: sink.emit,
-        warn: sink.warn,
-        notice: sink.warn,
-        ask: sink.ask,
-      });
+    workspaceLabel: homeRelative(host.workspace, io.env("HOME")),
+    initial: host.session === null ? null : opened(host.session),
+    async runTurn(prompt, images, choice, sink, signal) {
+      const refusal = images.length === 0
+        ? null
+        : await imageRefusal(choice.model, modelCatalogPath(x.paths.dataDir));
+      if (refusal) throw new Error(`${refusal}; choose another with /model`);
+      // Images are kept in the session's data, so the session starts before they are stored.
+      const imageRefs = images.length === 0
+        ? []
+        : await storeImages((host.session ?? await host.start(choice)).path, images);
+      x.sink.current = sink;
       let outcome: TurnOutcome;
       try {
-        outcome = await runTurn({
-          ...wiring,
-          session: current,
-          prompt,
-          model: choice.model,
-          effort: choice.effort,
-          provider: x.credentials.modelProvider.id,
-          instructions: baseInstructions({
-            cwd: x.workspace,
-            now: x.io.now(),
-            platform: x.io.os,
-            projectContext: x.projectContext,
-          }),
-          signal,
-          emit: sink.emit,
-        });
+        // The TUI owns the terminal, so a command that needs approval is asked about inside it.
+        outcome = await host.turn({ prompt, ...choice, ask: sink.ask, signal, images: imageRefs });
       } finally {
-        close();
+        x.sink.current = null;
       }
       // The log records the failure; how to fix a rejected credential is known here.
       if (outcome.status === "failed" && outcome.error.kind === "auth") {
@@ -114,16 +99,10 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       return outcome;
     },
     newSession() {
-      session?.release();
-      session = null;
+      host.close();
     },
     async resume(id) {
-      // The chat already holds this session's lease; opening it again would be refused.
-      if (session && session.id.startsWith(id)) return opened(session);
-      const next = await openSessionForCli(x.paths.sessionsDir, { id }, x.io.now);
-      session?.release();
-      session = next;
-      return opened(next);
+      return opened(await host.resume({ id }));
     },
     async sessions() {
       const list = await workspaceSessions();
@@ -142,42 +121,33 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       }));
     },
     async undo() {
-      if (session === null) throw new Error("nothing to undo: this chat has no session yet");
-      const data = await undoTurn(session, { dryRun: false, force: false });
-      return describeUndo(data, false, (path) => displayPath(x.workspace, path));
+      if (host.session === null) throw new Error("nothing to undo: this chat has no session yet");
+      const data = await host.undo({ dryRun: false, force: false });
+      return describeUndo(data, false, (path) => displayPath(host.workspace, path));
     },
     async compact(focus) {
+      const session = host.session;
       if (session === null) throw new Error("nothing to compact yet: the session has not started");
       const warnings: string[] = [];
-      const callModel = await modelCaller({ ...x, warn: (message) => void warnings.push(message) });
-      const { model, effort } = sessionModel(session);
-      const outcome = await compactSession({
-        session,
-        model,
-        effort,
-        provider: x.credentials.modelProvider.id,
-        callModel,
-        reason: "manual",
-        ...(focus === "" ? {} : { focus }),
-        catalog: await catalogFor({
-          credentials: x.credentials,
-          modelCatalogFile: modelCatalogPath(x.paths.dataDir),
-        }, model),
-        emit: () => {},
+      // Only the summary is shown: the compaction's own events stay out of the transcript.
+      x.sink.current = { emit: () => {}, warn: (message) => void warnings.push(message) };
+      let outcome;
+      try {
         // The chat has no key that stops a compaction; the model call still has its timeouts.
-        signal: new AbortController().signal,
-      });
+        outcome = await host.compact(sessionModel(session), focus, new AbortController().signal);
+      } finally {
+        x.sink.current = null;
+      }
       if (!outcome.ok) throw new Error(outcome.error.message);
       return [...warnings.map((w) => `warning: ${w}`), outcome.compaction.summary].join("\n");
     },
     async status() {
-      return describeStatus(await statusReport(x.io), x.io.now()).trimEnd();
+      return describeStatus(await host.status(), io.now()).trimEnd();
     },
-    async quota() {
-      return (await loadQuota(x.quotaFile)).snapshot;
-    },
-    readFile: (path) => readWorkspaceFile(x.workspace, path),
-    listFolder: (dir) => listWorkspaceFolder(x.workspace, dir),
+    quota: () => host.quota(),
+    readFile: (path) => readWorkspaceFile(host.workspace, path),
+    readImage: (path) => readWorkspaceImage(host.workspace, path),
+    listFolder: (dir) => listWorkspaceFolder(host.workspace, dir),
   };
 }
 
@@ -196,6 +166,24 @@ export async function readWorkspaceFile(workspace: string, path: string): Promis
     return info.isFile ? await Deno.readTextFile(resolved.path) : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * The image at `path` inside the workspace, or why it cannot be attached; null when the path names
+ * no image there (a text file, nothing, or a place outside the workspace).
+ */
+export async function readWorkspaceImage(
+  workspace: string,
+  path: string,
+): ReturnType<ReadWorkspaceImage> {
+  const resolved = await resolveInWorkspace(workspace, path);
+  if (!resolved.ok || !await looksLikeImage(resolved.path)) return null;
+  try {
+    return { ok: true, image: await readImage(resolved.path) };
+  } catch (error) {
+    if (error instanceof ImageError) return { ok: false, reason: error.message };
+    throw error;
   }
 }
 

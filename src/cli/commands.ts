@@ -8,6 +8,8 @@ import type { Command } from "./command.ts";
 /** A command's name and how to load its module. */
 export interface CommandEntry {
   name: string;
+  /** Left out of `pixir help` and completion: a command for Pixir's own scripts. */
+  hidden?: boolean;
   load(): Promise<Command>;
 }
 
@@ -33,7 +35,17 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   { name: "config", load: async () => (await import("./config.ts")).configCommand },
   { name: "trust", load: async () => (await import("./trust.ts")).trustCommand },
   { name: "doctor", load: async () => (await import("./doctor.ts")).doctorCommand },
+  { name: "acp", load: async () => (await import("./acp.ts")).acpCommand },
   { name: "help", load: async () => (await import("./help.ts")).helpCommand },
+  {
+    name: "completion",
+    load: async () => (await import("./completion.ts")).completionCommand,
+  },
+  {
+    name: "__session-ids",
+    hidden: true,
+    load: async () => (await import("./session_ids.ts")).sessionIdsCommand,
+  },
 ];
 
 /** The command called `name`, loaded; undefined when there is none. */

@@ -1,5 +1,6 @@
 /** `pixir compact`: has the model summarise a session's earlier conversation now. */
 
+import { textFor } from "../ui/terminal_text.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT, failureFromProvider } from "./failure.ts";
@@ -11,12 +12,11 @@ import {
   pathsFrom,
   sessionChoice,
 } from "./inputs.ts";
-import { openSessionForCli, sessionModel } from "./session_lookup.ts";
-import { authHint, catalogFor, modelCaller } from "./turn_wiring.ts";
-import { modelCatalogPath } from "../provider/model_catalog.ts";
-import { type CompactionOutcome, compactSession } from "../agent/compaction.ts";
-import { quotaAlertsPath } from "../quota/alerts.ts";
-import { quotaFilePath } from "../quota/store.ts";
+import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
+import { authHint } from "../app/turn_wiring.ts";
+import { SessionHost } from "../app/session_host.ts";
+import type { CompactionOutcome } from "../agent/compaction.ts";
+import { DEFAULT_POLICY } from "../policy/policy.ts";
 
 const FLAGS = { focus: { type: "string" }, auth: { type: "string" }, ...CONFIG_FLAGS } as const;
 
@@ -50,42 +50,35 @@ Examples:
     }
     const focus = values.focus?.trim() || undefined;
     const paths = pathsFrom(io);
-    const session = await openSessionForCli(paths.sessionsDir, { id: positionals[0] }, io.now);
+    const session = await openNamedSession(paths.sessionsDir, { id: positionals[0] }, io.now);
     const warn = (message: string) => io.stderr.write(`pixir: warning: ${message}\n`);
     for (const warning of session.warnings) await warn(warning);
     const config = await configFrom(io, values, session.started.cwd);
     const { settings } = config;
     const { model, effort, provider } = sessionChoice(config, sessionModel(session));
     const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
-    const callModel = await modelCaller({
+    const host = new SessionHost({
       io,
+      paths,
       settings,
       credentials,
-      quotaFile: quotaFilePath(paths),
-      quotaAlertsFile: quotaAlertsPath(paths),
+      workspace: session.started.cwd,
+      // A compaction runs no tool and sends no instructions: neither policy nor context matters.
+      policy: { policy: DEFAULT_POLICY, rules: [], hidden: [], permissionsFile: "" },
+      projectContext: [],
+      emit: () => {},
       warn,
+      notice: warn,
     });
+    host.adopt(session);
     const controller = new AbortController();
     const off = io.onSignal("SIGINT", () => controller.abort("sigint"));
     let outcome: CompactionOutcome;
     try {
-      outcome = await compactSession({
-        session,
-        model,
-        effort,
-        provider: credentials.modelProvider.id,
-        callModel,
-        reason: "manual",
-        ...(focus === undefined ? {} : { focus }),
-        catalog: await catalogFor({
-          credentials,
-          modelCatalogFile: modelCatalogPath(paths.dataDir),
-        }, model),
-        emit: () => {},
-        signal: controller.signal,
-      });
+      outcome = await host.compact({ model, effort }, focus, controller.signal);
     } finally {
       off();
+      host.close();
     }
     if (!outcome.ok) {
       const { error } = outcome;
@@ -94,10 +87,11 @@ Examples:
       throw failureFromProvider(error, authHint(credentials));
     }
     const data = outcome.compaction;
-    await io.stdout.write(
+    await io.stdout.write(textFor(
+      io.stdout,
       `${data.summary}\n\nCompacted session ${session.id} through event ${data.replaces_through_seq} ` +
         `(${data.tokens_before} tokens in use before).\n`,
-    );
+    ));
     return EXIT.ok;
   },
 };

@@ -1,5 +1,6 @@
 /** `pixir doctor`: is this installation able to work, and if not, what fixes it. */
 
+import { textFor } from "../ui/terminal_text.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { EXIT } from "./failure.ts";
@@ -7,18 +8,21 @@ import type { CheckResult } from "../doctor/check.ts";
 import { type DoctorReport, doctorReport } from "../doctor/report.ts";
 import {
   approvalLayer,
+  confinementLayer,
   osSandboxLayer,
   type SandboxLayer,
   workerLayer,
   type WorkerProbe,
-  WORKSPACE_LAYER,
 } from "../doctor/sandbox.ts";
 import type { Io } from "../util/io.ts";
 import { pathsFrom, resolveWorkspace } from "./inputs.ts";
-import { runPolicy } from "./run_policy.ts";
+import { runPolicy } from "../app/run_policy.ts";
 import { fileAccess } from "../policy/policy.ts";
 import { probeSandbox, runProgram } from "../sandbox/os_sandbox.ts";
 import { FileToolWorker } from "../tools/file_worker.ts";
+import { probeConfinement } from "../tools/confined_file.ts";
+import { DEFAULT_TOOL_TIMEOUT_MS, SettingsError } from "../config/settings.ts";
+import { loadSettings } from "../config/resolver.ts";
 import { PIXIR_PERMISSIONS } from "../config/permission_set.ts";
 import { VERSION } from "../version.ts";
 
@@ -78,7 +82,8 @@ Example:
       offline: values.offline === true,
     });
     if (values.json) await io.stdout.write(JSON.stringify(report) + "\n");
-    else await io.stdout.write(describe(report));
+    // Summaries quote paths and servers' words: on a terminal they are shown, never obeyed.
+    else await io.stdout.write(textFor(io.stdout, describe(report)));
     return report.ok ? EXIT.ok : EXIT.runtime;
   },
 };
@@ -114,11 +119,21 @@ async function sandboxLayers(io: Io, dir: string): Promise<SandboxLayer[]> {
   const run = await runPolicy(pathsFrom(io), workspace, {});
   const access = fileAccess(run.policy, workspace, run.hidden);
   return [
-    WORKSPACE_LAYER,
+    confinementLayer(probeConfinement, toolTimeout(io)),
     workerLayer(() => probeWorker(workspace, access)),
     approvalLayer(io.stdin.isTerminal && io.stderr.isTerminal),
     osSandboxLayer(() => probeSandbox(io.os, runProgram, workspace)),
   ];
+}
+
+/** The file tools' time limit; an invalid setting is reported by the settings check instead. */
+function toolTimeout(io: Io): number {
+  try {
+    return loadSettings(io.env).toolTimeoutMs;
+  } catch (error) {
+    if (error instanceof SettingsError) return DEFAULT_TOOL_TIMEOUT_MS;
+    throw error;
+  }
 }
 
 /** Starts the file tools' Worker with the run's permissions and calls `ls` once. */

@@ -1,81 +1,69 @@
 /**
- * One prompt in one session, shared by `run` and `resume`: the turn is built from the shared turn
- * wiring, its events go to the renderer, and the outcome becomes an exit code.
+ * One prompt in one session, shared by `run` and `resume`: the session host runs the turn, its
+ * events go to the renderer, and the outcome becomes an exit code.
  */
 
 import { dirname } from "node:path";
 import type { Io } from "../util/io.ts";
 import { CliFailure, EXIT, failureFromProvider, storageFailure } from "./failure.ts";
-import { authHint, catalogFor, sandboxProbe, turnWiring } from "./turn_wiring.ts";
-import { type RunPolicy, runPolicy } from "./run_policy.ts";
-import type { PolicyPatch } from "../policy/policy.ts";
-import { projectContextFor } from "./project_context.ts";
-import type { PixirPaths } from "../config/paths.ts";
-import { quotaFilePath } from "../quota/store.ts";
-import { quotaAlertsPath } from "../quota/alerts.ts";
-import { modelCatalogPath } from "../provider/model_catalog.ts";
-import type { Session } from "../agent/session.ts";
-import { runTurn, type TurnOutcome } from "../agent/turn.ts";
-import { baseInstructions } from "../agent/prompt.ts";
-import { contextUsage } from "../agent/context_usage.ts";
-import type { ContextFile } from "../agent/project_context.ts";
-import type { RunCredentials } from "./inputs.ts";
+import { authHint } from "../app/turn_wiring.ts";
+import type { SessionHost, SessionHostOptions } from "../app/session_host.ts";
+import type { TurnOutcome } from "../agent/turn.ts";
+import type { ResolvedCredentials } from "../auth/resolve.ts";
+import type { Ask } from "../policy/approval.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
-import type { Settings } from "../config/settings.ts";
 import type { Renderer } from "../ui/renderer.ts";
 import { runResult } from "../ui/result.ts";
+import { terminalAsk } from "../ui/terminal_ask.ts";
+import { type AnswerOptions, writeLastMessage } from "./answer_flags.ts";
+import type { ImageRef } from "../agent/images.ts";
 
-/** What one execution needs beyond the session itself. */
+/** What one execution needs: the host (whose events already go to `renderer`) and the prompt. */
 export interface Execution {
   io: Io;
-  session: Session;
+  host: SessionHost;
   prompt: string;
   model: string;
   effort: ReasoningEffort;
-  /** Real path of the workspace the tools are confined to. */
-  workspace: string;
-  settings: Settings;
-  credentials: RunCredentials;
+  credentials: ResolvedCredentials;
   renderer: Renderer;
+  /** The answer text the renderer has been sent, kept by `cliReporters`. */
+  streamed: StreamedAnswer;
   /** Whole-run limit in milliseconds (`--timeout`), if any. */
   timeoutMs?: number;
-  /** True for a session created for this run: its opening events are rendered too. */
-  fresh: boolean;
-  /** Where the latest quota snapshot is kept. */
-  quotaFile: string;
-  /** Where the quota warnings already given are kept. */
-  quotaAlertsFile: string;
-  /** `--stop-at-quota`: no request is sent once a window is at or above this percentage. */
-  stopAtQuota?: number;
-  /** `--wait-for-reset`: the longest wait for a usage limit's reset, in ms; none without it. */
-  waitForResetMs?: number;
-  /** The subscription's cached model list, read (never fetched) for the context figures. */
-  modelCatalogFile: string;
-  /** The `AGENTS.md` files sent with the instructions (none with `--no-context`). */
-  projectContext: readonly ContextFile[];
-  /** What the tools may do. */
-  policy: RunPolicy;
+  /** `--output-schema` and `-o`. */
+  answer?: AnswerOptions;
+  /** Images attached to the prompt (`--image`), already stored in the session's data. */
+  images?: readonly ImageRef[];
 }
 
-/** The parts of an execution that come from Pixir's folders for the workspace and its policy. */
-export type WorkspaceSetup = Pick<
-  Execution,
-  "quotaFile" | "quotaAlertsFile" | "modelCatalogFile" | "projectContext" | "policy"
->;
+/**
+ * The answer text received since the last tool call or retry: what a failed log write must not
+ * take away from the person, who has already seen it stream.
+ */
+export class StreamedAnswer {
+  text = "";
 
-/** Reads what `run` and `resume` need from Pixir's folders: caches, AGENTS.md, the policy. */
-export async function workspaceSetup(
+  /** Follows one event of the turn. */
+  observe(envelope: Parameters<Renderer["event"]>[0]): void {
+    if (envelope.type === "text_delta") this.text += envelope.data.delta;
+    else if (envelope.type === "tool_started" || envelope.type === "retrying") this.text = "";
+  }
+}
+
+/** How `run` and `resume` report: events to the renderer, warnings and notices on stderr. */
+export function cliReporters(
   io: Io,
-  paths: PixirPaths,
-  workspace: string,
-  options: { withContext: boolean; patch: PolicyPatch },
-): Promise<WorkspaceSetup> {
+  renderer: Renderer,
+  streamed: StreamedAnswer,
+): Pick<SessionHostOptions, "emit" | "warn" | "notice"> {
   return {
-    quotaFile: quotaFilePath(paths),
-    quotaAlertsFile: quotaAlertsPath(paths),
-    modelCatalogFile: modelCatalogPath(paths.dataDir),
-    projectContext: await projectContextFor(io, paths.configDir, workspace, options.withContext),
-    policy: await runPolicy(paths, workspace, options.patch),
+    emit: (envelope) => {
+      streamed.observe(envelope);
+      return renderer.event(envelope);
+    },
+    warn: (message) => io.stderr.write(`pixir: warning: ${message}\n`),
+    notice: (message) => io.stderr.write(`pixir: ${message}\n`),
   };
 }
 
@@ -98,70 +86,66 @@ export async function execute(x: Execution): Promise<number> {
     ? undefined
     : setTimeout(() => stop("timeout"), x.timeoutMs);
 
-  // The answer text received since the last tool call or retry: what a failed log write must
-  // not take away from the person, who has already seen it stream.
-  let streamed = "";
-  const emit = (envelope: Parameters<Renderer["event"]>[0]) => {
-    if (envelope.type === "text_delta") streamed += envelope.data.delta;
-    else if (envelope.type === "tool_started" || envelope.type === "retrying") streamed = "";
-    return x.renderer.event(envelope);
-  };
   let outcome: TurnOutcome;
-  let close = () => {};
   try {
-    if (x.fresh) { for (const envelope of x.session.events) await emit(envelope); }
-    const open = await turnWiring({
-      ...x,
-      sandbox: sandboxProbe(x.io, x.workspace),
-      emit,
-      warn: (message) => x.io.stderr.write(`pixir: warning: ${message}\n`),
-      notice: (message) => x.io.stderr.write(`pixir: ${message}\n`),
-    });
-    close = open.close;
-    outcome = await runTurn({
-      ...open.wiring,
-      session: x.session,
+    outcome = await x.host.turn({
       prompt: x.prompt,
       model: x.model,
       effort: x.effort,
-      provider: x.credentials.modelProvider.id,
-      instructions: baseInstructions({
-        cwd: x.workspace,
-        now: x.io.now(),
-        platform: x.io.os,
-        projectContext: x.projectContext,
-      }),
+      ask: askFor(x.io),
       signal: controller.signal,
-      emit,
+      outputFormat: x.answer?.schema?.format,
+      images: x.images,
     });
   } catch (error) {
     // A full disk or a read-only home mid-turn: the turn cannot go on, but what was received
     // is shown, and the log keeps every event written before the failed one.
-    const failure = storageFailure(error, dirname(x.session.path));
+    const session = x.host.session;
+    const failure = storageFailure(error, session ? dirname(session.path) : undefined);
     if (failure === undefined) throw error;
     await x.renderer.finish(
-      runResult({ sessionId: x.session.id, answer: streamed, failure }),
-      resumeHint(x.session.id),
+      runResult({ sessionId: session?.id ?? null, answer: x.streamed.text, failure }),
+      session ? resumeHint(session.id) : undefined,
     );
     return failure.exitCode;
   } finally {
-    close();
     if (timer !== undefined) clearTimeout(timer);
     for (const off of unlisten) off();
   }
 
-  const catalog = await catalogFor(x, x.model);
-  const context = contextUsage(x.session.events, x.model, catalog);
-  const hint = resumeHint(x.session.id);
-  const failure = failureOf(outcome, stopReason, x);
+  const session = x.host.session!;
+  const context = await x.host.context(x.model) ?? undefined;
+  const hint = resumeHint(session.id);
+  // The final answer, when the turn reached one.
+  const finished = outcome.status === "answered" || outcome.status === "incomplete"
+    ? outcome.answer
+    : undefined;
+  let failure = failureOf(outcome, stopReason, x);
+  let output: { value: unknown } | undefined;
+  if (finished !== undefined && x.answer?.lastMessageFile) {
+    await writeLastMessage(x.answer.lastMessageFile, finished).catch((error) => {
+      failure ??= error instanceof CliFailure ? error : new CliFailure("io", String(error));
+    });
+  }
+  if (finished !== undefined && failure === undefined && x.answer?.schema) {
+    const check = x.answer.schema.check(finished);
+    if (check.ok) output = { value: check.value };
+    else {
+      failure = new CliFailure("schema_mismatch", check.message, {
+        details: { reason: check.reason, errors: check.errors },
+        hint: "the answer is kept in the session; see it with `pixir export " + session.id + "`",
+      });
+    }
+  }
   await x.renderer.finish(
     runResult({
-      sessionId: x.session.id,
+      sessionId: session.id,
       answer: outcome.status === "failed" ? undefined : outcome.answer,
       usage: outcome.usage,
       context,
       incomplete: outcome.status === "incomplete",
       failure,
+      output,
     }),
     hint,
   );
@@ -191,4 +175,17 @@ function failureOf(
         ? new CliFailure("iteration_cap", outcome.error.message)
         : failureFromProvider(outcome.error, authHint(x.credentials));
   }
+}
+
+/**
+ * A terminal question when a person is at both stdin and stderr; otherwise none, so commands that
+ * need approval are denied at once and the run never waits.
+ */
+function askFor(io: Io): Ask | undefined {
+  if (!io.stdin.isTerminal || !io.stderr.isTerminal) return undefined;
+  return terminalAsk({
+    readKey: (signal) => io.stdin.readKey(signal),
+    readLine: (signal) => io.stdin.readLine(signal),
+    write: (text) => io.stderr.write(text),
+  });
 }

@@ -4,8 +4,9 @@ import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import { pathsFrom } from "./inputs.ts";
-import { openSessionForCli } from "./session_lookup.ts";
+import { openNamedSession } from "../app/session_lookup.ts";
 import { markdownTranscript } from "../agent/transcript.ts";
+import { textFor } from "../ui/terminal_text.ts";
 
 const FLAGS = { format: { type: "string" } } as const;
 
@@ -18,7 +19,8 @@ export const exportCommand: Command = {
 Prints a session on stdout. Markdown (the default) is a transcript for people: the prompts,
 reasoning summaries, answers, and each tool call with its arguments and the start of its result.
 JSON is the session's canonical events exactly as logged: one array of {id, session_id, seq, ts,
-type, data}. A session id may be shortened to any unique prefix.
+type, data}. A session id may be shortened to any unique prefix. On a terminal, control characters
+in the transcript (escape sequences) are shown visibly; into a file or a pipe it is byte-exact.
 
 Flags:
       --format FORMAT  md (default) or json
@@ -39,18 +41,19 @@ Examples:
         hint: "see `pixir sessions` for the ids",
       });
     }
-    const session = await openSessionForCli(
+    const session = await openNamedSession(
       pathsFrom(io).sessionsDir,
       { id: positionals[0] },
       io.now,
       true,
     );
     for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
-    await io.stdout.write(
-      format === "json"
-        ? JSON.stringify(session.events) + "\n"
-        : markdownTranscript(session.events),
-    );
+    if (format === "json") {
+      await io.stdout.write(JSON.stringify(session.events) + "\n");
+    } else {
+      // Into a file or a pipe the transcript is byte-exact; on a terminal it is shown, not obeyed.
+      await io.stdout.write(textFor(io.stdout, markdownTranscript(session.events)));
+    }
     return EXIT.ok;
   },
 };

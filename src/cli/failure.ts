@@ -1,10 +1,12 @@
 /**
  * Every way a command can fail, as one structured value with a documented exit code. Commands
- * return or throw `CliFailure`; main turns it into `{ok:false,error:{kind,message,details}}`.
+ * throw `CliFailure` (the runtime throws its `Failure`); main turns either into an exit code and
+ * `{ok:false,error:{kind,message,details}}`.
  */
 
 import type { ProviderError } from "../provider/error.ts";
 import { storageFailureOf } from "../util/storage_error.ts";
+import { Failure, type FailureKind } from "../app/failure.ts";
 
 /** Exit codes, as documented in the README. */
 export const EXIT = {
@@ -14,57 +16,33 @@ export const EXIT = {
   permission: 3,
   notAuthenticated: 4,
   usageLimit: 5,
-  bundleInvalid: 6,
+  schemaMismatch: 6,
+  bundleInvalid: 7,
   timeout: 124,
   interrupted: 130,
   outputClosed: 141,
 } as const;
 
-/** The error kinds a user or script can see at the CLI boundary. */
-export type FailureKind =
-  | "usage"
-  | "unknown_session"
-  | "not_authenticated"
-  | "bundle_invalid"
-  | "permission_denied"
-  | "usage_limit"
-  | "context_overflow"
-  | "invalid_request"
-  | "provider"
-  | "timeout"
-  | "interrupted"
-  | "iteration_cap"
-  | "io"
-  | "internal";
-
-/** A failure at the CLI boundary. */
-export class CliFailure extends Error {
-  readonly kind: FailureKind;
+/** A failure at the CLI boundary: a runtime failure with the exit code it ends the process with. */
+export class CliFailure extends Failure {
   readonly exitCode: number;
-  readonly details: Record<string, unknown>;
-  /** A command or step that fixes it, shown under the message. */
-  readonly hint?: string;
 
   constructor(
     kind: FailureKind,
     message: string,
     opts: { details?: Record<string, unknown>; hint?: string; exitCode?: number } = {},
   ) {
-    super(message);
+    super(kind, message, opts);
     this.name = "CliFailure";
-    this.kind = kind;
     this.exitCode = opts.exitCode ?? exitCodeFor(kind);
-    this.details = opts.details ?? {};
-    this.hint = opts.hint;
   }
 
-  /** The JSON shape of this failure. */
-  toJSON(): { kind: FailureKind; message: string; details: Record<string, unknown> } {
-    return {
-      kind: this.kind,
-      message: this.message,
-      details: this.hint ? { ...this.details, hint: this.hint } : this.details,
-    };
+  /** The CLI's view of any failure: a runtime failure gets its kind's exit code. */
+  static from(failure: Failure): CliFailure {
+    return failure instanceof CliFailure ? failure : new CliFailure(failure.kind, failure.message, {
+      details: failure.details,
+      hint: failure.hint,
+    });
   }
 }
 
@@ -78,10 +56,12 @@ export function exitCodeFor(kind: FailureKind): number {
       return EXIT.permission;
     case "not_authenticated":
       return EXIT.notAuthenticated;
-    case "bundle_invalid":
-      return EXIT.bundleInvalid;
     case "usage_limit":
       return EXIT.usageLimit;
+    case "schema_mismatch":
+      return EXIT.schemaMismatch;
+    case "bundle_invalid":
+      return EXIT.bundleInvalid;
     case "timeout":
       return EXIT.timeout;
     case "interrupted":

@@ -18,8 +18,8 @@ Flags:
   -h, --help      show help (also: pixir <command> --help)
 
 Exit codes: 0 answered, 1 runtime or provider error, 2 bad usage or unknown session,
-3 permission denied, 4 not authenticated, 5 usage limit reached, 124 timed out, 130 interrupted,
-141 stdout closed by its reader.
+3 permission denied, 4 not authenticated, 5 usage limit reached, 6 answer did not match
+--output-schema, 124 timed out, 130 interrupted, 141 stdout closed by its reader.
 
 Example:
   pixir run "find where the config file is parsed and explain it"
@@ -39,7 +39,8 @@ Example:
   async run(argv, io) {
     const [name] = argv;
     if (name === undefined) {
-      const commands = await Promise.all(COMMAND_ENTRIES.map((entry) => entry.load()));
+      const listed = COMMAND_ENTRIES.filter((entry) => !entry.hidden);
+      const commands = await Promise.all(listed.map((entry) => entry.load()));
       await io.stdout.write(TOP_HELP(commands));
       return EXIT.ok;
     }

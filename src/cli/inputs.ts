@@ -6,12 +6,9 @@
 import { resolve } from "node:path";
 import type { Io } from "../util/io.ts";
 import { CliFailure } from "./failure.ts";
-import {
-  resolveCredentials,
-  type ResolvedCredentials,
-  resolveProviderCredentials,
-} from "../auth/resolve.ts";
-import { rethrowAuthError } from "./auth_failure.ts";
+import { resolveCredentials, resolveProviderCredentials } from "../auth/resolve.ts";
+import { rethrowAuthError } from "../app/auth_failure.ts";
+import type { RunCredentials } from "../app/turn_wiring.ts";
 import { sleep } from "../util/sleep.ts";
 import { parseDuration } from "../util/duration.ts";
 import { type Settings, SettingsError } from "../config/settings.ts";
@@ -20,9 +17,10 @@ import { readConfigFile, userConfigPath } from "../config/config_file.ts";
 import { parseOverrides } from "../config/overrides.ts";
 import { resolveConfig, type ResolvedConfig } from "../config/resolver.ts";
 import { loadProjectConfig, type ProjectConfig, refusalMessage } from "../config/project_config.ts";
-import type { ModelProvider } from "../config/model_providers.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import { POLICY_FLAGS_HELP } from "./policy_flags.ts";
+import { ANSWER_FLAGS_HELP } from "./answer_flags.ts";
+import { IMAGE_FLAGS_HELP } from "./image_flags.ts";
 
 /** The flags that choose settings, on every command that talks to a model. */
 export const CONFIG_FLAGS = {
@@ -74,9 +72,6 @@ export interface CliConfig extends ResolvedConfig {
 }
 
 /** The credentials of a run and the provider its requests go to. */
-export interface RunCredentials extends ResolvedCredentials {
-  modelProvider: ModelProvider;
-}
 
 /** Shared help text for the flags of `run` and `resume`. */
 export const RUN_FLAGS_HELP =
@@ -98,7 +93,7 @@ ${configFlagsHelp()}  -C, --cwd DIR        workspace the tools work in (default:
                        when the usage limit is reached, wait for its reset (at most MAX in all,
                        e.g. 30m or 2h; default ${DEFAULT_WAIT_FOR_RESET}) and send the same request again;
                        without it, or when the reset is further off, the run ends at once (exit 5)
-      --json           print one final JSON object on stdout
+${IMAGE_FLAGS_HELP}${ANSWER_FLAGS_HELP}      --json           print one final JSON object on stdout
       --jsonl          print every event as a JSON line on stdout, then the final object
   -h, --help           show this help
 Permissions (see "Security model" in the README):
@@ -221,11 +216,17 @@ export function sessionChoice(
 /** Pixir's folders, or a usage failure when no home can be found. */
 export function pathsFrom(io: Io): PixirPaths {
   try {
-    return pixirPaths({
+    const paths = pixirPaths({
       env: io.env,
       os: io.os,
       home: io.env("HOME") ?? io.env("USERPROFILE"),
     });
+    // Absolute, because the file tools move the process's current directory while they run.
+    return {
+      configDir: resolve(io.cwd, paths.configDir),
+      dataDir: resolve(io.cwd, paths.dataDir),
+      sessionsDir: resolve(io.cwd, paths.sessionsDir),
+    };
   } catch (error) {
     if (error instanceof NoHomeError) throw new CliFailure("usage", error.message);
     throw error;

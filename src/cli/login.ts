@@ -6,16 +6,9 @@ import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT, storageFailure } from "./failure.ts";
 import type { Io } from "../util/io.ts";
 import { pathsFrom, settingsFrom } from "./inputs.ts";
-import { failureFromAuth, rethrowAuthError } from "./auth_failure.ts";
-import { authFileLocation, chatgptAuth, type StoredAuth, withAuthFile } from "../auth/auth_file.ts";
-import { browserLogin } from "../auth/browser_login.ts";
-import { type DeviceCode, deviceCodeLogin } from "../auth/device_code.ts";
-import { accountIdOf, readClaims } from "../auth/jwt.ts";
-import type { AuthResult, TokenSet } from "../auth/oauth.ts";
-import { openBrowser, spawnDetached } from "../auth/open_browser.ts";
-import { secureRandomBytes } from "../auth/pkce.ts";
-import { exchangeAuthorizationCode } from "../auth/token_endpoint.ts";
-import { sleep } from "../util/sleep.ts";
+import { saveAuth, type SignedIn, signInWithChatgpt } from "../app/sign_in.ts";
+import { authFileLocation } from "../auth/auth_file.ts";
+import type { DeviceCode } from "../auth/device_code.ts";
 import { styleFor } from "../ui/style.ts";
 
 const FLAGS = {
@@ -71,58 +64,40 @@ Examples:
     });
     if (values["with-api-key"]) {
       const apiKey = await readApiKey(io);
-      await save(location, { method: "api_key", api_key: apiKey });
+      await saveAuth(location, { method: "api_key", api_key: apiKey });
       await io.stderr.write(`Saved the API key to ${location.file}\n`);
       return EXIT.ok;
     }
 
-    const settings = await settingsFrom(io);
-    const issuer = settings.authIssuer;
     const controller = new AbortController();
     const off = io.onSignal("SIGINT", () => controller.abort());
-    let result: AuthResult<TokenSet>;
+    let signedIn: SignedIn;
     try {
-      const exchange = exchangeAuthorizationCode;
-      result = values.browser
-        ? await browserLogin({
+      signedIn = await signInWithChatgpt(
+        values.browser
+          ? {
+            kind: "browser",
+            readPastedLine: (signal) =>
+              io.stdin.isTerminal ? io.stdin.readLine(signal) : Promise.resolve(null),
+            print: (line) => void io.stderr.write(`${line}\n`),
+          }
+          : { kind: "device", onCode: (code) => showDeviceCode(io, code) },
+        {
           fetch: io.fetch,
-          issuer,
-          exchange,
-          random: secureRandomBytes,
-          openBrowser: (url) => openBrowser(url, { os: io.os, spawn: spawnDetached }),
-          readPastedLine: (signal) =>
-            io.stdin.isTerminal ? io.stdin.readLine(signal) : Promise.resolve(null),
-          print: (line) => void io.stderr.write(`${line}\n`),
-          sleep,
-          signal: controller.signal,
-        })
-        : await deviceCodeLogin({
-          fetch: io.fetch,
-          issuer,
-          exchange,
-          sleep,
+          os: io.os,
           now: io.now,
+          issuer: (await settingsFrom(io)).authIssuer,
+          configDir: pathsFrom(io).configDir,
           signal: controller.signal,
-          onCode: (code) => showDeviceCode(io, code),
-        });
+        },
+      );
     } finally {
       off();
     }
-    if (!result.ok) throw failureFromAuth(result.error);
-
-    const tokens = result.value;
-    const accountId = accountIdOf(tokens);
-    if (!accountId) {
-      throw new CliFailure(
-        "not_authenticated",
-        "the sign-in returned tokens without a ChatGPT account id; nothing was saved",
-      );
-    }
-    await save(location, chatgptAuth({ ...tokens, account_id: accountId }, issuer, io.now()));
-    const claims = readClaims(tokens.id_token) ?? readClaims(tokens.access_token);
-    const who = claims?.email ?? accountId;
-    const plan = claims?.plan ? ` (${claims.plan} plan)` : "";
-    await io.stderr.write(`Signed in as ${who}${plan}. Credentials saved to ${location.file}\n`);
+    const plan = signedIn.plan ? ` (${signedIn.plan} plan)` : "";
+    await io.stderr.write(
+      `Signed in as ${signedIn.who}${plan}. Credentials saved to ${signedIn.file}\n`,
+    );
     return EXIT.ok;
   },
 };
@@ -152,12 +127,4 @@ async function readApiKey(io: Io): Promise<string> {
     throw new CliFailure("usage", "login --with-api-key: stdin must hold exactly one API key");
   }
   return key;
-}
-
-async function save(location: ReturnType<typeof authFileLocation>, auth: StoredAuth) {
-  try {
-    await withAuthFile(location, (file) => file.write(auth));
-  } catch (error) {
-    rethrowAuthError(error);
-  }
 }

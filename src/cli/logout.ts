@@ -4,7 +4,7 @@ import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { EXIT } from "./failure.ts";
 import { pathsFrom } from "./inputs.ts";
-import { rethrowAuthError } from "./auth_failure.ts";
+import { rethrowAuthError } from "../app/auth_failure.ts";
 import { authFileLocation, type StoredAuth, withAuthFile } from "../auth/auth_file.ts";
 import { revokeToken } from "../auth/token_endpoint.ts";
 

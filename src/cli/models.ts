@@ -4,20 +4,21 @@
  * other providers, else Pixir's built-in table.
  */
 
+import { textFor } from "../ui/terminal_text.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
+import { Failure } from "../app/failure.ts";
 import type { Io } from "../util/io.ts";
 import {
   CONFIG_FLAGS,
   configFlagsHelp,
   credentialsFrom,
   pathsFrom,
-  type RunCredentials,
   type SettingFlagValues,
   settingsFrom,
 } from "./inputs.ts";
-import { userAgent } from "./turn_wiring.ts";
+import { type RunCredentials, userAgent } from "../app/turn_wiring.ts";
 import { type Catalog, modelCatalog, modelCatalogPath } from "../provider/model_catalog.ts";
 import { MODEL_TABLE, type ModelInfo, modelInfo } from "../provider/models.ts";
 import { listProviderModels } from "../provider/provider_models.ts";
@@ -70,7 +71,10 @@ Example:
   async run(argv, io) {
     const { values } = parseFlags("models", argv, FLAGS);
     const report = await modelsReport(io, values.auth, values);
-    await io.stdout.write(values.json ? JSON.stringify(report) + "\n" : describe(report));
+    // Model names come from the backend's list: on a terminal they are shown, never obeyed.
+    await io.stdout.write(
+      values.json ? JSON.stringify(report) + "\n" : textFor(io.stdout, describe(report)),
+    );
     return EXIT.ok;
   },
 };
@@ -91,7 +95,7 @@ async function modelsReport(
     credential = await (await credentialsFrom(io, auth, paths, settings)).provider.get();
   } catch (error) {
     // Without a usable sign-in the built-in table is still an answer.
-    if (error instanceof CliFailure && error.kind !== "usage") {
+    if (error instanceof Failure && error.kind !== "usage") {
       return { v: 1, source: "table", reason: error.message, models: [...MODEL_TABLE] };
     }
     throw error;

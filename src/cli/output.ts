@@ -2,9 +2,10 @@
 
 import type { Io } from "../util/io.ts";
 import { CliFailure, storageFailure } from "./failure.ts";
+import { Failure } from "../app/failure.ts";
 import type { Renderer } from "../ui/renderer.ts";
 import { jsonRenderer } from "../ui/jsonl.ts";
-import { plainRenderer } from "../ui/plain.ts";
+import { type PlainOptions, plainRenderer } from "../ui/plain.ts";
 import { runResult } from "../ui/result.ts";
 import { styleFor } from "../ui/style.ts";
 
@@ -31,10 +32,10 @@ export function outputModeFromArgv(argv: string[]): OutputMode {
   return argv.includes("--json") ? "json" : "plain";
 }
 
-/** The renderer for a mode. */
-export function rendererFor(mode: OutputMode, io: Io): Renderer {
+/** The renderer for a mode; `structured` when the answer must match `--output-schema`. */
+export function rendererFor(mode: OutputMode, io: Io, options: PlainOptions = {}): Renderer {
   if (mode === "plain") {
-    return plainRenderer(io, styleFor(io.stderr.isTerminal, io.env("NO_COLOR")));
+    return plainRenderer(io, styleFor(io.stderr.isTerminal, io.env("NO_COLOR")), options);
   }
   return jsonRenderer(io.stdout, mode === "jsonl");
 }
@@ -45,7 +46,7 @@ export async function renderEarlyFailure(
   io: Io,
   error: unknown,
 ): Promise<number> {
-  const failure = error instanceof CliFailure ? error : storageFailure(error);
+  const failure = error instanceof Failure ? CliFailure.from(error) : storageFailure(error);
   if (failure === undefined) throw error;
   await rendererFor(mode, io).finish(runResult({ sessionId: null, failure }));
   return failure.exitCode;

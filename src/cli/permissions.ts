@@ -3,6 +3,7 @@
  * approved "always" — listed, removed one by one, or the policy replaced.
  */
 
+import { terminalLine } from "../ui/terminal_text.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
@@ -88,8 +89,10 @@ async function list(argv: string[], io: Io): Promise<number> {
     const policy = describePolicy(mergePolicy(DEFAULT_POLICY, entry.policy)).join(" ");
     const always = entry.always.length === 0
       ? "  always: (none)"
-      : `  always:\n${entry.always.map((rule) => `    ${rule}${ruleNote(rule)}`).join("\n")}`;
-    return `${path}\n  policy: ${policy}\n${always}\n`;
+      : `  always:\n${
+        entry.always.map((rule) => `    ${terminalLine(rule)}${ruleNote(rule)}`).join("\n")
+      }`;
+    return `${terminalLine(path)}\n  policy: ${policy}\n${always}\n`;
   });
   await io.stdout.write(blocks.length === 0 ? "nothing saved\n" : blocks.join("\n"));
   await io.stderr.write(`(saved in ${file})\n`);

@@ -5,7 +5,7 @@
  * out of argv first and the rest goes to parseArgs.
  */
 
-import { isAbsolute, resolve } from "node:path";
+import { resolvePolicyPath } from "../app/run_policy.ts";
 import { CliFailure } from "./failure.ts";
 import type { Grant, PolicyPatch } from "../policy/policy.ts";
 
@@ -87,11 +87,6 @@ function parseList(
     throw new CliFailure("usage", `${command}: ${flag}= needs a value (or no "=" to allow all)`);
   }
   return key === "run" ? items : items.map((path) => resolvePolicyPath(path, cwd));
-}
-
-/** A path of a policy (flag or saved) as an absolute path, relative ones against `base`. */
-export function resolvePolicyPath(path: string, base: string): string {
-  return isAbsolute(path) ? resolve(path) : resolve(base, path);
 }
 
 function joinFlag(previous: Grant | undefined, next: Grant): Grant {

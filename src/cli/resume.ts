@@ -3,7 +3,8 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure } from "./failure.ts";
-import { execute, workspaceSetup } from "./execute.ts";
+import { cliReporters, execute, StreamedAnswer } from "./execute.ts";
+import { openSessionHost } from "../app/session_host.ts";
 import { splitPolicyFlags } from "./policy_flags.ts";
 import {
   configFrom,
@@ -26,9 +27,18 @@ import {
   renderEarlyFailure,
   rendererFor,
 } from "./output.ts";
-import { openSessionForCli, sessionModel } from "./session_lookup.ts";
+import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
+import { IMAGE_FLAGS, imagesFrom, storeImages } from "./image_flags.ts";
+import { modelCatalogPath } from "../provider/model_catalog.ts";
+import { ANSWER_FLAGS, answerOptionsFrom } from "./answer_flags.ts";
 
-const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS, last: { type: "boolean" } } as const;
+const FLAGS = {
+  ...RUN_FLAGS,
+  ...OUTPUT_FLAGS,
+  ...ANSWER_FLAGS,
+  ...IMAGE_FLAGS,
+  last: { type: "boolean" },
+} as const;
 
 /** The `resume` command. */
 export const resumeCommand: Command = {
@@ -62,12 +72,13 @@ Examples:
           hint: "see `pixir sessions` for the ids",
         });
       }
+      const answer = await answerOptionsFrom(values, io.cwd);
       const prompt = await readPrompt(rest, io, "resume");
       const timeoutMs = timeoutFrom(values.timeout);
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
       const waitForResetMs = waitForResetFrom(values["wait-for-reset"]);
       const paths = pathsFrom(io);
-      const session = await openSessionForCli(
+      const session = await openNamedSession(
         paths.sessionsDir,
         idQuery === undefined ? { last: await resolveWorkspace(".", io.cwd) } : { id: idQuery },
         io.now,
@@ -80,26 +91,46 @@ Examples:
       const config = await configFrom(io, values, workspace);
       const { settings } = config;
       const { model, effort, provider } = sessionChoice(config, sessionModel(session));
-      const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
-      return await execute({
-        io,
-        session,
-        prompt,
+      const pending = await imagesFrom(
+        values.image,
+        io.cwd,
         model,
-        effort,
-        workspace,
+        modelCatalogPath(paths.dataDir),
+      );
+      const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
+      const renderer = rendererFor(mode, io, { structured: answer.schema !== undefined });
+      const streamed = new StreamedAnswer();
+      const host = await openSessionHost({
+        io,
+        paths,
         settings,
         credentials,
-        renderer: rendererFor(mode, io),
-        timeoutMs,
+        workspace,
         stopAtQuota,
         waitForResetMs,
-        ...await workspaceSetup(io, paths, workspace, {
-          withContext: !values["no-context"],
-          patch,
-        }),
-        fresh: false,
+        withContext: !values["no-context"],
+        patch,
+        ...cliReporters(io, renderer, streamed),
       });
+      host.adopt(session);
+      try {
+        const images = await storeImages(session.path, pending);
+        return await execute({
+          io,
+          host,
+          prompt,
+          model,
+          effort,
+          credentials,
+          renderer,
+          streamed,
+          answer,
+          images,
+          timeoutMs,
+        });
+      } finally {
+        host.close();
+      }
     } catch (error) {
       return await renderEarlyFailure(mode, io, error);
     }

@@ -2,7 +2,8 @@
 
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
-import { execute, workspaceSetup } from "./execute.ts";
+import { cliReporters, execute, StreamedAnswer } from "./execute.ts";
+import { openSessionHost } from "../app/session_host.ts";
 import { splitPolicyFlags } from "./policy_flags.ts";
 import {
   credentialsFrom,
@@ -24,10 +25,11 @@ import {
   renderEarlyFailure,
   rendererFor,
 } from "./output.ts";
-import { createSession } from "../agent/session.ts";
-import { VERSION } from "../version.ts";
+import { IMAGE_FLAGS, imagesFrom, storeImages } from "./image_flags.ts";
+import { modelCatalogPath } from "../provider/model_catalog.ts";
+import { ANSWER_FLAGS, answerOptionsFrom } from "./answer_flags.ts";
 
-const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS } as const;
+const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS, ...ANSWER_FLAGS, ...IMAGE_FLAGS } as const;
 
 /** The `run` command. */
 export const runCommand: Command = {
@@ -58,6 +60,7 @@ Examples:
       const { patch, rest: flags } = splitPolicyFlags("run", argv, io.cwd);
       const { values, positionals } = parseFlags("run", withWaitDefault(flags), FLAGS);
       mode = outputMode(values);
+      const answer = await answerOptionsFrom(values, io.cwd);
       const prompt = await readPrompt(positionals, io, "run");
       const timeoutMs = timeoutFrom(values.timeout);
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
@@ -66,36 +69,49 @@ Examples:
       const settings = await settingsFrom(io, values, workspace);
       const { model, effort } = settings;
       const paths = pathsFrom(io);
+      const pending = await imagesFrom(
+        values.image,
+        io.cwd,
+        model,
+        modelCatalogPath(paths.dataDir),
+      );
       const credentials = await credentialsFrom(io, values.auth, paths, settings);
-      const session = await createSession({
-        sessionsDir: paths.sessionsDir,
-        cwd: workspace,
-        model,
-        effort,
-        provider: credentials.modelProvider.id,
-        version: VERSION,
-        now: io.now,
-        random: io.random,
-      });
-      return await execute({
+      const renderer = rendererFor(mode, io, { structured: answer.schema !== undefined });
+      const streamed = new StreamedAnswer();
+      // The renderer is attached before the session exists, so it sees its very first event.
+      const host = await openSessionHost({
         io,
-        session,
-        prompt,
-        model,
-        effort,
-        workspace,
+        paths,
         settings,
         credentials,
-        renderer: rendererFor(mode, io),
-        timeoutMs,
+        workspace,
         stopAtQuota,
         waitForResetMs,
-        ...await workspaceSetup(io, paths, workspace, {
-          withContext: !values["no-context"],
-          patch,
-        }),
-        fresh: true,
+        withContext: !values["no-context"],
+        patch,
+        ...cliReporters(io, renderer, streamed),
       });
+      try {
+        // Images are kept in the session's data, so the session starts before they are stored.
+        const images = pending.length === 0
+          ? []
+          : await storeImages((await host.start({ model, effort })).path, pending);
+        return await execute({
+          io,
+          host,
+          prompt,
+          model,
+          effort,
+          credentials,
+          renderer,
+          streamed,
+          answer,
+          images,
+          timeoutMs,
+        });
+      } finally {
+        host.close();
+      }
     } catch (error) {
       return await renderEarlyFailure(mode, io, error);
     }

@@ -12,6 +12,7 @@ import { listSessions, type SessionSummary } from "../agent/session_list.ts";
 import { sessionIds } from "../agent/session_dir.ts";
 import { removeSession, repairSession } from "../agent/session_store.ts";
 import { CorruptSessionError, SessionInUseError } from "../agent/session_error.ts";
+import { terminalLine } from "../ui/terminal_text.ts";
 
 const LIST_FLAGS = {
   json: { type: "boolean" },
@@ -227,14 +228,15 @@ function usage(message: string): CliFailure {
   return new CliFailure("usage", message, { hint: "see `pixir sessions --help`" });
 }
 
+/** The listing for people; a title is the first prompt, a cwd a path: shown, never obeyed. */
 function table(sessions: SessionSummary[], withCwd: boolean): string {
   const rows = sessions.map((s) =>
     [
       s.id,
       s.updated.slice(0, 16).replace("T", " "),
       String(s.turns).padStart(5),
-      s.model,
-      withCwd ? `${s.cwd}  ${s.title}` : s.title,
+      terminalLine(s.model),
+      terminalLine(withCwd ? `${s.cwd}  ${s.title}` : s.title),
     ].join("  ")
   );
   const header = ["ID".padEnd(22), "UPDATED (UTC)   ", "TURNS", "MODEL", "TITLE"].join("  ");

@@ -1,13 +1,14 @@
 /** `pixir undo`: give back the files the last (or a given) turn changed with write and edit. */
 
+import { textFor } from "../ui/terminal_text.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import { pathsFrom, resolveWorkspace } from "./inputs.ts";
-import { openSessionForCli } from "./session_lookup.ts";
-import type { UndoData } from "../agent/event.ts";
-import type { Session } from "../agent/session.ts";
-import { applyUndo, plannedUndo, planUndo, SHELL_NOT_COVERED } from "../agent/undo.ts";
+import { openNamedSession } from "../app/session_lookup.ts";
+import { SHELL_NOT_COVERED } from "../agent/undo.ts";
+import { type UndoChoice, undoTurn } from "../app/undo.ts";
+import { describeUndo } from "../ui/undo_report.ts";
 import { displayPath } from "../tools/workspace.ts";
 
 const FLAGS = {
@@ -17,13 +18,6 @@ const FLAGS = {
   json: { type: "boolean" },
   cwd: { type: "string", short: "C" },
 } as const;
-
-/** How an undo is asked for. */
-export interface UndoChoice {
-  turn?: number;
-  dryRun: boolean;
-  force: boolean;
-}
 
 /** The `undo` command. */
 export const undoCommand: Command = {
@@ -61,7 +55,7 @@ Examples:
     const query = positionals.length === 1
       ? { id: positionals[0] }
       : { last: await resolveWorkspace(values.cwd ?? ".", io.cwd) };
-    const session = await openSessionForCli(sessionsDir, query, io.now);
+    const session = await openNamedSession(sessionsDir, query, io.now);
     for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
     const choice: UndoChoice = {
       turn: turnFrom(values.turn),
@@ -78,42 +72,13 @@ Examples:
       };
       await io.stdout.write(JSON.stringify(report) + "\n");
     } else {
-      await io.stdout.write(
-        describeUndo(data, choice.dryRun, (path) => displayPath(session.started.cwd, path)) + "\n",
-      );
+      // The paths are the model's: shown on a terminal, never obeyed.
+      const text = describeUndo(data, choice.dryRun, (p) => displayPath(session.started.cwd, p));
+      await io.stdout.write(textFor(io.stdout, text + "\n"));
     }
     return EXIT.ok;
   },
 };
-
-/** Plans undoing a turn and, unless it is a dry run, does it; nothing to undo is a usage failure. */
-export async function undoTurn(session: Session, choice: UndoChoice): Promise<UndoData> {
-  const planned = await planUndo(session, { turn: choice.turn, force: choice.force });
-  if (!planned.ok) throw new CliFailure("usage", planned.message);
-  return choice.dryRun ? plannedUndo(planned.plan) : await applyUndo(session, planned.plan);
-}
-
-/** The report of an undo for people: a heading, one line per file, and what is not covered. */
-export function describeUndo(
-  data: UndoData,
-  dryRun: boolean,
-  show: (path: string) => string,
-): string {
-  const verb = (done: string, planned: string) => (dryRun ? planned : done).padEnd(14);
-  const lines = [
-    dryRun ? `undo of turn ${data.turn} would:` : `undid turn ${data.turn}:`,
-    ...data.restored.map((path) => `  ${verb("restored", "restore")}${show(path)}`),
-    ...data.deleted.map((path) => `  ${verb("deleted", "delete")}${show(path)}`),
-    ...data.skipped.map(({ path, reason }) =>
-      `  ${verb("skipped", "skip")}${show(path)}: ${reason}`
-    ),
-  ];
-  if (data.restored.length + data.deleted.length + data.skipped.length === 0) {
-    lines.push("  no file to change: the files are already as they were before the turn");
-  }
-  lines.push(`note: ${SHELL_NOT_COVERED}.`);
-  return lines.join("\n");
-}
 
 /** `--turn N`: a turn number, counted from 1. */
 function turnFrom(value: string | undefined): number | undefined {

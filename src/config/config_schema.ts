@@ -22,6 +22,7 @@ export interface ProfileSettings {
   unattended?: boolean;
   /** Seconds an approval question waits for an answer before it is denied. */
   approval_timeout_secs?: number;
+  tool_timeout_ms?: number;
 }
 
 /** One `[model_providers.X]` table. */
@@ -72,6 +73,7 @@ export const PROFILE_KEYS: Readonly<Record<keyof ProfileSettings, ValueKind>> = 
   compact_at_percent: { type: "int", min: 1, max: 100 },
   unattended: { type: "boolean" },
   approval_timeout_secs: { type: "int", min: 1 },
+  tool_timeout_ms: { type: "int", min: 1 },
 };
 
 /** The keys of a `[model_providers.X]` table, with their types. */

@@ -26,6 +26,7 @@ import {
   DEFAULT_ISSUER,
   DEFAULT_MAX_ITERATIONS,
   DEFAULT_MODEL,
+  DEFAULT_TOOL_TIMEOUT_MS,
   type Settings,
 } from "./settings.ts";
 
@@ -93,6 +94,7 @@ export const ENV_KEYS: readonly { variable: string; path: readonly string[] }[] 
   { variable: "PIXIR_COMPACT_AT", path: ["compact_at_percent"] },
   { variable: "PIXIR_UNATTENDED", path: ["unattended"] },
   { variable: "PIXIR_APPROVAL_TIMEOUT_SECS", path: ["approval_timeout_secs"] },
+  { variable: "PIXIR_TOOL_TIMEOUT_MS", path: ["tool_timeout_ms"] },
   { variable: "OPENAI_BASE_URL", path: ["model_providers", "openai", "base_url"] },
   { variable: "PIXIR_CHATGPT_BASE_URL", path: ["model_providers", "chatgpt", "base_url"] },
 ];
@@ -108,6 +110,7 @@ const DEFAULTS: ConfigLayer = {
   compact_at_percent: DEFAULT_COMPACT_AT_PERCENT,
   unattended: false,
   approval_timeout_secs: DEFAULT_APPROVAL_TIMEOUT_SECS,
+  tool_timeout_ms: DEFAULT_TOOL_TIMEOUT_MS,
   model_providers: Object.fromEntries(
     Object.entries(BUILT_IN_PROVIDERS).map(([id, table]) => [id, { ...table }]),
   ),
@@ -221,6 +224,7 @@ function settingsOf(
     compactAtPercent: must(layer.compact_at_percent),
     unattended: must(layer.unattended),
     approvalTimeoutMs: must(layer.approval_timeout_secs) * 1000,
+    toolTimeoutMs: must(layer.tool_timeout_ms),
   };
 }
 

@@ -19,6 +19,9 @@ export const DEFAULT_APPROVAL_TIMEOUT_SECS = 180;
 /** The iteration cap: model calls one turn may make before it stops. */
 export const DEFAULT_MAX_ITERATIONS = 50;
 
+/** The time limit of one file tool call, unless `PIXIR_TOOL_TIMEOUT_MS` says otherwise. */
+export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
+
 /** The model used when none is given. */
 export const DEFAULT_MODEL = "gpt-5.5";
 
@@ -52,4 +55,6 @@ export interface Settings {
   unattended: boolean;
   /** How long an approval question waits before it is denied (`approval_timeout_secs`). */
   approvalTimeoutMs: number;
+  /** Time limit of one file tool call (`tool_timeout_ms`, `PIXIR_TOOL_TIMEOUT_MS`). */
+  toolTimeoutMs: number;
 }

@@ -7,6 +7,7 @@
 
 import { check, type CheckResult } from "./check.ts";
 import type { SandboxStatus } from "../sandbox/os_sandbox.ts";
+import type { ConfinementProbe } from "../tools/confined_file.ts";
 
 /** One security layer and how to tell whether it is active. */
 export interface SandboxLayer {
@@ -20,19 +21,55 @@ export type WorkerProbe =
   | { started: true; readRoots: number; writeRoots: number }
   | { started: false; reason: string };
 
-/** Layer 1: Pixir's own path resolution on every tool call; nothing to detect. */
-export const WORKSPACE_LAYER: SandboxLayer = {
-  id: "workspace",
-  probe: () =>
-    Promise.resolve(
-      check(
+/**
+ * Layer 1: workspace confinement of the file tools, race-free by verify-after-open, probed by
+ * catching a symlinked folder in a scratch folder. It says what it does not cover.
+ */
+export function confinementLayer(
+  probe: () => Promise<ConfinementProbe>,
+  timeoutMs: number,
+): SandboxLayer {
+  return {
+    id: "workspace",
+    async probe() {
+      const result = await probe();
+      const limit = `each call is stopped after ${timeoutMs / 1000} s (PIXIR_TOOL_TIMEOUT_MS)`;
+      const notCovered = "not covered: the file tools do not run inside the OS sandbox, so a " +
+        "file someone else hardlinked into the workspace reads like a workspace file";
+      const details = {
+        mechanism: "verify_after_open",
+        pinning: result.pinning,
+        identities: result.identities,
+        timeout_ms: timeoutMs,
+      };
+      if (!result.pinning) {
+        return check(
+          "sandbox.workspace",
+          "sandbox",
+          "error",
+          "layer 1, workspace confinement: a folder swapped for a symlink is not caught here",
+          { details, fix: "report this platform; meanwhile use --read-only and review writes" },
+        );
+      }
+      if (!result.identities) {
+        return check(
+          "sandbox.workspace",
+          "sandbox",
+          "warn",
+          `layer 1, workspace confinement: folders pinned, but files have no inode identities here, so opened files are not checked by handle and a hardlink to Pixir's files is not recognised; ${limit}`,
+          { details },
+        );
+      }
+      return check(
         "sandbox.workspace",
         "sandbox",
         "ok",
-        "layer 1, workspace confinement: active (tool paths are resolved, symlinks followed, and must stay in the granted roots)",
-      ),
-    ),
-};
+        `layer 1, workspace confinement: verify-after-open (folders pinned by inode, opened files checked by handle, Pixir's own files refused by inode, hardlinks too; no FIFOs, sockets or devices); ${limit}; ${notCovered}`,
+        { details },
+      );
+    },
+  };
+}
 
 /** Layer 2: the file tools' permission-scoped Worker, probed by one call. */
 export function workerLayer(probe: () => Promise<WorkerProbe>): SandboxLayer {
@@ -104,7 +141,11 @@ export function osSandboxLayer(probe: () => Promise<SandboxStatus>): SandboxLaye
   };
 }
 
-/** Probes every layer. */
-export function sandboxChecks(layers: readonly SandboxLayer[]): Promise<CheckResult[]> {
-  return Promise.all(layers.map((layer) => layer.probe()));
+/** Probes every layer, in order. */
+export async function sandboxChecks(layers: readonly SandboxLayer[]): Promise<CheckResult[]> {
+  // One after another: the confinement probe and the Worker both move the process's current
+  // directory while they run.
+  const results: CheckResult[] = [];
+  for (const layer of layers) results.push(await layer.probe());
+  return results;
 }

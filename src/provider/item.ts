@@ -9,6 +9,12 @@ export interface InputText {
   text: string;
 }
 
+/** An image given to the model: a `data:` URL (or, inside history, a stored image's reference). */
+export interface InputImage {
+  type: "input_image";
+  image_url: string;
+}
+
 /** Text written by the model. */
 export interface OutputText {
   type: "output_text";
@@ -20,7 +26,7 @@ export interface OutputText {
 export interface UserMessageItem {
   type: "message";
   role: "user" | "developer";
-  content: InputText[];
+  content: (InputText | InputImage)[];
 }
 
 /** An assistant message, as received or replayed. */

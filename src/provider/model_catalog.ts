@@ -139,7 +139,14 @@ export function parseModelList(json: unknown): ModelInfo[] | null {
       const known = EFFORTS.find((e) => e === effort);
       return known === undefined ? [] : [known];
     });
-    models.push({ slug, context_window: Math.floor(window), efforts });
+    // `input_modalities` names what the model reads; without it, nothing is known either way.
+    const modalities = Array.isArray(entry.input_modalities) ? entry.input_modalities : undefined;
+    models.push({
+      slug,
+      context_window: Math.floor(window),
+      efforts,
+      ...(modalities === undefined ? {} : { images: modalities.includes("image") }),
+    });
   }
   return models.length === 0 ? null : models;
 }
@@ -160,6 +167,9 @@ function cacheText(entry: CachedCatalog): Record<string, unknown> {
       slug: m.slug,
       context_window: m.context_window,
       supported_reasoning_levels: m.efforts.map((effort) => ({ effort })),
+      ...(m.images === undefined
+        ? {}
+        : { input_modalities: m.images ? ["text", "image"] : ["text"] }),
     })),
   };
 }

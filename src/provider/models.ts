@@ -14,6 +14,8 @@ export interface ModelInfo {
   context_window: number;
   /** The efforts the model accepts. */
   efforts: readonly ReasoningEffort[];
+  /** False when the model takes text only (no `input_image`); absent: not known to refuse them. */
+  images?: boolean;
 }
 
 /** The input limit observed on the current GPT-5 family (400k total, 272k of it input). */
@@ -33,7 +35,12 @@ export const MODEL_TABLE: readonly ModelInfo[] = [
   { slug: "gpt-5.4", context_window: WIDE_WINDOW, efforts: STANDARD_EFFORTS },
   { slug: "gpt-5.4-mini", context_window: WIDE_WINDOW, efforts: STANDARD_EFFORTS },
   { slug: "gpt-5.3-codex", context_window: WIDE_WINDOW, efforts: STANDARD_EFFORTS },
-  { slug: "gpt-5.3-codex-spark", context_window: 128_000, efforts: STANDARD_EFFORTS },
+  {
+    slug: "gpt-5.3-codex-spark",
+    context_window: 128_000,
+    efforts: STANDARD_EFFORTS,
+    images: false,
+  },
   { slug: "gpt-5.2", context_window: WIDE_WINDOW, efforts: STANDARD_EFFORTS },
 ];
 

@@ -36,6 +36,15 @@ export interface ToolSpec {
   parameters: JsonSchema;
 }
 
+/** A structured-output format: the answer must be JSON matching `schema`. */
+export interface OutputFormat {
+  type: "json_schema";
+  name: string;
+  schema: Record<string, unknown>;
+  /** Strict mode makes the output match by construction; only some schemas qualify. */
+  strict: boolean;
+}
+
 /** One model call: everything needed to build the request body. */
 export interface ModelRequest {
   model: string;
@@ -46,6 +55,8 @@ export interface ModelRequest {
   /** Also sent as `prompt_cache_key`, so turns of one session share the prompt cache. */
   session_id: string;
   parallel_tool_calls: boolean;
+  /** The final answer's structured format (`--output-schema`), sent as `text.format`. */
+  output_format?: OutputFormat;
 }
 
 /** An input item as sent on the wire: no item ids, which `store:false` cannot resolve. */
@@ -108,8 +119,8 @@ export interface ResponsesRequestBody {
   /** Reasoning comes back encrypted so it can be replayed on the next request. */
   include?: ["reasoning.encrypted_content"];
   prompt_cache_key?: string;
-  /** Sent only for `-codex` models, which accept no verbosity but `medium`. */
-  text?: { verbosity: Verbosity };
+  /** `verbosity` only for `-codex` models (no value but `medium`); `format` for a schema. */
+  text?: { verbosity?: Verbosity; format?: OutputFormat };
 }
 
 /** Marks the models that accept no `text.verbosity` but `medium`. */
@@ -128,6 +139,12 @@ export function buildRequestBody(
   if (req.instructions.trim() === "") {
     throw new RangeError("a model request needs non-empty instructions");
   }
+  // Verbosity is pinned so that no default, the server's or a later one of Pixir's, can pick a
+  // refused value.
+  const text = {
+    ...(req.model.includes(CODEX_MODEL_MARKER) ? { verbosity: "medium" as const } : {}),
+    ...(req.output_format ? { format: req.output_format } : {}),
+  };
   const body: ResponsesRequestBody = {
     model: req.model,
     instructions: req.instructions,
@@ -146,8 +163,7 @@ export function buildRequestBody(
     stream: true,
     include: ["reasoning.encrypted_content"],
     prompt_cache_key: req.session_id,
-    // Pinned so that no default, the server's or a later one of Pixir's, can pick a refused value.
-    ...(req.model.includes(CODEX_MODEL_MARKER) ? { text: { verbosity: "medium" } } : {}),
+    ...(Object.keys(text).length > 0 ? { text } : {}),
   };
   if (!fields.parallel_tool_calls) delete body.parallel_tool_calls;
   if (!fields.reasoning) delete body.reasoning;
@@ -162,7 +178,15 @@ function toWireItem(item: InputItem): WireInputItem {
   switch (item.type) {
     case "message":
       if (item.role !== "assistant") {
-        return { type: "message", role: item.role, content: item.content.map(textPart) };
+        return {
+          type: "message",
+          role: item.role,
+          content: item.content.map((part) =>
+            part.type === "input_image"
+              ? { type: "input_image", image_url: part.image_url }
+              : textPart(part)
+          ),
+        };
       }
       return {
         type: "message",

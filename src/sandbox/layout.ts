@@ -10,4 +10,9 @@ export interface SandboxLayout {
   hidden: readonly string[];
   /** Whether the command may use the network. */
   net: boolean;
+  /**
+   * Environment variables the sandbox never receives (Pixir's credentials): removed before the
+   * sandbox starts, so not even its first process's /proc/<pid>/environ holds them.
+   */
+  hiddenEnv?: readonly string[];
 }

@@ -60,7 +60,9 @@ export function sandboxLauncher(
   status: SandboxStatus & { active: true },
   layout: SandboxLayout,
 ): string[] {
-  return [status.program, ...launcherArgs(status.kind, layout)];
+  const unset = (layout.hiddenEnv ?? []).flatMap((name) => ["-u", name]);
+  const sandboxed = [status.program, ...launcherArgs(status.kind, layout)];
+  return unset.length === 0 ? sandboxed : ["env", ...unset, ...sandboxed];
 }
 
 function launcherArgs(kind: SandboxKind, layout: SandboxLayout): string[] {

@@ -20,6 +20,10 @@ export function seatbeltProfile(layout: SandboxLayout): string {
         ].join(" ")
       })`,
     );
+    // A read-only workspace inside a writable path (the temp dir) stays read-only: later rules win.
+    if (!layout.writable.includes(layout.workspace)) {
+      lines.push(`(deny file-write* (subpath ${quote(layout.workspace)}))`);
+    }
   }
   for (const path of layout.hidden) {
     lines.push(`(deny file-read* file-write* (subpath ${quote(path)}))`);

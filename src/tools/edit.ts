@@ -3,10 +3,10 @@
 import type { JsonSchema } from "../provider/request.ts";
 import type { Tool, ToolContext, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
-import { writeFileAtomic } from "../util/atomic_write.ts";
-import { fail, fsError } from "./failure.ts";
+import { writeConfined } from "./confined_file.ts";
+import { fail } from "./failure.ts";
 import { LineIndex } from "./lines.ts";
-import { readTextFile } from "./text_file.ts";
+import { readConfinedText } from "./text_file.ts";
 import { findNearMiss, occurrences } from "./text_match.ts";
 import { resolveForTool } from "./workspace.ts";
 
@@ -73,7 +73,7 @@ async function edit(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   const resolved = await resolveForTool(ctx, path, "write");
   if (!resolved.ok) return resolved;
   const display = resolved.relative;
-  const file = await readTextFile(resolved.path, display);
+  const file = await readConfinedText(ctx, resolved);
   if (!file.ok) return file;
   const { text } = file;
 
@@ -97,17 +97,19 @@ async function edit(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   }
 
   const updated = splice(text, positions, oldText.length, newText);
-  try {
-    await writeFileAtomic(resolved.path, updated);
-  } catch (error) {
-    return { ok: false, error: fsError(error, display) };
-  }
+  const written = await writeConfined(ctx, resolved, new TextEncoder().encode(updated));
+  if (!written.ok) return written;
   const changed = changedRanges(updated, positions, oldText.length, newText);
   const count = positions.length === 1 ? "1 occurrence" : `${positions.length} occurrences`;
   return {
     ok: true,
     output: `Edited ${display}: replaced ${count}; ${describeRanges(changed, newText === "")}`,
-    details: { path: display, replacements: positions.length, lines: changed },
+    details: {
+      path: display,
+      replacements: positions.length,
+      lines: changed,
+      sha256: written.sha256,
+    },
   };
 }
 

@@ -1,27 +1,34 @@
 /**
  * The host side of the file-tool Worker: one long-lived Worker per run (starting one costs tens of
- * milliseconds), started with the permissions of the run's FileAccess, restarted after a crash or
- * an abort. A crash becomes the failed result of the calls it interrupted, never an exception.
+ * milliseconds), started with the permissions of the run's FileAccess, restarted after a crash, an
+ * abort or a call that ran past its time limit. A crash becomes the failed result of the calls it
+ * interrupted, never an exception. Calls are sent one at a time (the tools pin folders through the
+ * process's current directory), and each gets the identities of Pixir's own files to refuse.
  */
 
 import type { FileAccess, Tool, ToolResult } from "./tool.ts";
 import { fail } from "./failure.ts";
+import type { PriorState } from "./prior_state.ts";
 import { type WorkerPermissions, workerPermissions } from "./worker_permissions.ts";
 
-/** A call sent to the Worker. */
-export interface FileToolRequest {
+/** What every call sent to the Worker carries. */
+interface RequestBase {
   id: number;
-  name: string;
-  argumentsJson: string;
   workspace: string;
   access: FileAccess;
+  /** `dev:ino` of Pixir's own files and folders, refused by every tool. */
+  pixirFiles: readonly string[];
 }
 
+/** A call sent to the Worker: a tool call, or reading a file's state before a change (undo). */
+export type FileToolRequest =
+  | RequestBase & { kind: "tool"; name: string; argumentsJson: string }
+  | RequestBase & { kind: "prior_state"; path: string; maxBytes: number };
+
 /** The Worker's answer to the call with the same id. */
-export interface FileToolReply {
-  id: number;
-  result: ToolResult;
-}
+export type FileToolReply =
+  | { id: number; kind: "tool"; result: ToolResult }
+  | { id: number; kind: "prior_state"; prior: PriorState };
 
 /** The part of a Worker the host uses; tests pass stand-ins. */
 export interface WorkerHandle {
@@ -45,16 +52,26 @@ export function startDenoWorker(permissions: WorkerPermissions): WorkerHandle {
   });
 }
 
+/** The time limit of one file tool call when the host is given none. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+
 /** What the host needs to run file tools in a Worker. */
 export interface FileWorkerOptions {
   workspace: string;
   access: FileAccess;
   start?: StartWorker;
+  /** The identities of Pixir's own files, as of now; asked before every call. */
+  pixirFiles?: () => Promise<readonly string[]>;
+  /** A call still running after this long is stopped (the Worker is restarted). */
+  timeoutMs?: number;
 }
 
 interface Pending {
-  resolve(result: ToolResult): void;
+  resolve(reply: FileToolReply | Stopped): void;
 }
+
+/** Why a call ended without the Worker's answer. */
+type Stopped = { kind: "stopped"; result: ToolResult & { ok: false } };
 
 /** Runs file tool calls in a permission-scoped Worker. */
 export class FileToolWorker {
@@ -64,10 +81,18 @@ export class FileToolWorker {
   #permissions: Promise<WorkerPermissions> | undefined;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
+  #queue: Promise<unknown> = Promise.resolve();
+  /** The process's current directory, put back after each call (the Worker moves it). */
+  readonly #home: string | undefined;
 
   constructor(options: FileWorkerOptions) {
     this.#options = options;
     this.#start = options.start ?? startDenoWorker;
+    try {
+      this.#home = Deno.cwd();
+    } catch {
+      this.#home = undefined; // Already gone: nothing to put back.
+    }
   }
 
   /** The permissions the Worker runs with (computed once, on first use). */
@@ -76,26 +101,84 @@ export class FileToolWorker {
     return this.#permissions;
   }
 
+  /** The time limit of one call, in milliseconds. */
+  get timeoutMs(): number {
+    return this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
   /** Runs tool `name` in the Worker. An abort stops the Worker (it restarts on the next call). */
   async call(name: string, argumentsJson: string, signal: AbortSignal): Promise<ToolResult> {
-    if (signal.aborted) return aborted(name);
-    const worker = await this.#running();
-    const id = this.#nextId++;
-    const { workspace, access } = this.#options;
-    const reply = new Promise<ToolResult>((resolve) => this.#pending.set(id, { resolve }));
-    const onAbort = () => this.#stop(aborted(name));
-    signal.addEventListener("abort", onAbort, { once: true });
-    try {
-      worker.postMessage({ id, name, argumentsJson, workspace, access });
-      return await reply;
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-    }
+    const reply = await this.#send(name, signal, { kind: "tool", name, argumentsJson });
+    if (reply.kind === "stopped") return reply.result;
+    return reply.kind === "tool" ? reply.result : protocolError(name);
+  }
+
+  /** Reads, in the Worker, what `path` holds before `write` or `edit` changes it. */
+  async priorState(path: string, maxBytes: number, signal: AbortSignal): Promise<PriorState> {
+    const reply = await this.#send("undo snapshot", signal, {
+      kind: "prior_state",
+      path,
+      maxBytes,
+    });
+    if (reply.kind === "stopped") return reply.result;
+    return reply.kind === "prior_state" ? reply.prior : protocolError("undo snapshot");
   }
 
   /** Stops the Worker; calls still running fail as aborted. */
   close(): void {
     this.#stop(fail("aborted", "Pixir stopped before the call finished."));
+  }
+
+  /** Sends one request once every earlier one has been answered. */
+  #send(
+    label: string,
+    signal: AbortSignal,
+    body:
+      | { kind: "tool"; name: string; argumentsJson: string }
+      | { kind: "prior_state"; path: string; maxBytes: number },
+  ): Promise<FileToolReply | Stopped> {
+    const turn = this.#queue.then(() => this.#sendNow(label, signal, body));
+    this.#queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async #sendNow(
+    label: string,
+    signal: AbortSignal,
+    body:
+      | { kind: "tool"; name: string; argumentsJson: string }
+      | { kind: "prior_state"; path: string; maxBytes: number },
+  ): Promise<FileToolReply | Stopped> {
+    if (signal.aborted) return { kind: "stopped", result: aborted(label) };
+    const pixirFiles = await this.#options.pixirFiles?.() ?? [];
+    const worker = await this.#running();
+    const id = this.#nextId++;
+    const { workspace, access } = this.#options;
+    const reply = new Promise<FileToolReply | Stopped>((resolve) =>
+      this.#pending.set(id, { resolve })
+    );
+    const onAbort = () => this.#stop(aborted(label));
+    signal.addEventListener("abort", onAbort, { once: true });
+    const limit = this.timeoutMs;
+    const timer = setTimeout(() => this.#stop(timedOut(label, limit)), limit);
+    try {
+      worker.postMessage({ id, workspace, access, pixirFiles, ...body });
+      return await reply;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      this.#goHome();
+    }
+  }
+
+  /** Puts the process's current directory back where it was when this host was made. */
+  #goHome(): void {
+    if (this.#home === undefined) return;
+    try {
+      Deno.chdir(this.#home);
+    } catch {
+      // Removed meanwhile: Pixir itself only uses absolute paths.
+    }
   }
 
   async #running(): Promise<WorkerHandle> {
@@ -104,7 +187,7 @@ export class FileToolWorker {
     worker.onmessage = (event) => {
       const pending = this.#pending.get(event.data.id);
       this.#pending.delete(event.data.id);
-      pending?.resolve(event.data.result);
+      pending?.resolve(event.data);
     };
     worker.onerror = (event) => {
       event.preventDefault();
@@ -115,10 +198,10 @@ export class FileToolWorker {
   }
 
   /** Terminates the Worker and settles every pending call with `result`. */
-  #stop(result: ToolResult): void {
+  #stop(result: ToolResult & { ok: false }): void {
     this.#worker?.terminate();
     this.#worker = undefined;
-    for (const pending of this.#pending.values()) pending.resolve(result);
+    for (const pending of this.#pending.values()) pending.resolve({ kind: "stopped", result });
     this.#pending.clear();
   }
 }
@@ -133,6 +216,24 @@ export function inWorker(tools: readonly Tool[], worker: FileToolWorker): Tool[]
   }));
 }
 
-function aborted(name: string): ToolResult {
-  return fail("aborted", `The ${name} call was aborted.`);
+function aborted(label: string): ToolResult & { ok: false } {
+  return fail("aborted", `The ${label} call was aborted.`);
+}
+
+function timedOut(label: string, limitMs: number): ToolResult & { ok: false } {
+  return fail(
+    "timeout",
+    `The ${label} call was stopped after ${formatSeconds(limitMs)}, its time limit ` +
+      "(PIXIR_TOOL_TIMEOUT_MS); nothing it was doing was finished. Narrow the call (a smaller " +
+      "path, a simpler pattern) or use bash.",
+    { limit_ms: limitMs },
+  );
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function protocolError(label: string): ToolResult & { ok: false } {
+  return fail("io", `The ${label} call got an answer of the wrong kind from the file tools.`);
 }

@@ -7,7 +7,7 @@ import { fail, fsError } from "./failure.ts";
 import { pathMatcher } from "./glob.ts";
 import { compileLineMatcher, type ScanEnd } from "./line_matcher.ts";
 import { formatBytes, limitOutput } from "./truncation.ts";
-import { readFileBytes } from "./text_file.ts";
+import { readConfinedBytes } from "./text_file.ts";
 import {
   DEFAULT_MAX_ENTRIES,
   HIDDEN_PARAMETER,
@@ -126,8 +126,6 @@ async function grep(args: unknown, ctx: ToolContext): Promise<ToolResult> {
       return matches.length < maxResults;
     });
   const shownBase = shownPrefix(root.relative);
-  /** One buffer for every file of a search, grown to the largest file read. */
-  let buffer = new Uint8Array(64 * 1024);
 
   const skipped: Skipped = { binary: 0, large: 0, unreadable: 0 };
   let summary: WalkSummary | null = null;
@@ -136,17 +134,20 @@ async function grep(args: unknown, ctx: ToolContext): Promise<ToolResult> {
       summary = await walkTree(
         root.path,
         { maxEntries: DEFAULT_MAX_ENTRIES, signal: ctx.signal, hidden, noIgnore },
-        (entry) => {
+        async (entry) => {
           if (entry.kind !== "file") return;
           if (fileFilter && !fileFilter.matches(entry.relative)) return;
           const shown = shownBase + entry.relative;
-          const read = readFileBytes(entry.path, shown, MAX_FILE_BYTES, buffer, true);
+          // Opened race-free (a folder swapped for a symlink, Pixir's own files are refused).
+          const read = await readConfinedBytes(ctx, {
+            ok: true,
+            path: entry.path,
+            relative: shown,
+          }, MAX_FILE_BYTES);
           if (!read.ok) {
             skipped[read.error.kind === "too_large" ? "large" : "unreadable"]++;
             return;
           }
-          // A file larger than the buffer was read into a new one: keep that for the next files.
-          if (read.bytes.buffer !== buffer.buffer) buffer = new Uint8Array(read.bytes.buffer);
           const end = scan(read.bytes, shown);
           if (end === "binary") skipped.binary++;
           return end !== "stopped";
@@ -155,7 +156,7 @@ async function grep(args: unknown, ctx: ToolContext): Promise<ToolResult> {
       if (summary.end === "aborted") return fail("aborted", "grep was aborted");
     } else {
       // A file named explicitly is searched even if the glob would leave it out.
-      const read = readFileBytes(root.path, root.relative, MAX_FILE_BYTES);
+      const read = await readConfinedBytes(ctx, root, MAX_FILE_BYTES);
       if (!read.ok) return read;
       const end = scan(read.bytes, root.relative);
       if (end === "binary") {

@@ -1,10 +1,10 @@
 /** The `ls` tool: the entries of one directory, sorted and marked by kind. */
 
-import { join } from "node:path";
 import type { JsonSchema } from "../provider/request.ts";
 import type { Tool, ToolContext, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
-import { fail, fsError } from "./failure.ts";
+import { listConfined } from "./confined_file.ts";
+import { fail } from "./failure.ts";
 import { limitOutput } from "./truncation.ts";
 import { resolveForTool } from "./workspace.ts";
 
@@ -46,24 +46,20 @@ async function ls(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   const resolved = await resolveForTool(ctx, validated.value.path ?? ".", "read");
   if (!resolved.ok) return resolved;
   const display = resolved.relative;
+  const listed = await listConfined(ctx, resolved, true);
+  if (!listed.ok) {
+    if (listed.error.kind !== "not_directory") return listed;
+    return fail("not_directory", `${display} is not a directory; use read for files`, {
+      path: display,
+    });
+  }
   const names: string[] = [];
   const links = new Map<string, string>();
   const directories = new Set<string>();
-  try {
-    for await (const entry of Deno.readDir(resolved.path)) {
-      names.push(entry.name);
-      if (entry.isDirectory) directories.add(entry.name);
-      if (entry.isSymlink) {
-        links.set(entry.name, await Deno.readLink(join(resolved.path, entry.name)));
-      }
-    }
-  } catch (error) {
-    if (error instanceof Deno.errors.NotADirectory) {
-      return fail("not_directory", `${display} is not a directory; use read for files`, {
-        path: display,
-      });
-    }
-    return { ok: false, error: fsError(error, display) };
+  for (const entry of listed.entries) {
+    names.push(entry.name);
+    if (entry.isDirectory) directories.add(entry.name);
+    if (entry.target !== undefined) links.set(entry.name, entry.target);
   }
   if (names.length === 0) {
     return { ok: true, output: `${display} is empty`, details: { path: display, entries: 0 } };

@@ -6,7 +6,7 @@ import { validateArguments } from "./arguments.ts";
 import { fail } from "./failure.ts";
 import { splitLines } from "./lines.ts";
 import { DEFAULT_OUTPUT_LIMITS, formatBytes, limitText } from "./truncation.ts";
-import { MAX_TEXT_FILE_BYTES, readTextFile } from "./text_file.ts";
+import { MAX_TEXT_FILE_BYTES, readConfinedText } from "./text_file.ts";
 import { resolveForTool } from "./workspace.ts";
 
 interface ReadArguments {
@@ -61,7 +61,7 @@ async function read(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   const { path, offset = 1, limit } = validated.value;
   const resolved = await resolveForTool(ctx, path, "read");
   if (!resolved.ok) return resolved;
-  const file = await readTextFile(resolved.path, resolved.relative);
+  const file = await readConfinedText(ctx, resolved);
   if (!file.ok) return file;
 
   const lines = splitLines(file.text);

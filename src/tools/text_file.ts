@@ -3,9 +3,11 @@
  * that reads a file opens it through `openRegularFile`, so that is the one place to harden.
  */
 
-import type { ToolError } from "./tool.ts";
+import type { ToolContext, ToolError } from "./tool.ts";
+import { openConfined } from "./confined_file.ts";
 import { fsError } from "./failure.ts";
 import { formatBytes } from "./truncation.ts";
+import type { WorkspacePath } from "./workspace.ts";
 
 /** Files above this size are not read whole (10 MB). */
 export const MAX_TEXT_FILE_BYTES = 10 * 1024 * 1024;
@@ -166,6 +168,76 @@ export function readTextFile(
     });
   }
   return Promise.resolve({ ok: true, text, size: read.bytes.length });
+}
+
+/**
+ * Reads the regular file `target` (a confined path), opened race-free (see `openConfined`): a
+ * folder swapped for a symlink, one of Pixir's own files, a FIFO, socket or device is refused.
+ * The bytes are read from the open handle, never again by path, up to `maxBytes`.
+ */
+export async function readConfinedBytes(
+  ctx: ToolContext,
+  target: WorkspacePath,
+  maxBytes: number,
+): Promise<FileBytes | Failed> {
+  const opened = await openConfined(ctx, target);
+  if (!opened.ok) return opened;
+  const { file, info } = opened;
+  try {
+    if (info.size > maxBytes) return tooLarge(target.relative, info.size, maxBytes);
+    const bytes = await readAtMost(file, maxBytes + 1);
+    if (bytes.length > maxBytes) return tooLarge(target.relative, bytes.length, maxBytes);
+    return { ok: true, bytes };
+  } catch (error) {
+    return { ok: false, error: fsError(error, target.relative) };
+  } finally {
+    file.close();
+  }
+}
+
+/** Reads the confined `target` as UTF-8 text, race-free (see `readConfinedBytes`). */
+export async function readConfinedText(
+  ctx: ToolContext,
+  target: WorkspacePath,
+  maxBytes: number = MAX_TEXT_FILE_BYTES,
+): Promise<TextFile | Failed> {
+  const read = await readConfinedBytes(ctx, target, maxBytes);
+  if (!read.ok) return read;
+  const text = decodeText(read.bytes);
+  if (text === null) {
+    return {
+      ok: false,
+      error: {
+        kind: "binary",
+        message: `${target.relative} is a binary file, not UTF-8 text`,
+        details: { path: target.relative, size: read.bytes.length },
+      },
+    };
+  }
+  return { ok: true, text, size: read.bytes.length };
+}
+
+/** Up to `limit` bytes from the open `file`. */
+export async function readAtMost(
+  file: Deno.FsFile,
+  limit: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const buffer = new Uint8Array(64 * 1024);
+  while (total < limit) {
+    const n = await file.read(buffer.subarray(0, Math.min(buffer.length, limit - total)));
+    if (n === null) break;
+    chunks.push(buffer.slice(0, n));
+    total += n;
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
 }
 
 /**

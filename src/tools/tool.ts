@@ -13,6 +13,7 @@ export type ToolErrorKind =
   | "is_directory"
   | "not_directory"
   | "timeout"
+  | "special_file"
   | "io"
   | "aborted"
   | "denied"
@@ -50,6 +51,16 @@ export interface ToolContext {
   signal: AbortSignal;
   /** The model's id for this call, for records that refer to it. */
   callId?: string;
+  /**
+   * Identities (`dev:ino`) of Pixir's own files and folders: a file tool refuses them however it
+   * reaches them, a hardlink inside the workspace included.
+   */
+  pixirFiles?: ReadonlySet<string>;
+  /**
+   * Pin folders through the process's current directory (see `confined_file.ts`): only where calls
+   * run one at a time and nothing else depends on the current directory — the file tools' Worker.
+   */
+  pinFolders?: boolean;
 }
 
 /** A tool: a name, a description written for the model, a JSON schema, and its behaviour. */

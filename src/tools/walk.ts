@@ -76,7 +76,7 @@ interface Pending extends WalkEntry {
 export async function walkTree(
   root: string,
   options: WalkOptions,
-  visit: (entry: WalkEntry) => boolean | void,
+  visit: (entry: WalkEntry) => boolean | void | Promise<boolean | void>,
 ): Promise<WalkSummary> {
   const summary: WalkSummary = { end: "complete", visited: 0, unreadable: 0 };
   const hidden = options.hidden ?? false;
@@ -107,7 +107,7 @@ export async function walkTree(
     if (summary.visited >= options.maxEntries) return { ...summary, end: "limit" };
     summary.visited++;
     const { rules, ...visited } = entry;
-    if (visit(visited) === false) return { ...summary, end: "stopped" };
+    if ((await visit(visited)) === false) return { ...summary, end: "stopped" };
     if (entry.kind !== "directory") continue;
     try {
       await pushChildren(entry.path, entry.relative, rules);

@@ -1,11 +1,9 @@
 /** The `write` tool: create or replace a whole file, atomically. */
 
-import { dirname } from "node:path";
 import type { JsonSchema } from "../provider/request.ts";
 import type { Tool, ToolContext, ToolResult } from "./tool.ts";
 import { validateArguments } from "./arguments.ts";
-import { writeFileAtomic } from "../util/atomic_write.ts";
-import { fail, fsError } from "./failure.ts";
+import { writeConfined } from "./confined_file.ts";
 import { splitLines } from "./lines.ts";
 import { formatBytes } from "./truncation.ts";
 import { resolveForTool } from "./workspace.ts";
@@ -45,29 +43,20 @@ async function write(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   const { path, content } = validated.value;
   const resolved = await resolveForTool(ctx, path, "write");
   if (!resolved.ok) return resolved;
-  const parent = dirname(resolved.path);
-  try {
-    // The resolved path is inside the workspace, so every directory created here is too.
-    await Deno.mkdir(parent, { recursive: true });
-  } catch (error) {
-    if (!(error instanceof Deno.errors.AlreadyExists)) {
-      return { ok: false, error: fsError(error, resolved.relative) };
-    }
-    const message = `Cannot create ${resolved.relative}: part of its directory path is a file`;
-    return fail("not_directory", message, { path: resolved.relative });
-  }
-  try {
-    const outcome = await writeFileAtomic(resolved.path, content);
-    const lines = splitLines(content).length;
-    const verb = outcome.created ? "Created" : "Overwrote";
-    return {
-      ok: true,
-      output: `${verb} ${resolved.relative} (${formatBytes(outcome.bytes)}, ${lines} ${
-        lines === 1 ? "line" : "lines"
-      })`,
-      details: { path: resolved.relative, created: outcome.created, bytes: outcome.bytes },
-    };
-  } catch (error) {
-    return { ok: false, error: fsError(error, resolved.relative) };
-  }
+  const written = await writeConfined(ctx, resolved, new TextEncoder().encode(content));
+  if (!written.ok) return written;
+  const lines = splitLines(content).length;
+  const verb = written.created ? "Created" : "Overwrote";
+  return {
+    ok: true,
+    output: `${verb} ${resolved.relative} (${formatBytes(written.bytes)}, ${lines} ${
+      lines === 1 ? "line" : "lines"
+    })`,
+    details: {
+      path: resolved.relative,
+      created: written.created,
+      bytes: written.bytes,
+      sha256: written.sha256,
+    },
+  };
 }

@@ -1,27 +1,51 @@
 /**
  * Human output for `pixir run`: the answer on stdout and nothing else; tool activity, retries,
  * errors and the resume hint on stderr. On a terminal the answer streams as it arrives; into a pipe
- * it is written once, complete, so a retried attempt never leaves half an answer behind.
+ * it is written once, complete, so a retried attempt never leaves half an answer behind. What a
+ * terminal shows passes the terminal sanitizer; a piped answer stays exactly the model's text.
  */
 
 import type { TextSink } from "../util/io.ts";
 import type { Renderer } from "./renderer.ts";
 import type { Style } from "./style.ts";
-import { keyArgument, oneLine, preview } from "./tool_summary.ts";
+import { clip, keyArgument, oneLine, preview } from "./tool_summary.ts";
 import { compactionNotice } from "./compaction_notice.ts";
+import { retryNotice } from "./retry_notice.ts";
+import { terminalLine, terminalText } from "./terminal_text.ts";
+
+/** How the plain renderer shows the answer. */
+export interface PlainOptions {
+  /**
+   * The answer is structured (`--output-schema`): nothing streams, and stdout gets only the
+   * validated JSON value, on one line, or nothing when the answer did not match.
+   */
+  structured?: boolean;
+}
 
 /** The plain renderer over stdout/stderr with the given styles for stderr. */
-export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style: Style): Renderer {
-  const streaming = io.stdout.isTerminal;
+export function plainRenderer(
+  io: { stdout: TextSink; stderr: TextSink },
+  style: Style,
+  options: PlainOptions = {},
+): Renderer {
+  const structured = options.structured ?? false;
+  const streaming = io.stdout.isTerminal && !structured;
   // Whether the last thing streamed to stdout left the cursor mid-line.
   let openLine = false;
   let thinking = false;
+  // Whether stderr's current line is a retry notice that the next one overwrites.
+  let retryLine = false;
 
   const endLine = async () => {
     if (openLine) await io.stdout.write("\n");
     openLine = false;
   };
+  const endRetry = async () => {
+    if (retryLine) await io.stderr.write("\n");
+    retryLine = false;
+  };
   const endThinking = async () => {
+    await endRetry();
     if (thinking) await io.stderr.write("\n");
     thinking = false;
   };
@@ -32,14 +56,16 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
         case "text_delta":
           await endThinking();
           if (streaming && envelope.data.delta !== "") {
-            await io.stdout.write(envelope.data.delta);
+            // Streaming happens only on a terminal: the answer's controls are shown, not obeyed.
+            await io.stdout.write(terminalText(envelope.data.delta));
             openLine = !envelope.data.delta.endsWith("\n");
           }
           return;
         case "reasoning_delta":
           if (io.stderr.isTerminal) {
+            await endRetry();
             thinking = true;
-            await io.stderr.write(style.dim(envelope.data.delta));
+            await io.stderr.write(style.dim(terminalText(envelope.data.delta)));
           }
           return;
         case "assistant_message":
@@ -49,7 +75,7 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
           await endThinking();
           await endLine();
           return io.stderr.write(
-            `${style.cyan("→")} ${style.bold(envelope.data.name)} ${
+            `${style.cyan("→")} ${style.bold(terminalLine(envelope.data.name))} ${
               keyArgument(envelope.data.arguments)
             }\n`,
           );
@@ -68,16 +94,19 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
           await endLine();
           return io.stderr.write(style.dim(`… ${compactionNotice(envelope.data)}\n`));
         case "retrying": {
+          const overwrite = retryLine;
+          retryLine = false;
           await endThinking();
           await endLine();
-          const seconds = (envelope.data.delay_ms / 1000).toFixed(1);
           const discarded = streaming ? " (the partial answer above is discarded)" : "";
+          const notice = `! ${retryNotice(envelope.data)}${discarded}`;
+          if (!io.stderr.isTerminal) return io.stderr.write(`${style.yellow(notice)}\n`);
+          // On a terminal the retries share one line, each rewriting the one before; cut to the
+          // width, since a wrapped line could not be rewritten whole.
+          retryLine = true;
+          const width = io.stderr.columns?.() ?? 80;
           return io.stderr.write(
-            style.yellow(
-              `! ${
-                oneLine(envelope.data.error.message)
-              }; retry ${envelope.data.attempt} in ${seconds} s${discarded}\n`,
-            ),
+            `${overwrite ? "\r\x1b[2K" : ""}${style.yellow(clip(notice, Math.max(20, width - 1)))}`,
           );
         }
         default:
@@ -87,16 +116,20 @@ export function plainRenderer(io: { stdout: TextSink; stderr: TextSink }, style:
     async finish(result, hint) {
       await endThinking();
       await endLine();
-      if (!streaming && result.answer !== "") {
+      if (structured) {
+        if (result.output !== undefined) {
+          await io.stdout.write(`${JSON.stringify(result.output)}\n`);
+        }
+      } else if (!streaming && result.answer !== "") {
         await io.stdout.write(result.answer.endsWith("\n") ? result.answer : result.answer + "\n");
       }
       if (result.status === "incomplete") {
         await io.stderr.write(style.yellow("! the model stopped before finishing its answer\n"));
       }
       if (result.error) {
-        await io.stderr.write(`${style.red("pixir:")} ${result.error.message}\n`);
+        await io.stderr.write(`${style.red("pixir:")} ${terminalText(result.error.message)}\n`);
         const fix = result.error.details.hint;
-        if (typeof fix === "string") await io.stderr.write(`  ${fix}\n`);
+        if (typeof fix === "string") await io.stderr.write(`  ${terminalText(fix)}\n`);
       }
       if (hint) await io.stderr.write(style.dim(`${hint}\n`));
     },

@@ -24,6 +24,8 @@ export interface RunResult {
   usage: Usage;
   /** The model's context in use after the turn; absent when no session was reached. */
   context?: ContextUsage;
+  /** The answer parsed as JSON, when `--output-schema` was given and the answer matched it. */
+  output?: unknown;
   error?: ResultError;
 }
 
@@ -45,6 +47,8 @@ export function runResult(
     context?: ContextUsage;
     incomplete?: boolean;
     failure?: { toJSON(): ResultError };
+    /** The validated structured answer (a wrapper, since the value itself may be null). */
+    output?: { value: unknown };
   },
 ): RunResult {
   const result: RunResult = {
@@ -56,6 +60,7 @@ export function runResult(
     usage: fields.usage ?? NO_USAGE,
   };
   if (fields.context) result.context = fields.context;
+  if (fields.output) result.output = fields.output.value;
   if (fields.failure) result.error = fields.failure.toJSON();
   return result;
 }

@@ -1,4 +1,9 @@
-/** Short, one-line descriptions of a tool call and its result, shared by every renderer. */
+/**
+ * Short, one-line descriptions of a tool call and its result, shared by every renderer. Everything
+ * they return is safe for a terminal: the call's arguments and output are the model's or a tool's.
+ */
+
+import { terminalLine } from "./terminal_text.ts";
 
 /** The argument worth showing for a tool call: its command, path or pattern. */
 export function keyArgument(argumentsJson: string, max = 100): string {
@@ -27,13 +32,13 @@ export function parseArguments(argumentsJson: string): Record<string, unknown> {
 export function preview(output: string, max = 100): string {
   const lines = output.split("\n").filter((l) => l.trim() !== "");
   if (lines.length === 0) return "(no output)";
-  const first = clip(lines[0], max);
+  const first = clip(terminalLine(lines[0].replace(/\t/g, "  ")), max);
   return lines.length === 1 ? first : `${first} … (${lines.length} lines)`;
 }
 
-/** The text with every run of whitespace made one space. */
+/** The text with every run of whitespace made one space, and its other controls made visible. */
 export function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+  return terminalLine(text.replace(/\s+/g, " ").trim());
 }
 
 /** At most `max` characters, the last one an ellipsis when the text was cut. */

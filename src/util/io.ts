@@ -6,6 +6,8 @@ export interface TextSink {
   write(text: string): Promise<void>;
   /** True when a person is looking at it (a terminal). */
   isTerminal: boolean;
+  /** The terminal's width in columns, when it is a terminal and the width is known. */
+  columns?(): number | undefined;
 }
 
 /** Everything a command touches outside its own memory. */
@@ -19,6 +21,12 @@ export interface Io {
     readAll(): Promise<string>;
     /** Reads one line typed at a terminal; null at end of input or when `signal` aborts. */
     readLine(signal: AbortSignal): Promise<string | null>;
+    /**
+     * Reads one key pressed at a terminal, without waiting for Enter and without echoing it (a
+     * multi-byte key such as an arrow comes whole); null at end of input or when `signal` aborts.
+     * Ctrl+C still interrupts the process.
+     */
+    readKey(signal: AbortSignal): Promise<string | null>;
   };
   env(name: string): string | undefined;
   cwd: string;
@@ -30,6 +38,8 @@ export interface Io {
   exit(code: number): never;
   /** Calls `handler` on SIGINT/SIGTERM until the returned function is called. */
   onSignal(signal: "SIGINT" | "SIGTERM", handler: () => void): () => void;
+  /** Raw stdin and stdout as byte streams, for a protocol spoken over them (`pixir acp`). */
+  byteStreams(): { input: ReadableStream<Uint8Array>; output: WritableStream<Uint8Array> };
 }
 
 /** The real process: Deno's stdio, environment, clock and signals. */
@@ -37,6 +47,13 @@ export function processIo(): Io {
   const encoder = new TextEncoder();
   const sink = (file: typeof Deno.stdout): TextSink => ({
     isTerminal: file.isTerminal(),
+    columns: () => {
+      try {
+        return Deno.consoleSize().columns;
+      } catch {
+        return undefined;
+      }
+    },
     async write(text) {
       const bytes = encoder.encode(text);
       let offset = 0;
@@ -49,7 +66,16 @@ export function processIo(): Io {
     stdin: {
       isTerminal: Deno.stdin.isTerminal(),
       readAll: () => new Response(Deno.stdin.readable).text(),
-      readLine: (signal) => readLine(Deno.stdin.readable, signal),
+      readLine: (signal) => readFromStdin(signal, lineOf),
+      readKey: async (signal) => {
+        // cbreak: keys arrive one by one, unechoed, while Ctrl+C still sends SIGINT.
+        Deno.stdin.setRaw(true, { cbreak: Deno.build.os !== "windows" });
+        try {
+          return await readFromStdin(signal, (text) => text === "" ? undefined : text);
+        } finally {
+          Deno.stdin.setRaw(false);
+        }
+      },
     },
     env: (name) => Deno.env.get(name),
     cwd: Deno.cwd(),
@@ -64,27 +90,37 @@ export function processIo(): Io {
       Deno.addSignalListener(signal, handler);
       return () => Deno.removeSignalListener(signal, handler);
     },
+    byteStreams: () => ({ input: Deno.stdin.readable, output: Deno.stdout.writable }),
   };
 }
 
-/** The first line of `stream`, giving up (and releasing stdin) when `signal` aborts. */
-async function readLine(
-  stream: ReadableStream<Uint8Array>,
+/** The first line of `text`, without its line ending, once it is complete. */
+function lineOf(text: string): string | undefined {
+  const end = text.indexOf("\n");
+  return end < 0 ? undefined : text.slice(0, end).replace(/\r$/, "");
+}
+
+/**
+ * Reads stdin until `complete` finds what it wants in the text so far, giving up (and releasing
+ * stdin) when `signal` aborts; at end of input, what was read, or null when nothing was.
+ */
+async function readFromStdin(
   signal: AbortSignal,
+  complete: (text: string) => string | undefined,
 ): Promise<string | null> {
   if (signal.aborted) return null;
-  const reader = stream.getReader();
+  const reader = Deno.stdin.readable.getReader();
   const cancel = () => reader.cancel().catch(() => undefined);
   signal.addEventListener("abort", cancel, { once: true });
   const decoder = new TextDecoder();
-  let line = "";
+  let text = "";
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) return signal.aborted || line === "" ? null : line;
-      line += decoder.decode(value, { stream: true });
-      const end = line.indexOf("\n");
-      if (end >= 0) return line.slice(0, end).replace(/\r$/, "");
+      if (done) return signal.aborted || text === "" ? null : text;
+      text += decoder.decode(value, { stream: true });
+      const found = complete(text);
+      if (found !== undefined) return found;
     }
   } finally {
     signal.removeEventListener("abort", cancel);

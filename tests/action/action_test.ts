@@ -112,6 +112,6 @@ Deno.test("the action's run step, on a bundle from the holder: outputs, summary,
 
   await Deno.writeTextFile(outputFile, "");
   const refused = await step("pixir-bundle-v1.broken");
-  assert.equal(refused.code, 6);
-  assert.equal(outputs(await Deno.readTextFile(outputFile))["exit-code"], "6");
+  assert.equal(refused.code, 7);
+  assert.equal(outputs(await Deno.readTextFile(outputFile))["exit-code"], "7");
 });

@@ -11,6 +11,7 @@ import { withTempDir } from "./helpers.ts";
 function recordingSnapshots(failBefore = false) {
   const calls: string[] = [];
   const snapshots: FileSnapshots = {
+    maxBytes: 1024,
     beforeChange(path) {
       calls.push(`before ${path}`);
       return failBefore ? Promise.reject(new Error("disk full")) : Promise.resolve();

@@ -7,55 +7,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import type { RecordedRequest } from "../fakes/loopback_server.ts";
-import { type ResponsesServer, startResponsesServer } from "../fakes/responses_server.ts";
-import { denoDir, pixirArgv } from "../harness/cli.ts";
-import { type Pane, startPane } from "../harness/tmux.ts";
-import { API_KEY, bodyOf, inputOf, type Sandbox, sandbox, typesOf, userItem } from "./helpers.ts";
-
-/** The editor's frame: the chat has painted its prompt. */
-const PROMPT_READY = /─{20,}\n.*\n─{20,}/;
-
-/** Options of `chat`. */
-interface ChatPaneOptions {
-  args?: readonly string[];
-  columns?: number;
-  rows?: number;
-  env?: Readonly<Record<string, string>>;
-  after?: string;
-  pidFile?: string;
-}
-
-/** `pixir chat` in a pane, in the sandbox's workspace and home, against `server`. */
-async function chat(box: Sandbox, server: ResponsesServer, options: ChatPaneOptions = {}) {
-  const home = join(box.root, "user-home");
-  await Deno.mkdir(home, { recursive: true });
-  return await startPane({
-    command: pixirArgv(options.args ?? ["chat"]),
-    cwd: box.workspace,
-    columns: options.columns,
-    rows: options.rows,
-    after: options.after,
-    pidFile: options.pidFile,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: home,
-      TERM: "screen-256color",
-      PIXIR_HOME: box.home,
-      PIXIR_RETRY_BASE_MS: "1",
-      OPENAI_BASE_URL: server.url,
-      OPENAI_API_KEY: API_KEY,
-      DENO_DIR: await denoDir(),
-      DENO_NO_UPDATE_CHECK: "1",
-      ...options.env,
-    },
-  });
-}
-
-/** Types a message and sends it. */
-async function send(pane: Pane, text: string): Promise<void> {
-  await pane.type(text);
-  await pane.press("Enter");
-}
+import { startResponsesServer } from "../fakes/responses_server.ts";
+import { bodyOf, inputOf, sandbox, typesOf, userItem } from "./helpers.ts";
+import { chat, PROMPT_READY, send } from "./chat_pane.ts";
 
 Deno.test("chat opens on a start screen with the prompt and a footer", async () => {
   await using box = await sandbox();

@@ -4,7 +4,9 @@
  */
 
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { startLoopbackServer } from "../fakes/loopback_server.ts";
+import { pathWithout } from "../harness/path_without.ts";
 import { assertNoStackTrace, isRecord, jsonObject, sandbox } from "./helpers.ts";
 
 const STATUSES = ["ok", "warn", "error", "skip"];
@@ -32,7 +34,13 @@ Deno.test("doctor --json --offline: one object, every check well-formed, exit 0"
     assert.equal(byId.get(`permission.${name}`)?.status, "ok", name);
   }
   assert.equal(byId.get("auth")?.summary, "API key from OPENAI_API_KEY");
-  assert.equal(byId.get("sandbox.workspace")?.status, "ok");
+  const confinement = byId.get("sandbox.workspace");
+  assert.ok(isRecord(confinement));
+  assert.equal(confinement.status, "ok");
+  assert.match(String(confinement.summary), /verify-after-open/);
+  assert.match(String(confinement.summary), /not covered: /);
+  assert.ok(isRecord(confinement.details));
+  assert.equal(confinement.details.mechanism, "verify_after_open");
   assert.deepEqual(
     report.checks.filter((c) => isRecord(c) && c.group === "network").map((c) => c.status),
     ["skip", "skip", "skip"],
@@ -83,4 +91,21 @@ Deno.test("doctor rejects unknown flags as bad usage", async () => {
   const { code, stderr } = await box.run(["doctor", "--fast"]);
   assert.equal(code, 2);
   assert.match(stderr, /doctor: Unknown option '--fast'/);
+});
+
+Deno.test("doctor names the file-tool time limit it will enforce, and a missing OS sandbox with its reason", async () => {
+  await using box = await sandbox();
+  const bin = join(box.root, "bin");
+  await Deno.mkdir(bin);
+  const { code, stdout } = await box.run(["doctor", "--json", "--offline"], {
+    env: { PIXIR_TOOL_TIMEOUT_MS: "2500", PATH: await pathWithout("bwrap", bin) },
+  });
+  assert.equal(code, 0, stdout);
+  const report = jsonObject(stdout.trim());
+  assert.ok(Array.isArray(report.checks));
+  const byId = new Map(report.checks.filter(isRecord).map((c) => [c.id, c]));
+  assert.match(String(byId.get("sandbox.workspace")?.summary), /stopped after 2\.5 s/);
+  const os = byId.get("sandbox.os");
+  assert.equal(os?.status, "warn");
+  assert.match(String(os?.summary), /without one: bwrap is not installed/);
 });

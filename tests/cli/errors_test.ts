@@ -168,26 +168,26 @@ interface RecoveryCase {
 const RECOVERIES: Record<string, RecoveryCase> = {
   "a 503": {
     script: () => [overloadedReply(), { sse: greeting() }],
-    notice: /^! the server is overloaded \(HTTP 503\).*; retry 1 in /m,
+    notice: /^! retry 1 in [\d.]+ s: the server is overloaded \(HTTP 503\)/m,
   },
   "a 429 rate limit that asks to wait 0.05 s": {
     script: () => [rateLimitReply("0.05s"), { sse: greeting() }],
-    notice: /^! rate limited \(HTTP 429\).*; retry 1 in /m,
+    notice: /^! retry 1 in [\d.]+ s: rate limited \(HTTP 429\)/m,
   },
   "an in-band server_is_overloaded": {
     script: () => [
       { sse: inBandFailure("server_is_overloaded", OVERLOADED_MESSAGE) },
       { sse: greeting() },
     ],
-    notice: new RegExp(`^! ${OVERLOADED_MESSAGE}; retry 1 in `, "m"),
+    notice: new RegExp(`^! retry 1 in [\\d.]+ s: ${OVERLOADED_MESSAGE}`, "m"),
   },
   "an error event with nested details": {
     script: () => [{ sse: errorEventNested() }, { sse: greeting() }],
-    notice: new RegExp(`^! ${OVERLOADED_MESSAGE}; retry 1 in `, "m"),
+    notice: new RegExp(`^! retry 1 in [\\d.]+ s: ${OVERLOADED_MESSAGE}`, "m"),
   },
   "an error event with top-level details": {
     script: () => [{ sse: errorEventTopLevel() }, { sse: greeting() }],
-    notice: new RegExp(`^! ${OVERLOADED_MESSAGE}; retry 1 in `, "m"),
+    notice: new RegExp(`^! retry 1 in [\\d.]+ s: ${OVERLOADED_MESSAGE}`, "m"),
   },
   "a stream closed mid-answer": {
     script: () => {
@@ -195,7 +195,7 @@ const RECOVERIES: Record<string, RecoveryCase> = {
       const cutAfter = justAfter(events, "response.output_text.delta");
       return [{ sse: events, end: { cutAfter } }, { sse: greeting() }];
     },
-    notice: /^! stream closed before response\.completed; retry 1 in /m,
+    notice: /^! retry 1 in [\d.]+ s: stream closed before response\.completed/m,
   },
   "a connection reset mid-answer": {
     script: () => {
@@ -203,7 +203,7 @@ const RECOVERIES: Record<string, RecoveryCase> = {
       const cutAfter = justAfter(events, "response.output_text.delta");
       return [{ sse: events, end: { cutAfter, reset: true } }, { sse: greeting() }];
     },
-    notice: /; retry 1 in /,
+    notice: /^! retry 1 in [\d.]+ s: /m,
   },
   "a stream that goes silent mid-answer": {
     script: () => {
@@ -212,7 +212,7 @@ const RECOVERIES: Record<string, RecoveryCase> = {
       return [{ sse: events, end: { stallAfter } }, { sse: greeting() }];
     },
     env: { PIXIR_STREAM_IDLE_TIMEOUT_MS: "300" },
-    notice: /^! idle timeout: .*; retry 1 in /m,
+    notice: /^! retry 1 in [\d.]+ s: idle timeout: /m,
   },
 };
 

@@ -1,6 +1,6 @@
 /**
  * Access-only bundles through the real CLI: `pixir auth export --access-only` on the holder, and
- * workers that run on the bundle alone, in memory, never refreshing, ending with exit 6.
+ * workers that run on the bundle alone, in memory, never refreshing, ending with exit 7.
  */
 
 import assert from "node:assert/strict";
@@ -225,11 +225,11 @@ Deno.test("a worker reads its bundle from the file PIXIR_ACCESS_BUNDLE_FILE name
   const missing = await onWorker(worker, h.server, ["run", "hi"], {
     PIXIR_ACCESS_BUNDLE_FILE: join(worker.root, "absent"),
   });
-  assert.equal(missing.code, 6);
+  assert.equal(missing.code, 7);
   assert.match(missing.stderr, /no such file/);
 });
 
-Deno.test("an expired bundle ends the worker with exit 6 before any request, naming the re-export", async () => {
+Deno.test("an expired bundle ends the worker with exit 7 before any request, naming the re-export", async () => {
   await using h = await holder(-60);
   // Reading the holder's stored (expired) token directly makes a bundle that has expired.
   const expired = PREFIX + btoa(JSON.stringify({
@@ -245,7 +245,7 @@ Deno.test("an expired bundle ends the worker with exit 6 before any request, nam
     PIXIR_ACCESS_BUNDLE: expired,
   });
 
-  assert.equal(result.code, 6, result.stderr);
+  assert.equal(result.code, 7, result.stderr);
   const failure = jsonObject(result.stdout.trim().split("\n").at(-1) ?? "");
   const error = failure.error as Record<string, unknown>;
   assert.equal(error.kind, "bundle_invalid");
@@ -256,7 +256,7 @@ Deno.test("an expired bundle ends the worker with exit 6 before any request, nam
   assertNoStackTrace(result.stderr);
 });
 
-Deno.test("a malformed bundle is exit 6, naming the variable but never echoing it", async () => {
+Deno.test("a malformed bundle is exit 7, naming the variable but never echoing it", async () => {
   await using h = await holder(3 * 3600);
   await using worker = await sandbox();
   const junk = "pixir-bundle-v1.not-base64-json-SECRETISH";
@@ -265,7 +265,7 @@ Deno.test("a malformed bundle is exit 6, naming the variable but never echoing i
   const status = await onWorker(worker, h.server, ["status"], { PIXIR_ACCESS_BUNDLE: junk });
 
   for (const result of [run, status]) {
-    assert.equal(result.code, 6, result.stderr);
+    assert.equal(result.code, 7, result.stderr);
     assert.match(result.stderr, /PIXIR_ACCESS_BUNDLE does not hold a valid access bundle/);
     assert.ok(!result.stderr.includes("SECRETISH") && !result.stdout.includes("SECRETISH"));
     assertNoStackTrace(result.stderr);
@@ -273,7 +273,7 @@ Deno.test("a malformed bundle is exit 6, naming the variable but never echoing i
   assert.equal(h.server.requests.length, 0);
 });
 
-Deno.test("a refused bundle (401) ends the worker at once with exit 6, no retry, session resumable", async () => {
+Deno.test("a refused bundle (401) ends the worker at once with exit 7, no retry, session resumable", async () => {
   await using box = await sandbox();
   const issuer = createAuthIssuer({ account: ACCOUNT, accessTokenSeconds: 4 * 3600 });
   await using server = startChatgptBackend(issuer, [tokenExpiredReply()]);
@@ -288,7 +288,7 @@ Deno.test("a refused bundle (401) ends the worker at once with exit 6, no retry,
 
   const result = await onWorker(worker, server, ["run", "hi"], { PIXIR_ACCESS_BUNDLE: bundle });
 
-  assert.equal(result.code, 6, result.stderr);
+  assert.equal(result.code, 7, result.stderr);
   assert.match(result.stderr, /refused the access bundle/);
   assert.match(result.stderr, /pixir auth export --access-only/);
   assert.equal(requestsTo(server.requests, CHATGPT_BACKEND.path).length, 1, "no retry");
@@ -308,7 +308,7 @@ Deno.test("--auth api-key on a worker ignores the bundle", async () => {
     server: h.server,
     env: { PIXIR_ACCESS_BUNDLE: bundle },
   });
-  assert.notEqual(run.code, 6, run.stderr);
+  assert.notEqual(run.code, 7, run.stderr);
   const auth = h.server.requests.at(-1)?.headers["authorization"];
   assert.ok(!auth?.includes(h.seeded.access_token), "the API key was used, not the bundle");
 });

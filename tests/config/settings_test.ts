@@ -28,6 +28,7 @@ Deno.test("defaults without any environment", () => {
     compactAtPercent: 85,
     unattended: false,
     approvalTimeoutMs: 180_000,
+    toolTimeoutMs: 60_000,
   });
 });
 

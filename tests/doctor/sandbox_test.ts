@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import {
   approvalLayer,
+  confinementLayer,
   osSandboxLayer,
   sandboxChecks,
   workerLayer,
-  WORKSPACE_LAYER,
 } from "../../src/doctor/sandbox.ts";
 
 Deno.test("a Worker that starts is layer 2 active, with its granted roots", async () => {
@@ -44,6 +44,38 @@ Deno.test("approval says whether a person can be asked", async () => {
 });
 
 Deno.test("every layer is probed, in order", async () => {
-  const checks = await sandboxChecks([WORKSPACE_LAYER, approvalLayer(false)]);
+  const confinement = confinementLayer(
+    () => Promise.resolve({ pinning: true, identities: true }),
+    60_000,
+  );
+  const checks = await sandboxChecks([confinement, approvalLayer(false)]);
   assert.deepEqual(checks.map((c) => c.id), ["sandbox.workspace", "sandbox.approval"]);
+});
+
+Deno.test("confinement says which mechanism is in force, its time limit and what it does not cover", async () => {
+  const ok = await confinementLayer(
+    () => Promise.resolve({ pinning: true, identities: true }),
+    60_000,
+  ).probe();
+  assert.equal(ok.status, "ok");
+  assert.match(ok.summary, /verify-after-open/);
+  assert.match(ok.summary, /stopped after 60 s \(PIXIR_TOOL_TIMEOUT_MS\)/);
+  assert.match(ok.summary, /not covered: the file tools do not run inside the OS sandbox/);
+  assert.deepEqual(ok.details, {
+    mechanism: "verify_after_open",
+    pinning: true,
+    identities: true,
+    timeout_ms: 60_000,
+  });
+  const weak = await confinementLayer(
+    () => Promise.resolve({ pinning: true, identities: false }),
+    1_500,
+  ).probe();
+  assert.equal(weak.status, "warn");
+  assert.match(weak.summary, /hardlink to Pixir's files is not recognised/);
+  const broken = await confinementLayer(
+    () => Promise.resolve({ pinning: false, identities: true }),
+    1_500,
+  ).probe();
+  assert.equal(broken.status, "error");
 });

@@ -15,9 +15,12 @@ const MAIN = join(REPO, "src", "main.ts");
 /** The V8 options the binary bakes in, so tests measure and run what ships. */
 const V8_FLAGS = `--v8-flags=${BUILD.v8Flags.join(",")}`;
 
-/** Send `signal` once the output so far satisfies `when`, or `ms` after the start. */
+/**
+ * Send `signal` once the output so far satisfies `when` (and `delayMs` more have passed), or `ms`
+ * after the start.
+ */
 export type SignalAfter =
-  | { signal: Deno.Signal; when: (stderr: string, stdout: string) => boolean }
+  | { signal: Deno.Signal; when: (stderr: string, stdout: string) => boolean; delayMs?: number }
   | { signal: Deno.Signal; ms: number };
 
 /** How to run the program. */
@@ -139,7 +142,8 @@ async function supervise(
       output[key] += text;
       if (after && "when" in after && !signalled && after.when(output.stderr, output.stdout)) {
         signalled = true;
-        kill(after.signal);
+        if (after.delayMs === undefined) kill(after.signal);
+        else timers.push(setTimeout(() => kill(after.signal), after.delayMs));
       }
     }
   };

@@ -38,6 +38,8 @@ export interface Pane extends AsyncDisposable {
   /** Waits until the screen satisfies `test`; returns that screen or throws with the last one. */
   waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
   resize(columns: number, rows: number): Promise<void>;
+  /** The pane's title, as the program (or an escape sequence it printed) last set it. */
+  title(): Promise<string>;
 }
 
 let panes = 0;
@@ -99,6 +101,7 @@ export async function startPane(options: PaneOptions): Promise<Pane> {
       }
       throw new Error(`the screen never matched ${test}; last screen:\n${last}`);
     },
+    title: async () => (await tmux("display-message", "-p", "-t", "test", "#{pane_title}")).trim(),
     resize: async (columns, rows) =>
       void await tmux("resize-window", "-t", "test", "-x", String(columns), "-y", String(rows)),
     [Symbol.asyncDispose]: async () => {

@@ -10,6 +10,7 @@ import {
   type SandboxStatus,
 } from "../../src/sandbox/os_sandbox.ts";
 import { seatbeltProfile } from "../../src/sandbox/seatbelt.ts";
+import { createHiddenFolders } from "../../src/sandbox/hidden_folders.ts";
 import { tempWorkspace } from "../harness/workspace.ts";
 
 const LAYOUT: SandboxLayout = {
@@ -19,7 +20,7 @@ const LAYOUT: SandboxLayout = {
   net: false,
 };
 
-Deno.test("bubblewrap: read-only root, writable binds, hidden tmpfs after them, no network", () => {
+Deno.test("bubblewrap: read-only root, writable binds, own pid namespace, hidden tmpfs last, no network", () => {
   assert.deepEqual(bubblewrapArgs(LAYOUT), [
     "--ro-bind",
     "/",
@@ -32,6 +33,9 @@ Deno.test("bubblewrap: read-only root, writable binds, hidden tmpfs after them, 
     "--bind-try",
     "/tmp",
     "/tmp",
+    "--unshare-pid",
+    "--proc",
+    "/proc",
     "--tmpfs",
     "/home/u/.config/pixir",
     "--unshare-net",
@@ -44,6 +48,33 @@ Deno.test("bubblewrap: read-only root, writable binds, hidden tmpfs after them, 
   assert.deepEqual(open.slice(0, 3), ["--bind", "/", "/"]);
   assert.ok(!open.includes("--unshare-net"));
   assert.ok(open.includes("--tmpfs"), "Pixir's folder stays hidden even when all is writable");
+  assert.ok(open.includes("--unshare-pid"), "its own pid namespace even when all is writable");
+});
+
+Deno.test("bubblewrap: a read-only workspace under a writable temp dir is bound read-only after it", () => {
+  const args = bubblewrapArgs({ ...LAYOUT, workspace: "/tmp/x/ws", writable: ["/tmp"] });
+  assert.deepEqual(args.slice(5, 11), [
+    "--bind-try",
+    "/tmp",
+    "/tmp",
+    "--ro-bind",
+    "/tmp/x/ws",
+    "/tmp/x/ws",
+  ]);
+  const writable = bubblewrapArgs({
+    ...LAYOUT,
+    workspace: "/tmp/ws",
+    writable: ["/tmp/ws", "/tmp"],
+  });
+  assert.ok(!writable.includes("--ro-bind", 3), "a writable workspace is not re-bound");
+  assert.deepEqual(writable.slice(5, 11), [
+    "--bind-try",
+    "/tmp",
+    "/tmp",
+    "--bind-try",
+    "/tmp/ws",
+    "/tmp/ws",
+  ]);
 });
 
 Deno.test("sandbox-exec profile: writes only where allowed, Pixir's folder denied, network per policy", () => {
@@ -55,6 +86,7 @@ Deno.test("sandbox-exec profile: writes only where allowed, Pixir's folder denie
       "(allow default)",
       "(deny file-write*)",
       '(allow file-write* (subpath "/w \\"q\\"") (literal "/dev/null") (literal "/dev/tty") (regex #"^/dev/fd/"))',
+      '(deny file-write* (subpath "/ws"))',
       '(deny file-read* file-write* (subpath "/home/u/.config/pixir"))',
       "(deny network*)",
       "",
@@ -144,4 +176,47 @@ Deno.test("bubblewrap for real: workspace writable, outside read-only, Pixir's f
     const result = await sh("tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '");
     assert.equal(result.text.trim(), "lo");
   });
+});
+
+Deno.test("bubblewrap for real: a read-only workspace under the writable temp dir stays read-only", async () => {
+  await using dir = await tempWorkspace({ "ws/a.txt": "a" });
+  const ws = join(dir.path, "ws");
+  const status = await probeSandbox(Deno.build.os, runProgram, ws);
+  if (!status.active || status.kind !== "bubblewrap") {
+    console.log(`skipped: bubblewrap does not work here (${status.active ? "" : status.reason})`);
+    return;
+  }
+  // As `--read-only` lays it out: only the temp dir is writable, and the workspace is inside it.
+  const layout: SandboxLayout = { workspace: ws, writable: [dir.path], hidden: [], net: false };
+  const [program, ...args] = sandboxLauncher(status, layout);
+  const out = await new Deno.Command(program, {
+    args: [
+      ...args,
+      "bash",
+      "-c",
+      `echo x > ${ws}/b.txt; echo y > ${dir.path}/c.txt; ls ${dir.path}`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.match(text, /b\.txt: Read-only file system/);
+  assert.equal(await Deno.readTextFile(join(dir.path, "c.txt")), "y\n", "the temp dir is writable");
+  assert.ok(!(await Deno.stat(join(ws, "b.txt")).then(() => true, () => false)));
+});
+
+Deno.test("Pixir's folders are created 0700 before a sandbox hides them; uncreatable ones are left out", async () => {
+  await using dir = await tempWorkspace({ "file": "not a folder" });
+  const config = join(dir.path, "home", ".config", "pixir");
+  const present = await createHiddenFolders([config, join(dir.path, "file", "pixir")]);
+  assert.deepEqual(present, [config]);
+  assert.equal((await Deno.stat(config)).mode! & 0o777, 0o700);
+  assert.deepEqual(await createHiddenFolders([config]), [config], "an existing folder stays");
+});
+
+Deno.test("the launcher removes Pixir's credentials from the environment before the sandbox starts", () => {
+  const status: SandboxStatus = { active: true, kind: "bubblewrap", program: "bwrap" };
+  const launcher = sandboxLauncher(status, { ...LAYOUT, hiddenEnv: ["OPENAI_API_KEY"] });
+  assert.deepEqual(launcher.slice(0, 4), ["env", "-u", "OPENAI_API_KEY", "bwrap"]);
+  assert.equal(sandboxLauncher(status, LAYOUT)[0], "bwrap");
 });

@@ -121,7 +121,9 @@ Deno.test("a crashing Worker fails the call as a tool error and is restarted nex
   await waitFor(() => workers[1].sent.length === 1);
   const { id } = workers[1].sent[0];
   workers[1].handle.onmessage?.(
-    new MessageEvent("message", { data: { id, result: { ok: true, output: "fine" } } }),
+    new MessageEvent("message", {
+      data: { id, kind: "tool", result: { ok: true, output: "fine" } },
+    }),
   );
   assert.equal(okOutput(await second), "fine");
   assert.equal(started, 2);
@@ -154,8 +156,10 @@ Deno.test("inWorker keeps each tool's name and schema and sends its arguments as
   assert.deepEqual(tools.map((t) => t.parameters), FILE_TOOLS.map((t) => t.parameters));
   const pending = tools[0].run({ path: "a.txt" }, { workspace: "/ws", signal: never });
   await waitFor(() => fake.sent.length === 1);
-  assert.equal(fake.sent[0].name, "read");
-  assert.equal(fake.sent[0].argumentsJson, '{"path":"a.txt"}');
+  const sent = fake.sent[0];
+  assert.equal(sent.kind, "tool");
+  assert.equal(sent.name, "read");
+  assert.equal(sent.argumentsJson, '{"path":"a.txt"}');
   worker.close();
   failure(await pending, "aborted");
 });

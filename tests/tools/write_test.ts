@@ -12,6 +12,7 @@ Deno.test("write creates a file and its missing parent directories", async () =>
     path: join("a", "b", "c.txt"),
     created: true,
     bytes: 9,
+    sha256: "d0184cff2e6257a42961148c7e2f1470663251a9671b9eb723e859f3fae92bee",
   });
 });
 

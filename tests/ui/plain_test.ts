@@ -70,7 +70,7 @@ Deno.test("tool activity and retries go to stderr, never stdout", async () => {
   assert.match(stderr.text, /→ bash ls -la\n/);
   assert.match(stderr.text, /✓ a … \(3 lines\)\n/);
   assert.match(stderr.text, /✗ not_found: no such file\n/);
-  assert.match(stderr.text, /busy; retry 1 in 1\.5 s\n/);
+  assert.match(stderr.text, /! retry 1 in 1\.5 s: busy\n/);
 });
 
 Deno.test("a failure is reported on stderr with its hint", async () => {
@@ -107,5 +107,30 @@ Deno.test("a compaction is announced on stderr with its reason and size", async 
   assert.match(
     stderr.text,
     /… compacted the conversation \(the request did not fit the context window\): 250000 tokens/,
+  );
+});
+
+Deno.test("on a terminal the retries of a call share one line, each rewriting the last", async () => {
+  const stdout = recordingSink(false);
+  const stderr = recordingSink(true);
+  const renderer = plainRenderer({ stdout, stderr }, plainStyle);
+  for (const attempt of [1, 2, 3]) {
+    await renderer.event(envelope({
+      type: "retrying",
+      data: {
+        attempt,
+        delay_ms: 200 * attempt,
+        error: { kind: "overloaded", message: `busy ${attempt}`, retryable: true },
+      },
+    }));
+  }
+  await renderer.event(envelope({
+    type: "tool_started",
+    data: { call_id: "c", name: "ls", arguments: "{}" },
+  }));
+  assert.equal(
+    stderr.text,
+    "! retry 1 in 0.2 s: busy 1\r\x1b[2K! retry 2 in 0.4 s: busy 2\r\x1b[2K! retry 3 in 0.6 s: busy 3\n" +
+      "→ ls \n",
   );
 });

@@ -36,3 +36,10 @@ Deno.test("text helpers: one line, clipped, counted", () => {
   assert.equal(counted(1, "more line"), "1 more line");
   assert.equal(counted(2, "more line"), "2 more lines");
 });
+
+Deno.test("what the summaries return holds no control character from the call", () => {
+  const hostile = "\x1b]0;TITLE\x07 \x1b[2J\rx";
+  assert.equal(keyArgument(JSON.stringify({ command: hostile })), "^[]0;TITLE^G ^[[2J x");
+  assert.equal(preview(`${hostile}\nmore`), "^[]0;TITLE^G ^[[2J^Mx … (2 lines)");
+  assert.equal(oneLine("a\x1b[1G\tb"), "a^[[1G b");
+});

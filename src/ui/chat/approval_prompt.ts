@@ -7,7 +7,8 @@
 import { matchesKey, Text } from "@mariozechner/pi-tui";
 import type { Answer, ApprovalRequest } from "../../policy/approval.ts";
 import type { Style } from "../style.ts";
-import { parseAnswer } from "../terminal_ask.ts";
+import { commandLines, parseAnswer } from "../terminal_ask.ts";
+import { terminalLine } from "../terminal_text.ts";
 
 /** Where the question is: waiting for y/a/n, or for the reason of a no. */
 export type PromptStage = "choosing" | "reason";
@@ -71,7 +72,7 @@ export class ApprovalPrompt extends Text {
     const { command, prefixes } = this.#request;
     const always = prefixes.length > 0
       ? `[a] always: commands starting with ${
-        prefixes.map((p) => `"${p}"`).join(", ")
+        prefixes.map((p) => `"${terminalLine(p)}"`).join(", ")
       } in this workspace`
       : "[a] always: same as once (no prefix can describe this command)";
     const keys = this.#stage === "choosing"
@@ -82,7 +83,7 @@ export class ApprovalPrompt extends Text {
       ];
     this.setText([
       style.bold(style.yellow("? run this shell command?")),
-      `  ${style.cyan(command)}`,
+      ...commandLines(command).map((line) => `  ${style.cyan(line)}`),
       ...keys.map((line) => style.dim(`  ${line}`)),
     ].join("\n"));
   }

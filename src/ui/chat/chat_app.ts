@@ -19,6 +19,7 @@ import { PromptEditor } from "./prompt_editor.ts";
 import { CHAT_KEYS, parseSlash, SLASH_COMMANDS, type SlashName } from "./slash.ts";
 import { chatTheme } from "./theme.ts";
 import { Transcript } from "./transcript.ts";
+import { terminalLine } from "../terminal_text.ts";
 
 /** How the chat ended. */
 export type ChatEnd = "quit" | "terminated";
@@ -192,6 +193,7 @@ class ChatApp {
         this.#draft = "";
         this.#question = undefined;
         this.#status.removeChild(prompt);
+        this.#transcript.awaitingApproval(false);
         this.#tui.requestRender();
         resolve(given);
       };
@@ -199,6 +201,7 @@ class ChatApp {
       signal.addEventListener("abort", withdraw, { once: true });
       this.#question = { prompt, answer };
       this.#status.addChild(prompt);
+      this.#transcript.awaitingApproval(true);
       this.#tui.requestRender();
     });
   }
@@ -338,8 +341,13 @@ class ChatApp {
     this.#status.addChild(loader);
     this.#showQueue();
     try {
-      const prompt = await attachMentions(text, this.#options.host.readFile);
-      await this.#options.host.runTurn(prompt, this.#choice, {
+      const { host } = this.#options;
+      const message = await attachMentions(text, host.readFile, host.readImage);
+      for (const problem of message.problems) this.#say("error", problem);
+      if (message.problems.length > 0) {
+        throw new Error("the message was not sent; fix or remove the mention");
+      }
+      await host.runTurn(message.text, message.images, this.#choice, {
         emit: (envelope) => this.#event(envelope),
         warn: (message) => this.#say("warning", message),
         ask: (request, signal) => this.#ask(request, signal),
@@ -386,7 +394,8 @@ class ChatApp {
     this.#status.removeChild(this.#queueView);
     if (this.#queue.length > 0) {
       this.#queueView.setText(
-        this.#queue.map((text) => style.dim(`queued: ${text.split("\n")[0]}`)).join("\n"),
+        this.#queue.map((text) => style.dim(`queued: ${terminalLine(text.split("\n")[0])}`))
+          .join("\n"),
       );
       this.#status.addChild(this.#queueView);
     }

@@ -5,15 +5,13 @@ import type { Envelope } from "../../agent/event.ts";
 import type { Emit, TurnOutcome } from "../../agent/turn.ts";
 import type { Ask } from "../../policy/approval.ts";
 import type { QuotaSnapshot } from "../../quota/snapshot.ts";
-import type { ReasoningEffort } from "../../provider/request.ts";
+import type { ModelChoice } from "../../app/session_host.ts";
 import type { ListWorkspaceFolder } from "./completion.ts";
-import type { ReadWorkspaceFile } from "./mentions.ts";
+import type { ReadWorkspaceFile, ReadWorkspaceImage } from "./mentions.ts";
+import type { ImageBytes } from "../../agent/images.ts";
 
-/** The model and effort the next turn uses. */
-export interface ModelChoice {
-  model: string;
-  effort: ReasoningEffort;
-}
+/** The model and effort the next turn uses (the runtime's, so there is one definition). */
+export type { ModelChoice } from "../../app/session_host.ts";
 
 /** A session opened for the chat: its events to show again, and the model it last used. */
 export interface OpenedSession extends ModelChoice {
@@ -42,9 +40,13 @@ export interface ChatHost {
   workspaceLabel: string;
   /** The session the chat starts in (`--continue`, `--resume`), or null for a fresh one. */
   initial: OpenedSession | null;
-  /** Runs one prompt as a turn of the current session (created on the first prompt). */
+  /**
+   * Runs one prompt, with the images attached to it, as a turn of the current session (created
+   * on the first prompt); rejects when the model takes no images.
+   */
   runTurn(
     prompt: string,
+    images: readonly ImageBytes[],
     choice: ModelChoice,
     sink: TurnSink,
     signal: AbortSignal,
@@ -73,5 +75,6 @@ export interface ChatHost {
   /** The last known plan quota. */
   quota(): Promise<QuotaSnapshot | null>;
   readFile: ReadWorkspaceFile;
+  readImage: ReadWorkspaceImage;
   listFolder: ListWorkspaceFolder;
 }

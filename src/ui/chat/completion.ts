@@ -11,6 +11,7 @@ import {
   type SlashCommand,
 } from "@mariozechner/pi-tui";
 import { SLASH_COMMANDS, type SlashName } from "./slash.ts";
+import { terminalLine } from "../terminal_text.ts";
 
 /** One entry of a workspace folder. */
 export interface FolderEntry {
@@ -86,15 +87,27 @@ export function chatCompletion(sources: CompletionSources): AutocompleteProvider
       if (mention !== undefined) {
         const items = await pathSuggestions(mention, sources.listFolder);
         return items.length > 0
-          ? { items, prefix: mention } satisfies AutocompleteSuggestions
+          ? { items: items.map(shown), prefix: mention } satisfies AutocompleteSuggestions
           : null;
       }
       // Only slash commands: plain words are never completed as paths.
       if (!before.startsWith("/")) return null;
-      return await slash.getSuggestions(lines, cursorLine, cursorCol, options);
+      const found = await slash.getSuggestions(lines, cursorLine, cursorCol, options);
+      return found && { ...found, items: found.items.map(shown) };
     },
     applyCompletion: (lines, cursorLine, cursorCol, item, prefix) =>
       slash.applyCompletion(lines, cursorLine, cursorCol, item, prefix),
-    shouldTriggerFileCompletion: () => false,
+    // Tab forces a completion only for a mention (so a fast Tab after `@hel` completes it).
+    shouldTriggerFileCompletion: (lines, cursorLine, cursorCol) =>
+      mentionPrefix((lines[cursorLine] ?? "").slice(0, cursorCol)) !== undefined,
+  };
+}
+
+/** The item with what the list shows (a file name, a session title) safe for the terminal. */
+function shown(item: AutocompleteItem): AutocompleteItem {
+  return {
+    ...item,
+    label: terminalLine(item.label),
+    ...(item.description === undefined ? {} : { description: terminalLine(item.description) }),
   };
 }

@@ -1,5 +1,6 @@
 /** The chat's footer line: model and effort, context used, plan quota, workspace. */
 
+import { terminalLine } from "../terminal_text.ts";
 import { type Component, truncateToWidth, visibleWidth } from "@mariozechner/pi-tui";
 import type { QuotaSnapshot, QuotaWindow } from "../../quota/snapshot.ts";
 import { modelInfo } from "../../provider/models.ts";
@@ -20,7 +21,8 @@ export interface FooterInfo {
 
 /** The footer at `width` columns: one line, the workspace shortened first when space runs out. */
 export function footerLine(info: FooterInfo, width: number, style: Style): string {
-  const parts = [`${info.model} · ${info.effort}`];
+  // The model name (from /model) and the workspace path are shown, never obeyed.
+  const parts = [`${terminalLine(info.model)} · ${info.effort}`];
   const context = contextText(info.model, info.contextTokens);
   if (context) parts.push(context);
   for (const w of [info.quota?.primary, info.quota?.secondary]) {
@@ -28,7 +30,7 @@ export function footerLine(info: FooterInfo, width: number, style: Style): strin
   }
   const fixed = parts.join("  ");
   const room = width - visibleWidth(fixed) - 2;
-  const line = room >= 8 ? `${fixed}  ${shortenPath(info.workspace, room)}` : fixed;
+  const line = room >= 8 ? `${fixed}  ${shortenPath(terminalLine(info.workspace), room)}` : fixed;
   return style.dim(truncateToWidth(line, Math.max(1, width), "…"));
 }
 

@@ -1,22 +1,77 @@
 /** The chat's input: pi-tui's multi-line editor, where Enter runs a complete slash command as typed. */
 
-import { Editor, matchesKey } from "@mariozechner/pi-tui";
+import { type AutocompleteProvider, Editor, matchesKey } from "@mariozechner/pi-tui";
 import { isCompleteCommand } from "./slash.ts";
+
+/** Escape: with the completion list open, it closes the list and leaves the text alone. */
+const CLOSE_LIST = "\x1b";
+
+/** What an open completion list completes: the line's text before it, and its typed start. */
+interface Completing {
+  line: number;
+  base: string;
+  prefix: string;
+}
 
 /**
  * The editor of the chat. Enter, Shift+Enter/Alt+Enter (newline), history, paste and completion are
- * pi-tui's; one thing differs: with the completion list open, Enter on a line that already is a
+ * pi-tui's; two things differ: with the completion list open, Enter on a line that already is a
  * complete command (`/model gpt-5.4`) runs that line instead of replacing it with the highlighted
- * completion.
+ * completion; and the list closes as soon as the text it completes is gone (Ctrl+U, Ctrl+W, a
+ * cleared editor), so a later Tab never applies a stale completion to new text.
  */
 export class PromptEditor extends Editor {
+  #completing: Completing | undefined;
+
+  override setAutocompleteProvider(provider: AutocompleteProvider): void {
+    super.setAutocompleteProvider({
+      getSuggestions: async (lines, cursorLine, cursorCol, options) => {
+        const found = await provider.getSuggestions(lines, cursorLine, cursorCol, options);
+        if (found) {
+          const before = (lines[cursorLine] ?? "").slice(0, cursorCol);
+          const base = before.endsWith(found.prefix)
+            ? before.slice(0, before.length - found.prefix.length)
+            : before;
+          this.#completing = { line: cursorLine, base, prefix: found.prefix };
+        }
+        return found;
+      },
+      applyCompletion: (lines, cursorLine, cursorCol, item, prefix) =>
+        provider.applyCompletion(lines, cursorLine, cursorCol, item, prefix),
+      shouldTriggerFileCompletion: (lines, cursorLine, cursorCol) =>
+        provider.shouldTriggerFileCompletion?.(lines, cursorLine, cursorCol) ?? true,
+    });
+  }
+
   override handleInput(data: string): void {
+    this.#closeStaleList();
     if (
       matchesKey(data, "enter") && this.isShowingAutocomplete() && isCompleteCommand(this.getText())
     ) {
       // Escape closes the list without touching the text; Enter then submits it as typed.
-      super.handleInput("\x1b");
+      super.handleInput(CLOSE_LIST);
     }
     super.handleInput(data);
+    this.#closeStaleList();
+  }
+
+  override setText(text: string): void {
+    super.setText(text);
+    this.#closeStaleList();
+  }
+
+  /**
+   * Closes the list when what it completes is gone: the text before the completed word changed,
+   * or the word's first character no longer follows it. Typing on or deleting back within the
+   * word keeps it open; pi-tui refreshes its items then.
+   */
+  #closeStaleList(): void {
+    const completing = this.#completing;
+    if (!completing || !this.isShowingAutocomplete()) return;
+    const { line, col } = this.getCursor();
+    const before = (this.getLines()[line] ?? "").slice(0, col);
+    const intact = line === completing.line &&
+      before.startsWith(completing.base + completing.prefix.slice(0, 1));
+    if (!intact) super.handleInput(CLOSE_LIST);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * One tool call in the chat, as one compact block: a header line (status mark, tool name, key
  * argument) and a bounded preview of the result, or a coloured unified diff for `edit`/`write`.
+ * The call's name, arguments, output and diff are shown through the terminal sanitizer.
  */
 
 import { type Component, truncateToWidth } from "@mariozechner/pi-tui";
@@ -8,10 +9,12 @@ import type { ToolError } from "../../tools/tool.ts";
 import type { Style } from "../style.ts";
 import type { DiffLine } from "./diff.ts";
 import { counted, keyArgument, oneLine } from "../tool_summary.ts";
+import { terminalLine, terminalText } from "../terminal_text.ts";
 
 /** Where a tool call is: still running, or finished with its result. */
 export type ToolState =
-  | { kind: "running" }
+  /** Running; `awaiting` while the call waits for the person's answer to an approval question. */
+  | { kind: "running"; awaiting?: boolean }
   | { kind: "done"; ok: boolean; output: string; error?: ToolError; synthetic?: boolean };
 
 /** What a block shows. */
@@ -33,7 +36,7 @@ export const MAX_DIFF_LINES = 14;
 export function toolBlockLines(view: ToolView, width: number, style: Style): string[] {
   const fit = (line: string) => truncateToWidth(line, Math.max(1, width), "…");
   // One column of margin, as the transcript's text has; the body is indented under the name.
-  const header = ` ${mark(view.state, style)} ${style.bold(view.name)} ${
+  const header = ` ${mark(view.state, style)} ${style.bold(terminalLine(view.name))} ${
     style.cyan(keyArgument(view.arguments, Math.max(10, width)))
   }`;
   const body = bodyLines(view, style);
@@ -41,13 +44,15 @@ export function toolBlockLines(view: ToolView, width: number, style: Style): str
 }
 
 function mark(state: ToolState, style: Style): string {
-  if (state.kind === "running") return style.yellow("●");
+  if (state.kind === "running") return state.awaiting ? style.yellow("?") : style.yellow("●");
   return state.ok ? style.green("✓") : style.red("✗");
 }
 
 function bodyLines(view: ToolView, style: Style): string[] {
   const { state } = view;
-  if (state.kind === "running") return [style.dim("running…")];
+  if (state.kind === "running") {
+    return [state.awaiting ? style.yellow("waiting for your approval…") : style.dim("running…")];
+  }
   if (!state.ok) {
     const reason = state.error
       ? `${state.error.kind}: ${oneLine(state.error.message)}`
@@ -64,11 +69,11 @@ function diffLines(diff: readonly DiffLine[], style: Style): string[] {
       case "hunk":
         return style.cyan(line.text);
       case "added":
-        return style.green(`+${line.text}`);
+        return style.green(`+${terminalText(line.text)}`);
       case "removed":
-        return style.red(`-${line.text}`);
+        return style.red(`-${terminalText(line.text)}`);
       case "context":
-        return style.dim(` ${line.text}`);
+        return style.dim(` ${terminalText(line.text)}`);
     }
   });
   const more = diff.length - shown.length;
@@ -79,7 +84,7 @@ function previewLines(output: string, style: Style): string[] {
   const lines = output.replace(/\s+$/, "").split("\n");
   if (lines.length === 1 && lines[0].trim() === "") return [style.dim("(no output)")];
   const shown = lines.slice(0, MAX_PREVIEW_LINES).map((line) =>
-    style.dim(line.replace(/\t/g, "  "))
+    style.dim(terminalText(line.replace(/\t/g, "  ")))
   );
   const more = lines.length - shown.length;
   return more > 0 ? [...shown, style.dim(`… ${counted(more, "more line")}`)] : shown;
@@ -98,6 +103,13 @@ export class ToolBlock implements Component {
   /** Records how the call ended. */
   finish(state: ToolState, diff?: readonly DiffLine[]): void {
     this.#view = { ...this.#view, state, diff };
+  }
+
+  /** Marks the running call as waiting for an approval, or running again. */
+  awaiting(awaiting: boolean): void {
+    if (this.#view.state.kind === "running") {
+      this.#view = { ...this.#view, state: { kind: "running", awaiting } };
+    }
   }
 
   /** The call is still running. */

@@ -1,7 +1,9 @@
 /**
  * The conversation as the chat shows it: user messages, the answer as markdown (streaming while it
  * arrives), reasoning summaries dimmed, one block per tool call, and notices. It is fed the same
- * event envelopes every renderer gets, live or replayed from a session's log.
+ * event envelopes every renderer gets, live or replayed from a session's log. Every text it shows
+ * passes the terminal sanitizer first (the markdown component gets the sanitized text), so a
+ * message, a file or a tool's output never drives the terminal.
  */
 
 import { Container, Markdown, Spacer, Text } from "@mariozechner/pi-tui";
@@ -14,6 +16,8 @@ import { type DiffLine, unifiedDiff } from "./diff.ts";
 import type { ReadWorkspaceFile } from "./mentions.ts";
 import { counted, oneLine, parseArguments } from "../tool_summary.ts";
 import { compactionNotice } from "../compaction_notice.ts";
+import { retryNotice } from "../retry_notice.ts";
+import { terminalLine, terminalText } from "../terminal_text.ts";
 
 /** The kinds of notice, by how loudly they are shown. */
 export type NoticeKind = "info" | "warning" | "error";
@@ -46,10 +50,11 @@ const DECIDED_BY: Record<DecisionSource, string> = {
 /** One line for a permission decision: allowed or denied, by whom, for what command. */
 export function decisionLine(data: PermissionDecisionData): string {
   const verdict = data.decision === "allow" ? "allowed" : "denied";
-  const scope = data.scope === "always" && data.rules
-    ? ` (always: ${data.rules.map((r) => `"${r}"`).join(", ")})`
-    : data.source === "rule" && data.rules
-    ? ` (${data.rules.map((r) => `"${r}"`).join(", ")})`
+  const rules = data.rules?.map((r) => `"${terminalLine(r)}"`).join(", ");
+  const scope = data.scope === "always" && rules
+    ? ` (always: ${rules})`
+    : data.source === "rule" && rules
+    ? ` (${rules})`
     : data.scope === "once"
     ? " (once)"
     : "";
@@ -72,6 +77,10 @@ export class Transcript extends Container {
   #answer: { component: Markdown; text: string } | undefined;
   /** The reasoning summary being streamed, until its item is logged. */
   #reasoning: { component: Markdown; text: string } | undefined;
+  /** The line the retries of the current model call update. */
+  #retry: Text | undefined;
+  /** The call id of the tool call started last and not finished: the one a question is about. */
+  #started: string | undefined;
   /** Tool calls waiting for their results, by call id. */
   readonly #tools = new Map<string, { block: ToolBlock; change?: FileChange }>();
 
@@ -87,14 +96,21 @@ export class Transcript extends Container {
     switch (envelope.type) {
       case "user_message":
         this.#closeStreams();
+        this.#retry = undefined;
         this.addChild(new Spacer(1));
-        this.addChild(new Text(style.bold(`› ${boundedMessage(envelope.data.text)}`), 1, 0));
+        this.addChild(
+          new Text(style.bold(`› ${terminalText(boundedMessage(envelope.data.text))}`), 1, 0),
+        );
+        for (const image of envelope.data.images ?? []) {
+          const size = `${Math.max(1, Math.round(image.bytes / 1024))} KB`;
+          this.addChild(new Text(style.dim(`  [image: ${image.media_type}, ${size}]`), 1, 0));
+        }
         return;
       case "reasoning_delta":
         this.#streamReasoning(envelope.data.delta);
         return;
       case "reasoning": {
-        const summary = envelope.data.summary.map((part) => part.text).join("\n\n");
+        const summary = terminalText(envelope.data.summary.map((part) => part.text).join("\n\n"));
         if (this.#reasoning) this.#reasoning.component.setText(summary);
         else if (summary.trim() !== "") this.addChild(this.#thought(summary));
         this.#reasoning = undefined;
@@ -104,12 +120,14 @@ export class Transcript extends Container {
         this.#streamAnswer(envelope.data.delta);
         return;
       case "assistant_message":
-        if (this.#answer) this.#answer.component.setText(envelope.data.text);
-        else this.addChild(this.#markdown(envelope.data.text));
+        if (this.#answer) this.#answer.component.setText(terminalText(envelope.data.text));
+        else this.addChild(this.#markdown(terminalText(envelope.data.text)));
         this.#answer = undefined;
         return;
       case "tool_call": {
         this.#closeStreams();
+        // A later retry gets a line of its own, below this call.
+        this.#retry = undefined;
         const block = new ToolBlock({
           name: envelope.data.name,
           arguments: envelope.data.arguments,
@@ -121,6 +139,7 @@ export class Transcript extends Container {
       }
       case "tool_started": {
         // Read the file before the tool changes it, so its diff can be shown afterwards.
+        this.#started = envelope.data.call_id;
         const entry = this.#tools.get(envelope.data.call_id);
         const path = parseArguments(envelope.data.arguments).path;
         if (entry && DIFFED_TOOLS.has(envelope.data.name) && typeof path === "string") {
@@ -135,6 +154,7 @@ export class Transcript extends Container {
         const diff = ok && entry.change ? await this.#diff(entry.change) : undefined;
         entry.block.finish({ kind: "done", ok, output, error, synthetic }, diff);
         this.#tools.delete(envelope.data.call_id);
+        if (this.#started === envelope.data.call_id) this.#started = undefined;
         return;
       }
       case "permission_decision": {
@@ -147,11 +167,13 @@ export class Transcript extends Container {
       case "retrying": {
         // The attempt's partial answer is discarded: the retry streams it again from the start.
         this.#dropStreams();
-        const seconds = (envelope.data.delay_ms / 1000).toFixed(1);
-        this.notice(
-          "warning",
-          `${oneLine(envelope.data.error.message)}; retry ${envelope.data.attempt} in ${seconds} s`,
-        );
+        // One line per turn that each retry updates, rather than a line per retry.
+        const text = style.yellow(`! ${retryNotice(envelope.data)}`);
+        if (this.#retry) this.#retry.setText(text);
+        else {
+          this.#retry = new Text(text, 1, 0);
+          this.addChild(this.#retry);
+        }
         return;
       }
       case "compaction":
@@ -176,9 +198,10 @@ export class Transcript extends Container {
     }
   }
 
-  /** Adds a line of information, a warning or an error. */
-  notice(kind: NoticeKind, text: string): void {
+  /** Adds a line of information, a warning or an error; `text` is shown, never obeyed. */
+  notice(kind: NoticeKind, raw: string): void {
     const { style } = this.#theme;
+    const text = terminalText(raw);
     const styled = kind === "error"
       ? style.red(`✗ ${text}`)
       : kind === "warning"
@@ -187,11 +210,22 @@ export class Transcript extends Container {
     this.addChild(new Text(styled, 1, 0));
   }
 
+  /**
+   * Marks the running tool call as waiting for the person's approval (or no longer): tools run
+   * one at a time, so the question is about the call started last.
+   */
+  awaitingApproval(awaiting: boolean): void {
+    const entry = this.#started === undefined ? undefined : this.#tools.get(this.#started);
+    entry?.block.awaiting(awaiting);
+  }
+
   /** Empties the transcript (the session itself is untouched). */
   override clear(): void {
     super.clear();
     this.#answer = undefined;
     this.#reasoning = undefined;
+    this.#retry = undefined;
+    this.#started = undefined;
     this.#tools.clear();
   }
 
@@ -201,7 +235,7 @@ export class Transcript extends Container {
       this.addChild(this.#answer.component);
     }
     this.#answer.text += delta;
-    this.#answer.component.setText(this.#answer.text);
+    this.#answer.component.setText(terminalText(this.#answer.text));
   }
 
   #streamReasoning(delta: string): void {
@@ -210,7 +244,7 @@ export class Transcript extends Container {
       this.addChild(this.#reasoning.component);
     }
     this.#reasoning.text += delta;
-    this.#reasoning.component.setText(this.#reasoning.text);
+    this.#reasoning.component.setText(terminalText(this.#reasoning.text));
   }
 
   /** Streams end where the next item starts; what they showed stays. */

@@ -25,7 +25,7 @@ function fakeHost() {
   const host: ChatHost = {
     workspaceLabel: "~/ws",
     initial: null,
-    runTurn(prompt, choice, sink, signal) {
+    runTurn(prompt, _images, choice, sink, signal) {
       turns.push({ prompt, choice, signal, sink });
       return new Promise<TurnOutcome>((resolve) => {
         const end = () => resolve({ status: "answered", answer: "", usage: ZERO });
@@ -50,6 +50,7 @@ function fakeHost() {
     status: () => Promise.resolve("signed in"),
     quota: () => Promise.resolve(null),
     readFile: () => Promise.resolve(null),
+    readImage: () => Promise.resolve(null),
     listFolder: () => Promise.resolve(null),
   };
   return {

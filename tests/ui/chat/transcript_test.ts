@@ -47,7 +47,18 @@ Deno.test("a retry drops the partial answer before it streams again", async () =
   }));
   const shown = screen(transcript);
   assert.doesNotMatch(shown, /partial/);
-  assert.match(shown, /! overloaded; retry 1 in 0\.5 s/);
+  assert.match(shown, /! retry 1 in 0\.5 s: overloaded/);
+  await transcript.event(envelope({
+    type: "retrying",
+    data: {
+      attempt: 2,
+      delay_ms: 1000,
+      error: { kind: "server_error", message: "still overloaded", retryable: true },
+    },
+  }));
+  const updated = screen(transcript);
+  assert.equal(updated.match(/retry/g)?.length, 1, `one retry line:\n${updated}`);
+  assert.match(updated, /! retry 2 in 1\.0 s: still overloaded/);
 });
 
 Deno.test("an edit's block shows the diff of the file from before the call to after it", async () => {

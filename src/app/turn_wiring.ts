@@ -1,6 +1,6 @@
 /**
  * The one place that turns settings, credentials and the run's policy into what a turn needs to
- * talk to the model and run tools. `run`, `resume` and `chat` all build their turns from it.
+ * talk to the model and run tools; the session host builds every turn from it.
  */
 
 import type { Io } from "../util/io.ts";
@@ -10,7 +10,7 @@ import type { ProviderError } from "../provider/error.ts";
 import { guardedTools, type RunPolicy } from "./run_policy.ts";
 import type { Session } from "../agent/session.ts";
 import type { Emit, ModelCall, ToolOutput, ToolRunner } from "../agent/turn.ts";
-import type { RunCredentials } from "./inputs.ts";
+import type { ModelProvider } from "../config/model_providers.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Ask } from "../policy/approval.ts";
 import { streamResponse } from "../provider/responses.ts";
@@ -24,7 +24,13 @@ import { systemUtcOffset } from "../quota/reset_time.ts";
 import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
 import { outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
 import { sleep } from "../util/sleep.ts";
+import { withImageData } from "../agent/images.ts";
 import { VERSION } from "../version.ts";
+
+/** The credentials of a run and the model provider they are for. */
+export interface RunCredentials extends ResolvedCredentials {
+  modelProvider: ModelProvider;
+}
 
 /** What the wiring is built from. */
 export interface WiringInputs {
@@ -59,10 +65,10 @@ export interface WiringInputs {
   /** Tells the user something about the run's protection (an OS sandbox that is missing). */
   notice(message: string): void | Promise<void>;
   /**
-   * How a person is asked about a command; default: the plain-terminal question when possible;
-   * null: nobody is asked (commands off the safe list and the flags are denied).
+   * How the front end asks a person about a command; undefined: nobody is asked (commands off the
+   * safe list and the flags are denied at once).
    */
-  ask?: Ask | null;
+  ask: Ask | undefined;
   /** The OS sandbox status for shell commands (see `sandboxProbe`). */
   sandbox(): Promise<SandboxStatus>;
 }
@@ -97,7 +103,7 @@ export function sandboxProbe(io: Io, workspace: string): () => Promise<SandboxSt
 
 /** Builds the model call (retries, idle timeout, quota guard) and the policy-guarded tools. */
 export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
-  const callModel = await modelCaller(w);
+  const callModel = withStoredImages(await modelCaller(w), w.session.path);
   const { tools, close } = await guardedTools(w.policy, {
     io: w.io,
     workspace: w.workspace,
@@ -110,6 +116,7 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
     ask: w.ask,
     unattended: w.settings.unattended,
     askLimitMs: w.settings.approvalTimeoutMs,
+    toolTimeoutMs: w.settings.toolTimeoutMs,
   });
   const wiring: TurnWiring = {
     tools: toolSpecs(tools),
@@ -222,6 +229,17 @@ function quotaStopError(stop: QuotaStop, percent: number): ProviderError {
     code: "stop_at_quota",
     ...(stop.window.resets_at === undefined ? {} : { resets_at: stop.window.resets_at }),
     details: { window: stop.slot, used_percent: stop.window.used_percent, stop_at: percent },
+  };
+}
+
+/**
+/**
+ * `call` for a session whose history refers to images stored in its data (`logPath`'s images
+ * folder): each request carries their bytes.
+ */
+export function withStoredImages(call: ModelCall, logPath: string): ModelCall {
+  return async function* (request, signal) {
+    yield* call(await withImageData(request, logPath), signal);
   };
 }
 

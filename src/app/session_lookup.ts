@@ -1,6 +1,6 @@
-/** Finding the session a command names, with every lookup failure as a CliFailure. */
+/** Finding the session a person names, with every lookup failure as a Failure. */
 
-import { CliFailure } from "./failure.ts";
+import { Failure } from "./failure.ts";
 import { openSession, type Session } from "../agent/session.ts";
 import { latestSessionFor } from "../agent/session_list.ts";
 import {
@@ -19,7 +19,7 @@ export type SessionQuery = { id: string } | { last: string };
  * `fromLastCompaction`; unknown or ambiguous ids, and a session another Pixir process is writing
  * to, are exit 2.
  */
-export async function openSessionForCli(
+export async function openNamedSession(
   sessionsDir: string,
   query: SessionQuery,
   now: () => number,
@@ -30,7 +30,7 @@ export async function openSessionForCli(
   if ("last" in query) {
     const latest = await latestSessionFor(sessionsDir, query.last);
     if (!latest) {
-      throw new CliFailure("unknown_session", `no session found for workspace ${query.last}`, {
+      throw new Failure("unknown_session", `no session found for workspace ${query.last}`, {
         hint: 'start one with: pixir run "…"',
       });
     }
@@ -42,24 +42,24 @@ export async function openSessionForCli(
     return await openSession(sessionsDir, id, { now, readOnly, fromLastCompaction });
   } catch (error) {
     if (error instanceof UnknownSessionError) {
-      throw new CliFailure("unknown_session", error.message, {
+      throw new Failure("unknown_session", error.message, {
         hint: "see `pixir sessions --all` for the ids",
       });
     }
     if (error instanceof AmbiguousSessionError) {
-      throw new CliFailure("unknown_session", error.message, {
+      throw new Failure("unknown_session", error.message, {
         details: { candidates: [...error.candidates] },
       });
     }
     if (error instanceof CorruptSessionError) {
-      throw new CliFailure("io", error.message, {
+      throw new Failure("io", error.message, {
         details: { path: error.path, line: error.line },
         hint: "a line before the last is damaged: fix that line by hand (keep a copy first), " +
           "or remove the session with `pixir sessions rm`",
       });
     }
     if (error instanceof SessionInUseError) {
-      throw new CliFailure("usage", error.message, {
+      throw new Failure("usage", error.message, {
         hint: "wait for that run or chat to end, or start a new session",
       });
     }

@@ -1,11 +1,11 @@
-/** Auth-layer failures as CLI failures with their exit codes. */
+/** Auth-layer failures as the runtime's failures, each with its kind. */
 
-import { CliFailure } from "./failure.ts";
+import { Failure } from "./failure.ts";
 import type { AuthError } from "../auth/oauth.ts";
 import { CredentialUnavailableError, NotAuthenticatedError } from "../auth/credential.ts";
 
-/** The CLI failure for a failed sign-in step. */
-export function failureFromAuth(error: AuthError): CliFailure {
+/** The failure for a failed sign-in step. */
+export function failureFromAuth(error: AuthError): Failure {
   const details = {
     auth_kind: error.kind,
     ...(error.status === undefined ? {} : { status: error.status }),
@@ -13,29 +13,29 @@ export function failureFromAuth(error: AuthError): CliFailure {
   };
   switch (error.kind) {
     case "aborted":
-      return new CliFailure("interrupted", "sign-in cancelled; nothing was saved", { details });
+      return new Failure("interrupted", "sign-in cancelled; nothing was saved", { details });
     case "timeout":
-      return new CliFailure("timeout", error.message, {
+      return new Failure("timeout", error.message, {
         details,
         hint: "run `pixir login` again for a new code",
       });
     case "not_enabled":
     case "denied":
     case "rejected":
-      return new CliFailure("not_authenticated", error.message, { details });
+      return new Failure("not_authenticated", error.message, { details });
     default:
-      return new CliFailure("provider", error.message, { details });
+      return new Failure("provider", error.message, { details });
   }
 }
 
-/** Maps the auth layer's thrown errors (no login, unreadable auth.json) onto CLI failures. */
+/** Maps the auth layer's thrown errors (no login, unreadable auth.json) onto failures. */
 export function rethrowAuthError(error: unknown): never {
   if (error instanceof NotAuthenticatedError) {
     const kind = error.fix === "reexport" ? "bundle_invalid" : "not_authenticated";
-    throw new CliFailure(kind, error.message, { hint: error.hint });
+    throw new Failure(kind, error.message, { hint: error.hint });
   }
   if (error instanceof CredentialUnavailableError) {
-    throw new CliFailure("io", error.message, error.hint ? { hint: error.hint } : {});
+    throw new Failure("io", error.message, error.hint ? { hint: error.hint } : {});
   }
   throw error;
 }

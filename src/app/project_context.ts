@@ -1,17 +1,16 @@
-/** The project context of a run as the CLI loads it: skipped with `--no-context`, warnings on stderr. */
+/** The project context of a session: skipped with `--no-context`, problems reported as warnings. */
 
-import type { Io } from "../util/io.ts";
 import { type ContextFile, denoContextFs, loadProjectContext } from "../agent/project_context.ts";
 
 /** The `AGENTS.md` files for `workspace`, or none when `enabled` is false. */
 export async function projectContextFor(
-  io: Io,
   configDir: string,
   workspace: string,
   enabled: boolean,
+  warn: (message: string) => void | Promise<void>,
 ): Promise<ContextFile[]> {
   if (!enabled) return [];
   const context = await loadProjectContext({ configDir, workspace, fs: denoContextFs });
-  for (const warning of context.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
+  for (const warning of context.warnings) await warn(warning);
   return context.files;
 }

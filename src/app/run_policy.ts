@@ -1,12 +1,13 @@
 /**
  * The permissions of one run, wired into its tools: the saved project policy and the flags are
- * merged, file tools get a Worker scoped to it, and the bash tool gets the approval gate (with a
- * terminal question only when a person is at both stdin and stderr) and the OS sandbox.
+ * merged, file tools get a Worker scoped to it, and the bash tool gets the approval gate (asking a
+ * person the way the front end does, if it can) and the OS sandbox.
  */
 
+import { timedAsk } from "../policy/timed_ask.ts";
+import { isAbsolute, resolve } from "node:path";
 import type { Io } from "../util/io.ts";
-import { CliFailure } from "./failure.ts";
-import { resolvePolicyPath } from "./policy_flags.ts";
+import { Failure } from "./failure.ts";
 import type { Envelope } from "../agent/event.ts";
 import type { PermissionDecisionData } from "../policy/permission_decision.ts";
 import type { Session } from "../agent/session.ts";
@@ -31,12 +32,13 @@ import {
   type PolicyPatch,
 } from "../policy/policy.ts";
 import { createShellGate } from "../policy/shell_gate.ts";
+import { createHiddenFolders } from "../sandbox/hidden_folders.ts";
 import type { SandboxStatus } from "../sandbox/os_sandbox.ts";
 import { FileToolWorker } from "../tools/file_worker.ts";
+import { pixirFileKeys } from "../tools/pixir_files.ts";
+import { HIDDEN_VARIABLES } from "../tools/shell.ts";
 import { defaultTools } from "../tools/registry.ts";
 import type { Tool } from "../tools/tool.ts";
-import { terminalAsk } from "../ui/terminal_ask.ts";
-import { timedAsk } from "../policy/timed_ask.ts";
 
 /** The policy of a run and where its saved part came from. */
 export interface RunPolicy {
@@ -72,10 +74,15 @@ export async function runPolicy(
     return { policy, rules: saved.always, hidden: [...new Set(hidden)], permissionsFile };
   } catch (error) {
     if (error instanceof PermissionsFileError || error instanceof PolicyError) {
-      throw new CliFailure("usage", error.message);
+      throw new Failure("usage", error.message);
     }
     throw error;
   }
+}
+
+/** A path of a policy (flag or saved) as an absolute path, relative ones against `base`. */
+export function resolvePolicyPath(path: string, base: string): string {
+  return isAbsolute(path) ? resolve(path) : resolve(base, path);
 }
 
 /** A saved policy's relative paths are relative to the workspace they were saved for. */
@@ -117,16 +124,18 @@ export interface GuardOptions {
   /** The OS sandbox status, probed once per process by the caller. */
   sandbox(): Promise<SandboxStatus>;
   /**
-   * How to ask a person about a command (chat plugs its UI in here). Default: a plain-terminal
-   * question when stdin and stderr are terminals, else nobody is asked; null: nobody is asked.
+   * How the front end asks a person about a command (a terminal question, the chat's prompt, an
+   * editor's permission request); undefined: nobody is asked, so such commands are denied at once.
    */
-  ask?: Ask | null;
+  ask: Ask | undefined;
   /** Nobody is there: every question is denied at once (`--unattended`, `CI`). */
   unattended?: boolean;
   /** How long a question waits for an answer before it is denied; default: no limit. */
   askLimitMs?: number;
   /** Tells the user about the run's protection; default: a line on stderr. */
   notice?: (message: string) => void | Promise<void>;
+  /** Time limit of one file tool call; default `DEFAULT_TOOL_TIMEOUT_MS`. */
+  toolTimeoutMs?: number;
 }
 
 /**
@@ -137,7 +146,12 @@ export interface GuardOptions {
 export async function guardedTools(run: RunPolicy, options: GuardOptions): Promise<GuardedTools> {
   const { io, workspace, session } = options;
   const access = fileAccess(run.policy, workspace, run.hidden);
-  const worker = new FileToolWorker({ workspace, access });
+  const worker = new FileToolWorker({
+    workspace,
+    access,
+    pixirFiles: pixirFileKeys(run.hidden),
+    timeoutMs: options.toolTimeoutMs,
+  });
   const gate = createShellGate({
     approval: {
       policy: run.policy,
@@ -154,8 +168,9 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     layout: {
       workspace,
       writable: access.write.includes("/") ? "all" : [...access.write, tempDir(io)],
-      hidden: await existing(run.hidden),
+      hidden: await createHiddenFolders(run.hidden),
       net: run.policy.net,
+      hiddenEnv: HIDDEN_VARIABLES,
     },
     notice: async (message) => {
       if (options.notice) await options.notice(message);
@@ -165,29 +180,14 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
   });
   const snapshots = fileSnapshots({ session, emit: options.emit });
   return {
-    tools: undoableTools(defaultTools({ fileWorker: worker, bash: { gate } }), snapshots, access),
+    tools: undoableTools(
+      defaultTools({ fileWorker: worker, bash: { gate } }),
+      snapshots,
+      access,
+      (path, maxBytes) => worker.priorState(path, maxBytes, new AbortController().signal),
+    ),
     close: () => worker.close(),
   };
-}
-
-/** The question to put, under its time limit; none when the run is unattended. */
-function askOf(options: GuardOptions): Ask | undefined {
-  if (options.unattended || options.ask === null) return undefined;
-  const ask = options.ask ?? askFor(options.io);
-  if (ask === undefined || options.askLimitMs === undefined) return ask;
-  return timedAsk(ask, options.askLimitMs);
-}
-
-/**
- * A terminal question when a person is at both stdin and stderr; otherwise none, so commands that
- * need approval are denied at once and the run never waits.
- */
-function askFor(io: Io): Ask | undefined {
-  if (!io.stdin.isTerminal || !io.stderr.isTerminal) return undefined;
-  return terminalAsk({
-    readLine: (signal) => io.stdin.readLine(signal),
-    write: (text) => io.stderr.write(text),
-  });
 }
 
 /** The temp dir shell commands may write to. */
@@ -196,10 +196,9 @@ function tempDir(io: Io): string {
   return tmp && tmp.trim() !== "" ? tmp : io.os === "darwin" ? "/private/tmp" : "/tmp";
 }
 
-/** The paths that exist: an OS sandbox can only cover an existing folder. */
-async function existing(paths: readonly string[]): Promise<string[]> {
-  const found = await Promise.all(
-    paths.map((path) => Deno.stat(path).then(() => true, () => false)),
-  );
-  return paths.filter((_, i) => found[i]);
+/** The question to put, under its time limit; none when the run is unattended. */
+function askOf(options: GuardOptions): Ask | undefined {
+  if (options.unattended || options.ask === undefined) return undefined;
+  if (options.askLimitMs === undefined) return options.ask;
+  return timedAsk(options.ask, options.askLimitMs);
 }

@@ -1,0 +1,304 @@
+/**
+ * The runtime every front end shares: one object holds a workspace's session with its model,
+ * policy, project context, quota guard and credentials, starts turns with a prompt, a way to ask
+ * a person and a signal that aborts them, compacts, undoes, and reports context use, quota and the
+ * account's status. `run`, `resume`, the chat and `acp` are I/O around it. It decides and emits
+ * events; it never prints.
+ */
+
+import type { Io } from "../util/io.ts";
+import {
+  catalogFor,
+  modelCaller,
+  type RunCredentials,
+  sandboxProbe,
+  turnWiring,
+  withStoredImages,
+} from "./turn_wiring.ts";
+import { type RunPolicy, runPolicy } from "./run_policy.ts";
+import { projectContextFor } from "./project_context.ts";
+import { Failure } from "./failure.ts";
+import { type StatusReport, statusReport } from "./status.ts";
+import { type UndoChoice, undoTurn } from "./undo.ts";
+import type { UndoData } from "../agent/event.ts";
+import type { PolicyPatch } from "../policy/policy.ts";
+import { openNamedSession, type SessionQuery } from "./session_lookup.ts";
+import { type CompactionOutcome, compactSession } from "../agent/compaction.ts";
+import { type ContextUsage, contextUsage } from "../agent/context_usage.ts";
+import type { Envelope } from "../agent/event.ts";
+import type { ContextFile } from "../agent/project_context.ts";
+import { baseInstructions } from "../agent/prompt.ts";
+import { createSession, type Session } from "../agent/session.ts";
+import { runTurn, type TurnOptions, type TurnOutcome } from "../agent/turn.ts";
+import type { PixirPaths } from "../config/paths.ts";
+import type { Settings } from "../config/settings.ts";
+import type { Ask } from "../policy/approval.ts";
+import { modelCatalogPath } from "../provider/model_catalog.ts";
+import type { ModelInfo } from "../provider/models.ts";
+import type { ReasoningEffort } from "../provider/request.ts";
+import { quotaAlertsPath } from "../quota/alerts.ts";
+import type { QuotaSnapshot } from "../quota/snapshot.ts";
+import { loadQuota, quotaFilePath } from "../quota/store.ts";
+import { VERSION } from "../version.ts";
+
+/** A model and the reasoning effort to run it with. */
+export interface ModelChoice {
+  model: string;
+  effort: ReasoningEffort;
+}
+
+/** Everything a host is opened with; every effect comes in here. */
+export interface SessionHostOptions {
+  io: Io;
+  paths: PixirPaths;
+  settings: Settings;
+  /** The credentials and the model provider every turn talks to. */
+  credentials: RunCredentials;
+  /** Real path of the workspace the tools are confined to. */
+  workspace: string;
+  /** What the tools may do. */
+  policy: RunPolicy;
+  /** The `AGENTS.md` files sent with the instructions. */
+  projectContext: readonly ContextFile[];
+  /** `--stop-at-quota`: no request is sent once a window is at or above this percentage. */
+  stopAtQuota?: number;
+  /** `--wait-for-reset`: the longest wait for a usage limit's reset, in ms; none without it. */
+  waitForResetMs?: number;
+  /** Receives every event, canonical and ephemeral, from a session's very first one. */
+  emit(envelope: Envelope): void | Promise<void>;
+  /** A problem worth a warning but not a failure (quota thresholds, unsaved caches). */
+  warn(message: string): void | Promise<void>;
+  /** Something about the run's protection (an OS sandbox that is missing). */
+  notice(message: string): void | Promise<void>;
+}
+
+/** One prompt: what it says, with which model, how a person is asked, and when to stop. */
+export interface TurnRequest extends ModelChoice {
+  prompt: string;
+  /** How the front end asks a person about a command; undefined: nobody is asked (denied). */
+  ask: Ask | undefined;
+  signal: AbortSignal;
+  /** `text.format` for a structured answer (`--output-schema`). */
+  outputFormat?: TurnOptions["outputFormat"];
+  /** Images attached to the prompt, already stored in the session's data. */
+  images?: TurnOptions["images"];
+}
+
+/** The runtime of one front end in one workspace: at most one session open at a time. */
+export class SessionHost {
+  readonly #options: SessionHostOptions;
+  readonly #sandbox: ReturnType<typeof sandboxProbe>;
+  /** Where this host's caches live, derived once from Pixir's folders. */
+  readonly #caches: { quotaFile: string; quotaAlertsFile: string; modelCatalogFile: string };
+  #policy: RunPolicy;
+  #session: Session | null = null;
+
+  constructor(options: SessionHostOptions) {
+    this.#options = options;
+    this.#policy = options.policy;
+    this.#sandbox = sandboxProbe(options.io, options.workspace);
+    this.#caches = {
+      quotaFile: quotaFilePath(options.paths),
+      quotaAlertsFile: quotaAlertsPath(options.paths),
+      modelCatalogFile: modelCatalogPath(options.paths.dataDir),
+    };
+  }
+
+  /** What the tools may do from the next turn on. */
+  get policy(): RunPolicy {
+    return this.#policy;
+  }
+
+  /**
+   * Replaces the flags' part of the policy for the next turns (an editor switching modes): the
+   * workspace's saved policy merged with `patch`. A contradiction is a usage Failure.
+   */
+  async setPolicy(patch: PolicyPatch): Promise<void> {
+    this.#policy = await runPolicy(this.#options.paths, this.#options.workspace, patch);
+  }
+
+  /** The open session, or null before the first prompt (or after `close`). */
+  get session(): Session | null {
+    return this.#session;
+  }
+
+  /** The workspace this host works in. */
+  get workspace(): string {
+    return this.#options.workspace;
+  }
+
+  /** Starts a new session; its opening events reach `emit` as they are written. */
+  async start(choice: ModelChoice): Promise<Session> {
+    this.close();
+    const { io, paths, workspace } = this.#options;
+    const session = await createSession({
+      sessionsDir: paths.sessionsDir,
+      cwd: workspace,
+      ...choice,
+      provider: this.#options.credentials.modelProvider.id,
+      version: VERSION,
+      now: io.now,
+      random: io.random,
+    });
+    this.#session = session;
+    for (const envelope of session.events) await this.#options.emit(envelope);
+    return session;
+  }
+
+  /**
+   * Opens the session `query` names (the current one when it is already open: its lease is held
+   * here); the one open before is released. Throws a Failure for an unknown or busy session.
+   */
+  async resume(query: SessionQuery): Promise<Session> {
+    const current = this.#session;
+    if (current && "id" in query && current.id.startsWith(query.id)) return current;
+    const next = await openNamedSession(
+      this.#options.paths.sessionsDir,
+      query,
+      this.#options.io.now,
+    );
+    this.close();
+    this.#session = next;
+    return next;
+  }
+
+  /**
+   * Takes over a session opened already (`resume` must read it to learn its workspace before the
+   * host exists); the one open before is released.
+   */
+  adopt(session: Session): void {
+    if (session === this.#session) return;
+    this.close();
+    this.#session = session;
+  }
+
+  /** Releases the open session (it stays on disk, resumable). */
+  close(): void {
+    this.#session?.release();
+    this.#session = null;
+  }
+
+  /** Runs one prompt to its outcome, in the open session or in a new one started for it. */
+  async turn(request: TurnRequest): Promise<TurnOutcome> {
+    const session = this.#session ?? await this.start(request);
+    const x = this.#options;
+    const { wiring, close } = await turnWiring({
+      ...x,
+      ...this.#caches,
+      policy: this.#policy,
+      model: request.model,
+      session,
+      sandbox: this.#sandbox,
+      ask: request.ask,
+    });
+    try {
+      return await runTurn({
+        ...wiring,
+        session,
+        prompt: request.prompt,
+        model: request.model,
+        effort: request.effort,
+        provider: x.credentials.modelProvider.id,
+        instructions: baseInstructions({
+          cwd: x.workspace,
+          now: x.io.now(),
+          platform: x.io.os,
+          projectContext: x.projectContext,
+        }),
+        signal: request.signal,
+        emit: x.emit,
+        outputFormat: request.outputFormat,
+        images: request.images,
+      });
+    } finally {
+      close();
+    }
+  }
+
+  /** Summarises the open session's earlier conversation (`focus`: what to keep above all). */
+  async compact(
+    choice: ModelChoice,
+    focus: string | undefined,
+    signal: AbortSignal,
+  ): Promise<CompactionOutcome> {
+    const session = this.#session;
+    if (session === null) {
+      return {
+        ok: false,
+        error: { kind: "nothing_to_compact", message: "there is no conversation to compact yet" },
+      };
+    }
+    const x = this.#options;
+    // Images the history refers to are read from the session's data as the request is sent.
+    const callModel = withStoredImages(await modelCaller({ ...x, ...this.#caches }), session.path);
+    return await compactSession({
+      session,
+      ...choice,
+      provider: x.credentials.modelProvider.id,
+      callModel,
+      reason: "manual",
+      ...(focus === undefined || focus === "" ? {} : { focus }),
+      catalog: await this.catalog(choice.model),
+      emit: x.emit,
+      signal,
+    });
+  }
+
+  /** The context windows known for this provider and `model` (see `catalogFor`). */
+  async catalog(model?: string): Promise<ModelInfo[]> {
+    return await catalogFor({ ...this.#options, ...this.#caches }, model);
+  }
+
+  /** How much of `model`'s context window the open session fills; null without a session. */
+  async context(model: string): Promise<ContextUsage | null> {
+    if (this.#session === null) return null;
+    return contextUsage(this.#session.events, model, await this.catalog(model));
+  }
+
+  /** The last quota snapshot the backend reported (cached across runs), if any. */
+  async quota(): Promise<QuotaSnapshot | null> {
+    return (await loadQuota(this.#caches.quotaFile)).snapshot;
+  }
+
+  /**
+   * Gives back the files the open session's last turn (or turn `choice.turn`) changed; a usage
+   * Failure when there is no session or nothing to undo.
+   */
+  async undo(choice: UndoChoice): Promise<UndoData> {
+    if (this.#session === null) {
+      throw new Failure("usage", "nothing to undo: there is no session yet");
+    }
+    return await undoTurn(this.#session, choice);
+  }
+
+  /** The account's sign-in and the last known quota. */
+  async status(): Promise<StatusReport> {
+    return await statusReport(this.#options.paths, this.#options.io.env);
+  }
+}
+
+/** What opening a host for a workspace reads besides its options. */
+export interface WorkspaceInputs {
+  /** Send the `AGENTS.md` files (false with `--no-context`). */
+  withContext: boolean;
+  /** The permission flags, over the policy saved for the workspace. */
+  patch: PolicyPatch;
+}
+
+/**
+ * A host for `workspace`: its saved policy merged with the flags (a bad permissions file is a
+ * usage Failure) and its project context (problems reading it are warnings).
+ */
+export async function openSessionHost(
+  options: Omit<SessionHostOptions, "policy" | "projectContext"> & WorkspaceInputs,
+): Promise<SessionHost> {
+  const { withContext, patch, ...rest } = options;
+  const policy = await runPolicy(options.paths, options.workspace, patch);
+  const projectContext = await projectContextFor(
+    options.paths.configDir,
+    options.workspace,
+    withContext,
+    options.warn,
+  );
+  return new SessionHost({ ...rest, policy, projectContext });
+}

@@ -1,0 +1,160 @@
+/**
+ * Attacks on the file tools through the real CLI, with the model's calls scripted: a concurrent
+ * process swaps a workspace folder for a symlink to Pixir's own folder while the model reads
+ * `d/auth.json` and writes `d/permissions.json` again and again. Nothing of Pixir's may be read
+ * and nothing may land in its folder, with bubblewrap on the PATH and without it.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
+import type { RecordedRequest } from "../fakes/loopback_server.ts";
+import { startResponsesServer } from "../fakes/responses_server.ts";
+import { pathWithout } from "../harness/path_without.ts";
+import { inputOf, sandbox } from "./helpers.ts";
+
+const SECRET = "REAL-REFRESH-TOKEN-do-not-leak";
+const DECOY = "workspace copy, harmless";
+/** What a planted permissions.json would grant, were it read from Pixir's folder. */
+const PLANTED = JSON.stringify({
+  version: 1,
+  workspaces: { "/": { policy: { allow_run: true, allow_write: true }, always: [] } },
+});
+const ROUNDS = 20;
+
+/** The outputs the model received, by call id, across every request. */
+function outputs(requests: readonly RecordedRequest[]): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const request of requests) {
+    for (const item of inputOf(request)) {
+      if (item.type === "function_call_output") {
+        found.set(String(item.call_id), String(item.output));
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * Starts a process that keeps swapping `<ws>/d` between the real folder and a symlink to `target`,
+ * each step an atomic rename; stopped by `await using`.
+ */
+function startSwapper(workspace: string, target: string): AsyncDisposable & { swaps(): number } {
+  const script = `
+    const [ws, target] = Deno.args;
+    const at = (name) => ws + "/" + name;
+    Deno.symlinkSync(target, at("d.link"));
+    const step = (from, to) => {
+      try {
+        Deno.renameSync(at(from), at(to));
+      } catch {
+        // Pixir made a fresh "d" in the gap (a write creates missing folders): move it aside.
+        try { Deno.renameSync(at(to), at("stray." + n)); Deno.renameSync(at(from), at(to)); }
+        catch { /* the next round tries again */ }
+      }
+    };
+    let n = 0;
+    for (;;) {
+      step("d", "d.dir");
+      step("d.link", "d");
+      step("d", "d.link");
+      step("d.dir", "d");
+      if (++n % 200 === 0) Deno.writeTextFileSync(at("swaps"), String(n));
+    }
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", script, workspace, target],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  return {
+    swaps: () => {
+      try {
+        return Number(Deno.readTextFileSync(join(workspace, "swaps")));
+      } catch {
+        return 0;
+      }
+    },
+    async [Symbol.asyncDispose]() {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already ended; its status says how.
+      }
+      await child.status;
+    },
+  };
+}
+
+async function raceRun(withoutBubblewrap: boolean): Promise<void> {
+  await using box = await sandbox({ "d/auth.json": DECOY, "d/permissions.json": "{}" });
+  await Deno.writeTextFile(join(box.home, "auth.json"), SECRET);
+  const homeBefore = (await Array.fromAsync(Deno.readDir(box.home), (e) => e.name)).sort();
+  const env: Record<string, string> = { PIXIR_MAX_ITERATIONS: String(2 * ROUNDS + 5) };
+  if (withoutBubblewrap) {
+    const bin = join(box.root, "bin");
+    await Deno.mkdir(bin);
+    env.PATH = await pathWithout("bwrap", bin);
+  }
+  const calls = Array.from({ length: ROUNDS }, (_, i) => [
+    { name: "read", arguments: JSON.stringify({ path: "d/auth.json" }), callId: `r${i}` },
+    {
+      name: "write",
+      arguments: JSON.stringify({ path: "d/permissions.json", content: PLANTED }),
+      callId: `w${i}`,
+    },
+  ]).flat();
+  await using server = startResponsesServer({
+    script: [...calls.map((call) => ({ sse: toolCallAnswer(call) })), {
+      sse: textAnswer("Done."),
+    }],
+  });
+  let result;
+  {
+    await using swapper = startSwapper(box.workspace, box.home);
+    for (let i = 0; i < 200 && swapper.swaps() === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(swapper.swaps() > 0, "the swapper runs");
+    result = await box.run(["run", "--auth", "api-key", "race the file tools"], {
+      server,
+      env,
+      timeoutMs: 120_000,
+    });
+  }
+  assert.equal(result.code, 0, result.stderr);
+  const seen = outputs(server.requests);
+  assert.equal(seen.size, calls.length, "every call got a result");
+  for (const request of server.requests) {
+    assert.ok(!request.text.includes(SECRET), "Pixir's auth.json reached the model");
+  }
+  // Every read is the workspace's own file or a refusal; some were refused (the race was on).
+  const reads = [...seen].filter(([id]) => id.startsWith("r")).map(([, output]) => output);
+  const refused = reads.filter((output) => output !== DECOY);
+  for (const output of refused) assert.match(output, /"ok":false/);
+  const writes = [...seen].filter(([id]) => id.startsWith("w")).map(([, output]) => output);
+  assert.ok(
+    refused.length + writes.filter((output) => output.includes('"ok":false')).length > 0,
+    `the swap was never met: ${JSON.stringify([...seen])}`,
+  );
+  // Nothing landed in Pixir's folder: no permissions.json, no temp file, the secret untouched.
+  const homeAfter = (await Array.fromAsync(Deno.readDir(box.home), (e) => e.name)).sort();
+  const added = homeAfter.filter((name) => !homeBefore.includes(name));
+  assert.ok(!added.includes("permissions.json"), "a permissions.json was planted");
+  // Known residual (README, layer 1): Deno resolves every path through the current directory's
+  // path, so a write's temp file can land in a swapped-in folder; it is never renamed there.
+  const others = added.filter((name) =>
+    name !== "sessions" && !/^\.permissions\.json\..*\.tmp$/.test(name)
+  );
+  assert.deepEqual(others, [], `new in Pixir's folder: ${added.join(", ")}`);
+  assert.equal(await Deno.readTextFile(join(box.home, "auth.json")), SECRET);
+}
+
+Deno.test("a folder swapped for a symlink to Pixir's folder never leaks auth.json nor plants permissions.json (bubblewrap on PATH)", async () => {
+  await raceRun(false);
+});
+
+Deno.test("the same race without bubblewrap on the PATH", async () => {
+  await raceRun(true);
+});
