@@ -7,7 +7,7 @@ import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import { pathsFrom } from "./inputs.ts";
-import { rethrowAuthError } from "./auth_failure.ts";
+import { rethrowAuthError } from "../app/auth_failure.ts";
 import { authFileLocation, type ChatgptAuth } from "../auth/auth_file.ts";
 import { ensureFreshTokens } from "../auth/refresh.ts";
 import { BUNDLE_ENV, bundleOf, encodeBundle } from "../auth/bundle.ts";
