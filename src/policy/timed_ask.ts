@@ -15,6 +15,7 @@ export function timedAsk(ask: Ask, limitMs: number): Ask {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<Answer>((resolve) => {
       timer = setTimeout(() => {
+        withdraw.abort();
         resolve({
           kind: "deny",
           reason: `nobody answered the approval question within ${
@@ -31,7 +32,6 @@ export function timedAsk(ask: Ask, limitMs: number): Ask {
     } finally {
       clearTimeout(timer);
       signal.removeEventListener("abort", stop);
-      withdraw.abort();
     }
   };
 }
