@@ -31,7 +31,8 @@ export function failureFromAuth(error: AuthError): Failure {
 /** Maps the auth layer's thrown errors (no login, unreadable auth.json) onto failures. */
 export function rethrowAuthError(error: unknown): never {
   if (error instanceof NotAuthenticatedError) {
-    throw new Failure("not_authenticated", error.message, { hint: error.hint });
+    const kind = error.fix === "reexport" ? "bundle_invalid" : "not_authenticated";
+    throw new Failure(kind, error.message, { hint: error.hint });
   }
   if (error instanceof CredentialUnavailableError) {
     throw new Failure("io", error.message, error.hint ? { hint: error.hint } : {});

@@ -9,6 +9,7 @@ export type FailureKind =
   | "usage"
   | "unknown_session"
   | "not_authenticated"
+  | "bundle_invalid"
   | "permission_denied"
   | "usage_limit"
   | "context_overflow"

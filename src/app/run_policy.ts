@@ -4,6 +4,7 @@
  * person the way the front end does, if it can) and the OS sandbox.
  */
 
+import { timedAsk } from "../policy/timed_ask.ts";
 import { isAbsolute, resolve } from "node:path";
 import type { Io } from "../util/io.ts";
 import { Failure } from "./failure.ts";
@@ -138,6 +139,10 @@ export interface GuardOptions {
    * editor's permission request); undefined: nobody is asked, so such commands are denied at once.
    */
   ask: Ask | undefined;
+  /** Nobody is there: every question is denied at once (`--unattended`, `CI`). */
+  unattended?: boolean;
+  /** How long a question waits for an answer before it is denied; default: no limit. */
+  askLimitMs?: number;
   /** Tells the user about the run's protection; default: a line on stderr. */
   notice?: (message: string) => void | Promise<void>;
   /** Time limit of one file tool call; default `DEFAULT_TOOL_TIMEOUT_MS`. */
@@ -164,7 +169,7 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     approval: {
       policy: run.policy,
       rules: run.rules,
-      ask: options.ask,
+      ask: askOf(options),
       remember: async (prefixes) => {
         run.rules.push(...prefixes);
         await addRules(run.permissionsFile, workspace, prefixes);
@@ -217,4 +222,11 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
 function tempDir(io: Io): string {
   const tmp = io.env("TMPDIR");
   return tmp && tmp.trim() !== "" ? tmp : io.os === "darwin" ? "/private/tmp" : "/tmp";
+}
+
+/** The question to put, under its time limit; none when the run is unattended. */
+function askOf(options: GuardOptions): Ask | undefined {
+  if (options.unattended || options.ask === undefined) return undefined;
+  if (options.askLimitMs === undefined) return options.ask;
+  return timedAsk(options.ask, options.askLimitMs);
 }

@@ -63,6 +63,8 @@ export interface SessionHostOptions {
   projectContext: readonly ContextFile[];
   /** `--stop-at-quota`: no request is sent once a window is at or above this percentage. */
   stopAtQuota?: number;
+  /** `--wait-for-reset`: the longest wait for a usage limit's reset, in ms; none without it. */
+  waitForResetMs?: number;
   /** Receives every event, canonical and ephemeral, from a session's very first one. */
   emit(envelope: Envelope): void | Promise<void>;
   /** A problem worth a warning but not a failure (quota thresholds, unsaved caches). */

@@ -18,6 +18,7 @@ import { DEFAULT_RETRY_POLICY } from "../provider/retry.ts";
 import { cachedModels } from "../provider/model_catalog.ts";
 import { MODEL_TABLE, type ModelInfo, modelInfo } from "../provider/models.ts";
 import type { ResolvedCredentials } from "../auth/resolve.ts";
+import { REEXPORT_HINT } from "../auth/bundle.ts";
 import type { ToolSpec } from "../provider/request.ts";
 import { systemUtcOffset } from "../quota/reset_time.ts";
 import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
@@ -53,6 +54,11 @@ export interface WiringInputs {
   modelCatalogFile: string;
   /** `--stop-at-quota`: no request is sent once a window is at or above this percentage. */
   stopAtQuota?: number;
+  /**
+   * `--wait-for-reset`: the longest wait, in all, for a usage limit's reset before the same
+   * request is sent again; without it a usage limit ends the run at once.
+   */
+  waitForResetMs?: number;
   /** Receives the canonical events the tools log (permission decisions). */
   emit: Emit;
   /** Reports a problem worth a warning but not a failure (quota thresholds, unsaved caches). */
@@ -111,6 +117,8 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
     sandbox: w.sandbox,
     notice: w.notice,
     ask: w.ask,
+    unattended: w.settings.unattended,
+    askLimitMs: w.settings.approvalTimeoutMs,
     toolTimeoutMs: w.settings.toolTimeoutMs,
     mcp: w.mcp,
   });
@@ -129,7 +137,14 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
 /** What the model call alone is built from. */
 export type ModelCallerInputs = Pick<
   WiringInputs,
-  "io" | "settings" | "credentials" | "quotaFile" | "quotaAlertsFile" | "stopAtQuota" | "warn"
+  | "io"
+  | "settings"
+  | "credentials"
+  | "quotaFile"
+  | "quotaAlertsFile"
+  | "stopAtQuota"
+  | "waitForResetMs"
+  | "warn"
 >;
 
 /** The model call every request of a run goes through: retries, idle timeout, quota guard. */
@@ -148,29 +163,65 @@ export async function modelCaller(w: ModelCallerInputs): Promise<ModelCall> {
       yield { type: "failed", error: quotaStopError(stop, w.stopAtQuota) };
       return;
     }
-    const events = streamResponse(request, {
-      fetch: w.io.fetch,
-      credentials: w.credentials.provider,
-      endpoint: w.credentials.modelProvider,
-      fields: w.credentials.modelProvider.fields,
-      userAgent: userAgent(w.io.os),
-      idleTimeoutMs: w.settings.idleTimeoutMs,
-      retry: {
-        ...DEFAULT_RETRY_POLICY,
-        maxRetries: w.settings.maxRetries,
-        baseMs: w.settings.retryBaseMs,
-      },
-      sleep,
-      random: w.io.random,
-      now: w.io.now,
-      utcOffset: systemUtcOffset,
-      signal,
-    });
-    for await (const event of events) {
-      if (event.type === "quota") await quota.observe(event.snapshot);
-      yield event;
+    const send = () =>
+      streamResponse(request, {
+        fetch: w.io.fetch,
+        credentials: w.credentials.provider,
+        endpoint: w.credentials.modelProvider,
+        fields: w.credentials.modelProvider.fields,
+        userAgent: userAgent(w.io.os),
+        idleTimeoutMs: w.settings.idleTimeoutMs,
+        retry: {
+          ...DEFAULT_RETRY_POLICY,
+          maxRetries: w.settings.maxRetries,
+          baseMs: w.settings.retryBaseMs,
+        },
+        sleep,
+        random: w.io.random,
+        now: w.io.now,
+        utcOffset: systemUtcOffset,
+        signal,
+      });
+    let waitLeftMs = w.waitForResetMs ?? 0;
+    for (let attempt = 1;; attempt++) {
+      let limit: ProviderError | undefined;
+      for await (const event of send()) {
+        if (event.type === "quota") await quota.observe(event.snapshot);
+        const waitMs = event.type === "failed" ? resetWait(event.error, w.io.now()) : undefined;
+        if (waitMs !== undefined && waitMs <= waitLeftMs && event.type === "failed") {
+          limit = event.error;
+          waitLeftMs -= waitMs;
+          // "retrying" tells the turn to drop what this attempt yielded, as for any retry.
+          yield { type: "retrying", attempt, delay_ms: waitMs, error: limit };
+          await w.warn(
+            `usage limit reached; waiting until ${
+              new Date(w.io.now() + waitMs).toISOString()
+            } for the reset (--wait-for-reset), then sending the same request again`,
+          );
+          try {
+            await sleep(waitMs, signal);
+          } catch (error) {
+            if (!signal.aborted) throw error;
+            yield { type: "failed", error: limit };
+            return;
+          }
+          break;
+        }
+        yield event;
+      }
+      if (limit === undefined) return;
     }
   };
+}
+
+/**
+ * How long until a usage limit's window resets (a second's margin added), or undefined when
+ * `error` is no usage limit or names no reset time: then nothing is worth waiting for.
+ */
+function resetWait(error: ProviderError, now: number): number | undefined {
+  if (error.kind !== "usage_limit" || error.resets_at === undefined) return undefined;
+  if (error.code === "stop_at_quota") return undefined;
+  return Math.max(0, error.resets_at * 1000 - now) + 1_000;
 }
 
 /** The failure of a request `--stop-at-quota` refused, as the provider's usage limit. */
@@ -215,7 +266,9 @@ export async function catalogFor(
 /** How to fix a credential the API rejected, by where it came from. */
 export function authHint(credentials: ResolvedCredentials): string {
   const { source } = credentials;
-  if (source.method === "chatgpt") return "run `pixir login` to sign in again";
+  if (source.method === "chatgpt") {
+    return source.source === "bundle" ? REEXPORT_HINT : "run `pixir login` to sign in again";
+  }
   if (source.method === "none") {
     return "the provider asked for a key: set env_key for it in config.toml";
   }

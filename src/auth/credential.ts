@@ -20,14 +20,22 @@ export interface CredentialProvider {
   renew(rejected: Credential, signal?: AbortSignal): Promise<Credential | null>;
 }
 
-/** Where credentials could not be found or were refused; the CLI maps this to exit 4. */
+/**
+ * What fixes a missing or refused credential: signing in (exit 4), or, for an access-only bundle,
+ * a new export on the machine holding the sign-in (exit 6) — a worker can never sign in itself.
+ */
+export type AuthFix = "sign_in" | "reexport";
+
+/** Where credentials could not be found or were refused; the CLI maps this to exit 4 or 6. */
 export class NotAuthenticatedError extends Error {
   /** A command the user can run to fix it. */
   readonly hint: string;
-  constructor(message: string, hint: string) {
+  readonly fix: AuthFix;
+  constructor(message: string, hint: string, fix: AuthFix = "sign_in") {
     super(message);
     this.name = "NotAuthenticatedError";
     this.hint = hint;
+    this.fix = fix;
   }
 }
 

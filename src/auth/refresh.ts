@@ -61,18 +61,19 @@ const EXPIRY_SKEW_MS = 30_000;
 const RETRY_DELAYS_MS = [1_000, 2_000];
 
 /**
- * The stored login with an access token good for at least five more minutes, refreshing first if
- * it is not (or its expiry cannot be read). If a refresh fails for now (network, 5xx) while the
+ * The stored login with an access token good for at least `minValidMs` more (five minutes unless
+ * told), refreshing first if it is not (or its expiry cannot be read). If a refresh fails for now (network, 5xx) while the
  * current token has not yet expired, the current token is used: the next call tries again.
  */
 export async function ensureFreshTokens(
   deps: RefreshDeps,
   signal?: AbortSignal,
+  minValidMs?: number,
 ): Promise<ChatgptAuth> {
   const login = requireChatgptLogin(await readAuthFile(deps.location));
-  if (isFresh(login, deps)) return login;
+  if (isFresh(login, deps, minValidMs)) return login;
   try {
-    return await refreshUnlessDone(deps, login.tokens.access_token, signal);
+    return await refreshUnlessDone(deps, login.tokens.access_token, signal, minValidMs);
   } catch (error) {
     if (error instanceof CredentialUnavailableError && !signal?.aborted) {
       const exp = readClaims(login.tokens.access_token)?.exp;
@@ -125,11 +126,12 @@ function refreshUnlessDone(
   deps: RefreshDeps,
   staleAccessToken: string,
   signal: AbortSignal | undefined,
+  minValidMs?: number,
 ): Promise<ChatgptAuth> {
   return withAuthFile(deps.location, async (file) => {
     const current = requireChatgptLogin(await file.read());
     const rotatedIn = current.tokens.access_token !== staleAccessToken;
-    if (rotatedIn && lastsPast(current, deps.now(), EXPIRY_SKEW_MS)) {
+    if (rotatedIn && lastsPast(current, deps.now(), minValidMs ?? EXPIRY_SKEW_MS)) {
       deps.rotated?.add(current.tokens.access_token);
       return current;
     }
@@ -177,12 +179,18 @@ function merged(current: ChatgptAuth, refreshed: RefreshedTokens, now: number): 
 }
 
 /**
- * Whether the access token needs no refresh: good for the refresh margin, or — one this process
- * saw rotate in — for the expiry skew. Unreadable → not fresh.
+ * Whether the access token needs no refresh: good for `minValidMs` when asked for (an export's
+ * window), else for the refresh margin or — one this process saw rotate in — for the expiry skew.
+ * Unreadable → not fresh.
  */
-function isFresh(login: ChatgptAuth, deps: Pick<RefreshDeps, "now" | "rotated">): boolean {
+function isFresh(
+  login: ChatgptAuth,
+  deps: Pick<RefreshDeps, "now" | "rotated">,
+  minValidMs?: number,
+): boolean {
   const token = login.tokens.access_token;
-  const margin = deps.rotated?.has(token) ? EXPIRY_SKEW_MS : REFRESH_MARGIN_MS;
+  const margin = minValidMs ??
+    (deps.rotated?.has(token) ? EXPIRY_SKEW_MS : REFRESH_MARGIN_MS);
   return lastsPast(login, deps.now(), margin);
 }
 

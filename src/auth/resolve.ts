@@ -1,6 +1,7 @@
 /**
  * Choosing the credential for a run. For OpenAI (no provider chosen): `--auth` when given,
- * otherwise the stored ChatGPT login, then `OPENAI_API_KEY`, then a stored API key. A subscription
+ * otherwise an access-only bundle (PIXIR_ACCESS_BUNDLE or PIXIR_ACCESS_BUNDLE_FILE), the stored
+ * ChatGPT login, then `OPENAI_API_KEY`, then a stored API key. A subscription
  * the user paid for wins over a key that merely happens to be in the environment; `--auth api-key`
  * says otherwise. A chosen provider decides alone: the subscription only for `chatgpt`, an OpenAI
  * key for `openai`, the variable its `env_key` names, or nothing for a local server.
@@ -11,6 +12,7 @@ import { type CredentialProvider, NotAuthenticatedError } from "./credential.ts"
 import { AuthFileError, authFileLocation, readAuthFile, type StoredAuth } from "./auth_file.ts";
 import { type RefreshDeps, requireChatgptLogin } from "./refresh.ts";
 import { subscriptionCredentials } from "./subscription.ts";
+import { bundleCredentials, type BundleOrigin, findBundle } from "./bundle.ts";
 
 /**
  * Which credential a provider's requests carry: the ChatGPT sign-in, an OpenAI key (environment or
@@ -29,6 +31,8 @@ export type AuthChoice = "subscription" | "api-key";
 export type CredentialSource =
   /** The ChatGPT login saved in `path`. */
   | { method: "chatgpt"; source: "store"; path: string }
+  /** An access-only bundle from the environment, good until `expires_at` (Unix seconds). */
+  | { method: "chatgpt"; source: "bundle"; origin: BundleOrigin; expires_at: number }
   /** `OPENAI_API_KEY`, or the variable a provider's `env_key` names. */
   | { method: "api_key"; source: "env"; variable?: string }
   /** An API key saved in `path`. */
@@ -42,6 +46,8 @@ export interface ResolveOptions extends Omit<RefreshDeps, "location"> {
   choice?: AuthChoice;
   env: (name: string) => string | undefined;
   paths: { readonly configDir: string };
+  /** Reads the file `PIXIR_ACCESS_BUNDLE_FILE` names; default `Deno.readTextFile`. */
+  readTextFile?: (path: string) => Promise<string>;
 }
 
 /** The chosen credentials and where they come from. */
@@ -59,9 +65,18 @@ export interface ResolvedCredentials {
  * the bad file is named in `warnings`.
  */
 export async function resolveCredentials(options: ResolveOptions): Promise<ResolvedCredentials> {
-  const { choice, env, paths, ...refresh } = options;
+  const { choice, env, paths, readTextFile = Deno.readTextFile, ...refresh } = options;
   const location = authFileLocation(paths.configDir);
   const envKey = envApiKey(env);
+  // A worker's bundle is the subscription it was handed: it wins over a login it should not have.
+  const found = choice === "api-key" ? null : await findBundle(env, readTextFile);
+  if (found !== null) {
+    const { bundle, origin } = found;
+    return {
+      provider: bundleCredentials(bundle, refresh.now),
+      source: { method: "chatgpt", source: "bundle", origin, expires_at: bundle.expires_at },
+    };
+  }
   if (choice === "api-key") {
     if (envKey !== undefined) return fromEnv(envKey);
     const stored = await readAuthFile(location);

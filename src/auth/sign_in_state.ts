@@ -8,14 +8,20 @@ import { AuthFileError, authFileLocation, readAuthFile, type StoredAuth } from "
 import { envApiKey } from "./api_key.ts";
 import { readClaims } from "./jwt.ts";
 import { fileMode } from "../util/file_mode.ts";
+import { type BundleOrigin, findBundle } from "./bundle.ts";
 
 /** The sign-in as a report shows it. */
 export interface SignInState {
   signed_in: boolean;
   /** "chatgpt" (subscription) or "api_key"; null when signed out. */
   method: "chatgpt" | "api_key" | null;
-  /** Where the credential in use comes from. */
-  source: "auth_file" | "env" | null;
+  /**
+   * Where the credential in use comes from: the sign-in file, an environment variable (an API
+   * key), or an access-only bundle (a worker: it never refreshes, and ends at `expires_at`).
+   */
+  source: "auth_file" | "env" | "bundle" | null;
+  /** For a bundle: the variable (and file) it was read from. */
+  bundle?: BundleOrigin;
   email: string | null;
   plan: string | null;
   account_id: string | null;
@@ -30,13 +36,19 @@ export interface SignInState {
  * Reads the sign-in stored in `configDir` and the environment. Throws AuthFileError when
  * `auth.json` exists but cannot be read or understood, unless `tolerateBadFile`: then the file
  * counts as absent (as a run with OPENAI_API_KEY treats it) and `auth_file.problem` says why.
+ * A bundle variable set to something that is not a bundle is a NotAuthenticatedError (fix:
+ * re-export).
  */
 export async function readSignInState(
   configDir: string,
   env: (name: string) => string | undefined,
-  options: { tolerateBadFile?: boolean } = {},
+  options: {
+    tolerateBadFile?: boolean;
+    readTextFile?: (path: string) => Promise<string>;
+  } = {},
 ): Promise<SignInState> {
   const location = authFileLocation(configDir);
+  const found = await findBundle(env, options.readTextFile ?? Deno.readTextFile);
   let stored: StoredAuth | null = null;
   let problem: string | undefined;
   try {
@@ -62,6 +74,19 @@ export async function readSignInState(
       ...(problem === undefined ? {} : { problem }),
     },
   };
+  if (found !== null) {
+    const { bundle, origin } = found;
+    return {
+      ...state,
+      signed_in: true,
+      method: "chatgpt",
+      source: "bundle",
+      bundle: origin,
+      plan: bundle.plan,
+      account_id: bundle.account_id,
+      expires_at: new Date(bundle.expires_at * 1000).toISOString(),
+    };
+  }
   if (stored?.method === "chatgpt") {
     const access = readClaims(stored.tokens.access_token);
     const id = readClaims(stored.tokens.id_token);

@@ -27,6 +27,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   { name: "login", load: async () => (await import("./login.ts")).loginCommand },
   { name: "logout", load: async () => (await import("./logout.ts")).logoutCommand },
   { name: "status", load: async () => (await import("./status.ts")).statusCommand },
+  { name: "auth", load: async () => (await import("./auth.ts")).authCommand },
   {
     name: "permissions",
     load: async () => (await import("./permissions.ts")).permissionsCommand,

@@ -17,6 +17,7 @@ export const EXIT = {
   notAuthenticated: 4,
   usageLimit: 5,
   schemaMismatch: 6,
+  bundleInvalid: 7,
   timeout: 124,
   interrupted: 130,
   outputClosed: 141,
@@ -59,6 +60,8 @@ export function exitCodeFor(kind: FailureKind): number {
       return EXIT.usageLimit;
     case "schema_mismatch":
       return EXIT.schemaMismatch;
+    case "bundle_invalid":
+      return EXIT.bundleInvalid;
     case "timeout":
       return EXIT.timeout;
     case "interrupted":
@@ -83,6 +86,10 @@ export function failureFromProvider(error: ProviderError, authHint: string): Cli
     case "usage_limit":
       return new CliFailure("usage_limit", error.message, { details });
     case "auth":
+      // A worker's bundle cannot be renewed here: its own code tells a fleet to re-export.
+      if (error.details?.fix === "reexport") {
+        return new CliFailure("bundle_invalid", error.message, { details, hint: authHint });
+      }
       return new CliFailure("not_authenticated", error.message, { details, hint: authHint });
     case "context_overflow":
       return new CliFailure("context_overflow", error.message, { details });

@@ -10,6 +10,7 @@ import { resolveCredentials, resolveProviderCredentials } from "../auth/resolve.
 import { rethrowAuthError } from "../app/auth_failure.ts";
 import type { RunCredentials } from "../app/turn_wiring.ts";
 import { sleep } from "../util/sleep.ts";
+import { parseDuration } from "../util/duration.ts";
 import { type Settings, SettingsError } from "../config/settings.ts";
 import { NoHomeError, type PixirPaths, pixirPaths } from "../config/paths.ts";
 import { readConfigFile, userConfigPath } from "../config/config_file.ts";
@@ -38,6 +39,9 @@ export function configFlagsHelp(short = true): string {
 `;
 }
 
+/** The longest `--wait-for-reset` waits when it is given without a value. */
+const DEFAULT_WAIT_FOR_RESET = "6h";
+
 /** Flags every prompt-running command accepts. */
 export const RUN_FLAGS = {
   model: { type: "string", short: "m" },
@@ -47,6 +51,8 @@ export const RUN_FLAGS = {
   auth: { type: "string" },
   "no-context": { type: "boolean" },
   "stop-at-quota": { type: "string" },
+  "wait-for-reset": { type: "string" },
+  unattended: { type: "boolean" },
   ...CONFIG_FLAGS,
 } as const;
 
@@ -56,6 +62,7 @@ export interface SettingFlagValues {
   effort?: string;
   provider?: string;
   profile?: string;
+  unattended?: boolean;
   config?: string[];
 }
 
@@ -80,6 +87,12 @@ ${configFlagsHelp()}  -C, --cwd DIR        workspace the tools work in (default:
       --stop-at-quota PCT
                        end the run (exit 5) before a request once the last known 5-hour or
                        weekly quota window is at or above PCT percent
+      --unattended     nobody answers questions: a command that needs approval is denied at
+                       once (also when CI is set, or unattended = true in config.toml)
+      --wait-for-reset[=MAX]
+                       when the usage limit is reached, wait for its reset (at most MAX in all,
+                       e.g. 30m or 2h; default ${DEFAULT_WAIT_FOR_RESET}) and send the same request again;
+                       without it, or when the reset is further off, the run ends at once (exit 5)
 ${IMAGE_FLAGS_HELP}${ANSWER_FLAGS_HELP}      --json           print one final JSON object on stdout
       --jsonl          print every event as a JSON line on stdout, then the final object
   -h, --help           show this help
@@ -162,6 +175,8 @@ export async function configFrom(
         effort: flags.effort,
         provider: flags.provider,
         profile: flags.profile,
+        // Only a given flag is a layer: its absence must not override config.toml or CI.
+        unattended: flags.unattended || undefined,
       },
     });
     const warn = (message: string) => io.stderr.write(`pixir: warning: ${message}\n`);
@@ -310,6 +325,32 @@ export function timeoutFrom(value: string | undefined): number | undefined {
     throw new CliFailure("usage", `--timeout: "${value}" must be a positive number of seconds`);
   }
   return Math.round(seconds * 1000);
+}
+
+/**
+ * `argv` with a bare `--wait-for-reset` given its default maximum, so that the flag's optional
+ * value is never taken from the prompt that follows it.
+ */
+export function withWaitDefault(argv: readonly string[]): string[] {
+  const end = argv.indexOf("--");
+  return argv.map((arg, index) =>
+    arg === "--wait-for-reset" && (end === -1 || index < end)
+      ? `--wait-for-reset=${DEFAULT_WAIT_FOR_RESET}`
+      : arg
+  );
+}
+
+/** `--wait-for-reset=MAX` → milliseconds; undefined when the flag was not given. */
+export function waitForResetFrom(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === null) {
+    throw new CliFailure(
+      "usage",
+      `--wait-for-reset: "${value}" is not a duration like 30m or 2h`,
+    );
+  }
+  return ms;
 }
 
 /** `--stop-at-quota PCT` → a percentage in (0, 100]. */

@@ -18,6 +18,8 @@ import {
   sessionChoice,
   stopAtQuotaFrom,
   timeoutFrom,
+  waitForResetFrom,
+  withWaitDefault,
 } from "./inputs.ts";
 import {
   OUTPUT_FLAGS,
@@ -62,7 +64,9 @@ Examples:
     let mode = outputModeFromArgv(argv);
     try {
       const { patch, rest: flags } = splitPolicyFlags("resume", argv, io.cwd);
-      const { values, positionals } = parseFlags(resumeCommand, flags, FLAGS, { max: Infinity });
+      const { values, positionals } = parseFlags(resumeCommand, withWaitDefault(flags), FLAGS, {
+        max: Infinity,
+      });
       mode = outputMode(values);
       const rest = [...positionals];
       const idQuery = values.last ? undefined : rest.shift();
@@ -75,6 +79,7 @@ Examples:
       const prompt = await readPrompt(rest, io, "resume");
       const timeoutMs = timeoutFrom(values.timeout);
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
+      const waitForResetMs = waitForResetFrom(values["wait-for-reset"]);
       const paths = pathsFrom(io);
       const session = await openNamedSession(
         paths.sessionsDir,
@@ -113,6 +118,7 @@ Examples:
           credentials,
           workspace,
           stopAtQuota,
+          waitForResetMs,
           withContext: !values["no-context"],
           patch,
           ...cliReporters(io, renderer, streamed),

@@ -16,6 +16,8 @@ import {
   settingsFrom,
   stopAtQuotaFrom,
   timeoutFrom,
+  waitForResetFrom,
+  withWaitDefault,
 } from "./inputs.ts";
 import {
   OUTPUT_FLAGS,
@@ -57,12 +59,15 @@ Examples:
     let mode = outputModeFromArgv(argv);
     try {
       const { patch, rest: flags } = splitPolicyFlags("run", argv, io.cwd);
-      const { values, positionals } = parseFlags(runCommand, flags, FLAGS, { max: Infinity });
+      const { values, positionals } = parseFlags(runCommand, withWaitDefault(flags), FLAGS, {
+        max: Infinity,
+      });
       mode = outputMode(values);
       const answer = await answerOptionsFrom(values, io.cwd);
       const prompt = await readPrompt(positionals, io, "run");
       const timeoutMs = timeoutFrom(values.timeout);
       const stopAtQuota = stopAtQuotaFrom(values["stop-at-quota"]);
+      const waitForResetMs = waitForResetFrom(values["wait-for-reset"]);
       const workspace = await resolveWorkspace(values.cwd ?? ".", io.cwd);
       const settings = await settingsFrom(io, values, workspace);
       const { model, effort } = settings;
@@ -92,6 +97,7 @@ Examples:
           credentials,
           workspace,
           stopAtQuota,
+          waitForResetMs,
           withContext: !values["no-context"],
           patch,
           ...cliReporters(io, renderer, streamed),

@@ -20,7 +20,8 @@ Shows whether Pixir is signed in and with what (ChatGPT subscription or API key)
 email, plan and id, when the access token expires (it is refreshed automatically), where the
 credentials are stored and with which file mode, and the last quota windows the server reported.
 Exits 0 when signed in, 4 when not, 1 when auth.json exists but cannot be read or understood
-(the report says why; \`pixir logout\` moves it aside).
+(the report says why; \`pixir logout\` moves it aside), 7 when PIXIR_ACCESS_BUNDLE(_FILE) holds no
+valid bundle.
 
 Flags:
       --json           print the report as one JSON object: {v, signed_in, method, source, email,

@@ -18,6 +18,10 @@ export interface ProfileSettings {
   retry_base_ms?: number;
   max_iterations?: number;
   compact_at_percent?: number;
+  /** Nobody answers approval questions: they are denied at once (also when `CI` is set). */
+  unattended?: boolean;
+  /** Seconds an approval question waits for an answer before it is denied. */
+  approval_timeout_secs?: number;
   tool_timeout_ms?: number;
 }
 
@@ -67,6 +71,8 @@ export const PROFILE_KEYS: Readonly<Record<keyof ProfileSettings, ValueKind>> = 
   retry_base_ms: { type: "int", min: 0 },
   max_iterations: { type: "int", min: 1 },
   compact_at_percent: { type: "int", min: 1, max: 100 },
+  unattended: { type: "boolean" },
+  approval_timeout_secs: { type: "int", min: 1 },
   tool_timeout_ms: { type: "int", min: 1 },
 };
 

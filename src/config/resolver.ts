@@ -22,6 +22,7 @@ import { mergeTable, type OverrideLayer } from "./overrides.ts";
 import { mcpServers } from "./mcp_servers.ts";
 import { SettingsError } from "./settings_error.ts";
 import {
+  DEFAULT_APPROVAL_TIMEOUT_SECS,
   DEFAULT_COMPACT_AT_PERCENT,
   DEFAULT_ISSUER,
   DEFAULT_MAX_ITERATIONS,
@@ -49,6 +50,8 @@ export interface SettingFlags {
   provider?: string;
   /** `--profile`. */
   profile?: string;
+  /** `--unattended`. */
+  unattended?: boolean;
 }
 
 /** Everything the resolver weighs. */
@@ -90,6 +93,8 @@ export const ENV_KEYS: readonly { variable: string; path: readonly string[] }[] 
   { variable: "PIXIR_RETRY_BASE_MS", path: ["retry_base_ms"] },
   { variable: "PIXIR_MAX_ITERATIONS", path: ["max_iterations"] },
   { variable: "PIXIR_COMPACT_AT", path: ["compact_at_percent"] },
+  { variable: "PIXIR_UNATTENDED", path: ["unattended"] },
+  { variable: "PIXIR_APPROVAL_TIMEOUT_SECS", path: ["approval_timeout_secs"] },
   { variable: "PIXIR_TOOL_TIMEOUT_MS", path: ["tool_timeout_ms"] },
   { variable: "OPENAI_BASE_URL", path: ["model_providers", "openai", "base_url"] },
   { variable: "PIXIR_CHATGPT_BASE_URL", path: ["model_providers", "chatgpt", "base_url"] },
@@ -104,6 +109,8 @@ const DEFAULTS: ConfigLayer = {
   retry_base_ms: 200,
   max_iterations: DEFAULT_MAX_ITERATIONS,
   compact_at_percent: DEFAULT_COMPACT_AT_PERCENT,
+  unattended: false,
+  approval_timeout_secs: DEFAULT_APPROVAL_TIMEOUT_SECS,
   tool_timeout_ms: DEFAULT_TOOL_TIMEOUT_MS,
   model_providers: Object.fromEntries(
     Object.entries(BUILT_IN_PROVIDERS).map(([id, table]) => [id, { ...table }]),
@@ -216,6 +223,8 @@ function settingsOf(
     retryBaseMs: must(layer.retry_base_ms),
     maxIterations: must(layer.max_iterations),
     compactAtPercent: must(layer.compact_at_percent),
+    unattended: must(layer.unattended),
+    approvalTimeoutMs: must(layer.approval_timeout_secs) * 1000,
     toolTimeoutMs: must(layer.tool_timeout_ms),
     mcpServers: mcpServers(layer.mcp_servers),
   };
@@ -224,15 +233,30 @@ function settingsOf(
 /** The environment as a layer; blank variables count as unset. */
 function envLayer(env: (name: string) => string | undefined): ConfigLayer {
   const raw: Record<string, unknown> = {};
+  // Most CI runners set CI (to "true", "1", …): nobody is there to answer a question.
+  const ci = env("CI")?.trim().toLowerCase();
+  if (ci && ci !== "false" && ci !== "0") raw.unattended = true;
   for (const { variable, path } of ENV_KEYS) {
     const text = env(variable);
     // PIXIR_EFFORT="" is a mistake worth an error, as it always was; other blanks mean unset.
     if (text === undefined || (text.trim() === "" && variable !== "PIXIR_EFFORT")) continue;
     const kind = mustKind(path);
-    const value = kind.type === "int" && /^\s*-?\d+\s*$/.test(text) ? Number(text) : text.trim();
+    const value = kind.type === "int" && /^\s*-?\d+\s*$/.test(text)
+      ? Number(text)
+      : kind.type === "boolean"
+      ? booleanText(text)
+      : text.trim();
     setPath(raw, [...path], checkValue(value, kind, path, () => variable, JSON.stringify(text)));
   }
   return raw as ConfigLayer;
+}
+
+/** `1`/`true`/`yes` and `0`/`false`/`no` as booleans; anything else is left for the check to refuse. */
+function booleanText(text: string): boolean | string {
+  const word = text.trim().toLowerCase();
+  if (["1", "true", "yes"].includes(word)) return true;
+  if (["0", "false", "no"].includes(word)) return false;
+  return text.trim();
 }
 
 function envVariable(path: readonly string[]): string {
@@ -247,6 +271,7 @@ function flagsLayer(flags: SettingFlags): ConfigLayer {
     ["model_reasoning_effort", flags.effort],
     ["model_provider", flags.provider],
     ["profile", flags.profile],
+    ["unattended", flags.unattended],
   ] as const;
   for (const [key, value] of named) {
     if (value === undefined) continue;
@@ -261,6 +286,7 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
   model_reasoning_effort: "--effort",
   model_provider: "--provider",
   profile: "--profile",
+  unattended: "--unattended",
 };
 
 function flagName(path: readonly string[]): string {

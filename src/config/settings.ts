@@ -14,6 +14,9 @@ export const DEFAULT_ISSUER = "https://auth.openai.com";
 /** Compact automatically once the context in use reaches this percentage of the window. */
 export const DEFAULT_COMPACT_AT_PERCENT = 85;
 
+/** Seconds an approval question waits for an answer: long enough to read it, short for a run. */
+export const DEFAULT_APPROVAL_TIMEOUT_SECS = 180;
+
 /** The iteration cap: model calls one turn may make before it stops. */
 export const DEFAULT_MAX_ITERATIONS = 50;
 
@@ -49,6 +52,10 @@ export interface Settings {
   maxIterations: number;
   /** Percentage of the context window at which history is compacted (`compact_at_percent`). */
   compactAtPercent: number;
+  /** Approval questions are denied at once, nobody being there (`unattended`, `CI`). */
+  unattended: boolean;
+  /** How long an approval question waits before it is denied (`approval_timeout_secs`). */
+  approvalTimeoutMs: number;
   /** Time limit of one file tool call (`tool_timeout_ms`, `PIXIR_TOOL_TIMEOUT_MS`). */
   toolTimeoutMs: number;
   /** The MCP servers of the user's config.toml (`[mcp_servers.NAME]`), in the order written. */

@@ -6,7 +6,7 @@
 
 import { check, type CheckResult } from "./check.ts";
 import { readSignInState } from "../auth/sign_in_state.ts";
-import { CredentialUnavailableError } from "../auth/credential.ts";
+import { CredentialUnavailableError, NotAuthenticatedError } from "../auth/credential.ts";
 
 /** Checks the stored sign-in in `configDir` and the environment's API key. */
 export async function authCheck(
@@ -17,7 +17,9 @@ export async function authCheck(
   try {
     state = await readSignInState(configDir, env);
   } catch (error) {
-    if (!(error instanceof CredentialUnavailableError)) throw error;
+    if (!(error instanceof CredentialUnavailableError || error instanceof NotAuthenticatedError)) {
+      throw error;
+    }
     return check("auth", "auth", "error", error.message, {
       ...(error.hint === undefined ? {} : { fix: error.hint }),
     });
@@ -43,7 +45,9 @@ export async function authCheck(
       details,
     });
   }
-  const summary = state.method === "chatgpt"
+  const summary = state.source === "bundle"
+    ? `access-only bundle from ${state.bundle?.variable}, expires ${state.expires_at} (never refreshed here)`
+    : state.method === "chatgpt"
     ? `signed in with ChatGPT as ${state.email ?? "(no email in token)"}${
       state.plan ? ` (${state.plan})` : ""
     }`

@@ -59,7 +59,13 @@ export function createShellGate(options: ShellGateOptions): ShellGate {
     }
     if (!noticed) {
       noticed = true;
-      await options.notice(`shell commands run without an OS sandbox: ${status.reason}`);
+      // A flag Pixir cannot enforce is named, never implied by a general line.
+      const unenforced = options.layout.net
+        ? ""
+        : "; --deny-net is not enforced: without a sandbox, shell commands can still open network connections";
+      await options.notice(
+        `shell commands run without an OS sandbox: ${status.reason}${unenforced}`,
+      );
     }
     return { ok: true, launcher: [], invocation };
   };

@@ -358,7 +358,7 @@ function credentialFailure(error: unknown, signal: AbortSignal): ProviderError {
       kind: "auth",
       message: error.message,
       retryable: false,
-      details: { hint: error.hint },
+      details: { hint: error.hint, fix: error.fix },
     };
   }
   if (error instanceof CredentialUnavailableError) {

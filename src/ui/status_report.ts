@@ -13,6 +13,21 @@ export function describeStatus(
   const lines: string[] = [];
   if (!report.signed_in) {
     lines.push("Not signed in. Run `pixir login` (or set OPENAI_API_KEY).");
+  } else if (report.source === "bundle") {
+    const from = report.bundle?.variable === "PIXIR_ACCESS_BUNDLE_FILE"
+      ? `the file ${report.bundle.path}`
+      : "PIXIR_ACCESS_BUNDLE";
+    lines.push(`Using an access-only bundle from ${from} (never refreshed here)`);
+    lines.push(`  plan        ${report.plan ?? "unknown"}`);
+    lines.push(`  account     ${report.account_id}`);
+    const minutes = Math.round((Date.parse(report.expires_at ?? "") - now) / 60_000);
+    lines.push(
+      `  token       ${
+        minutes > 0
+          ? `expires ${report.expires_at} (in ${minutes} min; then re-export on the holder)`
+          : `expired ${report.expires_at}: re-export on the holder`
+      }`,
+    );
   } else if (report.method === "chatgpt") {
     lines.push(`Signed in with ChatGPT as ${report.email ?? "(no email in token)"}`);
     lines.push(`  plan        ${report.plan ?? "unknown"}`);

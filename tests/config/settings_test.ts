@@ -26,9 +26,25 @@ Deno.test("defaults without any environment", () => {
     retryBaseMs: 200,
     maxIterations: 50,
     compactAtPercent: 85,
+    unattended: false,
+    approvalTimeoutMs: 180_000,
     toolTimeoutMs: 60_000,
     mcpServers: [],
   });
+});
+
+Deno.test("CI makes a run unattended unless it says false; PIXIR_UNATTENDED decides over it", () => {
+  const unattended = (vars: Record<string, string>) => loadSettings(envOf(vars)).unattended;
+  assert.equal(unattended({ CI: "true" }), true);
+  assert.equal(unattended({ CI: "1" }), true);
+  assert.equal(unattended({ CI: "false" }), false);
+  assert.equal(unattended({ CI: "" }), false);
+  assert.equal(unattended({ CI: "true", PIXIR_UNATTENDED: "0" }), false);
+  assert.equal(unattended({ PIXIR_UNATTENDED: "yes" }), true);
+  assert.throws(() => loadSettings(envOf({ PIXIR_UNATTENDED: "maybe" })), /PIXIR_UNATTENDED/);
+  const timeout = loadSettings(envOf({ PIXIR_APPROVAL_TIMEOUT_SECS: "5" })).approvalTimeoutMs;
+  assert.equal(timeout, 5_000);
+  assert.throws(() => loadSettings(envOf({ PIXIR_APPROVAL_TIMEOUT_SECS: "0" })), /PIXIR_APPROVAL/);
 });
 
 Deno.test("environment overrides are read and validated", () => {

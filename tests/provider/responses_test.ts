@@ -275,7 +275,7 @@ Deno.test("a missing credential is an auth failure that carries the hint", async
       kind: "auth",
       message: "no credential",
       retryable: false,
-      details: { hint: "pixir login" },
+      details: { hint: "pixir login", fix: "sign_in" },
     },
   }]);
   assert.equal(calls.length, 0);
