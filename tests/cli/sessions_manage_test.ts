@@ -55,7 +55,7 @@ Deno.test("sessions rm refuses a prefix, an unknown id or none, removes nothing,
   const none = await box.run(["sessions", "rm"]);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /sessions rm: give the id of each session to remove/);
-  assert.deepEqual(await box.sessionIds(), ids);
+  assert.deepEqual(await box.sessionIds(), [...ids].sort());
 });
 
 Deno.test("sessions rm refuses a session in use and leaves it whole", async () => {
@@ -100,14 +100,14 @@ Deno.test("sessions prune removes this workspace's sessions idle for DAYS; --dry
     removed: [busy, old].sort().reverse(),
     kept_in_use: [],
   });
-  assert.deepEqual(await box.sessionIds(), [old, recent, busy]);
+  assert.deepEqual(await box.sessionIds(), [old, recent, busy].sort());
 
   const result = await box.run(["sessions", "prune", "--older-than", "30"]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, `${old}\n`);
   assert.match(result.stderr, new RegExp(`kept ${busy}: in use`));
   assert.match(result.stderr, /removed 1 session with no activity for 30 days/);
-  assert.deepEqual(await box.sessionIds(), [recent, busy]);
+  assert.deepEqual(await box.sessionIds(), [recent, busy].sort());
 });
 
 Deno.test("sessions repair cuts a torn last line, keeps a backup, and says what it did", async () => {
