@@ -3,9 +3,8 @@
  * a `permission_decision` naming the server and the tool; a refusal is the result the model reads.
  */
 
-import type { Decision } from "../policy/approval.ts";
 import { decideMcp, type McpApprovalContext, mcpRule } from "../policy/mcp_approval.ts";
-import type { PermissionDecisionData } from "../policy/permission_decision.ts";
+import { decisionData, type PermissionDecisionData } from "../policy/permission_decision.ts";
 import { fail } from "../tools/failure.ts";
 import { qualifiedToolName } from "./mcp_tool.ts";
 import type { McpGate } from "./mcp_servers.ts";
@@ -40,25 +39,5 @@ export function createMcpGate(options: McpGateOptions): McpGate {
       source: decision.source,
       ...(decision.userReason ? { user_reason: decision.userReason } : {}),
     });
-  };
-}
-
-function decisionData(
-  decision: Decision,
-  base: Omit<PermissionDecisionData, "decision">,
-): PermissionDecisionData {
-  if (decision.allow) {
-    return {
-      ...base,
-      decision: "allow",
-      ...(decision.scope ? { scope: decision.scope } : {}),
-      ...(decision.rules ? { rules: decision.rules } : {}),
-    };
-  }
-  return {
-    ...base,
-    decision: "deny",
-    reason: decision.reason,
-    ...(decision.userReason ? { user_reason: decision.userReason } : {}),
   };
 }

@@ -3,7 +3,7 @@
  * what decided it. The policy makes it; the session log keeps it as a `permission_decision` event.
  */
 
-import type { DecisionSource } from "./approval.ts";
+import type { Decision, DecisionSource } from "./approval.ts";
 
 /** Whether a tool call that needed permission went ahead, and what decided it. */
 export interface PermissionDecisionData {
@@ -26,4 +26,25 @@ export interface PermissionDecisionData {
   reason?: string;
   /** The reason a person gave with their no. */
   user_reason?: string;
+}
+
+/** The logged data of `decision`, with what was decided about (`base`: call, tool, command…). */
+export function decisionData(
+  decision: Decision,
+  base: Omit<PermissionDecisionData, "decision">,
+): PermissionDecisionData {
+  if (decision.allow) {
+    return {
+      ...base,
+      decision: "allow",
+      ...(decision.scope ? { scope: decision.scope } : {}),
+      ...(decision.rules ? { rules: decision.rules } : {}),
+    };
+  }
+  return {
+    ...base,
+    decision: "deny",
+    reason: decision.reason,
+    ...(decision.userReason ? { user_reason: decision.userReason } : {}),
+  };
 }

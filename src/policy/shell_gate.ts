@@ -4,7 +4,7 @@
  * has a working one, or directly with a one-time notice when it does not.
  */
 
-import type { PermissionDecisionData } from "./permission_decision.ts";
+import { decisionData, type PermissionDecisionData } from "./permission_decision.ts";
 import type { ShellGate } from "../tools/bash.ts";
 import { type ApprovalContext, decide, type Decision } from "./approval.ts";
 import type { SandboxLayout } from "../sandbox/layout.ts";
@@ -31,7 +31,7 @@ export function createShellGate(options: ShellGateOptions): ShellGate {
   let noticed = false;
   return async (command, ctx) => {
     const decision = await decide(command, options.approval, ctx.signal);
-    await options.record(decisionData(decision, command, ctx.callId));
+    await options.record(shellDecisionData(decision, command, ctx.callId));
     if (!decision.allow) {
       const message = decision.userReason
         ? `${decision.reason} Their reason: ${decision.userReason}`
@@ -83,7 +83,7 @@ function withSearchPath(invocation: SafeInvocation, options: ShellGateOptions): 
 }
 
 /** The event data for a decision. */
-function decisionData(
+function shellDecisionData(
   decision: Decision,
   command: string,
   callId: string | undefined,
@@ -94,18 +94,5 @@ function decisionData(
     command,
     source: decision.source,
   };
-  if (decision.allow) {
-    return {
-      ...base,
-      decision: "allow",
-      ...(decision.scope ? { scope: decision.scope } : {}),
-      ...(decision.rules ? { rules: decision.rules } : {}),
-    };
-  }
-  return {
-    ...base,
-    decision: "deny",
-    reason: decision.reason,
-    ...(decision.userReason ? { user_reason: decision.userReason } : {}),
-  };
+  return decisionData(decision, base);
 }
