@@ -48,6 +48,8 @@ export interface Pane extends AsyncDisposable {
   recordOutput(path: string): Promise<void>;
   /** Scrolls the view up (positive) or down (negative) by `lines` rows, as a person scrolling back. */
   scroll(lines: number): Promise<void>;
+  /** What a person sees while scrolled back (the screen, when not scrolled). */
+  scrolledScreen(): Promise<string>;
   /** Leaves the scrolled-back view (the screen follows the program again). */
   endScroll(): Promise<void>;
 }
@@ -125,6 +127,26 @@ export async function startPane(options: PaneOptions): Promise<Pane> {
       await tmux("copy-mode", "-t", "test");
       const command = lines >= 0 ? "scroll-up" : "scroll-down";
       await tmux("send-keys", "-t", "test", "-X", "-N", String(Math.abs(lines)), command);
+    },
+    scrolledScreen: async () => {
+      const [position, rows] = (await tmux(
+        "display-message",
+        "-p",
+        "-t",
+        "test",
+        "#{?scroll_position,#{scroll_position},0} #{pane_height}",
+      )).trim().split(" ").map(Number);
+      const lines = await tmux(
+        "capture-pane",
+        "-p",
+        "-S",
+        String(-position),
+        "-E",
+        String(rows - 1 - position),
+        "-t",
+        "test",
+      );
+      return lines.split("\n").map((l) => l.trimEnd()).join("\n").trimEnd();
     },
     endScroll: async () => void await tmux("send-keys", "-t", "test", "-X", "cancel"),
     title: async () => (await tmux("display-message", "-p", "-t", "test", "#{pane_title}")).trim(),

@@ -28,6 +28,16 @@ interface Scan {
   list: boolean;
 }
 
+/**
+ * A finished block. Laid out alone it lacks the blank line the block after it may call for
+ * (markdown spaces a heading, paragraph or code block from a following block), so whether it
+ * gets one is found once, when the block is cut off.
+ */
+interface Block {
+  markdown: Markdown;
+  spaced: boolean;
+}
+
 /** Streaming markdown (an answer or a reasoning summary) as one transcript item. */
 export class StreamingMarkdown implements LiveItem {
   readonly #theme: MarkdownTheme;
@@ -35,13 +45,13 @@ export class StreamingMarkdown implements LiveItem {
   /** The text so far, already made safe for the terminal. */
   #text = "";
   /** The finished blocks, each laid out once per width. */
-  #blocks: Markdown[] = [];
+  #blocks: Block[] = [];
   /** Where the unfinished block starts in the text. */
   #tailStart = 0;
   readonly #tail: Markdown;
   #tailText = "";
   #scan: Scan = { at: 0, fence: null, boundary: null, list: false };
-  /** The finished blocks' lines, at `#blocksWidth`, while no block is added. */
+  /** The finished blocks' lines, at `#blocksWidth`. */
   #blockLines: string[] = [];
   #blocksWidth = -1;
   #finished = false;
@@ -83,11 +93,12 @@ export class StreamingMarkdown implements LiveItem {
   }
 
   render(width: number): string[] {
-    if (this.#cut()) this.#blocksWidth = -1;
     if (this.#blocksWidth !== width) {
-      this.#blockLines = this.#blocks.flatMap((block) => block.render(width));
+      this.#blockLines = [];
+      for (const block of this.#blocks) this.#addLines(block, width);
       this.#blocksWidth = width;
     }
+    for (const block of this.#cut(width)) this.#addLines(block, width);
     const tailText = this.#text.slice(this.#tailStart);
     // Markdown keeps its lines while its text is the same; setting it again would drop them.
     if (tailText !== this.#tailText) {
@@ -100,16 +111,21 @@ export class StreamingMarkdown implements LiveItem {
   }
 
   invalidate(): void {
-    for (const block of this.#blocks) block.invalidate();
+    for (const block of this.#blocks) block.markdown.invalidate();
     this.#tail.invalidate();
     this.#blocksWidth = -1;
   }
 
-  /** Moves the blocks finished since the last scan out of the tail; true when it moved any. */
-  #cut(): boolean {
+  #addLines(block: Block, width: number): void {
+    for (const line of block.markdown.render(width)) this.#blockLines.push(line);
+    if (block.spaced) this.#blockLines.push(" ".repeat(width));
+  }
+
+  /** Moves the blocks finished since the last scan out of the tail; returns them. */
+  #cut(width: number): Block[] {
     const text = this.#text;
     const scan = this.#scan;
-    let cut = false;
+    const cut: Block[] = [];
     for (;;) {
       const end = text.indexOf("\n", scan.at);
       if (end === -1) break;
@@ -123,11 +139,14 @@ export class StreamingMarkdown implements LiveItem {
       } else if (BLANK.test(line)) {
         if (scan.at > this.#tailStart) scan.boundary = next;
       } else {
-        if (scan.boundary !== null && this.#startsBlock(line, scan.list)) {
-          this.#blocks.push(this.#markdown(text.slice(this.#tailStart, scan.boundary)));
+        const block = scan.boundary !== null && this.#startsBlock(line, scan.list)
+          ? this.#block(text.slice(this.#tailStart, scan.boundary), line, width)
+          : null;
+        if (block && scan.boundary !== null) {
+          this.#blocks.push(block);
+          cut.push(block);
           this.#tailStart = scan.boundary;
           scan.list = false;
-          cut = true;
         }
         scan.boundary = null;
         if (LIST_ITEM.test(line)) scan.list = true;
@@ -146,6 +165,19 @@ export class StreamingMarkdown implements LiveItem {
     if (/^[ \t]/.test(line)) return false;
     if (afterList && LIST_ITEM.test(line)) return false;
     return true;
+  }
+
+  /**
+   * The finished block `text`, followed by a block starting with `next`; null when laid out alone
+   * it would not be the start of what the two lay out as together (then it is not cut there).
+   */
+  #block(text: string, next: string, width: number): Block | null {
+    const markdown = this.#markdown(text);
+    const alone = markdown.render(width);
+    const together = this.#markdown(text + next).render(width);
+    for (let i = 0; i < alone.length; i++) if (alone[i] !== together[i]) return null;
+    const spaced = together.length > alone.length && together[alone.length].trim() === "";
+    return { markdown, spaced };
   }
 
   #markdown(text: string): Markdown {
