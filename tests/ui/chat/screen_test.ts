@@ -83,7 +83,7 @@ Deno.test("a resize lays out each finished item once more and redraws once", () 
   screen.flush();
   assert.deepEqual(finished.map((item) => item.renders), finished.map(() => 2));
   assert.equal(screen.counters.fullRedraws, 1);
-  assert.match(terminal.written, /\x1b\[3J/, "the old scrollback is cleared, then written again");
+  assert.ok(terminal.written.includes("\x1b[3J"), "the old scrollback is cleared, written again");
   screen.stop();
 });
 
@@ -128,9 +128,9 @@ Deno.test("a long history opens with its last screens; the rest is laid out when
   const laidAtOnce = finished.filter((item) => item.renders > 0).length;
   assert.ok(laidAtOnce <= 3 * 24 + 1, `${laidAtOnce} items laid out before the first frame`);
   assert.match(terminal.written, /item 2999/);
-  assert.doesNotMatch(terminal.written, /item 0\x1b/);
+  assert.ok(!terminal.written.includes("item 0\x1b"));
   await eventually(() => finished.every((item) => item.renders === 1));
-  await eventually(() => /item 0\x1b/.test(terminal.written));
+  await eventually(() => terminal.written.includes("item 0\x1b"));
   assert.equal(screen.counters.fullRedraws, 1, "one redraw writes the whole history");
   assert.deepEqual(finished.map((item) => item.renders), finished.map(() => 1));
   screen.stop();
