@@ -79,6 +79,8 @@ const CLEAR_ALL = "\x1b[2J\x1b[H\x1b[3J";
 const SCREENS_AT_ONCE = 3;
 /** More items than this finished at once (a session opened) are laid out like a resize's. */
 const LARGE_BATCH = 64;
+/** Characters written at once by a full redraw. */
+const WRITE_CHUNK = 1 << 16;
 /** The chat is idle when nothing asked for a frame for this long. */
 const IDLE_MS = 250;
 /** The longest the history is laid out in one go while idle, so a key is never held up long. */
@@ -432,6 +434,11 @@ export class ChatScreen extends TUI {
       for (const line of lines) {
         out += (first ? "" : "\r\n") + line + LINE_RESET;
         first = false;
+        // A long history goes out in pieces, so it is never held as one huge string.
+        if (out.length >= WRITE_CHUNK) {
+          this.terminal.write(out);
+          out = "";
+        }
       }
     }
     out += SYNC_END;
