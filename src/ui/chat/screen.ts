@@ -125,8 +125,10 @@ export class ChatScreen extends TUI {
   #redrawAll = true;
   /** Rows are counted from the first row written since the last full redraw. */
   #liveStart = 0;
-  /** The row of the cursor: the last row written. */
+  /** The row of the cursor: the last row written, or the editor's cursor. */
   #cursor = 0;
+  /** Where in the live part the focused editor's cursor is, if it shows one. */
+  #marker: { row: number; col: number } | null = null;
   /** Rows written so far (the scrollback and the live part). */
   #written = 0;
   /** The topmost row still on screen, as far as the screen can know (never overestimated). */
@@ -160,7 +162,7 @@ export class ChatScreen extends TUI {
     this.#backfill = undefined;
     // Paint what is pending, then leave the cursor on a fresh line below everything.
     this.#frame();
-    this.terminal.write(this.#written > 0 ? "\r\n" : "");
+    if (this.#written > 0) this.terminal.write(up(this.#cursor - (this.#written - 1)) + "\r\n");
     this.terminal.showCursor();
     this.terminal.stop();
   }
@@ -281,7 +283,7 @@ export class ChatScreen extends TUI {
       return;
     }
     const lines = committed.length === 0 ? live : [...committed, ...live];
-    if (!this.#paint(lines, height)) {
+    if (!this.#paint(lines, committed.length, height)) {
       this.#fullRedraw(live, width, height);
       return;
     }
@@ -354,7 +356,7 @@ export class ChatScreen extends TUI {
     }
     this.#allDirty = false;
     this.#dirty.clear();
-    stripCursorMarker(lines);
+    this.#marker = takeCursorMarker(lines);
     return sameLines(lines, this.#painted) ? this.#painted : lines;
   }
 
@@ -362,7 +364,7 @@ export class ChatScreen extends TUI {
    * Writes what changed between the painted live part and `lines` (the newly finished items'
    * lines, then the live part); false when a change is above what the screen still shows.
    */
-  #paint(lines: readonly string[], height: number): boolean {
+  #paint(lines: readonly string[], committedRows: number, height: number): boolean {
     const painted = this.#painted;
     // An empty live part would leave the cursor nowhere to rest: redraw instead.
     if (lines.length === 0) return false;
@@ -377,31 +379,36 @@ export class ChatScreen extends TUI {
     const firstRow = this.#liveStart + first;
     if (firstRow < this.#viewportTop) return false;
     let out = SYNC_START;
-    if (firstRow >= this.#written && this.#written > 0) {
-      // Appending below the last row: step down from it, scrolling when at the bottom.
-      out += up(this.#cursor - (this.#written - 1)) + "\r\n";
-    } else {
-      out += up(this.#cursor - firstRow) + "\r";
-    }
-    for (let i = first; i <= last; i++) {
-      if (i > first) out += "\r\n";
-      out += "\x1b[2K" + lines[i] + LINE_RESET;
-    }
-    let cursor = this.#liveStart + last;
     const end = this.#liveStart + lines.length - 1;
-    if (lines.length < painted.length) {
-      // The live part shrank: clear the rows below it.
-      out += "\r\n\x1b[J" + up(1);
-    } else if (cursor < end) {
-      out += `\x1b[${end - cursor}B`;
+    if (first >= lines.length) {
+      // Only rows at the end went away: clear them, and rest on the new last row.
+      out += up(this.#cursor - firstRow) + "\r\x1b[J" + up(1);
+    } else {
+      if (firstRow >= this.#written && this.#written > 0) {
+        // Appending below the last row: step down from it, scrolling when at the bottom.
+        out += up(this.#cursor - (this.#written - 1)) + "\r\n";
+      } else {
+        out += up(this.#cursor - firstRow) + "\r";
+      }
+      for (let i = first; i <= last; i++) {
+        if (i > first) out += "\r\n";
+        out += "\x1b[2K" + lines[i] + LINE_RESET;
+      }
+      const at = this.#liveStart + last;
+      if (lines.length < painted.length) {
+        // The live part shrank: clear the rows below it.
+        out += "\r\n\x1b[J" + up(1);
+      } else if (at < end) {
+        out += `\x1b[${end - at}B`;
+      }
     }
-    cursor = Math.max(end, this.#liveStart - 1);
-    out += SYNC_END;
-    this.terminal.write(out);
     this.#wroteAny = true;
-    this.#written = Math.max(0, this.#liveStart + lines.length);
-    this.#cursor = Math.max(0, cursor);
+    this.#written = this.#liveStart + lines.length;
+    this.#cursor = end;
     this.#viewportTop = Math.max(this.#viewportTop, this.#written - height);
+    // The rows of newly finished items come first in `lines`; the marker counts in the live part.
+    out += this.#placeCursor(committedRows) + SYNC_END;
+    this.terminal.write(out);
     return true;
   }
 
@@ -441,15 +448,27 @@ export class ChatScreen extends TUI {
         }
       }
     }
-    out += SYNC_END;
-    this.terminal.write(out);
-    this.#wroteAny = true;
     const rows = history.length + live.length;
+    this.#wroteAny = true;
     this.#liveStart = history.length;
     this.#painted = live;
     this.#written = rows;
     this.#cursor = Math.max(0, rows - 1);
     this.#viewportTop = Math.max(0, rows - height);
+    out += this.#placeCursor(0) + SYNC_END;
+    this.terminal.write(out);
+  }
+
+  /**
+   * Moves the cursor to the editor's cursor (where an input method shows what is being typed),
+   * `offset` rows below the live part's start as known; nothing when no editor shows one.
+   */
+  #placeCursor(offset: number): string {
+    if (this.#marker === null) return "";
+    const row = this.#liveStart + offset + this.#marker.row;
+    const move = up(this.#cursor - row) + `\x1b[${this.#marker.col + 1}G`;
+    this.#cursor = row;
+    return move;
   }
 }
 
@@ -470,15 +489,20 @@ function fit(lines: readonly string[], width: number): string[] {
   return copy ?? (lines as string[]);
 }
 
-/** Removes the editor's cursor marker (a zero-width sequence the screen does not use). */
-function stripCursorMarker(lines: string[]): void {
+/**
+ * Removes the focused editor's cursor marker (a zero-width sequence) from `lines`; returns where
+ * it was (row, and column in cells), or null.
+ */
+function takeCursorMarker(lines: string[]): { row: number; col: number } | null {
   for (let i = lines.length - 1; i >= 0; i--) {
     const at = lines[i].indexOf(CURSOR_MARKER);
     if (at !== -1) {
-      lines[i] = lines[i].slice(0, at) + lines[i].slice(at + CURSOR_MARKER.length);
-      return;
+      const before = lines[i].slice(0, at);
+      lines[i] = before + lines[i].slice(at + CURSOR_MARKER.length);
+      return { row: i, col: visibleWidth(before) };
     }
   }
+  return null;
 }
 
 function sameLines(a: readonly string[], b: readonly string[]): boolean {
