@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import type { Component } from "@mariozechner/pi-tui";
+import { type Component, CURSOR_MARKER } from "@mariozechner/pi-tui";
 import { ChatScreen, type ScrollbackSource } from "../../../src/ui/chat/screen.ts";
 import { Transcript } from "../../../src/ui/chat/transcript.ts";
 import { chatTheme } from "../../../src/ui/chat/theme.ts";
 import { styleFor } from "../../../src/ui/style.ts";
 import type { Envelope } from "../../../src/agent/event.ts";
 import { FakeTerminal } from "./fake_terminal.ts";
+import { EmulatedTerminal } from "./terminal_emulator.ts";
 
 /** A one-line component that counts its renders. */
 class Counted implements Component {
@@ -187,4 +188,66 @@ Deno.test("the transcript's finished blocks are not rendered again while an answ
   assert.ok(screen.counters.itemLayouts - layouts <= 2, `${screen.counters.itemLayouts - layouts}`);
   assert.match(terminal.written, /word298/);
   screen.stop();
+});
+
+/** A live part whose lines the test sets. */
+class Lines implements Component {
+  constructor(public lines: string[]) {}
+  render(): string[] {
+    return this.lines;
+  }
+  invalidate(): void {}
+}
+
+Deno.test("the terminal holds every finished item once, in order, above the live part, however it grows, shrinks and scrolls", () => {
+  const terminal = new EmulatedTerminal(30, 10);
+  const items = new Items();
+  const screen = new ChatScreen(terminal, { history: items });
+  const live = new Lines(["live"]);
+  screen.addChild(live);
+  screen.start();
+  let seed = 7;
+  // A linear congruential generator's high bits (its low bits repeat with short periods).
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return Math.floor(seed / 65536) % n;
+  };
+  const expected: string[] = [];
+  for (let step = 0; step < 400; step++) {
+    const added = random(4) === 0 ? 1 + random(3) : 0;
+    for (let i = 0; i < added; i++) {
+      const text = `item ${expected.length}`;
+      expected.push(text);
+      items.pending.push(new Counted(text));
+    }
+    const change = random(4);
+    if (change === 0) {
+      // The live part takes another height, sometimes taller than the screen.
+      live.lines = Array.from({ length: 1 + random(14) }, (_, i) => `live ${step}.${i}`);
+    } else if (change === 1) {
+      // Its last rows go (a closed completion list), the rest stays as it was.
+      live.lines = live.lines.slice(0, 1 + random(live.lines.length));
+    } else {
+      // Only its last line changes, as a spinner's does.
+      live.lines = [...live.lines.slice(0, -1), `last ${step}`];
+    }
+    screen.requestRender();
+    screen.flush();
+    assert.deepEqual(terminal.all(), [...expected, ...live.lines], `after step ${step}`);
+  }
+  assert.ok(screen.counters.fullRedraws < 400, "most frames are not full redraws");
+  screen.stop();
+});
+
+Deno.test("the terminal's cursor rests where the editor shows its cursor", () => {
+  const terminal = new EmulatedTerminal(30, 10);
+  const screen = new ChatScreen(terminal, {});
+  screen.addChild(new Lines(["above", `> ab${CURSOR_MARKER}c`, "footer"]));
+  screen.start();
+  screen.flush();
+  assert.deepEqual(terminal.all(), ["above", "> abc", "footer"]);
+  assert.deepEqual(terminal.cursor, { row: 1, col: 4 });
+  screen.stop();
+  assert.deepEqual(terminal.all(), ["above", "> abc", "footer"], "quitting leaves the text");
+  assert.deepEqual(terminal.cursor, { row: 3, col: 0 }, "and the cursor below it");
 });
