@@ -22,11 +22,16 @@ import {
   type Component,
   CURSOR_MARKER,
   isKeyRelease,
+  Markdown,
+  Spacer,
   type Terminal,
+  Text,
+  TruncatedText,
   truncateToWidth,
   TUI,
   visibleWidth,
 } from "@mariozechner/pi-tui";
+import { fitsWidth } from "./transcript_item.ts";
 
 /** Where finished items come from: the transcript hands them over once, in order. */
 export interface ScrollbackSource {
@@ -294,7 +299,8 @@ export class ChatScreen extends TUI {
   /** The entry's lines at `width`, laid out now unless they already are. */
   #layOut(entry: Archived, width: number): string[] {
     if (entry.width !== width) {
-      entry.lines = fit(entry.item.render(width), width);
+      const lines = entry.item.render(width);
+      entry.lines = trusted(entry.item) ? lines : fit(lines, width);
       entry.width = width;
       this.counters.itemLayouts++;
     }
@@ -470,6 +476,15 @@ export class ChatScreen extends TUI {
     this.#cursor = row;
     return move;
   }
+}
+
+/**
+ * True for components known never to give a line wider than the width: pi-tui's text components
+ * (they wrap and pad to it) and those that say so (`FitsWidth`).
+ */
+function trusted(component: Component): boolean {
+  return component instanceof Markdown || component instanceof Text ||
+    component instanceof Spacer || component instanceof TruncatedText || fitsWidth(component);
 }
 
 /** Moves the cursor `n` rows up (nothing for 0). */

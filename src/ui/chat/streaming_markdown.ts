@@ -8,7 +8,7 @@
 
 import { type DefaultTextStyle, Markdown, type MarkdownTheme } from "@mariozechner/pi-tui";
 import { terminalText } from "../terminal_text.ts";
-import type { LiveItem } from "./transcript_item.ts";
+import type { FitsWidth, LiveItem } from "./transcript_item.ts";
 
 /** A line that opens or closes a fenced code block: up to 3 spaces, then ``` or ~~~ (3 or more). */
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
@@ -39,7 +39,9 @@ interface Block {
 }
 
 /** Streaming markdown (an answer or a reasoning summary) as one transcript item. */
-export class StreamingMarkdown implements LiveItem {
+export class StreamingMarkdown implements LiveItem, FitsWidth {
+  /** pi-tui's markdown wraps and pads every line to the width. */
+  readonly fitsWidth = true;
   readonly #theme: MarkdownTheme;
   readonly #style: DefaultTextStyle | undefined;
   /** The text so far, already made safe for the terminal. */

@@ -15,6 +15,19 @@ export interface LiveItem extends Component {
   readonly finished: boolean;
 }
 
+/**
+ * A component whose lines are never wider than the width it renders for, so the screen need not
+ * measure them (measuring every line of a long history costs more than laying it out).
+ */
+export interface FitsWidth extends Component {
+  readonly fitsWidth: true;
+}
+
+/** True when `component` says its lines never exceed the width (see `FitsWidth`). */
+export function fitsWidth(component: Component): boolean {
+  return "fitsWidth" in component && component.fitsWidth === true;
+}
+
 /** True when `component` will not change any more (components without `finished` never do). */
 export function isFinished(component: Component): boolean {
   return !("finished" in component) || component.finished !== false;
@@ -24,11 +37,12 @@ export function isFinished(component: Component): boolean {
  * A component whose lines are computed once per width: subclasses draw, and call `changed()`
  * when what they show changes. Rendering a finished item again at the same width costs nothing.
  */
-export abstract class CachedComponent implements Component {
+export abstract class CachedComponent implements FitsWidth {
+  readonly fitsWidth = true;
   #width = -1;
   #lines: string[] = [];
 
-  /** The component's lines at `width` columns, none wider. */
+  /** The component's lines at `width` columns, none wider (the screen does not check them). */
   protected abstract draw(width: number): string[];
 
   /** Forgets the drawn lines: the next render draws again. */
@@ -50,7 +64,8 @@ export abstract class CachedComponent implements Component {
 }
 
 /** A line of text that is updated in place (a retry notice) until `finish()`. */
-export class LiveText extends Text implements LiveItem {
+export class LiveText extends Text implements LiveItem, FitsWidth {
+  readonly fitsWidth = true;
   #finished = false;
 
   get finished(): boolean {
