@@ -33,13 +33,20 @@ function turnsIn(text: string): number[] {
 
 const ALL_TURNS = Array.from({ length: TURNS }, (_, i) => i + 1);
 
-/** Waits until the scrollback holds every turn (the chat lays out old turns when idle). */
+/**
+ * Waits until the scrollback holds every turn (the chat lays out old turns when idle, then writes
+ * the whole history again).
+ */
 async function wholeHistory(pane: Pane): Promise<string> {
   const deadline = Date.now() + 60_000;
   let history = "";
   while (Date.now() < deadline) {
     history = await pane.history();
-    if (turnsIn(history)[0] === 1 && !history.includes("earlier items follow")) return history;
+    // Written whole: from the first turn down to the editor (a long redraw arrives in pieces).
+    const turns = turnsIn(history);
+    const whole = turns[0] === 1 && turns.includes(TURNS) && PROMPT_READY.test(history) &&
+      !history.includes("earlier items follow");
+    if (whole) return history;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`the history never held turn 1; it ends:\n${history.slice(-2000)}`);
