@@ -3,7 +3,7 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
-import { pathsFrom } from "./inputs.ts";
+import { pathsFrom } from "./folders.ts";
 import { openNamedSession } from "../app/session_lookup.ts";
 import { markdownTranscript } from "../agent/transcript.ts";
 import { textFor } from "../ui/terminal_text.ts";

@@ -7,7 +7,7 @@ import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import type { Io } from "../util/io.ts";
-import { pathsFrom, resolveWorkspace } from "./inputs.ts";
+import { pathsFrom, resolveWorkspace } from "./folders.ts";
 import { listSessions, type SessionSummary } from "../agent/session_list.ts";
 import { sessionIds } from "../agent/session_dir.ts";
 import { removeSession, repairSession } from "../agent/session_store.ts";
