@@ -83,7 +83,17 @@ async function list(argv: string[], io: Io): Promise<number> {
   }
   const { sessions, workspace } = await sessionsOf(io, values);
   if (values.json) {
-    await io.stdout.write(JSON.stringify(sessions) + "\n");
+    const fields = ({ id, cwd, model, created, updated, title, turns, path }: SessionSummary) => ({
+      id,
+      cwd,
+      model,
+      created,
+      updated,
+      title,
+      turns,
+      path,
+    });
+    await io.stdout.write(JSON.stringify(sessions.map(fields)) + "\n");
   } else if (sessions.length === 0) {
     await io.stderr.write(
       values.all ? "no sessions yet\n" : `no sessions for ${workspace} (try --all)\n`,
