@@ -174,9 +174,8 @@ export function chatHost(x: ChatHostInputs): ChatHost {
  */
 function opened(session: Session): OpenedSession {
   const choice: ModelChoice = sessionModel(session);
-  const shown = session.events.filter((e) => e.type === "user_message").length;
-  const earlier = session.events.some((e) => e.type === "compaction") && shown < session.turns
-    ? [`earlier turns are summarized above; \`pixir export ${session.id}\` prints them all`]
+  const earlier = readFromCompaction(session)
+    ? [`the turns before the compaction are not shown; \`pixir export ${session.id}\` prints them`]
     : [];
   return {
     id: session.id,
@@ -184,6 +183,17 @@ function opened(session: Session): OpenedSession {
     warnings: [...session.warnings, ...earlier],
     ...choice,
   };
+}
+
+/** Whether events the last compaction replaced were left out when the session was read. */
+function readFromCompaction(session: Session): boolean {
+  const compaction = session.events.findLast((e) => e.type === "compaction");
+  if (compaction?.type !== "compaction") return false;
+  const read = new Set(session.events.map((e) => e.seq));
+  for (let seq = 1; seq <= compaction.data.replaces_through_seq; seq++) {
+    if (!read.has(seq)) return true;
+  }
+  return false;
 }
 
 /** The file's text when `path` is a readable file inside the workspace, else null. */
