@@ -118,12 +118,15 @@ async function readSummary(
   logPath: string,
   rebuild: boolean,
 ): Promise<CurrentSummary | string | null> {
-  using file = await Deno.open(logPath, { read: true });
-  const { size, mtime } = await file.stat();
-  const saved = await readSavedSummary(id, logPath);
+  // The common case, a summary that covers its log, is a stat and a read of a few hundred bytes.
+  // Done synchronously: over a thousand sessions the hops of asynchronous calls through Deno's
+  // thread pool cost several times the calls themselves. The log is opened only to be read.
+  const { size, mtime } = Deno.statSync(logPath);
+  const saved = readSavedSummary(id, logPath);
   if (saved !== null && saved.logBytes === size && saved.logMtime === mtimeOf(mtime)) {
     return { record: saved, stale: false };
   }
+  using file = await Deno.open(logPath, { read: true });
   // Lines were appended after the covered bytes (or a torn line was): fold in only those.
   if (saved !== null && (saved.logBytes < size || saved.logMtime === null)) {
     const updated = await foldFrom(file, id, structuredClone(saved));
@@ -175,10 +178,10 @@ export async function removeSummary(logPath: string): Promise<void> {
 }
 
 /** The saved summary when it is well-formed and of this session; null otherwise. */
-async function readSavedSummary(id: string, logPath: string): Promise<SessionSummaryRecord | null> {
+function readSavedSummary(id: string, logPath: string): SessionSummaryRecord | null {
   let value: unknown;
   try {
-    value = JSON.parse(await Deno.readTextFile(summaryPathOf(logPath)));
+    value = JSON.parse(Deno.readTextFileSync(summaryPathOf(logPath)));
   } catch {
     return null; // missing, torn by a power cut, or edited by hand: rebuilt from the log
   }
