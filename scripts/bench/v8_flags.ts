@@ -177,8 +177,7 @@ for (let round = 0; round <= runs; round++) {
   }
 }
 
-const loadavg = (await Deno.readTextFile("/proc/loadavg").catch(() => "?")).split(" ")
-  .slice(0, 3).join(" ");
+const loadavg = Deno.loadavg().map((x) => x.toFixed(1)).join(" ");
 console.log(`V8 options, ${runs} interleaved rounds after a warm-up; load average ${loadavg}`);
 const base = results.baked;
 const cell = (name: string, job: string, key: keyof Sample) => {
