@@ -58,7 +58,8 @@ let panes = 0;
 
 /** Starts `options.command` in a fresh tmux server; `await using` kills the server. */
 export async function startPane(options: PaneOptions): Promise<Pane> {
-  const socket = `pixir-test-${Deno.pid}-${panes++}`;
+  // Test files run in parallel share one process id: a random part keeps their servers apart.
+  const socket = `pixir-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}-${panes++}`;
   const tmux = async (...args: string[]) => {
     const { success, stdout, stderr } = await new Deno.Command("tmux", {
       args: ["-L", socket, "-f", "/dev/null", ...args],
