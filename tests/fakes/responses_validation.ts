@@ -83,6 +83,8 @@ export function rejectResponsesRequest(
     return unsupportedVerbosityReply(model, String(verbosity));
   }
   if (!Array.isArray(body.input)) return detailReply("Input must be an array");
+  const stored = storedItemId(body.input);
+  if (stored) return notPersistedReply(stored);
   const unpaired = unpairedToolItem(body.input);
   return unpaired ? invalidInputReply(unpaired) : null;
 }
@@ -101,6 +103,33 @@ function unpairedToolItem(input: readonly unknown[]): string | null {
   }
   const [orphan] = open;
   return orphan === undefined ? null : `No tool output found for function call ${orphan}.`;
+}
+
+/**
+ * The server id an input item carries (`rs_…`, `fc_…`, `msg_…`, `ws_…`): with `store:false`
+ * nothing was kept under it, so the backend cannot resolve it.
+ */
+function storedItemId(input: readonly unknown[]): string | null {
+  for (const item of input) {
+    if (isObject(item) && typeof item.id === "string") return item.id;
+  }
+  return null;
+}
+
+/** The 404 the backend answers an item id with when `store` is false (reference E.5). */
+function notPersistedReply(id: string): HttpReply {
+  return {
+    status: 404,
+    body: {
+      error: {
+        message:
+          `Item with id '${id}' not found. Items are not persisted when 'store' is set to false.`,
+        type: "invalid_request_error",
+        param: "input",
+        code: null,
+      },
+    },
+  };
 }
 
 function isObject(value: unknown): value is JsonObject {

@@ -12,6 +12,8 @@ import type { PermissionDecisionData } from "../../policy/permission_decision.ts
 import type { DecisionSource } from "../../policy/approval.ts";
 import type { ChatTheme } from "./theme.ts";
 import { ToolBlock } from "./tool_block.ts";
+import { SubagentBlock } from "./subagent_block.ts";
+import { describeSearchAction, footnotes } from "../../provider/web_search.ts";
 import { type DiffLine, unifiedDiff } from "./diff.ts";
 import type { ReadWorkspaceFile } from "./mentions.ts";
 import { counted, oneLine, parseArguments } from "../tool_summary.ts";
@@ -84,6 +86,10 @@ export class Transcript extends Container {
   #started: string | undefined;
   /** Tool calls waiting for their results, by call id. */
   readonly #tools = new Map<string, { block: ToolBlock; change?: FileChange }>();
+  /** Child agents' folded blocks, by the parent's `task` call id. */
+  readonly #children = new Map<string, SubagentBlock>();
+  /** The arguments of the parent's calls, by call id, for naming a child by its task. */
+  readonly #taskCalls = new Map<string, string>();
 
   constructor(theme: ChatTheme, read: ReadWorkspaceFile) {
     super();
@@ -124,7 +130,36 @@ export class Transcript extends Container {
         if (this.#answer) this.#answer.component.setText(terminalText(envelope.data.text));
         else this.addChild(this.#markdown(terminalText(envelope.data.text)));
         this.#answer = undefined;
+        for (const line of footnotes(envelope.data.citations ?? [])) {
+          this.addChild(new Text(style.dim(terminalLine(line)), 1, 0));
+        }
         return;
+      case "web_search":
+        this.addChild(
+          new Text(
+            style.dim(
+              `⌕ web ${oneLine(describeSearchAction(envelope.data.action))} (${
+                terminalLine(envelope.data.status)
+              })`,
+            ),
+            1,
+            0,
+          ),
+        );
+        return;
+      case "subagent_event": {
+        const { call_id, event: child } = envelope.data;
+        let block = this.#children.get(call_id);
+        if (block === undefined) {
+          const described = parseArguments(this.#taskCalls.get(call_id) ?? "").description;
+          const title = typeof described === "string" ? described : call_id;
+          block = new SubagentBlock(title, style);
+          this.#children.set(call_id, block);
+          this.addChild(block);
+        }
+        block.update(child);
+        return;
+      }
       case "tool_call": {
         this.#closeStreams();
         // A later retry gets a line of its own, below this call.
@@ -135,6 +170,9 @@ export class Transcript extends Container {
           state: { kind: "running" },
         }, style);
         this.#tools.set(envelope.data.call_id, { block });
+        if (envelope.data.name === "task") {
+          this.#taskCalls.set(envelope.data.call_id, envelope.data.arguments);
+        }
         this.addChild(block);
         return;
       }
@@ -228,6 +266,8 @@ export class Transcript extends Container {
     this.#retry = undefined;
     this.#started = undefined;
     this.#tools.clear();
+    this.#children.clear();
+    this.#taskCalls.clear();
   }
 
   #streamAnswer(delta: string): void {
