@@ -36,7 +36,7 @@ const ARGUMENTS: JsonSchema = {
   type: "object",
   properties: {
     description: { type: "string", description: "3-6 words naming the task." },
-    prompt: { type: "string", description: "The full task and what to report back." },
+    prompt: { type: "string", description: "The whole task and what to report." },
     write: { type: "boolean", description: "Let it edit files. Default false." },
   },
   required: ["description", "prompt"],
@@ -62,8 +62,8 @@ export function createTaskTool(delegate: Delegate, options: TaskToolOptions): To
   };
   return {
     name: TASK_TOOL,
-    description: "Hand a self-contained task to a subagent with a fresh context; returns its " +
-      `final answer. Read-only unless write. Calls in one response run in parallel (${options.maxParallel} at once).`,
+    description: "Give a self-contained task to a subagent (fresh context, read-only unless " +
+      `write); returns its answer. Calls in one response run in parallel, ${options.maxParallel} at once.`,
     parameters,
     async run(args, ctx): Promise<ToolResult> {
       const checked = validateArguments<Partial<TaskRequest>>(ARGUMENTS, args);
