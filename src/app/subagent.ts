@@ -15,6 +15,7 @@ import type { ReasoningEffort } from "../provider/request.ts";
 import { toolSpecs } from "../tools/registry.ts";
 import { runToolCall } from "../tools/registry.ts";
 import type { Delegate, TaskRequest } from "../tools/task.ts";
+import type { Ask } from "../policy/approval.ts";
 import type { Tool, ToolError, ToolResult } from "../tools/tool.ts";
 
 /** A child's tools and how to stop what they started. */
@@ -61,6 +62,19 @@ export function subagentDelegate(options: SubagentOptions): Delegate {
     } finally {
       release();
     }
+  };
+}
+
+/**
+ * `ask`, one question at a time: a question asked while another is open waits for its answer, so
+ * children running side by side never put two questions on one screen.
+ */
+export function oneQuestionAtATime(ask: Ask): Ask {
+  let open: Promise<unknown> = Promise.resolve();
+  return (request, signal) => {
+    const asked = open.then(() => ask(request, signal));
+    open = asked.catch(() => undefined);
+    return asked;
   };
 }
 

@@ -26,7 +26,7 @@ import { outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
 import { createTaskTool, TASK_TOOL } from "../tools/task.ts";
 import type { Tool } from "../tools/tool.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
-import { subagentDelegate } from "./subagent.ts";
+import { oneQuestionAtATime, subagentDelegate } from "./subagent.ts";
 import { sleep } from "../util/sleep.ts";
 import { withImageData } from "../agent/images.ts";
 import { type McpServers, startMcpServers } from "../mcp/mcp_servers.ts";
@@ -121,7 +121,7 @@ export function sandboxProbe(io: Io, workspace: string): () => Promise<SandboxSt
 export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
   const quota = await runQuotaGuard(w);
   const callModel = withStoredImages(guardedModelCall(w, quota), w.session.path);
-  const guard = (policy: RunPolicy, mcp: McpServers | undefined) =>
+  const guard = (policy: RunPolicy, mcp: McpServers | undefined, ask: Ask | undefined) =>
     guardedTools(policy, {
       io: w.io,
       workspace: w.workspace,
@@ -131,13 +131,13 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
       },
       sandbox: w.sandbox,
       notice: w.notice,
-      ask: w.ask,
+      ask,
       unattended: w.settings.unattended,
       askLimitMs: w.settings.approvalTimeoutMs,
       toolTimeoutMs: w.settings.toolTimeoutMs,
       mcp,
     });
-  const { tools: own, close } = await guard(w.policy, w.mcp);
+  const { tools: own, close } = await guard(w.policy, w.mcp, w.ask);
   const base = {
     maxModelCalls: w.settings.maxIterations,
     autoCompact: { atPercent: w.settings.compactAtPercent, catalog: await catalogFor(w, w.model) },
@@ -147,6 +147,8 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
   const tools: Tool[] = [...own];
   const { subagents } = w;
   if (subagents !== undefined && w.settings.maxSubagents > 0) {
+    // Children running side by side put their questions to the person one at a time.
+    const childAsk = w.ask === undefined ? undefined : oneQuestionAtATime(w.ask);
     const delegate = subagentDelegate({
       parent: w.session,
       emit: w.emit,
@@ -157,7 +159,7 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
       instructions: subagents.instructions,
       ...(subagents.environment === undefined ? {} : { environment: subagents.environment }),
       workspace: w.workspace,
-      tools: (write) => childTools(w.policy, write, guard),
+      tools: (write) => childTools(w.policy, write, (policy) => guard(policy, undefined, childAsk)),
       quotaStop: () => {
         const stop = quota.stop();
         return stop && w.stopAtQuota !== undefined ? stopMessage(stop.window, w.stopAtQuota) : null;
@@ -194,11 +196,11 @@ const READ_ONLY_TOOLS = new Set(["read", "ls", "find", "grep", "bash"]);
 async function childTools(
   parent: RunPolicy,
   write: boolean,
-  guard: (policy: RunPolicy, mcp: undefined) => Promise<{ tools: Tool[]; close(): void }>,
+  guard: (policy: RunPolicy) => Promise<{ tools: Tool[]; close(): void }>,
 ): Promise<{ tools: Tool[]; close(): void } | undefined> {
-  if (write) return parent.policy.readOnly ? undefined : await guard(parent, undefined);
+  if (write) return parent.policy.readOnly ? undefined : await guard(parent);
   const readOnly = { ...parent, policy: { ...parent.policy, readOnly: true, write: [] } };
-  const { tools, close } = await guard(readOnly, undefined);
+  const { tools, close } = await guard(readOnly);
   return { tools: tools.filter((tool) => READ_ONLY_TOOLS.has(tool.name)), close };
 }
 
