@@ -165,3 +165,20 @@ Deno.test("--search with a provider that does not offer web search is a clear er
   assert.equal(allowed.code, 0, allowed.stderr);
   assert.deepEqual(toolsOf(bodyOf(server.requests[0])).at(-1), { type: "web_search" });
 });
+
+Deno.test("a provider that claims web search and then refuses it names the tool and the fix", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [{ sse: textAnswer("unused") }],
+    rules: { refuseWebSearch: true },
+  });
+
+  const result = await box.run(["run", "--search", "--json", "hi"], { server });
+
+  assert.equal(result.code, 1, result.stderr);
+  const final = jsonOutput(result.stdout);
+  assert.equal(final.error?.kind, "invalid_request");
+  assert.match(final.error?.message ?? "", /web_search/);
+  assert.match(result.stderr, /refused the hosted web_search tool: run without --search/);
+  assertNoStackTrace(result.stderr);
+});
