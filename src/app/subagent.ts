@@ -31,7 +31,10 @@ export interface SubagentOptions {
   /** The parent's emit: the nested events reach the renderer through it. */
   emit: Emit;
   /** The parent's turn wiring, minus its tools: the same model call, cap and compaction. */
-  turn: Pick<TurnOptions, "callModel" | "toolOutput" | "maxModelCalls" | "autoCompact">;
+  turn: Pick<
+    TurnOptions,
+    "callModel" | "toolOutput" | "maxModelCalls" | "autoCompact" | "webSearch"
+  >;
   model: string;
   effort: ReasoningEffort;
   provider?: string;

@@ -152,7 +152,8 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
     const delegate = subagentDelegate({
       parent: w.session,
       emit: w.emit,
-      turn: base,
+      // A child may search the web when its parent may: the search is read-only.
+      turn: { ...base, webSearch: w.settings.webSearch },
       model: w.model ?? w.settings.model,
       effort: subagents.effort,
       provider: w.credentials.modelProvider.id,

@@ -24,4 +24,6 @@ Deno.test("with every feature on, a request's instructions and tools stay within
   assert.ok(names.includes("web_search") && names.includes("task"), names.join(", "));
   assert.ok(parent.total <= FIXED_BYTES_LIMIT, `${parent.total} fixed bytes`);
   assert.ok(child.total < parent.total, "a child carries fewer tools than its parent");
+  // A child may search the web when its parent may.
+  assert.ok(child.tools.some((tool) => tool.name === "web_search"));
 });
