@@ -46,7 +46,9 @@ let panes = 0;
 
 /** Starts `options.command` in a fresh tmux server; `await using` kills the server. */
 export async function startPane(options: PaneOptions): Promise<Pane> {
-  const socket = `pixir-test-${Deno.pid}-${panes++}`;
+  // Test files run side by side in one process, each with its own count: the random part keeps
+  // two files' panes off one tmux server.
+  const socket = `pixir-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}-${panes++}`;
   const tmux = async (...args: string[]) => {
     const { success, stdout, stderr } = await new Deno.Command("tmux", {
       args: ["-L", socket, "-f", "/dev/null", ...args],
