@@ -73,7 +73,7 @@ export function transcriptBlock(
       return `_Web search: ${describeSearchAction(event.data.action)} (${event.data.status})_`;
     case "subagent_event": {
       const { call_id, event: child } = event.data;
-      const inner = blockOf({ ...event, ...child } as Envelope<CanonicalEvent>, limit);
+      const inner = transcriptBlock({ ...event, ...child } as Envelope<CanonicalEvent>, options);
       return inner === null ? null : quote(`**Subagent ${call_id}**\n\n${inner}`);
     }
     case "tool_call":
