@@ -128,7 +128,16 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
     autoCompact: { atPercent: w.settings.compactAtPercent, catalog: await catalogFor(w, w.model) },
     callModel,
     runTool: (name, argumentsJson, signal, callId) =>
-      runToolCall(tools, name, argumentsJson, { workspace: w.workspace, signal, callId }),
+      runToolCall(tools, name, argumentsJson, {
+        workspace: w.workspace,
+        signal,
+        callId,
+        progress: (update) =>
+          void w.emit(w.session.stamp({
+            type: "tool_progress",
+            data: { call_id: callId, name, ...update },
+          })),
+      }),
     toolOutput: outputForModel,
   };
   return { wiring, close };

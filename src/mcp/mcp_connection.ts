@@ -7,10 +7,18 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { Progress } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerConfig } from "../config/mcp_servers.ts";
 import type { McpToolInfo } from "./mcp_tool.ts";
+import type { ToolProgress } from "../tools/tool.ts";
 import { StdioTransport } from "./stdio_transport.ts";
 import { VERSION } from "../version.ts";
+
+/**
+ * How many times `tool_timeout_sec` a call that keeps reporting progress may take in all: progress
+ * restarts the clock, this bounds a server that reports progress forever.
+ */
+export const MAX_TOOL_TIMEOUT_FACTOR = 10;
 
 /** What starting a server needs from its surroundings. */
 export interface McpEnvironment {
@@ -26,8 +34,17 @@ export interface McpConnection {
   config: McpServerConfig;
   /** Every tool the server lists, before the config's filters. */
   tools: McpToolInfo[];
-  /** Calls `tool`; rejects when the server fails, exits, or passes `tool_timeout_sec`. */
-  call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<unknown>;
+  /**
+   * Calls `tool`; rejects when the server fails, exits, or passes `tool_timeout_sec` without a
+   * progress notification (each one, passed to `onProgress`, starts the clock again, up to
+   * `MAX_TOOL_TIMEOUT_FACTOR` times the limit in all).
+   */
+  call(
+    tool: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+    onProgress?: (update: ToolProgress) => void,
+  ): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -75,12 +92,20 @@ export async function connectMcpServer(
   return {
     config,
     tools,
-    call: async (tool, args, signal) => {
+    call: async (tool, args, signal, onProgress) => {
       const limit = config.toolTimeoutSec * 1000;
       return await client.callTool({ name: tool, arguments: args }, undefined, {
         signal,
         timeout: limit,
-        maxTotalTimeout: limit,
+        // The specification lets progress restart the clock but asks for a ceiling all the same.
+        resetTimeoutOnProgress: true,
+        maxTotalTimeout: limit * MAX_TOOL_TIMEOUT_FACTOR,
+        onprogress: (p: Progress) =>
+          onProgress?.({
+            progress: p.progress,
+            ...(p.total === undefined ? {} : { total: p.total }),
+            ...(p.message === undefined ? {} : { message: p.message }),
+          }),
       });
     },
     close: () => client.close(),

@@ -11,6 +11,7 @@ import { fail } from "../tools/failure.ts";
 import type { Tool, ToolContext, ToolResult } from "../tools/tool.ts";
 import {
   connectMcpServer,
+  MAX_TOOL_TIMEOUT_FACTOR,
   type McpConnection,
   type McpEnvironment,
   McpStartError,
@@ -146,6 +147,7 @@ async function callTool(
       entry.info.name,
       args as Record<string, unknown>,
       ctx.signal,
+      ctx.progress,
     );
   } catch (error) {
     if (ctx.signal.aborted) return fail("aborted", "The MCP tool call was interrupted.", where);
@@ -154,7 +156,8 @@ async function callTool(
       return fail(
         "timeout",
         `The MCP server "${entry.server}" did not answer within ` +
-          `${entry.connection.config.toolTimeoutSec} s (tool_timeout_sec); the call was abandoned.`,
+          `${entry.connection.config.toolTimeoutSec} s (tool_timeout_sec) of its last progress, ` +
+          `or within ${MAX_TOOL_TIMEOUT_FACTOR}× that in all; the call was abandoned.`,
         where,
       );
     }

@@ -14,7 +14,7 @@ import { terminalLine, terminalText } from "../terminal_text.ts";
 /** Where a tool call is: still running, or finished with its result. */
 export type ToolState =
   /** Running; `awaiting` while the call waits for the person's answer to an approval question. */
-  | { kind: "running"; awaiting?: boolean }
+  | { kind: "running"; awaiting?: boolean; progress?: string }
   | { kind: "done"; ok: boolean; output: string; error?: ToolError; synthetic?: boolean };
 
 /** What a block shows. */
@@ -51,7 +51,8 @@ function mark(state: ToolState, style: Style): string {
 function bodyLines(view: ToolView, style: Style): string[] {
   const { state } = view;
   if (state.kind === "running") {
-    return [state.awaiting ? style.yellow("waiting for your approval…") : style.dim("running…")];
+    if (state.awaiting) return [style.yellow("waiting for your approval…")];
+    return [style.dim(state.progress === undefined ? "running…" : `running… ${state.progress}`)];
   }
   if (!state.ok) {
     const reason = state.error
@@ -109,6 +110,13 @@ export class ToolBlock implements Component {
   awaiting(awaiting: boolean): void {
     if (this.#view.state.kind === "running") {
       this.#view = { ...this.#view, state: { kind: "running", awaiting } };
+    }
+  }
+
+  /** Shows how far the running call has come (already in words, safe for the terminal). */
+  progress(text: string): void {
+    if (this.#view.state.kind === "running") {
+      this.#view = { ...this.#view, state: { kind: "running", progress: text } };
     }
   }
 

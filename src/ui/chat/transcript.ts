@@ -14,7 +14,7 @@ import type { ChatTheme } from "./theme.ts";
 import { ToolBlock } from "./tool_block.ts";
 import { type DiffLine, unifiedDiff } from "./diff.ts";
 import type { ReadWorkspaceFile } from "./mentions.ts";
-import { counted, oneLine, parseArguments } from "../tool_summary.ts";
+import { counted, oneLine, parseArguments, progressText } from "../tool_summary.ts";
 import { compactionNotice } from "../compaction_notice.ts";
 import { retryNotice } from "../retry_notice.ts";
 import { terminalLine, terminalText } from "../terminal_text.ts";
@@ -148,6 +148,9 @@ export class Transcript extends Container {
         }
         return;
       }
+      case "tool_progress":
+        this.#tools.get(envelope.data.call_id)?.block.progress(progressText(envelope.data));
+        return;
       case "tool_result": {
         const entry = this.#tools.get(envelope.data.call_id);
         if (!entry) return;
