@@ -26,6 +26,7 @@ import { outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
 import { sleep } from "../util/sleep.ts";
 import { withImageData } from "../agent/images.ts";
 import { type McpServers, startMcpServers } from "../mcp/mcp_servers.ts";
+import type { McpEnvironment } from "../mcp/mcp_connection.ts";
 import { VERSION } from "../version.ts";
 
 /** The credentials of a run and the model provider they are for. */
@@ -107,6 +108,9 @@ export function sandboxProbe(io: Io, workspace: string): () => Promise<SandboxSt
 /** Builds the model call (retries, idle timeout, quota guard) and the policy-guarded tools. */
 export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
   const callModel = withStoredImages(await modelCaller(w), w.session.path);
+  // Servers still starting (a chat opens before they are ready) are waited for, within their
+  // startup_timeout_sec, so the turn's tools are known.
+  await w.mcp?.ready;
   const { tools, close } = await guardedTools(w.policy, {
     io: w.io,
     workspace: w.workspace,
@@ -301,9 +305,10 @@ export function mcpServersFor(
   workspace: string,
   warn: (message: string) => void | Promise<void>,
 ): Promise<McpServers> {
-  return startMcpServers(
-    settings.mcpServers,
-    { env: io.env, cwd: workspace, fetch: io.fetch },
-    warn,
-  );
+  return startMcpServers(settings.mcpServers, mcpEnvironment(io, workspace), warn);
+}
+
+/** What an MCP server is started with: Pixir's environment, the workspace, the network. */
+export function mcpEnvironment(io: Io, workspace: string): McpEnvironment {
+  return { env: io.env, cwd: workspace, fetch: io.fetch };
 }

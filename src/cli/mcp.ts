@@ -124,7 +124,12 @@ function report(config: McpServerConfig, states: readonly McpServerState[]): Ser
     : config.url;
   const base = { name: config.name, transport: config.transport, target };
   if (state?.state === "ready") return { ...base, state: "ready", tools: state.tools };
-  return { ...base, state: "failed", error: state?.error ?? "not started", tools: [] };
+  return {
+    ...base,
+    state: "failed",
+    error: state?.state === "failed" ? state.error : "not started",
+    tools: [],
+  };
 }
 
 function describe(r: ServerReport): string {

@@ -25,7 +25,9 @@ export async function mcpChecks(
         `mcp.${state.name}`,
         "mcp",
         "warn",
-        `${state.name} (${state.transport}): ${state.error}`,
+        `${state.name} (${state.transport}): ${
+          state.state === "failed" ? state.error : "not started"
+        }`,
         {
           fix: `correct [mcp_servers.${state.name}] in config.toml, or remove it with ` +
             `\`pixir mcp remove ${state.name}\`; runs go on without this server`,

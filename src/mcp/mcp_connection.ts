@@ -72,15 +72,20 @@ export function serverEnvironment(
   return { ...inherited, ...config.env };
 }
 
-/** Starts `config`'s server and lists its tools within `startup_timeout_sec`. */
+/**
+ * Starts `config`'s server and lists its tools within `startup_timeout_sec`; `cancel` gives up
+ * sooner (the chat closing while a server starts).
+ */
 export async function connectMcpServer(
   config: McpServerConfig,
   environment: McpEnvironment,
+  cancel?: AbortSignal,
 ): Promise<McpConnection> {
   const transport = transportFor(config, environment);
   const client = new Client({ name: "pixir", version: VERSION });
   const startup = AbortSignal.timeout(config.startupTimeoutSec * 1000);
-  const options = { signal: startup, timeout: config.startupTimeoutSec * 1000 };
+  const signal = cancel === undefined ? startup : AbortSignal.any([startup, cancel]);
+  const options = { signal, timeout: config.startupTimeoutSec * 1000 };
   let tools: McpToolInfo[];
   try {
     await client.connect(transport, options);
@@ -121,7 +126,7 @@ function transportFor(config: McpServerConfig, environment: McpEnvironment): Tra
       cwd: environment.cwd,
     });
   }
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...config.headers };
   if (config.bearerTokenEnvVar !== undefined) {
     const token = environment.env(config.bearerTokenEnvVar);
     if (token === undefined || token.trim() === "") {

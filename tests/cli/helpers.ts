@@ -181,6 +181,15 @@ export function inputOf(request: RecordedRequest): Record<string, unknown>[] {
   return allInputOf(request).filter((item) => !isEnvironmentItem(item));
 }
 
+/** The output the request carries for the tool call `callId`; fails when it carries none. */
+export function outputOf(request: RecordedRequest, callId: string): string {
+  const item = inputOf(request).find((i) =>
+    i.type === "function_call_output" && i.call_id === callId
+  );
+  assert.ok(item, `no output for ${callId}`);
+  return String(item.output);
+}
+
 /** The environment messages (`<environment_context>…`) among a request's input items. */
 export function environmentOf(request: RecordedRequest): string[] {
   return allInputOf(request).filter(isEnvironmentItem).map((item) =>
