@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
-import type { RecordedRequest } from "../fakes/loopback_server.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { everythingServer } from "../fakes/mcp_everything.ts";
 import { bodyOf, inputOf, justAfter, outputOf, sandbox, typesOf, userItem } from "./helpers.ts";
