@@ -27,6 +27,7 @@ import { sleep } from "../util/sleep.ts";
 import { withImageData } from "../agent/images.ts";
 import { type McpServers, startMcpServers } from "../mcp/mcp_servers.ts";
 import type { McpEnvironment } from "../mcp/mcp_connection.ts";
+import { configDirIfAny } from "../config/paths.ts";
 import { VERSION } from "../version.ts";
 
 /** The credentials of a run and the model provider they are for. */
@@ -308,7 +309,11 @@ export function mcpServersFor(
   return startMcpServers(settings.mcpServers, mcpEnvironment(io, workspace), warn);
 }
 
-/** What an MCP server is started with: Pixir's environment, the workspace, the network. */
+/**
+ * What an MCP server is started with: Pixir's environment, the workspace, the network, and the
+ * config folder where `pixir mcp login` keeps remote servers' sign-ins.
+ */
 export function mcpEnvironment(io: Io, workspace: string): McpEnvironment {
-  return { env: io.env, cwd: workspace, fetch: io.fetch };
+  const configDir = configDirIfAny(io.env, io.os);
+  return { env: io.env, cwd: workspace, fetch: io.fetch, now: io.now, configDir };
 }

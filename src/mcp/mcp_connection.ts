@@ -12,6 +12,8 @@ import type { McpServerConfig } from "../config/mcp_servers.ts";
 import type { McpToolInfo } from "./mcp_tool.ts";
 import type { ToolProgress } from "../tools/tool.ts";
 import { StdioTransport } from "./stdio_transport.ts";
+import { authorizedFetch, mcpTokenSource } from "./mcp_oauth.ts";
+import { mcpCredentialsLocation } from "./mcp_credentials.ts";
 import { VERSION } from "../version.ts";
 
 /**
@@ -27,6 +29,9 @@ export interface McpEnvironment {
   /** The working directory of a stdio server: the workspace. */
   cwd: string;
   fetch: typeof fetch;
+  now?: () => number;
+  /** Pixir's config folder: where `pixir mcp login` keeps sign-ins (none used without it). */
+  configDir?: string;
 }
 
 /** A server that started and listed its tools. */
@@ -137,9 +142,22 @@ function transportFor(config: McpServerConfig, environment: McpEnvironment): Tra
     }
     headers.Authorization = `Bearer ${token.trim()}`;
   }
+  // A server with its own bearer token does not use an OAuth sign-in.
+  const fetchFn = config.bearerTokenEnvVar !== undefined || environment.configDir === undefined
+    ? environment.fetch
+    : authorizedFetch(
+      config.name,
+      mcpTokenSource(
+        config.name,
+        config.url,
+        mcpCredentialsLocation(environment.configDir, config.name),
+        { fetch: environment.fetch, now: environment.now ?? Date.now },
+      ),
+      environment.fetch,
+    );
   return new StreamableHTTPClientTransport(new URL(config.url), {
     requestInit: { headers },
-    fetch: environment.fetch,
+    fetch: fetchFn,
   });
 }
 
