@@ -14,6 +14,8 @@ import {
   startMcpAuthServer,
 } from "../fakes/mcp_auth_server.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
+import { startLoopbackServer } from "../fakes/loopback_server.ts";
+import { chat } from "./chat_pane.ts";
 import {
   assertNoStackTrace,
   bodyOf,
@@ -214,6 +216,72 @@ Deno.test({
     const dead = await whoami(box);
     assert.equal(dead.output, null);
     assert.match(dead.stderr, /sign-in has expired: sign in with `pixir mcp login secure`/);
+  },
+});
+
+Deno.test({
+  name: "mcp login at a terminal over SSH: the address the browser ends up on is pasted",
+  ignore: unavailable !== null || !POSIX,
+  async fn() {
+    await using mcp = await startMcpAuthServer(3600);
+    await using box = await sandbox();
+    await secureConfig(box, mcp);
+    const opened = join(box.root, "opened-url");
+    const path = await browserOpenerStandIn(box.root, opened);
+    await using server = startResponsesServer({ script: [{ sse: textAnswer("unused") }] });
+    await using pane = await chat(box, server, {
+      args: ["mcp", "login", "secure"],
+      env: { PATH: path },
+      columns: 200,
+      after: 'echo "exit $status"; sleep 30',
+    });
+    await pane.waitFor(/paste the address it ends up on here/, 60_000);
+    // The browser on another machine: its redirect to this machine's localhost goes nowhere.
+    const callback = await browse(new URL(await waitForText(opened)));
+    await pane.type("https://example.invalid/not-the-redirect?code=x&state=wrong");
+    await pane.press("Enter");
+    await pane.waitFor(/That did not work: state mismatch/);
+    await pane.type(callback.href);
+    await pane.press("Enter");
+    const done = await pane.waitFor(/exit \d+/, 30_000);
+    assert.match(done, /Signed in to the MCP server "secure"/);
+    assert.match(done, /exit 0/);
+    assert.equal(jsonObject(await Deno.readTextFile(credentialsFile(box))).server_url, mcp.url);
+    assert.deepEqual(mcp.tokenRequests(), [{ grant_type: "authorization_code", status: 200 }]);
+  },
+});
+
+Deno.test({
+  name: "a stored sign-in is sent to its server only, and never shown or logged",
+  ignore: unavailable !== null || !POSIX,
+  async fn() {
+    await using mcp = await startMcpAuthServer(3600);
+    await using box = await sandbox();
+    await secureConfig(box, mcp);
+    await signIn(box);
+    const stored = jsonObject(await Deno.readTextFile(credentialsFile(box)));
+    const tokens = stored.tokens as Record<string, string>;
+
+    const used = await whoami(box);
+    assert.equal(used.output, `signed in as ${mcp.account}`);
+    const [id] = await box.sessionIds();
+    const log = await Deno.readTextFile(join(box.sessionsDir, `${id}.ndjson`));
+    for (const secret of [tokens.access_token, tokens.refresh_token]) {
+      assert.ok(!log.includes(secret) && !used.stderr.includes(secret), "no token in logs");
+    }
+
+    // The config now points the same name at another server: it must not get the token.
+    await using other = startLoopbackServer([]);
+    await Deno.writeTextFile(
+      join(box.home, "config.toml"),
+      `[mcp_servers.secure]\nurl = "${other.origin}/mcp"\n`,
+    );
+    const elsewhere = await whoami(box);
+    assert.equal(elsewhere.output, null);
+    assert.ok(other.requests.length > 0, "the other server was asked");
+    for (const request of other.requests) {
+      assert.equal(request.headers.authorization, undefined, "no token sent elsewhere");
+    }
   },
 });
 
