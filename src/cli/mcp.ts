@@ -16,10 +16,11 @@ import { type McpServerState, startMcpServers } from "../mcp/mcp_servers.ts";
 import { mcpEnvironment } from "../app/turn_wiring.ts";
 import {
   mcpCredentialsLocation,
+  readMcpCredentials,
   removeMcpCredentials,
   withMcpCredentials,
 } from "../mcp/mcp_credentials.ts";
-import { mcpLogin } from "../mcp/mcp_oauth.ts";
+import { mcpLogin, revokeMcpTokens } from "../mcp/mcp_oauth.ts";
 import { secureRandomBytes } from "../auth/pkce.ts";
 import { openBrowser, spawnDetached } from "../auth/open_browser.ts";
 
@@ -104,6 +105,11 @@ interface ServerReport {
   state: "ready" | "failed";
   error?: string;
   tools: string[];
+  /**
+   * How a remote server is authorized: `bearer` (bearer_token_env_var), `oauth` (a sign-in stored
+   * by `pixir mcp login`) or `none`; absent for stdio servers.
+   */
+  auth?: "bearer" | "oauth" | "none";
 }
 
 async function list(argv: string[], io: Io, only: string | undefined): Promise<number> {
@@ -125,7 +131,11 @@ async function list(argv: string[], io: Io, only: string | undefined): Promise<n
     () => {},
   );
   await started.close();
-  const reports = configs.map((config) => report(config, started.states));
+  const { configDir } = pathsFrom(io);
+  const reports = await Promise.all(configs.map(async (config) => ({
+    ...report(config, started.states),
+    ...(config.transport === "http" ? { auth: await authOf(config, configDir) } : {}),
+  })));
   if (values.json) {
     const body = only === undefined ? { servers: reports } : reports[0];
     await io.stdout.write(`${JSON.stringify(body)}\n`);
@@ -137,6 +147,16 @@ async function list(argv: string[], io: Io, only: string | undefined): Promise<n
     await io.stdout.write(reports.map(describe).join("\n"));
   }
   return reports.some((r) => r.state === "failed") ? EXIT.runtime : EXIT.ok;
+}
+
+async function authOf(
+  config: McpServerConfig & { transport: "http" },
+  configDir: string,
+): Promise<"bearer" | "oauth" | "none"> {
+  if (config.bearerTokenEnvVar !== undefined) return "bearer";
+  const stored = await readMcpCredentials(mcpCredentialsLocation(configDir, config.name))
+    .catch(() => null);
+  return stored?.server_url === config.url ? "oauth" : "none";
 }
 
 function report(config: McpServerConfig, states: readonly McpServerState[]): ServerReport {
@@ -155,7 +175,8 @@ function report(config: McpServerConfig, states: readonly McpServerState[]): Ser
 }
 
 function describe(r: ServerReport): string {
-  const head = `${r.name}  ${r.transport}  ${r.state}  ${r.target}\n`;
+  const auth = r.auth === undefined || r.auth === "none" ? "" : `  (${r.auth})`;
+  const head = `${r.name}  ${r.transport}  ${r.state}  ${r.target}${auth}\n`;
   if (r.state === "failed") return `${head}  error: ${r.error}\n`;
   return `${head}  tools: ${r.tools.length === 0 ? "(none)" : r.tools.join(", ")}\n`;
 }
@@ -318,11 +339,21 @@ async function logout(argv: string[], io: Io): Promise<number> {
     });
   }
   const location = mcpCredentialsLocation(pathsFrom(io).configDir, name);
+  // Read before it goes, to revoke what it held; a file that cannot be read is removed all the same.
+  const stored = await readMcpCredentials(location).catch(() => null);
   const removed = await withMcpCredentials(location, () => removeMcpCredentials(location));
+  if (!removed) {
+    await io.stderr.write(`No sign-in is stored for the MCP server "${name}".\n`);
+    return EXIT.ok;
+  }
+  const revocation = stored === null ? "failed" : await revokeMcpTokens(stored, io.fetch);
+  const copies = revocation === "revoked"
+    ? "its authorization server revoked the tokens"
+    : `the tokens could not be revoked${
+      revocation === "unsupported" ? " (its authorization server offers no revocation)" : ""
+    }, so copies stay valid until they expire`;
   await io.stderr.write(
-    removed
-      ? `Signed out of the MCP server "${name}": removed ${location.file}\n`
-      : `No sign-in is stored for the MCP server "${name}".\n`,
+    `Signed out of the MCP server "${name}": removed ${location.file}; ${copies}.\n`,
   );
   return EXIT.ok;
 }

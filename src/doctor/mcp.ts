@@ -29,8 +29,10 @@ export async function mcpChecks(
           state.state === "failed" ? state.error : "not started"
         }`,
         {
-          fix: `correct [mcp_servers.${state.name}] in config.toml, or remove it with ` +
-            `\`pixir mcp remove ${state.name}\`; runs go on without this server`,
+          fix: state.state === "failed" && state.error.includes("pixir mcp login")
+            ? `sign in with \`pixir mcp login ${state.name}\`; runs go on without this server`
+            : `correct [mcp_servers.${state.name}] in config.toml, or remove it with ` +
+              `\`pixir mcp remove ${state.name}\`; runs go on without this server`,
         },
       )
   );

@@ -329,7 +329,7 @@ export function mcpTokenSource(
   };
   return {
     async token() {
-      current ??= await readMcpCredentials(location);
+      if (current === undefined) current = await readMcpCredentials(location);
       if (current === null || current.server_url !== serverUrl) return undefined;
       const { expires_at, tokens } = current;
       const lifetime = (tokens.expires_in ?? Infinity) * 1000;
@@ -365,6 +365,50 @@ export function authorizedFetch(
     if (token === undefined) throw new McpSignInNeeded(name, "the server requires a sign-in");
     return await send(await source.refresh(token));
   };
+}
+
+/** How a revocation went: done, not offered by the authorization server, or failed. */
+export type Revocation = "revoked" | "unsupported" | "failed";
+
+/** How long one revocation request may take. */
+const REVOKE_TIMEOUT_MS = 10_000;
+
+/**
+ * Asks the authorization server to revoke the sign-in's tokens (RFC 7009), the refresh token
+ * first (which usually ends the whole grant); best effort, never throws.
+ */
+export async function revokeMcpTokens(
+  credentials: McpCredentials,
+  fetchFn: typeof fetch,
+): Promise<Revocation> {
+  const endpoint = credentials.discovery?.authorizationServerMetadata?.revocation_endpoint;
+  if (endpoint === undefined) return "unsupported";
+  const { client, tokens } = credentials;
+  const tokenList = [
+    ...(tokens.refresh_token === undefined ? [] : [["refresh_token", tokens.refresh_token]]),
+    ["access_token", tokens.access_token],
+  ];
+  try {
+    for (const [hint, token] of tokenList) {
+      const form = new URLSearchParams({
+        token,
+        token_type_hint: hint,
+        client_id: client.client_id,
+      });
+      if (client.client_secret !== undefined) form.set("client_secret", client.client_secret);
+      const response = await fetchFn(endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: form,
+        signal: AbortSignal.timeout(REVOKE_TIMEOUT_MS),
+      });
+      await response.body?.cancel();
+      if (!response.ok) return "failed";
+    }
+    return "revoked";
+  } catch {
+    return "failed";
+  }
 }
 
 function never(): Promise<never> {

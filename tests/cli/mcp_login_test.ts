@@ -155,10 +155,15 @@ Deno.test({
     const listed = await box.run(["mcp", "get", "secure", "--json"], { timeoutMs: 60_000 });
     assert.equal(listed.code, 0, listed.stderr);
     assert.equal(jsonObject(listed.stdout).state, "ready");
+    assert.equal(jsonObject(listed.stdout).auth, "oauth");
 
     const out = await box.run(["mcp", "logout", "secure"]);
     assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stderr, /Signed out of the MCP server "secure"/);
+    assert.match(out.stderr, /Signed out of the MCP server "secure".*revoked the tokens/);
+    assert.deepEqual(mcp.revocations(), [
+      { hint: "refresh_token", status: 200 },
+      { hint: "access_token", status: 200 },
+    ]);
     await assert.rejects(Deno.stat(credentialsFile(box)), Deno.errors.NotFound);
     const gone = await whoami(box);
     assert.equal(gone.output, null, "the tool is not offered after logout");

@@ -23,6 +23,8 @@ export interface McpAuthServer extends AsyncDisposable {
   tokenRequests(): { grant_type: string | null; status: number }[];
   /** Dynamic client registrations so far. */
   registrations(): { status: number; redirect_uris: string[] | null }[];
+  /** Token revocations so far. */
+  revocations(): { hint: string | null; status: number }[];
 }
 
 /** Why the server cannot run here (oidc-provider or Node missing), or null. */
@@ -46,6 +48,7 @@ export async function startMcpAuthServer(accessTtlSeconds: number): Promise<McpA
     account: String(child.ready.account),
     tokenRequests: of("token_request"),
     registrations: of("registration"),
+    revocations: of("revocation"),
     [Symbol.asyncDispose]: child.stop,
   };
 }

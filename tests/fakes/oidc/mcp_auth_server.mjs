@@ -7,8 +7,8 @@
 //
 // Run with: node mcp_auth_server.mjs <oidc modules dir> <MCP SDK modules dir> <access ttl s>.
 // Prints one JSON line {"mcp_url", "issuer"} once it listens, then one line per event the test
-// checks: {"registration": {...}}, {"token_request": {grant_type, status}}, {"mcp_request":
-// {authorized}}.
+// checks: {"registration": {...}}, {"token_request": {grant_type, status}}, {"revocation":
+// {hint, status}}, {"mcp_request": {method, authorized}}.
 
 import { createServer } from "node:http";
 import { join } from "node:path";
@@ -72,6 +72,8 @@ provider.use(async (ctx, next) => {
     report({
       token_request: { grant_type: ctx.oidc?.params?.grant_type ?? null, status: ctx.status },
     });
+  } else if (ctx.path === "/token/revocation") {
+    report({ revocation: { hint: ctx.oidc?.params?.token_type_hint ?? null, status: ctx.status } });
   } else if (ctx.path === "/reg" && ctx.method === "POST") {
     report({
       registration: { status: ctx.status, redirect_uris: ctx.body?.redirect_uris ?? null },
