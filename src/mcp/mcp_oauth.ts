@@ -8,6 +8,7 @@
 
 import {
   auth,
+  discoverOAuthServerInfo,
   type OAuthClientProvider,
   type OAuthDiscoveryState,
 } from "@modelcontextprotocol/sdk/client/auth.js";
@@ -236,6 +237,7 @@ export async function mcpLogin(
         );
       },
     });
+    sdk.discovery = await discover(serverUrl, deps.fetch);
     try {
       const first = await auth(sdk, { serverUrl, fetchFn: deps.fetch });
       if (first === "AUTHORIZED") {
@@ -273,6 +275,39 @@ export async function mcpLogin(
     decided.abort();
     await server.close();
   }
+}
+
+/**
+ * The server's authorization server and what it offers, found as the MCP specification says
+ * (protected resource metadata, then the authorization server's metadata); an Error saying why
+ * Pixir cannot sign in there when it offers no OAuth or no client registration.
+ */
+async function discover(serverUrl: string, fetchFn: typeof fetch): Promise<OAuthDiscoveryState> {
+  let info;
+  try {
+    info = await discoverOAuthServerInfo(serverUrl, { fetchFn });
+  } catch (error) {
+    throw new Error(`cannot read the OAuth metadata of ${serverUrl}: ${describe(error)}`);
+  }
+  const metadata = info.authorizationServerMetadata;
+  if (metadata === undefined) {
+    throw new Error(
+      `${serverUrl} publishes no OAuth metadata (neither protected resource nor authorization ` +
+        `server), so there is nothing to sign in to; a server that takes a fixed token is ` +
+        `configured with bearer_token_env_var`,
+    );
+  }
+  if (metadata.registration_endpoint === undefined) {
+    throw new Error(
+      `the authorization server ${info.authorizationServerUrl} of ${serverUrl} offers no ` +
+        `dynamic client registration, which Pixir needs to sign in there`,
+    );
+  }
+  return {
+    authorizationServerUrl: info.authorizationServerUrl,
+    authorizationServerMetadata: metadata,
+    ...(info.resourceMetadata === undefined ? {} : { resourceMetadata: info.resourceMetadata }),
+  };
 }
 
 async function save(
@@ -415,6 +450,8 @@ function never(): Promise<never> {
   return new Promise(() => {});
 }
 
+/** An error's message on one line, cut short: a server's error page can be long HTML. */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
+  return text.length <= 300 ? text : `${text.slice(0, 299)}…`;
 }

@@ -16,6 +16,7 @@ import {
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { startLoopbackServer } from "../fakes/loopback_server.ts";
 import { chat } from "./chat_pane.ts";
+import { startEverythingHttp } from "../fakes/mcp_everything.ts";
 import {
   assertNoStackTrace,
   bodyOf,
@@ -310,4 +311,43 @@ Deno.test("mcp login refuses stdio servers, bearer-token servers and unknown nam
   assert.equal(nothing.code, 0);
   assert.match(nothing.stderr, /No sign-in is stored/);
   for (const r of [stdio, keyed, unknown, nothing]) assertNoStackTrace(r.stderr);
+});
+
+Deno.test("mcp login to a server that offers no OAuth says so and saves nothing", async () => {
+  await using http = await startEverythingHttp();
+  await using box = await sandbox();
+  await Deno.writeTextFile(
+    join(box.home, "config.toml"),
+    `[mcp_servers.open]\nurl = "${http.url}"\n`,
+  );
+  const result = await box.run(["mcp", "login", "open"], { timeoutMs: 60_000 });
+  assert.equal(result.code, 4, result.stderr);
+  assert.match(
+    result.stderr,
+    /mcp login: http:\/\/127\.0\.0\.1:\d+\/mcp publishes no OAuth metadata/,
+  );
+  assert.match(result.stderr, /bearer_token_env_var/);
+  assert.match(result.stderr, /nothing was saved/);
+  assertNoStackTrace(result.stderr);
+  await assert.rejects(Deno.stat(join(box.home, "mcp_auth", "open.json")), Deno.errors.NotFound);
+});
+
+Deno.test({
+  name: "mcp login to an authorization server without client registration says so",
+  ignore: unavailable !== null,
+  async fn() {
+    await using mcp = await startMcpAuthServer(3600, { registration: false });
+    await using box = await sandbox();
+    await secureConfig(box, mcp);
+    const result = await box.run(["mcp", "login", "secure"], { timeoutMs: 60_000 });
+    assert.equal(result.code, 4, result.stderr);
+    assert.ok(
+      result.stderr.includes(
+        `the authorization server ${mcp.issuer} of ${mcp.url} offers no dynamic client registration`,
+      ),
+      result.stderr,
+    );
+    assertNoStackTrace(result.stderr);
+    assert.deepEqual(mcp.registrations(), []);
+  },
 });

@@ -30,13 +30,25 @@ export interface McpAuthServer extends AsyncDisposable {
 /** Why the server cannot run here (oidc-provider or Node missing), or null. */
 export const mcpAuthServerUnavailable = oidcIssuerUnavailable;
 
-/** Starts the server with access tokens living `accessTtlSeconds`. */
-export async function startMcpAuthServer(accessTtlSeconds: number): Promise<McpAuthServer> {
+/**
+ * Starts the server with access tokens living `accessTtlSeconds`; `registration: false` turns
+ * dynamic client registration off.
+ */
+export async function startMcpAuthServer(
+  accessTtlSeconds: number,
+  options: { registration?: boolean } = {},
+): Promise<McpAuthServer> {
   // server-everything's install holds the MCP SDK the resource server is built with.
   const entry = await everythingServer();
   const sdkModules = join(entry, "..", "..", "..", "..");
   const child = await startNodeReporter(
-    [SCRIPT, OIDC_MODULES, sdkModules, String(accessTtlSeconds)],
+    [
+      SCRIPT,
+      OIDC_MODULES,
+      sdkModules,
+      String(accessTtlSeconds),
+      ...(options.registration === false ? ["no-registration"] : []),
+    ],
     "the MCP OAuth server",
     (message) => typeof message.mcp_url === "string",
   );

@@ -5,7 +5,8 @@
 // without one to its protected resource metadata (RFC 9728), as the MCP authorization spec asks.
 // Sign-in and consent are answered at once for one account (no login page to drive).
 //
-// Run with: node mcp_auth_server.mjs <oidc modules dir> <MCP SDK modules dir> <access ttl s>.
+// Run with: node mcp_auth_server.mjs <oidc modules dir> <MCP SDK modules dir> <access ttl s>
+// [no-registration] (the last: an authorization server without dynamic client registration).
 // Prints one JSON line {"mcp_url", "issuer"} once it listens, then one line per event the test
 // checks: {"registration": {...}}, {"token_request": {grant_type, status}}, {"revocation":
 // {hint, status}}, {"mcp_request": {method, authorized}}.
@@ -14,7 +15,7 @@ import { createServer } from "node:http";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [oidcModules, sdkModules, ttlText] = process.argv.slice(2);
+const [oidcModules, sdkModules, ttlText, registration] = process.argv.slice(2);
 const load = (dir, path) => import(pathToFileURL(join(dir, path)).href);
 const { default: Provider, errors } = await load(oidcModules, "oidc-provider/lib/index.js");
 const { McpServer } = await load(sdkModules, "@modelcontextprotocol/sdk/dist/esm/server/mcp.js");
@@ -45,7 +46,7 @@ const METADATA_URL = `${origin}/.well-known/oauth-protected-resource/mcp`;
 const provider = new Provider(issuer, {
   scopes: ["openid", "offline_access", "mcp"],
   features: {
-    registration: { enabled: true },
+    registration: { enabled: registration !== "no-registration" },
     revocation: { enabled: true },
     devInteractions: { enabled: false },
     resourceIndicators: {
