@@ -13,7 +13,7 @@ import { acpAgent, type AuthMethodId } from "../ui/acp/agent.ts";
 import type { Io } from "../util/io.ts";
 import { VERSION } from "../version.ts";
 import { mcpEnvironment } from "../app/turn_wiring.ts";
-import { launchMcpServers } from "../mcp/mcp_servers.ts";
+import { launchMcpServers, type McpServers } from "../mcp/mcp_servers.ts";
 import { sessionMcpServers } from "../ui/acp/mcp_servers.ts";
 
 /** The `acp` command. */
@@ -58,6 +58,8 @@ Exit codes: 0 when the editor closes stdin.
     const settings = await settingsFrom(io);
     const paths = pathsFrom(io);
     const log = (message: string) => void io.stderr.write(`pixir acp: ${message}\n`);
+    // Every session's MCP servers, stopped before the process ends whatever the editor did.
+    const running = new Set<McpServers>();
     const app = acpAgent({
       version: VERSION,
       log,
@@ -86,13 +88,21 @@ Exit codes: 0 when the editor closes stdin.
           await mcp.close();
           throw error;
         });
-        return { host, stop: () => mcp.close() };
+        running.add(mcp);
+        return {
+          host,
+          stop: () => {
+            running.delete(mcp);
+            return mcp.close();
+          },
+        };
       },
       authenticate: (method, signal) => authenticate(io, method, signal, log),
     });
     const { input, output } = io.byteStreams();
     const connection = app.connect(ndJsonStream(output, input));
     await connection.closed;
+    await Promise.all([...running].map((mcp) => mcp.close()));
     return EXIT.ok;
   },
 };

@@ -512,7 +512,8 @@ Deno.test("the read-only mode refuses a write the ask mode would make", async ()
     newText: "hello\n",
   }]);
   assert.equal(updatesOf(editor, sessionId, "tool_call_update")[0].status, "failed");
-  assert.match(editor.stderr(), /the editor's 1 MCP server\(s\) are not used/);
+  // The editor's server that exits at once is reported in the log; the session goes on.
+  assert.match(editor.stderr(), /warning: MCP server "files" is not available/);
 });
 
 Deno.test("'always' answers: allow saves the rule for the workspace, reject refuses without asking again", async () => {
