@@ -91,12 +91,8 @@ export function parseMcpCredentials(text: string, file: string): McpCredentials 
       `${file} is not a valid MCP sign-in (${what}); remove it with \`pixir mcp logout\` and ` +
         `sign in again with \`pixir mcp login\``,
     );
-  let data: unknown;
-  try {
-    data = parseJson(text);
-  } catch {
-    throw bad("not JSON");
-  }
+  const data = parseJson(text);
+  if (data === undefined) throw bad("not JSON");
   if (!isRecord(data) || data.version !== 1) throw bad("unknown version");
   for (const key of ["server_url", "redirect_uri", "saved_at"]) {
     if (typeof data[key] !== "string") throw bad(`${key} missing`);

@@ -351,3 +351,28 @@ Deno.test({
     assert.deepEqual(mcp.registrations(), []);
   },
 });
+
+Deno.test("a damaged sign-in file is named with the fix, never used or replaced by a run", async () => {
+  await using box = await sandbox();
+  await using remote = startLoopbackServer([]);
+  await Deno.writeTextFile(
+    join(box.home, "config.toml"),
+    `[mcp_servers.secure]\nurl = "${remote.origin}/mcp"\n`,
+  );
+  await Deno.mkdir(join(box.home, "mcp_auth"), { recursive: true });
+  await Deno.writeTextFile(credentialsFile(box), '{"version": 1, "tokens": ');
+  const run = await whoami(box);
+  assert.equal(run.output, null);
+  assert.match(
+    run.stderr,
+    /MCP server "secure" is not available: .*secure\.json is not a valid MCP sign-in \(not JSON\); remove it with `pixir mcp logout`/,
+  );
+  assertNoStackTrace(run.stderr);
+  assert.equal(remote.requests.length, 0, "nothing is sent with a sign-in that cannot be read");
+  assert.equal(await Deno.readTextFile(credentialsFile(box)), '{"version": 1, "tokens": ');
+
+  const out = await box.run(["mcp", "logout", "secure"]);
+  assert.equal(out.code, 0, out.stderr);
+  assert.match(out.stderr, /could not be revoked/);
+  await assert.rejects(Deno.stat(credentialsFile(box)), Deno.errors.NotFound);
+});
