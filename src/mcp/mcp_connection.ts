@@ -9,18 +9,12 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { Progress } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerConfig } from "../config/mcp_servers.ts";
-import type { McpToolInfo } from "./mcp_tool.ts";
+import { MAX_TOOL_TIMEOUT_FACTOR, type McpToolInfo } from "./mcp_tool.ts";
 import type { ToolProgress } from "../tools/tool.ts";
 import { StdioTransport } from "./stdio_transport.ts";
 import { authorizedFetch, mcpTokenSource } from "./mcp_oauth.ts";
 import { mcpCredentialsLocation } from "./mcp_credentials.ts";
 import { VERSION } from "../version.ts";
-
-/**
- * How many times `tool_timeout_sec` a call that keeps reporting progress may take in all: progress
- * restarts the clock, this bounds a server that reports progress forever.
- */
-export const MAX_TOOL_TIMEOUT_FACTOR = 10;
 
 /** What starting a server needs from its surroundings. */
 export interface McpEnvironment {

@@ -9,14 +9,14 @@ import type { McpServerConfig } from "../config/mcp_servers.ts";
 import type { McpCall } from "../policy/mcp_approval.ts";
 import { fail } from "../tools/failure.ts";
 import type { Tool, ToolContext, ToolResult } from "../tools/tool.ts";
+import type { McpConnection, McpEnvironment } from "./mcp_connection.ts";
 import {
-  connectMcpServer,
   MAX_TOOL_TIMEOUT_FACTOR,
-  type McpConnection,
-  type McpEnvironment,
-  McpStartError,
-} from "./mcp_connection.ts";
-import { type McpToolInfo, modelSchema, qualifiedToolName, resultText } from "./mcp_tool.ts";
+  type McpToolInfo,
+  modelSchema,
+  qualifiedToolName,
+  resultText,
+} from "./mcp_tool.ts";
 
 /** Where one server is: starting, ready with the tools it offers, or failed and why. */
 export type McpServerState =
@@ -94,9 +94,13 @@ export function launchMcpServers(
     for (const listener of listeners) listener();
   };
   const closing = new AbortController();
+  // The MCP SDK (and the schema libraries it brings) is loaded only when a server is configured:
+  // a run without one pays nothing for it in start-up time or memory.
+  const sdk = import("./mcp_connection.ts");
   const started = configs.map(async (config, index) => {
     const { name, transport } = config;
     try {
+      const { connectMcpServer } = await sdk;
       const connection = await connectMcpServer(config, environment, closing.signal);
       if (closing.signal.aborted) {
         await connection.close().catch(() => {});
@@ -109,9 +113,7 @@ export function launchMcpServers(
       return connection;
     } catch (error) {
       if (closing.signal.aborted) return undefined;
-      const reason = error instanceof McpStartError || error instanceof Error
-        ? error.message
-        : String(error);
+      const reason = error instanceof Error ? error.message : String(error);
       states[index] = { name, transport, state: "failed", error: reason };
       changed();
       await warn(`MCP server "${name}" is not available: ${reason}`);
