@@ -178,11 +178,21 @@ export interface CompactionData {
   tokens_before: number;
 }
 
+/** How far a running tool call has come (an MCP server's progress notification). */
+export interface ToolProgressData {
+  call_id: string;
+  name: string;
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
 /** Events that only renderers see. */
 export type EphemeralEvent =
   | { type: "text_delta"; data: { delta: string } }
   | { type: "reasoning_delta"; data: { delta: string } }
   | { type: "tool_started"; data: { call_id: string; name: string; arguments: string } }
+  | { type: "tool_progress"; data: ToolProgressData }
   | {
     type: "retrying";
     data: { attempt: number; delay_ms: number; error: ProviderError };

@@ -30,6 +30,8 @@ import { oneQuestionAtATime, subagentDelegate } from "./subagent.ts";
 import { sleep } from "../util/sleep.ts";
 import { withImageData } from "../agent/images.ts";
 import { type McpServers, startMcpServers } from "../mcp/mcp_servers.ts";
+import type { McpEnvironment } from "../mcp/mcp_connection.ts";
+import { configDirIfAny } from "../config/paths.ts";
 import { VERSION } from "../version.ts";
 
 /** The credentials of a run and the model provider they are for. */
@@ -121,6 +123,9 @@ export function sandboxProbe(io: Io, workspace: string): () => Promise<SandboxSt
 export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
   const quota = await runQuotaGuard(w);
   const callModel = withStoredImages(guardedModelCall(w, quota), w.session.path);
+  // Servers still starting (a chat opens before they are ready) are waited for, within their
+  // startup_timeout_sec, so the turn's tools are known.
+  await w.mcp?.ready;
   const guard = (policy: RunPolicy, mcp: McpServers | undefined, ask: Ask | undefined) =>
     guardedTools(policy, {
       io: w.io,
@@ -179,7 +184,16 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
     ...base,
     tools: toolSpecs(tools),
     runTool: (name, argumentsJson, signal, callId) =>
-      runToolCall(tools, name, argumentsJson, { workspace: w.workspace, signal, callId }),
+      runToolCall(tools, name, argumentsJson, {
+        workspace: w.workspace,
+        signal,
+        callId,
+        progress: (update) =>
+          void w.emit(w.session.stamp({
+            type: "tool_progress",
+            data: { call_id: callId, name, ...update },
+          })),
+      }),
     parallelTools: new Set([TASK_TOOL]),
     webSearch: w.settings.webSearch,
   };
@@ -372,9 +386,14 @@ export function mcpServersFor(
   workspace: string,
   warn: (message: string) => void | Promise<void>,
 ): Promise<McpServers> {
-  return startMcpServers(
-    settings.mcpServers,
-    { env: io.env, cwd: workspace, fetch: io.fetch },
-    warn,
-  );
+  return startMcpServers(settings.mcpServers, mcpEnvironment(io, workspace), warn);
+}
+
+/**
+ * What an MCP server is started with: Pixir's environment, the workspace, the network, and the
+ * config folder where `pixir mcp login` keeps remote servers' sign-ins.
+ */
+export function mcpEnvironment(io: Io, workspace: string): McpEnvironment {
+  const configDir = configDirIfAny(io.env, io.os);
+  return { env: io.env, cwd: workspace, fetch: io.fetch, now: io.now, configDir };
 }

@@ -24,6 +24,8 @@ import { describeStatus } from "../ui/status_report.ts";
 import { describeUndo } from "../ui/undo_report.ts";
 import type { ChatHost, ModelChoice, OpenedSession, TurnSink } from "../ui/chat/chat_host.ts";
 import type { FolderEntry } from "../ui/chat/completion.ts";
+import type { McpFeed } from "../ui/chat/mcp_status.ts";
+import { type McpServers, type McpServerState, NO_MCP_SERVERS } from "../mcp/mcp_servers.ts";
 
 /** What the chat's host is built from. */
 export interface ChatHostInputs {
@@ -33,6 +35,41 @@ export interface ChatHostInputs {
   /** The runtime; its events go to `sink.current` (see `chatSink`). */
   host: SessionHost;
   sink: ChatSink;
+  /** The MCP servers, starting while the chat opens. */
+  mcp: McpChatFeed;
+}
+
+/**
+ * The chat's view of MCP servers that start in the background: made before they are launched (its
+ * `warn` is what they report through) and attached once they are. Warnings that come before the
+ * chat listens are kept and passed on when it does.
+ */
+export class McpChatFeed implements McpFeed {
+  #servers: McpServers = NO_MCP_SERVERS;
+  #pending: string[] = [];
+  #listener: Parameters<McpFeed["subscribe"]>[0] | undefined;
+
+  /** Follows `servers`' changes from now on. */
+  attach(servers: McpServers): void {
+    this.#servers = servers;
+    servers.onChange(() => this.#listener?.changed());
+  }
+
+  /** Reports a problem of a server to the chat, or keeps it until the chat listens. */
+  readonly warn = (message: string): void => {
+    if (this.#listener) this.#listener.warning(message);
+    else this.#pending.push(message);
+  };
+
+  states(): readonly McpServerState[] {
+    return this.#servers.states;
+  }
+
+  subscribe(listener: Parameters<McpFeed["subscribe"]>[0]): void {
+    this.#listener = listener;
+    for (const message of this.#pending.splice(0)) listener.warning(message);
+    listener.changed();
+  }
 }
 
 /** Where the runtime's events and warnings go: the turn (or compaction) running, if any. */
@@ -162,6 +199,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       return describeStatus(await host.status(), io.now()).trimEnd();
     },
     quota: () => host.quota(),
+    mcp: x.mcp,
     readFile: (path) => readWorkspaceFile(host.workspace, path),
     readImage: (path) => readWorkspaceImage(host.workspace, path),
     listFolder: (dir) => listWorkspaceFolder(host.workspace, dir),

@@ -67,6 +67,16 @@ export interface ToolContext {
    * run one at a time and nothing else depends on the current directory — the file tools' Worker.
    */
   pinFolders?: boolean;
+  /** Reports how far a long call has come (an MCP server's progress notifications). */
+  progress?(update: ToolProgress): void;
+}
+
+/** How far a running call has come, as its tool reports it. */
+export interface ToolProgress {
+  /** Grows with every update; `total` when known gives it a scale. */
+  progress: number;
+  total?: number;
+  message?: string;
 }
 
 /** A tool: a name, a description written for the model, a JSON schema, and its behaviour. */

@@ -9,7 +9,7 @@
 import type { TextSink } from "../util/io.ts";
 import type { Renderer } from "./renderer.ts";
 import type { Style } from "./style.ts";
-import { clip, keyArgument, oneLine, preview, toolLabel } from "./tool_summary.ts";
+import { clip, keyArgument, oneLine, preview, progressText, toolLabel } from "./tool_summary.ts";
 import { compactionNotice } from "./compaction_notice.ts";
 import { retryNotice } from "./retry_notice.ts";
 import { terminalLine, terminalText } from "./terminal_text.ts";
@@ -91,6 +91,10 @@ export function plainRenderer(
             `${style.cyan("→")} ${style.bold(terminalLine(toolLabel(envelope.data.name)))} ${
               keyArgument(envelope.data.arguments)
             }\n`,
+          );
+        case "tool_progress":
+          return io.stderr.write(
+            `  ${style.dim(`… ${clip(progressText(envelope.data), 100)}`)}\n`,
           );
         case "tool_result":
           return io.stderr.write(

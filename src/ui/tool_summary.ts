@@ -59,3 +59,17 @@ export function clip(text: string, max: number): string {
 export function counted(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
+
+/**
+ * A progress update in words: `2/5 (40%) – message`, or the bare count when the total is unknown.
+ * Safe for a terminal: the message is the server's.
+ */
+export function progressText(
+  update: { progress: number; total?: number; message?: string },
+): string {
+  const { progress, total, message } = update;
+  const count = total !== undefined && total > 0
+    ? `${progress}/${total} (${Math.round(Math.min(1, progress / total) * 100)}%)`
+    : String(progress);
+  return message === undefined || message.trim() === "" ? count : `${count} – ${oneLine(message)}`;
+}

@@ -12,7 +12,7 @@ import type {
 } from "@agentclientprotocol/sdk";
 import { isAbsolute, join } from "node:path";
 import type { Envelope } from "../../agent/event.ts";
-import { keyArgument, parseArguments } from "../tool_summary.ts";
+import { keyArgument, parseArguments, progressText } from "../tool_summary.ts";
 import { describeSearchAction } from "../../provider/web_search.ts";
 
 /** How each of Pixir's tools is shown: the kind an editor picks its icon by. */
@@ -134,6 +134,17 @@ export function updatesFor(
       state.announced.add(call_id);
       return [toolCallStart(call_id, name, args, workspace)];
     }
+    case "tool_progress":
+      // Shown as the call's content until its result replaces it.
+      return [{
+        sessionUpdate: "tool_call_update",
+        toolCallId: envelope.data.call_id,
+        status: "in_progress",
+        content: [{
+          type: "content",
+          content: { type: "text", text: progressText(envelope.data) },
+        }],
+      }];
     case "tool_result": {
       const { call_id, ok, output } = envelope.data;
       return [{

@@ -14,6 +14,7 @@ import { ApprovalPrompt, promptAction } from "./approval_prompt.ts";
 import type { ChatHost, ModelChoice, OpenedSession } from "./chat_host.ts";
 import { chatCompletion } from "./completion.ts";
 import { Footer } from "./footer.ts";
+import { mcpFooterText, mcpReport } from "./mcp_status.ts";
 import { attachMentions } from "./mentions.ts";
 import { PromptEditor } from "./prompt_editor.ts";
 import { CHAT_KEYS, parseSlash, SLASH_COMMANDS, type SlashName } from "./slash.ts";
@@ -110,6 +111,7 @@ class ChatApp {
       effort: this.#choice.effort,
       workspace: host.workspaceLabel,
       quota: null,
+      mcp: mcpFooterText(host.mcp.states()),
     }, style);
 
     this.#tui.addChild(this.#transcript);
@@ -122,6 +124,13 @@ class ChatApp {
     this.#tui.start();
     if (host.initial) void this.#show(host.initial);
     void this.#refreshQuota();
+    host.mcp.subscribe({
+      changed: () => {
+        this.#footer.info = { ...this.#footer.info, mcp: mcpFooterText(host.mcp.states()) };
+        this.#tui.requestRender();
+      },
+      warning: (message) => this.#say("warning", message),
+    });
   }
 
   /** Ends the chat: aborts a running turn, waits for it to settle, restores the terminal. */
@@ -295,6 +304,8 @@ class ChatApp {
         return this.#say("info", await host.sessions());
       case "status":
         return this.#say("info", await host.status());
+      case "mcp":
+        return this.#say("info", mcpReport(host.mcp.states()));
       case "undo":
         if (this.#busy("/undo")) return;
         return this.#say("info", await host.undo());

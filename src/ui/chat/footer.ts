@@ -1,4 +1,4 @@
-/** The chat's footer line: model and effort, context used, plan quota, workspace. */
+/** The chat's footer line: model and effort, context used, plan quota, MCP servers, workspace. */
 
 import { terminalLine } from "../terminal_text.ts";
 import { type Component, truncateToWidth, visibleWidth } from "@mariozechner/pi-tui";
@@ -17,6 +17,8 @@ export interface FooterInfo {
   contextTokens?: number;
   /** The last known plan quota; null when none is known (API keys have none). */
   quota: QuotaSnapshot | null;
+  /** The MCP servers' indicator (`mcp 2/3`); none without servers. */
+  mcp?: string;
 }
 
 /** The footer at `width` columns: one line, the workspace shortened first when space runs out. */
@@ -28,6 +30,7 @@ export function footerLine(info: FooterInfo, width: number, style: Style): strin
   for (const w of [info.quota?.primary, info.quota?.secondary]) {
     if (w) parts.push(quotaText(w));
   }
+  if (info.mcp) parts.push(info.mcp);
   const fixed = parts.join("  ");
   const room = width - visibleWidth(fixed) - 2;
   const line = room >= 8 ? `${fixed}  ${shortenPath(terminalLine(info.workspace), room)}` : fixed;

@@ -15,7 +15,7 @@ import { CachedComponent, type LiveItem } from "./transcript_item.ts";
 /** Where a tool call is: still running, or finished with its result. */
 export type ToolState =
   /** Running; `awaiting` while the call waits for the person's answer to an approval question. */
-  | { kind: "running"; awaiting?: boolean }
+  | { kind: "running"; awaiting?: boolean; progress?: string }
   | { kind: "done"; ok: boolean; output: string; error?: ToolError; synthetic?: boolean };
 
 /** What a block shows. */
@@ -78,9 +78,8 @@ function mark(state: ToolState, style: Style): string {
 function bodyLines(view: ToolView, style: Style): BodyLine[] {
   const { state } = view;
   if (state.kind === "running") {
-    return [
-      state.awaiting ? ["waiting for your approval…", style.yellow] : ["running…", style.dim],
-    ];
+    if (state.awaiting) return [["waiting for your approval…", style.yellow]];
+    return [[state.progress === undefined ? "running…" : `running… ${state.progress}`, style.dim]];
   }
   if (!state.ok) {
     const reason = state.error
@@ -167,6 +166,14 @@ export class ToolBlock extends CachedComponent implements LiveItem {
   abandon(): void {
     if (this.running) {
       this.finish({ kind: "done", ok: false, output: "no result", synthetic: true });
+    }
+  }
+
+  /** Shows how far the running call has come (already in words, safe for the terminal). */
+  progress(text: string): void {
+    if (this.#view.state.kind === "running") {
+      this.#view = { ...this.#view, state: { kind: "running", progress: text } };
+      this.changed();
     }
   }
 

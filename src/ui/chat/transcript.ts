@@ -20,7 +20,7 @@ import { SubagentBlock } from "./subagent_block.ts";
 import { describeSearchAction, footnotes } from "../../provider/web_search.ts";
 import { type DiffLine, unifiedDiff } from "./diff.ts";
 import type { ReadWorkspaceFile } from "./mentions.ts";
-import { counted, oneLine, parseArguments } from "../tool_summary.ts";
+import { counted, oneLine, parseArguments, progressText } from "../tool_summary.ts";
 import { compactionNotice } from "../compaction_notice.ts";
 import { retryNotice } from "../retry_notice.ts";
 import { terminalLine, terminalText } from "../terminal_text.ts";
@@ -211,6 +211,9 @@ export class Transcript extends Container implements ScrollbackSource {
         }
         return;
       }
+      case "tool_progress":
+        this.#tools.get(envelope.data.call_id)?.block.progress(progressText(envelope.data));
+        return;
       case "tool_result": {
         const entry = this.#tools.get(envelope.data.call_id);
         if (!entry) return;
