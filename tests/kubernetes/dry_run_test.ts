@@ -33,6 +33,7 @@ import {
   readManifests,
   resolveEnv,
 } from "./manifests.ts";
+import { gitRepository } from "./git_repository.ts";
 
 const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 const NAMESPACE = "agents";
@@ -72,24 +73,6 @@ async function pixirBin(root: string): Promise<string> {
     { mode: 0o755 },
   );
   return bin;
-}
-
-/** A git repository with one commit, for the init container to clone. */
-async function repository(dir: string): Promise<string> {
-  const git = (...args: string[]) =>
-    new Deno.Command("git", {
-      args: ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args],
-      cwd: dir,
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-  await Deno.mkdir(dir);
-  await Deno.writeTextFile(join(dir, "README.md"), "# the project the workers look at\n");
-  for (const args of [["init", "-q"], ["add", "."], ["commit", "-q", "-m", "first"]]) {
-    const out = await git(...args);
-    assert.ok(out.success, decoder.decode(out.stderr));
-  }
-  return `file://${dir}`;
 }
 
 /** The ConfigMap files a pod sees under its mount. */
@@ -176,7 +159,7 @@ Deno.test("the holder CronJob exports a bundle into the Secret; the Indexed Job'
   }
 
   // The workers: the Secret as the API server now holds it, the ConfigMap naming a local repository.
-  const url = await repository(join(root.path, "origin"));
+  const url = `file://${await gitRepository(join(root.path, "origin"))}`;
   const patched = docs.map((doc) => {
     const manifest = structuredClone(doc.manifest);
     if (manifest.kind === "Secret") manifest.stringData = { bundle };
