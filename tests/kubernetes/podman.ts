@@ -84,10 +84,10 @@ export function buildImage(): Promise<PodmanResult> {
     const ca = await Deno.stat(bundle).then(() => ["--secret", `id=ca,src=${bundle}`], () => []);
     const result = await podman(
       ["build", "--pull=never", ...ca, "-t", IMAGE, "-f", `${ROOT}Containerfile`, ROOT],
-      { timeoutMs: 100_000 },
+      { timeoutMs: 110_000 },
     );
     if (!result.timedOut) return result;
-    const why = "the image build took longer than 100 s: run scripts/podman-setup, which builds " +
+    const why = "the image build took longer than 110 s: run scripts/podman-setup, which builds " +
       "it with no time limit, then the tests again";
     return { ...result, stderr: `${why}\n${result.stderr}` };
   })();
