@@ -16,6 +16,8 @@ import type { PermissionDecisionData } from "../../policy/permission_decision.ts
 import type { DecisionSource } from "../../policy/approval.ts";
 import type { ChatTheme } from "./theme.ts";
 import { ToolBlock } from "./tool_block.ts";
+import { SubagentBlock } from "./subagent_block.ts";
+import { describeSearchAction, footnotes } from "../../provider/web_search.ts";
 import { type DiffLine, unifiedDiff } from "./diff.ts";
 import type { ReadWorkspaceFile } from "./mentions.ts";
 import { counted, oneLine, parseArguments } from "../tool_summary.ts";
@@ -93,6 +95,10 @@ export class Transcript extends Container implements ScrollbackSource {
   readonly #tools = new Map<string, { block: ToolBlock; change?: FileChange }>();
   /** Cleared since the screen last asked: what the scrollback holds is stale. */
   #reset = false;
+  /** Child agents' folded blocks, by the parent's `task` call id. */
+  readonly #children = new Map<string, SubagentBlock>();
+  /** The arguments of the parent's calls, by call id, for naming a child by its task. */
+  readonly #taskCalls = new Map<string, string>();
 
   constructor(theme: ChatTheme, read: ReadWorkspaceFile) {
     super();
@@ -149,7 +155,36 @@ export class Transcript extends Container implements ScrollbackSource {
           this.addChild(this.#finishedMarkdown(envelope.data.text, false));
         }
         this.#answer = undefined;
+        for (const line of footnotes(envelope.data.citations ?? [])) {
+          this.addChild(new Text(style.dim(terminalLine(line)), 1, 0));
+        }
         return;
+      case "web_search":
+        this.addChild(
+          new Text(
+            style.dim(
+              `⌕ web ${oneLine(describeSearchAction(envelope.data.action))} (${
+                terminalLine(envelope.data.status)
+              })`,
+            ),
+            1,
+            0,
+          ),
+        );
+        return;
+      case "subagent_event": {
+        const { call_id, event: child } = envelope.data;
+        let block = this.#children.get(call_id);
+        if (block === undefined) {
+          const described = parseArguments(this.#taskCalls.get(call_id) ?? "").description;
+          const title = typeof described === "string" ? described : call_id;
+          block = new SubagentBlock(title, style);
+          this.#children.set(call_id, block);
+          this.addChild(block);
+        }
+        block.update(child);
+        return;
+      }
       case "tool_call": {
         this.#closeStreams();
         // A later retry gets a line of its own, below this call.
@@ -160,6 +195,9 @@ export class Transcript extends Container implements ScrollbackSource {
           state: { kind: "running" },
         }, style);
         this.#tools.set(envelope.data.call_id, { block });
+        if (envelope.data.name === "task") {
+          this.#taskCalls.set(envelope.data.call_id, envelope.data.arguments);
+        }
         this.addChild(block);
         return;
       }
@@ -254,6 +292,7 @@ export class Transcript extends Container implements ScrollbackSource {
     this.#endRetry();
     for (const { block } of this.#tools.values()) block.abandon();
     this.#tools.clear();
+    for (const child of this.#children.values()) child.abandon();
     this.#started = undefined;
   }
 
@@ -266,6 +305,8 @@ export class Transcript extends Container implements ScrollbackSource {
     this.#started = undefined;
     this.#tools.clear();
     this.#reset = true;
+    this.#children.clear();
+    this.#taskCalls.clear();
   }
 
   /** The finished items at the front, handed over once (to be written into the scrollback). */
