@@ -33,6 +33,7 @@ const FLAGS = {
   continue: { type: "boolean", short: "c" },
   resume: { type: "string", short: "r" },
   "no-context": { type: "boolean" },
+  search: { type: "boolean" },
   // -c is --continue here, as in other chat tools; overrides are spelled --config.
   ...CONFIG_FLAGS,
   config: { type: "string", multiple: true },
@@ -61,6 +62,7 @@ ${configFlagsHelp(false)}  -c, --continue       continue the newest session of t
   -C, --cwd DIR        workspace the tools work in (default: the current directory)
       --auth KIND      subscription (the ChatGPT sign-in) or api-key
       --no-context     do not send the AGENTS.md files with the instructions
+      --search         offer the provider's hosted web search (web_search = true in config.toml)
   -h, --help           show this help
 ${POLICY_FLAGS_HELP}
 A shell command off the read-only safe list that no flag above and no rule saved with

@@ -142,6 +142,7 @@ export async function execute(x: Execution): Promise<number> {
       sessionId: session.id,
       answer: outcome.status === "failed" ? undefined : outcome.answer,
       usage: outcome.usage,
+      citations: outcome.status === "answered" ? outcome.citations : undefined,
       context,
       incomplete: outcome.status === "incomplete",
       failure,

@@ -32,6 +32,8 @@ export interface ModelProvider {
   contextWindow?: number;
   /** The optional request fields the provider accepts. */
   fields: RequestFields;
+  /** Whether it accepts the hosted `web_search` tool (`supports_web_search`). */
+  webSearch: boolean;
 }
 
 /** Only the `reasoning` field: what servers imitating the Responses API reliably accept. */
@@ -60,11 +62,13 @@ export const BUILT_IN_PROVIDERS: Readonly<
     name: "ChatGPT (your subscription)",
     base_url: "https://chatgpt.com/backend-api/codex",
     ...supports(EVERY_FIELD),
+    supports_web_search: true,
   },
   openai: {
     name: "OpenAI API",
     base_url: "https://api.openai.com/v1",
     ...supports(EVERY_FIELD),
+    supports_web_search: true,
   },
   ollama: {
     name: "Ollama",
@@ -128,6 +132,7 @@ export function modelProvider(id: string, table: ProviderTable): ModelProvider {
       reasoning: table.supports_reasoning ?? CONSERVATIVE.reasoning,
       parallel_tool_calls: table.supports_parallel_tool_calls ?? CONSERVATIVE.parallel_tool_calls,
     },
+    webSearch: table.supports_web_search ?? false,
   };
 }
 

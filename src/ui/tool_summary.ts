@@ -14,10 +14,10 @@ export function toolLabel(name: string): string {
   return match ? `mcp ${match[1]}/${match[2]}` : name;
 }
 
-/** The argument worth showing for a tool call: its command, path or pattern. */
+/** The argument worth showing for a tool call: its command, path, pattern or task description. */
 export function keyArgument(argumentsJson: string, max = 100): string {
   const args = parseArguments(argumentsJson);
-  for (const key of ["command", "path", "pattern"]) {
+  for (const key of ["command", "path", "pattern", "description"]) {
     const value = args[key];
     if (typeof value === "string") return clip(oneLine(value), max);
   }
