@@ -15,7 +15,7 @@ import type { PixirPaths } from "../config/paths.ts";
 import { readConfigFile, userConfigPath } from "../config/config_file.ts";
 import { parseOverrides } from "../config/overrides.ts";
 import { resolveConfig, type ResolvedConfig } from "../config/resolver.ts";
-import { loadProjectConfig, type ProjectConfig, refusalMessage } from "../config/project_config.ts";
+import { loadProjectConfig, type ProjectConfig } from "../config/project_config.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import { POLICY_FLAGS_HELP } from "./policy_flags.ts";
 import { ANSWER_FLAGS_HELP } from "./answer_flags.ts";
@@ -192,7 +192,7 @@ export async function configFrom(
     const warn = (message: string) => io.stderr.write(`pixir: warning: ${message}\n`);
     for (const warning of resolved.warnings) await warn(warning);
     if (project?.kind === "trusted") {
-      for (const key of project.refused) await warn(refusalMessage(key));
+      for (const message of project.refused) await warn(message);
     }
     if (project?.kind === "untrusted") {
       await io.stderr.write(
