@@ -74,6 +74,8 @@ export interface WiringInputs {
   sandbox(): Promise<SandboxStatus>;
   /** The MCP servers started for this run or chat. */
   mcp?: McpServers;
+  /** Only these tools are offered; a call to another is an unknown tool. Default: all. */
+  toolNames?: readonly string[];
 }
 
 /**
@@ -107,7 +109,7 @@ export function sandboxProbe(io: Io, workspace: string): () => Promise<SandboxSt
 /** Builds the model call (retries, idle timeout, quota guard) and the policy-guarded tools. */
 export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
   const callModel = withStoredImages(await modelCaller(w), w.session.path);
-  const { tools, close } = await guardedTools(w.policy, {
+  const { tools: guarded, close } = await guardedTools(w.policy, {
     io: w.io,
     workspace: w.workspace,
     session: w.session,
@@ -122,6 +124,10 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
     toolTimeoutMs: w.settings.toolTimeoutMs,
     mcp: w.mcp,
   });
+  const offered = w.toolNames;
+  const tools = offered === undefined
+    ? guarded
+    : guarded.filter((tool) => offered.includes(tool.name));
   const wiring: TurnWiring = {
     tools: toolSpecs(tools),
     maxModelCalls: w.settings.maxIterations,

@@ -11,12 +11,12 @@ import { join } from "node:path";
 import type { Io } from "../util/io.ts";
 import type { SessionHost, SessionHostOptions } from "../app/session_host.ts";
 import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
-import { authHint } from "../app/turn_wiring.ts";
+import { authHint, type RunCredentials } from "../app/turn_wiring.ts";
+import { providerRefusal } from "../config/provider_capabilities.ts";
 import type { Session } from "../agent/session.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
 import { listSessions, type SessionSummary } from "../agent/session_list.ts";
 import type { TurnOutcome } from "../agent/turn.ts";
-import type { ResolvedCredentials } from "../auth/resolve.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import { displayPath, resolveInWorkspace } from "../tools/workspace.ts";
 import { counted } from "../ui/tool_summary.ts";
@@ -29,7 +29,7 @@ import type { FolderEntry } from "../ui/chat/completion.ts";
 export interface ChatHostInputs {
   io: Io;
   paths: PixirPaths;
-  credentials: ResolvedCredentials;
+  credentials: RunCredentials;
   /** The runtime; its events go to `sink.current` (see `chatSink`). */
   host: SessionHost;
   sink: ChatSink;
@@ -76,6 +76,10 @@ export function chatHost(x: ChatHostInputs): ChatHost {
     workspaceLabel: homeRelative(host.workspace, io.env("HOME")),
     initial: host.session === null ? null : opened(host.session),
     async runTurn(prompt, images, choice, sink, signal) {
+      const byProvider = providerRefusal(x.credentials.modelProvider, {
+        images: images.length > 0,
+      });
+      if (byProvider) throw new Error(`${byProvider.message}; ${byProvider.hint}`);
       const refusal = images.length === 0
         ? null
         : await imageRefusal(choice.model, modelCatalogPath(x.paths.dataDir));

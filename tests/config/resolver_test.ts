@@ -192,6 +192,7 @@ supports_prompt_cache_key = true
       reasoning: true,
       parallel_tool_calls: false,
     },
+    accepts: { structured_output: false, images: false },
   });
 });
 
