@@ -7,7 +7,7 @@
 import { imageRefusal, storeImages } from "./image_flags.ts";
 import { ImageError, looksLikeImage, readImage } from "../agent/images.ts";
 import type { ReadWorkspaceImage } from "../ui/chat/mentions.ts";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import type { Io } from "../util/io.ts";
 import type { SessionHost, SessionHostOptions } from "../app/session_host.ts";
 import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
@@ -165,7 +165,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
     },
     quota: () => host.quota(),
     readFile: (path) => readWorkspaceFile(host.workspace, path),
-    readImage: (path) => readWorkspaceImage(host.workspace, path),
+    readImage: (path) => readWorkspaceImage(host.workspace, path, io.env("HOME")),
     listFolder: (dir) => listWorkspaceFolder(host.workspace, dir),
   };
 }
@@ -189,17 +189,27 @@ export async function readWorkspaceFile(workspace: string, path: string): Promis
 }
 
 /**
- * The image at `path` inside the workspace, or why it cannot be attached; null when the path names
- * no image there (a text file, nothing, or a place outside the workspace).
+ * The image at `path`, or why it cannot be attached; null when the path names no image (a text
+ * file, nothing, or a relative path leading out of the workspace). A full path (`/…`, `~/…`, as a
+ * screenshot dragged onto the terminal is pasted) may name an image anywhere: only the person's
+ * own message names it, and only a file whose bytes are an image's is read.
  */
 export async function readWorkspaceImage(
   workspace: string,
   path: string,
+  home?: string,
 ): ReturnType<ReadWorkspaceImage> {
-  const resolved = await resolveInWorkspace(workspace, path);
-  if (!resolved.ok || !await looksLikeImage(resolved.path)) return null;
+  const full = path.startsWith("~/") && home ? join(home, path.slice(2)) : path;
+  let target: string;
+  if (isAbsolute(full)) target = full;
+  else {
+    const resolved = await resolveInWorkspace(workspace, full);
+    if (!resolved.ok) return null;
+    target = resolved.path;
+  }
+  if (!await looksLikeImage(target)) return null;
   try {
-    return { ok: true, image: await readImage(resolved.path) };
+    return { ok: true, image: await readImage(target) };
   } catch (error) {
     if (error instanceof ImageError) return { ok: false, reason: error.message };
     throw error;
