@@ -102,7 +102,7 @@ Examples:
       const diff = await reviewDiff(git, target);
       if (diff.files === 0) {
         await io.stderr.write(
-          `pixir: nothing to review: ${describeTarget(target)} change nothing\n`,
+          `pixir: nothing to review: the diff of ${describeTarget(target)} is empty\n`,
         );
         if (json) await printJson(io, { diff, failOn });
         else await io.stdout.write("no changes to review\n");
