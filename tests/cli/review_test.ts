@@ -188,8 +188,16 @@ Deno.test("review --base and --commit send those diffs", async () => {
   assert.match(branchPrompt, /\+export const f = 1;/);
   assert.match(branchPrompt, /\+export const l = 2;/);
 
-  const commit = await box.run(["review", "--commit", featureSha.slice(0, 10)], { server });
+  // From a subfolder: the review works in the repository's root, where the diff's paths start.
+  const commit = await box.run(["review", "-C", "src", "--commit", featureSha.slice(0, 10)], {
+    server,
+  });
   assert.equal(commit.code, 0, commit.stderr);
+  const started = (await box.log(hintedSessionId(commit.stderr)))[0];
+  assert.equal(
+    started.type === "session_started" && started.data.cwd,
+    await Deno.realPath(box.workspace),
+  );
   const commitPrompt = promptOf(server.requests[1]);
   assert.match(commitPrompt, /\+export const f = 1;/);
   assert.doesNotMatch(commitPrompt, /export const l/, "only that commit");
