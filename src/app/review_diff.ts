@@ -36,7 +36,7 @@ export interface ReviewDiff {
   text: string;
   /** Files in the whole diff. */
   files: number;
-  /** Bytes of the whole diff. */
+  /** Bytes of the diff git made (untracked files past the budget are only named, not counted). */
   bytes: number;
   /** Files whose diff did not fit the budget and was left out, in diff order. */
   leftOut: string[];
@@ -95,10 +95,14 @@ export async function reviewDiff(
   let base: string;
   let diff: string;
   let message: string | undefined;
+  // Untracked files past the budget are named, never diffed: a folder of build output that no
+  // ignore file names would otherwise cost one git call per file.
+  let unread: string[] = [];
   switch (target.kind) {
     case "uncommitted": {
       base = await commitOf(git, "HEAD") ?? EMPTY_TREE;
-      diff = await gitDiff(git, ["diff", "--no-color", base]) + await untrackedDiff(git);
+      diff = await gitDiff(git, ["diff", "--no-color", base]);
+      ({ diff, unread } = await withUntracked(git, diff, maxBytes));
       break;
     }
     case "base": {
@@ -110,7 +114,8 @@ export async function reviewDiff(
         });
       }
       base = mergeBase.stdout.trim();
-      diff = await gitDiff(git, ["diff", "--no-color", base]) + await untrackedDiff(git);
+      diff = await gitDiff(git, ["diff", "--no-color", base]);
+      ({ diff, unread } = await withUntracked(git, diff, maxBytes));
       break;
     }
     case "commit": {
@@ -123,7 +128,16 @@ export async function reviewDiff(
       break;
     }
   }
-  return { target, root, base, ...bounded(diff, maxBytes), ...(message ? { message } : {}) };
+  const cut = bounded(diff, maxBytes);
+  return {
+    target,
+    root,
+    base,
+    ...cut,
+    files: cut.files + unread.length,
+    leftOut: [...cut.leftOut, ...unread],
+    ...(message ? { message } : {}),
+  };
 }
 
 /** The full hash of `rev` as a commit, or null when it names none. */
@@ -160,17 +174,31 @@ async function gitDiff(git: RunGit, args: readonly string[]): Promise<string> {
   return out.stdout;
 }
 
-/** New files git does not track yet (ignored ones left out), as diffs that add them. */
-async function untrackedDiff(git: RunGit): Promise<string> {
+/**
+ * `diff` followed by the files git does not track yet (ignored ones left out), as diffs that add
+ * them, while it is within `maxBytes`; the untracked files past that are returned by name.
+ */
+async function withUntracked(
+  git: RunGit,
+  diff: string,
+  maxBytes: number,
+): Promise<{ diff: string; unread: string[] }> {
   const listed = await git(["ls-files", "--others", "--exclude-standard", "-z"]);
-  if (listed.code !== 0) return "";
-  let diff = "";
+  if (listed.code !== 0) return { diff, unread: [] };
+  const unread: string[] = [];
+  let bytes = new TextEncoder().encode(diff).length;
   for (const file of listed.stdout.split("\0").filter((name) => name !== "")) {
+    if (bytes > maxBytes) {
+      unread.push(file);
+      continue;
+    }
     // `--no-index` exits 1 when the files differ, which they always do here.
     const out = await git(["diff", "--no-color", "--no-index", "--", "/dev/null", file]);
-    if (out.code <= 1) diff += out.stdout;
+    if (out.code > 1) continue;
+    diff += out.stdout;
+    bytes += new TextEncoder().encode(out.stdout).length;
   }
-  return diff;
+  return { diff, unread };
 }
 
 /** The diff cut at the last whole file within `maxBytes`; the files left out, by name. */

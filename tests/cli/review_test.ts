@@ -291,7 +291,7 @@ Deno.test("review: a write or shell call is no tool of a review, and nothing is 
 Deno.test("review: a large diff is cut at file boundaries, and the files left out are named", async () => {
   await using box = await repository();
   const big = "x".repeat(120) + "\n";
-  for (const name of ["a.txt", "b.txt", "c.txt"]) {
+  for (const name of ["a.txt", "b.txt", "c.txt", "d.txt"]) {
     await Deno.writeTextFile(join(box.workspace, name), big.repeat(700));
   }
   await using server = startResponsesServer({
@@ -301,14 +301,16 @@ Deno.test("review: a large diff is cut at file boundaries, and the files left ou
   assert.equal(result.code, 0, result.stderr);
   assert.match(
     result.stderr,
-    /the diff is \d+ kB in 3 files, more than a review sends: 2 files are sent whole, 1 are left out .*: c\.txt/,
+    /the diff is \d+ kB in 4 files, more than a review sends: 2 files are sent whole, 2 are left out .*: c\.txt, d\.txt;/,
   );
   const prompt = promptOf(server.requests[0]);
-  assert.match(prompt, /1 of 3 files are left out below/);
-  assert.match(prompt, /^- c\.txt$/m);
-  assert.doesNotMatch(prompt, /\+\+\+ b\/c\.txt/);
+  assert.match(prompt, /2 of 4 files are left out below/);
+  assert.match(prompt, /^- c\.txt\n- d\.txt$/m);
+  assert.doesNotMatch(prompt, /\+\+\+ b\/[cd]\.txt/);
   assert.match(prompt, /\+\+\+ b\/b\.txt/);
-  assert.deepEqual((jsonObject(result.stdout).diff as { left_out: string[] }).left_out, ["c.txt"]);
+  const diff = jsonObject(result.stdout).diff as { files: number; left_out: string[] };
+  assert.deepEqual(diff.left_out, ["c.txt", "d.txt"]);
+  assert.equal(diff.files, 4);
 });
 
 Deno.test("review: a hostile repository's git config runs nothing (fsmonitor, external diff, textconv)", async () => {
