@@ -124,8 +124,9 @@ Examples:
         stopAtQuota,
         waitForResetMs,
         withContext: !values["no-context"],
-        // Nothing is written, whatever the saved policy of the workspace says.
-        patch: { readOnly: true },
+        // Only the reading tools are offered, so whatever the workspace's saved policy grants
+        // (even -A), nothing can write or run: a call to another tool is an unknown tool.
+        patch: {},
         toolNames: REVIEW_TOOLS,
         renderer,
         pending: [],

@@ -276,6 +276,9 @@ Deno.test("review: a write or shell call is no tool of a review, and nothing is 
   const result = await box.run(["review", "-A"], { server });
   // `-A` is no flag of review: it cannot widen what a review may do.
   assert.equal(result.code, 2, result.stderr);
+  // Nor can the workspace's saved policy, however wide.
+  const saved = await box.run(["permissions", "set", "-A"]);
+  assert.equal(saved.code, 0, saved.stderr);
   const review = await box.run(["review"], { server });
   assert.equal(review.code, 0, review.stderr);
   for (const [index, callId] of [[1, "w1"], [2, "b1"]] as const) {
