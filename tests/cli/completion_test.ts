@@ -25,13 +25,6 @@ async function completeInBash(box: Sandbox, lines: readonly string[]): Promise<s
   assert.equal(script.code, 0, script.stderr);
   const scriptFile = join(box.root, "pixir.bash");
   await Deno.writeTextFile(scriptFile, script.stdout);
-  const bin = join(box.root, "bin");
-  await Deno.mkdir(bin, { recursive: true });
-  await Deno.writeTextFile(
-    join(bin, "pixir"),
-    `#!/bin/sh\nexec ${pixirArgv([]).map(quote).join(" ")} "$@"\n`,
-    { mode: 0o755 },
-  );
   const calls = lines.map((line) => {
     // A trailing space means the word being completed is empty.
     const words = line.split(" ");
@@ -47,13 +40,7 @@ async function completeInBash(box: Sandbox, lines: readonly string[]): Promise<s
     ],
     cwd: box.workspace,
     clearEnv: true,
-    env: {
-      PATH: `${bin}:${Deno.env.get("PATH") ?? ""}`,
-      HOME: box.root,
-      PIXIR_HOME: box.home,
-      DENO_DIR: await denoDir(),
-      DENO_NO_UPDATE_CHECK: "1",
-    },
+    env: await pixirOnPath(box),
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -72,13 +59,7 @@ function offered(output: string, line: string): string[] {
 Deno.test("bash completes commands, flags, flag values and session ids", async () => {
   await using box = await sandbox();
   await Deno.mkdir(join(box.workspace, "subdir"));
-  await using server = startResponsesServer({
-    script: [{ sse: textAnswer("one") }, { sse: textAnswer("two", { responseId: "resp_2" }) }],
-  });
-  const first = hintedSessionId((await box.run(["run", "first"], { server })).stderr);
-  // Ids carry the second they were made in: wait for the next one so the order is certain.
-  await new Promise((resolve) => setTimeout(resolve, 1100));
-  const second = hintedSessionId((await box.run(["run", "second"], { server })).stderr);
+  const [first, second] = await twoSessions(box);
 
   const lines = [
     "pixir ru",
@@ -168,7 +149,7 @@ async function pixirOnPath(box: Sandbox): Promise<Record<string, string>> {
   };
 }
 
-/** Two sessions in the sandbox, oldest first (ids carry their second, so one second apart). */
+/** Two sessions in the sandbox, oldest first (ids carry their second: made one second apart, so the order is certain). */
 async function twoSessions(box: Sandbox): Promise<[string, string]> {
   await using server = startResponsesServer({
     script: [{ sse: textAnswer("one") }, { sse: textAnswer("two", { responseId: "resp_2" }) }],
@@ -281,7 +262,8 @@ Deno.test({
   const tab = async (line: string, done: (screen: string) => boolean) => {
     await pane.type(line);
     await pane.press("Tab");
-    const screen = await pane.waitFor(done);
+    // Wide margins: some completions start pixir, slow on a loaded machine.
+    const screen = await pane.waitFor(done, 40_000);
     // A fresh, empty screen for the next line.
     await pane.press("C-u", "C-l");
     await pane.waitFor((s) => s.trim() === "%");

@@ -204,36 +204,45 @@ Deno.test("review --base and --commit send those diffs", async () => {
   assert.match(commitPrompt, /add the feature\n\s+\n\s+With a body\./);
 });
 
-Deno.test("review: bad choices are exit 2 before any request, each saying what is wrong", async () => {
-  await using box = await repository();
-  await Deno.writeTextFile(join(box.workspace, "src/app.ts"), "changed\n");
+/** Runs `review` with each set of flags and checks it is exit 2 with the message, no request. */
+async function refusedReviews(box: Sandbox, cases: readonly [string[], RegExp][]): Promise<void> {
   await using server = startResponsesServer({ script: [{ sse: textAnswer("never") }] });
-  const cases: [string[], RegExp][] = [
-    [["--base", "nope"], /--base: nope names no commit in this repository/],
-    [["--commit", "--output=/tmp/x"], /not a branch or commit name|--commit/],
-    [["--base=-x"], /--base: "-x" is not a branch or commit name/],
-    [["--base", "main", "--commit", "HEAD"], /give only one of --uncommitted, --base, --commit/],
-    [["--fail-on", "severe"], /--fail-on: "severe" is not one of critical, high, medium, low/],
-    [["--bogus"], /unknown|--bogus/],
-  ];
   for (const [flags, message] of cases) {
     const result = await box.run(["review", ...flags], { server });
     assert.equal(result.code, 2, `${flags.join(" ")}: ${result.stderr}`);
     assert.match(result.stderr, message);
     assertNoStackTrace(result.stderr);
   }
-  const json = await box.run(["review", "--json", "--base", "nope"], { server });
+  assert.equal(server.requests.length, 0);
+  assert.deepEqual(await box.sessionIds(), []);
+}
+
+Deno.test("review: bad flags are exit 2 before any request, each saying what is wrong", async () => {
+  await using box = await repository();
+  await refusedReviews(box, [
+    [["--base=-x"], /--base: "-x" is not a branch or commit name/],
+    [["--commit=--output=/tmp/x"], /--commit: "--output=\/tmp\/x" is not a branch or commit name/],
+    [["--base", "main", "--commit", "HEAD"], /give only one of --uncommitted, --base, --commit/],
+    [["--fail-on", "severe"], /--fail-on: "severe" is not one of critical, high, medium, low/],
+    [["--bogus"], /--bogus/],
+  ]);
+});
+
+Deno.test("review: an unknown branch or a folder outside a repository is exit 2, also in --json", async () => {
+  await using box = await repository();
+  await Deno.writeTextFile(join(box.workspace, "src/app.ts"), "changed\n");
+  await refusedReviews(box, [
+    [["--base", "nope"], /--base: nope names no commit in this repository/],
+    [["--commit", "0123abc"], /--commit: 0123abc names no commit in this repository/],
+    [["-C", box.home], /not inside a git work tree/],
+  ]);
+  const json = await box.run(["review", "--json", "--base", "nope"]);
   assert.equal(json.code, 2);
   const object = jsonObject(json.stdout);
   assert.equal(object.ok, false);
   assert.equal((object.error as { kind: string }).kind, "usage");
   assert.deepEqual(object.target, { kind: "base", branch: "nope" });
-
-  const outside = await box.run(["review"], { server, cwd: box.home });
-  assert.equal(outside.code, 2, outside.stderr);
-  assert.match(outside.stderr, /not inside a git work tree/);
-  assert.equal(server.requests.length, 0);
-  assert.deepEqual(await box.sessionIds(), []);
+  assert.equal(object.diff, null);
 });
 
 Deno.test("review: nothing changed is exit 0 without a request", async () => {
