@@ -76,6 +76,8 @@ export interface SessionHostOptions {
    * The caller started them and closes them.
    */
   mcp?: McpServers;
+  /** Only these tools are offered to the model (e.g. review's read-only set); default: all. */
+  toolNames?: readonly string[];
 }
 
 /** One prompt: what it says, with which model, how a person is asked, and when to stop. */

@@ -85,6 +85,8 @@ export interface WiringInputs {
    * without it, or with `max_subagents = 0`, no `task` tool is offered.
    */
   subagents?: { instructions: string; environment?: string; effort: ReasoningEffort };
+  /** Only these tools are offered; a call to another is an unknown tool. Default: all. */
+  toolNames?: readonly string[];
 }
 
 /**
@@ -149,7 +151,7 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
     callModel,
     toolOutput: outputForModel,
   };
-  const tools: Tool[] = [...own];
+  const all: Tool[] = [...own];
   const { subagents } = w;
   if (subagents !== undefined && w.settings.maxSubagents > 0) {
     // Children running side by side put their questions to the person one at a time.
@@ -173,13 +175,15 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
       maxParallel: w.settings.maxSubagents,
       timeoutMs: w.settings.subagentTimeoutMs,
     });
-    tools.push(
+    all.push(
       createTaskTool(delegate, {
         canWrite: !w.policy.policy.readOnly,
         maxParallel: w.settings.maxSubagents,
       }),
     );
   }
+  const offered = w.toolNames;
+  const tools = offered === undefined ? all : all.filter((tool) => offered.includes(tool.name));
   const wiring: TurnWiring = {
     ...base,
     tools: toolSpecs(tools),

@@ -18,6 +18,8 @@ export const EXIT = {
   usageLimit: 5,
   schemaMismatch: 6,
   bundleInvalid: 7,
+  /** `pixir review --fail-on`: a finding at or above the threshold. */
+  findings: 8,
   timeout: 124,
   interrupted: 130,
   outputClosed: 141,

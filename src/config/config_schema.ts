@@ -46,6 +46,10 @@ export interface ProviderTable {
   supports_parallel_tool_calls?: boolean;
   /** Accepts the hosted `web_search` tool. */
   supports_web_search?: boolean;
+  /** Whether the provider takes `text.format` of type `json_schema` (`--output-schema`). */
+  supports_structured_output?: boolean;
+  /** Whether the provider takes `input_image` content (`--image`, `@shot.png`). */
+  supports_images?: boolean;
 }
 
 /** One layer of settings, every field optional; higher layers win field by field. */
@@ -101,6 +105,8 @@ export const PROVIDER_KEYS: Readonly<Record<keyof ProviderTable, ValueKind>> = {
   supports_reasoning: { type: "boolean" },
   supports_parallel_tool_calls: { type: "boolean" },
   supports_web_search: { type: "boolean" },
+  supports_structured_output: { type: "boolean" },
+  supports_images: { type: "boolean" },
 };
 
 /** The type of the value at a key path (top level, or a provider's field); undefined if unknown. */

@@ -193,6 +193,7 @@ supports_prompt_cache_key = true
       parallel_tool_calls: false,
     },
     webSearch: false,
+    accepts: { structured_output: false, images: false },
   });
 });
 

@@ -30,6 +30,11 @@ export interface PaneOptions {
 export interface Pane extends AsyncDisposable {
   /** Types text literally. */
   type(text: string): Promise<void>;
+  /**
+   * Pastes `text` as a terminal does: wrapped in bracketed-paste markers when the program asked
+   * for them (as a file dragged onto a terminal arrives).
+   */
+  paste(text: string): Promise<void>;
   /** Presses keys by tmux name (`Enter`, `Escape`, `C-c`, `M-Enter`, `Up`…). */
   press(...keys: string[]): Promise<void>;
   /**
@@ -101,6 +106,10 @@ export async function startPane(options: PaneOptions): Promise<Pane> {
       .map((l) => l.trimEnd()).join("\n").trimEnd();
   return {
     type: async (text) => void await tmux("send-keys", "-t", "test", "-l", text),
+    paste: async (text) => {
+      await tmux("set-buffer", "-b", "pasted", "--", text);
+      await tmux("paste-buffer", "-p", "-d", "-b", "pasted", "-t", "test");
+    },
     press: async (...keys) => void await tmux("send-keys", "-t", "test", ...keys),
     screen,
     async waitFor(test, timeoutMs = 15_000) {
