@@ -9,6 +9,8 @@ import type { ReasoningEffort } from "../provider/request.ts";
 import type { SummaryText, Usage } from "../provider/item.ts";
 import type { ToolError } from "../tools/tool.ts";
 import type { PermissionDecisionData } from "../policy/permission_decision.ts";
+import type { PlanData } from "../tools/plan.ts";
+import type { HookRunData } from "../hooks/hook.ts";
 
 /** Version of the session log format and of the `--jsonl` event envelope. */
 export const EVENT_FORMAT_VERSION = 1;
@@ -41,7 +43,13 @@ export type CanonicalEvent =
      * `environment`: the facts of the turn's start (workspace, platform, date), sent to the model
      * as a message before `text`, so the instructions stay the same bytes for the whole session.
      */
-    data: { text: string; images?: ImageRef[]; environment?: string };
+    data: {
+      text: string;
+      images?: ImageRef[];
+      environment?: string;
+      /** Text sent after `text` on the prompt's behalf: skills it named, hooks' additions. */
+      context?: PromptAddition[];
+    };
   }
   | {
     type: "turn_started";
@@ -95,7 +103,17 @@ export type CanonicalEvent =
   | { type: "file_snapshot"; data: FileSnapshotData }
   | { type: "file_changed"; data: FileChangedData }
   | { type: "undo"; data: UndoData }
-  | { type: "compaction"; data: CompactionData };
+  | { type: "compaction"; data: CompactionData }
+  | { type: "plan"; data: PlanData }
+  | { type: "hook"; data: HookRunData };
+
+/** Text the model gets right after a prompt: a skill the prompt named, or what a hook added. */
+export interface PromptAddition {
+  source: "skill" | "hook";
+  /** The skill's name, or the hook event that added it. */
+  name: string;
+  text: string;
+}
 
 /**
  * A file's state kept before a tool first changed it in a turn, so the turn can be undone. The
@@ -155,6 +173,8 @@ export interface CompactionData {
   model: string;
   /** The context in use (tokens) when the compaction started. */
   tokens_before: number;
+  /** The plan in force when the summary was written, so it outlives the events it replaces. */
+  plan?: PlanData;
 }
 
 /** Events that only renderers see. */
@@ -196,4 +216,6 @@ export const CANONICAL_TYPES: ReadonlySet<CanonicalEvent["type"]> = new Set([
   "file_changed",
   "undo",
   "compaction",
+  "plan",
+  "hook",
 ]);

@@ -27,6 +27,10 @@ import { sleep } from "../util/sleep.ts";
 import { withImageData } from "../agent/images.ts";
 import { type McpServers, startMcpServers } from "../mcp/mcp_servers.ts";
 import { VERSION } from "../version.ts";
+import { createPlanTool } from "../tools/plan.ts";
+import { createSkillTool } from "../skills/skill_tool.ts";
+import type { Skill } from "../skills/skills.ts";
+import type { SessionHooks } from "./session_hooks.ts";
 
 /** The credentials of a run and the model provider they are for. */
 export interface RunCredentials extends ResolvedCredentials {
@@ -74,6 +78,10 @@ export interface WiringInputs {
   sandbox(): Promise<SandboxStatus>;
   /** The MCP servers started for this run or chat. */
   mcp?: McpServers;
+  /** The skills found at start; with any, the `skill` tool joins the tools. */
+  skills?: readonly Skill[];
+  /** The hooks around each tool call (PreToolUse, PostToolUse). */
+  hooks?: SessionHooks;
 }
 
 /**
@@ -122,13 +130,21 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
     toolTimeoutMs: w.settings.toolTimeoutMs,
     mcp: w.mcp,
   });
+  const all = [
+    ...tools,
+    createPlanTool(async (plan) => {
+      await w.emit(await w.session.append({ type: "plan", data: plan }));
+    }),
+    ...(w.skills === undefined || w.skills.length === 0 ? [] : [createSkillTool(w.skills)]),
+  ];
+  const runTool: ToolRunner = (name, argumentsJson, signal, callId) =>
+    runToolCall(all, name, argumentsJson, { workspace: w.workspace, signal, callId });
   const wiring: TurnWiring = {
-    tools: toolSpecs(tools),
+    tools: toolSpecs(all),
     maxModelCalls: w.settings.maxIterations,
     autoCompact: { atPercent: w.settings.compactAtPercent, catalog: await catalogFor(w, w.model) },
     callModel,
-    runTool: (name, argumentsJson, signal, callId) =>
-      runToolCall(tools, name, argumentsJson, { workspace: w.workspace, signal, callId }),
+    runTool: w.hooks?.any ? w.hooks.tools(w.session, runTool) : runTool,
     toolOutput: outputForModel,
   };
   return { wiring, close };

@@ -13,6 +13,7 @@ import { clip, keyArgument, oneLine, preview, toolLabel } from "./tool_summary.t
 import { compactionNotice } from "./compaction_notice.ts";
 import { retryNotice } from "./retry_notice.ts";
 import { terminalLine, terminalText } from "./terminal_text.ts";
+import { planText } from "../tools/plan.ts";
 
 /** How the plain renderer shows the answer. */
 export interface PlainOptions {
@@ -100,6 +101,16 @@ export function plainRenderer(
                   ? `${envelope.data.error.kind}: ${oneLine(envelope.data.error.message)}`
                   : "failed"
               }\n`,
+          );
+        case "plan":
+          await endThinking();
+          await endLine();
+          return io.stderr.write(
+            `${style.cyan("•")} ${style.bold("plan")}\n${
+              terminalText(planText(envelope.data)).split("\n").map((line) => `  ${line}\n`).join(
+                "",
+              )
+            }`,
           );
         case "compaction":
           await endThinking();
