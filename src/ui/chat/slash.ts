@@ -14,6 +14,7 @@ export type SlashName =
   | "status"
   | "undo"
   | "compact"
+  | "skills"
   | "clear"
   | "quit";
 
@@ -55,6 +56,7 @@ export const SLASH_COMMANDS: readonly SlashSpec[] = [
     description: "summarise the conversation so far to free context",
     argument: { hint: "[focus]", required: false },
   },
+  { name: "skills", description: "list the skills (/NAME or $NAME in a message loads one)" },
   { name: "clear", description: "clear the screen (the session goes on)" },
   { name: "quit", description: "leave pixir" },
 ];

@@ -12,6 +12,8 @@ import type { PermissionDecisionData } from "../../policy/permission_decision.ts
 import type { DecisionSource } from "../../policy/approval.ts";
 import type { ChatTheme } from "./theme.ts";
 import { ToolBlock } from "./tool_block.ts";
+import { PlanChecklist } from "./plan_checklist.ts";
+import type { PlanData } from "../../tools/plan.ts";
 import { type DiffLine, unifiedDiff } from "./diff.ts";
 import type { ReadWorkspaceFile } from "./mentions.ts";
 import { counted, oneLine, parseArguments } from "../tool_summary.ts";
@@ -84,6 +86,8 @@ export class Transcript extends Container {
   #started: string | undefined;
   /** Tool calls waiting for their results, by call id. */
   readonly #tools = new Map<string, { block: ToolBlock; change?: FileChange }>();
+  /** The turn's plan checklist, which later updates of the turn change in place. */
+  #plan: PlanChecklist | undefined;
 
   constructor(theme: ChatTheme, read: ReadWorkspaceFile) {
     super();
@@ -98,6 +102,7 @@ export class Transcript extends Container {
       case "user_message":
         this.#closeStreams();
         this.#retry = undefined;
+        this.#plan = undefined;
         this.addChild(new Spacer(1));
         this.addChild(
           new Text(style.bold(`› ${terminalText(boundedMessage(envelope.data.text))}`), 1, 0),
@@ -106,6 +111,13 @@ export class Transcript extends Container {
           const size = `${Math.max(1, Math.round(image.bytes / 1024))} KB`;
           this.addChild(new Text(style.dim(`  [image: ${image.media_type}, ${size}]`), 1, 0));
         }
+        for (const part of envelope.data.context ?? []) {
+          const what = part.source === "skill" ? "skill" : "hook context";
+          this.addChild(new Text(style.dim(`  [${what}: ${terminalLine(part.name)}]`), 1, 0));
+        }
+        return;
+      case "plan":
+        this.#showPlan(envelope.data);
         return;
       case "reasoning_delta":
         this.#streamReasoning(envelope.data.delta);
@@ -179,6 +191,7 @@ export class Transcript extends Container {
       }
       case "compaction":
         this.notice("info", compactionNotice(envelope.data));
+        if (envelope.data.plan) this.#showPlan(envelope.data.plan);
         return;
       case "turn_completed":
         this.#closeStreams();
@@ -228,6 +241,17 @@ export class Transcript extends Container {
     this.#retry = undefined;
     this.#started = undefined;
     this.#tools.clear();
+    this.#plan = undefined;
+  }
+
+  /** Updates the turn's checklist, or adds one for the turn's first plan. */
+  #showPlan(plan: PlanData): void {
+    this.#closeStreams();
+    if (this.#plan) this.#plan.set(plan);
+    else {
+      this.#plan = new PlanChecklist(plan, this.#theme.style);
+      this.addChild(this.#plan);
+    }
   }
 
   #streamAnswer(delta: string): void {

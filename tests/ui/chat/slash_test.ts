@@ -52,6 +52,7 @@ Deno.test("every command the issue names is in the table", () => {
     "status",
     "undo",
     "compact",
+    "skills",
     "clear",
     "quit",
   ]);
