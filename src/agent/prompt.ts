@@ -70,7 +70,6 @@ Tools:
 - ls: list a directory.
 - find: find files by glob pattern.
 - grep: search file contents with a regular expression.
-- update_plan: show the user your plan for multi-step work, updated as you go.
 Paths are relative to the workspace; tools cannot reach outside it.
 
 How to work:

@@ -82,6 +82,8 @@ export interface WiringInputs {
   skills?: readonly Skill[];
   /** The hooks around each tool call (PreToolUse, PostToolUse). */
   hooks?: SessionHooks;
+  /** Offer `update_plan` (default true); the plan is the parent session's, not a subagent's. */
+  withPlan?: boolean;
 }
 
 /**
@@ -132,9 +134,9 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
   });
   const all = [
     ...tools,
-    createPlanTool(async (plan) => {
+    ...(w.withPlan === false ? [] : [createPlanTool(async (plan) => {
       await w.emit(await w.session.append({ type: "plan", data: plan }));
-    }),
+    })]),
     ...(w.skills === undefined || w.skills.length === 0 ? [] : [createSkillTool(w.skills)]),
   ];
   const runTool: ToolRunner = (name, argumentsJson, signal, callId) =>

@@ -1,4 +1,7 @@
-/** `pixir trust`: lets a workspace's `.pixir/config.toml` be read, or stops it; lists the trusted. */
+/**
+ * `pixir trust`: lets a workspace's `.pixir/config.toml` be read and its `.pixir/hooks.json` run,
+ * or stops it; lists the trusted.
+ */
 
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
@@ -17,14 +20,17 @@ const FLAGS = {
 /** The `trust` command. */
 export const trustCommand: Command = {
   name: "trust",
-  summary: "trust a workspace so its .pixir/config.toml is read (or --remove, --list)",
+  summary:
+    "trust a workspace so its .pixir/config.toml is read and its hooks run (or --remove, --list)",
   help: `Usage: pixir trust [PATH]
        pixir trust --remove [PATH]
        pixir trust --list [--json]
 
 A repository may carry a .pixir/config.toml at its root. Pixir reads it only in a workspace you
 trust, and even then it may set only the model, model_reasoning_effort, profile and limits — never
-a provider, its base_url, env_key or headers, an MCP server or a permission. Trust is kept in
+a provider, its base_url, env_key or headers, an MCP server or a permission. Its .pixir/hooks.json
+(commands run at points of a session, inside the OS sandbox) runs only once it is trusted, too.
+Trust is kept in
 Pixir's config folder (trusted_workspaces.json), never in the repository. PATH (default: the
 current directory) stands for its repository root.
 

@@ -66,7 +66,7 @@ export function createPlanTool(
   return {
     name: PLAN_TOOL_NAME,
     description:
-      "Show the user your plan for a multi-step task and keep it current. Send every step each time; at most one in_progress.",
+      "Show the user your plan for multi-step work: all steps each time, one in_progress.",
     parameters,
     async run(args, ctx) {
       const checked = validateArguments<PlanArguments>(parameters, args);

@@ -13,6 +13,7 @@ import type {
 import { isAbsolute, join } from "node:path";
 import type { Envelope } from "../../agent/event.ts";
 import { keyArgument, parseArguments } from "../tool_summary.ts";
+import type { PlanData } from "../../tools/plan.ts";
 
 /** How each of Pixir's tools is shown: the kind an editor picks its icon by. */
 const TOOL_KINDS: Readonly<Record<string, ToolKind>> = {
@@ -146,9 +147,25 @@ export function updatesFor(
         rawOutput: ok ? { output } : { output, error: envelope.data.error ?? null },
       }];
     }
+    case "plan":
+      return [planUpdate(envelope.data)];
+    case "compaction":
+      return replay && envelope.data.plan ? [planUpdate(envelope.data.plan)] : [];
     default:
       return [];
   }
+}
+
+/** The plan as the editor's plan view shows it (Pixir's plans have no priorities). */
+function planUpdate(plan: PlanData): SessionUpdate {
+  return {
+    sessionUpdate: "plan",
+    entries: plan.steps.map((item) => ({
+      content: item.step,
+      status: item.status,
+      priority: "medium",
+    })),
+  };
 }
 
 function textChunk(
