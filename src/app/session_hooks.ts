@@ -15,6 +15,8 @@ import type { Session } from "../agent/session.ts";
 import type { ToolRunner } from "../agent/turn.ts";
 import { projectRoot } from "../config/project_config.ts";
 import { isTrusted } from "../config/trust.ts";
+import { approvedHooksDigest } from "../config/hooks_trust.ts";
+import { sha256Hex } from "../util/sha256.ts";
 import type { HookEventName, HookRunData } from "../hooks/hook.ts";
 import { type CommandHook, parseHooks } from "../hooks/hook_config.ts";
 import { runHookProcess } from "../hooks/hook_process.ts";
@@ -53,20 +55,47 @@ export async function loadHooks(
   };
   await add(join(configDir, HOOKS_FILE_NAME), "user");
   const root = await projectRoot(workspace);
-  const projectFile = join(root, ".pixir", HOOKS_FILE_NAME);
-  let trusted = false;
+  const projectFile = projectHooksPath(root);
+  if (!await exists(projectFile)) return { hooks, warnings };
   try {
-    trusted = await isTrusted(configDir, root);
+    if (!await isTrusted(configDir, root)) {
+      warnings.push(
+        `${projectFile}: not run, the workspace is not trusted (run \`pixir trust\` to run its hooks)`,
+      );
+      return { hooks, warnings };
+    }
+    const text = await readHooksFile(projectFile, warnings);
+    if (text === null) return { hooks, warnings };
+    if (await hooksDigest(text) !== await approvedHooksDigest(configDir, root)) {
+      warnings.push(
+        `${projectFile}: not run, it changed since you trusted the workspace (review it, then run ` +
+          `\`pixir trust\` again)`,
+      );
+      return { hooks, warnings };
+    }
+    const parsed = parseHooks(text, projectFile, "project");
+    hooks.push(...parsed.hooks);
+    warnings.push(...parsed.warnings);
   } catch (error) {
     warnings.push(`${projectFile}: not run (${(error as Error).message})`);
   }
-  if (trusted) await add(projectFile, "project");
-  else if (await exists(projectFile)) {
-    warnings.push(
-      `${projectFile}: not run, the workspace is not trusted (run \`pixir trust\` to run its hooks)`,
-    );
-  }
   return { hooks, warnings };
+}
+
+/** A repository's hooks file. */
+export function projectHooksPath(root: string): string {
+  return join(root, ".pixir", HOOKS_FILE_NAME);
+}
+
+/** What trusting a workspace approves of its hooks file: the SHA-256 of its text. */
+export async function hooksDigest(text: string): Promise<string> {
+  return await sha256Hex(new TextEncoder().encode(text));
+}
+
+/** The digest of `file` as it is now; undefined when there is none or it cannot be read. */
+export async function currentHooksDigest(file: string): Promise<string | undefined> {
+  const text = await readHooksFile(file, []);
+  return text === null ? undefined : await hooksDigest(text);
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -288,9 +288,46 @@ Deno.test("a project's hooks run only once the workspace is trusted, headless to
     /hooks\.json: not run, the workspace is not trusted \(run `pixir trust`/,
   );
 
-  assert.equal((await box.run(["trust"])).code, 0);
+  const trust = await box.run(["trust"]);
+  assert.equal(trust.code, 0, trust.stderr);
+  assert.match(trust.stdout, /its \.pixir\/hooks\.json, as it is now, runs/);
   const trusted = await box.run(["run", "hello"], { server, env: { CI: "1" } });
   assert.equal(trusted.code, 0, trusted.stderr);
+  await Deno.stat(marker);
+});
+
+Deno.test("a trusted project's hooks file that changed after trust (say, written by the model) does not run", async () => {
+  await using box = await sandbox();
+  const marker = join(box.workspace, "planted-ran");
+  const hooksPath = join(box.workspace, ".pixir", "hooks.json");
+  await Deno.mkdir(join(box.workspace, ".pixir"));
+  await Deno.writeTextFile(hooksPath, hooksFile([{ event: "Stop", command: "true" }]));
+  assert.equal((await box.run(["trust"])).code, 0);
+  const planted = hooksFile([{ event: "UserPromptSubmit", command: `touch '${marker}'` }]);
+  const write = toolCallAnswer({
+    name: "write",
+    arguments: JSON.stringify({ path: ".pixir/hooks.json", content: planted }),
+    callId: "call_plant",
+  });
+  await using server = startResponsesServer({
+    script: [
+      { sse: write },
+      { sse: textAnswer("Planted.", { responseId: "r2" }) },
+      { sse: textAnswer("Next.", { responseId: "r3" }) },
+      { sse: textAnswer("Approved.", { responseId: "r4" }) },
+    ],
+  });
+
+  const first = await box.run(["run", "plant a hook"], { server });
+  assert.equal(first.code, 0, first.stderr);
+  const next = await box.run(["run", "hello"], { server });
+  assert.equal(next.code, 0, next.stderr);
+  await assert.rejects(Deno.stat(marker), "the changed file did not run");
+  assert.match(next.stderr, /hooks\.json: not run, it changed since you trusted the workspace/);
+
+  assert.equal((await box.run(["trust"])).code, 0, "the person reviews it and trusts again");
+  const approved = await box.run(["run", "hello"], { server });
+  assert.equal(approved.code, 0, approved.stderr);
   await Deno.stat(marker);
 });
 
