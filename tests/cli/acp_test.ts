@@ -590,3 +590,40 @@ Deno.test("a failed turn is a JSON-RPC error naming why, logged in the session; 
   );
   assert.equal(next.stopReason, "end_turn");
 });
+
+Deno.test("update_plan reaches the editor as its plan view", async () => {
+  await using box = await sandbox();
+  const plan = toolCallAnswer({
+    name: "update_plan",
+    arguments: JSON.stringify({
+      plan: [{ step: "Read", status: "completed" }, { step: "Fix", status: "in_progress" }],
+    }),
+    callId: "call_plan",
+  });
+  await using server = startResponsesServer({
+    script: [{ sse: plan }, { sse: textAnswer("Planned.", { responseId: "resp_2" }) }],
+  });
+  await using editor = await startEditor(box, { server });
+  await initialize(editor);
+  const { sessionId } = await within(
+    editor.connection.agent.request("session/new", { cwd: box.workspace, mcpServers: [] }),
+    TIME,
+    "session/new",
+  );
+
+  const reply = await within(
+    editor.connection.agent.request("session/prompt", {
+      sessionId,
+      prompt: [{ type: "text", text: "plan it" }],
+    }),
+    TIME,
+    "session/prompt",
+  );
+
+  assert.equal(reply.stopReason, "end_turn");
+  assert.deepEqual(updatesOf(editor, sessionId, "plan").map((u) => u.entries), [[
+    { content: "Read", status: "completed", priority: "medium" },
+    { content: "Fix", status: "in_progress", priority: "medium" },
+  ]]);
+  assert.equal(await editor.closeStdin(), 0);
+});
