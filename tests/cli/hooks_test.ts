@@ -90,6 +90,8 @@ Deno.test("a PreToolUse hook (exit 2) denies a call with a reason the model read
   assert.ok(hook?.type === "hook");
   assert.equal(hook.data.outcome, "blocked");
   assert.equal(hook.data.call_id, "call_bash");
+  const exported = await box.run(["export", id]);
+  assert.match(exported.stdout, /_Hook PreToolUse `cat > .*`: blocked — no touching today_/);
 });
 
 Deno.test("a PreToolUse hook denies with JSON, and only the tools its matcher names", async () => {

@@ -59,6 +59,15 @@ Deno.test("update_plan shows the checklist, logs a plan event and streams it in 
     call_id: "call_plan",
   });
 
+  const exported = await box.run(["export", hintedSessionId(plain.stderr)]);
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.ok(
+    exported.stdout.includes(
+      "### Plan\n\nRename first, then test\n[x] Rename parse_cfg\n[~] Run the tests\n",
+    ),
+    exported.stdout,
+  );
+
   await using server2 = startResponsesServer({
     script: [{ sse: planCall(PLAN) }, { sse: textAnswer("Done.") }],
   });
