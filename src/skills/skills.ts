@@ -9,7 +9,7 @@
  */
 
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
-import { parseSkillFile } from "./skill_file.ts";
+import type { ParsedSkill } from "./skill_file.ts";
 import { readSmallFile } from "../util/small_file.ts";
 
 /** Where a skill was found. */
@@ -81,7 +81,7 @@ export async function discoverSkills(roots: SkillRoots): Promise<SkillCatalog> {
         warnings.push(`${path}: skipped, ${read.problem}`);
         continue;
       }
-      const parsed = parseSkillFile(read.text, basename(dirname(path)));
+      const parsed = await parseSkill(read.text, basename(dirname(path)));
       if (!parsed.ok) {
         warnings.push(`${path}: skipped, ${parsed.problem}`);
         continue;
@@ -105,6 +105,15 @@ export async function discoverSkills(roots: SkillRoots): Promise<SkillCatalog> {
     }
   }
   return { skills, warnings };
+}
+
+/**
+ * Reads a skill's front matter. The YAML parser is loaded with the first skill found, so a run in
+ * a workspace without skills does not pay for it at start.
+ */
+async function parseSkill(text: string, folderName: string): Promise<ParsedSkill> {
+  const { parseSkillFile } = await import("./skill_file.ts");
+  return parseSkillFile(text, folderName);
 }
 
 /** The names of the entries of `folder`, sorted; none when it is missing or not a folder. */
