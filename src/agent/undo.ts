@@ -44,8 +44,14 @@ export type PlanOutcome =
 export const SHELL_NOT_COVERED =
   "changes made by shell commands are not covered: only the write and edit tools are undone";
 
-/** Plans undoing a turn of `session` by comparing its files with what the turn left. */
-export async function planUndo(session: Session, request: UndoRequest = {}): Promise<PlanOutcome> {
+/**
+ * Plans undoing a turn of `session` by comparing its files with what the turn left. Its `events`
+ * must hold at least everything from the start of the turn to undo (see `undoWindow`).
+ */
+export async function planUndo(
+  session: Pick<Session, "events" | "path">,
+  request: UndoRequest = {},
+): Promise<PlanOutcome> {
   const events = session.events;
   const undone = new Set(events.flatMap((e) => e.type === "undo" ? [e.data.turn] : []));
   const snapshots = snapshotsIn(events);

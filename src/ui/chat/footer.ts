@@ -56,6 +56,7 @@ export function shortenPath(path: string, max: number): string {
 export class Footer implements Component {
   info: FooterInfo;
   readonly #style: Style;
+  #drawn: { info: FooterInfo; width: number; lines: string[] } | undefined;
 
   constructor(info: FooterInfo, style: Style) {
     this.info = info;
@@ -63,8 +64,14 @@ export class Footer implements Component {
   }
 
   render(width: number): string[] {
-    return [footerLine(this.info, width, this.#style)];
+    // `info` is replaced (never changed in place) when the footer changes: the line is kept till then.
+    if (this.#drawn?.info !== this.info || this.#drawn.width !== width) {
+      this.#drawn = { info: this.info, width, lines: [footerLine(this.info, width, this.#style)] };
+    }
+    return this.#drawn.lines;
   }
 
-  invalidate(): void {}
+  invalidate(): void {
+    this.#drawn = undefined;
+  }
 }

@@ -1,10 +1,11 @@
 /**
- * The plan in the chat: one checklist that each `update_plan` call updates in place (done steps
- * struck through and dimmed, the current one highlighted). Its lines are cached per width, so a
- * redraw of a long conversation costs nothing here until the plan changes.
+ * The plan in the chat: one checklist per turn that each `update_plan` call of the turn updates in
+ * place (done steps struck through and dimmed, the current one highlighted). Its lines are cached
+ * per width, and once the turn ends it is finished and goes to the scrollback like any other item.
  */
 
-import { type Component, truncateToWidth, wrapTextWithAnsi } from "@mariozechner/pi-tui";
+import { truncateToWidth, wrapTextWithAnsi } from "@mariozechner/pi-tui";
+import { CachedComponent, type LiveItem } from "./transcript_item.ts";
 import type { PlanData, PlanStatus } from "../../tools/plan.ts";
 import type { Style } from "../style.ts";
 import { terminalLine } from "../terminal_text.ts";
@@ -47,31 +48,38 @@ function stepStyle(status: PlanStatus, style: Style): (text: string) => string {
     : (text) => text;
 }
 
-/** The plan's component: `set` replaces the plan shown; rendering is cached per width. */
-export class PlanChecklist implements Component {
+/**
+ * The plan's component: `set` replaces the plan shown while the turn runs (a live item), `finish`
+ * fixes it when the turn ends; its lines are drawn once per width.
+ */
+export class PlanChecklist extends CachedComponent implements LiveItem {
   #plan: PlanData;
   readonly #style: Style;
-  #cache: { width: number; lines: string[] } | undefined;
+  #finished = false;
 
   constructor(plan: PlanData, style: Style) {
+    super();
     this.#plan = plan;
     this.#style = style;
   }
 
+  get finished(): boolean {
+    return this.#finished;
+  }
+
   /** Shows `plan` from now on. */
   set(plan: PlanData): void {
+    if (this.#finished) return;
     this.#plan = plan;
-    this.#cache = undefined;
+    this.changed();
   }
 
-  render(width: number): string[] {
-    if (this.#cache?.width !== width) {
-      this.#cache = { width, lines: planLines(this.#plan, width, this.#style) };
-    }
-    return this.#cache.lines;
+  /** The turn is over: the checklist stays as it is. */
+  finish(): void {
+    this.#finished = true;
   }
 
-  invalidate(): void {
-    this.#cache = undefined;
+  protected draw(width: number): string[] {
+    return planLines(this.#plan, width, this.#style);
   }
 }

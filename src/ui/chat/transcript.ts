@@ -4,9 +4,13 @@
  * event envelopes every renderer gets, live or replayed from a session's log. Every text it shows
  * passes the terminal sanitizer first (the markdown component gets the sanitized text), so a
  * message, a file or a tool's output never drives the terminal.
+ *
+ * Its children are the items still on the live part of the screen, in order. Items that are
+ * finished (see `transcript_item.ts`) are handed to the screen from the front, once everything
+ * before them is finished too, and written into the scrollback: a frame renders only what is live.
  */
 
-import { Container, Markdown, Spacer, Text } from "@mariozechner/pi-tui";
+import { type Component, Container, Markdown, Spacer, Text } from "@mariozechner/pi-tui";
 import type { Envelope } from "../../agent/event.ts";
 import type { PermissionDecisionData } from "../../policy/permission_decision.ts";
 import type { DecisionSource } from "../../policy/approval.ts";
@@ -20,6 +24,9 @@ import { counted, oneLine, parseArguments } from "../tool_summary.ts";
 import { compactionNotice } from "../compaction_notice.ts";
 import { retryNotice } from "../retry_notice.ts";
 import { terminalLine, terminalText } from "../terminal_text.ts";
+import type { ScrollbackSource } from "./screen.ts";
+import { StreamingMarkdown } from "./streaming_markdown.ts";
+import { isFinished, LiveText } from "./transcript_item.ts";
 
 /** The kinds of notice, by how loudly they are shown. */
 export type NoticeKind = "info" | "warning" | "error";
@@ -73,21 +80,23 @@ interface FileChange {
 }
 
 /** The transcript component. */
-export class Transcript extends Container {
+export class Transcript extends Container implements ScrollbackSource {
   readonly #theme: ChatTheme;
   readonly #read: ReadWorkspaceFile;
   /** The answer being streamed, until its message is logged. */
-  #answer: { component: Markdown; text: string } | undefined;
+  #answer: StreamingMarkdown | undefined;
   /** The reasoning summary being streamed, until its item is logged. */
-  #reasoning: { component: Markdown; text: string } | undefined;
+  #reasoning: StreamingMarkdown | undefined;
   /** The line the retries of the current model call update. */
-  #retry: Text | undefined;
+  #retry: LiveText | undefined;
   /** The call id of the tool call started last and not finished: the one a question is about. */
   #started: string | undefined;
   /** Tool calls waiting for their results, by call id. */
   readonly #tools = new Map<string, { block: ToolBlock; change?: FileChange }>();
   /** The turn's plan checklist, which later updates of the turn change in place. */
   #plan: PlanChecklist | undefined;
+  /** Cleared since the screen last asked: what the scrollback holds is stale. */
+  #reset = false;
 
   constructor(theme: ChatTheme, read: ReadWorkspaceFile) {
     super();
@@ -100,9 +109,8 @@ export class Transcript extends Container {
     const { style } = this.#theme;
     switch (envelope.type) {
       case "user_message":
-        this.#closeStreams();
-        this.#retry = undefined;
-        this.#plan = undefined;
+        // A new turn: whatever the last one left live (a call without a result) is over.
+        this.settle();
         this.addChild(new Spacer(1));
         this.addChild(
           new Text(style.bold(`› ${terminalText(boundedMessage(envelope.data.text))}`), 1, 0),
@@ -120,27 +128,43 @@ export class Transcript extends Container {
         this.#showPlan(envelope.data);
         return;
       case "reasoning_delta":
-        this.#streamReasoning(envelope.data.delta);
+        if (!this.#reasoning) {
+          this.#reasoning = this.#thought();
+          this.addChild(this.#reasoning);
+        }
+        this.#reasoning.append(envelope.data.delta);
         return;
       case "reasoning": {
-        const summary = terminalText(envelope.data.summary.map((part) => part.text).join("\n\n"));
-        if (this.#reasoning) this.#reasoning.component.setText(summary);
-        else if (summary.trim() !== "") this.addChild(this.#thought(summary));
+        const summary = envelope.data.summary.map((part) => part.text).join("\n\n");
+        if (this.#reasoning) {
+          this.#reasoning.setText(summary);
+          this.#reasoning.finish();
+        } else if (summary.trim() !== "") {
+          this.addChild(this.#finishedMarkdown(summary, true));
+        }
         this.#reasoning = undefined;
         return;
       }
       case "text_delta":
-        this.#streamAnswer(envelope.data.delta);
+        if (!this.#answer) {
+          this.#answer = new StreamingMarkdown(this.#theme.markdown);
+          this.addChild(this.#answer);
+        }
+        this.#answer.append(envelope.data.delta);
         return;
       case "assistant_message":
-        if (this.#answer) this.#answer.component.setText(terminalText(envelope.data.text));
-        else this.addChild(this.#markdown(terminalText(envelope.data.text)));
+        if (this.#answer) {
+          this.#answer.setText(envelope.data.text);
+          this.#answer.finish();
+        } else {
+          this.addChild(this.#finishedMarkdown(envelope.data.text, false));
+        }
         this.#answer = undefined;
         return;
       case "tool_call": {
         this.#closeStreams();
         // A later retry gets a line of its own, below this call.
-        this.#retry = undefined;
+        this.#endRetry();
         const block = new ToolBlock({
           name: envelope.data.name,
           arguments: envelope.data.arguments,
@@ -184,7 +208,7 @@ export class Transcript extends Container {
         const text = style.yellow(`! ${retryNotice(envelope.data)}`);
         if (this.#retry) this.#retry.setText(text);
         else {
-          this.#retry = new Text(text, 1, 0);
+          this.#retry = new LiveText(text, 1, 0);
           this.addChild(this.#retry);
         }
         return;
@@ -194,17 +218,17 @@ export class Transcript extends Container {
         if (envelope.data.plan) this.#showPlan(envelope.data.plan);
         return;
       case "turn_completed":
-        this.#closeStreams();
+        this.settle();
         if (envelope.data.status === "incomplete") {
           this.notice("warning", "the model stopped before finishing its answer");
         }
         return;
       case "turn_failed":
-        this.#closeStreams();
+        this.settle();
         this.notice("error", envelope.data.error.message);
         return;
       case "interrupted":
-        this.#closeStreams();
+        this.settle();
         this.notice("warning", "interrupted");
         return;
       default:
@@ -233,7 +257,21 @@ export class Transcript extends Container {
     entry?.block.awaiting(awaiting);
   }
 
-  /** Empties the transcript (the session itself is untouched). */
+  /**
+   * The turn is over: streams end where they are, the retry line stays as it is, and a call
+   * still without a result is shown as having none, so nothing stays live.
+   */
+  settle(): void {
+    this.#closeStreams();
+    this.#endRetry();
+    for (const { block } of this.#tools.values()) block.abandon();
+    this.#tools.clear();
+    this.#started = undefined;
+    this.#plan?.finish();
+    this.#plan = undefined;
+  }
+
+  /** Empties the transcript (the session itself is untouched); the scrollback is redrawn. */
   override clear(): void {
     super.clear();
     this.#answer = undefined;
@@ -242,6 +280,7 @@ export class Transcript extends Container {
     this.#started = undefined;
     this.#tools.clear();
     this.#plan = undefined;
+    this.#reset = true;
   }
 
   /** Updates the turn's checklist, or adds one for the turn's first plan. */
@@ -254,44 +293,52 @@ export class Transcript extends Container {
     }
   }
 
-  #streamAnswer(delta: string): void {
-    if (!this.#answer) {
-      this.#answer = { component: this.#markdown(""), text: "" };
-      this.addChild(this.#answer.component);
-    }
-    this.#answer.text += delta;
-    this.#answer.component.setText(terminalText(this.#answer.text));
+  /** The finished items at the front, handed over once (to be written into the scrollback). */
+  takeFinished(): readonly Component[] {
+    let count = 0;
+    while (count < this.children.length && isFinished(this.children[count])) count++;
+    return count === 0 ? [] : this.children.splice(0, count);
   }
 
-  #streamReasoning(delta: string): void {
-    if (!this.#reasoning) {
-      this.#reasoning = { component: this.#thought(""), text: "" };
-      this.addChild(this.#reasoning.component);
-    }
-    this.#reasoning.text += delta;
-    this.#reasoning.component.setText(terminalText(this.#reasoning.text));
+  takeReset(): boolean {
+    const reset = this.#reset;
+    this.#reset = false;
+    return reset;
   }
 
   /** Streams end where the next item starts; what they showed stays. */
   #closeStreams(): void {
+    this.#answer?.finish();
+    this.#reasoning?.finish();
     this.#answer = undefined;
     this.#reasoning = undefined;
   }
 
-  /** Removes what the current streams showed. */
-  #dropStreams(): void {
-    if (this.#answer) this.removeChild(this.#answer.component);
-    if (this.#reasoning) this.removeChild(this.#reasoning.component);
-    this.#closeStreams();
+  #endRetry(): void {
+    this.#retry?.finish();
+    this.#retry = undefined;
   }
 
-  #markdown(text: string): Markdown {
-    return new Markdown(text, 1, 0, this.#theme.markdown);
+  /** Removes what the current streams showed (they are live, so still children). */
+  #dropStreams(): void {
+    if (this.#answer) this.removeChild(this.#answer);
+    if (this.#reasoning) this.removeChild(this.#reasoning);
+    this.#answer = undefined;
+    this.#reasoning = undefined;
+  }
+
+  /** A logged answer or reasoning summary shown whole (replayed, or never streamed). */
+  #finishedMarkdown(raw: string, thought: boolean): Markdown {
+    const text = terminalText(raw);
+    const { markdown, style } = this.#theme;
+    return thought
+      ? new Markdown(text, 1, 0, markdown, { color: style.dim, italic: true })
+      : new Markdown(text, 1, 0, markdown);
   }
 
   /** Reasoning summaries are markdown too, shown dimmed and in italics. */
-  #thought(text: string): Markdown {
-    return new Markdown(text, 1, 0, this.#theme.markdown, {
+  #thought(): StreamingMarkdown {
+    return new StreamingMarkdown(this.#theme.markdown, {
       color: this.#theme.style.dim,
       italic: true,
     });

@@ -165,3 +165,47 @@ Deno.test("a compaction is shown as a notice with its reason", async () => {
   }));
   assert.match(screen(transcript), /compacted the conversation \(the context passed its/);
 });
+
+/** The text of items handed over as finished. */
+function taken(transcript: Transcript): string {
+  return transcript.takeFinished().flatMap((item) => item.render(60)).map((l) => l.trimEnd())
+    .join("\n");
+}
+
+Deno.test("a running tool call keeps itself and what follows live until its result", async () => {
+  const transcript = new Transcript(theme, noFiles);
+  await transcript.event(envelope({ type: "user_message", data: { text: "look" } }));
+  await transcript.event(envelope({
+    type: "tool_call",
+    data: { model: "m", call_id: "c1", name: "read", arguments: '{"path":"a.txt"}' },
+  }));
+  transcript.notice("info", "a notice after the call");
+  assert.match(taken(transcript), /› look/);
+  assert.equal(taken(transcript), "", "the running call holds what follows");
+  assert.match(screen(transcript), /read a\.txt[^]*a notice after the call/);
+  await transcript.event(envelope({
+    type: "tool_result",
+    data: { call_id: "c1", name: "read", ok: true, output: "contents" },
+  }));
+  assert.match(taken(transcript), /✓ read a\.txt[^]*contents[^]*a notice after the call/);
+  assert.equal(screen(transcript), "", "nothing is left live");
+});
+
+Deno.test("a streaming answer is live until its message; a new turn ends what the last left live", async () => {
+  const transcript = new Transcript(theme, noFiles);
+  await transcript.event(envelope({ type: "text_delta", data: { delta: "Half an" } }));
+  assert.equal(taken(transcript), "");
+  await transcript.event(
+    envelope({ type: "assistant_message", data: { model: "m", text: "Half an answer" } }),
+  );
+  assert.match(taken(transcript), /Half an answer/);
+  await transcript.event(envelope({
+    type: "tool_call",
+    data: { model: "m", call_id: "lost", name: "bash", arguments: '{"command":"sleep 9"}' },
+  }));
+  // The log ends without the call's result (a crash); the next turn starts.
+  await transcript.event(envelope({ type: "user_message", data: { text: "again" } }));
+  const finished = taken(transcript);
+  assert.match(finished, /✗ bash sleep 9\n\s+no result \(interrupted\)/);
+  assert.match(finished, /› again/);
+});
