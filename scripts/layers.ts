@@ -5,7 +5,7 @@
  *   deno run -R scripts/layers.ts        prints every broken rule; exit 0 clean, 1 broken
  *
  * The order, lowest first (a folder imports only from its own layer or lower ones):
- *   util ← provider, auth, tools, policy, sandbox, config, quota, mcp ← agent ← app, doctor
+ *   util ← provider, auth, tools, policy, sandbox, config, quota, mcp, skills, hooks ← agent ← app, doctor
  *   ← ui ← cli ← main.ts
  */
 // deno-lint-ignore-file no-console
@@ -25,6 +25,8 @@ export const LAYERS: Readonly<Record<string, number>> = {
   config: 1,
   quota: 1,
   mcp: 1,
+  skills: 1,
+  hooks: 1,
   agent: 2,
   app: 3,
   doctor: 3,

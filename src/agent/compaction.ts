@@ -19,6 +19,8 @@ import { consumeModelCall, type ModelCall } from "./model_call.ts";
 import { contextUsage } from "./context_usage.ts";
 import { type ModelInfo, modelInfo } from "../provider/models.ts";
 import type { Session } from "./session.ts";
+import { currentPlan } from "./plan.ts";
+import type { PlanData } from "../tools/plan.ts";
 
 /** Items (messages, calls, results) kept as they are after the summary. */
 export const KEEP_TAIL_ITEMS = 6;
@@ -158,10 +160,17 @@ export async function compactSession(options: CompactOptions): Promise<Compactio
     replaces_through_seq: through,
     model,
     tokens_before: tokensBefore,
+    ...planKept(session.events),
   };
   await options.emit(await session.append({ type: "compaction", data: compaction }));
   await session.flush();
   return { ok: true, compaction, usage };
+}
+
+/** The plan in force, for the compaction to carry past the events it replaces. */
+function planKept(events: readonly CanonicalEvent[]): { plan?: PlanData } {
+  const plan = currentPlan(events);
+  return plan === null ? {} : { plan };
 }
 
 /**

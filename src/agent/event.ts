@@ -9,6 +9,8 @@ import type { ReasoningEffort } from "../provider/request.ts";
 import type { SummaryText, UrlCitation, Usage } from "../provider/item.ts";
 import type { ToolError } from "../tools/tool.ts";
 import type { PermissionDecisionData } from "../policy/permission_decision.ts";
+import type { PlanData } from "../tools/plan.ts";
+import type { HookRunData } from "../hooks/hook.ts";
 
 /** Version of the session log format and of the `--jsonl` event envelope. */
 export const EVENT_FORMAT_VERSION = 1;
@@ -41,7 +43,13 @@ export type CanonicalEvent =
      * `environment`: the facts of the turn's start (workspace, platform, date), sent to the model
      * as a message before `text`, so the instructions stay the same bytes for the whole session.
      */
-    data: { text: string; images?: ImageRef[]; environment?: string };
+    data: {
+      text: string;
+      images?: ImageRef[];
+      environment?: string;
+      /** Text sent after `text` on the prompt's behalf: skills it named, hooks' additions. */
+      context?: PromptAddition[];
+    };
   }
   | {
     type: "turn_started";
@@ -99,7 +107,9 @@ export type CanonicalEvent =
   | { type: "undo"; data: UndoData }
   | { type: "compaction"; data: CompactionData }
   | { type: "web_search"; data: WebSearchData }
-  | { type: "subagent_event"; data: SubagentEventData };
+  | { type: "subagent_event"; data: SubagentEventData }
+  | { type: "plan"; data: PlanData }
+  | { type: "hook"; data: HookRunData };
 
 /**
  * A search the model ran with the hosted web search tool, replayed to the provider that ran it.
@@ -116,6 +126,14 @@ export interface WebSearchData {
 export interface SubagentEventData {
   call_id: string;
   event: Exclude<CanonicalEvent, { type: "subagent_event" }>;
+}
+
+/** Text the model gets right after a prompt: a skill the prompt named, or what a hook added. */
+export interface PromptAddition {
+  source: "skill" | "hook";
+  /** The skill's name, or the hook event that added it. */
+  name: string;
+  text: string;
 }
 
 /**
@@ -176,6 +194,8 @@ export interface CompactionData {
   model: string;
   /** The context in use (tokens) when the compaction started. */
   tokens_before: number;
+  /** The plan in force when the summary was written, so it outlives the events it replaces. */
+  plan?: PlanData;
 }
 
 /** How far a running tool call has come (an MCP server's progress notification). */
@@ -229,4 +249,6 @@ export const CANONICAL_TYPES: ReadonlySet<CanonicalEvent["type"]> = new Set([
   "compaction",
   "web_search",
   "subagent_event",
+  "plan",
+  "hook",
 ]);

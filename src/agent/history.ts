@@ -7,7 +7,8 @@
 import { imageReference } from "./images.ts";
 import type { FunctionCallOutputItem, InputItem, ReasoningItem } from "../provider/item.ts";
 import type { ToolError } from "../tools/tool.ts";
-import type { CanonicalEvent, CompactionData } from "./event.ts";
+import type { CanonicalEvent, CompactionData, PromptAddition } from "./event.ts";
+import { planText } from "../tools/plan.ts";
 
 /** A canonical event, with its place in the log when it comes from one. */
 export type LoggedEvent = CanonicalEvent & { seq?: number | null };
@@ -85,6 +86,9 @@ function compactedHistory(
     parts.push(`[The latest request before the summary, verbatim]\n${latest}`);
   }
   if (openItems !== undefined) parts.push(`[Open items of the plan]\n${openItems}`);
+  if (compaction.plan !== undefined && compaction.plan.steps.length > 0) {
+    parts.push(`[The plan as last set with update_plan]\n${planText(compaction.plan)}`);
+  }
   return {
     type: "message",
     role: "user",
@@ -140,6 +144,13 @@ function foldItems(
             })),
           ],
         });
+        for (const part of event.data.context ?? []) {
+          items.push({
+            type: "message",
+            role: "user",
+            content: [{ type: "input_text", text: contextText(part) }],
+          });
+        }
         break;
       case "reasoning":
         if (
@@ -201,8 +212,10 @@ function foldItems(
       case "file_changed":
       case "undo":
       case "compaction":
+      case "plan":
+      case "hook":
       case "subagent_event":
-        // A child's events are its own history, never the parent's.
+        // Neither the plan, a hook's run nor a child's events (its own history) are the parent's items.
         break;
     }
   }
@@ -218,6 +231,13 @@ function sameProvider(from: string | undefined, to: string | undefined): boolean
   const openai = (id: string | undefined) =>
     id === undefined || id === "chatgpt" || id === "openai";
   return from === to || (from === undefined && openai(to)) || (to === undefined && openai(from));
+}
+
+/** A prompt's context as the model reads it: marked with where it came from. */
+function contextText(part: PromptAddition): string {
+  return part.source === "skill"
+    ? `<skill name="${part.name}">\n${part.text}\n</skill>`
+    : `<hook_context event="${part.name}">\n${part.text}\n</hook_context>`;
 }
 
 /** Call ids that have a result logged after the call. */

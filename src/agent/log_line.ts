@@ -7,6 +7,8 @@
 import type { ReasoningEffort } from "../provider/request.ts";
 import type { ToolErrorKind } from "../tools/tool.ts";
 import type { DecisionSource } from "../policy/approval.ts";
+import { PLAN_STATUSES } from "../tools/plan.ts";
+import { HOOK_EVENTS } from "../hooks/hook.ts";
 import {
   CANONICAL_TYPES,
   type CanonicalEvent,
@@ -86,6 +88,8 @@ function within(field: string, problem: string): string {
 }
 
 const str: Check = (v) => typeof v === "string" ? undefined : "expected a string";
+
+const int: Check = (v) => Number.isInteger(v) ? undefined : "expected an integer";
 const bool: Check = (v) => typeof v === "boolean" ? undefined : "expected a boolean";
 const count: Check = (v) =>
   typeof v === "number" && Number.isInteger(v) && v >= 0 ? undefined : "expected a count";
@@ -192,6 +196,12 @@ const ENVELOPE = object({
   data: record,
 });
 
+const PLAN = object({
+  steps: arrayOf(object({ step: str, status: oneOf(PLAN_STATUSES) })),
+  explanation: optional(str),
+  call_id: optional(str),
+});
+
 const DATA: Record<CanonicalEvent["type"], Check> = {
   session_started: object({
     format,
@@ -209,6 +219,7 @@ const DATA: Record<CanonicalEvent["type"], Check> = {
       bytes: count,
     }))),
     environment: optional(str),
+    context: optional(arrayOf(object({ source: oneOf(["skill", "hook"]), name: str, text: str }))),
   }),
   turn_started: object({ turn: count, model: str, effort, provider: optional(str) }),
   reasoning: object({
@@ -296,6 +307,19 @@ const DATA: Record<CanonicalEvent["type"], Check> = {
     replaces_through_seq: count,
     model: str,
     tokens_before: count,
+    plan: optional(PLAN),
+  }),
+  plan: PLAN,
+  hook: object({
+    event: oneOf(HOOK_EVENTS),
+    command: str,
+    source: oneOf(["user", "project"]),
+    outcome: oneOf(["ok", "blocked", "failed", "timeout", "error"]),
+    exit_code: optional(int),
+    message: optional(str),
+    context: optional(str),
+    call_id: optional(str),
+    duration_ms: count,
   }),
   web_search: object({ model: str, provider: optional(str), status: str, action: record }),
   subagent_event: object({ call_id: str, event: childEvent }),

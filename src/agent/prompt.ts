@@ -12,6 +12,8 @@ import type { ContextFile } from "./project_context.ts";
 export interface PromptContext {
   /** The project-context files, in order (user's first, nearest last); none with `--no-context`. */
   projectContext?: readonly ContextFile[];
+  /** The list of skills (`skillsSection`), after the project context; "" or absent: none. */
+  skills?: string;
 }
 
 /** The facts of a turn's environment. */
@@ -36,7 +38,11 @@ export function environmentContext(facts: EnvironmentFacts): string {
 
 /** The instructions for a session: the base text, then any project context. */
 export function baseInstructions(context: PromptContext): string {
-  const files = context.projectContext ?? [];
+  const skills = context.skills ? `\n\n${context.skills}` : "";
+  return withProjectContext(context.projectContext ?? []) + skills;
+}
+
+function withProjectContext(files: readonly ContextFile[]): string {
   if (files.length === 0) return baseText();
   const sections = files.map((file) =>
     `<file path="${file.path}">\n${file.text.trimEnd()}\n</file>`

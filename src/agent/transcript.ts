@@ -6,6 +6,7 @@
 
 import type { CanonicalEvent, Envelope } from "./event.ts";
 import { describeSearchAction, footnotes } from "../provider/web_search.ts";
+import { planText } from "../tools/plan.ts";
 
 /** Default bound on one tool result in the transcript, in characters. */
 export const DEFAULT_RESULT_CHARS = 2000;
@@ -55,7 +56,10 @@ export function transcriptBlock(
       const images = (event.data.images ?? []).map((image) =>
         `\n\n_Image: ${image.media_type}, ${image.bytes} bytes, sha256 ${image.sha256}_`
       );
-      return `## User\n\n${event.data.text}${images.join("")}`;
+      const context = (event.data.context ?? []).map((part) =>
+        `\n\n_With ${part.source === "skill" ? "skill" : "hook context from"} ${part.name}_`
+      );
+      return `## User\n\n${event.data.text}${images.join("")}${context.join("")}`;
     }
     case "turn_started":
       return `_Turn ${event.data.turn} · ${event.data.model} · effort ${event.data.effort}_`;
@@ -118,6 +122,13 @@ export function transcriptBlock(
       const { reason, focus, summary } = event.data;
       const about = focus === undefined ? "" : ` · focus: ${focus}`;
       return `## Conversation compacted (${reason}${about})\n\n${quote(summary)}`;
+    }
+    case "plan":
+      return `### Plan\n\n${planText(event.data)}`;
+    case "hook": {
+      const { event: name, command, outcome, message } = event.data;
+      if (outcome === "ok") return null;
+      return `_Hook ${name} \`${command}\`: ${outcome}${message ? ` — ${message}` : ""}_`;
     }
   }
 }

@@ -13,7 +13,13 @@ import type { ModelRequest, OutputFormat, ReasoningEffort, ToolSpec } from "../p
 import type { ToolError, ToolResult } from "../tools/tool.ts";
 import { DEFAULT_MAX_ITERATIONS } from "../config/settings.ts";
 import { addUsage, ZERO_USAGE } from "../provider/usage.ts";
-import type { CanonicalEvent, CompactionReason, Envelope, RecordedError } from "./event.ts";
+import type {
+  CanonicalEvent,
+  CompactionReason,
+  Envelope,
+  PromptAddition,
+  RecordedError,
+} from "./event.ts";
 import { foldHistory, INTERRUPTED_TOOL_ERROR } from "./history.ts";
 import {
   ABORTED,
@@ -58,6 +64,8 @@ export interface TurnOptions {
   prompt: string;
   /** Images attached to it, already stored in the session's data. */
   images?: readonly ImageRef[];
+  /** Text sent after the prompt on its behalf (skills it names, hooks' additions), logged with it. */
+  context?: readonly PromptAddition[];
   model: string;
   effort: ReasoningEffort;
   /** The model provider `callModel` talks to, recorded with the turn and its reasoning. */
@@ -159,13 +167,14 @@ class Turn {
     const { signal, model, effort, prompt, provider } = this.#options;
     const cap = this.#options.maxModelCalls ?? DEFAULT_MAX_ITERATIONS;
     const images = this.#options.images ?? [];
-    const { environment } = this.#options;
+    const { environment, context = [] } = this.#options;
     await this.#record({
       type: "user_message",
       data: {
         text: prompt,
         ...(images.length > 0 ? { images: [...images] } : {}),
         ...(environment === undefined ? {} : { environment }),
+        ...(context.length > 0 ? { context: [...context] } : {}),
       },
     });
     await this.#record({

@@ -37,6 +37,7 @@ import { createMcpGate } from "../mcp/mcp_gate.ts";
 import { type McpServers, mcpTools } from "../mcp/mcp_servers.ts";
 import { createHiddenFolders } from "../sandbox/hidden_folders.ts";
 import type { SandboxStatus } from "../sandbox/os_sandbox.ts";
+import type { SandboxLayout } from "../sandbox/layout.ts";
 import { FileToolWorker } from "../tools/file_worker.ts";
 import { pixirFileKeys } from "../tools/pixir_files.ts";
 import { HIDDEN_VARIABLES } from "../tools/shell.ts";
@@ -178,13 +179,7 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     record: async (data: PermissionDecisionData) =>
       options.emit(await session.append({ type: "permission_decision", data })),
     sandbox: options.sandbox,
-    layout: {
-      workspace,
-      writable: access.write.includes("/") ? "all" : [...access.write, tempDir(io)],
-      hidden: await createHiddenFolders(run.hidden),
-      net: run.policy.net,
-      hiddenEnv: HIDDEN_VARIABLES,
-    },
+    layout: await shellLayout(run, io, workspace),
     notice: async (message) => {
       if (options.notice) await options.notice(message);
       else await io.stderr.write(`pixir: ${message}\n`);
@@ -216,6 +211,25 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     }),
   );
   return { tools: [...builtIn, ...mcp], close: () => worker.close() };
+}
+
+/**
+ * What the OS sandbox shows a shell command (and a project's hook): the workspace and the granted
+ * roots writable, Pixir's folders hidden, the network as the policy says.
+ */
+export async function shellLayout(
+  run: RunPolicy,
+  io: Io,
+  workspace: string,
+): Promise<SandboxLayout> {
+  const access = fileAccess(run.policy, workspace, run.hidden);
+  return {
+    workspace,
+    writable: access.write.includes("/") ? "all" : [...access.write, tempDir(io)],
+    hidden: await createHiddenFolders(run.hidden),
+    net: run.policy.net,
+    hiddenEnv: HIDDEN_VARIABLES,
+  };
 }
 
 /** The temp dir shell commands may write to. */

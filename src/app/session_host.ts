@@ -41,6 +41,14 @@ import { quotaAlertsPath } from "../quota/alerts.ts";
 import type { QuotaSnapshot } from "../quota/snapshot.ts";
 import { loadQuota, quotaFilePath } from "../quota/store.ts";
 import { VERSION } from "../version.ts";
+import type { PromptAddition } from "../agent/event.ts";
+import { addUsage } from "../provider/usage.ts";
+import type { CommandHook } from "../hooks/hook_config.ts";
+import { mentionedSkills, type Skill, skillsSection } from "../skills/skills.ts";
+import { skillText } from "../skills/skill_tool.ts";
+import { loadHooks, MAX_STOP_CONTINUATIONS, SessionHooks } from "./session_hooks.ts";
+import { shellLayout } from "./run_policy.ts";
+import { skillsFor } from "./skill_catalog.ts";
 
 /** A model and the reasoning effort to run it with. */
 export interface ModelChoice {
@@ -78,6 +86,10 @@ export interface SessionHostOptions {
   mcp?: McpServers;
   /** Only these tools are offered to the model (e.g. review's read-only set); default: all. */
   toolNames?: readonly string[];
+  /** The skills found at start: listed in the instructions, loaded by the `skill` tool. */
+  skills?: readonly Skill[];
+  /** The hooks configured for this workspace (see `loadHooks`). */
+  hooks?: readonly CommandHook[];
 }
 
 /** One prompt: what it says, with which model, how a person is asked, and when to stop. */
@@ -98,13 +110,25 @@ export class SessionHost {
   readonly #sandbox: ReturnType<typeof sandboxProbe>;
   /** Where this host's caches live, derived once from Pixir's folders. */
   readonly #caches: { quotaFile: string; quotaAlertsFile: string; modelCatalogFile: string };
+  readonly #hooks: SessionHooks;
   #policy: RunPolicy;
   #session: Session | null = null;
+  /** How the open session began, until its SessionStart hooks have run. */
+  #starting: "startup" | "resume" | null = null;
 
   constructor(options: SessionHostOptions) {
     this.#options = options;
     this.#policy = options.policy;
     this.#sandbox = sandboxProbe(options.io, options.workspace);
+    this.#hooks = new SessionHooks({
+      hooks: options.hooks ?? [],
+      io: options.io,
+      workspace: options.workspace,
+      sandbox: this.#sandbox,
+      layout: () => shellLayout(this.#policy, options.io, options.workspace),
+      emit: (envelope) => options.emit(envelope),
+      warn: (message) => options.warn(message),
+    });
     this.#caches = {
       quotaFile: quotaFilePath(options.paths),
       quotaAlertsFile: quotaAlertsPath(options.paths),
@@ -135,6 +159,11 @@ export class SessionHost {
     return this.#options.workspace;
   }
 
+  /** The skills found when the host was opened. */
+  get skills(): readonly Skill[] {
+    return this.#options.skills ?? [];
+  }
+
   /** Starts a new session; its opening events reach `emit` as they are written. */
   async start(choice: ModelChoice): Promise<Session> {
     this.close();
@@ -149,6 +178,7 @@ export class SessionHost {
       random: io.random,
     });
     this.#session = session;
+    this.#starting = "startup";
     for (const envelope of session.events) await this.#options.emit(envelope);
     return session;
   }
@@ -167,6 +197,7 @@ export class SessionHost {
     );
     this.close();
     this.#session = next;
+    this.#starting = "resume";
     return next;
   }
 
@@ -178,6 +209,7 @@ export class SessionHost {
     if (session === this.#session) return;
     this.close();
     this.#session = session;
+    this.#starting = "resume";
   }
 
   /** Releases the open session (it stays on disk, resumable). */
@@ -186,11 +218,54 @@ export class SessionHost {
     this.#session = null;
   }
 
-  /** Runs one prompt to its outcome, in the open session or in a new one started for it. */
+  /**
+   * Runs one prompt to its outcome, in the open session or in a new one started for it: the
+   * skills it names and what hooks add go with it; Stop hooks may send the model back to work.
+   * A prompt a UserPromptSubmit hook blocks is a `permission_denied` Failure, never sent.
+   */
   async turn(request: TurnRequest): Promise<TurnOutcome> {
     const session = this.#session ?? await this.start(request);
+    const hooks = this.#hooks;
+    const context: PromptAddition[] = mentionedSkills(request.prompt, this.skills).map((skill) => ({
+      source: "skill",
+      name: skill.name,
+      text: skillText(skill),
+    }));
+    if (this.#starting !== null && hooks.any) {
+      context.push(...await hooks.sessionStart(session, this.#starting, request.signal));
+    }
+    this.#starting = null;
+    if (hooks.any) {
+      const submitted = await hooks.promptSubmitted(session, request.prompt, request.signal);
+      if (submitted.block !== undefined) {
+        throw new Failure(
+          "permission_denied",
+          `a UserPromptSubmit hook blocked the prompt: ${submitted.block}`,
+        );
+      }
+      context.push(...submitted.context);
+    }
+    let outcome = await this.#turn(session, request, request.prompt, context);
+    for (let round = 0; hooks.any && outcome.status === "answered"; round++) {
+      const reason = await hooks.stop(session, outcome.answer, round > 0, request.signal);
+      if (reason === undefined || round === MAX_STOP_CONTINUATIONS) break;
+      const next = await this.#turn(session, request, `[Stop hook] ${reason}`, []);
+      outcome = { ...next, usage: addUsage(outcome.usage, next.usage) };
+    }
+    return outcome;
+  }
+
+  async #turn(
+    session: Session,
+    request: TurnRequest,
+    prompt: string,
+    context: PromptAddition[],
+  ): Promise<TurnOutcome> {
     const x = this.#options;
-    const instructions = baseInstructions({ projectContext: x.projectContext });
+    const instructions = baseInstructions({
+      projectContext: x.projectContext,
+      skills: skillsSection(this.skills),
+    });
     const environment = environmentContext({
       cwd: x.workspace,
       now: x.io.now(),
@@ -206,12 +281,14 @@ export class SessionHost {
       ask: request.ask,
       // A child starts from what its parent started from.
       subagents: { instructions, environment, effort: request.effort },
+      hooks: this.#hooks,
     });
     try {
       return await runTurn({
         ...wiring,
         session,
-        prompt: request.prompt,
+        prompt,
+        ...(context.length > 0 ? { context } : {}),
         model: request.model,
         effort: request.effort,
         provider: x.credentials.modelProvider.id,
@@ -220,7 +297,7 @@ export class SessionHost {
         signal: request.signal,
         emit: x.emit,
         outputFormat: request.outputFormat,
-        images: request.images,
+        images: prompt === request.prompt ? request.images : undefined,
       });
     } finally {
       close();
@@ -323,5 +400,16 @@ export async function openSessionHost(
     withContext,
     options.warn,
   );
-  return new SessionHost({ ...rest, policy, projectContext });
+  const skills = withContext
+    ? await skillsFor(options.io, options.paths, options.workspace)
+    : { skills: [], warnings: [] };
+  const hooks = await loadHooks(options.paths.configDir, options.workspace);
+  for (const warning of [...skills.warnings, ...hooks.warnings]) await options.warn(warning);
+  return new SessionHost({
+    ...rest,
+    policy,
+    projectContext,
+    skills: skills.skills,
+    hooks: hooks.hooks,
+  });
 }

@@ -9,7 +9,13 @@
 
 import type { CanonicalEvent, Envelope, EphemeralEvent } from "../agent/event.ts";
 import type { Session } from "../agent/session.ts";
-import { type Emit, runTurn, type TurnOptions, type TurnOutcome } from "../agent/turn.ts";
+import {
+  type Emit,
+  runTurn,
+  type ToolRunner,
+  type TurnOptions,
+  type TurnOutcome,
+} from "../agent/turn.ts";
 import type { Usage } from "../provider/item.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import { toolSpecs } from "../tools/registry.ts";
@@ -46,6 +52,8 @@ export interface SubagentOptions {
    * parent may not give what is asked (a read-only parent asked for a writing child).
    */
   tools(write: boolean): Promise<ChildTools | undefined>;
+  /** Wraps a child's tool runner (the parent's PreToolUse/PostToolUse hooks); default: as is. */
+  wrapRunTool?: (runTool: ToolRunner) => ToolRunner;
   /** Why no new child may start now (`--stop-at-quota` reached), or null when one may. */
   quotaStop(): string | null;
   /** Children running at once; later ones wait for a place. */
@@ -113,12 +121,13 @@ async function runChild(
       instructions: options.instructions,
       ...(options.environment === undefined ? {} : { environment: options.environment }),
       tools: toolSpecs(tools.tools),
-      runTool: (name, args, toolSignal, id) =>
+      runTool: (options.wrapRunTool ?? ((run) => run))((name, args, toolSignal, id) =>
         runToolCall(tools.tools, name, args, {
           workspace: options.workspace,
           signal: toolSignal,
           callId: id,
-        }),
+        })
+      ),
       emit: (envelope) => session.forward(envelope),
       signal: childSignal,
     });

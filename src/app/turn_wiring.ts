@@ -33,6 +33,10 @@ import { type McpServers, startMcpServers } from "../mcp/mcp_servers.ts";
 import type { McpEnvironment } from "../mcp/mcp_connection.ts";
 import { configDirIfAny } from "../config/paths.ts";
 import { VERSION } from "../version.ts";
+import { createPlanTool } from "../tools/plan.ts";
+import { createSkillTool } from "../skills/skill_tool.ts";
+import type { Skill } from "../skills/skills.ts";
+import type { SessionHooks } from "./session_hooks.ts";
 
 /** The credentials of a run and the model provider they are for. */
 export interface RunCredentials extends ResolvedCredentials {
@@ -87,6 +91,12 @@ export interface WiringInputs {
   subagents?: { instructions: string; environment?: string; effort: ReasoningEffort };
   /** Only these tools are offered; a call to another is an unknown tool. Default: all. */
   toolNames?: readonly string[];
+  /** The skills found at start; with any, the `skill` tool joins the tools. */
+  skills?: readonly Skill[];
+  /** The hooks around each tool call (PreToolUse, PostToolUse). */
+  hooks?: SessionHooks;
+  /** Offer `update_plan` (default true); the plan is the parent session's, not a subagent's. */
+  withPlan?: boolean;
 }
 
 /**
@@ -151,7 +161,17 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
     callModel,
     toolOutput: outputForModel,
   };
-  const all: Tool[] = [...own];
+  const skillTool = w.skills === undefined || w.skills.length === 0
+    ? []
+    : [createSkillTool(w.skills)];
+  const all: Tool[] = [
+    ...own,
+    ...(w.withPlan === false ? [] : [createPlanTool(async (plan) => {
+      await w.emit(await w.session.append({ type: "plan", data: plan }));
+    })]),
+    ...skillTool,
+  ];
+  const hooks = w.hooks?.any ? w.hooks : undefined;
   const { subagents } = w;
   if (subagents !== undefined && w.settings.maxSubagents > 0) {
     // Children running side by side put their questions to the person one at a time.
@@ -167,7 +187,16 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
       instructions: subagents.instructions,
       ...(subagents.environment === undefined ? {} : { environment: subagents.environment }),
       workspace: w.workspace,
-      tools: (write) => childTools(w.policy, write, (policy) => guard(policy, undefined, childAsk)),
+      // A child reads the same skills; the plan stays the parent's.
+      tools: (write) =>
+        childTools(w.policy, write, async (policy) => {
+          const guarded = await guard(policy, undefined, childAsk);
+          return { ...guarded, tools: [...guarded.tools, ...skillTool] };
+        }),
+      // PreToolUse and PostToolUse hooks see a child's calls too (logged in the parent's session).
+      ...(hooks === undefined
+        ? {}
+        : { wrapRunTool: (run: ToolRunner) => hooks.tools(w.session, run) }),
       quotaStop: () => {
         const stop = quota.stop();
         return stop && w.stopAtQuota !== undefined ? stopMessage(stop.window, w.stopAtQuota) : null;
@@ -184,20 +213,21 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
   }
   const offered = w.toolNames;
   const tools = offered === undefined ? all : all.filter((tool) => offered.includes(tool.name));
+  const runTool: ToolRunner = (name, argumentsJson, signal, callId) =>
+    runToolCall(tools, name, argumentsJson, {
+      workspace: w.workspace,
+      signal,
+      callId,
+      progress: (update) =>
+        void w.emit(w.session.stamp({
+          type: "tool_progress",
+          data: { call_id: callId, name, ...update },
+        })),
+    });
   const wiring: TurnWiring = {
     ...base,
     tools: toolSpecs(tools),
-    runTool: (name, argumentsJson, signal, callId) =>
-      runToolCall(tools, name, argumentsJson, {
-        workspace: w.workspace,
-        signal,
-        callId,
-        progress: (update) =>
-          void w.emit(w.session.stamp({
-            type: "tool_progress",
-            data: { call_id: callId, name, ...update },
-          })),
-      }),
+    runTool: hooks === undefined ? runTool : hooks.tools(w.session, runTool),
     parallelTools: new Set([TASK_TOOL]),
     webSearch: w.settings.webSearch,
   };

@@ -111,6 +111,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
 
   return {
     workspaceLabel: homeRelative(host.workspace, io.env("HOME")),
+    skills: host.skills,
     initial: host.session === null ? null : opened(host.session),
     async runTurn(prompt, images, choice, sink, signal) {
       const byProvider = providerRefusal(x.credentials.modelProvider, {

@@ -35,6 +35,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   },
   { name: "config", load: async () => (await import("./config.ts")).configCommand },
   { name: "mcp", load: async () => (await import("./mcp.ts")).mcpCommand },
+  { name: "skills", load: async () => (await import("./skills.ts")).skillsCommand },
   { name: "trust", load: async () => (await import("./trust.ts")).trustCommand },
   { name: "doctor", load: async () => (await import("./doctor.ts")).doctorCommand },
   { name: "acp", load: async () => (await import("./acp.ts")).acpCommand },

@@ -14,6 +14,7 @@ import { compactionNotice } from "./compaction_notice.ts";
 import { retryNotice } from "./retry_notice.ts";
 import { terminalLine, terminalText } from "./terminal_text.ts";
 import { describeSearchAction, footnotes } from "../provider/web_search.ts";
+import { planText } from "../tools/plan.ts";
 
 /** How the plain renderer shows the answer. */
 export interface PlainOptions {
@@ -134,6 +135,16 @@ export function plainRenderer(
           }
           return;
         }
+        case "plan":
+          await endThinking();
+          await endLine();
+          return io.stderr.write(
+            `${style.cyan("•")} ${style.bold("plan")}\n${
+              terminalText(planText(envelope.data)).split("\n").map((line) => `  ${line}\n`).join(
+                "",
+              )
+            }`,
+          );
         case "compaction":
           await endThinking();
           await endLine();

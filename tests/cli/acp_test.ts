@@ -679,3 +679,40 @@ Deno.test("the editor's MCP servers (stdio and http) start for its session under
   assert.match(editor.stderr(), /MCP server "old" is left out: .*not SSE/);
   assert.equal(await editor.closeStdin(), 0);
 });
+
+Deno.test("update_plan reaches the editor as its plan view", async () => {
+  await using box = await sandbox();
+  const plan = toolCallAnswer({
+    name: "update_plan",
+    arguments: JSON.stringify({
+      plan: [{ step: "Read", status: "completed" }, { step: "Fix", status: "in_progress" }],
+    }),
+    callId: "call_plan",
+  });
+  await using server = startResponsesServer({
+    script: [{ sse: plan }, { sse: textAnswer("Planned.", { responseId: "resp_2" }) }],
+  });
+  await using editor = await startEditor(box, { server });
+  await initialize(editor);
+  const { sessionId } = await within(
+    editor.connection.agent.request("session/new", { cwd: box.workspace, mcpServers: [] }),
+    TIME,
+    "session/new",
+  );
+
+  const reply = await within(
+    editor.connection.agent.request("session/prompt", {
+      sessionId,
+      prompt: [{ type: "text", text: "plan it" }],
+    }),
+    TIME,
+    "session/prompt",
+  );
+
+  assert.equal(reply.stopReason, "end_turn");
+  assert.deepEqual(updatesOf(editor, sessionId, "plan").map((u) => u.entries), [[
+    { content: "Read", status: "completed", priority: "medium" },
+    { content: "Fix", status: "in_progress", priority: "medium" },
+  ]]);
+  assert.equal(await editor.closeStdin(), 0);
+});

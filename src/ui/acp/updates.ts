@@ -14,6 +14,7 @@ import { isAbsolute, join } from "node:path";
 import type { Envelope } from "../../agent/event.ts";
 import { keyArgument, parseArguments, progressText } from "../tool_summary.ts";
 import { describeSearchAction } from "../../provider/web_search.ts";
+import type { PlanData } from "../../tools/plan.ts";
 
 /** How each of Pixir's tools is shown: the kind an editor picks its icon by. */
 const TOOL_KINDS: Readonly<Record<string, ToolKind>> = {
@@ -178,9 +179,25 @@ export function updatesFor(
       };
       return updatesFor({ ...envelope, ...nested } as Envelope, workspace, state, replay);
     }
+    case "plan":
+      return [planUpdate(envelope.data)];
+    case "compaction":
+      return replay && envelope.data.plan ? [planUpdate(envelope.data.plan)] : [];
     default:
       return [];
   }
+}
+
+/** The plan as the editor's plan view shows it (Pixir's plans have no priorities). */
+function planUpdate(plan: PlanData): SessionUpdate {
+  return {
+    sessionUpdate: "plan",
+    entries: plan.steps.map((item) => ({
+      content: item.step,
+      status: item.status,
+      priority: "medium",
+    })),
+  };
 }
 
 function textChunk(

@@ -18,6 +18,7 @@ import { mcpFooterText, mcpReport } from "./mcp_status.ts";
 import { attachMentions } from "./mentions.ts";
 import { PromptEditor } from "./prompt_editor.ts";
 import { CHAT_KEYS, parseSlash, SLASH_COMMANDS, type SlashName } from "./slash.ts";
+import { skillsReport } from "../skills_report.ts";
 import { chatTheme } from "./theme.ts";
 import { Transcript } from "./transcript.ts";
 import { ChatScreen } from "./screen.ts";
@@ -250,14 +251,12 @@ class ChatApp {
     const input = parseSlash(text);
     switch (input.kind) {
       case "message":
-        if (this.#turn) {
-          this.#queue.push(text);
-          this.#showQueue();
-        } else {
-          await this.#startTurn(text);
-        }
-        return;
+        return await this.#submitMessage(text);
       case "unknown":
+        // `/NAME` of a skill is a message that loads the skill.
+        if (this.#options.host.skills.some((skill) => skill.name === input.name)) {
+          return await this.#submitMessage(text);
+        }
         this.#say("error", `unknown command /${input.name}; /help lists the commands`);
         return;
       case "invalid":
@@ -270,6 +269,16 @@ class ChatApp {
           this.#say("error", error instanceof Error ? error.message : String(error));
         }
         return;
+    }
+  }
+
+  /** Sends a message now, or queues it behind the turn running. */
+  async #submitMessage(text: string): Promise<void> {
+    if (this.#turn) {
+      this.#queue.push(text);
+      this.#showQueue();
+    } else {
+      await this.#startTurn(text);
     }
   }
 
@@ -317,6 +326,8 @@ class ChatApp {
         this.#footer.info = { ...this.#footer.info, contextTokens: undefined };
         return this.#say("info", `compacted; the model now sees this summary:\n${summary}`);
       }
+      case "skills":
+        return this.#say("info", skillsReport(host.skills).trimEnd());
       case "clear":
         this.#transcript.clear();
         this.#tui.requestRender(true);

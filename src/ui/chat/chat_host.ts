@@ -10,6 +10,7 @@ import type { ListWorkspaceFolder } from "./completion.ts";
 import type { ReadWorkspaceFile, ReadWorkspaceImage } from "./mentions.ts";
 import type { ImageBytes } from "../../agent/images.ts";
 import type { McpFeed } from "./mcp_status.ts";
+import type { Skill } from "../../skills/skills.ts";
 
 /** The model and effort the next turn uses (the runtime's, so there is one definition). */
 export type { ModelChoice } from "../../app/session_host.ts";
@@ -39,6 +40,8 @@ export interface TurnSink {
 export interface ChatHost {
   /** The workspace as the footer shows it. */
   workspaceLabel: string;
+  /** The skills found when the chat started. */
+  skills: readonly Skill[];
   /** The session the chat starts in (`--continue`, `--resume`), or null for a fresh one. */
   initial: OpenedSession | null;
   /**

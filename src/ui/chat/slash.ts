@@ -15,6 +15,7 @@ export type SlashName =
   | "mcp"
   | "undo"
   | "compact"
+  | "skills"
   | "clear"
   | "quit";
 
@@ -57,6 +58,7 @@ export const SLASH_COMMANDS: readonly SlashSpec[] = [
     description: "summarise the conversation so far to free context",
     argument: { hint: "[focus]", required: false },
   },
+  { name: "skills", description: "list the skills (/NAME or $NAME in a message loads one)" },
   { name: "clear", description: "clear the screen (the session goes on)" },
   { name: "quit", description: "leave pixir" },
 ];

@@ -18,6 +18,8 @@ import type { ChatTheme } from "./theme.ts";
 import { ToolBlock } from "./tool_block.ts";
 import { SubagentBlock } from "./subagent_block.ts";
 import { describeSearchAction, footnotes } from "../../provider/web_search.ts";
+import { PlanChecklist } from "./plan_checklist.ts";
+import type { PlanData } from "../../tools/plan.ts";
 import { type DiffLine, unifiedDiff } from "./diff.ts";
 import type { ReadWorkspaceFile } from "./mentions.ts";
 import { counted, oneLine, parseArguments, progressText } from "../tool_summary.ts";
@@ -93,6 +95,8 @@ export class Transcript extends Container implements ScrollbackSource {
   #started: string | undefined;
   /** Tool calls waiting for their results, by call id. */
   readonly #tools = new Map<string, { block: ToolBlock; change?: FileChange }>();
+  /** The turn's plan checklist, which later updates of the turn change in place. */
+  #plan: PlanChecklist | undefined;
   /** Cleared since the screen last asked: what the scrollback holds is stale. */
   #reset = false;
   /** Child agents' folded blocks, by the parent's `task` call id. */
@@ -121,6 +125,13 @@ export class Transcript extends Container implements ScrollbackSource {
           const size = `${Math.max(1, Math.round(image.bytes / 1024))} KB`;
           this.addChild(new Text(style.dim(`  [image: ${image.media_type}, ${size}]`), 1, 0));
         }
+        for (const part of envelope.data.context ?? []) {
+          const what = part.source === "skill" ? "skill" : "hook context";
+          this.addChild(new Text(style.dim(`  [${what}: ${terminalLine(part.name)}]`), 1, 0));
+        }
+        return;
+      case "plan":
+        this.#showPlan(envelope.data);
         return;
       case "reasoning_delta":
         if (!this.#reasoning) {
@@ -245,6 +256,7 @@ export class Transcript extends Container implements ScrollbackSource {
       }
       case "compaction":
         this.notice("info", compactionNotice(envelope.data));
+        if (envelope.data.plan) this.#showPlan(envelope.data.plan);
         return;
       case "turn_completed":
         this.settle();
@@ -297,6 +309,8 @@ export class Transcript extends Container implements ScrollbackSource {
     this.#tools.clear();
     for (const child of this.#children.values()) child.abandon();
     this.#started = undefined;
+    this.#plan?.finish();
+    this.#plan = undefined;
   }
 
   /** Empties the transcript (the session itself is untouched); the scrollback is redrawn. */
@@ -307,9 +321,20 @@ export class Transcript extends Container implements ScrollbackSource {
     this.#retry = undefined;
     this.#started = undefined;
     this.#tools.clear();
+    this.#plan = undefined;
     this.#reset = true;
     this.#children.clear();
     this.#taskCalls.clear();
+  }
+
+  /** Updates the turn's checklist, or adds one for the turn's first plan. */
+  #showPlan(plan: PlanData): void {
+    this.#closeStreams();
+    if (this.#plan) this.#plan.set(plan);
+    else {
+      this.#plan = new PlanChecklist(plan, this.#theme.style);
+      this.addChild(this.#plan);
+    }
   }
 
   /** The finished items at the front, handed over once (to be written into the scrollback). */

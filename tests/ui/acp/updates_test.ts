@@ -158,3 +158,32 @@ Deno.test("a web search is a finished fetch call; a child's tool calls are calls
   assert.ok(finished.sessionUpdate === "tool_call_update" && finished.toolCallId === "call_t/c1");
   assert.deepEqual(child({ type: "user_message", data: { text: "task" } }), []);
 });
+
+Deno.test("a plan becomes the editor's plan; a replayed compaction restores the plan it kept", () => {
+  const state = { announced: new Set<string>() };
+  const steps = [
+    { step: "Read", status: "completed" as const },
+    { step: "Fix", status: "in_progress" as const },
+  ];
+  const entries = [
+    { content: "Read", status: "completed", priority: "medium" },
+    { content: "Fix", status: "in_progress", priority: "medium" },
+  ];
+  assert.deepEqual(
+    updatesFor(envelope({ type: "plan", data: { steps } }, 4), WS, state, false),
+    [{ sessionUpdate: "plan", entries }],
+  );
+  const compaction = envelope({
+    type: "compaction",
+    data: {
+      summary: "s",
+      reason: "manual",
+      replaces_through_seq: 3,
+      model: "m",
+      tokens_before: 1,
+      plan: { steps },
+    },
+  }, 5);
+  assert.deepEqual(updatesFor(compaction, WS, state, true), [{ sessionUpdate: "plan", entries }]);
+  assert.deepEqual(updatesFor(compaction, WS, state, false), [], "live, the plan is shown already");
+});

@@ -24,6 +24,7 @@ function fakeHost() {
   const compactions: string[] = [];
   const host: ChatHost = {
     workspaceLabel: "~/ws",
+    skills: [],
     initial: null,
     runTurn(prompt, _images, choice, sink, signal) {
       turns.push({ prompt, choice, signal, sink });

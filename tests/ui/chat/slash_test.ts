@@ -53,6 +53,7 @@ Deno.test("every command the issue names is in the table", () => {
     "mcp",
     "undo",
     "compact",
+    "skills",
     "clear",
     "quit",
   ]);
