@@ -38,6 +38,7 @@ import { type McpServers, mcpTools } from "../mcp/mcp_servers.ts";
 import { createHiddenFolders } from "../sandbox/hidden_folders.ts";
 import type { SandboxStatus } from "../sandbox/os_sandbox.ts";
 import { FileToolWorker } from "../tools/file_worker.ts";
+import { prepareCwdAnchor } from "../tools/cwd_anchor.ts";
 import { pixirFileKeys } from "../tools/pixir_files.ts";
 import { HIDDEN_VARIABLES } from "../tools/shell.ts";
 import { defaultTools } from "../tools/registry.ts";
@@ -55,6 +56,8 @@ export interface RunPolicy {
   mcpRules: string[];
   /** Pixir's own folders, hidden from every tool. */
   hidden: string[];
+  /** Pixir's data folder (real path), where the file tools' current-directory anchor lives. */
+  dataDir: string;
   permissionsFile: string;
 }
 
@@ -75,12 +78,15 @@ export async function runPolicy(
       read: await realGrant(merged.read),
       write: await realGrant(merged.write),
     };
-    const hidden = await Promise.all([paths.configDir, paths.dataDir].map(realPathOrSelf));
+    const [configDir, dataDir] = await Promise.all(
+      [paths.configDir, paths.dataDir].map(realPathOrSelf),
+    );
     return {
       policy,
       rules: saved.always,
       mcpRules: [...saved.alwaysMcp ?? []],
-      hidden: [...new Set(hidden)],
+      hidden: [...new Set([configDir, dataDir])],
+      dataDir,
       permissionsFile,
     };
   } catch (error) {
@@ -159,11 +165,14 @@ export interface GuardOptions {
 export async function guardedTools(run: RunPolicy, options: GuardOptions): Promise<GuardedTools> {
   const { io, workspace, session } = options;
   const access = fileAccess(run.policy, workspace, run.hidden);
+  // Pixir's folders exist from here on (the sandbox hides them; the anchor lives in one).
+  const hidden = await createHiddenFolders(run.hidden);
   const worker = new FileToolWorker({
     workspace,
     access,
     pixirFiles: pixirFileKeys(run.hidden),
     timeoutMs: options.toolTimeoutMs,
+    anchor: await prepareCwdAnchor(run.dataDir),
   });
   const gate = createShellGate({
     approval: {
@@ -181,7 +190,7 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     layout: {
       workspace,
       writable: access.write.includes("/") ? "all" : [...access.write, tempDir(io)],
-      hidden: await createHiddenFolders(run.hidden),
+      hidden,
       net: run.policy.net,
       hiddenEnv: HIDDEN_VARIABLES,
     },

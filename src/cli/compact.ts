@@ -64,7 +64,14 @@ Examples:
       credentials,
       workspace: session.started.cwd,
       // A compaction runs no tool and sends no instructions: neither policy nor context matters.
-      policy: { policy: DEFAULT_POLICY, rules: [], mcpRules: [], hidden: [], permissionsFile: "" },
+      policy: {
+        policy: DEFAULT_POLICY,
+        rules: [],
+        mcpRules: [],
+        hidden: [],
+        dataDir: "",
+        permissionsFile: "",
+      },
       projectContext: [],
       emit: () => {},
       warn,

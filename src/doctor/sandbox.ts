@@ -22,8 +22,9 @@ export type WorkerProbe =
   | { started: false; reason: string };
 
 /**
- * Layer 1: workspace confinement of the file tools, race-free by verify-after-open, probed by
- * catching a symlinked folder in a scratch folder. It says what it does not cover.
+ * Layer 1: workspace confinement of the file tools, probed by catching a symlinked folder in a
+ * scratch folder and by swapping a pinned folder's path under the anchor. It says what it does not
+ * cover.
  */
 export function confinementLayer(
   probe: () => Promise<ConfinementProbe>,
@@ -34,12 +35,13 @@ export function confinementLayer(
     async probe() {
       const result = await probe();
       const limit = `each call is stopped after ${timeoutMs / 1000} s (PIXIR_TOOL_TIMEOUT_MS)`;
-      const notCovered = "not covered: the file tools do not run inside the OS sandbox, so a " +
-        "file someone else hardlinked into the workspace reads like a workspace file";
+      const notCovered = "not covered: a file someone else hardlinked into the workspace reads " +
+        "like a workspace file";
       const details = {
-        mechanism: "verify_after_open",
+        mechanism: result.anchored ? "pinned_inode" : "verify_after_open",
         pinning: result.pinning,
         identities: result.identities,
+        anchored: result.anchored,
         timeout_ms: timeoutMs,
       };
       if (!result.pinning) {
@@ -60,11 +62,20 @@ export function confinementLayer(
           { details },
         );
       }
+      if (!result.anchored) {
+        return check(
+          "sandbox.workspace",
+          "sandbox",
+          "warn",
+          `layer 1, workspace confinement: verify-after-open only (no /proc/self/cwd anchor here): folders pinned and re-checked, opened files checked by handle, Pixir's own files refused by inode; not covered: a folder swap timed between the checks and a write can leave a temp file in, or rename the file into, the swapped-in folder; ${limit}; ${notCovered}`,
+          { details },
+        );
+      }
       return check(
         "sandbox.workspace",
         "sandbox",
         "ok",
-        `layer 1, workspace confinement: verify-after-open (folders pinned by inode, opened files checked by handle, Pixir's own files refused by inode, hardlinks too; no FIFOs, sockets or devices); ${limit}; ${notCovered}`,
+        `layer 1, workspace confinement: race-free (each folder pinned by inode and every name resolved in it through the /proc/self/cwd anchor, opened files checked by handle, Pixir's own files refused by inode, hardlinks too; no FIFOs, sockets or devices); ${limit}; ${notCovered}`,
         { details },
       );
     },

@@ -18,6 +18,8 @@ interface RequestBase {
   access: FileAccess;
   /** `dev:ino` of Pixir's own files and folders, refused by every tool. */
   pixirFiles: readonly string[];
+  /** The current-directory anchor, when this machine has one (see `cwd_anchor.ts`). */
+  anchor?: string;
 }
 
 /** A call sent to the Worker: a tool call, or reading a file's state before a change (undo). */
@@ -64,6 +66,11 @@ export interface FileWorkerOptions {
   pixirFiles?: () => Promise<readonly string[]>;
   /** A call still running after this long is stopped (the Worker is restarted). */
   timeoutMs?: number;
+  /**
+   * The current-directory anchor (see `cwd_anchor.ts`), granted to the Worker; without one the
+   * tools fall back to re-checking paths, which narrows a swap's window but does not close it.
+   */
+  anchor?: string | null;
 }
 
 interface Pending {
@@ -97,7 +104,12 @@ export class FileToolWorker {
 
   /** The permissions the Worker runs with (computed once, on first use). */
   permissions(): Promise<WorkerPermissions> {
-    this.#permissions ??= workerPermissions(this.#options.access);
+    this.#permissions ??= workerPermissions(this.#options.access).then((granted) => {
+      const anchor = this.#options.anchor;
+      if (anchor === undefined || anchor === null) return granted;
+      // The anchor is a symlink in Pixir's data folder; Deno checks its text, the kernel follows it.
+      return { ...granted, read: [...granted.read, anchor], write: [...granted.write, anchor] };
+    });
     return this.#permissions;
   }
 
@@ -154,6 +166,7 @@ export class FileToolWorker {
     const worker = await this.#running();
     const id = this.#nextId++;
     const { workspace, access } = this.#options;
+    const anchor = this.#options.anchor ?? undefined;
     const reply = new Promise<FileToolReply | Stopped>((resolve) =>
       this.#pending.set(id, { resolve })
     );
@@ -162,7 +175,7 @@ export class FileToolWorker {
     const limit = this.timeoutMs;
     const timer = setTimeout(() => this.#stop(timedOut(label, limit)), limit);
     try {
-      worker.postMessage({ id, workspace, access, pixirFiles, ...body });
+      worker.postMessage({ id, workspace, access, pixirFiles, anchor, ...body });
       return await reply;
     } finally {
       clearTimeout(timer);

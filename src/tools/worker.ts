@@ -21,7 +21,7 @@ self.onmessage = (message: MessageEvent<FileToolRequest>) => {
 };
 
 async function answer(request: FileToolRequest): Promise<FileToolReply> {
-  const { id, workspace, access, pixirFiles } = request;
+  const { id, workspace, access, pixirFiles, anchor } = request;
   // Aborts and time limits are handled by the host, which terminates this Worker.
   const ctx: ToolContext = {
     workspace,
@@ -29,6 +29,7 @@ async function answer(request: FileToolRequest): Promise<FileToolReply> {
     signal: new AbortController().signal,
     pixirFiles: new Set(pixirFiles),
     pinFolders: true,
+    anchor,
   };
   if (request.kind === "prior_state") {
     const prior = await readPriorState(ctx, request.path, request.maxBytes);

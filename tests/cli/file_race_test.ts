@@ -2,7 +2,8 @@
  * Attacks on the file tools through the real CLI, with the model's calls scripted: a concurrent
  * process swaps a workspace folder for a symlink to Pixir's own folder while the model reads
  * `d/auth.json` and writes `d/permissions.json` again and again. Nothing of Pixir's may be read
- * and nothing may land in its folder, with bubblewrap on the PATH and without it.
+ * and nothing — not even a temp file — may land in its folder, with bubblewrap on the PATH and
+ * without it.
  */
 
 import assert from "node:assert/strict";
@@ -143,11 +144,10 @@ async function raceRun(withoutBubblewrap: boolean): Promise<void> {
   const homeAfter = (await Array.fromAsync(Deno.readDir(box.home), (e) => e.name)).sort();
   const added = homeAfter.filter((name) => !homeBefore.includes(name));
   assert.ok(!added.includes("permissions.json"), "a permissions.json was planted");
-  // Known residual (README, layer 1): Deno resolves every path through the current directory's
-  // path, so a write's temp file can land in a swapped-in folder; it is never renamed there.
-  const others = added.filter((name) =>
-    name !== "sessions" && !/^\.permissions\.json\..*\.tmp$/.test(name)
-  );
+  // The write's temp file too is created through the pinned folder's inode (the anchor), so not
+  // even an empty `.permissions.json.<uuid>.tmp` lands in the swapped-in folder. Pixir's own
+  // additions: its sessions and the anchor itself.
+  const others = added.filter((name) => name !== "sessions" && name !== ".cwd-anchor");
   assert.deepEqual(others, [], `new in Pixir's folder: ${added.join(", ")}`);
   assert.equal(await Deno.readTextFile(join(box.home, "auth.json")), SECRET);
 }
