@@ -24,6 +24,7 @@ import { sessionIds, snapshotsDirOf } from "../../src/agent/session_dir.ts";
 import { CorruptSessionError } from "../../src/agent/session_error.ts";
 import { foldHistory } from "../../src/agent/history.ts";
 import { applyUndo, planUndo } from "../../src/agent/undo.ts";
+import { confinedUndoFiles } from "../../src/app/undo.ts";
 import {
   authFileLocation,
   chatgptAuth,
@@ -343,11 +344,13 @@ async function checkUndo(
     }
   }
   if (round % 5 !== 0) return;
-  const plan = await planUndo(session);
-  if (!plan.ok) return; // nothing to undo in this session
-  tally.undoChecked += 1;
+  const paths = { configDir: world.home, dataDir: world.home, sessionsDir: world.sessionsDir };
+  const files = await confinedUndoFiles(session, paths);
   try {
-    const done = await applyUndo(session, plan.plan);
+    const plan = await planUndo(session, files);
+    if (!plan.ok) return; // nothing to undo in this session
+    tally.undoChecked += 1;
+    const done = await applyUndo(session, plan.plan, files);
     const missing = done.skipped.filter((s) => !/changed|since/.test(s.reason));
     if (missing.length > 0) {
       tally.undoFailed += 1;
@@ -356,6 +359,8 @@ async function checkUndo(
   } catch (error) {
     tally.undoFailed += 1;
     problem(`undo of ${session.id} failed: ${error}`);
+  } finally {
+    files.close();
   }
   void world;
 }

@@ -1,10 +1,22 @@
-/** Undoing a turn's file changes: planned, then done unless it is a dry run. */
+/**
+ * Undoing a turn's file changes: planned, then done unless it is a dry run. The workspace's files
+ * are read, restored and deleted by the file tools' Worker, with the same confinement as `write`
+ * (folders pinned by inode, Pixir's own files refused), so a folder swapped for a symlink while
+ * undo runs cannot make it write or delete anything outside.
+ */
 
+import { dirname } from "node:path";
 import { Failure } from "./failure.ts";
 import type { UndoData } from "../agent/event.ts";
 import type { Session } from "../agent/session.ts";
-import { applyUndo, plannedUndo, planUndo } from "../agent/undo.ts";
+import { MAX_SNAPSHOT_BYTES, sha256Hex, snapshotsIn } from "../agent/file_snapshots.ts";
+import { applyUndo, plannedUndo, planUndo, turnToUndo, type UndoFiles } from "../agent/undo.ts";
 import { listSessions } from "../agent/session_list.ts";
+import type { PixirPaths } from "../config/paths.ts";
+import { prepareCwdAnchor } from "../tools/cwd_anchor.ts";
+import { type FileChange, FileToolWorker } from "../tools/file_worker.ts";
+import { pixirFileKeys } from "../tools/pixir_files.ts";
+import { isWithin } from "../tools/workspace.ts";
 import { openNamedSession } from "./session_lookup.ts";
 
 /** How an undo is asked for. */
@@ -14,17 +26,91 @@ export interface UndoChoice {
   force: boolean;
 }
 
-/** Plans undoing a turn and, unless it is a dry run, does it; nothing to undo is a usage failure. */
-export async function undoTurn(session: Session, choice: UndoChoice): Promise<UndoData> {
-  const planned = await planUndo(session, { turn: choice.turn, force: choice.force });
-  if (!planned.ok) {
-    throw new Failure("usage", planned.message, {
-      hint: planned.forceTurn === undefined
-        ? undefined
-        : `to undo it again: ${undoForceCommand(session.id, planned.forceTurn)}`,
-    });
+/**
+ * Plans undoing a turn and, unless it is a dry run, does it; nothing to undo is a usage failure.
+ * `paths` are Pixir's folders, which undo never touches.
+ */
+export async function undoTurn(
+  session: Session,
+  choice: UndoChoice,
+  paths: PixirPaths,
+): Promise<UndoData> {
+  const files = await confinedUndoFiles(session, paths);
+  try {
+    const planned = await planUndo(session, files, { turn: choice.turn, force: choice.force });
+    if (!planned.ok) {
+      throw new Failure("usage", planned.message, {
+        hint: planned.forceTurn === undefined
+          ? undefined
+          : `to undo it again: ${undoForceCommand(session.id, planned.forceTurn)}`,
+      });
+    }
+    return choice.dryRun
+      ? plannedUndo(planned.plan)
+      : await applyUndo(session, planned.plan, files);
+  } finally {
+    files.close();
   }
-  return choice.dryRun ? plannedUndo(planned.plan) : await applyUndo(session, planned.plan);
+}
+
+/**
+ * Undo's access to the workspace's files, through a file-tool Worker whose roots are the session's
+ * workspace and, for a file a run was granted outside it (`--allow-write`), that file's folder.
+ * `close` stops the Worker.
+ */
+export async function confinedUndoFiles(
+  session: Session,
+  paths: PixirPaths,
+): Promise<UndoFiles & { close(): void }> {
+  const workspace = session.started.cwd;
+  const outside = snapshotsIn(session.events)
+    .map((snapshot) => dirname(snapshot.path))
+    .filter((folder) => !isWithin(workspace, folder));
+  const roots = [...new Set([workspace, ...outside])];
+  const [configDir, dataDir] = await Promise.all([paths.configDir, paths.dataDir].map(realPath));
+  const hidden = [...new Set([configDir, dataDir])];
+  const worker = new FileToolWorker({
+    workspace,
+    access: { read: roots, write: roots, hidden },
+    pixirFiles: pixirFileKeys(hidden),
+    anchor: await prepareCwdAnchor(dataDir),
+  });
+  const signal = new AbortController().signal;
+  return {
+    async hash(path) {
+      // Larger than any kept copy can be compared, yet bounded: a file is read whole to hash it.
+      const prior = await worker.priorState(path, 4 * MAX_SNAPSHOT_BYTES, signal);
+      if (!prior.ok) throw new Error(prior.error.message);
+      switch (prior.state.kind) {
+        case "absent":
+          return null;
+        case "too_large":
+          throw new Error(`it is too large to compare (${prior.state.size} bytes)`);
+        case "kept":
+          return await sha256Hex(prior.state.content);
+      }
+    },
+    async restore(path, content, mode) {
+      succeeded(await worker.restore(path, content, mode, signal));
+    },
+    async remove(path) {
+      succeeded(await worker.remove(path, signal));
+    },
+    close: () => worker.close(),
+  };
+}
+
+function succeeded(change: FileChange): void {
+  if (!change.ok) throw new Error(change.error.message);
+}
+
+/** A folder's real path when it exists, else the path as given. */
+async function realPath(path: string): Promise<string> {
+  try {
+    return await Deno.realPath(path);
+  } catch {
+    return path;
+  }
 }
 
 /**
@@ -33,10 +119,11 @@ export async function undoTurn(session: Session, choice: UndoChoice): Promise<Un
  * `--turn`, or when none has one, the newest session, whose own reason is then reported.
  */
 export async function undoableSessionOf(
-  sessionsDir: string,
+  paths: PixirPaths,
   workspace: string,
   choice: UndoChoice & { now: () => number },
 ): Promise<string> {
+  const { sessionsDir } = paths;
   const { sessions } = await listSessions(sessionsDir);
   const mine = sessions.filter((session) => session.cwd === workspace);
   if (mine.length === 0) {
@@ -47,7 +134,7 @@ export async function undoableSessionOf(
   if (choice.turn !== undefined) return mine[0].id;
   for (const summary of mine) {
     const session = await openNamedSession(sessionsDir, { id: summary.id }, choice.now, true);
-    if ((await planUndo(session, { force: choice.force })).ok) return summary.id;
+    if (turnToUndo(session, { force: choice.force }).ok) return summary.id;
   }
   return mine[0].id;
 }

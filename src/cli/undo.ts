@@ -48,7 +48,8 @@ Examples:
 `,
   async run(argv, io) {
     const { values, positionals } = parseFlags(undoCommand, argv, FLAGS, { max: 1 });
-    const sessionsDir = pathsFrom(io).sessionsDir;
+    const paths = pathsFrom(io);
+    const sessionsDir = paths.sessionsDir;
     const choice: UndoChoice = {
       turn: turnFrom(values.turn),
       dryRun: values["dry-run"] === true,
@@ -56,13 +57,13 @@ Examples:
     };
     const id = positionals.length === 1
       ? positionals[0]
-      : await undoableSessionOf(sessionsDir, await resolveWorkspace(values.cwd ?? ".", io.cwd), {
+      : await undoableSessionOf(paths, await resolveWorkspace(values.cwd ?? ".", io.cwd), {
         ...choice,
         now: io.now,
       });
     const session = await openNamedSession(sessionsDir, { id }, io.now);
     for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
-    const data = await undoTurn(session, choice);
+    const data = await undoTurn(session, choice, paths);
     if (values.json) {
       const report = {
         session_id: session.id,

@@ -12,6 +12,7 @@ import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import type { RecordedRequest } from "../fakes/loopback_server.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { pathWithout } from "../harness/path_without.ts";
+import { startSwapper } from "../harness/swapper.ts";
 import { inputOf, sandbox } from "./helpers.ts";
 
 const SECRET = "REAL-REFRESH-TOKEN-do-not-leak";
@@ -34,58 +35,6 @@ function outputs(requests: readonly RecordedRequest[]): Map<string, string> {
     }
   }
   return found;
-}
-
-/**
- * Starts a process that keeps swapping `<ws>/d` between the real folder and a symlink to `target`,
- * each step an atomic rename; stopped by `await using`.
- */
-function startSwapper(workspace: string, target: string): AsyncDisposable & { swaps(): number } {
-  const script = `
-    const [ws, target] = Deno.args;
-    const at = (name) => ws + "/" + name;
-    Deno.symlinkSync(target, at("d.link"));
-    const step = (from, to) => {
-      try {
-        Deno.renameSync(at(from), at(to));
-      } catch {
-        // Pixir made a fresh "d" in the gap (a write creates missing folders): move it aside.
-        try { Deno.renameSync(at(to), at("stray." + n)); Deno.renameSync(at(from), at(to)); }
-        catch { /* the next round tries again */ }
-      }
-    };
-    let n = 0;
-    for (;;) {
-      step("d", "d.dir");
-      step("d.link", "d");
-      step("d", "d.link");
-      step("d.dir", "d");
-      if (++n % 200 === 0) Deno.writeTextFileSync(at("swaps"), String(n));
-    }
-  `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", script, workspace, target],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  return {
-    swaps: () => {
-      try {
-        return Number(Deno.readTextFileSync(join(workspace, "swaps")));
-      } catch {
-        return 0;
-      }
-    },
-    async [Symbol.asyncDispose]() {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Already ended; its status says how.
-      }
-      await child.status;
-    },
-  };
 }
 
 async function raceRun(withoutBubblewrap: boolean): Promise<void> {
@@ -113,12 +62,7 @@ async function raceRun(withoutBubblewrap: boolean): Promise<void> {
   });
   let result;
   {
-    await using swapper = startSwapper(box.workspace, box.home);
-    // Deno's own start under a loaded machine can take seconds: wait up to 30 s, bounded.
-    for (let i = 0; i < 3000 && swapper.swaps() === 0; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    assert.ok(swapper.swaps() > 0, "the swapper runs");
+    await using _swapper = await startSwapper(box.workspace, box.home);
     result = await box.run(["run", "--auth", "api-key", "race the file tools"], {
       server,
       env,
