@@ -11,6 +11,7 @@ import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import type { RecordedRequest } from "../fakes/loopback_server.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { hintedSessionId, inputOf, type Sandbox, sandbox } from "./helpers.ts";
+import { GIT_ENVIRONMENT, hardenedGit } from "../../src/policy/git_hardening.ts";
 
 /** One tool call of the scripted model. */
 interface Call {
@@ -294,6 +295,40 @@ for (const mode of MODES) {
       // The same repository does run them under plain git: the test can fail.
       await git(ws, ["diff"]);
       assert.ok(await exists(marks[1]) || await exists(marks[2]));
+    },
+  });
+
+  Deno.test({
+    name:
+      `${mode.name}: an include in .git/config pointing into the workspace takes git off the safe list`,
+    ignore: mode.ignore,
+    async fn() {
+      await using box = await sandbox();
+      const env = await mode.env(box);
+      const ws = box.workspace;
+      await gitRepo(ws);
+      const mark = join(box.root, "filter-ran");
+      // The person's own config includes a file in the workspace (relative to .git/).
+      await git(ws, ["config", "include.path", "../planted.cfg"]);
+      const run = await runCalls(box, [
+        write("planted.cfg", `[filter "x"]\n\tclean = touch ${mark} && cat\n`),
+        write(".gitattributes", "* filter=x\n"),
+        write("f.txt", "changed\n"),
+        bash("git diff"),
+        bash("git status"),
+      ], { env });
+      assert.deepEqual(run.decisions.map((d) => d.source), [
+        "non_interactive",
+        "non_interactive",
+      ]);
+      for (const output of run.outputs.slice(3)) {
+        assert.match(output, /"kind":"denied"/);
+        assert.match(output, /includes other files \(include\.path in \.git\/config\)/);
+      }
+      assert.equal(await exists(mark), false, "the planted filter did not run");
+      // The attack is real: git with every switch the safe list adds still runs the filter.
+      await git(ws, hardenedGit(["git", "diff"]).argv.slice(1), GIT_ENVIRONMENT);
+      assert.ok(await exists(mark), "hardened git runs a filter from an included file");
     },
   });
 }
