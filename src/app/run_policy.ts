@@ -18,6 +18,7 @@ import {
   addMcpRule,
   addRules,
   loadPermissions,
+  migratePermissions,
   PermissionsFileError,
   permissionsFilePath,
   permissionsOf,
@@ -61,14 +62,23 @@ export interface RunPolicy {
   permissionsFile: string;
 }
 
-/** Merges the saved policy of `workspace` and the flags' `patch`; bad files and contradictions are usage errors. */
+/**
+ * Merges the saved policy of `workspace` and the flags' `patch`; bad files and contradictions are
+ * usage errors. With `warn`, a permissions file of an earlier version is written back in the
+ * current one first, and `warn` says which of its rules are no longer applied.
+ */
 export async function runPolicy(
   paths: PixirPaths,
   workspace: string,
   patch: PolicyPatch,
+  warn?: (message: string) => void | Promise<void>,
 ): Promise<RunPolicy> {
   const permissionsFile = permissionsFilePath(paths);
   try {
+    if (warn !== undefined) {
+      const migrated = await migratePermissions(permissionsFile);
+      if (migrated !== null) await warn(migrated);
+    }
     const saved = permissionsOf(await loadPermissions(permissionsFile), workspace);
     const merged = mergePolicy(DEFAULT_POLICY, inWorkspace(saved.policy, workspace), patch);
     // Tools compare real paths, so a granted symlink is granted where it leads too (and as

@@ -295,7 +295,7 @@ export async function openSessionHost(
   options: Omit<SessionHostOptions, "policy" | "projectContext"> & WorkspaceInputs,
 ): Promise<SessionHost> {
   const { withContext, patch, ...rest } = options;
-  const policy = await runPolicy(options.paths, options.workspace, patch);
+  const policy = await runPolicy(options.paths, options.workspace, patch, options.warn);
   const projectContext = await projectContextFor(
     options.paths.configDir,
     options.workspace,

@@ -156,7 +156,7 @@ Deno.test("pixir permissions lists, sets and removes what a workspace allows", a
   await Deno.writeTextFile(
     file,
     JSON.stringify({
-      version: 1,
+      version: 2,
       workspaces: { [box.workspace]: { always: ["touch", "make test"] } },
     }),
   );

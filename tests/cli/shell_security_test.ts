@@ -379,24 +379,43 @@ Deno.test("headless: rules saved for the issue's line allow that line, never rm 
   ]);
 });
 
-Deno.test("a permissions.json from an older version still loads, its rules as word prefixes", async () => {
+Deno.test("a permissions.json from an older version: its one-word rules are retired with a warning naming the file and the fix", async () => {
   await using box = await sandbox();
+  const file = join(box.home, "permissions.json");
   await Deno.writeTextFile(
-    join(box.home, "permissions.json"),
+    file,
     JSON.stringify({
       version: 1,
       workspaces: { [box.workspace]: { policy: {}, always: ["touch", "git commit", "x 'open"] } },
     }),
   );
+  // Before, `touch` (saved for one `touch` command) allowed every touch command.
   const run = await runCalls(box, [bash("touch a.txt"), bash("touch b.txt > log")]);
   assert.deepEqual(run.decisions, [
-    { decision: "allow", source: "rule" },
+    { decision: "deny", source: "non_interactive" },
     { decision: "deny", source: "non_interactive" },
   ]);
+  assert.equal(await exists(join(box.workspace, "a.txt")), false);
+  assert.match(run.stderr, new RegExp(`${file} was saved by an earlier Pixir`));
+  assert.match(run.stderr, /"touch" \(/);
+  assert.match(run.stderr, /pixir permissions set --allow-run=NAME/);
+  const saved = JSON.parse(await Deno.readTextFile(file));
+  assert.equal(saved.version, 2);
+  assert.deepEqual(saved.workspaces[box.workspace].always, ["git commit", "x 'open"]);
+  assert.deepEqual(saved.workspaces[box.workspace].retired_always, ["touch"]);
+  // Said once: the next run has nothing to migrate.
+  const again = await runCalls(box, []);
+  assert.doesNotMatch(again.stderr, /earlier Pixir/);
+
   const listed = await box.run(["permissions"]);
   assert.match(listed.stdout, /x 'open {3}\(matches nothing: not one plain command\)/);
-  assert.match(listed.stdout, /touch {3}\(allows every touch command\)/);
   assert.match(listed.stdout, /git commit\n/);
+  assert.match(
+    listed.stdout,
+    /retired, not applied:\n {4}touch {3}\(saved by an earlier Pixir; it would allow every touch command\)/,
+  );
+  assert.equal((await box.run(["permissions", "remove", "touch"])).code, 0);
+  assert.doesNotMatch((await box.run(["permissions"])).stdout, /retired/);
 });
 
 /** A repository with one committed file, made by git itself (not by Pixir's tools). */
