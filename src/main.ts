@@ -10,6 +10,7 @@ import { loadCommand } from "./cli/commands.ts";
 import { sweepStaleFiles } from "./cli/stale_files.ts";
 import { type Command, withUsageHint } from "./cli/command.ts";
 import { VERSION } from "./version.ts";
+import { FILE_TOOLS_COMMAND } from "./tools/file_child_command.ts";
 import { terminalText } from "./ui/terminal_text.ts";
 
 /** Runs Pixir with the given arguments and effects; resolves to the exit code. */
@@ -26,6 +27,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return EXIT.ok;
     }
     if (name === "--help" || name === "-h") return await (await mustLoad("help")).run(rest, io);
+    // The file tools' sandboxed child (see tools/file_child.ts), started by Pixir itself.
+    if (name === FILE_TOOLS_COMMAND) {
+      return await (await import("./tools/file_child.ts")).serveFileTools();
+    }
     const command = await loadCommand(name);
     if (!command) {
       throw new CliFailure("usage", `unknown command "${name}"`, {

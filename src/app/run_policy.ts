@@ -38,8 +38,8 @@ import { createMcpGate } from "../mcp/mcp_gate.ts";
 import { type McpServers, mcpTools } from "../mcp/mcp_servers.ts";
 import { createHiddenFolders } from "../sandbox/hidden_folders.ts";
 import type { SandboxStatus } from "../sandbox/os_sandbox.ts";
-import { FileToolWorker } from "../tools/file_worker.ts";
-import { prepareCwdAnchor } from "../tools/cwd_anchor.ts";
+import { FileToolWorker, startDenoWorker } from "../tools/file_worker.ts";
+import { currentRuntime, sandboxedStarter } from "./file_tools_child.ts";
 import { pixirFileKeys } from "../tools/pixir_files.ts";
 import { HIDDEN_VARIABLES } from "../tools/shell.ts";
 import { defaultTools } from "../tools/registry.ts";
@@ -57,8 +57,7 @@ export interface RunPolicy {
   mcpRules: string[];
   /** Pixir's own folders, hidden from every tool. */
   hidden: string[];
-  /** Pixir's data folder (real path), where the file tools' current-directory anchor lives. */
-  dataDir: string;
+
   permissionsFile: string;
 }
 
@@ -96,7 +95,6 @@ export async function runPolicy(
       rules: saved.always,
       mcpRules: [...saved.alwaysMcp ?? []],
       hidden: [...new Set([configDir, dataDir])],
-      dataDir,
       permissionsFile,
     };
   } catch (error) {
@@ -175,14 +173,18 @@ export interface GuardOptions {
 export async function guardedTools(run: RunPolicy, options: GuardOptions): Promise<GuardedTools> {
   const { io, workspace, session } = options;
   const access = fileAccess(run.policy, workspace, run.hidden);
-  // Pixir's folders exist from here on (the sandbox hides them; the anchor lives in one).
+  // Pixir's folders exist from here on: a sandbox can cover only what exists.
   const hidden = await createHiddenFolders(run.hidden);
   const worker = new FileToolWorker({
     workspace,
     access,
     pixirFiles: pixirFileKeys(run.hidden),
     timeoutMs: options.toolTimeoutMs,
-    anchor: await prepareCwdAnchor(run.dataDir),
+    // In a bubblewrap child that sees only the roots where it works; else in the Worker.
+    start: sandboxedStarter(
+      { sandbox: options.sandbox, workspace, access, runtime: currentRuntime(io.env) },
+      startDenoWorker,
+    ),
   });
   const gate = createShellGate({
     approval: {

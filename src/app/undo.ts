@@ -1,8 +1,8 @@
 /**
  * Undoing a turn's file changes: planned, then done unless it is a dry run. The workspace's files
- * are read, restored and deleted by the file tools' Worker, with the same confinement as `write`
- * (folders pinned by inode, Pixir's own files refused), so a folder swapped for a symlink while
- * undo runs cannot make it write or delete anything outside.
+ * are read, restored and deleted by the file tools (the bubblewrap child that sees only the roots
+ * where it works, else the Worker), with the same confinement as `write`, so a folder swapped for
+ * a symlink while undo runs cannot make it write or delete anything outside.
  */
 
 import { dirname } from "node:path";
@@ -13,8 +13,9 @@ import { MAX_SNAPSHOT_BYTES, sha256Hex, snapshotsIn } from "../agent/file_snapsh
 import { applyUndo, plannedUndo, planUndo, turnToUndo, type UndoFiles } from "../agent/undo.ts";
 import { listSessions } from "../agent/session_list.ts";
 import type { PixirPaths } from "../config/paths.ts";
-import { prepareCwdAnchor } from "../tools/cwd_anchor.ts";
-import { type FileChange, FileToolWorker } from "../tools/file_worker.ts";
+import { type FileChange, FileToolWorker, startDenoWorker } from "../tools/file_worker.ts";
+import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
+import { currentRuntime, sandboxedStarter } from "./file_tools_child.ts";
 import { pixirFileKeys } from "../tools/pixir_files.ts";
 import { isWithin } from "../tools/workspace.ts";
 import { openNamedSession } from "./session_lookup.ts";
@@ -34,8 +35,9 @@ export async function undoTurn(
   session: Session,
   choice: UndoChoice,
   paths: PixirPaths,
+  env: (name: string) => string | undefined,
 ): Promise<UndoData> {
-  const files = await confinedUndoFiles(session, paths);
+  const files = await confinedUndoFiles(session, paths, env);
   try {
     const planned = await planUndo(session, files, { turn: choice.turn, force: choice.force });
     if (!planned.ok) {
@@ -61,6 +63,7 @@ export async function undoTurn(
 export async function confinedUndoFiles(
   session: Session,
   paths: PixirPaths,
+  env: (name: string) => string | undefined,
 ): Promise<UndoFiles & { close(): void }> {
   const workspace = session.started.cwd;
   const outside = snapshotsIn(session.events)
@@ -69,11 +72,18 @@ export async function confinedUndoFiles(
   const roots = [...new Set([workspace, ...outside])];
   const [configDir, dataDir] = await Promise.all([paths.configDir, paths.dataDir].map(realPath));
   const hidden = [...new Set([configDir, dataDir])];
+  const access = { read: roots, write: roots, hidden };
+  let sandbox: Promise<SandboxStatus> | undefined;
   const worker = new FileToolWorker({
     workspace,
-    access: { read: roots, write: roots, hidden },
+    access,
     pixirFiles: pixirFileKeys(hidden),
-    anchor: await prepareCwdAnchor(dataDir),
+    start: sandboxedStarter({
+      sandbox: () => sandbox ??= probeSandbox(Deno.build.os, runProgram, workspace),
+      workspace,
+      access,
+      runtime: currentRuntime(env),
+    }, startDenoWorker),
   });
   const signal = new AbortController().signal;
   return {

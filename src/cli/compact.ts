@@ -69,7 +69,6 @@ Examples:
         rules: [],
         mcpRules: [],
         hidden: [],
-        dataDir: "",
         permissionsFile: "",
       },
       projectContext: [],

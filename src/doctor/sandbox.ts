@@ -18,16 +18,16 @@ export interface SandboxLayer {
 
 /** What starting the file tools' Worker and calling it once showed. */
 export type WorkerProbe =
-  | { started: true; readRoots: number; writeRoots: number }
+  | { started: true; readRoots: number; writeRoots: number; sandboxed: boolean }
   | { started: false; reason: string };
 
 /**
  * Layer 1: workspace confinement of the file tools, probed by catching a symlinked folder in a
- * scratch folder and by swapping a pinned folder's path under the anchor. It says what it does not
- * cover.
+ * scratch folder and by starting the file tools (in the bubblewrap child where it works). It says
+ * what it does not cover.
  */
 export function confinementLayer(
-  probe: () => Promise<ConfinementProbe>,
+  probe: () => Promise<ConfinementProbe & { sandboxed: boolean }>,
   timeoutMs: number,
 ): SandboxLayer {
   return {
@@ -38,10 +38,9 @@ export function confinementLayer(
       const notCovered = "not covered: a file someone else hardlinked into the workspace reads " +
         "like a workspace file";
       const details = {
-        mechanism: result.anchored ? "pinned_inode" : "verify_after_open",
+        mechanism: result.sandboxed ? "bubblewrap_child" : "verify_after_open",
         pinning: result.pinning,
         identities: result.identities,
-        anchored: result.anchored,
         timeout_ms: timeoutMs,
       };
       if (!result.pinning) {
@@ -62,12 +61,12 @@ export function confinementLayer(
           { details },
         );
       }
-      if (!result.anchored) {
+      if (!result.sandboxed) {
         return check(
           "sandbox.workspace",
           "sandbox",
           "warn",
-          `layer 1, workspace confinement: verify-after-open only (no /proc/self/cwd anchor here): folders pinned and re-checked, opened files checked by handle, Pixir's own files refused by inode; not covered: a folder swap timed between the checks and a write can leave a temp file in, or rename the file into, the swapped-in folder; ${limit}; ${notCovered}`,
+          `layer 1, workspace confinement: verify-after-open only (bubblewrap does not run here): folders pinned and re-checked, opened files checked by handle, Pixir's own files refused by inode; not covered: a folder swap timed between the checks and the use can leave a temp file in, or rename the written file into, the swapped-in folder, or read a file there that is not Pixir's; ${limit}; ${notCovered}`,
           { details },
         );
       }
@@ -75,7 +74,7 @@ export function confinementLayer(
         "sandbox.workspace",
         "sandbox",
         "ok",
-        `layer 1, workspace confinement: race-free (each folder pinned by inode and every name resolved in it through the /proc/self/cwd anchor, opened files checked by handle, Pixir's own files refused by inode, hardlinks too; no FIFOs, sockets or devices); ${limit}; ${notCovered}`,
+        `layer 1, workspace confinement: race-free — the file tools run in a bubblewrap child that sees only the granted roots and the system's programs (Pixir's folders are not there), and inside it verify-after-open checks every file (handle identity, Pixir's own files by inode, no FIFOs, sockets or devices); ${limit}; ${notCovered}`,
         { details },
       );
     },
@@ -93,7 +92,9 @@ export function workerLayer(probe: () => Promise<WorkerProbe>): SandboxLayer {
           "sandbox.worker",
           "sandbox",
           "ok",
-          `layer 2, Deno permissions: file tools run in a Worker that may read ${result.readRoots} and write ${result.writeRoots} path(s), with no net, env, run, sys or ffi`,
+          `layer 2, Deno permissions: file tools run in ${
+            result.sandboxed ? "a child process" : "a Worker"
+          } that may read ${result.readRoots} and write ${result.writeRoots} path(s), with no net, env, run, sys or ffi`,
           { details: { read_roots: result.readRoots, write_roots: result.writeRoots } },
         )
         : check(

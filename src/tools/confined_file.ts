@@ -1,22 +1,17 @@
 /**
  * Opening, listing and replacing files inside the granted roots so that a folder swapped for a
- * symlink between Pixir's check and its use cannot redirect the operation.
+ * symlink between Pixir's check and its use cannot redirect the operation (verify-after-open).
  *
  * Deno has no `openat`, so the folder is pinned instead: the process's current directory is set to
  * it, and the kernel's answer to "where is the current directory?" must be the confined real path.
- * From then on the folder's entries are named through the current-directory anchor (a symlink to
- * `/proc/self/cwd`, see `cwd_anchor.ts`), which the kernel resolves to the pinned inode itself: a
- * swap of any folder on the path afterwards changes nothing, and a write's temp file, the rename
- * and a created folder all land in the folder that was checked. Without an anchor (macOS, Windows,
- * no /proc), Deno resolves each name through the current directory's path, so the checks are
- * repeated after opening and before renaming; that narrows the window but does not close it (a
- * swap timed between them can leave a temp file in, or rename into, the swapped-in folder).
- *
- * A file opened by that name is then checked by its open handle (`fstat`): it must be a regular
- * file, the very inode the name still holds (so a symlink swapped in for the name is caught), and
- * none of Pixir's own files (so a hardlink to `auth.json` is refused). A write goes to a temp file
- * in the pinned folder and is renamed there, after checking the folder is still where it was
- * confined.
+ * Deno resolves every path, relative ones too, through the current directory's path, so entering
+ * the folder does not anchor later calls: the checks are repeated after opening and before renaming,
+ * which narrows the window to a swap timed between them (a write's temp file can then be left in
+ * the swapped-in folder; it is never renamed there once the folder is seen to have moved). A file opened by that name is
+ * then checked by its open handle (`fstat`): it must be a regular file, the very inode the name
+ * still holds (so a symlink swapped in for the name is caught), and none of Pixir's own files
+ * (so a hardlink to `auth.json` is refused). A write goes to a temp file in the pinned folder and is
+ * renamed there, after checking the folder is still where it was confined.
  *
  * The current directory is shared by the whole process: file tool calls run one at a time, and the
  * rest of Pixir never resolves a path against the current directory (it uses absolute paths).
@@ -27,7 +22,6 @@ import type { ToolContext, ToolError } from "./tool.ts";
 import { fsError } from "./failure.ts";
 import { isWithin, type WorkspacePath } from "./workspace.ts";
 import { sha256Hex } from "../util/sha256.ts";
-import { anchorHolds } from "./cwd_anchor.ts";
 
 /** A failed confined operation, shaped like a failed ToolResult. */
 export interface ConfinedFailure {
@@ -113,12 +107,7 @@ async function pinFolder(
       Deno.chdir(dir);
       if (!samePath(Deno.cwd(), dir)) return changedError(display);
       if (isPixirFile(ctx, await Deno.stat("."))) return pixirFileError(display);
-      // Through the anchor, a name resolves in the pinned inode; without one, by the cwd's path.
-      const anchor = ctx.anchor;
-      const at = anchor === undefined
-        ? (name: string) => name
-        : (name: string) => join(anchor, name);
-      return { ok: true, at, stillThere: () => samePath(Deno.cwd(), dir) };
+      return { ok: true, at: (name) => name, stillThere: () => samePath(Deno.cwd(), dir) };
     } catch (error) {
       if (!(error instanceof Deno.errors.NotCapable)) return folderError(error, display);
       // Deno refuses to enter a folder outside the grant: a swapped-in symlink, unless this is a
@@ -422,8 +411,7 @@ export function removeConfined(
     try {
       const refused = refuseEntry(ctx, await Deno.lstat(name), display);
       if (refused) return refused;
-      // Through the anchor this is unlink in the pinned folder: a name swapped for a symlink
-      // since is removed itself, never followed.
+      // unlink removes a name swapped for a symlink since itself, never what it points at.
       if (!pinned.stillThere()) return changedError(display);
       await Deno.remove(name);
       return { ok: true };
@@ -480,14 +468,9 @@ export interface ConfinementProbe {
   pinning: boolean;
   /** Files have identities (device and inode), so opened files and hardlinks can be checked. */
   identities: boolean;
-  /** A pinned folder's entries are reached through its inode (the anchor), so no swap redirects them. */
-  anchored: boolean;
 }
 
-/**
- * Exercises the scheme in a scratch folder: a real folder pins, a symlinked one does not, and a
- * name read through the anchor stays in the entered folder after its path is swapped.
- */
+/** Exercises verify-after-open in a scratch folder: a real folder pins, a symlinked one does not. */
 export async function probeConfinement(): Promise<ConfinementProbe> {
   const scratch = await Deno.realPath(await Deno.makeTempDir({ prefix: "pixir-probe-" }));
   const ctx: ToolContext = {
@@ -517,7 +500,6 @@ export async function probeConfinement(): Promise<ConfinementProbe> {
     return {
       pinning: direct.ok && (swapped === null || !swapped.ok),
       identities: direct.ok && fileKey(direct.info) !== null,
-      anchored: await anchorHolds(join(scratch, "anchor")),
     };
   } finally {
     await Deno.remove(scratch, { recursive: true }).catch(() => {});

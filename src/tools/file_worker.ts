@@ -18,8 +18,6 @@ interface RequestBase {
   access: FileAccess;
   /** `dev:ino` of Pixir's own files and folders, refused by every tool. */
   pixirFiles: readonly string[];
-  /** The current-directory anchor, when this machine has one (see `cwd_anchor.ts`). */
-  anchor?: string;
 }
 
 /**
@@ -52,8 +50,8 @@ export interface WorkerHandle {
   terminate(): void;
 }
 
-/** Starts a Worker with the given permissions. */
-export type StartWorker = (permissions: WorkerPermissions) => WorkerHandle;
+/** Starts a Worker (or a child process speaking its protocol) with the given permissions. */
+export type StartWorker = (permissions: WorkerPermissions) => WorkerHandle | Promise<WorkerHandle>;
 
 /**
  * Starts the real Worker module with `permissions`. The module is named by a literal
@@ -78,11 +76,6 @@ export interface FileWorkerOptions {
   pixirFiles?: () => Promise<readonly string[]>;
   /** A call still running after this long is stopped (the Worker is restarted). */
   timeoutMs?: number;
-  /**
-   * The current-directory anchor (see `cwd_anchor.ts`), granted to the Worker; without one the
-   * tools fall back to re-checking paths, which narrows a swap's window but does not close it.
-   */
-  anchor?: string | null;
 }
 
 interface Pending {
@@ -116,12 +109,7 @@ export class FileToolWorker {
 
   /** The permissions the Worker runs with (computed once, on first use). */
   permissions(): Promise<WorkerPermissions> {
-    this.#permissions ??= workerPermissions(this.#options.access).then((granted) => {
-      const anchor = this.#options.anchor;
-      if (anchor === undefined || anchor === null) return granted;
-      // The anchor is a symlink in Pixir's data folder; Deno checks its text, the kernel follows it.
-      return { ...granted, read: [...granted.read, anchor], write: [...granted.write, anchor] };
-    });
+    this.#permissions ??= workerPermissions(this.#options.access);
     return this.#permissions;
   }
 
@@ -191,10 +179,15 @@ export class FileToolWorker {
   ): Promise<FileToolReply | Stopped> {
     if (signal.aborted) return { kind: "stopped", result: aborted(label) };
     const pixirFiles = await this.#options.pixirFiles?.() ?? [];
-    const worker = await this.#running();
+    let worker: WorkerHandle;
+    try {
+      worker = await this.#running();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return { kind: "stopped", result: fail("io", `The file tools could not start: ${reason}`) };
+    }
     const id = this.#nextId++;
     const { workspace, access } = this.#options;
-    const anchor = this.#options.anchor ?? undefined;
     const reply = new Promise<FileToolReply | Stopped>((resolve) =>
       this.#pending.set(id, { resolve })
     );
@@ -203,7 +196,7 @@ export class FileToolWorker {
     const limit = this.timeoutMs;
     const timer = setTimeout(() => this.#stop(timedOut(label, limit)), limit);
     try {
-      worker.postMessage({ id, workspace, access, pixirFiles, anchor, ...body });
+      worker.postMessage({ id, workspace, access, pixirFiles, ...body });
       return await reply;
     } finally {
       clearTimeout(timer);
@@ -224,7 +217,7 @@ export class FileToolWorker {
 
   async #running(): Promise<WorkerHandle> {
     if (this.#worker !== undefined) return this.#worker;
-    const worker = this.#start(await this.permissions());
+    const worker = await this.#start(await this.permissions());
     worker.onmessage = (event) => {
       const pending = this.#pending.get(event.data.id);
       this.#pending.delete(event.data.id);

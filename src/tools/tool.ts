@@ -63,12 +63,6 @@ export interface ToolContext {
    * run one at a time and nothing else depends on the current directory — the file tools' Worker.
    */
   pinFolders?: boolean;
-  /**
-   * The current-directory anchor (a granted symlink to `/proc/self/cwd`, see `cwd_anchor.ts`): with
-   * `pinFolders`, a pinned folder's entries are named through it, so the kernel resolves them in
-   * the pinned folder itself rather than by its path.
-   */
-  anchor?: string;
 }
 
 /** A tool: a name, a description written for the model, a JSON schema, and its behaviour. */

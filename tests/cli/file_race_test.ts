@@ -2,8 +2,8 @@
  * Attacks on the file tools through the real CLI, with the model's calls scripted: a concurrent
  * process swaps a workspace folder for a symlink to Pixir's own folder while the model reads
  * `d/auth.json` and writes `d/permissions.json` again and again. Nothing of Pixir's may be read
- * and nothing — not even a temp file — may land in its folder, with bubblewrap on the PATH and
- * without it.
+ * and no `permissions.json` may land in its folder, with bubblewrap (the file tools then run in a
+ * child that sees only the workspace: not even a temp file may land there) and without it.
  */
 
 import assert from "node:assert/strict";
@@ -13,6 +13,7 @@ import type { RecordedRequest } from "../fakes/loopback_server.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { pathWithout } from "../harness/path_without.ts";
 import { startSwapper } from "../harness/swapper.ts";
+import { bubblewrapWorks } from "../harness/bubblewrap.ts";
 import { inputOf, sandbox } from "./helpers.ts";
 
 const SECRET = "REAL-REFRESH-TOKEN-do-not-leak";
@@ -88,18 +89,26 @@ async function raceRun(withoutBubblewrap: boolean): Promise<void> {
   const homeAfter = (await Array.fromAsync(Deno.readDir(box.home), (e) => e.name)).sort();
   const added = homeAfter.filter((name) => !homeBefore.includes(name));
   assert.ok(!added.includes("permissions.json"), "a permissions.json was planted");
-  // The write's temp file too is created through the pinned folder's inode (the anchor), so not
-  // even an empty `.permissions.json.<uuid>.tmp` lands in the swapped-in folder. Pixir's own
-  // additions: its sessions and the anchor itself.
-  const others = added.filter((name) => name !== "sessions" && name !== ".cwd-anchor");
+  // In the bubblewrap child Pixir's folder is not even there: not a temp file lands in it.
+  // Without bubblewrap (verify-after-open alone; README, layer 1) a swap timed between the checks
+  // and the temp file's creation can leave an empty `.permissions.json.<uuid>.tmp` there.
+  const others = added.filter((name) =>
+    name !== "sessions" &&
+    (!withoutBubblewrap || !/^\.permissions\.json\..*\.tmp$/.test(name))
+  );
   assert.deepEqual(others, [], `new in Pixir's folder: ${added.join(", ")}`);
   assert.equal(await Deno.readTextFile(join(box.home, "auth.json")), SECRET);
 }
 
-Deno.test("a folder swapped for a symlink to Pixir's folder never leaks auth.json nor plants permissions.json (bubblewrap on PATH)", async () => {
-  await raceRun(false);
+Deno.test({
+  name:
+    "a folder swapped for a symlink to Pixir's folder never leaks auth.json nor plants anything there (file tools in the bubblewrap child)",
+  ignore: !(await bubblewrapWorks()),
+  async fn() {
+    await raceRun(false);
+  },
 });
 
-Deno.test("the same race without bubblewrap on the PATH", async () => {
+Deno.test("the same race without bubblewrap on the PATH (verify-after-open alone)", async () => {
   await raceRun(true);
 });

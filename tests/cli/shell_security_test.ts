@@ -12,6 +12,7 @@ import type { RecordedRequest } from "../fakes/loopback_server.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { hintedSessionId, inputOf, type Sandbox, sandbox } from "./helpers.ts";
 import { GIT_ENVIRONMENT, hardenedGit } from "../../src/policy/git_hardening.ts";
+import { bubblewrapWorks } from "../harness/bubblewrap.ts";
 
 /** One tool call of the scripted model. */
 interface Call {
@@ -74,20 +75,6 @@ async function exists(path: string): Promise<boolean> {
   try {
     await Deno.lstat(path);
     return true;
-  } catch {
-    return false;
-  }
-}
-
-/** True when bubblewrap can run a command on this machine. */
-async function bubblewrapWorks(): Promise<boolean> {
-  try {
-    const probe = await new Deno.Command("bwrap", {
-      args: ["--ro-bind", "/", "/", "--dev", "/dev", "true"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return probe.success;
   } catch {
     return false;
   }

@@ -2,7 +2,9 @@
  * Attacks on `pixir undo` through the real CLI: a turn overwrote `d/permissions.json` (whose
  * earlier content, the attacker's, grants everything) and created `d/auth.json`; while undo puts
  * the one back and deletes the other, a concurrent process swaps `d` for a symlink to Pixir's own
- * folder. Undo must never plant `permissions.json` there nor delete Pixir's `auth.json`.
+ * folder. Undo must never plant `permissions.json` there nor delete Pixir's `auth.json`. Undo's
+ * file work runs in the file tools' bubblewrap child, which sees only the workspace; where
+ * bubblewrap cannot run, the test is skipped (verify-after-open alone only narrows this race).
  */
 
 import assert from "node:assert/strict";
@@ -10,6 +12,7 @@ import { join } from "node:path";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { startSwapper } from "../harness/swapper.ts";
+import { bubblewrapWorks } from "../harness/bubblewrap.ts";
 import { hintedSessionId, jsonObject, sandbox } from "./helpers.ts";
 
 const SECRET = "REAL-REFRESH-TOKEN-do-not-delete";
@@ -38,7 +41,14 @@ async function turnResult(workspace: string): Promise<void> {
   await Deno.writeTextFile(join(workspace, "d", "auth.json"), "created by the turn");
 }
 
-Deno.test("pixir undo through a folder swapped for a symlink to Pixir's folder neither plants permissions.json nor deletes auth.json", async () => {
+Deno.test({
+  name:
+    "pixir undo through a folder swapped for a symlink to Pixir's folder neither plants permissions.json nor deletes auth.json",
+  ignore: !(await bubblewrapWorks()),
+  fn: undoRace,
+});
+
+async function undoRace(): Promise<void> {
   await using box = await sandbox({ "d/permissions.json": PLANTED });
   await Deno.writeTextFile(join(box.home, "auth.json"), SECRET);
   await using server = startResponsesServer({
@@ -102,7 +112,7 @@ Deno.test("pixir undo through a folder swapped for a symlink to Pixir's folder n
   assert.ok(skipped > 0, "the swap was never met");
   const homeAfter = (await Array.fromAsync(Deno.readDir(box.home), (e) => e.name)).sort();
   assert.deepEqual(
-    homeAfter.filter((name) => !homeBefore.includes(name) && name !== ".cwd-anchor"),
+    homeAfter.filter((name) => !homeBefore.includes(name)),
     [],
   );
-});
+}
