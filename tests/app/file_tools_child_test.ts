@@ -122,3 +122,54 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "the child sees only the roots it was started with, whatever a request's own checks allow",
+  ignore: !(await bubblewrapWorks()),
+  async fn() {
+    await using dir = await tempWorkspace({ "ws/a.txt": "in\n", "outside/secret.txt": "out\n" });
+    const ws = join(dir.path, "ws");
+    const outside = join(dir.path, "outside");
+    const mounted = { read: [ws], write: [ws], hidden: [] };
+    // Path checks that let everything through stand for checks a swap has fooled.
+    const fooled = { read: [ws, outside], write: [ws, outside], hidden: [] };
+    const worker = new FileToolWorker({
+      workspace: ws,
+      access: fooled,
+      timeoutMs: 60_000,
+      start: sandboxedStarter({
+        sandbox: () => probeSandbox("linux", runProgram, ws),
+        workspace: ws,
+        access: mounted,
+        runtime: currentRuntime((name) => Deno.env.get(name)),
+      }, startDenoWorker),
+    });
+    const signal = new AbortController().signal;
+    try {
+      const inside = await worker.call("read", JSON.stringify({ path: "a.txt" }), signal);
+      assert.ok(inside.ok, JSON.stringify(inside));
+      const read = await worker.call(
+        "read",
+        JSON.stringify({ path: `${outside}/secret.txt` }),
+        signal,
+      );
+      // Not there at all (the folders bubblewrap makes for a mount point are not even listable).
+      assert.ok(
+        !read.ok && ["not_found", "denied"].includes(read.error.kind),
+        JSON.stringify(read),
+      );
+      const wrote = await worker.call(
+        "write",
+        JSON.stringify({ path: `${outside}/planted.txt`, content: "x" }),
+        signal,
+      );
+      assert.ok(!wrote.ok, JSON.stringify(wrote));
+      assert.deepEqual(
+        (await Array.fromAsync(Deno.readDir(outside), (e) => e.name)).sort(),
+        ["secret.txt"],
+      );
+    } finally {
+      worker.close();
+    }
+  },
+});
