@@ -345,7 +345,7 @@ async function checkUndo(
   }
   if (round % 5 !== 0) return;
   const paths = { configDir: world.home, dataDir: world.home, sessionsDir: world.sessionsDir };
-  const files = await confinedUndoFiles(session, paths, (name) => Deno.env.get(name));
+  const files = await confinedUndoFiles(session, paths);
   try {
     const plan = await planUndo(session, files);
     if (!plan.ok) return; // nothing to undo in this session

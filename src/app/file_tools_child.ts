@@ -31,8 +31,13 @@ export interface ChildRuntime {
   env: Record<string, string>;
 }
 
-/** The runtime of the running Pixir. `env` reads Pixir's environment. */
-export function currentRuntime(env: (name: string) => string | undefined): ChildRuntime {
+/**
+ * The runtime of the running Pixir. `env` reads the process's own environment (where Deno found
+ * its cache), not the one a front end presents to the agent.
+ */
+export function currentRuntime(
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+): ChildRuntime {
   const exec = Deno.execPath();
   if (Deno.build.standalone) {
     // The compiled binary carries its code and its permission set; the mounts are the limit.

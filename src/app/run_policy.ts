@@ -182,7 +182,7 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     timeoutMs: options.toolTimeoutMs,
     // In a bubblewrap child that sees only the roots where it works; else in the Worker.
     start: sandboxedStarter(
-      { sandbox: options.sandbox, workspace, access, runtime: currentRuntime(io.env) },
+      { sandbox: options.sandbox, workspace, access, runtime: currentRuntime() },
       startDenoWorker,
     ),
   });

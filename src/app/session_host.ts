@@ -270,7 +270,7 @@ export class SessionHost {
     if (this.#session === null) {
       throw new Failure("usage", "nothing to undo: there is no session yet");
     }
-    return await undoTurn(this.#session, choice, this.#options.paths, this.#options.io.env);
+    return await undoTurn(this.#session, choice, this.#options.paths);
   }
 
   /** The account's sign-in and the last known quota. */

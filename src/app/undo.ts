@@ -35,9 +35,8 @@ export async function undoTurn(
   session: Session,
   choice: UndoChoice,
   paths: PixirPaths,
-  env: (name: string) => string | undefined,
 ): Promise<UndoData> {
-  const files = await confinedUndoFiles(session, paths, env);
+  const files = await confinedUndoFiles(session, paths);
   try {
     const planned = await planUndo(session, files, { turn: choice.turn, force: choice.force });
     if (!planned.ok) {
@@ -63,7 +62,6 @@ export async function undoTurn(
 export async function confinedUndoFiles(
   session: Session,
   paths: PixirPaths,
-  env: (name: string) => string | undefined,
 ): Promise<UndoFiles & { close(): void }> {
   const workspace = session.started.cwd;
   const outside = snapshotsIn(session.events)
@@ -82,7 +80,7 @@ export async function confinedUndoFiles(
       sandbox: () => sandbox ??= probeSandbox(Deno.build.os, runProgram, workspace),
       workspace,
       access,
-      runtime: currentRuntime(env),
+      runtime: currentRuntime(),
     }, startDenoWorker),
   });
   const signal = new AbortController().signal;

@@ -162,7 +162,7 @@ async function probeWorker(
         sandbox: () => probeSandbox(io.os, runProgram, workspace),
         workspace,
         access,
-        runtime: currentRuntime(io.env),
+        runtime: currentRuntime(),
       },
       startDenoWorker,
       (child) => sandboxed = child,

@@ -63,7 +63,7 @@ Examples:
       });
     const session = await openNamedSession(sessionsDir, { id }, io.now);
     for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
-    const data = await undoTurn(session, choice, paths, io.env);
+    const data = await undoTurn(session, choice, paths);
     if (values.json) {
       const report = {
         session_id: session.id,

@@ -56,11 +56,7 @@ export async function withUndoFixture(
     const signal = new AbortController().signal;
     const home = join(root, "home");
     await Deno.mkdir(home);
-    const files = await confinedUndoFiles(
-      session,
-      { configDir: home, dataDir: home, sessionsDir },
-      (name) => Deno.env.get(name),
-    );
+    const files = await confinedUndoFiles(session, { configDir: home, dataDir: home, sessionsDir });
     await using _stop = { [Symbol.asyncDispose]: () => Promise.resolve(files.close()) };
     await body({
       files,

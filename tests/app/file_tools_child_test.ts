@@ -43,7 +43,7 @@ function host(workspace: string, sandbox: "probe" | "none") {
           }),
         workspace,
         access,
-        runtime: currentRuntime((name) => Deno.env.get(name)),
+        runtime: currentRuntime(),
       },
       startDenoWorker,
       (child) => started.push(child),
@@ -108,7 +108,7 @@ Deno.test({
         sandbox: () => probeSandbox("linux", runProgram, ws),
         workspace: ws,
         access,
-        runtime: currentRuntime((name) => Deno.env.get(name)),
+        runtime: currentRuntime(),
       }, startDenoWorker),
     });
     const signal = new AbortController().signal;
@@ -141,7 +141,7 @@ Deno.test({
         sandbox: () => probeSandbox("linux", runProgram, ws),
         workspace: ws,
         access: mounted,
-        runtime: currentRuntime((name) => Deno.env.get(name)),
+        runtime: currentRuntime(),
       }, startDenoWorker),
     });
     const signal = new AbortController().signal;
