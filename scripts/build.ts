@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     await readJson(join(ROOT, "deno.json")),
     await readJson(join(ROOT, "deno.lock")),
   );
-  for (const module of [BUILD.entry, ...BUILD.workerModules]) {
+  for (const module of [BUILD.entry, ...BUILD.workerModules, ...BUILD.lazyModules]) {
     if (!await exists(join(ROOT, module))) {
       throw new BuildFailure(`scripts/build/plan.ts names ${module}, which does not exist`);
     }

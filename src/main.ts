@@ -1,79 +1,34 @@
 /**
- * Pixir's entry point: argv → command. Every failure leaves as a structured error with a documented
- * exit code; no stack trace reaches the user.
+ * Pixir's entry point. It imports only what `pixir --version` needs. Everything else (the
+ * dispatcher, failure reporting, `node:` built-ins, the commands) is loaded once a command is named,
+ * through a specifier that is not a literal: Deno builds the module graph of every literal
+ * `import()` before the first line runs, which would make printing the version read and hash all
+ * of Pixir's sources. The build includes the dispatcher by name (`BUILD.lazyModules`).
  */
 
-import { CliFailure, EXIT, storageFailure } from "./cli/failure.ts";
-import { Failure } from "./app/failure.ts";
 import { type Io, processIo } from "./util/io.ts";
-import { loadCommand } from "./cli/commands.ts";
-import { sweepStaleFiles } from "./cli/stale_files.ts";
-import { type Command, withUsageHint } from "./cli/command.ts";
 import { VERSION } from "./version.ts";
-import { FILE_TOOLS_COMMAND } from "./tools/file_child_command.ts";
-import { terminalText } from "./ui/terminal_text.ts";
+import type * as Dispatcher from "./cli/dispatch.ts";
+
+/** The dispatcher's module, as `import()` takes it (see above for why it is not a literal). */
+export const DISPATCHER_MODULE: string = "./cli/dispatch.ts";
 
 /** Runs Pixir with the given arguments and effects; resolves to the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
-  const [name, ...rest] = argv;
-  try {
-    if (name === undefined) {
-      // A person at a terminal gets the chat; anything else (a pipe, a script) gets the help.
-      const interactive = io.stdin.isTerminal && io.stdout.isTerminal;
-      return await (await mustLoad(interactive ? "chat" : "help")).run([], io);
-    }
-    if (name === "--version" || name === "-V" || name === "version") {
-      await io.stdout.write(`pixir ${VERSION}\n`);
-      return EXIT.ok;
-    }
-    if (name === "--help" || name === "-h") return await (await mustLoad("help")).run(rest, io);
-    // The file tools' sandboxed child (see tools/file_child.ts), started by Pixir itself.
-    if (name === FILE_TOOLS_COMMAND) {
-      return await (await import("./tools/file_child.ts")).serveFileTools();
-    }
-    const command = await loadCommand(name);
-    if (!command) {
-      throw new CliFailure("usage", `unknown command "${name}"`, {
-        hint: "see `pixir help` for the list of commands",
-      });
-    }
-    if (rest.includes("--help") || rest.includes("-h")) {
-      await io.stdout.write(command.help);
-      return EXIT.ok;
-    }
-    await sweepStaleFiles(io);
+  const name = argv[0];
+  if (name === "--version" || name === "-V" || name === "version") {
     try {
-      return await command.run(rest, io);
+      await io.stdout.write(`pixir ${VERSION}\n`);
+      return 0;
     } catch (error) {
-      throw withUsageHint(error, command);
+      return await (await dispatcher()).reportFailure(io, error);
     }
-  } catch (error) {
-    return await reportFailure(io, error);
   }
+  return await (await dispatcher()).dispatch(argv, io);
 }
 
-/** A command that is known to exist. */
-async function mustLoad(name: string): Promise<Command> {
-  const command = await loadCommand(name);
-  if (!command) throw new Error(`the ${name} command is missing`);
-  return command;
-}
-
-/** Writes a failure that escaped a command to stderr and returns its exit code. */
-async function reportFailure(io: Io, error: unknown): Promise<number> {
-  // The reader of stdout went away (`pixir run … | head -1`): stop quietly, as SIGPIPE would.
-  if (error instanceof Deno.errors.BrokenPipe) return EXIT.outputClosed;
-  const failure = error instanceof Failure
-    ? CliFailure.from(error)
-    : storageFailure(error) ?? new CliFailure(
-      "internal",
-      `internal error: ${error instanceof Error ? error.message : String(error)}`,
-      { hint: "please report this at https://github.com/pixir/pixir/issues" },
-    );
-  // A message may quote a file name or a server's words: its controls are shown, not obeyed.
-  await io.stderr.write(`pixir: ${terminalText(failure.message)}\n`);
-  if (failure.hint) await io.stderr.write(`  ${terminalText(failure.hint)}\n`);
-  return failure.exitCode;
+async function dispatcher(): Promise<typeof Dispatcher> {
+  return await import(DISPATCHER_MODULE);
 }
 
 if (import.meta.main) {

@@ -5,8 +5,12 @@
  *   1. `pixir resume <id> "…"` of a generated 400-turn and 2000-turn session (about 12 KB a turn,
  *      a compaction every 118 turns, as a long working session has) against `pixir run "…"` (a
  *      fresh session): wall time and peak RSS, as ratios (goals: ≤ 1.5× and ≤ 1.3×);
- *   2. `pixir sessions --all --json` over 1000 sessions of 20 turns each, against the same listing
- *      of an empty folder and `pixir --version` (goal: well under a second).
+ *   2. `pixir export <id> --format json` of the 2000-turn session: it streams the log, so its peak
+ *      RSS stays near a fresh run's whatever the log's size;
+ *   3. `pixir sessions --all --json` over 1000 sessions of 20 turns each (goal: well under a
+ *      second), with their summaries (`<id>.summary.json`, kept by the writer: the listing reads no
+ *      log) and without them (the first listing after an upgrade rebuilds them from the logs),
+ *      against the same listing of an empty folder and `pixir --version`.
  * Usage: scripts/deno run -P=test scripts/bench/resume.ts [--runs N]
  */
 
@@ -194,24 +198,50 @@ for (
       `${resumed.seconds.toFixed(2)} s   ${resumed.rssMb.toFixed(0)} MB   ` +
       `wall ${wall.toFixed(2)}× (goal ≤ 1.5)   memory ${memory.toFixed(2)}× (goal ≤ 1.3)`,
   );
+  if (turns === 2000) {
+    const exported = await medians(() =>
+      sample(["export", id, "--format", "json"], env, workspace)
+    );
+    report.export_2000 = { ...exported, memory_ratio: exported.rssMb / fresh.rssMb };
+    console.log(
+      `  export --format json, 2000 turns  ${exported.seconds.toFixed(2)} s   ` +
+        `${exported.rssMb.toFixed(0)} MB   memory ${(exported.rssMb / fresh.rssMb).toFixed(2)}× ` +
+        `a fresh run (streamed: the ${(bytes / 1e6).toFixed(1)} MB log is never held whole)`,
+    );
+  }
   await Deno.remove(join(sessionsDir, `${id}.ndjson`));
 }
 
-// The listing's own cost: 1000 sessions of 20 small turns each, against an empty folder. It reads
-// each log's first and last lines only.
+// The listing's own cost: 1000 sessions of 20 small turns each, against an empty folder. With
+// their summaries it reads none of the logs; without them (generated logs have none, as after an
+// upgrade) it rebuilds each summary from its log, once.
 const empty = await medians(() => sample(["sessions", "--all", "--json"], env, workspace));
 for (let i = 0; i < 1000; i++) {
   const id = `20261102-${String(i).padStart(6, "0")}-bench${(i % 36).toString(36)}`;
   await generateSession(sessionsDir, id, realWorkspace, 20, 0.1);
 }
+const removeSummaries = async () => {
+  for await (const entry of Deno.readDir(sessionsDir)) {
+    if (entry.name.endsWith(".summary.json")) await Deno.remove(join(sessionsDir, entry.name));
+  }
+};
 const version = await medians(() => sample(["--version"], env, workspace));
+const cold = await medians(async () => {
+  await removeSummaries();
+  return await sample(["sessions", "--all", "--json"], env, workspace);
+});
 const listing = await medians(() => sample(["sessions", "--all", "--json"], env, workspace));
-report.sessions_1000 = { ...listing, empty, version };
-const listingCost = (listing.seconds - empty.seconds).toFixed(2);
+report.sessions_1000 = { ...listing, without_summaries: cold, empty, version };
+const line = (label: string, x: Sample) =>
+  console.log(
+    `  ${label.padEnd(44)} ${x.seconds.toFixed(2)} s   ${x.rssMb.toFixed(0)} MB   ` +
+      `(${(x.seconds - empty.seconds).toFixed(2)} s more than no sessions)`,
+  );
+line("sessions --all, 1000 sessions", listing);
+line("  the same without summaries (rebuilt)", cold);
 console.log(
-  `  sessions --all, 1000 sessions  ${listing.seconds.toFixed(2)} s   ` +
-    `${listing.rssMb.toFixed(0)} MB   (no sessions: ${empty.seconds.toFixed(2)} s, so ` +
-    `${listingCost} s for the 1000; pixir --version: ${version.seconds.toFixed(2)} s)`,
+  `  sessions --all, no sessions                  ${empty.seconds.toFixed(2)} s   ` +
+    `(pixir --version: ${version.seconds.toFixed(2)} s)`,
 );
 await Deno.mkdir(join(REPO, ".bench"), { recursive: true });
 await Deno.writeTextFile(

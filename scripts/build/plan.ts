@@ -18,6 +18,12 @@ export interface BuildConfig {
    * must be included by name or the binary fails when it starts the Worker.
    */
   workerModules: readonly string[];
+  /**
+   * Modules loaded through an `import()` whose specifier is not a literal (kept out of the module
+   * graph Deno builds before the program starts): the compiler cannot see them either, so each one
+   * is included by name with everything it imports.
+   */
+  lazyModules: readonly string[];
   /** npm packages never needed at run time, left out of the binary (every locked version). */
   excludedNpmPackages: readonly string[];
   /** V8 options baked into the binary (scripts/pixir and the test harness pass the same). */
@@ -29,6 +35,9 @@ export const BUILD: BuildConfig = {
   entry: "src/main.ts",
   permissionSet: "pixir",
   workerModules: ["src/tools/worker.ts"],
+  // The entry point loads the dispatcher (and through it every command) only once a command is
+  // named, so `pixir --version` neither reads nor evaluates the rest of the program.
+  lazyModules: ["src/cli/dispatch.ts"],
   // pi-tui's optional FFI binding: 27 MB of Windows-only native code the terminal UI does not use.
   excludedNpmPackages: ["koffi"],
   // Memory: Pixir mostly waits on the network, so the optimizing compilers (Maglev, TurboFan) buy
@@ -111,7 +120,7 @@ export function compileArgs(
     ...project.unstable.map((feature) => `--unstable-${feature}`),
     "--target",
     target.triple,
-    ...config.workerModules.flatMap((module) => ["--include", module]),
+    ...[...config.workerModules, ...config.lazyModules].flatMap((module) => ["--include", module]),
     ...excludedNpmPaths(project, config, host).flatMap((path) => ["--exclude", path]),
     "--output",
     join(outDir, binaryName(target)),

@@ -10,6 +10,9 @@
  * - no partial file: stale temp files and empty logs are counted right after the kill, and again
  *   after the next start (goal 0);
  * - every undo copy a log names is whole, and undoing the session's last turn restores its files;
+ * - every session summary the kill left (`<id>.summary.json`) parses and, brought up to date with
+ *   the log, says what a summary rebuilt from the whole log says; after the listing, every log has
+ *   a summary that covers it (the next listing reads no log);
  * - every tenth kill, a real `pixir resume --last` continues the newest session.
  *
  * Usage: scripts/fuzz crash [--kills N] [--parallel P] [--seed S]
@@ -20,7 +23,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { listSessions } from "../../src/agent/session_list.ts";
 import { openSession } from "../../src/agent/session.ts";
-import { sessionIds, snapshotsDirOf } from "../../src/agent/session_dir.ts";
+import { sessionIds, sessionPath, snapshotsDirOf } from "../../src/agent/session_dir.ts";
+import { currentSummary, summaryPathOf } from "../../src/agent/session_summary.ts";
 import { CorruptSessionError } from "../../src/agent/session_error.ts";
 import { foldHistory } from "../../src/agent/history.ts";
 import { applyUndo, planUndo } from "../../src/agent/undo.ts";
@@ -231,6 +235,11 @@ interface Tally {
   blobsBroken: number;
   resumes: number;
   resumesFailed: number;
+  /** Summaries checked against a rebuild from the log, and those that disagreed or did not parse. */
+  summariesChecked: number;
+  summariesWrong: number;
+  /** Logs whose summary still did not cover them after a listing. */
+  summariesStale: number;
   problems: string[];
 }
 
@@ -251,6 +260,9 @@ const tally: Tally = {
   blobsBroken: 0,
   resumes: 0,
   resumesFailed: 0,
+  summariesChecked: 0,
+  summariesWrong: 0,
+  summariesStale: 0,
   problems: [],
 };
 
@@ -294,7 +306,15 @@ async function check(world: World, round: number): Promise<void> {
   for (const dir of [world.home, world.sessionsDir]) await removeStaleTemps(dir);
 
   const ids = await sessionIds(world.sessionsDir);
+  for (const id of ids) await checkSummary(world, id);
   const listing = await listSessions(world.sessionsDir);
+  for (const id of ids) {
+    const after = await currentSummary(id, sessionPath(world.sessionsDir, id));
+    if (typeof after !== "string" && after.stale) {
+      tally.summariesStale += 1;
+      problem(`summary of ${id} still behind its log after a listing`);
+    }
+  }
   tally.sessionsChecked += ids.length;
   tally.sessionsIntact += listing.sessions.length;
   for (const skipped of listing.skipped) problem(`not listed: ${skipped.path}: ${skipped.reason}`);
@@ -327,6 +347,40 @@ async function check(world: World, round: number): Promise<void> {
   if (round % 10 === 0 && newest !== undefined) await checkResume(world);
 }
 
+/**
+ * The summary a kill left beside a log: it must parse (or be absent) and, folded up to the log's
+ * end, agree with a summary rebuilt from the whole log (the same log copied where it has none).
+ */
+async function checkSummary(world: World, id: string): Promise<void> {
+  const path = sessionPath(world.sessionsDir, id);
+  const saved = await Deno.readTextFile(summaryPathOf(path)).catch(() => null);
+  if (saved === null) return;
+  tally.summariesChecked += 1;
+  try {
+    JSON.parse(saved);
+  } catch {
+    tally.summariesWrong += 1;
+    problem(`summary of ${id} does not parse: ${saved.slice(0, 80)}`);
+    return;
+  }
+  const copyDir = join(world.root, "summary-check");
+  await Deno.mkdir(copyDir, { recursive: true });
+  const copy = sessionPath(copyDir, id);
+  await Deno.copyFile(path, copy);
+  try {
+    const kept = await currentSummary(id, path);
+    const rebuilt = await currentSummary(id, copy);
+    const facts = (s: typeof kept) =>
+      typeof s === "string" ? s : JSON.stringify({ ...s.record, logMtime: null });
+    if (facts(kept) !== facts(rebuilt)) {
+      tally.summariesWrong += 1;
+      problem(`summary of ${id} disagrees with its log: ${facts(kept)} vs ${facts(rebuilt)}`);
+    }
+  } finally {
+    await Deno.remove(copyDir, { recursive: true });
+  }
+}
+
 async function checkUndo(
   world: World,
   session: Awaited<ReturnType<typeof openSession>>,
@@ -345,7 +399,7 @@ async function checkUndo(
   }
   if (round % 5 !== 0) return;
   const paths = { configDir: world.home, dataDir: world.home, sessionsDir: world.sessionsDir };
-  const files = await confinedUndoFiles(session, paths);
+  const files = await confinedUndoFiles(session.started.cwd, session.events, paths);
   try {
     const plan = await planUndo(session, files);
     if (!plan.ok) return; // nothing to undo in this session
@@ -435,8 +489,10 @@ async function killOnce(world: World, round: number): Promise<void> {
     stdout: "null",
     stderr: "null",
   }).spawn();
-  // Deno starts in ~0.5 s, a refresh and the turn take 1–2.5 s more (streams are paced).
-  const delay = 250 + random() * 3000;
+  // Anywhere from the start to a little past a whole run's time on this machine now (Deno starts in
+  // ~0.5 s on a quiet one, a refresh and the turn take 1–2.5 s more; a loaded one is slower), so
+  // the kills fall across every phase rather than mostly before the session exists.
+  const delay = 250 + random() * Math.max(3000, 1.3 * wholeRunMs);
   const timer = setTimeout(() => {
     try {
       child.kill("SIGKILL");
@@ -451,8 +507,27 @@ async function killOnce(world: World, round: number): Promise<void> {
 }
 
 const root = await Deno.makeTempDir({ prefix: "pixir-crash-" });
+/** How long a whole run takes here, measured once before the kills (see `killOnce`). */
+let wholeRunMs = 0;
+{
+  const world = await makeWorld(-1, root);
+  const start = performance.now();
+  await new Deno.Command(DENO, {
+    args: pixir(["run", "crash-write a first note"]),
+    cwd: world.workspace,
+    env: await env(world),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  wholeRunMs = performance.now() - start;
+}
 const started = performance.now();
-console.log(`crash test: ${KILLS} kills, ${PARALLEL} at a time, seed ${SEED}, in ${root}`);
+console.log(
+  `crash test: ${KILLS} kills, ${PARALLEL} at a time, seed ${SEED}, in ${root}; ` +
+    `a whole run takes ${Math.round(wholeRunMs)} ms here`,
+);
 const refreshesBefore = issuer.refreshRequests;
 let rounds = 0;
 try {
@@ -507,6 +582,7 @@ corrupt files                ${
 } (logs ${tally.corruptLogs}, auth.json ${tally.corruptAuth}) — goal 0
 undo copies broken           ${tally.blobsBroken}; undos tried ${tally.undoChecked}, failed ${tally.undoFailed}
 resume --last                ${tally.resumes} tried, ${tally.resumesFailed} failed
+session summaries            ${tally.summariesChecked} left by a kill checked against their log: ${tally.summariesWrong} wrong or unreadable — goal 0; ${tally.summariesStale} still behind after a listing — goal 0
 leftovers after the kill     ${tally.leftoversAfterKill} temp files or empty logs
 leftovers after next start   ${tally.leftoversAfterStart} — goal 0
 sign-ins lost                ${tally.signInsLost} of ${tally.refreshes} refreshes (the issuer had spent the refresh token, the kill came before the reply was saved)
@@ -515,4 +591,8 @@ sign-ins lost                ${tally.signInsLost} of ${tally.refreshes} refreshe
 } ms (median) from the reply in memory to auth.json synced and renamed
 time                         ${seconds} s, seed ${SEED}`);
 await Deno.remove(root, { recursive: true }).catch(() => undefined);
-Deno.exit(tally.problems.length === 0 && tally.corruptLogs + tally.corruptAuth === 0 ? 0 : 1);
+Deno.exit(
+  tally.problems.length === 0 && tally.corruptLogs + tally.corruptAuth + tally.summariesWrong === 0
+    ? 0
+    : 1,
+);

@@ -28,18 +28,22 @@ async function opened(source: LogSource): Promise<{ file: Deno.FsFile } & Dispos
   return { file, [Symbol.dispose]: () => file.close() };
 }
 
-/** The lines of a file from first to last. */
+/**
+ * The lines of a file from first to last, or from byte offset `start` (which must begin a line) on;
+ * each line's `end` counts from the start of the file.
+ */
 export async function* readLinesForward(
   source: LogSource,
   blockSize: number = DEFAULT_BLOCK,
+  start = 0,
 ): AsyncGenerator<FileLine> {
   using handle = await opened(source);
   const { file } = handle;
-  if (typeof source !== "string") await file.seek(0, Deno.SeekMode.Start);
+  if (typeof source !== "string" || start > 0) await file.seek(start, Deno.SeekMode.Start);
   const block = new Uint8Array(blockSize);
   // Bytes of the line in progress, kept as pieces so a long line is joined once, not per block.
   let pending: Uint8Array[] = [];
-  let offset = 0;
+  let offset = start;
   for (let n = await file.read(block); n !== null; n = await file.read(block)) {
     const bytes = block.subarray(0, n);
     let start = 0;

@@ -28,6 +28,14 @@ import { linkNewFile, removeStaleTemps } from "../util/atomic_write.ts";
 import { resolveSessionId, sessionPath, snapshotsDirOf } from "./session_dir.ts";
 import { SessionInUseError } from "./session_error.ts";
 import { newSessionId } from "./session_id.ts";
+import {
+  foldEvent,
+  savedSummary,
+  saveSummary,
+  type SessionSummaryRecord,
+  stamped,
+  startedSummary,
+} from "./session_summary.ts";
 
 /** What a session records when it starts. */
 export type SessionStarted = Extract<CanonicalEvent, { type: "session_started" }>["data"];
@@ -120,6 +128,9 @@ class SessionLog implements Session {
   #queue: Promise<unknown> = Promise.resolve();
   #ephemeral = { afterSeq: -1, count: 0 };
   #lease: Deno.FsFile | null;
+  /** The summary kept beside the log, folded as lines are appended; null when there is none. */
+  #summary: SessionSummaryRecord | null;
+  #summaryUnsaved = false;
 
   constructor(state: {
     id: string;
@@ -135,6 +146,8 @@ class SessionLog implements Session {
     warnings: string[];
     /** The open, exclusively locked log: the writer's lease (none for a read-only view). */
     lease: Deno.FsFile | null;
+    /** The summary that covers exactly the valid lines, when the writer keeps one. */
+    summary: SessionSummaryRecord | null;
   }) {
     this.id = state.id;
     this.path = state.path;
@@ -148,6 +161,7 @@ class SessionLog implements Session {
     this.#missingNewline = state.missingNewline;
     this.warnings = state.warnings;
     this.#lease = state.lease;
+    this.#summary = state.summary;
   }
 
   release(): void {
@@ -184,10 +198,16 @@ class SessionLog implements Session {
 
   async flush(): Promise<void> {
     await this.#queue;
-    if (!this.#unsynced) return;
-    using file = await Deno.open(this.path, { append: true });
-    await file.syncData();
-    this.#unsynced = false;
+    if (this.#unsynced) {
+      using file = await Deno.open(this.path, { append: true });
+      await file.syncData();
+      this.#unsynced = false;
+    }
+    // After the log is durable, so the summary never covers lines a power cut could lose.
+    if (this.#summary && this.#summaryUnsaved && !this.#torn && this.#lease) {
+      this.#summaryUnsaved = false;
+      await saveSummary(this.path, await stamped(this.#lease, this.#summary));
+    }
   }
 
   async #write(event: CanonicalEvent): Promise<Envelope<CanonicalEvent>> {
@@ -222,6 +242,10 @@ class SessionLog implements Session {
     this.#unsynced = true;
     this.#events.push(envelope);
     this.#nextSeq += 1;
+    if (this.#summary) {
+      foldEvent(this.#summary, envelope, this.#validLength);
+      this.#summaryUnsaved = true;
+    }
     if (envelope.type === "user_message") this.#turns += 1;
     return envelope;
   }
@@ -247,6 +271,8 @@ export async function createSession(options: CreateSessionOptions): Promise<Sess
   };
   const { id, path, envelope, bytes } = await createLogFile(options, started);
   const lease = await takeLease(path, id);
+  const summary = await stamped(lease, startedSummary(envelope, bytes));
+  await saveSummary(path, summary);
   return new SessionLog({
     id,
     path,
@@ -260,6 +286,7 @@ export async function createSession(options: CreateSessionOptions): Promise<Sess
     missingNewline: false,
     warnings: [],
     lease,
+    summary,
   });
 }
 
@@ -317,6 +344,11 @@ export async function openSession(
       : await readWholeLog(id, path);
     // A writer killed while keeping a file's content for undo left a temp in its turn's folder.
     if (lease) await removeStaleTemps(join(snapshotsDirOf(path), String(state.turns)));
+    // The writer keeps the summary only when one covers exactly the lines just read.
+    const saved = lease ? await savedSummary(id, path) : null;
+    const fits = saved?.record.logBytes === state.validLength &&
+      saved.record.nextSeq === state.nextSeq;
+    if (fits && saved.stale) await saveSummary(path, saved.record);
     return new SessionLog({
       id,
       path,
@@ -324,6 +356,7 @@ export async function openSession(
       ...state,
       torn: state.torn !== null,
       lease,
+      summary: fits ? saved.record : null,
     });
   } catch (error) {
     lease?.close();

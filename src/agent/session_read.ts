@@ -37,49 +37,108 @@ export interface LogState {
 /** Reads every line of the log of session `id`. */
 export async function readWholeLog(id: string, path: string): Promise<LogState> {
   const events: Envelope<CanonicalEvent>[] = [];
-  const unknown = new Map<string, number>();
-  let nextSeq = 0;
+  const scan = newScan();
   let turns = 0;
   let validLength = 0;
   let missingNewline = false;
-  let broken: { line: number; reason: string; start: number } | null = null;
-  let lineNumber = 0;
-  let fileEnd = 0;
-  for await (const line of readLinesForward(path)) {
-    lineNumber += 1;
-    if (broken) throw new CorruptSessionError(path, broken.line, broken.reason);
-    fileEnd = line.end;
-    const entry = entryAt(line, id, nextSeq);
-    if (entry.kind === "broken") {
-      broken = { line: lineNumber, reason: entry.reason, start: validLength };
-      continue;
-    }
+  for await (const { entry, line } of scanLog(id, path, scan)) {
     if (entry.kind === "event") {
       events.push(entry.envelope);
       if (entry.envelope.type === "user_message") turns += 1;
-    } else {
-      unknown.set(entry.type, (unknown.get(entry.type) ?? 0) + 1);
     }
-    nextSeq += 1;
     validLength = line.end;
     missingNewline = !line.terminated;
   }
-  const first = events[0];
-  // entryAt admits only session_started at seq 0; an empty result is the problem here.
-  if (first?.type !== "session_started" || first.seq !== 0) {
-    throw new CorruptSessionError(path, 1, broken?.reason ?? "the log is empty");
-  }
-  const torn = broken && { line: broken.line, reason: broken.reason, bytes: fileEnd - validLength };
+  const { started, torn, warnings } = endOfScan(path, scan, validLength);
   return {
-    started: first.data,
+    started,
     events,
-    nextSeq,
+    nextSeq: scan.nextSeq,
     turns,
     validLength,
     torn,
     missingNewline,
-    warnings: notes(path, first.data, torn, unknown),
+    warnings,
   };
+}
+
+/**
+ * Every known event of the log, first to last, one at a time: a whole reading that holds one event
+ * in memory, for exporting a session of any length. The log is checked as `readWholeLog` checks
+ * it (a broken line before the last throws `CorruptSessionError` when it is reached); the notes it
+ * would warn of are pushed to `warnings` once the end is reached.
+ */
+export async function* streamLog(
+  id: string,
+  path: string,
+  warnings: string[],
+): AsyncGenerator<Envelope<CanonicalEvent>> {
+  const scan = newScan();
+  let validLength = 0;
+  for await (const { entry, line } of scanLog(id, path, scan)) {
+    if (entry.kind === "event") yield entry.envelope;
+    validLength = line.end;
+  }
+  warnings.push(...endOfScan(path, scan, validLength).warnings);
+}
+
+/** What a forward reading has seen so far. */
+interface Scan {
+  started: StartedEnvelope | null;
+  nextSeq: number;
+  unknown: Map<string, number>;
+  /** A broken line, fine only as the last one. */
+  broken: { line: number; reason: string } | null;
+  fileEnd: number;
+}
+
+function newScan(): Scan {
+  return { started: null, nextSeq: 0, unknown: new Map(), broken: null, fileEnd: 0 };
+}
+
+/**
+ * The valid lines of a log in order, each with its entry (a known event or an unknown one); a
+ * broken line is remembered in `scan` and throws `CorruptSessionError` when another line follows.
+ */
+async function* scanLog(
+  id: string,
+  path: string,
+  scan: Scan,
+): AsyncGenerator<{ entry: Exclude<LogEntry, { kind: "broken" }>; line: FileLine }> {
+  let lineNumber = 0;
+  for await (const line of readLinesForward(path)) {
+    lineNumber += 1;
+    if (scan.broken) throw new CorruptSessionError(path, scan.broken.line, scan.broken.reason);
+    scan.fileEnd = line.end;
+    const entry = entryAt(line, id, scan.nextSeq);
+    if (entry.kind === "broken") {
+      scan.broken = { line: lineNumber, reason: entry.reason };
+      continue;
+    }
+    if (entry.kind === "event" && entry.envelope.type === "session_started") {
+      scan.started = entry.envelope;
+    } else if (entry.kind === "unknown") {
+      scan.unknown.set(entry.type, (scan.unknown.get(entry.type) ?? 0) + 1);
+    }
+    scan.nextSeq += 1;
+    yield { entry, line };
+  }
+}
+
+/** The start, the torn tail and the notes of a finished forward reading. */
+function endOfScan(
+  path: string,
+  scan: Scan,
+  validLength: number,
+): { started: StartedEnvelope["data"]; torn: LogState["torn"]; warnings: string[] } {
+  // entryAt admits only session_started at seq 0; a log without one is the problem here.
+  if (scan.started === null) {
+    throw new CorruptSessionError(path, 1, scan.broken?.reason ?? "the log is empty");
+  }
+  const torn = scan.broken &&
+    { line: scan.broken.line, reason: scan.broken.reason, bytes: scan.fileEnd - validLength };
+  const started = scan.started.data;
+  return { started, torn, warnings: notes(path, started, torn, scan.unknown) };
 }
 
 /**
@@ -89,18 +148,74 @@ export async function readWholeLog(id: string, path: string): Promise<LogState> 
  * unusual before its last line, is read whole instead (the whole reading reports the problem).
  */
 export async function readLogFromLastCompaction(id: string, path: string): Promise<LogState> {
-  return await readTail(id, path) ?? await readWholeLog(id, path);
+  return await readTail(id, path, compactionWindow()) ?? await readWholeLog(id, path);
 }
 
-async function readTail(id: string, path: string): Promise<LogState | null> {
+/**
+ * Reads the events from the start of turn `turn` to the end (what undoing that turn needs), with
+ * the session_started event and the first user message; a log where that turn's start cannot be
+ * found from the end, or with anything unusual before its last line, is read whole instead.
+ */
+export async function readLogFromTurn(id: string, path: string, turn: number): Promise<LogState> {
+  return await readTail(id, path, turnWindow(turn)) ?? await readWholeLog(id, path);
+}
+
+/** Which events a reading from the end of a log needs, told one event at a time, last first. */
+interface TailWindow {
+  /** Whether an event of seq `seq` lies inside the window (its unknown events are noted). */
+  inside(seq: number): boolean;
+  /** Sees the next event back; says whether the reading keeps it. */
+  keep(event: Envelope<CanonicalEvent>): boolean;
+  /** Every event the reading needs has been kept. */
+  done(): boolean;
+}
+
+/** From the last compaction's kept tail on, plus the latest replaced prompt and turn start. */
+function compactionWindow(): TailWindow {
+  let replacedThrough: number | null = null;
+  let needPrompt = true;
+  let needTurnStart = true;
+  let lastInside = true;
+  const inside = (seq: number) => replacedThrough === null || seq > replacedThrough;
+  return {
+    inside,
+    keep(event) {
+      lastInside = inside(event.seq);
+      if (lastInside) {
+        if (event.type === "turn_started") needTurnStart = false;
+        if (event.type === "compaction" && replacedThrough === null) {
+          replacedThrough = event.data.replaces_through_seq;
+        }
+        return true;
+      }
+      if (event.type === "user_message" && needPrompt) return !(needPrompt = false);
+      if (event.type === "turn_started" && needTurnStart) return !(needTurnStart = false);
+      return false;
+    },
+    done: () => !lastInside && !needPrompt && !needTurnStart,
+  };
+}
+
+/** From the start of turn `turn` to the end. */
+function turnWindow(turn: number): TailWindow {
+  let reached = false;
+  return {
+    inside: () => !reached,
+    keep(event) {
+      if (reached) return false;
+      reached = event.type === "turn_started" && event.data.turn === turn;
+      return true;
+    },
+    done: () => reached,
+  };
+}
+
+async function readTail(id: string, path: string, window: TailWindow): Promise<LogState | null> {
   const kept: Envelope<CanonicalEvent>[] = [];
   const unknown = new Map<string, number>();
   let torn: LogState["torn"] = null;
   let last: { seq: number; end: number; terminated: boolean } | null = null;
   let expected: number | null = null;
-  let replacedThrough: number | null = null;
-  let needPrompt = true;
-  let needTurnStart = true;
   let turns: number | null = null;
   let laterPrompts = 0;
   let fileEnd: number | null = null;
@@ -118,9 +233,8 @@ async function readTail(id: string, path: string): Promise<LogState | null> {
     if (sessionId !== id || (expected !== null && seq !== expected) || seq === 0) return null;
     last ??= { seq, end: line.end, terminated: line.terminated };
     expected = seq - 1;
-    const inWindow = replacedThrough === null || seq > replacedThrough;
     if (entry.kind === "unknown") {
-      if (inWindow) unknown.set(entry.type, (unknown.get(entry.type) ?? 0) + 1);
+      if (window.inside(seq)) unknown.set(entry.type, (unknown.get(entry.type) ?? 0) + 1);
       continue;
     }
     const event = entry.envelope;
@@ -129,21 +243,8 @@ async function readTail(id: string, path: string): Promise<LogState | null> {
       const turn = turnNumberOf(event);
       if (turn !== null) turns = turn + laterPrompts;
     }
-    if (inWindow) {
-      kept.push(event);
-      if (event.type === "turn_started") needTurnStart = false;
-      if (event.type === "compaction" && replacedThrough === null) {
-        replacedThrough = event.data.replaces_through_seq;
-      }
-    } else if (
-      (event.type === "user_message" && needPrompt) ||
-      (event.type === "turn_started" && needTurnStart)
-    ) {
-      kept.push(event);
-      if (event.type === "user_message") needPrompt = false;
-      else needTurnStart = false;
-    }
-    if (!inWindow && !needPrompt && !needTurnStart && turns !== null) {
+    if (window.keep(event)) kept.push(event);
+    if (window.done() && turns !== null) {
       complete = true;
       break;
     }

@@ -8,15 +8,17 @@ import { join } from "node:path";
 import { sessionPath, snapshotsDirOf } from "./session_dir.ts";
 import { readWholeLog } from "./session_read.ts";
 import { takeLease } from "./session.ts";
+import { removeSummary } from "./session_summary.ts";
 
 /**
- * Removes session `id` (a full id): its log, then the folder of file copies its undo keeps. Throws
+ * Removes session `id` (a full id): its log, its summary, then the folder of file copies its undo keeps. Throws
  * `SessionInUseError` when another process holds it, `NotFound` when there is no such log.
  */
 export async function removeSession(sessionsDir: string, id: string): Promise<void> {
   const path = sessionPath(sessionsDir, id);
   using _lease = await takeLease(path, id);
   await Deno.remove(path);
+  await removeSummary(path);
   await Deno.remove(snapshotsDirOf(path), { recursive: true }).catch((error) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });

@@ -19,16 +19,24 @@ export function markdownTranscript(
   events: readonly Envelope<CanonicalEvent>[],
   options: TranscriptOptions = {},
 ): string {
-  const limit = options.resultChars ?? DEFAULT_RESULT_CHARS;
   const blocks: string[] = [];
   for (const event of events) {
-    const block = blockOf(event, limit);
+    const block = transcriptBlock(event, options);
     if (block !== null) blocks.push(block);
   }
   return blocks.join("\n\n") + "\n";
 }
 
-function blockOf(event: Envelope<CanonicalEvent>, limit: number): string | null {
+/**
+ * One event's part of the transcript, or null for an event it leaves out. `markdownTranscript` is
+ * these blocks joined by a blank line, with a final newline, so a long session can be written a
+ * block at a time.
+ */
+export function transcriptBlock(
+  event: Envelope<CanonicalEvent>,
+  options: TranscriptOptions = {},
+): string | null {
+  const limit = options.resultChars ?? DEFAULT_RESULT_CHARS;
   switch (event.type) {
     case "session_started": {
       const d = event.data;

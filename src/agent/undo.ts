@@ -64,8 +64,8 @@ export const SHELL_NOT_COVERED =
  * The turn `request` means, or why there is nothing to undo; decided from the log alone (the
  * files are not looked at).
  */
-export function turnToUndo(
-  session: Session,
+function turnToUndo(
+  session: Pick<Session, "events">,
   request: UndoRequest = {},
 ): { ok: true; turn: number } | (PlanOutcome & { ok: false }) {
   const events = session.events;
@@ -92,9 +92,13 @@ export function turnToUndo(
   return { ok: true, turn };
 }
 
-/** Plans undoing a turn of `session` by comparing its files (read through `files`) with what the turn left. */
+/**
+ * Plans undoing a turn of `session` by comparing its files (read through `files`) with what the
+ * turn left. Its `events` must hold at least everything from the start of the turn to undo (see
+ * `undoWindow`).
+ */
 export async function planUndo(
-  session: Session,
+  session: Pick<Session, "events" | "path">,
   files: UndoFiles,
   request: UndoRequest = {},
 ): Promise<PlanOutcome> {

@@ -3,6 +3,7 @@
 import { Failure } from "./failure.ts";
 import { openSession, type Session } from "../agent/session.ts";
 import { latestSessionFor } from "../agent/session_list.ts";
+import { resolveSessionId, sessionPath } from "../agent/session_dir.ts";
 import {
   AmbiguousSessionError,
   CorruptSessionError,
@@ -41,30 +42,54 @@ export async function openNamedSession(
   try {
     return await openSession(sessionsDir, id, { now, readOnly, fromLastCompaction });
   } catch (error) {
-    if (error instanceof UnknownSessionError) {
-      throw new Failure("unknown_session", error.message, {
-        hint: "see `pixir sessions --all` for the ids",
-      });
-    }
-    if (error instanceof AmbiguousSessionError) {
-      throw new Failure("unknown_session", error.message, {
-        details: { candidates: [...error.candidates] },
-      });
-    }
-    if (error instanceof CorruptSessionError) {
-      throw new Failure("io", error.message, {
-        details: { path: error.path, line: error.line },
-        hint: "a line before the last is damaged: fix that line by hand (keep a copy first), " +
-          "or remove the session with `pixir sessions rm`",
-      });
-    }
-    if (error instanceof SessionInUseError) {
-      throw new Failure("usage", error.message, {
-        hint: "wait for that run or chat to end, or start a new session",
-      });
-    }
-    throw error;
+    throw lookupFailure(error);
   }
+}
+
+/**
+ * The log of the session `query` names (an id or unique prefix), for reading it as it is on disk;
+ * unknown or ambiguous ids are Failures, as with `openNamedSession`.
+ */
+export async function namedSessionLog(
+  sessionsDir: string,
+  query: string,
+): Promise<{ id: string; path: string }> {
+  try {
+    const id = await resolveSessionId(sessionsDir, query);
+    return { id, path: sessionPath(sessionsDir, id) };
+  } catch (error) {
+    throw lookupFailure(error);
+  }
+}
+
+/**
+ * A session lookup's error as the Failure a person reads (unknown, ambiguous, damaged or busy
+ * session); any other error unchanged.
+ */
+export function lookupFailure(error: unknown): unknown {
+  if (error instanceof UnknownSessionError) {
+    return new Failure("unknown_session", error.message, {
+      hint: "see `pixir sessions --all` for the ids",
+    });
+  }
+  if (error instanceof AmbiguousSessionError) {
+    return new Failure("unknown_session", error.message, {
+      details: { candidates: [...error.candidates] },
+    });
+  }
+  if (error instanceof CorruptSessionError) {
+    return new Failure("io", error.message, {
+      details: { path: error.path, line: error.line },
+      hint: "a line before the last is damaged: fix that line by hand (keep a copy first), " +
+        "or remove the session with `pixir sessions rm`",
+    });
+  }
+  if (error instanceof SessionInUseError) {
+    return new Failure("usage", error.message, {
+      hint: "wait for that run or chat to end, or start a new session",
+    });
+  }
+  return error;
 }
 
 /** The model, effort and provider (when recorded) the session last ran with. */

@@ -7,10 +7,10 @@
 
 import { dirname } from "node:path";
 import { Failure } from "./failure.ts";
-import type { UndoData } from "../agent/event.ts";
+import type { CanonicalEvent, Envelope, UndoData } from "../agent/event.ts";
 import type { Session } from "../agent/session.ts";
 import { MAX_SNAPSHOT_BYTES, sha256Hex, snapshotsIn } from "../agent/file_snapshots.ts";
-import { applyUndo, plannedUndo, planUndo, turnToUndo, type UndoFiles } from "../agent/undo.ts";
+import { applyUndo, plannedUndo, planUndo, type UndoFiles } from "../agent/undo.ts";
 import { listSessions } from "../agent/session_list.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import { type FileChange, FileToolWorker, startDenoWorker } from "../tools/file_worker.ts";
@@ -18,7 +18,8 @@ import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sand
 import { currentRuntime, sandboxedStarter } from "./file_tools_child.ts";
 import { pixirFileKeys } from "../tools/pixir_files.ts";
 import { isWithin } from "../tools/workspace.ts";
-import { openNamedSession } from "./session_lookup.ts";
+import { readLogFromTurn } from "../agent/session_read.ts";
+import { currentSummary } from "../agent/session_summary.ts";
 
 /** How an undo is asked for. */
 export interface UndoChoice {
@@ -29,16 +30,19 @@ export interface UndoChoice {
 
 /**
  * Plans undoing a turn and, unless it is a dry run, does it; nothing to undo is a usage failure.
- * `paths` are Pixir's folders, which undo never touches.
+ * The session may hold only its recent events (opened from its last compaction): the plan is made
+ * from the log read back to the start of the turn it concerns, never from the whole log. `paths`
+ * are Pixir's folders, which undo never touches.
  */
 export async function undoTurn(
   session: Session,
   choice: UndoChoice,
   paths: PixirPaths,
 ): Promise<UndoData> {
-  const files = await confinedUndoFiles(session, paths);
+  const window = { path: session.path, events: await undoWindow(session, choice.turn) };
+  const files = await confinedUndoFiles(session.started.cwd, window.events, paths);
   try {
-    const planned = await planUndo(session, files, { turn: choice.turn, force: choice.force });
+    const planned = await planUndo(window, files, { turn: choice.turn, force: choice.force });
     if (!planned.ok) {
       throw new Failure("usage", planned.message, {
         hint: planned.forceTurn === undefined
@@ -55,16 +59,17 @@ export async function undoTurn(
 }
 
 /**
- * Undo's access to the workspace's files, through a file-tool Worker whose roots are the session's
- * workspace and, for a file a run was granted outside it (`--allow-write`), that file's folder.
+ * Undo's access to the files of a session's `workspace`, through the file tools, whose roots are
+ * the workspace and, for a file a run was granted outside it (`--allow-write`, as `events` show),
+ * that file's folder.
  * `close` stops the Worker.
  */
 export async function confinedUndoFiles(
-  session: Session,
+  workspace: string,
+  events: readonly Envelope<CanonicalEvent>[],
   paths: PixirPaths,
 ): Promise<UndoFiles & { close(): void }> {
-  const workspace = session.started.cwd;
-  const outside = snapshotsIn(session.events)
+  const outside = snapshotsIn(events)
     .map((snapshot) => dirname(snapshot.path))
     .filter((folder) => !isWithin(workspace, folder));
   const roots = [...new Set([workspace, ...outside])];
@@ -122,16 +127,35 @@ async function realPath(path: string): Promise<string> {
 }
 
 /**
+ * The events undoing `turn` (default: the newest turn with kept files not undone yet) is judged
+ * from: the log from that turn's start on. The session's summary names the turn without reading
+ * the log; when no turn is left to undo, the newest one that changed files (or the last turn) is
+ * read, so the reason given is the same as from the whole log.
+ */
+async function undoWindow(
+  session: Session,
+  turn: number | undefined,
+): Promise<readonly Envelope<CanonicalEvent>[]> {
+  const summary = await currentSummary(session.id, session.path);
+  if (typeof summary === "string") return session.events;
+  const { fileTurns, undoneTurns, turns } = summary.record;
+  const from = turn !== undefined
+    ? Math.min(turn, turns)
+    : fileTurns.filter((t) => !undoneTurns.includes(t)).at(-1) ?? fileTurns.at(-1) ?? turns;
+  if (from < 1) return session.events;
+  return (await readLogFromTurn(session.id, session.path, from)).events;
+}
+
+/**
  * The session `pixir undo` without an id means: the newest session of the workspace that has a
  * turn to undo (a later run that changed no file does not hide an earlier one that did); with
  * `--turn`, or when none has one, the newest session, whose own reason is then reported.
  */
 export async function undoableSessionOf(
-  paths: PixirPaths,
+  sessionsDir: string,
   workspace: string,
-  choice: UndoChoice & { now: () => number },
+  choice: UndoChoice,
 ): Promise<string> {
-  const { sessionsDir } = paths;
   const { sessions } = await listSessions(sessionsDir);
   const mine = sessions.filter((session) => session.cwd === workspace);
   if (mine.length === 0) {
@@ -140,11 +164,9 @@ export async function undoableSessionOf(
     });
   }
   if (choice.turn !== undefined) return mine[0].id;
-  for (const summary of mine) {
-    const session = await openNamedSession(sessionsDir, { id: summary.id }, choice.now, true);
-    if (turnToUndo(session, { force: choice.force }).ok) return summary.id;
-  }
-  return mine[0].id;
+  // The listing's summaries say which turns kept files and which were undone: no log is read.
+  const undoable = mine.find((s) => s.fileTurns.some((t) => !s.undoneTurns.includes(t)));
+  return (undoable ?? mine[0]).id;
 }
 
 /** The command that undoes `turn` of session `id` whatever changed since, as it can be run. */

@@ -4,7 +4,8 @@
  * expiry); the servers that accept them do the verifying.
  */
 
-import { decodeJwt } from "jose";
+// The decoder alone: the package root loads all of jose (signing, encryption, JWKS; ~2 MB).
+import { decodeJwt } from "jose/jwt/decode";
 import { isRecord, type JsonRecord, numberField, recordField, stringField } from "../util/json.ts";
 
 /** The claims Pixir uses; each is absent when the token lacks it or carries the wrong type. */

@@ -171,7 +171,10 @@ async function loadUi() {
   return { runChat, ProcessTerminal };
 }
 
-/** The session `--continue` or `--resume` names, or null for a new one. */
+/**
+ * The session `--continue` or `--resume` names, or null for a new one; read from its last
+ * compaction, as `pixir resume` reads it (what the next turn needs, and what the chat shows).
+ */
 async function startingSession(
   paths: PixirPaths,
   workspace: string,
@@ -179,10 +182,10 @@ async function startingSession(
   io: Io,
 ): Promise<Session | null> {
   if (flags.continue) {
-    return await openNamedSession(paths.sessionsDir, { last: workspace }, io.now);
+    return await openNamedSession(paths.sessionsDir, { last: workspace }, io.now, false, true);
   }
   if (flags.resume !== undefined) {
-    return await openNamedSession(paths.sessionsDir, { id: flags.resume }, io.now);
+    return await openNamedSession(paths.sessionsDir, { id: flags.resume }, io.now, false, true);
   }
   return null;
 }

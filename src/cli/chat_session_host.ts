@@ -105,7 +105,9 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       // The chat already holds this session's lease; opening it again would be refused.
       const current = host.session;
       if (current && current.id.startsWith(id)) return opened(current);
-      const next = await openNamedSession(x.paths.sessionsDir, { id }, io.now);
+      // From its last compaction: what the next turn needs and the chat shows (`/undo` reads
+      // further back itself when it must).
+      const next = await openNamedSession(x.paths.sessionsDir, { id }, io.now, false, true);
       // A session runs in its own workspace (as with `pixir resume`); this chat's tools, policy and
       // AGENTS.md belong to another, so a session from elsewhere is opened in a chat of its own.
       if (next.started.cwd !== host.workspace) {
@@ -166,10 +168,32 @@ export function chatHost(x: ChatHostInputs): ChatHost {
   };
 }
 
-/** A session as the chat opens it: its events and the model and effort it last ran with. */
+/**
+ * A session as the chat opens it: its events and the model and effort it last ran with. A session
+ * read from its last compaction says where the turns before it can be read.
+ */
 function opened(session: Session): OpenedSession {
   const choice: ModelChoice = sessionModel(session);
-  return { id: session.id, events: session.events, warnings: session.warnings, ...choice };
+  const earlier = readFromCompaction(session)
+    ? [`the turns before the compaction are not shown; \`pixir export ${session.id}\` prints them`]
+    : [];
+  return {
+    id: session.id,
+    events: session.events,
+    warnings: [...session.warnings, ...earlier],
+    ...choice,
+  };
+}
+
+/** Whether events the last compaction replaced were left out when the session was read. */
+function readFromCompaction(session: Session): boolean {
+  const compaction = session.events.findLast((e) => e.type === "compaction");
+  if (compaction?.type !== "compaction") return false;
+  const read = new Set(session.events.map((e) => e.seq));
+  for (let seq = 1; seq <= compaction.data.replaces_through_seq; seq++) {
+    if (!read.has(seq)) return true;
+  }
+  return false;
 }
 
 /** The file's text when `path` is a readable file inside the workspace, else null. */

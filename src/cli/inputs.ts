@@ -3,7 +3,6 @@
  * credentials and limits — each failure already a CliFailure with its exit code.
  */
 
-import { resolve } from "node:path";
 import type { Io } from "../util/io.ts";
 import { CliFailure } from "./failure.ts";
 import { resolveCredentials, resolveProviderCredentials } from "../auth/resolve.ts";
@@ -12,7 +11,7 @@ import type { RunCredentials } from "../app/turn_wiring.ts";
 import { sleep } from "../util/sleep.ts";
 import { parseDuration } from "../util/duration.ts";
 import { type Settings, SettingsError } from "../config/settings.ts";
-import { NoHomeError, type PixirPaths, pixirPaths } from "../config/paths.ts";
+import type { PixirPaths } from "../config/paths.ts";
 import { readConfigFile, userConfigPath } from "../config/config_file.ts";
 import { parseOverrides } from "../config/overrides.ts";
 import { resolveConfig, type ResolvedConfig } from "../config/resolver.ts";
@@ -21,6 +20,12 @@ import type { ReasoningEffort } from "../provider/request.ts";
 import { POLICY_FLAGS_HELP } from "./policy_flags.ts";
 import { ANSWER_FLAGS_HELP } from "./answer_flags.ts";
 import { IMAGE_FLAGS_HELP } from "./image_flags.ts";
+
+import { pathsFrom } from "./folders.ts";
+
+// Kept importable from here for the commands that read all their inputs from this module.
+export { pathsFrom };
+export { resolveWorkspace } from "./folders.ts";
 
 /** The flags that choose settings, on every command that talks to a model. */
 export const CONFIG_FLAGS = {
@@ -234,40 +239,6 @@ export function sessionChoice(
       ? settings.provider?.id
       : recorded.provider,
   };
-}
-
-/** Pixir's folders, or a usage failure when no home can be found. */
-export function pathsFrom(io: Io): PixirPaths {
-  try {
-    const paths = pixirPaths({
-      env: io.env,
-      os: io.os,
-      home: io.env("HOME") ?? io.env("USERPROFILE"),
-    });
-    // Absolute, because the file tools move the process's current directory while they run.
-    return {
-      configDir: resolve(io.cwd, paths.configDir),
-      dataDir: resolve(io.cwd, paths.dataDir),
-      sessionsDir: resolve(io.cwd, paths.sessionsDir),
-    };
-  } catch (error) {
-    if (error instanceof NoHomeError) throw new CliFailure("usage", error.message);
-    throw error;
-  }
-}
-
-/** The real path of the workspace directory (`--cwd` or the current directory). */
-export async function resolveWorkspace(dir: string, cwd: string): Promise<string> {
-  const path = resolve(cwd, dir);
-  let real: string;
-  try {
-    real = await Deno.realPath(path);
-  } catch {
-    throw new CliFailure("usage", `workspace ${path} does not exist`);
-  }
-  const info = await Deno.stat(real);
-  if (!info.isDirectory) throw new CliFailure("usage", `workspace ${path} is not a directory`);
-  return real;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import type { Io } from "../util/io.ts";
-import { pathsFrom, resolveWorkspace } from "./inputs.ts";
+import { pathsFrom, resolveWorkspace } from "./folders.ts";
 import { listSessions, type SessionSummary } from "../agent/session_list.ts";
 import { sessionIds } from "../agent/session_dir.ts";
 import { removeSession, repairSession } from "../agent/session_store.ts";
@@ -83,7 +83,17 @@ async function list(argv: string[], io: Io): Promise<number> {
   }
   const { sessions, workspace } = await sessionsOf(io, values);
   if (values.json) {
-    await io.stdout.write(JSON.stringify(sessions) + "\n");
+    const fields = ({ id, cwd, model, created, updated, title, turns, path }: SessionSummary) => ({
+      id,
+      cwd,
+      model,
+      created,
+      updated,
+      title,
+      turns,
+      path,
+    });
+    await io.stdout.write(JSON.stringify(sessions.map(fields)) + "\n");
   } else if (sessions.length === 0) {
     await io.stderr.write(
       values.all ? "no sessions yet\n" : `no sessions for ${workspace} (try --all)\n`,

@@ -1,7 +1,7 @@
 /** Sweeping what a killed Pixir left half-done: temp files of atomic writes no process holds. */
 
 import type { Io } from "../util/io.ts";
-import { pathsFrom } from "./inputs.ts";
+import { pathsFrom } from "./folders.ts";
 import { removeStaleTemps } from "../util/atomic_write.ts";
 
 /**

@@ -55,13 +55,13 @@ Examples:
       dryRun: values["dry-run"] === true,
       force: values.force === true,
     };
-    const id = positionals.length === 1
-      ? positionals[0]
-      : await undoableSessionOf(paths, await resolveWorkspace(values.cwd ?? ".", io.cwd), {
-        ...choice,
-        now: io.now,
-      });
-    const session = await openNamedSession(sessionsDir, { id }, io.now);
+    const id = positionals.length === 1 ? positionals[0] : await undoableSessionOf(
+      sessionsDir,
+      await resolveWorkspace(values.cwd ?? ".", io.cwd),
+      choice,
+    );
+    // The undo reads the turn it concerns itself; the session is opened for its next line only.
+    const session = await openNamedSession(sessionsDir, { id }, io.now, false, true);
     for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
     const data = await undoTurn(session, choice, paths);
     if (values.json) {

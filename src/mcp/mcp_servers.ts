@@ -4,17 +4,11 @@
  * behind a permission gate.
  */
 
-import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerConfig } from "../config/mcp_servers.ts";
 import type { McpCall } from "../policy/mcp_approval.ts";
 import { fail } from "../tools/failure.ts";
 import type { Tool, ToolContext, ToolResult } from "../tools/tool.ts";
-import {
-  connectMcpServer,
-  type McpConnection,
-  type McpEnvironment,
-  McpStartError,
-} from "./mcp_connection.ts";
+import type { McpConnection, McpEnvironment } from "./mcp_connection.ts";
 import { type McpToolInfo, modelSchema, qualifiedToolName, resultText } from "./mcp_tool.ts";
 
 /** How one server ended up. */
@@ -51,6 +45,9 @@ export async function startMcpServers(
   warn: (message: string) => void | Promise<void>,
 ): Promise<McpServers> {
   if (configs.length === 0) return NO_MCP_SERVERS;
+  // The MCP SDK (and the schema libraries it brings) is loaded only when a server is configured:
+  // a run without one pays nothing for it in start-up time or memory.
+  const { connectMcpServer, McpStartError } = await import("./mcp_connection.ts");
   const outcomes = await Promise.all(configs.map(async (config) => {
     try {
       return { config, connection: await connectMcpServer(config, environment) };
@@ -123,6 +120,12 @@ export function mcpTools(servers: McpServers, gate: McpGate): Tool[] {
   }));
 }
 
+/**
+ * The JSON-RPC error code of an MCP request that timed out (the SDK's `ErrorCode.RequestTimeout`,
+ * a protocol constant, spelled here so this module does not load the SDK).
+ */
+const REQUEST_TIMEOUT = -32001;
+
 async function callTool(
   entry: McpToolEntry,
   args: unknown,
@@ -150,7 +153,7 @@ async function callTool(
   } catch (error) {
     if (ctx.signal.aborted) return fail("aborted", "The MCP tool call was interrupted.", where);
     const reason = error instanceof Error ? error.message : String(error);
-    if (error instanceof Error && "code" in error && error.code === ErrorCode.RequestTimeout) {
+    if (error instanceof Error && "code" in error && error.code === REQUEST_TIMEOUT) {
       return fail(
         "timeout",
         `The MCP server "${entry.server}" did not answer within ` +

@@ -27,6 +27,11 @@ export interface WriteOptions {
    * keeps its mode.
    */
   mode?: number;
+  /**
+   * False skips forcing the content to disk before the rename: for a cache that is checked when
+   * read and rebuilt when wrong, where a sync per write would cost more than a lost write.
+   */
+  sync?: boolean;
 }
 
 /**
@@ -42,7 +47,14 @@ export async function writeFileAtomic(
   const existingMode = await modeOf(path);
   const finalMode = options.mode ?? existingMode;
   const data = typeof content === "string" ? new TextEncoder().encode(content) : content;
-  await withTemp(path, data, options.mode, finalMode, (temp) => Deno.rename(temp, path));
+  await withTemp(
+    path,
+    data,
+    options.mode,
+    finalMode,
+    (temp) => Deno.rename(temp, path),
+    options.sync ?? true,
+  );
   return { created: existingMode === undefined, bytes: data.length };
 }
 
@@ -72,6 +84,7 @@ async function withTemp(
   createMode: number | undefined,
   finalMode: number | null | undefined,
   install: (temp: string) => Promise<void>,
+  sync = true,
 ): Promise<void> {
   for (let attempt = 1;; attempt++) {
     const temp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
@@ -79,7 +92,7 @@ async function withTemp(
     try {
       await file.lock(true);
       for (let offset = 0; offset < data.length;) offset += await file.write(data.subarray(offset));
-      await file.syncData();
+      if (sync) await file.syncData();
       // The umask may have changed the mode at creation; set the intended one exactly.
       if (typeof finalMode === "number" && Deno.build.os !== "windows") {
         await Deno.chmod(temp, finalMode);

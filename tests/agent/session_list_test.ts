@@ -66,6 +66,8 @@ Deno.test("sessions are listed newest activity first, with title and turn count"
       title: "Fix the build please",
       turns: 1,
       path: old.path,
+      fileTurns: [],
+      undoneTurns: [],
     });
     const long = byId.get(busy.id)!;
     assert.equal(long.title, `${"x".repeat(79)}…`);

@@ -12,6 +12,7 @@ import { workspaceOnly } from "../../src/tools/workspace.ts";
 import { steppingClock } from "./helpers.ts";
 import type { UndoFiles } from "../../src/agent/undo.ts";
 import { confinedUndoFiles } from "../../src/app/undo.ts";
+import type { PixirPaths } from "../../src/config/paths.ts";
 
 /** A tool call: the tool's name and its arguments. */
 export type Call = [name: string, args: Record<string, unknown>];
@@ -29,6 +30,8 @@ export interface UndoFixture {
   at(name: string): string;
   /** Undo's confined access to the workspace (the file tools' Worker), as `pixir undo` uses it. */
   files: UndoFiles;
+  /** Pixir's folders for this fixture (beside the workspace). */
+  paths: PixirPaths;
 }
 
 /** Runs `body` with a fresh fixture; `maxBytes` caps the snapshots. */
@@ -56,10 +59,12 @@ export async function withUndoFixture(
     const signal = new AbortController().signal;
     const home = join(root, "home");
     await Deno.mkdir(home);
-    const files = await confinedUndoFiles(session, { configDir: home, dataDir: home, sessionsDir });
+    const paths = { configDir: home, dataDir: home, sessionsDir };
+    const files = await confinedUndoFiles(workspace, session.events, paths);
     await using _stop = { [Symbol.asyncDispose]: () => Promise.resolve(files.close()) };
     await body({
       files,
+      paths,
       workspace,
       sessionsDir,
       session,

@@ -595,3 +595,28 @@ Deno.test("an MCP call in the chat: asked about, then shown as a block naming se
   assert.match(screen, /mcp everything\/echo/);
   assert.match(outputOf(server.requests[1], "call_echo"), /from-chat/);
 });
+
+Deno.test("--continue of a compacted session shows it from the compaction and says where the rest is", async () => {
+  await using box = await sandbox();
+  await using server = startResponsesServer({
+    script: [
+      { sse: textAnswer("OLD ANSWER before the summary") },
+      { sse: textAnswer("second answer") },
+      { sse: textAnswer("SUMMARY of the earlier turns") },
+      { sse: textAnswer("unused") },
+    ],
+  });
+  assert.equal((await box.run(["run", "first question"], { server })).code, 0);
+  const [id] = await box.sessionIds();
+  assert.equal((await box.run(["resume", id, "second question"], { server })).code, 0);
+  const compact = await box.run(["compact", id], { server });
+  assert.equal(compact.code, 0, compact.stderr);
+
+  await using pane = await chat(box, server, { args: ["chat", "--continue"] });
+
+  const screen = await pane.waitFor(/pixir export/);
+  assert.match(screen, /compacted the conversation/);
+  assert.match(screen, /second answer/);
+  assert.match(screen.replaceAll("\n", " "), new RegExp(`not shown; .pixir +export +${id}.`));
+  assert.doesNotMatch(screen, /OLD ANSWER/);
+});

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
+import { join } from "node:path";
+import { markdownTranscript } from "../../src/agent/transcript.ts";
 import { hintedSessionId, sandbox } from "./helpers.ts";
 
 async function sessionWithToolCall() {
@@ -59,4 +61,60 @@ Deno.test("export of an unknown session is exit 2; a bad format is exit 2", asyn
   const none = await box.run(["export"]);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /give exactly one session id/);
+});
+
+/** Appends `n` assistant messages of `size` characters to session `id`'s log, as a writer would. */
+async function grow(path: string, id: string, n: number, size: number): Promise<void> {
+  const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+  let seq = lines.length;
+  const more: string[] = [];
+  for (let i = 0; i < n; i++, seq++) {
+    more.push(JSON.stringify({
+      id: `${id}:${seq}`,
+      session_id: id,
+      seq,
+      ts: "2026-12-01T00:00:00.000Z",
+      type: "assistant_message",
+      data: { model: "gpt-5.5", text: `part ${i} `.padEnd(size, "x") },
+    }));
+  }
+  await Deno.writeTextFile(path, more.join("\n") + "\n", { append: true });
+}
+
+Deno.test("a long session exports in pieces exactly as it would whole, in both formats", async () => {
+  const { box, server, id } = await sessionWithToolCall();
+  await using _box = box;
+  await using _server = server;
+  const path = join(box.sessionsDir, `${id}.ndjson`);
+  await grow(path, id, 300, 1000); // ~300 kB: several chunks of output
+
+  const json = await box.run(["export", id, "--format", "json"]);
+  assert.equal(json.code, 0, json.stderr);
+  const events = await box.log(id);
+  assert.equal(json.stdout, JSON.stringify(events) + "\n");
+  const md = await box.run(["export", id]);
+  assert.equal(md.code, 0, md.stderr);
+  // deno-lint-ignore no-explicit-any
+  assert.equal(md.stdout, markdownTranscript(events as any));
+});
+
+Deno.test("export stops at a damaged line in the middle of the log, naming it; a torn tail is a warning", async () => {
+  const { box, server, id } = await sessionWithToolCall();
+  await using _box = box;
+  await using _server = server;
+  const path = join(box.sessionsDir, `${id}.ndjson`);
+  const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
+  await Deno.writeTextFile(path, lines.join("\n") + '\n{"torn');
+  const torn = await box.run(["export", id, "--format", "json"]);
+  assert.equal(torn.code, 0, torn.stderr);
+  assert.equal(JSON.parse(torn.stdout).length, lines.length);
+  assert.match(torn.stderr, /warning: .*half-written line \d+/);
+
+  lines[2] = "not json";
+  await Deno.writeTextFile(path, lines.join("\n") + "\n");
+  const damaged = await box.run(["export", id, "--format", "json"]);
+  assert.equal(damaged.code, 1);
+  assert.match(damaged.stderr, /\.ndjson:3: not valid JSON/);
+  assert.match(damaged.stderr, /fix that line by hand/);
+  assert.doesNotMatch(damaged.stderr, /internal error|at .*\.ts:/);
 });

@@ -17,6 +17,7 @@ import { createSession } from "../../src/agent/session.ts";
 import type { CanonicalEvent, Envelope } from "../../src/agent/event.ts";
 import { readLogFromLastCompaction, readWholeLog } from "../../src/agent/session_read.ts";
 import { CorruptSessionError } from "../../src/agent/session_error.ts";
+import { currentSummary, summaryPathOf } from "../../src/agent/session_summary.ts";
 import { foldHistory } from "../../src/agent/history.ts";
 import {
   AuthFileError,
@@ -653,6 +654,112 @@ const jsonlWriter = target(
     ),
 );
 
+/** How the summary beside a log is damaged, or the log changed after the summary was saved. */
+const summaryDamage = fc.record({
+  summary: fc.oneof(
+    fc.constant({ kind: "keep" as const }),
+    fc.constant({ kind: "delete" as const }),
+    fc.record({ kind: fc.constant("bytes" as const), bytes: fc.uint8Array({ maxLength: 300 }) }),
+    fc.record({ kind: fc.constant("cut" as const), at: fc.nat() }),
+    fc.record({
+      kind: fc.constant("retype" as const),
+      key: fc.constantFrom(
+        "id",
+        "turns",
+        "logBytes",
+        "nextSeq",
+        "logMtime",
+        "fileTurns",
+        "title",
+        "format",
+      ),
+      value: fc.jsonValue({ maxDepth: 2 }),
+    }),
+  ),
+  /** Lines a writer (or a newer Pixir) appended after the summary was saved, maybe torn. */
+  appended: fc.array(fc.constantFrom("user_message", "turn_started", "undo", "plan_update"), {
+    maxLength: 4,
+  }),
+  torn: fc.option(fc.uint8Array({ minLength: 1, maxLength: 40 }), { nil: undefined }),
+  /** The log cut at a byte (as a repair or a crash of another writer might leave it). */
+  cutLog: fc.option(fc.nat(), { nil: undefined }),
+});
+
+const sessionSummary = target(
+  "session summary: a damaged, missing or stale summary is read as a rebuild from the log says",
+  (dir) =>
+    fc.asyncProperty(
+      fc.array(turnEvents, { minLength: 1, maxLength: 5 }),
+      summaryDamage,
+      async (turns, d) => {
+        const sessionsDir = await Deno.makeTempDir({ dir });
+        try {
+          const { id, path } = await writeSession(sessionsDir, turns);
+          const summaryPath = summaryPathOf(path);
+          const saved = await Deno.readFile(summaryPath);
+          switch (d.summary.kind) {
+            case "keep":
+              break;
+            case "delete":
+              await Deno.remove(summaryPath);
+              break;
+            case "bytes":
+              await Deno.writeFile(summaryPath, d.summary.bytes);
+              break;
+            case "cut":
+              await Deno.writeFile(summaryPath, saved.slice(0, d.summary.at % saved.length));
+              break;
+            case "retype": {
+              const value = JSON.parse(new TextDecoder().decode(saved));
+              value[d.summary.key] = d.summary.value;
+              await Deno.writeTextFile(summaryPath, JSON.stringify(value));
+            }
+          }
+          let seq = (await readWholeLog(id, path).catch(() => null))?.nextSeq ?? 0;
+          for (const type of d.appended) {
+            const data = type === "user_message"
+              ? { text: "more" }
+              : type === "turn_started"
+              ? { turn: 99, model: "later", effort: "low" }
+              : type === "undo"
+              ? { turn: 1, restored: [], deleted: [], skipped: [] }
+              : {};
+            const line = JSON.stringify({
+              id: `${id}:${seq}`,
+              session_id: id,
+              seq: seq++,
+              ts: "2026-01-02T00:00:00.000Z",
+              type,
+              data,
+            });
+            await Deno.writeTextFile(path, `${line}\n`, { append: true });
+          }
+          if (d.torn) {
+            const torn = d.torn.map((b) => (b === 0x0a ? 0x20 : b));
+            await Deno.writeFile(path, torn, { append: true });
+          }
+          if (d.cutLog !== undefined) {
+            const bytes = await Deno.readFile(path);
+            await Deno.writeFile(path, bytes.slice(0, d.cutLog % (bytes.length + 1)));
+          }
+          // A later change has a later time, as on any disk (the writes above may share a tick).
+          const info = await Deno.stat(path);
+          await Deno.utime(path, info.atime!, new Date(info.mtime!.getTime() + 2000));
+
+          const kept = await within(currentSummary(id, path), "reading the summary");
+          const copyDir = await Deno.makeTempDir({ dir });
+          await Deno.copyFile(path, join(copyDir, `${id}.ndjson`));
+          const rebuilt = await currentSummary(id, join(copyDir, `${id}.ndjson`));
+          const facts = (x: typeof kept) =>
+            typeof x === "string" ? x : { ...x.record, logMtime: null };
+          assert.deepEqual(facts(kept), facts(rebuilt));
+        } finally {
+          await Deno.remove(sessionsDir, { recursive: true });
+        }
+      },
+    ),
+);
+
 /** Every target, in the order the suite runs them. */
 export const TARGETS: readonly FuzzTarget[] = [
   sseSplit,
@@ -660,6 +767,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   sseJsonEvents,
   sessionLog,
   sessionRoundTrip,
+  sessionSummary,
   authFile,
   permissionsFile,
   settings,

@@ -22,6 +22,7 @@ const CONFIG: BuildConfig = {
   entry: "src/main.ts",
   permissionSet: "pixir",
   workerModules: ["src/tools/worker.ts"],
+  lazyModules: ["src/cli/dispatch.ts"],
   excludedNpmPackages: ["koffi", "@scope/native"],
   v8Flags: ["--max-semi-space-size=1", "--no-opt"],
 };
@@ -55,6 +56,8 @@ Deno.test("compile bakes the named permission set, no prompts, unstable features
     "x86_64-unknown-linux-gnu",
     "--include",
     "src/tools/worker.ts",
+    "--include",
+    "src/cli/dispatch.ts",
     "--exclude",
     "/cache/npm/registry.npmjs.org/koffi/2.9.0",
     "--exclude",
@@ -180,6 +183,20 @@ Deno.test("the build includes exactly the modules src/ starts as Workers", async
     );
   }
   assert.deepEqual([...BUILD.workerModules].sort(), started.sort());
+});
+
+Deno.test("the build includes exactly the modules src/ imports through a non-literal specifier", async () => {
+  const imported: string[] = [];
+  for await (const file of walkTs(join(ROOT, "src"))) {
+    const text = await Deno.readTextFile(file);
+    // `import(NAME)`: the module is named by a constant `NAME = "…"` of the same file.
+    for (const [, name] of text.matchAll(/\bimport\(\s*([A-Za-z_$][\w$]*)\s*\)/g)) {
+      const constant = new RegExp(`\\b${name}\\b[^=\\n]*=\\s*["']([^"']+)["']`).exec(text);
+      assert.ok(constant, `${file} imports ${name}, which is not a constant naming a module`);
+      imported.push(relative(ROOT, join(file, "..", constant[1])));
+    }
+  }
+  assert.deepEqual([...BUILD.lazyModules].sort(), imported.sort());
 });
 
 async function* walkTs(dir: string): AsyncGenerator<string> {

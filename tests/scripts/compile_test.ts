@@ -39,7 +39,9 @@ Deno.test({
     );
     assert.equal(payload.metadata.app_version, denoJson.version);
     assert.equal(payload.metadata.entrypoint_key, BUILD.entry);
-    for (const module of BUILD.workerModules) assertEmbedded(payload, module);
+    for (const module of [...BUILD.workerModules, ...BUILD.lazyModules]) {
+      assertEmbedded(payload, module);
+    }
     for (const name of BUILD.excludedNpmPackages) assertNoNpmPackage(payload, name);
 
     // The archive holds exactly that binary as `pixir`, and SHA256SUMS vouches for the archive.
