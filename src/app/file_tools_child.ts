@@ -50,7 +50,7 @@ export function currentRuntime(
       env("XDG_CACHE_HOME") ?? (home === undefined ? "/nonexistent" : join(home, ".cache")),
       "deno",
     );
-  const main = fileURLToPath(new URL("../main.ts", import.meta.url));
+  const entry = fileURLToPath(new URL("../tools/file_child_main.ts", import.meta.url));
   return {
     argv: (permissions) => [
       exec,
@@ -62,8 +62,7 @@ export function currentRuntime(
       join(project, "deno.json"),
       ...allowFlag("--allow-read", permissions.read),
       ...allowFlag("--allow-write", permissions.write),
-      main,
-      FILE_TOOLS_COMMAND,
+      entry,
     ],
     paths: [dirname(exec), project, denoDir],
     env: { DENO_DIR: denoDir, NO_COLOR: "1" },
