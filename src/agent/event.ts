@@ -6,7 +6,7 @@
 import type { ImageRef } from "./images.ts";
 import type { ProviderError } from "../provider/error.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
-import type { SummaryText, Usage } from "../provider/item.ts";
+import type { SummaryText, UrlCitation, Usage } from "../provider/item.ts";
 import type { ToolError } from "../tools/tool.ts";
 import type { PermissionDecisionData } from "../policy/permission_decision.ts";
 
@@ -65,6 +65,8 @@ export type CanonicalEvent =
       phase?: string;
       /** True for the text received before an interruption cut the response short. */
       interrupted?: boolean;
+      /** The web pages the text cites (hosted web search). */
+      citations?: UrlCitation[];
     };
   }
   | {
@@ -95,7 +97,26 @@ export type CanonicalEvent =
   | { type: "file_snapshot"; data: FileSnapshotData }
   | { type: "file_changed"; data: FileChangedData }
   | { type: "undo"; data: UndoData }
-  | { type: "compaction"; data: CompactionData };
+  | { type: "compaction"; data: CompactionData }
+  | { type: "web_search"; data: WebSearchData }
+  | { type: "subagent_event"; data: SubagentEventData };
+
+/**
+ * A search the model ran with the hosted web search tool, replayed to the provider that ran it.
+ * `action` is the server's, as sent (`{type:"search",query}`, `open_page`, …).
+ */
+export interface WebSearchData {
+  model: string;
+  provider?: string;
+  status: string;
+  action: Record<string, unknown>;
+}
+
+/** An event of a child agent's own history; the child is the `task` call `call_id`. */
+export interface SubagentEventData {
+  call_id: string;
+  event: Exclude<CanonicalEvent, { type: "subagent_event" }>;
+}
 
 /**
  * A file's state kept before a tool first changed it in a turn, so the turn can be undone. The
@@ -157,11 +178,21 @@ export interface CompactionData {
   tokens_before: number;
 }
 
+/** How far a running tool call has come (an MCP server's progress notification). */
+export interface ToolProgressData {
+  call_id: string;
+  name: string;
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
 /** Events that only renderers see. */
 export type EphemeralEvent =
   | { type: "text_delta"; data: { delta: string } }
   | { type: "reasoning_delta"; data: { delta: string } }
   | { type: "tool_started"; data: { call_id: string; name: string; arguments: string } }
+  | { type: "tool_progress"; data: ToolProgressData }
   | {
     type: "retrying";
     data: { attempt: number; delay_ms: number; error: ProviderError };
@@ -196,4 +227,6 @@ export const CANONICAL_TYPES: ReadonlySet<CanonicalEvent["type"]> = new Set([
   "file_changed",
   "undo",
   "compaction",
+  "web_search",
+  "subagent_event",
 ]);

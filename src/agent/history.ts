@@ -25,7 +25,9 @@ export const INTERRUPTED_TOOL_ERROR: ToolError = Object.freeze({
  * - After a compaction, the events it replaces (seq up to `replaces_through_seq`; an event
  *   without a seq counts its position, as in a whole log) become one user message holding the
  *   summary, the task verbatim and the plan's open items; only later events are folded as items.
- * - Messages, tool calls and tool results become their items, without server ids.
+ * - Messages, tool calls and tool results become their items, without server ids; web searches
+ *   become their `web_search_call` items for the provider that ran them. A child agent's events
+ *   are not the parent's history.
  * - Reasoning is replayed only to the model and provider that produced it (another provider cannot
  *   decrypt it, and must not see it), in arrival order, and only when the
  *   item it led to (an assistant message or tool call of the same response) follows it; reasoning
@@ -170,6 +172,14 @@ function foldItems(
         if (!answered.has(call_id)) items.push(interruptedOutput(call_id));
         break;
       }
+      case "web_search":
+        // The search ran on the provider's side: only that provider knows what to make of it.
+        if (sameProvider(event.data.provider, target.provider)) {
+          const { status, action } = event.data;
+          items.push(...reasoning, { type: "web_search_call", status, action });
+          reasoning = [];
+        }
+        break;
       case "tool_result": {
         const { call_id, output } = event.data;
         if (!called.has(call_id) || resulted.has(call_id)) break;
@@ -191,6 +201,8 @@ function foldItems(
       case "file_changed":
       case "undo":
       case "compaction":
+      case "subagent_event":
+        // A child's events are its own history, never the parent's.
         break;
     }
   }

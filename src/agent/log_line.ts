@@ -222,6 +222,9 @@ const DATA: Record<CanonicalEvent["type"], Check> = {
     text: str,
     phase: optional(str),
     interrupted: optional(bool),
+    citations: optional(
+      arrayOf(object({ url: str, title: str, start_index: count, end_index: count })),
+    ),
   }),
   tool_call: object({ model: str, call_id: str, name: str, arguments: str }),
   tool_result: object({
@@ -294,4 +297,19 @@ const DATA: Record<CanonicalEvent["type"], Check> = {
     model: str,
     tokens_before: count,
   }),
+  web_search: object({ model: str, provider: optional(str), status: str, action: record }),
+  subagent_event: object({ call_id: str, event: childEvent }),
 };
+
+/** A child agent's own event: any canonical event but a nested child's, its data checked too. */
+function childEvent(value: unknown): string | undefined {
+  const problem = object({ type: nonEmptyString, data: record })(value);
+  if (problem !== undefined) return problem;
+  const { type, data } = value as { type: string; data: unknown };
+  const check = type === "subagent_event" || !KNOWN_TYPES.has(type)
+    ? undefined
+    : DATA[type as CanonicalEvent["type"]];
+  if (check === undefined) return `.type: ${JSON.stringify(type)} is not a child agent's event`;
+  const dataProblem = check(data);
+  return dataProblem === undefined ? undefined : within(".data", dataProblem);
+}

@@ -18,9 +18,11 @@ export interface SessionTokens {
   title: string;
   /** Last activity (ISO 8601). */
   updated: string;
-  /** How many model calls reported usage. */
+  /** How many model calls reported usage, the child agents' included. */
   model_calls: number;
   usage: Usage;
+  /** The part of `model_calls` and `usage` the session's child agents (`task`) spent. */
+  subagents: { model_calls: number; usage: Usage };
 }
 
 /** Tokens of one day, across sessions. */
@@ -80,15 +82,29 @@ async function sessionTokens(
     updated: summary.updated,
     model_calls: 0,
     usage: ZERO_USAGE,
+    subagents: { model_calls: 0, usage: ZERO_USAGE },
   };
   for await (const line of readLinesForward(summary.path)) {
     const parsed = line.text === null ? null : parseLogLine(line.text);
-    if (!parsed?.ok || parsed.envelope.type !== "usage") continue;
-    const at = Date.parse(parsed.envelope.ts);
+    if (!parsed?.ok) continue;
+    const { envelope } = parsed;
+    const child = envelope.type === "subagent_event" ? envelope.data.event : undefined;
+    const usage = envelope.type === "usage"
+      ? envelope.data
+      : child?.type === "usage"
+      ? child.data
+      : undefined;
+    if (usage === undefined) continue;
+    const at = Date.parse(envelope.ts);
     if (!(at >= options.sinceMs)) continue;
-    const usage = parsed.envelope.data;
     session.model_calls += 1;
     session.usage = addUsage(session.usage, usage);
+    if (child !== undefined) {
+      session.subagents = {
+        model_calls: session.subagents.model_calls + 1,
+        usage: addUsage(session.subagents.usage, usage),
+      };
+    }
     const day = localDay(at, options.utcOffset);
     const sum = days.get(day) ?? { day, model_calls: 0, usage: ZERO_USAGE };
     days.set(day, { day, model_calls: sum.model_calls + 1, usage: addUsage(sum.usage, usage) });

@@ -5,6 +5,7 @@
  */
 
 import type { CanonicalEvent, Envelope } from "./event.ts";
+import { describeSearchAction, footnotes } from "../provider/web_search.ts";
 
 /** Default bound on one tool result in the transcript, in characters. */
 export const DEFAULT_RESULT_CHARS = 2000;
@@ -62,8 +63,19 @@ export function transcriptBlock(
       const text = event.data.summary.map((s) => s.text).join("\n\n").trim();
       return text === "" ? null : `### Reasoning\n\n${quote(text)}`;
     }
-    case "assistant_message":
-      return `## Assistant${event.data.interrupted ? " (interrupted)" : ""}\n\n${event.data.text}`;
+    case "assistant_message": {
+      const sources = footnotes(event.data.citations ?? []);
+      return `## Assistant${event.data.interrupted ? " (interrupted)" : ""}\n\n${event.data.text}${
+        sources.length > 0 ? `\n\nSources:\n\n${sources.map((line) => `- ${line}`).join("\n")}` : ""
+      }`;
+    }
+    case "web_search":
+      return `_Web search: ${describeSearchAction(event.data.action)} (${event.data.status})_`;
+    case "subagent_event": {
+      const { call_id, event: child } = event.data;
+      const inner = transcriptBlock({ ...event, ...child } as Envelope<CanonicalEvent>, options);
+      return inner === null ? null : quote(`**Subagent ${call_id}**\n\n${inner}`);
+    }
     case "tool_call":
       return `### Tool call: ${event.data.name}\n\n${
         fenced(prettyJson(event.data.arguments), "json")

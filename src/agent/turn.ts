@@ -8,7 +8,7 @@
 
 import type { ProviderError } from "../provider/error.ts";
 import type { ModelInfo } from "../provider/models.ts";
-import type { OutputItem, Usage } from "../provider/item.ts";
+import type { OutputItem, UrlCitation, Usage } from "../provider/item.ts";
 import type { ModelRequest, OutputFormat, ReasoningEffort, ToolSpec } from "../provider/request.ts";
 import type { ToolError, ToolResult } from "../tools/tool.ts";
 import { DEFAULT_MAX_ITERATIONS } from "../config/settings.ts";
@@ -91,6 +91,13 @@ export interface TurnOptions {
   autoCompact?: { atPercent: number; catalog: readonly ModelInfo[] };
   /** The structured format the answer must take (`--output-schema`), sent with every request. */
   outputFormat?: OutputFormat;
+  /** Offer the hosted web search tool with every request (`--search`). */
+  webSearch?: boolean;
+  /**
+   * Tools whose calls in one response run side by side (child agents); every other call runs
+   * alone, in order.
+   */
+  parallelTools?: ReadonlySet<string>;
 }
 
 /** The turn stopped because it reached its iteration cap. */
@@ -106,8 +113,11 @@ export type TurnError = ProviderError | IterationCapError;
 
 /** How a turn ended. `usage` sums every model call the turn made. */
 export type TurnOutcome =
-  /** The model answered without calling more tools. */
-  | { status: "answered"; answer: string; usage: Usage }
+  /**
+   * The model answered without calling more tools. `citations`: the web pages the answer cites,
+   * indexes into `answer`.
+   */
+  | { status: "answered"; answer: string; usage: Usage; citations?: UrlCitation[] }
   /** The response was cut short (e.g. `max_output_tokens`); its tool calls were not run. */
   | { status: "incomplete"; answer: string; reason?: string; usage: Usage }
   /** A model call failed after its retries, or the iteration cap was reached. */
@@ -135,6 +145,7 @@ class Turn {
   readonly #number: number;
   #usage: Usage = ZERO_USAGE;
   #answer = "";
+  #citations: UrlCitation[] = [];
   /** The `x-codex-turn-state` of the turn's latest response, echoed on its next requests. */
   #turnState: string | undefined;
 
@@ -185,7 +196,8 @@ class Turn {
           type: "turn_completed",
           data: { turn: this.#number, status: "completed" },
         });
-        return { status: "answered", answer: this.#answer, usage: this.#usage };
+        const cited = this.#citations.length > 0 ? { citations: this.#citations } : {};
+        return { status: "answered", answer: this.#answer, usage: this.#usage, ...cited };
       }
       const unfinished = await this.#runCalls(calls);
       if (unfinished.length > 0) return await this.#interrupt(unfinished);
@@ -256,6 +268,7 @@ class Turn {
       parallel_tool_calls: true,
       ...(this.#options.outputFormat ? { output_format: this.#options.outputFormat } : {}),
       ...(this.#turnState === undefined ? {} : { turn_state: this.#turnState }),
+      ...(this.#options.webSearch ? { web_search: true } : {}),
     };
   }
 
@@ -263,7 +276,7 @@ class Turn {
   async #recordResponse(done: Done, items: readonly OutputItem[]): Promise<Call[]> {
     const { model } = this.#options;
     const calls: Call[] = [];
-    const messages: { text: string; phase?: string }[] = [];
+    const messages: Message[] = [];
     for (const item of items) {
       const event = itemEvent(item, model, this.#options.provider);
       await this.#record(event);
@@ -278,7 +291,9 @@ class Turn {
       });
       this.#usage = addUsage(this.#usage, done.usage);
     }
-    if (messages.length > 0) this.#answer = answerOf(messages);
+    if (messages.length > 0) {
+      ({ text: this.#answer, citations: this.#citations } = answerOf(messages));
+    }
     return calls;
   }
 
@@ -293,38 +308,60 @@ class Turn {
     this.#answer = text;
   }
 
-  /** Runs the calls in order; returns the calls left unfinished by an abort (none otherwise). */
+  /**
+   * Runs the calls in order, a run of consecutive parallel calls side by side (their results are
+   * logged in call order); returns the calls left unfinished by an abort (none otherwise).
+   */
   async #runCalls(calls: readonly Call[]): Promise<readonly Call[]> {
     const { session, signal, emit, runTool, toolOutput } = this.#options;
     // Tools have side effects: make the calls durable before running them.
     await session.flush();
-    for (const [index, call] of calls.entries()) {
+    for (let index = 0; index < calls.length;) {
       if (signal.aborted) return calls.slice(index);
-      const { call_id, name } = call;
-      await emit(session.stamp({
-        type: "tool_started",
-        data: { call_id, name, arguments: call.arguments },
-      }));
-      const running = runTool(name, call.arguments, signal, call_id);
-      const result = await untilAborted(running, signal);
-      if (result === ABORTED) {
-        // Give the tool a moment to stop what it started (a shell kills its process group), so
+      const batch = this.#batchAt(calls, index);
+      for (const { call_id, name, arguments: args } of batch) {
+        await emit(
+          session.stamp({ type: "tool_started", data: { call_id, name, arguments: args } }),
+        );
+      }
+      const running = Promise.all(
+        batch.map((call) => runTool(call.name, call.arguments, signal, call.call_id)),
+      );
+      const results = await untilAborted(running, signal);
+      if (results === ABORTED) {
+        // Give the tools a moment to stop what they started (a shell kills its process group), so
         // nothing outlives Pixir; a tool that ignores the signal still cannot hang the turn.
         await settledWithin(running, this.#options.toolStopGraceMs ?? TOOL_STOP_GRACE_MS);
         return calls.slice(index);
       }
-      await this.#record({
-        type: "tool_result",
-        data: {
-          call_id,
-          name,
-          ok: result.ok,
-          output: toolOutput(result),
-          ...(result.ok ? {} : { error: result.error }),
-        },
-      });
+      for (const [at, { call_id, name }] of batch.entries()) {
+        const result = results[at];
+        // A child agent's model calls count as this turn's.
+        if (result.usage) this.#usage = addUsage(this.#usage, result.usage);
+        await this.#record({
+          type: "tool_result",
+          data: {
+            call_id,
+            name,
+            ok: result.ok,
+            output: toolOutput(result),
+            ...(result.ok ? {} : { error: result.error }),
+          },
+        });
+      }
+      index += batch.length;
     }
     return [];
+  }
+
+  /** The calls that run together from `index`: consecutive parallel calls, else the one call. */
+  #batchAt(calls: readonly Call[], index: number): readonly Call[] {
+    const parallel = this.#options.parallelTools ?? new Set();
+    let end = index + 1;
+    if (parallel.has(calls[index].name)) {
+      while (end < calls.length && parallel.has(calls[end].name)) end++;
+    }
+    return calls.slice(index, end);
   }
 
   /** Ends a cut-short response: its calls are answered as not run, since they may be truncated. */
@@ -409,6 +446,17 @@ function itemEvent(item: OutputItem, model: string, provider?: string): Canonica
           model,
           text: item.content.map((part) => part.text).join(""),
           ...(item.phase === undefined ? {} : { phase: item.phase }),
+          ...(item.citations === undefined ? {} : { citations: item.citations }),
+        },
+      };
+    case "web_search_call":
+      return {
+        type: "web_search",
+        data: {
+          model,
+          ...(provider === undefined ? {} : { provider }),
+          status: item.status,
+          action: item.action,
         },
       };
     case "function_call":
@@ -419,10 +467,30 @@ function itemEvent(item: OutputItem, model: string, provider?: string): Canonica
   }
 }
 
-/** A response's answer: its final-answer messages when it labels them, else all its messages. */
-function answerOf(messages: readonly { text: string; phase?: string }[]): string {
+/** An assistant message as the answer is made from it. */
+type Message = Extract<CanonicalEvent, { type: "assistant_message" }>["data"];
+
+/**
+ * A response's answer: its final-answer messages when it labels them, else all its messages, with
+ * their citations' indexes moved into the joined text.
+ */
+function answerOf(messages: readonly Message[]): { text: string; citations: UrlCitation[] } {
   const finals = messages.filter((message) => message.phase === "final_answer");
-  return (finals.length > 0 ? finals : messages).map((message) => message.text).join("\n\n");
+  const SEPARATOR = "\n\n";
+  let text = "";
+  const citations: UrlCitation[] = [];
+  for (const message of finals.length > 0 ? finals : messages) {
+    if (text !== "") text += SEPARATOR;
+    for (const citation of message.citations ?? []) {
+      citations.push({
+        ...citation,
+        start_index: citation.start_index + text.length,
+        end_index: citation.end_index + text.length,
+      });
+    }
+    text += message.text;
+  }
+  return { text, citations };
 }
 
 /** The failure as the log records it: kind and message, every other known fact as details. */

@@ -76,6 +76,8 @@ export interface SessionHostOptions {
    * The caller started them and closes them.
    */
   mcp?: McpServers;
+  /** Only these tools are offered to the model (e.g. review's read-only set); default: all. */
+  toolNames?: readonly string[];
 }
 
 /** One prompt: what it says, with which model, how a person is asked, and when to stop. */
@@ -188,6 +190,12 @@ export class SessionHost {
   async turn(request: TurnRequest): Promise<TurnOutcome> {
     const session = this.#session ?? await this.start(request);
     const x = this.#options;
+    const instructions = baseInstructions({ projectContext: x.projectContext });
+    const environment = environmentContext({
+      cwd: x.workspace,
+      now: x.io.now(),
+      platform: x.io.os,
+    });
     const { wiring, close } = await turnWiring({
       ...x,
       ...this.#caches,
@@ -196,6 +204,8 @@ export class SessionHost {
       session,
       sandbox: this.#sandbox,
       ask: request.ask,
+      // A child starts from what its parent started from.
+      subagents: { instructions, environment, effort: request.effort },
     });
     try {
       return await runTurn({
@@ -205,8 +215,8 @@ export class SessionHost {
         model: request.model,
         effort: request.effort,
         provider: x.credentials.modelProvider.id,
-        instructions: baseInstructions({ projectContext: x.projectContext }),
-        environment: environmentContext({ cwd: x.workspace, now: x.io.now(), platform: x.io.os }),
+        instructions,
+        environment,
         signal: request.signal,
         emit: x.emit,
         outputFormat: request.outputFormat,
@@ -295,6 +305,17 @@ export async function openSessionHost(
   options: Omit<SessionHostOptions, "policy" | "projectContext"> & WorkspaceInputs,
 ): Promise<SessionHost> {
   const { withContext, patch, ...rest } = options;
+  const provider = options.credentials.modelProvider;
+  if (options.settings.webSearch && !provider.webSearch) {
+    throw new Failure(
+      "usage",
+      `web search: the provider "${provider.id}" (${provider.name}) does not offer the hosted web_search tool`,
+      {
+        hint:
+          `leave out --search (and web_search = true), or set supports_web_search = true in [model_providers.${provider.id}] if it does`,
+      },
+    );
+  }
   const policy = await runPolicy(options.paths, options.workspace, patch, options.warn);
   const projectContext = await projectContextFor(
     options.paths.configDir,

@@ -4,7 +4,7 @@
  */
 
 import type { Io } from "../util/io.ts";
-import { quotaGuard, type QuotaStop } from "../quota/guard.ts";
+import { type QuotaGuard, quotaGuard, type QuotaStop } from "../quota/guard.ts";
 import { stopMessage } from "../quota/text.ts";
 import type { ProviderError } from "../provider/error.ts";
 import { guardedTools, type RunPolicy } from "./run_policy.ts";
@@ -23,9 +23,15 @@ import type { ToolSpec } from "../provider/request.ts";
 import { systemUtcOffset } from "../quota/reset_time.ts";
 import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
 import { outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
+import { createTaskTool, TASK_TOOL } from "../tools/task.ts";
+import type { Tool } from "../tools/tool.ts";
+import type { ReasoningEffort } from "../provider/request.ts";
+import { oneQuestionAtATime, subagentDelegate } from "./subagent.ts";
 import { sleep } from "../util/sleep.ts";
 import { withImageData } from "../agent/images.ts";
 import { type McpServers, startMcpServers } from "../mcp/mcp_servers.ts";
+import type { McpEnvironment } from "../mcp/mcp_connection.ts";
+import { configDirIfAny } from "../config/paths.ts";
 import { VERSION } from "../version.ts";
 
 /** The credentials of a run and the model provider they are for. */
@@ -74,6 +80,13 @@ export interface WiringInputs {
   sandbox(): Promise<SandboxStatus>;
   /** The MCP servers started for this run or chat. */
   mcp?: McpServers;
+  /**
+   * What a child agent starts from (the parent turn's instructions, environment and effort);
+   * without it, or with `max_subagents = 0`, no `task` tool is offered.
+   */
+  subagents?: { instructions: string; environment?: string; effort: ReasoningEffort };
+  /** Only these tools are offered; a call to another is an unknown tool. Default: all. */
+  toolNames?: readonly string[];
 }
 
 /**
@@ -87,6 +100,10 @@ export interface TurnWiring {
   toolOutput: ToolOutput;
   maxModelCalls: number;
   autoCompact: { atPercent: number; catalog: readonly ModelInfo[] };
+  /** Tools whose calls run side by side: the children of the `task` tool. */
+  parallelTools: ReadonlySet<string>;
+  /** Offer the hosted web search tool (`web_search`, `--search`). */
+  webSearch: boolean;
 }
 
 /** The wiring of one turn, and `close` to stop what it started (the file tools' Worker). */
@@ -106,32 +123,104 @@ export function sandboxProbe(io: Io, workspace: string): () => Promise<SandboxSt
 
 /** Builds the model call (retries, idle timeout, quota guard) and the policy-guarded tools. */
 export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
-  const callModel = withStoredImages(await modelCaller(w), w.session.path);
-  const { tools, close } = await guardedTools(w.policy, {
-    io: w.io,
-    workspace: w.workspace,
-    session: w.session,
-    emit: async (envelope) => {
-      await w.emit(envelope);
-    },
-    sandbox: w.sandbox,
-    notice: w.notice,
-    ask: w.ask,
-    unattended: w.settings.unattended,
-    askLimitMs: w.settings.approvalTimeoutMs,
-    toolTimeoutMs: w.settings.toolTimeoutMs,
-    mcp: w.mcp,
-  });
-  const wiring: TurnWiring = {
-    tools: toolSpecs(tools),
+  const quota = await runQuotaGuard(w);
+  const callModel = withStoredImages(guardedModelCall(w, quota), w.session.path);
+  // Servers still starting (a chat opens before they are ready) are waited for, within their
+  // startup_timeout_sec, so the turn's tools are known.
+  await w.mcp?.ready;
+  const guard = (policy: RunPolicy, mcp: McpServers | undefined, ask: Ask | undefined) =>
+    guardedTools(policy, {
+      io: w.io,
+      workspace: w.workspace,
+      session: w.session,
+      emit: async (envelope) => {
+        await w.emit(envelope);
+      },
+      sandbox: w.sandbox,
+      notice: w.notice,
+      ask,
+      unattended: w.settings.unattended,
+      askLimitMs: w.settings.approvalTimeoutMs,
+      toolTimeoutMs: w.settings.toolTimeoutMs,
+      mcp,
+    });
+  const { tools: own, close } = await guard(w.policy, w.mcp, w.ask);
+  const base = {
     maxModelCalls: w.settings.maxIterations,
     autoCompact: { atPercent: w.settings.compactAtPercent, catalog: await catalogFor(w, w.model) },
     callModel,
-    runTool: (name, argumentsJson, signal, callId) =>
-      runToolCall(tools, name, argumentsJson, { workspace: w.workspace, signal, callId }),
     toolOutput: outputForModel,
   };
+  const all: Tool[] = [...own];
+  const { subagents } = w;
+  if (subagents !== undefined && w.settings.maxSubagents > 0) {
+    // Children running side by side put their questions to the person one at a time.
+    const childAsk = w.ask === undefined ? undefined : oneQuestionAtATime(w.ask);
+    const delegate = subagentDelegate({
+      parent: w.session,
+      emit: w.emit,
+      // A child may search the web when its parent may: the search is read-only.
+      turn: { ...base, webSearch: w.settings.webSearch },
+      model: w.model ?? w.settings.model,
+      effort: subagents.effort,
+      provider: w.credentials.modelProvider.id,
+      instructions: subagents.instructions,
+      ...(subagents.environment === undefined ? {} : { environment: subagents.environment }),
+      workspace: w.workspace,
+      tools: (write) => childTools(w.policy, write, (policy) => guard(policy, undefined, childAsk)),
+      quotaStop: () => {
+        const stop = quota.stop();
+        return stop && w.stopAtQuota !== undefined ? stopMessage(stop.window, w.stopAtQuota) : null;
+      },
+      maxParallel: w.settings.maxSubagents,
+      timeoutMs: w.settings.subagentTimeoutMs,
+    });
+    all.push(
+      createTaskTool(delegate, {
+        canWrite: !w.policy.policy.readOnly,
+        maxParallel: w.settings.maxSubagents,
+      }),
+    );
+  }
+  const offered = w.toolNames;
+  const tools = offered === undefined ? all : all.filter((tool) => offered.includes(tool.name));
+  const wiring: TurnWiring = {
+    ...base,
+    tools: toolSpecs(tools),
+    runTool: (name, argumentsJson, signal, callId) =>
+      runToolCall(tools, name, argumentsJson, {
+        workspace: w.workspace,
+        signal,
+        callId,
+        progress: (update) =>
+          void w.emit(w.session.stamp({
+            type: "tool_progress",
+            data: { call_id: callId, name, ...update },
+          })),
+      }),
+    parallelTools: new Set([TASK_TOOL]),
+    webSearch: w.settings.webSearch,
+  };
   return { wiring, close };
+}
+
+/** The tools a read-only child gets: reading, listing, searching, and commands under read-only. */
+const READ_ONLY_TOOLS = new Set(["read", "ls", "find", "grep", "bash"]);
+
+/**
+ * A child's tools: Pixir's own tools (no MCP, no `task`) under the parent's policy made read-only,
+ * or under the parent's policy itself for a writing child; undefined when the parent is read-only
+ * and a writing child is asked for (a child never gets more than its parent).
+ */
+async function childTools(
+  parent: RunPolicy,
+  write: boolean,
+  guard: (policy: RunPolicy) => Promise<{ tools: Tool[]; close(): void }>,
+): Promise<{ tools: Tool[]; close(): void } | undefined> {
+  if (write) return parent.policy.readOnly ? undefined : await guard(parent);
+  const readOnly = { ...parent, policy: { ...parent.policy, readOnly: true, write: [] } };
+  const { tools, close } = await guard(readOnly);
+  return { tools: tools.filter((tool) => READ_ONLY_TOOLS.has(tool.name)), close };
 }
 
 /** What the model call alone is built from. */
@@ -149,7 +238,12 @@ export type ModelCallerInputs = Pick<
 
 /** The model call every request of a run goes through: retries, idle timeout, quota guard. */
 export async function modelCaller(w: ModelCallerInputs): Promise<ModelCall> {
-  const quota = await quotaGuard({
+  return guardedModelCall(w, await runQuotaGuard(w));
+}
+
+/** The quota guard of a run, read from its caches. */
+function runQuotaGuard(w: ModelCallerInputs): Promise<QuotaGuard> {
+  return quotaGuard({
     now: w.io.now,
     warn: w.warn,
     quotaFile: w.quotaFile,
@@ -157,6 +251,10 @@ export async function modelCaller(w: ModelCallerInputs): Promise<ModelCall> {
     stopAtPercent: w.stopAtQuota,
     utcOffset: systemUtcOffset,
   });
+}
+
+/** The model call of `modelCaller` over a guard its caller keeps too. */
+function guardedModelCall(w: ModelCallerInputs, quota: QuotaGuard): ModelCall {
   return async function* (request, signal) {
     const stop = quota.stop();
     if (stop && w.stopAtQuota !== undefined) {
@@ -292,9 +390,14 @@ export function mcpServersFor(
   workspace: string,
   warn: (message: string) => void | Promise<void>,
 ): Promise<McpServers> {
-  return startMcpServers(
-    settings.mcpServers,
-    { env: io.env, cwd: workspace, fetch: io.fetch },
-    warn,
-  );
+  return startMcpServers(settings.mcpServers, mcpEnvironment(io, workspace), warn);
+}
+
+/**
+ * What an MCP server is started with: Pixir's environment, the workspace, the network, and the
+ * config folder where `pixir mcp login` keeps remote servers' sign-ins.
+ */
+export function mcpEnvironment(io: Io, workspace: string): McpEnvironment {
+  const configDir = configDirIfAny(io.env, io.os);
+  return { env: io.env, cwd: workspace, fetch: io.fetch, now: io.now, configDir };
 }

@@ -12,6 +12,9 @@ import { envApiKey } from "../auth/api_key.ts";
 import { acpAgent, type AuthMethodId } from "../ui/acp/agent.ts";
 import type { Io } from "../util/io.ts";
 import { VERSION } from "../version.ts";
+import { mcpEnvironment } from "../app/turn_wiring.ts";
+import { launchMcpServers, type McpServers } from "../mcp/mcp_servers.ts";
+import { sessionMcpServers } from "../ui/acp/mcp_servers.ts";
 
 /** The `acp` command. */
 export const acpCommand: Command = {
@@ -26,7 +29,13 @@ to stderr. Each editor session is an ordinary Pixir session (see \`pixir session
 Modes (the editor's mode menu):
   read-only   nothing is written; only read-only shell commands run
   ask         files change inside the workspace; other shell commands are asked about (default)
-  auto        every shell command runs without asking; file tools stay in the workspace
+  auto        every shell command and MCP tool runs without asking; file tools stay in the
+              workspace
+
+MCP servers: the session starts config.toml's [mcp_servers] and the editor's own (session/new's
+mcpServers: stdio and streamable HTTP; an editor's server replaces a configured one of the same
+name). Their tools are asked about through the editor like shell commands; the auto mode runs them
+without asking, the read-only mode only those their server marks read-only.
 
 Sign-in: the stored \`pixir login\`, else OPENAI_API_KEY. Without either, the editor is offered
 "chatgpt" (sign in in the browser) and "openai-api-key" (OPENAI_API_KEY in the agent's environment).
@@ -49,14 +58,23 @@ Exit codes: 0 when the editor closes stdin.
     const settings = await settingsFrom(io);
     const paths = pathsFrom(io);
     const log = (message: string) => void io.stderr.write(`pixir acp: ${message}\n`);
+    // Every session's MCP servers, stopped before the process ends whatever the editor did.
+    const running = new Set<McpServers>();
     const app = acpAgent({
       version: VERSION,
       log,
       defaultChoice: () => ({ model: settings.model, effort: settings.effort }),
-      async openHost(cwd, reporters) {
+      async openHost(cwd, reporters, editorServers) {
         const workspace = await resolveWorkspace(cwd, io.cwd);
         const credentials = await credentialsFrom(io, undefined, paths, settings);
-        return await openSessionHost({
+        // Started in the background: the session is ready at once and its first prompt waits for
+        // servers still starting; a failure goes to the log.
+        const mcp = launchMcpServers(
+          sessionMcpServers(settings.mcpServers, editorServers),
+          mcpEnvironment(io, workspace),
+          (message) => log(`warning: ${message}`),
+        );
+        const host = await openSessionHost({
           io,
           paths,
           settings,
@@ -65,13 +83,26 @@ Exit codes: 0 when the editor closes stdin.
           withContext: true,
           patch: {},
           ...reporters,
+          mcp,
+        }).catch(async (error) => {
+          await mcp.close();
+          throw error;
         });
+        running.add(mcp);
+        return {
+          host,
+          stop: () => {
+            running.delete(mcp);
+            return mcp.close();
+          },
+        };
       },
       authenticate: (method, signal) => authenticate(io, method, signal, log),
     });
     const { input, output } = io.byteStreams();
     const connection = app.connect(ndJsonStream(output, input));
     await connection.closed;
+    await Promise.all([...running].map((mcp) => mcp.close()));
     return EXIT.ok;
   },
 };

@@ -1,6 +1,7 @@
 /** `pixir chat`: the interactive terminal UI. Flags, help and wiring; the UI is src/ui/chat/. */
 
-import { mcpServersFor } from "../app/turn_wiring.ts";
+import { mcpEnvironment } from "../app/turn_wiring.ts";
+import { launchMcpServers } from "../mcp/mcp_servers.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { POLICY_FLAGS_HELP, splitPolicyFlags } from "./policy_flags.ts";
@@ -16,7 +17,7 @@ import {
   resolveWorkspace,
   sessionChoice,
 } from "./inputs.ts";
-import { chatHost, chatReporters, type ChatSink } from "./chat_session_host.ts";
+import { chatHost, chatReporters, type ChatSink, McpChatFeed } from "./chat_session_host.ts";
 import { guardAgainstCrashes } from "./crash_guard.ts";
 import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
 import type { Session } from "../agent/session.ts";
@@ -33,6 +34,7 @@ const FLAGS = {
   continue: { type: "boolean", short: "c" },
   resume: { type: "string", short: "r" },
   "no-context": { type: "boolean" },
+  search: { type: "boolean" },
   // -c is --continue here, as in other chat tools; overrides are spelled --config.
   ...CONFIG_FLAGS,
   config: { type: "string", multiple: true },
@@ -61,6 +63,7 @@ ${configFlagsHelp(false)}  -c, --continue       continue the newest session of t
   -C, --cwd DIR        workspace the tools work in (default: the current directory)
       --auth KIND      subscription (the ChatGPT sign-in) or api-key
       --no-context     do not send the AGENTS.md files with the instructions
+      --search         offer the provider's hosted web search (web_search = true in config.toml)
   -h, --help           show this help
 ${POLICY_FLAGS_HELP}
 A shell command off the read-only safe list that no flag above and no rule saved with
@@ -105,14 +108,11 @@ Examples:
       ? sessionChoice(config, sessionModel(session))
       : { ...settings, provider: settings.provider?.id };
     const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
-    // Started before the chat takes over the terminal, so a server that fails is reported on
-    // stderr where it stays readable.
-    const mcp = await mcpServersFor(
-      io,
-      settings,
-      workspace,
-      (message) => io.stderr.write(`pixir: warning: ${message}\n`),
-    );
+    // Servers start while the chat opens: the footer and /mcp show them starting, a failure is
+    // a warning in the transcript, and the first turn waits for those still starting.
+    const feed = new McpChatFeed();
+    const mcp = launchMcpServers(settings.mcpServers, mcpEnvironment(io, workspace), feed.warn);
+    feed.attach(mcp);
     const sink: ChatSink = { current: null };
     const sessionHost = await openSessionHost({
       io,
@@ -129,7 +129,7 @@ Examples:
       throw error;
     });
     if (session) sessionHost.adopt(session);
-    const host = chatHost({ io, paths, credentials, host: sessionHost, sink });
+    const host = chatHost({ io, paths, credentials, host: sessionHost, sink, mcp: feed });
     const { runChat, ProcessTerminal } = await ui;
     const chat = runChat({
       terminal: new ProcessTerminal(),

@@ -7,16 +7,16 @@
 import { imageRefusal, storeImages } from "./image_flags.ts";
 import { ImageError, looksLikeImage, readImage } from "../agent/images.ts";
 import type { ReadWorkspaceImage } from "../ui/chat/mentions.ts";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import type { Io } from "../util/io.ts";
 import type { SessionHost, SessionHostOptions } from "../app/session_host.ts";
 import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
-import { authHint } from "../app/turn_wiring.ts";
+import { authHint, type RunCredentials } from "../app/turn_wiring.ts";
+import { providerRefusal } from "../config/provider_capabilities.ts";
 import type { Session } from "../agent/session.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
 import { listSessions, type SessionSummary } from "../agent/session_list.ts";
 import type { TurnOutcome } from "../agent/turn.ts";
-import type { ResolvedCredentials } from "../auth/resolve.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import { displayPath, resolveInWorkspace } from "../tools/workspace.ts";
 import { counted } from "../ui/tool_summary.ts";
@@ -24,15 +24,52 @@ import { describeStatus } from "../ui/status_report.ts";
 import { describeUndo } from "../ui/undo_report.ts";
 import type { ChatHost, ModelChoice, OpenedSession, TurnSink } from "../ui/chat/chat_host.ts";
 import type { FolderEntry } from "../ui/chat/completion.ts";
+import type { McpFeed } from "../ui/chat/mcp_status.ts";
+import { type McpServers, type McpServerState, NO_MCP_SERVERS } from "../mcp/mcp_servers.ts";
 
 /** What the chat's host is built from. */
 export interface ChatHostInputs {
   io: Io;
   paths: PixirPaths;
-  credentials: ResolvedCredentials;
+  credentials: RunCredentials;
   /** The runtime; its events go to `sink.current` (see `chatSink`). */
   host: SessionHost;
   sink: ChatSink;
+  /** The MCP servers, starting while the chat opens. */
+  mcp: McpChatFeed;
+}
+
+/**
+ * The chat's view of MCP servers that start in the background: made before they are launched (its
+ * `warn` is what they report through) and attached once they are. Warnings that come before the
+ * chat listens are kept and passed on when it does.
+ */
+export class McpChatFeed implements McpFeed {
+  #servers: McpServers = NO_MCP_SERVERS;
+  #pending: string[] = [];
+  #listener: Parameters<McpFeed["subscribe"]>[0] | undefined;
+
+  /** Follows `servers`' changes from now on. */
+  attach(servers: McpServers): void {
+    this.#servers = servers;
+    servers.onChange(() => this.#listener?.changed());
+  }
+
+  /** Reports a problem of a server to the chat, or keeps it until the chat listens. */
+  readonly warn = (message: string): void => {
+    if (this.#listener) this.#listener.warning(message);
+    else this.#pending.push(message);
+  };
+
+  states(): readonly McpServerState[] {
+    return this.#servers.states;
+  }
+
+  subscribe(listener: Parameters<McpFeed["subscribe"]>[0]): void {
+    this.#listener = listener;
+    for (const message of this.#pending.splice(0)) listener.warning(message);
+    listener.changed();
+  }
 }
 
 /** Where the runtime's events and warnings go: the turn (or compaction) running, if any. */
@@ -76,6 +113,10 @@ export function chatHost(x: ChatHostInputs): ChatHost {
     workspaceLabel: homeRelative(host.workspace, io.env("HOME")),
     initial: host.session === null ? null : opened(host.session),
     async runTurn(prompt, images, choice, sink, signal) {
+      const byProvider = providerRefusal(x.credentials.modelProvider, {
+        images: images.length > 0,
+      });
+      if (byProvider) throw new Error(`${byProvider.message}; ${byProvider.hint}`);
       const refusal = images.length === 0
         ? null
         : await imageRefusal(choice.model, modelCatalogPath(x.paths.dataDir));
@@ -162,8 +203,9 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       return describeStatus(await host.status(), io.now()).trimEnd();
     },
     quota: () => host.quota(),
+    mcp: x.mcp,
     readFile: (path) => readWorkspaceFile(host.workspace, path),
-    readImage: (path) => readWorkspaceImage(host.workspace, path),
+    readImage: (path) => readWorkspaceImage(host.workspace, path, io.env("HOME")),
     listFolder: (dir) => listWorkspaceFolder(host.workspace, dir),
   };
 }
@@ -209,17 +251,27 @@ export async function readWorkspaceFile(workspace: string, path: string): Promis
 }
 
 /**
- * The image at `path` inside the workspace, or why it cannot be attached; null when the path names
- * no image there (a text file, nothing, or a place outside the workspace).
+ * The image at `path`, or why it cannot be attached; null when the path names no image (a text
+ * file, nothing, or a relative path leading out of the workspace). A full path (`/…`, `~/…`, as a
+ * screenshot dragged onto the terminal is pasted) may name an image anywhere: only the person's
+ * own message names it, and only a file whose bytes are an image's is read.
  */
 export async function readWorkspaceImage(
   workspace: string,
   path: string,
+  home?: string,
 ): ReturnType<ReadWorkspaceImage> {
-  const resolved = await resolveInWorkspace(workspace, path);
-  if (!resolved.ok || !await looksLikeImage(resolved.path)) return null;
+  const full = path.startsWith("~/") && home ? join(home, path.slice(2)) : path;
+  let target: string;
+  if (isAbsolute(full)) target = full;
+  else {
+    const resolved = await resolveInWorkspace(workspace, full);
+    if (!resolved.ok) return null;
+    target = resolved.path;
+  }
+  if (!await looksLikeImage(target)) return null;
   try {
-    return { ok: true, image: await readImage(resolved.path) };
+    return { ok: true, image: await readImage(target) };
   } catch (error) {
     if (error instanceof ImageError) return { ok: false, reason: error.message };
     throw error;

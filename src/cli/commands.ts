@@ -21,6 +21,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   { name: "sessions", load: async () => (await import("./sessions.ts")).sessionsCommand },
   { name: "export", load: async () => (await import("./export.ts")).exportCommand },
   { name: "undo", load: async () => (await import("./undo.ts")).undoCommand },
+  { name: "review", load: async () => (await import("./review.ts")).reviewCommand },
   { name: "compact", load: async () => (await import("./compact.ts")).compactCommand },
   { name: "usage", load: async () => (await import("./usage.ts")).usageCommand },
   { name: "models", load: async () => (await import("./models.ts")).modelsCommand },

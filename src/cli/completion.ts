@@ -14,6 +14,7 @@ import {
 } from "./completion_script.ts";
 import { EFFORTS } from "../provider/request.ts";
 import { MODEL_TABLE } from "../provider/models.ts";
+import { SEVERITIES } from "../app/review.ts";
 
 /** The `completion` command. */
 export const completionCommand: Command = {
@@ -59,6 +60,7 @@ async function completionSpec(): Promise<CompletionSpec> {
       model: MODEL_TABLE.map((model) => model.slug),
       auth: ["subscription", "api-key"],
       format: ["md", "json"],
+      "fail-on": SEVERITIES,
     },
     folderFlags: ["cwd"],
     fileFlags: ["output-schema", "output-last-message", "image"],

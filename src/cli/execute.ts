@@ -1,13 +1,24 @@
 /**
- * One prompt in one session, shared by `run` and `resume`: the session host runs the turn, its
- * events go to the renderer, and the outcome becomes an exit code.
+ * One prompt in one session, shared by `run`, `resume` and `review`: MCP servers start, the
+ * session host opens, the turn runs with its events going to the renderer, and the outcome becomes
+ * an exit code.
  */
 
 import { dirname } from "node:path";
 import type { Io } from "../util/io.ts";
 import { CliFailure, EXIT, failureFromProvider, storageFailure } from "./failure.ts";
 import { authHint } from "../app/turn_wiring.ts";
-import type { SessionHost, SessionHostOptions } from "../app/session_host.ts";
+import {
+  openSessionHost,
+  type SessionHost,
+  type SessionHostOptions,
+  type WorkspaceInputs,
+} from "../app/session_host.ts";
+import { mcpServersFor } from "../app/turn_wiring.ts";
+import type { Session } from "../agent/session.ts";
+import type { PixirPaths } from "../config/paths.ts";
+import type { Settings } from "../config/settings.ts";
+import type { RunCredentials } from "../app/turn_wiring.ts";
 import type { TurnOutcome } from "../agent/turn.ts";
 import type { ResolvedCredentials } from "../auth/resolve.ts";
 import type { Ask } from "../policy/approval.ts";
@@ -16,7 +27,9 @@ import type { Renderer } from "../ui/renderer.ts";
 import { runResult } from "../ui/result.ts";
 import { terminalAsk } from "../ui/terminal_ask.ts";
 import { type AnswerOptions, writeLastMessage } from "./answer_flags.ts";
-import type { ImageRef } from "../agent/images.ts";
+import type { ImageBytes, ImageRef } from "../agent/images.ts";
+import { storeImages } from "./image_flags.ts";
+import { providerRefusal } from "../config/provider_capabilities.ts";
 
 /** What one execution needs: the host (whose events already go to `renderer`) and the prompt. */
 export interface Execution {
@@ -65,6 +78,72 @@ export function cliReporters(
     warn: (message) => io.stderr.write(`pixir: warning: ${message}\n`),
     notice: (message) => io.stderr.write(`pixir: ${message}\n`),
   };
+}
+
+/** What `executeInHost` opens the host with, and the prompt it then executes. */
+export interface HostedExecution
+  extends Omit<Execution, "host" | "streamed" | "images" | "credentials">, WorkspaceInputs {
+  paths: PixirPaths;
+  settings: Settings;
+  credentials: RunCredentials;
+  workspace: string;
+  stopAtQuota?: number;
+  waitForResetMs?: number;
+  /** Images read and checked (`--image`), stored once the session exists. */
+  pending: readonly ImageBytes[];
+  /** Opens the session the prompt runs in: a new one, or one opened already and adopted. */
+  session(host: SessionHost): Promise<Session>;
+  /**
+   * Only these tools are offered (review's read-only set), and no MCP server is started; default:
+   * every tool, and the configured MCP servers.
+   */
+  toolNames?: readonly string[];
+}
+
+/**
+ * The whole of `run`, `resume` and `review` after their flags: refuses what the provider cannot
+ * take, starts the MCP servers, opens the host, keeps the images in the session, executes the
+ * prompt, and closes everything again. Returns the exit code.
+ */
+export async function executeInHost(x: HostedExecution): Promise<number> {
+  const refusal = providerRefusal(x.credentials.modelProvider, {
+    structuredOutput: x.answer?.schema !== undefined,
+    images: x.pending.length > 0,
+  });
+  if (refusal) throw new CliFailure("usage", refusal.message, { hint: refusal.hint });
+  const streamed = new StreamedAnswer();
+  const warn = (message: string) => x.io.stderr.write(`pixir: warning: ${message}\n`);
+  // MCP servers start before the session, so one that fails is named on stderr first.
+  const mcp = x.toolNames === undefined
+    ? await mcpServersFor(x.io, x.settings, x.workspace, warn)
+    : undefined;
+  try {
+    // The renderer is attached before the session exists, so it sees its very first event.
+    const host = await openSessionHost({
+      io: x.io,
+      paths: x.paths,
+      settings: x.settings,
+      credentials: x.credentials,
+      workspace: x.workspace,
+      stopAtQuota: x.stopAtQuota,
+      waitForResetMs: x.waitForResetMs,
+      withContext: x.withContext,
+      patch: x.patch,
+      ...cliReporters(x.io, x.renderer, streamed),
+      mcp,
+      toolNames: x.toolNames,
+    });
+    try {
+      const session = await x.session(host);
+      // Images are kept in the session's data, so the session exists before they are stored.
+      const images = await storeImages(session.path, x.pending);
+      return await execute({ ...x, host, streamed, images });
+    } finally {
+      host.close();
+    }
+  } finally {
+    await mcp?.close();
+  }
 }
 
 /** Runs the prompt to an outcome, renders it, and returns the exit code. */
@@ -142,6 +221,7 @@ export async function execute(x: Execution): Promise<number> {
       sessionId: session.id,
       answer: outcome.status === "failed" ? undefined : outcome.answer,
       usage: outcome.usage,
+      citations: outcome.status === "answered" ? outcome.citations : undefined,
       context,
       incomplete: outcome.status === "incomplete",
       failure,

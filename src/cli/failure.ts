@@ -18,6 +18,8 @@ export const EXIT = {
   usageLimit: 5,
   schemaMismatch: 6,
   bundleInvalid: 7,
+  /** `pixir review --fail-on`: a finding at or above the threshold. */
+  findings: 8,
   timeout: 124,
   interrupted: 130,
   outputClosed: 141,
@@ -71,6 +73,11 @@ export function exitCodeFor(kind: FailureKind): number {
   }
 }
 
+/** The fix when a provider refuses the hosted web search tool. */
+const WEB_SEARCH_REFUSED =
+  "the provider refused the hosted web_search tool: run without --search " +
+  "(and web_search = true), or set supports_web_search = false for this provider";
+
 /**
  * Maps a provider failure onto the CLI's kinds, keeping the provider's facts as details;
  * `authHint` says how to fix a rejected credential of the kind that was used.
@@ -94,7 +101,11 @@ export function failureFromProvider(error: ProviderError, authHint: string): Cli
     case "context_overflow":
       return new CliFailure("context_overflow", error.message, { details });
     case "invalid_request":
-      return new CliFailure("invalid_request", error.message, { details });
+      return new CliFailure("invalid_request", error.message, {
+        details,
+        // A provider that claims the hosted search and then refuses it is named as the cause.
+        ...(/web_search/.test(error.message) ? { hint: WEB_SEARCH_REFUSED } : {}),
+      });
     case "idle_timeout":
       return new CliFailure("timeout", error.message, { details });
     case "aborted":

@@ -15,7 +15,7 @@ import type { PixirPaths } from "../config/paths.ts";
 import { readConfigFile, userConfigPath } from "../config/config_file.ts";
 import { parseOverrides } from "../config/overrides.ts";
 import { resolveConfig, type ResolvedConfig } from "../config/resolver.ts";
-import { loadProjectConfig, type ProjectConfig, refusalMessage } from "../config/project_config.ts";
+import { loadProjectConfig, type ProjectConfig } from "../config/project_config.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import { POLICY_FLAGS_HELP } from "./policy_flags.ts";
 import { ANSWER_FLAGS_HELP } from "./answer_flags.ts";
@@ -58,6 +58,7 @@ export const RUN_FLAGS = {
   "stop-at-quota": { type: "string" },
   "wait-for-reset": { type: "string" },
   unattended: { type: "boolean" },
+  search: { type: "boolean" },
   ...CONFIG_FLAGS,
 } as const;
 
@@ -68,6 +69,7 @@ export interface SettingFlagValues {
   provider?: string;
   profile?: string;
   unattended?: boolean;
+  search?: boolean;
   config?: string[];
 }
 
@@ -94,6 +96,8 @@ ${configFlagsHelp()}  -C, --cwd DIR        workspace the tools work in (default:
                        weekly quota window is at or above PCT percent
       --unattended     nobody answers questions: a command that needs approval is denied at
                        once (also when CI is set, or unattended = true in config.toml)
+      --search         offer the model the provider's hosted web search (web_search = true
+                       in config.toml); its searches and cited pages are shown
       --wait-for-reset[=MAX]
                        when the usage limit is reached, wait for its reset (at most MAX in all,
                        e.g. 30m or 2h; default ${DEFAULT_WAIT_FOR_RESET}) and send the same request again;
@@ -182,12 +186,13 @@ export async function configFrom(
         profile: flags.profile,
         // Only a given flag is a layer: its absence must not override config.toml or CI.
         unattended: flags.unattended || undefined,
+        search: flags.search || undefined,
       },
     });
     const warn = (message: string) => io.stderr.write(`pixir: warning: ${message}\n`);
     for (const warning of resolved.warnings) await warn(warning);
     if (project?.kind === "trusted") {
-      for (const key of project.refused) await warn(refusalMessage(key));
+      for (const message of project.refused) await warn(message);
     }
     if (project?.kind === "untrusted") {
       await io.stderr.write(

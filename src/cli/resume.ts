@@ -3,9 +3,7 @@
 import type { Command } from "./command.ts";
 import { parseFlags, withUsageHint } from "./command.ts";
 import { CliFailure } from "./failure.ts";
-import { cliReporters, execute, StreamedAnswer } from "./execute.ts";
-import { openSessionHost } from "../app/session_host.ts";
-import { mcpServersFor } from "../app/turn_wiring.ts";
+import { executeInHost } from "./execute.ts";
 import { splitPolicyFlags } from "./policy_flags.ts";
 import {
   configFrom,
@@ -29,7 +27,7 @@ import {
   rendererFor,
 } from "./output.ts";
 import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
-import { IMAGE_FLAGS, imagesFrom, storeImages } from "./image_flags.ts";
+import { IMAGE_FLAGS, imagesFrom } from "./image_flags.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
 import { ANSWER_FLAGS, answerOptionsFrom } from "./answer_flags.ts";
 
@@ -102,50 +100,28 @@ Examples:
       );
       const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
       const renderer = rendererFor(mode, io, { structured: answer.schema !== undefined });
-      const streamed = new StreamedAnswer();
-      // MCP servers start before the session, so one that fails is named on stderr first.
-      const mcp = await mcpServersFor(
+      return await executeInHost({
         io,
+        paths,
         settings,
+        credentials,
         workspace,
-        (message) => io.stderr.write(`pixir: warning: ${message}\n`),
-      );
-      try {
-        const host = await openSessionHost({
-          io,
-          paths,
-          settings,
-          credentials,
-          workspace,
-          stopAtQuota,
-          waitForResetMs,
-          withContext: !values["no-context"],
-          patch,
-          ...cliReporters(io, renderer, streamed),
-          mcp,
-        });
-        host.adopt(session);
-        try {
-          const images = await storeImages(session.path, pending);
-          return await execute({
-            io,
-            host,
-            prompt,
-            model,
-            effort,
-            credentials,
-            renderer,
-            streamed,
-            answer,
-            images,
-            timeoutMs,
-          });
-        } finally {
-          host.close();
-        }
-      } finally {
-        await mcp.close();
-      }
+        stopAtQuota,
+        waitForResetMs,
+        withContext: !values["no-context"],
+        patch,
+        renderer,
+        pending,
+        session: (host) => {
+          host.adopt(session);
+          return Promise.resolve(session);
+        },
+        prompt,
+        model,
+        effort,
+        answer,
+        timeoutMs,
+      });
     } catch (error) {
       return await renderEarlyFailure(mode, io, withUsageHint(error, resumeCommand));
     }

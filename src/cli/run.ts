@@ -2,9 +2,7 @@
 
 import type { Command } from "./command.ts";
 import { parseFlags, withUsageHint } from "./command.ts";
-import { cliReporters, execute, StreamedAnswer } from "./execute.ts";
-import { openSessionHost } from "../app/session_host.ts";
-import { mcpServersFor } from "../app/turn_wiring.ts";
+import { executeInHost } from "./execute.ts";
 import { splitPolicyFlags } from "./policy_flags.ts";
 import {
   credentialsFrom,
@@ -26,7 +24,7 @@ import {
   renderEarlyFailure,
   rendererFor,
 } from "./output.ts";
-import { IMAGE_FLAGS, imagesFrom, storeImages } from "./image_flags.ts";
+import { IMAGE_FLAGS, imagesFrom } from "./image_flags.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
 import { ANSWER_FLAGS, answerOptionsFrom } from "./answer_flags.ts";
 
@@ -80,53 +78,25 @@ Examples:
       );
       const credentials = await credentialsFrom(io, values.auth, paths, settings);
       const renderer = rendererFor(mode, io, { structured: answer.schema !== undefined });
-      const streamed = new StreamedAnswer();
-      // MCP servers start before the session, so one that fails is named on stderr first.
-      const mcp = await mcpServersFor(
+      return await executeInHost({
         io,
+        paths,
         settings,
+        credentials,
         workspace,
-        (message) => io.stderr.write(`pixir: warning: ${message}\n`),
-      );
-      try {
-        // The renderer is attached before the session exists, so it sees its very first event.
-        const host = await openSessionHost({
-          io,
-          paths,
-          settings,
-          credentials,
-          workspace,
-          stopAtQuota,
-          waitForResetMs,
-          withContext: !values["no-context"],
-          patch,
-          ...cliReporters(io, renderer, streamed),
-          mcp,
-        });
-        try {
-          // Images are kept in the session's data, so the session starts before they are stored.
-          const images = pending.length === 0
-            ? []
-            : await storeImages((await host.start({ model, effort })).path, pending);
-          return await execute({
-            io,
-            host,
-            prompt,
-            model,
-            effort,
-            credentials,
-            renderer,
-            streamed,
-            answer,
-            images,
-            timeoutMs,
-          });
-        } finally {
-          host.close();
-        }
-      } finally {
-        await mcp.close();
-      }
+        stopAtQuota,
+        waitForResetMs,
+        withContext: !values["no-context"],
+        patch,
+        renderer,
+        pending,
+        session: (host) => host.start({ model, effort }),
+        prompt,
+        model,
+        effort,
+        answer,
+        timeoutMs,
+      });
     } catch (error) {
       return await renderEarlyFailure(mode, io, withUsageHint(error, runCommand));
     }

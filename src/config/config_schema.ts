@@ -23,6 +23,11 @@ export interface ProfileSettings {
   /** Seconds an approval question waits for an answer before it is denied. */
   approval_timeout_secs?: number;
   tool_timeout_ms?: number;
+  /** Offer the hosted web search tool. */
+  web_search?: boolean;
+  /** Child agents running at once; 0 turns the `task` tool off. */
+  max_subagents?: number;
+  subagent_timeout_secs?: number;
 }
 
 /** One `[model_providers.X]` table. */
@@ -39,6 +44,12 @@ export interface ProviderTable {
   supports_prompt_cache_key?: boolean;
   supports_reasoning?: boolean;
   supports_parallel_tool_calls?: boolean;
+  /** Accepts the hosted `web_search` tool. */
+  supports_web_search?: boolean;
+  /** Whether the provider takes `text.format` of type `json_schema` (`--output-schema`). */
+  supports_structured_output?: boolean;
+  /** Whether the provider takes `input_image` content (`--image`, `@shot.png`). */
+  supports_images?: boolean;
 }
 
 /** One layer of settings, every field optional; higher layers win field by field. */
@@ -74,6 +85,9 @@ export const PROFILE_KEYS: Readonly<Record<keyof ProfileSettings, ValueKind>> = 
   unattended: { type: "boolean" },
   approval_timeout_secs: { type: "int", min: 1 },
   tool_timeout_ms: { type: "int", min: 1 },
+  web_search: { type: "boolean" },
+  max_subagents: { type: "int", min: 0, max: 16 },
+  subagent_timeout_secs: { type: "int", min: 1 },
 };
 
 /** The keys of a `[model_providers.X]` table, with their types. */
@@ -90,6 +104,9 @@ export const PROVIDER_KEYS: Readonly<Record<keyof ProviderTable, ValueKind>> = {
   supports_prompt_cache_key: { type: "boolean" },
   supports_reasoning: { type: "boolean" },
   supports_parallel_tool_calls: { type: "boolean" },
+  supports_web_search: { type: "boolean" },
+  supports_structured_output: { type: "boolean" },
+  supports_images: { type: "boolean" },
 };
 
 /** The type of the value at a key path (top level, or a provider's field); undefined if unknown. */

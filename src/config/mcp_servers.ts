@@ -38,10 +38,12 @@ export type McpServerConfig =
     url: string;
     /** The variable holding the bearer token sent to the server, if any. */
     bearerTokenEnvVar?: string;
+    /** Headers sent with every request (`http_headers`; an editor's headers over ACP). */
+    headers?: Readonly<Record<string, string>>;
   };
 
 const STDIO_KEYS = ["command", "args", "env"];
-const HTTP_KEYS = ["url", "bearer_token_env_var"];
+const HTTP_KEYS = ["url", "bearer_token_env_var", "http_headers"];
 const COMMON_KEYS = ["startup_timeout_sec", "tool_timeout_sec", "enabled_tools", "disabled_tools"];
 
 /** A server name usable in tool names and flags: letters, digits, `_` and `-`. */
@@ -89,19 +91,12 @@ function mcpServer(name: string, table: Record<string, unknown>): McpServerConfi
   const enabled = strings(table, "enabled_tools", where);
   if (enabled !== undefined) common.enabledTools = enabled;
   if (hasCommand) {
-    const env = table.env ?? {};
-    if (
-      typeof env !== "object" || env === null || Array.isArray(env) ||
-      Object.values(env).some((v) => typeof v !== "string")
-    ) {
-      throw new SettingsError(`${where}.env must be a table of strings, e.g. { KEY = "value" }`);
-    }
     return {
       ...common,
       transport: "stdio",
       command: text(table, "command", where),
       args: strings(table, "args", where) ?? [],
-      env: env as Record<string, string>,
+      env: stringTable(table, "env", where) ?? {},
     };
   }
   const url = text(table, "url", where);
@@ -109,6 +104,7 @@ function mcpServer(name: string, table: Record<string, unknown>): McpServerConfi
     throw new SettingsError(`${where}.url must be an http(s) URL, not "${url}"`);
   }
   const bearer = table.bearer_token_env_var;
+  const headers = stringTable(table, "http_headers", where);
   return {
     ...common,
     transport: "http",
@@ -116,7 +112,24 @@ function mcpServer(name: string, table: Record<string, unknown>): McpServerConfi
     ...(bearer === undefined
       ? {}
       : { bearerTokenEnvVar: text(table, "bearer_token_env_var", where) }),
+    ...(headers === undefined ? {} : { headers }),
   };
+}
+
+function stringTable(
+  table: Record<string, unknown>,
+  key: string,
+  where: string,
+): Record<string, string> | undefined {
+  const value = table[key];
+  if (value === undefined) return undefined;
+  if (
+    typeof value !== "object" || value === null || Array.isArray(value) ||
+    Object.values(value).some((v) => typeof v !== "string")
+  ) {
+    throw new SettingsError(`${where}.${key} must be a table of strings, e.g. { KEY = "value" }`);
+  }
+  return value as Record<string, string>;
 }
 
 function text(table: Record<string, unknown>, key: string, where: string): string {

@@ -32,7 +32,25 @@ export interface ModelProvider {
   contextWindow?: number;
   /** The optional request fields the provider accepts. */
   fields: RequestFields;
+  /** Whether it accepts the hosted `web_search` tool (`supports_web_search`). */
+  webSearch: boolean;
+  /** What the provider takes besides text: without it, a run asking for it is refused first. */
+  accepts: ProviderInputs;
 }
+
+/** Inputs a provider may or may not take; a run needing one it lacks never sends a request. */
+export interface ProviderInputs {
+  /** `text.format` of type `json_schema`. */
+  structured_output: boolean;
+  /** `input_image` content. */
+  images: boolean;
+}
+
+/** OpenAI's own backends take both. */
+const EVERY_INPUT: ProviderInputs = { structured_output: true, images: true };
+
+/** A server imitating the Responses API is assumed to take neither until its table says so. */
+const TEXT_ONLY: ProviderInputs = { structured_output: false, images: false };
 
 /** Only the `reasoning` field: what servers imitating the Responses API reliably accept. */
 const CONSERVATIVE: RequestFields = {
@@ -59,34 +77,38 @@ export const BUILT_IN_PROVIDERS: Readonly<
   chatgpt: {
     name: "ChatGPT (your subscription)",
     base_url: "https://chatgpt.com/backend-api/codex",
-    ...supports(EVERY_FIELD),
+    ...supports(EVERY_FIELD, EVERY_INPUT),
+    supports_web_search: true,
   },
   openai: {
     name: "OpenAI API",
     base_url: "https://api.openai.com/v1",
-    ...supports(EVERY_FIELD),
+    ...supports(EVERY_FIELD, EVERY_INPUT),
+    supports_web_search: true,
   },
   ollama: {
     name: "Ollama",
     base_url: "http://localhost:11434/v1",
-    ...supports(CONSERVATIVE),
+    ...supports(CONSERVATIVE, TEXT_ONLY),
   },
   lmstudio: {
     name: "LM Studio",
     base_url: "http://localhost:1234/v1",
-    ...supports(CONSERVATIVE),
+    ...supports(CONSERVATIVE, TEXT_ONLY),
   },
   openrouter: {
     name: "OpenRouter",
     base_url: "https://openrouter.ai/api/v1",
     env_key: "OPENROUTER_API_KEY",
-    ...supports({ ...CONSERVATIVE, parallel_tool_calls: true }),
+    ...supports({ ...CONSERVATIVE, parallel_tool_calls: true }, EVERY_INPUT),
   },
 };
 
-/** The `supports_*` keys for a set of fields. */
-function supports(fields: RequestFields): ProviderTable {
+/** The `supports_*` keys for a set of fields and inputs. */
+function supports(fields: RequestFields, inputs: ProviderInputs): ProviderTable {
   return {
+    supports_structured_output: inputs.structured_output,
+    supports_images: inputs.images,
     supports_store: fields.store,
     supports_encrypted_reasoning: fields.encrypted_reasoning,
     supports_prompt_cache_key: fields.prompt_cache_key,
@@ -127,6 +149,11 @@ export function modelProvider(id: string, table: ProviderTable): ModelProvider {
       prompt_cache_key: table.supports_prompt_cache_key ?? CONSERVATIVE.prompt_cache_key,
       reasoning: table.supports_reasoning ?? CONSERVATIVE.reasoning,
       parallel_tool_calls: table.supports_parallel_tool_calls ?? CONSERVATIVE.parallel_tool_calls,
+    },
+    webSearch: table.supports_web_search ?? false,
+    accepts: {
+      structured_output: table.supports_structured_output ?? TEXT_ONLY.structured_output,
+      images: table.supports_images ?? TEXT_ONLY.images,
     },
   };
 }

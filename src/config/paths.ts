@@ -63,3 +63,16 @@ function home(pe: PathEnv): string {
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
 }
+
+/** Pixir's config folder for `env` on `os`; undefined when none can be derived (no home). */
+export function configDirIfAny(
+  env: (name: string) => string | undefined,
+  os: typeof Deno.build.os,
+): string | undefined {
+  try {
+    return pixirPaths({ env, os, home: env("HOME") ?? env("USERPROFILE") }).configDir;
+  } catch (error) {
+    if (error instanceof NoHomeError) return undefined;
+    throw error;
+  }
+}

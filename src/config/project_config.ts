@@ -2,7 +2,8 @@
  * A project's `.pixir/config.toml`, at the repository root. A repository is written by others, so
  * its file is read only once the person has trusted the workspace (`pixir trust`), and even then
  * it may only choose among what the person already set up: the model, the effort, a profile of the
- * person's own, limits. It can never name an endpoint, a key, headers, an MCP server or a
+ * person's own, limits, and making runs unattended (never the reverse, which would undo the
+ * person's own `unattended = true`). It can never name an endpoint, a key, headers, an MCP server or a
  * permission; such keys are refused with a message and the rest of the file still applies.
  */
 
@@ -22,6 +23,7 @@ export const PROJECT_KEYS: readonly (keyof ConfigLayer)[] = [
   "retry_base_ms",
   "max_iterations",
   "compact_at_percent",
+  "unattended",
 ];
 
 /** What was found for a workspace. */
@@ -30,7 +32,7 @@ export type ProjectConfig =
   | { kind: "none"; root: string }
   /** A file that was not read because the workspace is not trusted. */
   | { kind: "untrusted"; root: string; path: string }
-  /** The file, read, with the keys it may not set removed and named in `refused`. */
+  /** The file, read, with the keys it may not set removed; `refused` says why of each. */
   | { kind: "trusted"; root: string; file: ConfigFile; refused: string[] };
 
 /** The repository root of `workspace` (nearest folder holding `.git`), else the workspace. */
@@ -66,10 +68,14 @@ export async function loadProjectConfig(
   const refused: string[] = [];
   const layer: ConfigLayer = {};
   for (const [key, value] of Object.entries(file.layer)) {
-    if ((PROJECT_KEYS as readonly string[]).includes(key)) {
+    if (key === "unattended" && value !== true) {
+      refused.push(
+        `ignored ${path}: unattended = ${value}: a project may switch unattended runs on, never off`,
+      );
+    } else if ((PROJECT_KEYS as readonly string[]).includes(key)) {
       Object.assign(layer, { [key]: value });
     } else {
-      refused.push(...refusedKeys(key, value).map((name) => `${path}: ${name}`));
+      refused.push(...refusedKeys(key, value).map((name) => refusalMessage(`${path}: ${name}`)));
     }
   }
   return { kind: "trusted", root, file: { ...file, layer }, refused };
@@ -87,8 +93,8 @@ function refusedKeys(key: string, value: unknown): string[] {
   return names.length === 0 ? [key] : names;
 }
 
-/** The message for a refused key. */
-export function refusalMessage(key: string): string {
+/** The message for a key a project may not set. */
+function refusalMessage(key: string): string {
   return `ignored ${key}: a project's config cannot set providers, their base_url, env_key or ` +
     `headers, MCP servers or permissions (only ${PROJECT_KEYS.join(", ")})`;
 }

@@ -26,7 +26,9 @@ import {
   DEFAULT_COMPACT_AT_PERCENT,
   DEFAULT_ISSUER,
   DEFAULT_MAX_ITERATIONS,
+  DEFAULT_MAX_SUBAGENTS,
   DEFAULT_MODEL,
+  DEFAULT_SUBAGENT_TIMEOUT_SECS,
   DEFAULT_TOOL_TIMEOUT_MS,
   type Settings,
 } from "./settings.ts";
@@ -52,6 +54,8 @@ export interface SettingFlags {
   profile?: string;
   /** `--unattended`. */
   unattended?: boolean;
+  /** `--search`. */
+  search?: boolean;
 }
 
 /** Everything the resolver weighs. */
@@ -96,6 +100,9 @@ export const ENV_KEYS: readonly { variable: string; path: readonly string[] }[] 
   { variable: "PIXIR_UNATTENDED", path: ["unattended"] },
   { variable: "PIXIR_APPROVAL_TIMEOUT_SECS", path: ["approval_timeout_secs"] },
   { variable: "PIXIR_TOOL_TIMEOUT_MS", path: ["tool_timeout_ms"] },
+  { variable: "PIXIR_WEB_SEARCH", path: ["web_search"] },
+  { variable: "PIXIR_MAX_SUBAGENTS", path: ["max_subagents"] },
+  { variable: "PIXIR_SUBAGENT_TIMEOUT_SECS", path: ["subagent_timeout_secs"] },
   { variable: "OPENAI_BASE_URL", path: ["model_providers", "openai", "base_url"] },
   { variable: "PIXIR_CHATGPT_BASE_URL", path: ["model_providers", "chatgpt", "base_url"] },
 ];
@@ -112,6 +119,9 @@ const DEFAULTS: ConfigLayer = {
   unattended: false,
   approval_timeout_secs: DEFAULT_APPROVAL_TIMEOUT_SECS,
   tool_timeout_ms: DEFAULT_TOOL_TIMEOUT_MS,
+  web_search: false,
+  max_subagents: DEFAULT_MAX_SUBAGENTS,
+  subagent_timeout_secs: DEFAULT_SUBAGENT_TIMEOUT_SECS,
   model_providers: Object.fromEntries(
     Object.entries(BUILT_IN_PROVIDERS).map(([id, table]) => [id, { ...table }]),
   ),
@@ -226,6 +236,9 @@ function settingsOf(
     unattended: must(layer.unattended),
     approvalTimeoutMs: must(layer.approval_timeout_secs) * 1000,
     toolTimeoutMs: must(layer.tool_timeout_ms),
+    webSearch: must(layer.web_search),
+    maxSubagents: must(layer.max_subagents),
+    subagentTimeoutMs: must(layer.subagent_timeout_secs) * 1000,
     mcpServers: mcpServers(layer.mcp_servers),
   };
 }
@@ -272,6 +285,7 @@ function flagsLayer(flags: SettingFlags): ConfigLayer {
     ["model_provider", flags.provider],
     ["profile", flags.profile],
     ["unattended", flags.unattended],
+    ["web_search", flags.search],
   ] as const;
   for (const [key, value] of named) {
     if (value === undefined) continue;
@@ -287,6 +301,7 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
   model_provider: "--provider",
   profile: "--profile",
   unattended: "--unattended",
+  web_search: "--search",
 };
 
 function flagName(path: readonly string[]): string {

@@ -23,6 +23,12 @@ export const DEFAULT_MAX_ITERATIONS = 50;
 /** The time limit of one file tool call, unless `PIXIR_TOOL_TIMEOUT_MS` says otherwise. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
 
+/** Child agents running at once (`max_subagents`); 0 offers no `task` tool. */
+export const DEFAULT_MAX_SUBAGENTS = 3;
+
+/** A child agent's time limit, in seconds (`subagent_timeout_secs`). */
+export const DEFAULT_SUBAGENT_TIMEOUT_SECS = 600;
+
 /** The model used when none is given. */
 export const DEFAULT_MODEL = "gpt-5.5";
 
@@ -58,6 +64,12 @@ export interface Settings {
   approvalTimeoutMs: number;
   /** Time limit of one file tool call (`tool_timeout_ms`, `PIXIR_TOOL_TIMEOUT_MS`). */
   toolTimeoutMs: number;
+  /** Offer the Responses API's hosted web search tool (`web_search`, `--search`). */
+  webSearch: boolean;
+  /** Child agents running at once (`max_subagents`); 0: no `task` tool. */
+  maxSubagents: number;
+  /** A child agent's time limit (`subagent_timeout_secs`). */
+  subagentTimeoutMs: number;
   /** The MCP servers of the user's config.toml (`[mcp_servers.NAME]`), in the order written. */
   mcpServers: readonly McpServerConfig[];
 }

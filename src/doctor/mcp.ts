@@ -25,10 +25,14 @@ export async function mcpChecks(
         `mcp.${state.name}`,
         "mcp",
         "warn",
-        `${state.name} (${state.transport}): ${state.error}`,
+        `${state.name} (${state.transport}): ${
+          state.state === "failed" ? state.error : "not started"
+        }`,
         {
-          fix: `correct [mcp_servers.${state.name}] in config.toml, or remove it with ` +
-            `\`pixir mcp remove ${state.name}\`; runs go on without this server`,
+          fix: state.state === "failed" && state.error.includes("pixir mcp login")
+            ? `sign in with \`pixir mcp login ${state.name}\`; runs go on without this server`
+            : `correct [mcp_servers.${state.name}] in config.toml, or remove it with ` +
+              `\`pixir mcp remove ${state.name}\`; runs go on without this server`,
         },
       )
   );

@@ -10,7 +10,7 @@ import { pathChecks } from "./paths.ts";
 import { permissionChecks, type PermissionQuery } from "./permissions.ts";
 import { sandboxChecks, type SandboxLayer } from "./sandbox.ts";
 import { mcpChecks } from "./mcp.ts";
-import { NoHomeError, pixirPaths } from "../config/paths.ts";
+import { configDirIfAny, NoHomeError, pixirPaths } from "../config/paths.ts";
 import type { PermissionSet } from "../config/permission_set.ts";
 import { type Settings, SettingsError } from "../config/settings.ts";
 import { type ConfigFile, readConfigFile, userConfigPath } from "../config/config_file.ts";
@@ -78,6 +78,7 @@ export async function doctorReport(deps: DoctorDeps): Promise<DoctorReport> {
         env: deps.env,
         cwd: deps.cwd,
         fetch: deps.fetch,
+        configDir: configDirIfAny(deps.env, deps.platform.os),
       }),
     );
   }

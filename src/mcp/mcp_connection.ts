@@ -7,9 +7,13 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { Progress } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerConfig } from "../config/mcp_servers.ts";
-import type { McpToolInfo } from "./mcp_tool.ts";
+import { MAX_TOOL_TIMEOUT_FACTOR, type McpToolInfo } from "./mcp_tool.ts";
+import type { ToolProgress } from "../tools/tool.ts";
 import { StdioTransport } from "./stdio_transport.ts";
+import { authorizedFetch, mcpTokenSource } from "./mcp_oauth.ts";
+import { mcpCredentialsLocation } from "./mcp_credentials.ts";
 import { VERSION } from "../version.ts";
 
 /** What starting a server needs from its surroundings. */
@@ -19,6 +23,9 @@ export interface McpEnvironment {
   /** The working directory of a stdio server: the workspace. */
   cwd: string;
   fetch: typeof fetch;
+  now?: () => number;
+  /** Pixir's config folder: where `pixir mcp login` keeps sign-ins (none used without it). */
+  configDir?: string;
 }
 
 /** A server that started and listed its tools. */
@@ -26,8 +33,17 @@ export interface McpConnection {
   config: McpServerConfig;
   /** Every tool the server lists, before the config's filters. */
   tools: McpToolInfo[];
-  /** Calls `tool`; rejects when the server fails, exits, or passes `tool_timeout_sec`. */
-  call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<unknown>;
+  /**
+   * Calls `tool`; rejects when the server fails, exits, or passes `tool_timeout_sec` without a
+   * progress notification (each one, passed to `onProgress`, starts the clock again, up to
+   * `MAX_TOOL_TIMEOUT_FACTOR` times the limit in all).
+   */
+  call(
+    tool: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+    onProgress?: (update: ToolProgress) => void,
+  ): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -55,15 +71,20 @@ export function serverEnvironment(
   return { ...inherited, ...config.env };
 }
 
-/** Starts `config`'s server and lists its tools within `startup_timeout_sec`. */
+/**
+ * Starts `config`'s server and lists its tools within `startup_timeout_sec`; `cancel` gives up
+ * sooner (the chat closing while a server starts).
+ */
 export async function connectMcpServer(
   config: McpServerConfig,
   environment: McpEnvironment,
+  cancel?: AbortSignal,
 ): Promise<McpConnection> {
   const transport = transportFor(config, environment);
   const client = new Client({ name: "pixir", version: VERSION });
   const startup = AbortSignal.timeout(config.startupTimeoutSec * 1000);
-  const options = { signal: startup, timeout: config.startupTimeoutSec * 1000 };
+  const signal = cancel === undefined ? startup : AbortSignal.any([startup, cancel]);
+  const options = { signal, timeout: config.startupTimeoutSec * 1000 };
   let tools: McpToolInfo[];
   try {
     await client.connect(transport, options);
@@ -75,12 +96,20 @@ export async function connectMcpServer(
   return {
     config,
     tools,
-    call: async (tool, args, signal) => {
+    call: async (tool, args, signal, onProgress) => {
       const limit = config.toolTimeoutSec * 1000;
       return await client.callTool({ name: tool, arguments: args }, undefined, {
         signal,
         timeout: limit,
-        maxTotalTimeout: limit,
+        // The specification lets progress restart the clock but asks for a ceiling all the same.
+        resetTimeoutOnProgress: true,
+        maxTotalTimeout: limit * MAX_TOOL_TIMEOUT_FACTOR,
+        onprogress: (p: Progress) =>
+          onProgress?.({
+            progress: p.progress,
+            ...(p.total === undefined ? {} : { total: p.total }),
+            ...(p.message === undefined ? {} : { message: p.message }),
+          }),
       });
     },
     close: () => client.close(),
@@ -96,7 +125,7 @@ function transportFor(config: McpServerConfig, environment: McpEnvironment): Tra
       cwd: environment.cwd,
     });
   }
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...config.headers };
   if (config.bearerTokenEnvVar !== undefined) {
     const token = environment.env(config.bearerTokenEnvVar);
     if (token === undefined || token.trim() === "") {
@@ -107,9 +136,22 @@ function transportFor(config: McpServerConfig, environment: McpEnvironment): Tra
     }
     headers.Authorization = `Bearer ${token.trim()}`;
   }
+  // A server with its own bearer token does not use an OAuth sign-in.
+  const fetchFn = config.bearerTokenEnvVar !== undefined || environment.configDir === undefined
+    ? environment.fetch
+    : authorizedFetch(
+      config.name,
+      mcpTokenSource(
+        config.name,
+        config.url,
+        mcpCredentialsLocation(environment.configDir, config.name),
+        { fetch: environment.fetch, now: environment.now ?? Date.now },
+      ),
+      environment.fetch,
+    );
   return new StreamableHTTPClientTransport(new URL(config.url), {
     requestInit: { headers },
-    fetch: environment.fetch,
+    fetch: fetchFn,
   });
 }
 

@@ -4,15 +4,23 @@
  * behind a permission gate.
  */
 
+import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerConfig } from "../config/mcp_servers.ts";
 import type { McpCall } from "../policy/mcp_approval.ts";
 import { fail } from "../tools/failure.ts";
 import type { Tool, ToolContext, ToolResult } from "../tools/tool.ts";
 import type { McpConnection, McpEnvironment } from "./mcp_connection.ts";
-import { type McpToolInfo, modelSchema, qualifiedToolName, resultText } from "./mcp_tool.ts";
+import {
+  MAX_TOOL_TIMEOUT_FACTOR,
+  type McpToolInfo,
+  modelSchema,
+  qualifiedToolName,
+  resultText,
+} from "./mcp_tool.ts";
 
-/** How one server ended up. */
+/** Where one server is: starting, ready with the tools it offers, or failed and why. */
 export type McpServerState =
+  | { name: string; transport: "stdio" | "http"; state: "starting" }
   | { name: string; transport: "stdio" | "http"; state: "ready"; tools: string[] }
   | { name: string; transport: "stdio" | "http"; state: "failed"; error: string };
 
@@ -25,71 +33,131 @@ export interface McpToolEntry {
   connection: McpConnection;
 }
 
-/** The started servers, their states and tools. */
+/**
+ * The servers of a run or chat. `states` and `tools` change as servers start; once `ready` has
+ * settled every server is ready or failed and `tools` is final.
+ */
 export interface McpServers {
-  states: McpServerState[];
-  tools: McpToolEntry[];
+  readonly states: readonly McpServerState[];
+  readonly tools: readonly McpToolEntry[];
+  /** Settles (never rejects) when every server has started or failed. */
+  ready: Promise<void>;
+  /** Calls `listener` after each change of `states`; returns how to stop. */
+  onChange(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
 /** No servers: what a run without `[mcp_servers]` gets, at no cost. */
-export const NO_MCP_SERVERS: McpServers = { states: [], tools: [], close: () => Promise.resolve() };
+export const NO_MCP_SERVERS: McpServers = {
+  states: [],
+  tools: [],
+  ready: Promise.resolve(),
+  onChange: () => () => {},
+  close: () => Promise.resolve(),
+};
 
 /**
- * Starts every server of `configs` in parallel. A server that fails or times out, and a tool whose
- * name is too long or collides with another, is reported through `warn` and left out.
+ * Starts every server of `configs` in parallel and waits for all of them. A server that fails or
+ * times out, and a tool whose name is too long or collides with another, is reported through
+ * `warn` and left out.
  */
 export async function startMcpServers(
   configs: readonly McpServerConfig[],
   environment: McpEnvironment,
   warn: (message: string) => void | Promise<void>,
 ): Promise<McpServers> {
+  const servers = launchMcpServers(configs, environment, warn);
+  await servers.ready;
+  return servers;
+}
+
+/**
+ * Starts every server of `configs` in parallel without waiting: each is `starting` until it is
+ * ready or failed (reported through `warn`). Tools are named once all have settled, in the
+ * order of `configs`, so which of two colliding names wins never depends on timing.
+ */
+export function launchMcpServers(
+  configs: readonly McpServerConfig[],
+  environment: McpEnvironment,
+  warn: (message: string) => void | Promise<void>,
+): McpServers {
   if (configs.length === 0) return NO_MCP_SERVERS;
+  const states: McpServerState[] = configs.map(({ name, transport }) => ({
+    name,
+    transport,
+    state: "starting",
+  }));
+  const tools: McpToolEntry[] = [];
+  const connections: McpConnection[] = [];
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of listeners) listener();
+  };
+  const closing = new AbortController();
   // The MCP SDK (and the schema libraries it brings) is loaded only when a server is configured:
   // a run without one pays nothing for it in start-up time or memory.
-  const { connectMcpServer, McpStartError } = await import("./mcp_connection.ts");
-  const outcomes = await Promise.all(configs.map(async (config) => {
+  const sdk = import("./mcp_connection.ts");
+  const started = configs.map(async (config, index) => {
+    const { name, transport } = config;
     try {
-      return { config, connection: await connectMcpServer(config, environment) };
-    } catch (error) {
-      const reason = error instanceof McpStartError || error instanceof Error
-        ? error.message
-        : String(error);
-      return { config, error: reason };
-    }
-  }));
-  const states: McpServerState[] = [];
-  const tools: McpToolEntry[] = [];
-  const reserved = new Set<string>();
-  for (const outcome of outcomes) {
-    const { name, transport } = outcome.config;
-    if (outcome.connection === undefined) {
-      states.push({ name, transport, state: "failed", error: outcome.error });
-      await warn(`MCP server "${name}" is not available: ${outcome.error}`);
-      continue;
-    }
-    const offered: string[] = [];
-    for (const info of outcome.connection.tools.filter((t) => wanted(outcome.config, t.name))) {
-      const qualified = qualifiedToolName(name, info.name);
-      if (qualified === undefined) {
-        await warn(`MCP tool "${info.name}" of "${name}" left out: its name is over 64 characters`);
-      } else if (reserved.has(qualified)) {
-        await warn(
-          `MCP tool "${info.name}" of "${name}" left out: its name ${qualified} is already taken`,
-        );
-      } else {
-        reserved.add(qualified);
-        offered.push(info.name);
-        tools.push({ name: qualified, server: name, info, connection: outcome.connection });
+      const { connectMcpServer } = await sdk;
+      const connection = await connectMcpServer(config, environment, closing.signal);
+      if (closing.signal.aborted) {
+        await connection.close().catch(() => {});
+        return undefined;
       }
+      connections.push(connection);
+      const offered = connection.tools.filter((t) => wanted(config, t.name)).map((t) => t.name);
+      states[index] = { name, transport, state: "ready", tools: offered };
+      changed();
+      return connection;
+    } catch (error) {
+      if (closing.signal.aborted) return undefined;
+      const reason = error instanceof Error ? error.message : String(error);
+      states[index] = { name, transport, state: "failed", error: reason };
+      changed();
+      await warn(`MCP server "${name}" is not available: ${reason}`);
+      return undefined;
     }
-    states.push({ name, transport, state: "ready", tools: offered });
-  }
-  const connections = outcomes.flatMap((o) => o.connection === undefined ? [] : [o.connection]);
+  });
+  const ready = (async () => {
+    const outcomes = await Promise.all(started);
+    const reserved = new Set<string>();
+    for (const [index, connection] of outcomes.entries()) {
+      if (connection === undefined) continue;
+      const { name, transport } = configs[index];
+      const offered: string[] = [];
+      for (const info of connection.tools.filter((t) => wanted(configs[index], t.name))) {
+        const qualified = qualifiedToolName(name, info.name);
+        if (qualified === undefined) {
+          await warn(
+            `MCP tool "${info.name}" of "${name}" left out: its name is over 64 characters`,
+          );
+        } else if (reserved.has(qualified)) {
+          await warn(
+            `MCP tool "${info.name}" of "${name}" left out: its name ${qualified} is already taken`,
+          );
+        } else {
+          reserved.add(qualified);
+          offered.push(info.name);
+          tools.push({ name: qualified, server: name, info, connection });
+        }
+      }
+      states[index] = { name, transport, state: "ready", tools: offered };
+    }
+    changed();
+  })();
   return {
     states,
     tools,
+    ready,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     close: async () => {
+      closing.abort();
+      listeners.clear();
       await Promise.all(connections.map((c) => c.close().catch(() => {})));
     },
   };
@@ -120,12 +188,6 @@ export function mcpTools(servers: McpServers, gate: McpGate): Tool[] {
   }));
 }
 
-/**
- * The JSON-RPC error code of an MCP request that timed out (the SDK's `ErrorCode.RequestTimeout`,
- * a protocol constant, spelled here so this module does not load the SDK).
- */
-const REQUEST_TIMEOUT = -32001;
-
 async function callTool(
   entry: McpToolEntry,
   args: unknown,
@@ -149,15 +211,17 @@ async function callTool(
       entry.info.name,
       args as Record<string, unknown>,
       ctx.signal,
+      ctx.progress,
     );
   } catch (error) {
     if (ctx.signal.aborted) return fail("aborted", "The MCP tool call was interrupted.", where);
     const reason = error instanceof Error ? error.message : String(error);
-    if (error instanceof Error && "code" in error && error.code === REQUEST_TIMEOUT) {
+    if (error instanceof Error && "code" in error && error.code === ErrorCode.RequestTimeout) {
       return fail(
         "timeout",
         `The MCP server "${entry.server}" did not answer within ` +
-          `${entry.connection.config.toolTimeoutSec} s (tool_timeout_sec); the call was abandoned.`,
+          `${entry.connection.config.toolTimeoutSec} s (tool_timeout_sec) of its last progress, ` +
+          `or within ${MAX_TOOL_TIMEOUT_FACTOR}× that in all; the call was abandoned.`,
         where,
       );
     }

@@ -6,6 +6,12 @@
 import type { JsonSchema } from "../provider/request.ts";
 import { formatBytes, limitOutput } from "../tools/truncation.ts";
 
+/**
+ * How many times `tool_timeout_sec` a call that keeps reporting progress may take in all: progress
+ * restarts the clock, this bounds a server that reports progress forever.
+ */
+export const MAX_TOOL_TIMEOUT_FACTOR = 10;
+
 /** Longest function name the Responses API accepts. */
 export const MAX_TOOL_NAME_LENGTH = 64;
 

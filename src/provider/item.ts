@@ -22,6 +22,25 @@ export interface OutputText {
   annotations?: unknown[];
 }
 
+/** A web page the answer cites (`url_citation` annotation); indexes are into the message text. */
+export interface UrlCitation {
+  url: string;
+  title: string;
+  start_index: number;
+  end_index: number;
+}
+
+/**
+ * A search the model ran with the hosted web search tool. `action` is kept as the server sent it
+ * (`{type:"search",query,…}`, `open_page`, `find_in_page`…), so it is replayed faithfully.
+ */
+export interface WebSearchCallItem {
+  type: "web_search_call";
+  id?: string;
+  status: string;
+  action: Record<string, unknown>;
+}
+
 /** A user or developer message in `input`. */
 export interface UserMessageItem {
   type: "message";
@@ -37,6 +56,8 @@ export interface AssistantMessageItem {
   id?: string;
   status?: string;
   phase?: string;
+  /** The web pages the text cites, read from its parts' `url_citation` annotations. */
+  citations?: UrlCitation[];
 }
 
 /** One summary paragraph of a reasoning item. */
@@ -76,10 +97,15 @@ export type InputItem =
   | AssistantMessageItem
   | ReasoningItem
   | FunctionCallItem
-  | FunctionCallOutputItem;
+  | FunctionCallOutputItem
+  | WebSearchCallItem;
 
 /** Any finished output item Pixir understands. */
-export type OutputItem = AssistantMessageItem | ReasoningItem | FunctionCallItem;
+export type OutputItem =
+  | AssistantMessageItem
+  | ReasoningItem
+  | FunctionCallItem
+  | WebSearchCallItem;
 
 /** Token counts of one model call, flattened from the `usage` object of the terminal event. */
 export interface Usage {

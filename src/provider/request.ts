@@ -62,6 +62,8 @@ export interface ModelRequest {
    * so the backend can keep the turn on one route; never part of the body.
    */
   turn_state?: string;
+  /** Offer the hosted web search tool (`--search`) beside the function tools. */
+  web_search?: boolean;
 }
 
 /** An input item as sent on the wire: no item ids, which `store:false` cannot resolve. */
@@ -70,7 +72,8 @@ export type WireInputItem =
   | { type: "message"; role: "assistant"; content: OutputText[]; phase?: string }
   | { type: "reasoning"; summary: SummaryText[]; encrypted_content?: string | null }
   | { type: "function_call"; call_id: string; name: string; arguments: string }
-  | FunctionCallOutputItem;
+  | FunctionCallOutputItem
+  | { type: "web_search_call"; status: string; action: Record<string, unknown> };
 
 /** A function tool in the request's `tools`. */
 export interface FunctionToolBody {
@@ -80,6 +83,11 @@ export interface FunctionToolBody {
   /** Pixir's schemas do not meet strict mode's rules (every property required). */
   strict: false;
   parameters: JsonSchema;
+}
+
+/** The Responses API's hosted web search tool: the server runs the searches. */
+export interface WebSearchToolBody {
+  type: "web_search";
 }
 
 /**
@@ -114,7 +122,7 @@ export interface ResponsesRequestBody {
   model: string;
   instructions: string;
   input: WireInputItem[];
-  tools: FunctionToolBody[];
+  tools: (FunctionToolBody | WebSearchToolBody)[];
   tool_choice: "auto";
   parallel_tool_calls?: boolean;
   reasoning?: { effort: ReasoningEffort; summary: "auto" };
@@ -154,13 +162,16 @@ export function buildRequestBody(
     model: req.model,
     instructions: req.instructions,
     input: req.input.map(toWireItem),
-    tools: req.tools.map((tool) => ({
-      type: "function",
-      name: tool.name,
-      description: tool.description,
-      strict: false,
-      parameters: tool.parameters,
-    })),
+    tools: [
+      ...req.tools.map((tool): FunctionToolBody => ({
+        type: "function",
+        name: tool.name,
+        description: tool.description,
+        strict: false,
+        parameters: tool.parameters,
+      })),
+      ...(req.web_search ? [{ type: "web_search" as const }] : []),
+    ],
     tool_choice: "auto",
     parallel_tool_calls: req.parallel_tool_calls,
     reasoning: { effort: req.effort, summary: "auto" },
@@ -216,6 +227,9 @@ function toWireItem(item: InputItem): WireInputItem {
       };
     case "function_call_output":
       return { type: "function_call_output", call_id: item.call_id, output: item.output };
+    case "web_search_call":
+      // As received, without the id `store:false` cannot resolve.
+      return { type: "web_search_call", status: item.status, action: item.action };
   }
 }
 

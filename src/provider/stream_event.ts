@@ -11,7 +11,9 @@ import type {
   OutputText,
   ReasoningItem,
   SummaryText,
+  UrlCitation,
   Usage,
+  WebSearchCallItem,
 } from "./item.ts";
 import {
   isRecord,
@@ -134,9 +136,18 @@ function readOutputItem(value: unknown): OutputItem | undefined {
       return readReasoning(value);
     case "function_call":
       return readFunctionCall(value);
+    case "web_search_call":
+      return readWebSearchCall(value);
     default:
       return undefined;
   }
+}
+
+function readWebSearchCall(value: JsonRecord): WebSearchCallItem | undefined {
+  const status = stringField(value, "status");
+  const action = recordField(value, "action");
+  if (status === undefined || action === undefined) return undefined;
+  return { type: "web_search_call", status, action, ...optionalStrings(value, ["id"]) };
 }
 
 function readMessage(value: JsonRecord): AssistantMessageItem | undefined {
@@ -151,12 +162,40 @@ function readMessage(value: JsonRecord): AssistantMessageItem | undefined {
       ...(Array.isArray(part.annotations) ? { annotations: part.annotations } : {}),
     }];
   });
+  const citations = urlCitations(content);
   return {
     type: "message",
     role: "assistant",
     content,
     ...optionalStrings(value, ["id", "status", "phase"]),
+    ...(citations.length > 0 ? { citations } : {}),
   };
+}
+
+/**
+ * The `url_citation` annotations of a message's parts, their indexes made relative to the parts'
+ * joined text; malformed annotations and other kinds are left out.
+ */
+function urlCitations(parts: readonly OutputText[]): UrlCitation[] {
+  const citations: UrlCitation[] = [];
+  let offset = 0;
+  for (const part of parts) {
+    for (const annotation of (part.annotations ?? []).filter(isRecord)) {
+      const url = stringField(annotation, "url");
+      const start = numberField(annotation, "start_index");
+      const end = numberField(annotation, "end_index");
+      if (annotation.type !== "url_citation" || url === undefined) continue;
+      if (start === undefined || end === undefined) continue;
+      citations.push({
+        url,
+        title: stringField(annotation, "title") ?? url,
+        start_index: start + offset,
+        end_index: end + offset,
+      });
+    }
+    offset += part.text.length;
+  }
+  return citations;
 }
 
 function readReasoning(value: JsonRecord): ReasoningItem {

@@ -67,8 +67,6 @@ const { maxLines, maxBytes } = DEFAULT_OUTPUT_LIMITS;
 const description = [
   "Run a command with `bash -c` in the workspace root directory and return its combined stdout",
   "and stderr, then `exit code: N`. A failing command is a normal result: read its output.",
-  "A single read-only command (ls, cat, grep, find, git status/diff/log/show…) whose words are",
-  "plain (no globs, braces, ~, $ or pipes) runs at once without a shell, exactly as written.",
   "Use it for builds, tests, git and anything the file tools cannot do; prefer read, grep, find",
   "and ls to look at files. stdin is closed, so interactive programs fail: pass flags such as",
   `--yes. The command is killed after timeout_seconds (default ${DEFAULT_TIMEOUT_SECONDS},`,

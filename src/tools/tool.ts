@@ -1,6 +1,7 @@
 /** The shape every tool shares: data the model reads, plus a `run` that never throws. */
 
 import type { JsonSchema } from "../provider/request.ts";
+import type { Usage } from "../provider/item.ts";
 
 /** Why a tool call failed; a small closed set the model and scripts can rely on. */
 export type ToolErrorKind =
@@ -28,10 +29,13 @@ export interface ToolError {
   details?: Record<string, unknown>;
 }
 
-/** The outcome of one tool call. */
+/**
+ * The outcome of one tool call. `usage`: the tokens the call itself spent on model calls (a child
+ * agent), added to the turn's.
+ */
 export type ToolResult =
-  | { ok: true; output: string; details?: Record<string, unknown> }
-  | { ok: false; error: ToolError };
+  | { ok: true; output: string; details?: Record<string, unknown>; usage?: Usage }
+  | { ok: false; error: ToolError; usage?: Usage };
 
 /**
  * The real paths file tools may read and write. Without it, both are the workspace alone. `hidden`
@@ -63,6 +67,16 @@ export interface ToolContext {
    * run one at a time and nothing else depends on the current directory — the file tools' Worker.
    */
   pinFolders?: boolean;
+  /** Reports how far a long call has come (an MCP server's progress notifications). */
+  progress?(update: ToolProgress): void;
+}
+
+/** How far a running call has come, as its tool reports it. */
+export interface ToolProgress {
+  /** Grows with every update; `total` when known gives it a scale. */
+  progress: number;
+  total?: number;
+  message?: string;
 }
 
 /** A tool: a name, a description written for the model, a JSON schema, and its behaviour. */

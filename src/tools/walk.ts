@@ -41,21 +41,19 @@ export interface WalkSummary {
 export const DEFAULT_MAX_ENTRIES = 100_000;
 
 /** The sentence tool descriptions use to say what a walk leaves out, and how to get it. */
-export const WALK_RULES = "Like ripgrep, leaves out hidden files and folders (`.git` among them) " +
-  "and what .gitignore (inside a git repository), .git/info/exclude and .ignore files exclude, at " +
-  "every level; `hidden: true` and `no_ignore: true` include them. Does not follow symlinked " +
-  "directories.";
+export const WALK_RULES = "Skips hidden files and what .gitignore, .git/info/exclude and .ignore " +
+  "exclude (see hidden, no_ignore), like ripgrep. Does not follow symlinked directories.";
 
 /** The `hidden` argument of find and grep. */
 export const HIDDEN_PARAMETER: JsonSchema = {
   type: "boolean",
-  description: "Include hidden files and folders (names starting with `.`). Default: false.",
+  description: "Include names starting with `.`. Default: false.",
 };
 
 /** The `no_ignore` argument of find and grep. */
 export const NO_IGNORE_PARAMETER: JsonSchema = {
   type: "boolean",
-  description: "Include what .gitignore, .git/info/exclude and .ignore exclude. Default: false.",
+  description: "Include ignored files. Default: false.",
 };
 
 /** A walk runs this long between yields to the event loop, so aborts and timers get a turn. */

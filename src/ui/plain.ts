@@ -9,10 +9,11 @@
 import type { TextSink } from "../util/io.ts";
 import type { Renderer } from "./renderer.ts";
 import type { Style } from "./style.ts";
-import { clip, keyArgument, oneLine, preview, toolLabel } from "./tool_summary.ts";
+import { clip, keyArgument, oneLine, preview, progressText, toolLabel } from "./tool_summary.ts";
 import { compactionNotice } from "./compaction_notice.ts";
 import { retryNotice } from "./retry_notice.ts";
 import { terminalLine, terminalText } from "./terminal_text.ts";
+import { describeSearchAction, footnotes } from "../provider/web_search.ts";
 
 /** How the plain renderer shows the answer. */
 export interface PlainOptions {
@@ -91,6 +92,10 @@ export function plainRenderer(
               keyArgument(envelope.data.arguments)
             }\n`,
           );
+        case "tool_progress":
+          return io.stderr.write(
+            `  ${style.dim(`… ${clip(progressText(envelope.data), 100)}`)}\n`,
+          );
         case "tool_result":
           return io.stderr.write(
             envelope.data.ok
@@ -101,6 +106,34 @@ export function plainRenderer(
                   : "failed"
               }\n`,
           );
+        case "web_search":
+          await endThinking();
+          await endLine();
+          return io.stderr.write(
+            `${style.cyan("⌕")} ${style.bold("web")} ${
+              oneLine(describeSearchAction(envelope.data.action))
+            } ${style.dim(`(${terminalLine(envelope.data.status)})`)}\n`,
+          );
+        case "subagent_event": {
+          // A child's own tool calls and searches, indented under the parent's task call.
+          const child = envelope.data.event;
+          const id = style.dim(`[${terminalLine(envelope.data.call_id)}]`);
+          if (child.type === "tool_call") {
+            return io.stderr.write(
+              `  ${style.cyan("↳")} ${id} ${style.bold(terminalLine(toolLabel(child.data.name)))} ${
+                keyArgument(child.data.arguments)
+              }\n`,
+            );
+          }
+          if (child.type === "web_search") {
+            return io.stderr.write(
+              `  ${style.cyan("↳")} ${id} web ${
+                oneLine(describeSearchAction(child.data.action))
+              }\n`,
+            );
+          }
+          return;
+        }
         case "compaction":
           await endThinking();
           await endLine();
@@ -131,6 +164,12 @@ export function plainRenderer(
       await endLine();
       if (structured && options.answer !== false && result.output !== undefined) {
         await io.stdout.write(`${JSON.stringify(result.output)}\n`);
+      }
+      const sources = footnotes(result.citations ?? []);
+      if (sources.length > 0) {
+        // On stderr, with the tool activity: stdout stays exactly the model's text.
+        await io.stderr.write(`${style.bold("Sources:")}\n`);
+        for (const line of sources) await io.stderr.write(`  ${terminalLine(line)}\n`);
       }
       if (result.status === "incomplete") {
         await io.stderr.write(style.yellow("! the model stopped before finishing its answer\n"));

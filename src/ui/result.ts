@@ -1,6 +1,6 @@
 /** The final object of `--json` and the last line of `--jsonl`: one stable, versioned shape. */
 
-import type { Usage } from "../provider/item.ts";
+import type { UrlCitation, Usage } from "../provider/item.ts";
 import type { ContextUsage } from "../agent/context_usage.ts";
 
 /** Version of the final result object. */
@@ -22,6 +22,8 @@ export interface RunResult {
   status: "answered" | "incomplete" | "failed";
   answer: string;
   usage: Usage;
+  /** The web pages the answer cites (hosted web search); indexes are into `answer`. */
+  citations?: UrlCitation[];
   /** The model's context in use after the turn; absent when no session was reached. */
   context?: ContextUsage;
   /** The answer parsed as JSON, when `--output-schema` was given and the answer matched it. */
@@ -44,6 +46,7 @@ export function runResult(
     sessionId: string | null;
     answer?: string;
     usage?: Usage;
+    citations?: UrlCitation[];
     context?: ContextUsage;
     incomplete?: boolean;
     failure?: { toJSON(): ResultError };
@@ -59,6 +62,7 @@ export function runResult(
     answer: fields.answer ?? "",
     usage: fields.usage ?? NO_USAGE,
   };
+  if (fields.citations && fields.citations.length > 0) result.citations = fields.citations;
   if (fields.context) result.context = fields.context;
   if (fields.output) result.output = fields.output.value;
   if (fields.failure) result.error = fields.failure.toJSON();

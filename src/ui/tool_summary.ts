@@ -14,10 +14,10 @@ export function toolLabel(name: string): string {
   return match ? `mcp ${match[1]}/${match[2]}` : name;
 }
 
-/** The argument worth showing for a tool call: its command, path or pattern. */
+/** The argument worth showing for a tool call: its command, path, pattern or task description. */
 export function keyArgument(argumentsJson: string, max = 100): string {
   const args = parseArguments(argumentsJson);
-  for (const key of ["command", "path", "pattern"]) {
+  for (const key of ["command", "path", "pattern", "description"]) {
     const value = args[key];
     if (typeof value === "string") return clip(oneLine(value), max);
   }
@@ -58,4 +58,18 @@ export function clip(text: string, max: number): string {
 /** `1 more line`, `3 more lines`: a count with its noun, plural when it is not one. */
 export function counted(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * A progress update in words: `2/5 (40%) – message`, or the bare count when the total is unknown.
+ * Safe for a terminal: the message is the server's.
+ */
+export function progressText(
+  update: { progress: number; total?: number; message?: string },
+): string {
+  const { progress, total, message } = update;
+  const count = total !== undefined && total > 0
+    ? `${progress}/${total} (${Math.round(Math.min(1, progress / total) * 100)}%)`
+    : String(progress);
+  return message === undefined || message.trim() === "" ? count : `${count} – ${oneLine(message)}`;
 }

@@ -41,6 +41,12 @@ export function describeUsage(report: UsageReport, nowMs: number, utcOffset: Utc
   // A title is the session's first prompt: shown, never obeyed.
   for (const s of shown) {
     lines.push(row([s.id, ...figures(s.model_calls, s), terminalLine(s.title)]));
+    const children = s.subagents;
+    if (children.model_calls > 0) {
+      lines.push(
+        row([`  of which subagents`.padEnd(22), ...figures(children.model_calls, children)]),
+      );
+    }
   }
   if (more > 0) lines.push(`  … ${more} more (see --json)`);
   return lines.join("\n") + "\n";

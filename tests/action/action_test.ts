@@ -1,11 +1,15 @@
 /**
  * The GitHub Action and the example workflows: validated against GitHub's schemas by
- * @action-validator/core, and the action's run step executed as a script against the stand-in.
+ * @action-validator/core; the action's install step run as a runner would run it against a stand-in
+ * release (checksum verified), and its run step executed as a script against the stand-in backend.
  */
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { validateAction, validateWorkflow } from "@action-validator/core";
+import { parse } from "yaml";
+import { fakeArchive, releaseFiles, serveRelease } from "../fakes/release_server.ts";
+import { tempWorkspace } from "../harness/workspace.ts";
 import { createAuthIssuer } from "../fakes/auth_server.ts";
 import { textAnswer } from "../fakes/fixtures.ts";
 import { denoDir, pixirArgv } from "../harness/cli.ts";
@@ -114,4 +118,106 @@ Deno.test("the action's run step, on a bundle from the holder: outputs, summary,
   const refused = await step("pixir-bundle-v1.broken");
   assert.equal(refused.code, 7);
   assert.equal(outputs(await Deno.readTextFile(outputFile))["exit-code"], "7");
+});
+
+/** A composite step of action.yml, as parsed. */
+interface ActionStep {
+  name: string;
+  id?: string;
+  if?: string;
+  run?: string;
+  env?: Record<string, string>;
+  with?: Record<string, string>;
+}
+
+function actionStep(name: string): ActionStep {
+  const steps = parse(read("action.yml")).runs.steps as ActionStep[];
+  const step = steps.find((s) => s.name === name);
+  assert.ok(step, `action.yml has a step named ${name}`);
+  return step;
+}
+
+/** `text` with each `${{ name }}` replaced from `context`; any other expression fails the test. */
+function expand(text: string, context: Readonly<Record<string, string>>): string {
+  return text.replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (whole, name: string) => {
+    assert.ok(Object.hasOwn(context, name), `the test does not know ${whole}`);
+    return context[name];
+  });
+}
+
+/** Runs the action's install step for `version` as a runner would (bash, its env expanded). */
+async function runInstallStep(root: string, version: string, releaseUrl: string) {
+  const step = actionStep("Install Pixir (checksum verified)");
+  assert.equal(
+    step.if,
+    "steps.cache.outputs.cache-hit != 'true'",
+    "a cached binary is not fetched",
+  );
+  const context = {
+    "inputs.pixir-version": version,
+    "runner.tool_cache": join(root, "tool-cache"),
+  };
+  const env = Object.fromEntries(
+    Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(v, context)]),
+  );
+  const script = join(root, "install-step.sh");
+  await Deno.writeTextFile(script, step.run!);
+  const out = await new Deno.Command("bash", {
+    args: ["--noprofile", "--norc", "-eo", "pipefail", script],
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: root,
+      GITHUB_ACTION_PATH: ROOT,
+      PIXIR_RELEASE_BASE_URL: releaseUrl,
+      ...env,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  // Where the cache step keeps the binary and where the run step looks for it.
+  const cached = expand(actionStep("Cache the Pixir binary").with!.path, context);
+  const binary = expand(actionStep("Run Pixir").env!.PIXIR, context);
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr), cached, binary };
+}
+
+const ASSET = `pixir-${Deno.build.arch}-unknown-linux-gnu.tar.gz`;
+
+Deno.test({
+  name:
+    "the action's install step installs the release it names, checksum verified, where it caches and runs it",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    await using dir = await tempWorkspace();
+    const archive = await fakeArchive(dir.path, "0.3.0");
+    await using release = serveRelease(
+      new Map(await releaseFiles("download/v0.3.0", ASSET, archive)),
+    );
+    const step = await runInstallStep(dir.path, "0.3.0", release.baseUrl);
+    assert.equal(step.code, 0, step.stderr);
+    assert.equal(step.binary, join(step.cached, "pixir"), "the run step uses the cached folder");
+    const ran = await new Deno.Command(step.binary).output();
+    assert.equal(new TextDecoder().decode(ran.stdout).trim(), "pixir 0.3.0");
+    assert.deepEqual(release.paths, [
+      `/releases/download/v0.3.0/${ASSET}`,
+      "/releases/download/v0.3.0/SHA256SUMS",
+    ]);
+  },
+});
+
+Deno.test({
+  name: "the action's install step fails on a checksum mismatch and installs nothing",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    await using dir = await tempWorkspace();
+    const archive = await fakeArchive(dir.path, "0.3.0");
+    await using release = serveRelease(
+      new Map(await releaseFiles("latest/download", ASSET, archive, "cd".repeat(32))),
+    );
+    const step = await runInstallStep(dir.path, "latest", release.baseUrl);
+    assert.notEqual(step.code, 0);
+    assert.match(step.stderr, /checksum mismatch for pixir-/);
+    await assert.rejects(Deno.stat(step.binary), Deno.errors.NotFound);
+  },
 });

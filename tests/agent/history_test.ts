@@ -375,3 +375,35 @@ Deno.test("encrypted reasoning goes back only to the provider (and model) that p
     [],
   );
 });
+
+Deno.test("a web search goes back to the provider that ran it, and a child's events never do", () => {
+  const search: CanonicalEvent = {
+    type: "web_search",
+    data: {
+      model: MODEL,
+      provider: "chatgpt",
+      status: "completed",
+      action: { type: "search", query: "deno", sources: [{ type: "url", url: "https://d" }] },
+    },
+  };
+  const child: CanonicalEvent = {
+    type: "subagent_event",
+    data: { call_id: "call_t", event: { type: "user_message", data: { text: "child task" } } },
+  };
+  const events = [started, user("look it up"), turnStarted(1), search, child, said("found")];
+  const replayed = foldHistory(events, MODEL, "chatgpt");
+  assertValidInput(replayed);
+  assert.deepEqual(replayed.slice(1), [
+    {
+      type: "web_search_call",
+      status: "completed",
+      action: { type: "search", query: "deno", sources: [{ type: "url", url: "https://d" }] },
+    },
+    { type: "message", role: "assistant", content: [{ type: "output_text", text: "found" }] },
+  ]);
+  // Another provider never ran the search: it gets the answer alone.
+  assert.deepEqual(foldHistory(events, MODEL, "ollama").map((item) => item.type), [
+    "message",
+    "message",
+  ]);
+});

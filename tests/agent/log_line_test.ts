@@ -105,6 +105,14 @@ const EVENTS: CanonicalEvent[] = [
       tokens_before: 1200,
     },
   },
+  {
+    type: "web_search",
+    data: { model: "gpt-5.5", provider: "openai", status: "completed", action: { type: "search" } },
+  },
+  {
+    type: "subagent_event",
+    data: { call_id: "call_t", event: { type: "user_message", data: { text: "a task" } } },
+  },
 ];
 
 Deno.test("snapshot and undo events with a wrong field are rejected", () => {
@@ -251,4 +259,28 @@ Deno.test("an event of a type this version does not know is read as unknown, not
     data: { format: 7, cwd: "/", model: "m", effort: "medium", pixir_version: "9" },
   });
   assert.equal(readLogEntry(newer).kind, "event", "a newer format is read, not refused");
+});
+
+Deno.test("a child agent's event is checked like any event, and a child of a child is refused", () => {
+  const line = (event: unknown) =>
+    parseLogLine(JSON.stringify({
+      id: "s:9",
+      session_id: "s",
+      seq: 9,
+      ts: "t",
+      type: "subagent_event",
+      data: { call_id: "call_t", event },
+    }));
+  const cases: [unknown, RegExp][] = [
+    [{ type: "usage", data: { model: "m" } }, /event\.data\.input_tokens/],
+    [{ type: "subagent_event", data: { call_id: "x", event: {} } }, /not a child agent's event/],
+    [{ type: "from_the_future", data: {} }, /not a child agent's event/],
+    [{ data: {} }, /\.event\.type/],
+  ];
+  for (const [event, reason] of cases) {
+    const parsed = line(event);
+    assert.equal(parsed.ok, false, JSON.stringify(event));
+    if (!parsed.ok) assert.match(parsed.reason, reason);
+  }
+  assert.equal(line({ type: "usage", data: { ...USAGE, model: "m" } }).ok, true);
 });

@@ -770,3 +770,97 @@ Deno.test("an overflow that persists after compacting fails the turn", async () 
     assert.equal(types(session).at(-1), "turn_failed");
   });
 });
+
+Deno.test("consecutive parallel calls run side by side, their tokens counted, results in call order", async () => {
+  await withSession(async ({ options, session }) => {
+    const call = (id: string, name: string) => ({ call_id: id, name, arguments: "{}" });
+    const model = scriptedModel([
+      [
+        { type: "item", item: functionCall(call("call_a", "task")) },
+        { type: "item", item: functionCall(call("call_b", "task")) },
+        { type: "item", item: functionCall(call("call_c", "ls")) },
+        done(usageOf(10, 5)),
+      ],
+      textAnswer("done", usageOf(30, 5)),
+    ]);
+    let running = 0;
+    let most = 0;
+    const order: string[] = [];
+    // Each task call waits until the other one has started: run one at a time, they never end.
+    let bothStarted!: () => void;
+    const started = new Promise<void>((resolve) => bothStarted = resolve);
+    const runTool: ToolRunner = async (name, _args, _signal, callId) => {
+      order.push(`start ${callId}`);
+      running++;
+      most = Math.max(most, running);
+      if (name === "task") {
+        if (running === 2) bothStarted();
+        await started;
+      }
+      running--;
+      order.push(`end ${callId}`);
+      return {
+        ok: true,
+        output: `out ${callId}`,
+        usage: name === "task" ? usageOf(100, 1) : undefined,
+      };
+    };
+    const outcome = await runTurn(
+      options({ callModel: model.call, runTool, parallelTools: new Set(["task"]) }),
+    );
+    assert.equal(outcome.status, "answered");
+    assert.equal(most, 2);
+    // The ls call waits for the task calls before it: only consecutive parallel calls overlap.
+    assert.deepEqual(order.slice(-2), ["start call_c", "end call_c"]);
+    assert.deepEqual(
+      session.events.flatMap((e) => e.type === "tool_result" ? [e.data.call_id] : []),
+      ["call_a", "call_b", "call_c"],
+    );
+    // The two children's tokens are the turn's: 10+30 input of its own, 2×100 of theirs.
+    assert.equal(outcome.usage.input_tokens, 240);
+  });
+});
+
+Deno.test("a web search call is logged, and the answer's citations come back with it", async () => {
+  await withSession(async ({ options, session }) => {
+    const cited: OutputItem = {
+      type: "message",
+      role: "assistant",
+      content: [
+        { type: "output_text", text: "Part one." },
+        { type: "output_text", text: "Part two." },
+      ],
+      citations: [{ url: "https://a.example", title: "A", start_index: 9, end_index: 18 }],
+    };
+    const model = scriptedModel([[
+      {
+        type: "item",
+        item: {
+          type: "web_search_call",
+          id: "ws_1",
+          status: "completed",
+          action: { type: "search", query: "q" },
+        },
+      },
+      { type: "item", item: message("First.", "final_answer") },
+      { type: "item", item: { ...cited, phase: "final_answer" } },
+      done(),
+    ]]);
+    const outcome = await runTurn(options({ callModel: model.call, webSearch: true }));
+    assert.equal(model.requests[0].web_search, true);
+    assert.equal(outcome.status, "answered");
+    if (outcome.status !== "answered") return;
+    assert.equal(outcome.answer, "First.\n\nPart one.Part two.");
+    // Indexes move with the text the answer puts before the cited message.
+    assert.deepEqual(outcome.citations, [
+      { url: "https://a.example", title: "A", start_index: 17, end_index: 26 },
+    ]);
+    assert.equal(outcome.answer.slice(17, 26), "Part two.");
+    const search = session.events.find((event) => event.type === "web_search");
+    assert.deepEqual(search?.data, {
+      model: MODEL,
+      status: "completed",
+      action: { type: "search", query: "q" },
+    });
+  });
+});

@@ -6,6 +6,20 @@ import { startChild } from "./child.ts";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Takes the lock at `path` and keeps it until `release` is called; resolves once it is held. */
+async function holdLock(path: string): Promise<{ held: Promise<void>; release: () => void }> {
+  let release = () => {};
+  let entered = () => {};
+  const inside = new Promise<void>((resolve) => entered = resolve);
+  const held = withLock(path, () => {
+    entered();
+    return new Promise<void>((resolve) => release = resolve);
+  });
+  // Waiting for the holder to be inside, not a fixed pause: a loaded machine may take longer.
+  await inside;
+  return { held, release: () => release() };
+}
+
 Deno.test("holders of the lock never overlap, even within one process", async () => {
   await using dir = await tempWorkspace();
   const path = join(dir.path, "auth.json.lock");
@@ -45,9 +59,7 @@ Deno.test("the lock is released when the holder throws", async () => {
 Deno.test("waiting is bounded: a held lock is a LockError naming the file", async () => {
   await using dir = await tempWorkspace();
   const path = join(dir.path, "lock");
-  let release = () => {};
-  const held = withLock(path, () => new Promise<void>((resolve) => release = resolve));
-  await pause(10);
+  const { held, release } = await holdLock(path);
   const started = Date.now();
   const error = await withLock(path, () => Promise.resolve(), { timeoutMs: 100 }).catch((e) => e);
   assert.ok(error instanceof LockError, String(error));
@@ -61,9 +73,7 @@ Deno.test("waiting is bounded: a held lock is a LockError naming the file", asyn
 Deno.test("waiting stops when the caller aborts", async () => {
   await using dir = await tempWorkspace();
   const path = join(dir.path, "lock");
-  let release = () => {};
-  const held = withLock(path, () => new Promise<void>((resolve) => release = resolve));
-  await pause(10);
+  const { held, release } = await holdLock(path);
   const controller = new AbortController();
   setTimeout(() => controller.abort(new Error("user pressed Ctrl+C")), 30);
   await assert.rejects(

@@ -18,7 +18,8 @@ import {
 import { textAnswer, toolCallAnswer, usageLimitReply } from "../fakes/fixtures.ts";
 import { type ResponsesServer, startResponsesServer } from "../fakes/responses_server.ts";
 import { denoDir, pixirArgv } from "../harness/cli.ts";
-import { API_KEY, type Sandbox, sandbox } from "./helpers.ts";
+import { API_KEY, bodyOf, outputOf, type Sandbox, sandbox } from "./helpers.ts";
+import { everythingServer, startEverythingHttp } from "../fakes/mcp_everything.ts";
 
 /** A running `pixir acp` and the editor's side of the connection. */
 interface Editor extends AsyncDisposable {
@@ -511,7 +512,8 @@ Deno.test("the read-only mode refuses a write the ask mode would make", async ()
     newText: "hello\n",
   }]);
   assert.equal(updatesOf(editor, sessionId, "tool_call_update")[0].status, "failed");
-  assert.match(editor.stderr(), /the editor's 1 MCP server\(s\) are not used/);
+  // The editor's server that exits at once is reported in the log; the session goes on.
+  assert.match(editor.stderr(), /warning: MCP server "files" is not available/);
 });
 
 Deno.test("'always' answers: allow saves the rule for the workspace, reject refuses without asking again", async () => {
@@ -589,4 +591,91 @@ Deno.test("a failed turn is a JSON-RPC error naming why, logged in the session; 
     "next prompt",
   );
   assert.equal(next.stopReason, "end_turn");
+});
+
+Deno.test("the editor's MCP servers (stdio and http) start for its session under the same policy", async () => {
+  await using http = await startEverythingHttp();
+  await using box = await sandbox();
+  const entry = await everythingServer();
+  const call = (name: string, args: Record<string, unknown>, callId: string) => ({
+    sse: toolCallAnswer({ name, arguments: JSON.stringify(args), callId }),
+  });
+  await using server = startResponsesServer({
+    script: [
+      call("mcp__everything__get-env", {}, "call_env"),
+      { sse: textAnswer("Read the environment.") },
+      call("mcp__remote__get-sum", { a: 19, b: 23 }, "call_sum"),
+      { sse: textAnswer("Added.") },
+      call(
+        "mcp__everything__trigger-long-running-operation",
+        { duration: 2, steps: 2 },
+        "call_long",
+      ),
+      { sse: textAnswer("Waited.") },
+    ],
+  });
+  await using editor = await startEditor(box, { server });
+  const init = await initialize(editor);
+  assert.deepEqual(init.agentCapabilities?.mcpCapabilities, { http: true, sse: false });
+
+  const { sessionId } = await within(
+    editor.connection.agent.request("session/new", {
+      cwd: box.workspace,
+      mcpServers: [
+        {
+          name: "everything",
+          command: "node",
+          args: [entry, "stdio"],
+          env: [{ name: "EDITOR_GIVEN", value: "from-the-editor" }],
+        },
+        {
+          type: "http",
+          name: "remote",
+          url: http.url,
+          headers: [{ name: "X-Editor", value: "1" }],
+        },
+        { type: "sse", name: "old", url: "http://127.0.0.1:1/sse", headers: [] },
+      ],
+    }),
+    TIME,
+    "session/new",
+  );
+  const prompt = (text: string) =>
+    within(
+      editor.connection.agent.request("session/prompt", {
+        sessionId,
+        prompt: [{ type: "text", text }],
+      }),
+      90_000,
+      text,
+    );
+
+  editor.answer = () =>
+    Promise.resolve({ outcome: { outcome: "selected", optionId: "allow_once" } });
+  assert.equal((await prompt("show the env")).stopReason, "end_turn");
+  const names = (bodyOf(server.requests[0]).tools as { name: string }[]).map((t) => t.name);
+  assert.ok(names.includes("mcp__everything__echo") && names.includes("mcp__remote__get-sum"));
+  assert.ok(!names.some((n) => n.startsWith("mcp__old__")));
+  assert.equal(editor.questions.length, 1, "an MCP call is asked about, as a command is");
+  assert.equal(editor.questions[0].toolCall.toolCallId, "call_env");
+  assert.match(String(editor.questions[0].toolCall.title), /^mcp: everything\/get-env/);
+  const env = outputOf(server.requests[1], "call_env");
+  assert.match(env, /from-the-editor/, "the editor's env reaches its server");
+  assert.doesNotMatch(env, new RegExp(API_KEY), "Pixir's credentials do not");
+
+  assert.equal((await prompt("add")).stopReason, "end_turn");
+  assert.match(outputOf(server.requests[3], "call_sum"), /42/);
+  assert.equal(editor.questions.length, 2);
+
+  // The auto mode runs MCP tools without asking; progress reaches the editor as the call runs.
+  await editor.connection.agent.request("session/set_mode", { sessionId, modeId: "auto" });
+  assert.equal((await prompt("wait")).stopReason, "end_turn");
+  assert.equal(editor.questions.length, 2);
+  const progress = updatesOf(editor, sessionId, "tool_call_update").filter((u) =>
+    u.toolCallId === "call_long" && u.status === "in_progress"
+  );
+  assert.match(JSON.stringify(progress), /1\/2 \(50%\)/);
+  assert.match(outputOf(server.requests[5], "call_long"), /Long running operation completed/);
+  assert.match(editor.stderr(), /MCP server "old" is left out: .*not SSE/);
+  assert.equal(await editor.closeStdin(), 0);
 });

@@ -7,6 +7,7 @@ import type { Reply } from "../fakes/reply.ts";
 import {
   ACCOUNT,
   assertNoStackTrace,
+  browserOpenerStandIn,
   formOf,
   isRecord,
   listing,
@@ -15,6 +16,7 @@ import {
   sandbox,
   storedAuth,
   tapReplies,
+  waitForText,
 } from "./helpers.ts";
 
 const POSIX = Deno.build.os !== "windows";
@@ -232,36 +234,6 @@ function storedTokens(replies: readonly Reply[]): Record<string, unknown> {
   assert.equal(replies.length, 1, "one token exchange");
   const { id_token, access_token, refresh_token } = jsonBody(replies[0]);
   return { id_token, access_token, refresh_token, account_id: ACCOUNT.accountId };
-}
-
-/**
- * A folder on PATH holding stand-ins for the platform's URL openers (`xdg-open`, `open`) that
- * write the URL they were asked to open to `record`, so no real browser starts; returns the PATH.
- */
-async function browserOpenerStandIn(root: string, record: string): Promise<string> {
-  const bin = join(root, "bin");
-  await Deno.mkdir(bin);
-  // Written to a temporary name and renamed, so the test never reads half a URL.
-  const script =
-    `#!/bin/sh\nprintf '%s' "$1" > '${record}.tmp' && mv '${record}.tmp' '${record}'\n`;
-  for (const name of ["xdg-open", "open"]) {
-    await Deno.writeTextFile(join(bin, name), script, { mode: 0o755 });
-  }
-  return `${bin}:${Deno.env.get("PATH") ?? ""}`;
-}
-
-/** The content of `path` once it exists, failing after 20 s. */
-async function waitForText(path: string): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  while (true) {
-    try {
-      return await Deno.readTextFile(path);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    if (Date.now() > deadline) assert.fail(`${path} never appeared`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** The PKCE S256 challenge of `verifier`. */

@@ -20,6 +20,8 @@ export interface ChatPaneOptions {
   env?: Readonly<Record<string, string>>;
   after?: string;
   pidFile?: string;
+  /** Lines of scrollback the pane keeps (tmux's default is 2000). */
+  historyLimit?: number;
 }
 
 /** `pixir chat` (or `args`) in a pane, in the sandbox's workspace and home, against `server`. */
@@ -37,6 +39,7 @@ export async function chat(
     rows: options.rows,
     after: options.after,
     pidFile: options.pidFile,
+    historyLimit: options.historyLimit,
     env: {
       PATH: Deno.env.get("PATH") ?? "",
       HOME: home,

@@ -6,10 +6,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
-import type { RecordedRequest } from "../fakes/loopback_server.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { everythingServer } from "../fakes/mcp_everything.ts";
-import { bodyOf, inputOf, justAfter, sandbox, typesOf, userItem } from "./helpers.ts";
+import { bodyOf, inputOf, justAfter, outputOf, sandbox, typesOf, userItem } from "./helpers.ts";
 import { chat, PROMPT_READY, send } from "./chat_pane.ts";
 
 Deno.test("chat opens on a start screen with the prompt and a footer", async () => {
@@ -361,14 +360,6 @@ function bashCall(command: string, callId: string, responseId: string) {
 }
 
 /** The output the model got for `callId` in `request`. */
-function outputOf(request: RecordedRequest, callId: string): string {
-  const item = inputOf(request).find((i) =>
-    i.type === "function_call_output" && i.call_id === callId
-  );
-  assert.ok(item, `no output for ${callId}`);
-  return String(item.output);
-}
-
 const QUESTION = /run this shell command\?\n\s*touch made\.txt\n/;
 
 Deno.test("approval in the chat: y runs the command once and the model gets its output", async () => {

@@ -181,6 +181,15 @@ export function inputOf(request: RecordedRequest): Record<string, unknown>[] {
   return allInputOf(request).filter((item) => !isEnvironmentItem(item));
 }
 
+/** The output the request carries for the tool call `callId`; fails when it carries none. */
+export function outputOf(request: RecordedRequest, callId: string): string {
+  const item = inputOf(request).find((i) =>
+    i.type === "function_call_output" && i.call_id === callId
+  );
+  assert.ok(item, `no output for ${callId}`);
+  return String(item.output);
+}
+
 /** The environment messages (`<environment_context>…`) among a request's input items. */
 export function environmentOf(request: RecordedRequest): string[] {
   return allInputOf(request).filter(isEnvironmentItem).map((item) =>
@@ -387,4 +396,34 @@ export function tapReplies(
     }
   );
   return { routes: tapped, replies };
+}
+
+/**
+ * A folder on PATH holding stand-ins for the platform's URL openers (`xdg-open`, `open`) that
+ * write the URL they were asked to open to `record`, so no real browser starts; returns the PATH.
+ */
+export async function browserOpenerStandIn(root: string, record: string): Promise<string> {
+  const bin = join(root, "bin");
+  await Deno.mkdir(bin);
+  // Written to a temporary name and renamed, so the test never reads half a URL.
+  const script =
+    `#!/bin/sh\nprintf '%s' "$1" > '${record}.tmp' && mv '${record}.tmp' '${record}'\n`;
+  for (const name of ["xdg-open", "open"]) {
+    await Deno.writeTextFile(join(bin, name), script, { mode: 0o755 });
+  }
+  return `${bin}:${Deno.env.get("PATH") ?? ""}`;
+}
+
+/** The content of `path` once it exists, failing after 20 s. */
+export async function waitForText(path: string): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  while (true) {
+    try {
+      return await Deno.readTextFile(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    if (Date.now() > deadline) assert.fail(`${path} never appeared`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

@@ -181,3 +181,72 @@ Deno.test("chat: an image for a model that takes none is refused with a clear me
   await pane.waitFor(/the model gpt-5\.3-codex-spark takes no images; choose another with \/model/);
   assert.equal(server.requests.length, 0);
 });
+
+Deno.test("chat: a pasted path to an image attaches it, however the terminal quoted it", async () => {
+  await using box = await sandbox({ "notes.md": "# notes\n" });
+  // Screenshots live outside the workspace, with spaces in their names.
+  const shots = join(box.root, "Desktop");
+  await Deno.mkdir(shots);
+  await Deno.writeFile(join(shots, "Screen Shot 1.png"), PNG);
+  await Deno.writeFile(join(shots, "Screen Shot 2.jpg"), JPEG);
+  await Deno.writeFile(join(shots, "plain.gif"), GIF);
+  await using server = startResponsesServer({
+    script: [
+      { sse: textAnswer("First.") },
+      { sse: textAnswer("Second.", { responseId: "resp_2" }) },
+      { sse: textAnswer("Third.", { responseId: "resp_3" }) },
+      { sse: textAnswer("Fourth.", { responseId: "resp_4" }) },
+    ],
+  });
+  await using pane = await chat(box, server, { columns: 160 });
+  await pane.waitFor(PROMPT_READY);
+
+  const pastes: [string, Uint8Array, string, string][] = [
+    [`'${shots}/Screen Shot 1.png'`, PNG, "image/png", "First."],
+    [`${shots.replaceAll(" ", "\\ ")}/Screen\\ Shot\\ 2.jpg`, JPEG, "image/jpeg", "Second."],
+    [`file://${shots}/plain.gif`, GIF, "image/gif", "Third."],
+  ];
+  for (const [index, [pasted, bytes, type, reply]] of pastes.entries()) {
+    await pane.type("what is this ");
+    await pane.paste(pasted);
+    await send(pane, " ?");
+    await pane.waitFor(new RegExp(reply.replace(".", "\\.")));
+    const parts = inputOf(server.requests[index]).at(-1)?.content as Record<string, string>[];
+    assert.deepEqual(
+      parts.at(-1),
+      { type: "input_image", image_url: dataUrl(type, bytes) },
+      pasted,
+    );
+  }
+  // A pasted path to a text file stays text: nothing is attached, nothing outside is read.
+  await Deno.writeTextFile(join(shots, "secret.txt"), "do not send\n");
+  await pane.type("see ");
+  await pane.paste(`${shots}/secret.txt`);
+  await send(pane, "");
+  await pane.waitFor(/Fourth\./);
+  const last = inputOf(server.requests[3]).at(-1)?.content as Record<string, string>[];
+  assert.equal(last.length, 1);
+  assert.doesNotMatch(last[0].text, /do not send/);
+  assert.match(last[0].text, /secret\.txt/);
+  const [id] = await box.sessionIds();
+  const kept = await Array.fromAsync(Deno.readDir(join(box.sessionsDir, `${id}.images`)));
+  assert.equal(kept.length, 3, "the session keeps its own copies");
+});
+
+Deno.test("chat: an image for a provider that does not take images is refused before any request", async () => {
+  await using box = await sandbox();
+  await Deno.writeFile(join(box.workspace, "shot.png"), PNG);
+  await using server = startResponsesServer({
+    script: [{ sse: textAnswer("never") }],
+    rules: { bearer: null },
+  });
+  await Deno.writeTextFile(
+    join(box.home, "config.toml"),
+    `[model_providers.local]\nbase_url = "${server.url}"\n`,
+  );
+  await using pane = await chat(box, server, { args: ["chat", "--provider", "local"] });
+  await pane.waitFor(PROMPT_READY);
+  await send(pane, "look at @shot.png ?");
+  await pane.waitFor(/the provider local does not accept images/);
+  assert.equal(server.requests.length, 0);
+});

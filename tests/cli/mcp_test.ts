@@ -208,6 +208,41 @@ Deno.test("a call past tool_timeout_sec is a timeout the model reads", async () 
   assert.match(String(parsed.error.message), /tool_timeout_sec/);
 });
 
+Deno.test("progress notifications are shown and restart the tool_timeout_sec clock", async () => {
+  await using box = await sandbox();
+  // 8 steps over 4 s: longer than the 3 s limit in all, but never 3 s without progress.
+  await stdioConfig(box, "tool_timeout_sec = 3\n");
+  const script = () =>
+    callThenAnswer("mcp__everything__trigger-long-running-operation", { duration: 4, steps: 8 });
+  await using server = startResponsesServer({ script: script() });
+  const result = await box.run(["run", "--jsonl", "--allow-mcp", "slow"], {
+    server,
+    timeoutMs: 90_000,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(outputFor(server.requests[1]), /Long running operation completed/);
+  const progress = result.stdout.trim().split("\n").map((line) => jsonObject(line))
+    .filter((event) => event.type === "tool_progress");
+  // The SDK handles a notification a tick after it arrives, so the last one can lose the race
+  // with the result and be dropped; the others arrive in order.
+  assert.ok(progress.length >= 7, result.stdout);
+  assert.deepEqual(progress[0].data, {
+    call_id: "call_1",
+    name: "mcp__everything__trigger-long-running-operation",
+    progress: 1,
+    total: 8,
+  });
+  assert.deepEqual(
+    progress.map((event) => isRecord(event.data) ? event.data.progress : undefined),
+    [1, 2, 3, 4, 5, 6, 7, 8].slice(0, progress.length),
+  );
+
+  await using plain = startResponsesServer({ script: script() });
+  const shown = await box.run(["run", "--allow-mcp", "slow"], { server: plain, timeoutMs: 90_000 });
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stderr, /… 4\/8 \(50%\)/, "plain output shows the progress on stderr");
+});
+
 Deno.test("servers that never start are reported and the run goes on without them", async () => {
   await using box = await sandbox();
   await writeConfig(

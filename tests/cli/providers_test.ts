@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { textAnswer } from "../fakes/fixtures.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import {
+  assertNoStackTrace,
   bodyOf,
   hintedSessionId,
   inputOf,
@@ -230,4 +231,76 @@ Deno.test("models --provider lists the server's GET /models", async () => {
   assert.equal(down.code, 1);
   assert.match(down.stderr, /cannot list the models of local/);
   assert.match(down.stderr, /is the server running at http:\/\/127\.0\.0\.1:\d+\/v1\?/);
+});
+
+/** A 1×1 PNG. */
+const PNG = Uint8Array.from(
+  atob(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  ),
+  (c) => c.charCodeAt(0),
+);
+
+Deno.test("a provider that does not declare structured output or images is refused before any request", async () => {
+  await using box = await sandbox();
+  await using local = localServer();
+  await writeConfig(box, localConfig(local.url));
+  await Deno.writeTextFile(join(box.workspace, "schema.json"), '{"type": "object"}');
+  await Deno.writeFile(join(box.workspace, "shot.png"), PNG);
+  const env = { PIXIR_LOCAL_KEY: LOCAL_KEY };
+  const cases: [string[], RegExp, RegExp][] = [
+    [
+      ["--output-schema", "schema.json"],
+      /the provider local does not accept structured output \(text\.format of type json_schema\)/,
+      /model_providers\.local\.supports_structured_output = true/,
+    ],
+    [
+      ["-i", "shot.png"],
+      /the provider local does not accept images \(input_image content\)/,
+      /model_providers\.local\.supports_images = true/,
+    ],
+  ];
+  for (const [flags, message, fix] of cases) {
+    for (const mode of [[], ["--json"]]) {
+      const result = await box.run(["run", "--provider", "local", ...mode, ...flags, "hi"], {
+        env,
+      });
+      assert.equal(result.code, 2, `${flags.join(" ")}: ${result.stderr}`);
+      const shown = mode.length
+        ? String((jsonObject(result.stdout).error as { message: string }).message)
+        : result.stderr;
+      assert.match(shown, message);
+      assert.match(result.stderr, fix);
+      assertNoStackTrace(result.stderr);
+    }
+  }
+  // The built-in local servers are as cautious as a provider of your own.
+  const ollama = await box.run(
+    ["run", "--provider", "ollama", "--output-schema", "schema.json", "hi"],
+  );
+  assert.equal(ollama.code, 2, ollama.stderr);
+  assert.match(ollama.stderr, /the provider ollama does not accept structured output/);
+  assert.equal(local.requests.length, 0, "nothing was sent");
+  assert.deepEqual(await box.sessionIds(), [], "no session was created");
+});
+
+Deno.test("a provider that declares structured output and images gets them", async () => {
+  await using box = await sandbox();
+  await using local = localServer([{ sse: textAnswer('{"ok": true}') }]);
+  await writeConfig(
+    box,
+    `${localConfig(local.url)}supports_structured_output = true\nsupports_images = true\n`,
+  );
+  await Deno.writeTextFile(join(box.workspace, "schema.json"), '{"type": "object"}');
+  await Deno.writeFile(join(box.workspace, "shot.png"), PNG);
+  const result = await box.run(
+    ["run", "--provider", "local", "--output-schema", "schema.json", "-i", "shot.png", "hi"],
+    { env: { PIXIR_LOCAL_KEY: LOCAL_KEY } },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout.trim(), '{"ok":true}');
+  const body = bodyOf(local.requests[0]);
+  assert.equal((body.text as { format: { type: string } }).format.type, "json_schema");
+  const parts = inputOf(local.requests[0]).at(-1)?.content as { type: string }[];
+  assert.equal(parts.at(-1)?.type, "input_image");
 });

@@ -158,8 +158,9 @@ Deno.test("a session another Pixir process is writing to cannot be resumed at th
   await using server = startResponsesServer({
     script: [{ sse: stalled, end: { stallAfter: 2 } }, { sse: second }],
   });
-  // The first run stays inside its turn (the stream stalls) until its --timeout ends it.
-  const firstRun = box.run(["run", "--timeout", "5", "long task"], { server });
+  // The first run stays inside its turn (the stream stalls) until its --timeout ends it: long
+  // enough for the competing resume to start even on a loaded machine.
+  const firstRun = box.run(["run", "--timeout", "30", "long task"], { server });
   await waitUntil(() => server.requests.length > 0, "the first run's request");
   const [id] = await box.sessionIds();
 

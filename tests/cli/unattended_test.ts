@@ -115,6 +115,47 @@ Deno.test("unattended = true in config.toml denies at once, CI=false does not un
   assert.match(refusalOf(server), /needs approval and nobody can give it/);
 });
 
+Deno.test("a project's unattended = true applies only once the workspace is trusted", async () => {
+  await using box = await sandbox({ ".git/HEAD": "ref: refs/heads/main\n" });
+  await Deno.mkdir(join(box.workspace, ".pixir"));
+  await Deno.writeTextFile(join(box.workspace, ".pixir/config.toml"), "unattended = true\n");
+
+  // Untrusted: the file is not read, so the question is put (and times out).
+  {
+    await using server = touchingModel();
+    await using pane = await runInPane(box, server, ["make a file"], {
+      PIXIR_APPROVAL_TIMEOUT_SECS: "2",
+    });
+    await pane.waitFor(QUESTION, 30_000);
+    const screen = await pane.waitFor(/exit=\d+/, 30_000);
+    assert.match(screen, /config\.toml is not read: this workspace is not trusted/);
+    assert.match(refusalOf(server), /nobody answered the approval question within 2 s/);
+  }
+
+  const trust = await box.run(["trust"]);
+  assert.equal(trust.code, 0, trust.stderr);
+  await using server = touchingModel();
+  await using pane = await runInPane(box, server, ["make a file"]);
+  const screen = await pane.waitFor(/exit=\d+/, 30_000);
+  assert.doesNotMatch(screen, QUESTION);
+  assert.match(refusalOf(server), /needs approval and nobody can give it/);
+});
+
+Deno.test("a trusted project's unattended = false does not undo the person's unattended = true", async () => {
+  await using box = await sandbox({ ".git/HEAD": "ref: refs/heads/main\n" });
+  await Deno.writeTextFile(join(box.home, "config.toml"), "unattended = true\n");
+  await Deno.mkdir(join(box.workspace, ".pixir"));
+  await Deno.writeTextFile(join(box.workspace, ".pixir/config.toml"), "unattended = false\n");
+  const trust = await box.run(["trust"]);
+  assert.equal(trust.code, 0, trust.stderr);
+  await using server = touchingModel();
+  await using pane = await runInPane(box, server, ["make a file"]);
+  const screen = await pane.waitFor(/exit=\d+/, 30_000);
+  assert.doesNotMatch(screen, QUESTION);
+  assert.match(screen, /config\.toml: unattended = false: a project may switch/);
+  assert.match(refusalOf(server), /needs approval and nobody can give it/);
+});
+
 Deno.test("without a working OS sandbox, --deny-net is named as not enforced", async () => {
   await using box = await sandbox();
   // A bwrap that cannot run, first on PATH, as in a container that forbids user namespaces.

@@ -12,7 +12,11 @@ Deno.test("stdio and HTTP servers are read with Codex's keys and defaults", () =
         tool_timeout_sec: 5,
         enabled_tools: ["echo"],
       },
-      remote: { url: "https://mcp.example.com/mcp", bearer_token_env_var: "REMOTE_TOKEN" },
+      remote: {
+        url: "https://mcp.example.com/mcp",
+        bearer_token_env_var: "REMOTE_TOKEN",
+        http_headers: { "X-Team": "core" },
+      },
     }),
     [
       {
@@ -31,6 +35,7 @@ Deno.test("stdio and HTTP servers are read with Codex's keys and defaults", () =
         transport: "http",
         url: "https://mcp.example.com/mcp",
         bearerTokenEnvVar: "REMOTE_TOKEN",
+        headers: { "X-Team": "core" },
         startupTimeoutSec: 10,
         toolTimeoutSec: 60,
         disabledTools: [],
@@ -51,6 +56,8 @@ Deno.test("bad server tables are refused naming the key and the fix", () => {
   refused({ x: { command: "a", args: "b" } }, /args must be a list of strings/);
   refused({ x: { command: "a", env: { A: 1 } } }, /env must be a table of strings/);
   refused({ x: { url: "ftp://b" } }, /url must be an http\(s\) URL/);
+  refused({ x: { url: "http://b", http_headers: ["A"] } }, /http_headers must be a table/);
+  refused({ x: { command: "a", http_headers: {} } }, /http_headers is not a setting of a stdio/);
   refused({ x: { command: "a", tool_timeout_sec: 0 } }, /positive number of seconds/);
   refused({ "a.b": { command: "a" } }, /letters, digits/);
 });

@@ -192,6 +192,8 @@ supports_prompt_cache_key = true
       reasoning: true,
       parallel_tool_calls: false,
     },
+    webSearch: false,
+    accepts: { structured_output: false, images: false },
   });
 });
 

@@ -29,8 +29,24 @@ Deno.test("defaults without any environment", () => {
     unattended: false,
     approvalTimeoutMs: 180_000,
     toolTimeoutMs: 60_000,
+    webSearch: false,
+    maxSubagents: 3,
+    subagentTimeoutMs: 600_000,
     mcpServers: [],
   });
+});
+
+Deno.test("web search, the subagent limit and time limit come from the environment too", () => {
+  const settings = loadSettings(envOf({
+    PIXIR_WEB_SEARCH: "true",
+    PIXIR_MAX_SUBAGENTS: "0",
+    PIXIR_SUBAGENT_TIMEOUT_SECS: "30",
+  }));
+  assert.equal(settings.webSearch, true);
+  assert.equal(settings.maxSubagents, 0);
+  assert.equal(settings.subagentTimeoutMs, 30_000);
+  assert.throws(() => loadSettings(envOf({ PIXIR_MAX_SUBAGENTS: "-1" })), SettingsError);
+  assert.throws(() => loadSettings(envOf({ PIXIR_MAX_SUBAGENTS: "99" })), SettingsError);
 });
 
 Deno.test("CI makes a run unattended unless it says false; PIXIR_UNATTENDED decides over it", () => {

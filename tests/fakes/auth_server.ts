@@ -74,6 +74,8 @@ export interface AuthIssuer {
   issueTokens(options?: { accessTokenSeconds?: number }): TokenResponse;
   /** Refresh-grant requests received, accepted or refused. */
   readonly refreshRequests: number;
+  /** Refresh grants refused because their refresh token had already been used. */
+  readonly reusedRefreshes: number;
   /** Polls of the device-token endpoint. */
   readonly devicePolls: number;
   /** Every revocation received, in order. */
@@ -128,6 +130,7 @@ export function createAuthIssuer(options: AuthIssuerOptions = {}): AuthIssuer {
   const revocations: Revocation[] = [];
   let minted = 0;
   let refreshRequests = 0;
+  let reusedRefreshes = 0;
   let devicePolls = 0;
 
   const mint = (lifetime = options.accessTokenSeconds ?? 3600): TokenResponse => {
@@ -285,6 +288,7 @@ export function createAuthIssuer(options: AuthIssuerOptions = {}): AuthIssuer {
 
   const refresh = async (presented: string): Promise<HttpReply> => {
     if (refreshTokens.spent.has(presented)) {
+      reusedRefreshes++;
       return refreshRejected(
         "refresh_token_reused",
         "Your refresh token has already been used to generate a new access token. " +
@@ -333,6 +337,9 @@ export function createAuthIssuer(options: AuthIssuerOptions = {}): AuthIssuer {
     issueTokens: (issue) => mint(issue?.accessTokenSeconds),
     get refreshRequests() {
       return refreshRequests;
+    },
+    get reusedRefreshes() {
+      return reusedRefreshes;
     },
     get devicePolls() {
       return devicePolls;

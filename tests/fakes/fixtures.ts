@@ -155,6 +155,162 @@ export function toolCallAnswer(options: ToolCallAnswerOptions): StreamEvent[] {
   ]);
 }
 
+/** A page a web-search answer cites, and the span of the answer that cites it. */
+export interface CitedPage {
+  url: string;
+  title: string;
+  /** The cited span of the answer text. */
+  start: number;
+  end: number;
+}
+
+/** Options of `webSearchAnswer`. */
+export interface WebSearchAnswerOptions {
+  /** What the model searched for. */
+  query: string;
+  /** The answer written after the search. */
+  text: string;
+  /** The `url_citation` annotations of the answer. */
+  citations?: readonly CitedPage[];
+  /** Default `"completed"`. */
+  status?: string;
+  /** Default `"resp_ws1"`; item ids are derived from it. */
+  responseId?: string;
+  /** Default J.1's usage. */
+  usage?: Usage;
+}
+
+/**
+ * A response in which the model runs the hosted web search, then answers citing pages: the
+ * `web_search_call` item with its progress events (in progress, searching, completed), then a
+ * message whose text part carries `url_citation` annotations, each also announced by
+ * `response.output_text.annotation.added`.
+ */
+export function webSearchAnswer(options: WebSearchAnswerOptions): StreamEvent[] {
+  const responseId = options.responseId ?? "resp_ws1";
+  const suffix = idSuffix(responseId);
+  const response = responseHead(responseId, 1767225900, "gpt-5.5");
+  const searchId = `ws_${suffix}`;
+  const messageId = `msg_${suffix}`;
+  const status = options.status ?? "completed";
+  const annotations = (options.citations ?? []).map((page) => ({
+    type: "url_citation",
+    start_index: page.start,
+    end_index: page.end,
+    url: page.url,
+    title: page.title,
+  }));
+  const action = {
+    type: "search",
+    query: options.query,
+    sources: (options.citations ?? []).map((page) => ({ type: "url", url: page.url })),
+  };
+  const searchAt = { output_index: 0, item_id: searchId };
+  const at = { item_id: messageId, output_index: 1, content_index: 0 };
+  const part = (text: string, withAnnotations: boolean) => ({
+    type: "output_text",
+    annotations: withAnnotations ? annotations : [],
+    text,
+  });
+  const message = { id: messageId, type: "message" };
+  return numbered([
+    { type: "response.created", response },
+    { type: "response.in_progress", response },
+    {
+      type: "response.output_item.added",
+      output_index: 0,
+      item: { id: searchId, type: "web_search_call", status: "in_progress" },
+    },
+    { type: "response.web_search_call.in_progress", ...searchAt },
+    { type: "response.web_search_call.searching", ...searchAt },
+    { type: "response.web_search_call.completed", ...searchAt },
+    {
+      type: "response.output_item.done",
+      output_index: 0,
+      item: { id: searchId, type: "web_search_call", status, action },
+    },
+    {
+      type: "response.output_item.added",
+      output_index: 1,
+      item: { ...message, status: "in_progress", role: "assistant", content: [] },
+    },
+    { type: "response.content_part.added", ...at, part: part("", false) },
+    { type: "response.output_text.delta", ...at, delta: options.text },
+    ...annotations.map((annotation, annotation_index) => ({
+      type: "response.output_text.annotation.added",
+      ...at,
+      annotation_index,
+      annotation,
+    })),
+    { type: "response.output_text.done", ...at, text: options.text },
+    { type: "response.content_part.done", ...at, part: part(options.text, true) },
+    {
+      type: "response.output_item.done",
+      output_index: 1,
+      item: {
+        ...message,
+        status: "completed",
+        role: "assistant",
+        content: [part(options.text, true)],
+      },
+    },
+    completed(response, options.usage ?? J1_USAGE),
+  ]);
+}
+
+/** One function call of `toolCallsAnswer`. */
+export interface ScriptedCall {
+  name: string;
+  /** A JSON string. */
+  arguments: string;
+  callId: string;
+}
+
+/**
+ * Several function calls in one response (as the model batches them with
+ * `parallel_tool_calls`), each with its argument events, after an empty reasoning item.
+ */
+export function toolCallsAnswer(
+  calls: readonly ScriptedCall[],
+  options: { responseId?: string; usage?: Usage } = {},
+): StreamEvent[] {
+  const responseId = options.responseId ?? "resp_fx5";
+  const suffix = idSuffix(responseId);
+  const response = responseHead(responseId, 1767225750, "gpt-5.5");
+  const reasoning = { id: `rs_${suffix}`, type: "reasoning", summary: [] };
+  const events: StreamEvent[] = [
+    { type: "response.created", response },
+    { type: "response.output_item.added", output_index: 0, item: reasoning },
+    {
+      type: "response.output_item.done",
+      output_index: 0,
+      item: { ...reasoning, encrypted_content: "gAAAAABfakeEncryptedReasoningBlob5==" },
+    },
+  ];
+  for (const [n, call] of calls.entries()) {
+    const item = { id: `fc_${suffix}_${n}`, type: "function_call" };
+    const output_index = n + 1;
+    const at = { item_id: item.id, output_index };
+    const fields = { call_id: call.callId, name: call.name };
+    events.push(
+      {
+        type: "response.output_item.added",
+        output_index,
+        item: { ...item, status: "in_progress", arguments: "", ...fields },
+      },
+      { type: "response.function_call_arguments.delta", ...at, delta: call.arguments },
+      { type: "response.function_call_arguments.done", ...at, arguments: call.arguments },
+      {
+        type: "response.output_item.done",
+        output_index,
+        item: { ...item, status: "completed", arguments: call.arguments, ...fields },
+      },
+    );
+  }
+  events.push(completed(response, options.usage ?? J2_USAGE));
+  return numbered(events);
+}
+
 /** `response.failed` with an error code, after `response.created` (J.3a and its variants). */
 export function inBandFailure(code: string, message: string): StreamEvent[] {
   const head = responseHead("resp_fx3", 1767225800, "gpt-5.5");

@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const MODULES = join(REPO, ".tools", "oidc", "node_modules");
+/** Where `.ci/run` installs oidc-provider. */
+export const OIDC_MODULES = join(REPO, ".tools", "oidc", "node_modules");
+const MODULES = OIDC_MODULES;
 const SCRIPT = join(REPO, "tests", "fakes", "oidc", "issuer.mjs");
 
 /** One token request the issuer answered. */
@@ -47,14 +49,48 @@ export function oidcIssuerUnavailable(): string | null {
 
 /** Starts the issuer with access tokens living `accessTtlSeconds`; fails after 30 s of silence. */
 export async function startOidcIssuer(accessTtlSeconds: number): Promise<OidcIssuer> {
+  const child = await startNodeReporter(
+    [SCRIPT, MODULES, String(accessTtlSeconds)],
+    "the OIDC issuer",
+    (message) => typeof message.issuer === "string",
+  );
+  return {
+    issuer: String(child.ready.issuer),
+    refreshToken: String(child.ready.refresh_token),
+    tokenRequests: () =>
+      child.messages().flatMap((m) =>
+        m.token_request === undefined ? [] : [m.token_request as OidcTokenRequest]
+      ),
+    [Symbol.asyncDispose]: child.stop,
+  };
+}
+
+/** A Node program that reports on stdout, one JSON object a line. */
+export interface NodeReporter {
+  /** The line that said it was ready. */
+  ready: Record<string, unknown>;
+  /** Every line after it so far. */
+  messages(): Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `node ARGS…` and waits (30 s at most) for the stdout line `isReady` accepts; the lines
+ * after it are collected. `name` names the program in errors.
+ */
+export async function startNodeReporter(
+  args: readonly string[],
+  name: string,
+  isReady: (message: Record<string, unknown>) => boolean,
+): Promise<NodeReporter> {
   const child = new Deno.Command("node", {
-    args: [SCRIPT, MODULES, String(accessTtlSeconds)],
+    args: [...args],
     stdin: "null",
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  const requests: OidcTokenRequest[] = [];
-  const started = Promise.withResolvers<{ issuer: string; refresh_token: string }>();
+  const messages: Record<string, unknown>[] = [];
+  const started = Promise.withResolvers<Record<string, unknown>>();
   const reading = (async () => {
     let buffer = "";
     for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
@@ -65,11 +101,11 @@ export async function startOidcIssuer(accessTtlSeconds: number): Promise<OidcIss
         buffer = buffer.slice(end + 1);
         if (!line.startsWith("{")) continue;
         const message = JSON.parse(line);
-        if (message.token_request) requests.push(message.token_request);
-        else if (message.issuer) started.resolve(message);
+        if (isReady(message)) started.resolve(message);
+        else messages.push(message);
       }
     }
-    started.reject(new Error("the OIDC issuer exited before it listened"));
+    started.reject(new Error(`${name} exited before it listened`));
   })();
   const stop = async () => {
     try {
@@ -85,18 +121,10 @@ export async function startOidcIssuer(accessTtlSeconds: number): Promise<OidcIss
     const ready = await Promise.race([
       started.promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error("the OIDC issuer did not start in 30 s")),
-          30_000,
-        );
+        timer = setTimeout(() => reject(new Error(`${name} did not start in 30 s`)), 30_000);
       }),
     ]);
-    return {
-      issuer: ready.issuer,
-      refreshToken: ready.refresh_token,
-      tokenRequests: () => [...requests],
-      [Symbol.asyncDispose]: stop,
-    };
+    return { ready, messages: () => [...messages], stop };
   } catch (error) {
     await stop();
     throw error;

@@ -33,6 +33,8 @@ export interface ValidationRules {
    * 400 "Unsupported parameter". A refused `store` is no longer demanded.
    */
   refusedFields?: readonly string[];
+  /** Refuse the hosted `web_search` tool with a 400, as a server without it does. */
+  refuseWebSearch?: boolean;
 }
 
 /** The parts of a request the checks look at. */
@@ -82,7 +84,10 @@ export function rejectResponsesRequest(
   if (model.includes("-codex") && verbosity !== undefined && verbosity !== "medium") {
     return unsupportedVerbosityReply(model, String(verbosity));
   }
+  if (rules.refuseWebSearch && hasWebSearch(body.tools)) return webSearchRefusal();
   if (!Array.isArray(body.input)) return detailReply("Input must be an array");
+  const stored = storedItemId(body.input);
+  if (stored) return notPersistedReply(stored);
   const unpaired = unpairedToolItem(body.input);
   return unpaired ? invalidInputReply(unpaired) : null;
 }
@@ -101,6 +106,53 @@ function unpairedToolItem(input: readonly unknown[]): string | null {
   }
   const [orphan] = open;
   return orphan === undefined ? null : `No tool output found for function call ${orphan}.`;
+}
+
+/** Whether `tools` holds the hosted web search tool. */
+function hasWebSearch(tools: unknown): boolean {
+  return Array.isArray(tools) && tools.some((tool) => isObject(tool) && tool.type === "web_search");
+}
+
+/** The 400 of a server that does not offer the hosted web search tool. */
+function webSearchRefusal(): HttpReply {
+  return {
+    status: 400,
+    body: {
+      error: {
+        message: "Tool 'web_search' is not supported by this server.",
+        type: "invalid_request_error",
+        param: "tools",
+        code: "unsupported_value",
+      },
+    },
+  };
+}
+
+/**
+ * The server id an input item carries (`rs_…`, `fc_…`, `msg_…`, `ws_…`): with `store:false`
+ * nothing was kept under it, so the backend cannot resolve it.
+ */
+function storedItemId(input: readonly unknown[]): string | null {
+  for (const item of input) {
+    if (isObject(item) && typeof item.id === "string") return item.id;
+  }
+  return null;
+}
+
+/** The 404 the backend answers an item id with when `store` is false (reference E.5). */
+function notPersistedReply(id: string): HttpReply {
+  return {
+    status: 404,
+    body: {
+      error: {
+        message:
+          `Item with id '${id}' not found. Items are not persisted when 'store' is set to false.`,
+        type: "invalid_request_error",
+        param: "input",
+        code: null,
+      },
+    },
+  };
 }
 
 function isObject(value: unknown): value is JsonObject {

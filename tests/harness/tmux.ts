@@ -22,12 +22,19 @@ export interface PaneOptions {
   after?: string;
   /** A file the program's process id is written to (the program is exec'd from a shell). */
   pidFile?: string;
+  /** Lines of scrollback the pane keeps (tmux's default is 2000). */
+  historyLimit?: number;
 }
 
 /** A running pane. */
 export interface Pane extends AsyncDisposable {
   /** Types text literally. */
   type(text: string): Promise<void>;
+  /**
+   * Pastes `text` as a terminal does: wrapped in bracketed-paste markers when the program asked
+   * for them (as a file dragged onto a terminal arrives).
+   */
+  paste(text: string): Promise<void>;
   /** Presses keys by tmux name (`Enter`, `Escape`, `C-c`, `M-Enter`, `Up`…). */
   press(...keys: string[]): Promise<void>;
   /**
@@ -40,13 +47,24 @@ export interface Pane extends AsyncDisposable {
   resize(columns: number, rows: number): Promise<void>;
   /** The pane's title, as the program (or an escape sequence it printed) last set it. */
   title(): Promise<string>;
+  /** The scrollback and the visible screen, one line per row, trailing spaces removed. */
+  history(): Promise<string>;
+  /** Appends every byte the program writes to the terminal from now on to the file `path`. */
+  recordOutput(path: string): Promise<void>;
+  /** Scrolls the view up (positive) or down (negative) by `lines` rows, as a person scrolling back. */
+  scroll(lines: number): Promise<void>;
+  /** What a person sees while scrolled back (the screen, when not scrolled). */
+  scrolledScreen(): Promise<string>;
+  /** Leaves the scrolled-back view (the screen follows the program again). */
+  endScroll(): Promise<void>;
 }
 
 let panes = 0;
 
 /** Starts `options.command` in a fresh tmux server; `await using` kills the server. */
 export async function startPane(options: PaneOptions): Promise<Pane> {
-  const socket = `pixir-test-${Deno.pid}-${panes++}`;
+  // Test files run in parallel share one process id: a random part keeps their servers apart.
+  const socket = `pixir-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}-${panes++}`;
   const tmux = async (...args: string[]) => {
     const { success, stdout, stderr } = await new Deno.Command("tmux", {
       args: ["-L", socket, "-f", "/dev/null", ...args],
@@ -65,7 +83,12 @@ export async function startPane(options: PaneOptions): Promise<Pane> {
   const script = options.after === undefined
     ? program
     : `${program}; status=$?; ${options.after}; sleep 600`;
+  // Options set before the session exist for its window (history-limit applies to new panes).
+  const start = options.historyLimit === undefined
+    ? []
+    : ["start-server", ";", "set-option", "-g", "history-limit", String(options.historyLimit), ";"];
   await tmux(
+    ...start,
     "new-session",
     "-d",
     "-s",
@@ -83,6 +106,10 @@ export async function startPane(options: PaneOptions): Promise<Pane> {
       .map((l) => l.trimEnd()).join("\n").trimEnd();
   return {
     type: async (text) => void await tmux("send-keys", "-t", "test", "-l", text),
+    paste: async (text) => {
+      await tmux("set-buffer", "-b", "pasted", "--", text);
+      await tmux("paste-buffer", "-p", "-d", "-b", "pasted", "-t", "test");
+    },
     press: async (...keys) => void await tmux("send-keys", "-t", "test", ...keys),
     screen,
     async waitFor(test, timeoutMs = 15_000) {
@@ -101,6 +128,37 @@ export async function startPane(options: PaneOptions): Promise<Pane> {
       }
       throw new Error(`the screen never matched ${test}; last screen:\n${last}`);
     },
+    history: async () =>
+      (await tmux("capture-pane", "-p", "-S", "-", "-E", "-", "-t", "test")).split("\n")
+        .map((l) => l.trimEnd()).join("\n").trimEnd(),
+    recordOutput: async (path) =>
+      void await tmux("pipe-pane", "-o", "-t", "test", `cat >> ${quote(path)}`),
+    scroll: async (lines) => {
+      await tmux("copy-mode", "-t", "test");
+      const command = lines >= 0 ? "scroll-up" : "scroll-down";
+      await tmux("send-keys", "-t", "test", "-X", "-N", String(Math.abs(lines)), command);
+    },
+    scrolledScreen: async () => {
+      const [position, rows] = (await tmux(
+        "display-message",
+        "-p",
+        "-t",
+        "test",
+        "#{?scroll_position,#{scroll_position},0} #{pane_height}",
+      )).trim().split(" ").map(Number);
+      const lines = await tmux(
+        "capture-pane",
+        "-p",
+        "-S",
+        String(-position),
+        "-E",
+        String(rows - 1 - position),
+        "-t",
+        "test",
+      );
+      return lines.split("\n").map((l) => l.trimEnd()).join("\n").trimEnd();
+    },
+    endScroll: async () => void await tmux("send-keys", "-t", "test", "-X", "cancel"),
     title: async () => (await tmux("display-message", "-p", "-t", "test", "#{pane_title}")).trim(),
     resize: async (columns, rows) =>
       void await tmux("resize-window", "-t", "test", "-x", String(columns), "-y", String(rows)),

@@ -175,3 +175,28 @@ Deno.test("each optional field is left out when the provider does not take it", 
     assert.equal(errorsOf(body), "null", `without ${key} the body still validates`);
   }
 });
+
+Deno.test("web search adds the hosted tool after the function tools, and its calls replay without ids", () => {
+  const body = buildRequestBody({
+    model: "gpt-5.5",
+    effort: "medium",
+    instructions: "You are Pixir.",
+    input: [{
+      type: "web_search_call",
+      id: "ws_1",
+      status: "completed",
+      action: { type: "search", query: "deno" },
+    }],
+    tools: [{ name: "read", description: "Read", parameters: { type: "object" } }],
+    session_id: "s",
+    parallel_tool_calls: true,
+    web_search: true,
+  });
+  assert.deepEqual(body.tools.map((tool) => tool.type), ["function", "web_search"]);
+  assert.deepEqual(body.tools[1], { type: "web_search" });
+  assert.deepEqual(body.input, [{
+    type: "web_search_call",
+    status: "completed",
+    action: { type: "search", query: "deno" },
+  }]);
+});

@@ -226,3 +226,54 @@ Deno.test("error events are read in both shapes", () => {
     { type: "error", error: { code: "server_is_overloaded", message } },
   );
 });
+
+Deno.test("a finished web search call keeps its status and action as sent", () => {
+  const item = {
+    id: "ws_1",
+    type: "web_search_call",
+    status: "completed",
+    action: { type: "search", query: "deno", sources: [{ type: "url", url: "https://d" }] },
+  };
+  assert.deepEqual(parse({ type: "response.output_item.done", output_index: 0, item }), {
+    type: "response.output_item.done",
+    item,
+  });
+  // Without a status or an action there is nothing to replay.
+  const { action: _action, ...noAction } = item;
+  assert.equal(parse({ type: "response.output_item.done", item: noAction })?.type, "ignored");
+});
+
+Deno.test("url citations are read from a message's parts, their indexes into the joined text", () => {
+  const cite = (start: number, end: number, url: string) => ({
+    type: "url_citation",
+    start_index: start,
+    end_index: end,
+    url,
+    title: `T ${url}`,
+  });
+  const event = parse({
+    type: "response.output_item.done",
+    item: {
+      type: "message",
+      role: "assistant",
+      content: [
+        { type: "output_text", text: "abc", annotations: [cite(0, 3, "https://a")] },
+        {
+          type: "output_text",
+          text: "defg",
+          annotations: [
+            cite(1, 4, "https://b"),
+            { type: "file_citation", file_id: "f" },
+            { type: "url_citation", url: "https://no-indexes" },
+            "junk",
+          ],
+        },
+      ],
+    },
+  });
+  assert.ok(event?.type === "response.output_item.done" && event.item.type === "message");
+  assert.deepEqual(event.item.citations, [
+    { url: "https://a", title: "T https://a", start_index: 0, end_index: 3 },
+    { url: "https://b", title: "T https://b", start_index: 4, end_index: 7 },
+  ]);
+});

@@ -1,6 +1,6 @@
 /**
- * Light structural checks of the files that cannot run here (no Docker, no GitHub runners): the
- * container's stages, and workflows that stay in step with the build's targets and .ci/run.
+ * Light structural checks of shipped files: the container's stages (tests/kubernetes/podman_test.ts
+ * builds and runs it where podman can), and workflows that stay in step with the build's targets and .ci/run.
  */
 
 import assert from "node:assert/strict";
@@ -11,9 +11,9 @@ import { TARGETS } from "../../scripts/build/targets.ts";
 const read = (path: string) =>
   Deno.readTextFile(fileURLToPath(new URL(`../../${path}`, import.meta.url)));
 
-/** The Dockerfile's instructions per stage, continuation lines joined and comments dropped. */
-function stages(dockerfile: string): string[][] {
-  const lines = dockerfile.replaceAll(/\\\n/g, " ").split("\n")
+/** The Containerfile's instructions per stage, continuation lines joined and comments dropped. */
+function stages(containerfile: string): string[][] {
+  const lines = containerfile.replaceAll(/\\\n/g, " ").split("\n")
     .map((line) => line.trim())
     .filter((line) => line !== "" && !line.startsWith("#"));
   const result: string[][] = [];
@@ -24,15 +24,21 @@ function stages(dockerfile: string): string[][] {
   return result;
 }
 
-Deno.test("Dockerfile: a build stage compiles; the runtime holds just the binary, non-root", async () => {
-  const [build, runtime, ...rest] = stages(await read("Dockerfile"));
+Deno.test("Containerfile: a build stage compiles (or stages the source); the runtime is non-root with bubblewrap", async () => {
+  const [build, runtime, ...rest] = stages(await read("Containerfile"));
   assert.equal(rest.length, 0, "two stages");
   assert.match(build[0], /^FROM \S+ AS build$/);
   assert.ok(build.some((line) => /scripts\/deno task compile --target host/.test(line)));
-  assert.match(runtime[0], /^FROM (debian:\S+-slim|gcr\.io\/distroless\/cc\S*)$/);
+  assert.ok(
+    build.some((line) => /exec \/opt\/pixir\/scripts\/pixir/.test(line)),
+    "source fallback",
+  );
+  assert.match(runtime[0], /^FROM debian:\S+-slim$/);
   const copies = runtime.filter((line) => line.startsWith("COPY"));
-  assert.deepEqual(copies, ["COPY --from=build --chmod=755 /out/pixir /usr/local/bin/pixir"]);
-  const home = runtime.find((line) => line.startsWith("ENV PIXIR_HOME="))?.split("=")[1];
+  assert.deepEqual(copies, ["COPY --from=build /stage/ /"]);
+  assert.ok(runtime.some((line) => /apt-get install .*bubblewrap/.test(line)));
+  const env = runtime.find((line) => line.startsWith("ENV PIXIR_HOME="))!;
+  const home = env.split(" ")[1].split("=")[1];
   assert.ok(home, "PIXIR_HOME is set");
   assert.ok(runtime.includes(`VOLUME ["${home}"]`), "PIXIR_HOME is a volume");
   const user = runtime.find((line) => line.startsWith("USER "));

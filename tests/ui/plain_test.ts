@@ -162,3 +162,34 @@ Deno.test("on a terminal the retries of a call share one line, each rewriting th
       "→ ls \n",
   );
 });
+
+Deno.test("web searches, a child's tool calls and the cited pages go to stderr", async () => {
+  const stdout = recordingSink(false);
+  const stderr = recordingSink(false);
+  const renderer = plainRenderer({ stdout, stderr }, plainStyle);
+  await renderer.event(envelope({
+    type: "web_search",
+    data: { model: "m", status: "failed", action: { type: "open_page", url: "https://x.dev" } },
+  }));
+  await renderer.event(envelope({
+    type: "subagent_event",
+    data: {
+      call_id: "call_t",
+      event: {
+        type: "tool_call",
+        data: { model: "m", call_id: "c", name: "grep", arguments: '{"pattern":"TODO"}' },
+      },
+    },
+  }));
+  await renderer.event(envelope({ type: "assistant_message", data: { model: "m", text: "See." } }));
+  await renderer.finish(runResult({
+    sessionId: "s",
+    answer: "See.",
+    citations: [{ url: "https://x.dev", title: "X\x1b[31m", start_index: 0, end_index: 3 }],
+  }));
+  assert.equal(stdout.text, "See.\n");
+  assert.match(stderr.text, /⌕ web open https:\/\/x\.dev \(failed\)/);
+  assert.match(stderr.text, /↳ \[call_t\] grep TODO/);
+  assert.match(stderr.text, /Sources:\n {2}\[1\] X.*<https:\/\/x\.dev>/);
+  assert.ok(!stderr.text.includes("\x1b[31m"), "a page title never drives the terminal");
+});

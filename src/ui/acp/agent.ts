@@ -10,6 +10,7 @@ import {
   type AgentApp,
   type AgentContext,
   type ContentBlock,
+  type McpServer,
   PROTOCOL_VERSION,
   RequestError,
   type SessionModeState,
@@ -25,6 +26,8 @@ import type { Answer, ApprovalRequest, Ask } from "../../policy/approval.ts";
 import type { PolicyPatch } from "../../policy/policy.ts";
 import { errorMessage } from "../../util/error_message.ts";
 import { updatesFor, type UpdateState } from "./updates.ts";
+import { editorMcpServers } from "./mcp_servers.ts";
+import type { McpServerConfig } from "../../config/mcp_servers.ts";
 
 /** The modes an editor can switch between, each one of Pixir's policies. */
 export const MODES = [
@@ -43,8 +46,9 @@ export const MODES = [
   {
     id: "auto",
     name: "Auto",
-    description: "Every shell command runs without asking; file tools stay in the workspace.",
-    patch: { run: "all" },
+    description:
+      "Every shell command and MCP tool runs without asking; file tools stay in the workspace.",
+    patch: { run: "all", mcp: "all" },
   },
 ] as const satisfies readonly {
   id: string;
@@ -84,7 +88,8 @@ export interface AcpAgentOptions {
   openHost(
     cwd: string,
     reporters: Pick<SessionHostOptions, "emit" | "warn" | "notice">,
-  ): Promise<SessionHost>;
+    mcpServers: readonly McpServerConfig[],
+  ): Promise<AcpHost>;
   /** The model and effort a new session starts with. */
   defaultChoice(): ModelChoice;
   /** Signs in with `method`; throws a Failure saying why it did not work. */
@@ -94,9 +99,20 @@ export interface AcpAgentOptions {
   version: string;
 }
 
+/** A session host for an ACP session, with the MCP servers it started for it. */
+export interface AcpHost {
+  host: SessionHost;
+  /** Stops the session's MCP servers. */
+  stop(): Promise<void>;
+}
+
 /** An ACP session: its host, the mode, the turn running (if any) and what the editor refused. */
 interface AcpSession {
   host: SessionHost;
+  /** Stops the session's MCP servers. */
+  stop(): Promise<void>;
+  /** The tool call started last: calls run one at a time, so a question is about this one. */
+  lastCall: string | undefined;
   choice: ModelChoice;
   mode: ModeId;
   turn: AbortController | null;
@@ -115,6 +131,7 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
   let questions = 0;
 
   const notify = async (sessionId: string, envelope: Envelope, entry: AcpSession) => {
+    if (envelope.type === "tool_started") entry.lastCall = envelope.data.call_id;
     if (envelope.type === "tool_started" && envelope.data.name === "bash") {
       const { command } = parseArguments(envelope.data.arguments);
       if (typeof command === "string") entry.commandCalls.set(command, envelope.data.call_id);
@@ -125,21 +142,25 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
   };
 
   /** Opens a host whose events reach the editor once the session id is known. */
-  const open = async (cwd: string) => {
+  const open = async (cwd: string, editorServers: readonly McpServer[]) => {
     if (!cwd.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(cwd)) {
       throw RequestError.invalidParams({ cwd }, `cwd must be an absolute path, got "${cwd}"`);
     }
     const target: { id?: string; entry?: AcpSession } = {};
-    const host = await options.openHost(cwd, {
+    const mcp = editorMcpServers(editorServers);
+    for (const reason of mcp.refused) options.log(reason);
+    const { host, stop } = await options.openHost(cwd, {
       // Only a new session's opening event comes before its id is known; it has no update.
       emit: async (envelope) => {
         if (target.id && target.entry) await notify(target.id, envelope, target.entry);
       },
       warn: (message) => options.log(`warning: ${message}`),
       notice: (message) => options.log(message),
-    }).catch(rethrowAsRequestError);
+    }, mcp.configs).catch(rethrowAsRequestError);
     const entry: AcpSession = {
       host,
+      stop,
+      lastCall: undefined,
       choice: options.defaultChoice(),
       mode: DEFAULT_MODE,
       turn: null,
@@ -171,6 +192,7 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
         for (const entry of sessions.values()) {
           entry.turn?.abort("aborted");
           entry.host.close();
+          void entry.stop();
         }
       }, () => {});
     })
@@ -179,6 +201,7 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
       agentCapabilities: {
         loadSession: true,
         promptCapabilities: { image: false, audio: false, embeddedContext: true },
+        mcpCapabilities: { http: true, sse: false },
       },
       authMethods: AUTH_METHODS.map((method) => ({ ...method })),
       agentInfo: { name: "pixir", title: "Pixir", version: options.version },
@@ -197,21 +220,27 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
       return {};
     })
     .onRequest("session/new", async ({ params }) => {
-      warnAboutMcp(params.mcpServers.length);
-      const opened = await open(params.cwd);
+      const opened = await open(params.cwd, params.mcpServers);
       const session = await opened.entry.host.start(opened.entry.choice)
-        .catch(rethrowAsRequestError);
+        .catch(async (error) => {
+          await opened.entry.stop();
+          rethrowAsRequestError(error);
+        });
       opened.attach(session.id);
       options.log(`session ${session.id} started in ${opened.entry.host.workspace}`);
       return { sessionId: session.id, modes: modeState(opened.entry.mode) };
     })
     .onRequest("session/load", async ({ params }) => {
-      warnAboutMcp(params.mcpServers.length);
-      const opened = await open(params.cwd);
+      const opened = await open(params.cwd, params.mcpServers);
       const { entry } = opened;
       const session = await entry.host.resume({ id: params.sessionId })
-        .catch(rethrowAsRequestError);
-      sessions.get(session.id)?.host.close();
+        .catch(async (error) => {
+          await entry.stop();
+          rethrowAsRequestError(error);
+        });
+      const before = sessions.get(session.id);
+      before?.host.close();
+      await before?.stop();
       opened.attach(session.id);
       entry.choice = sessionModel(session);
       const replay: UpdateState = { announced: new Set() };
@@ -269,15 +298,6 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
       sessions.get(params.sessionId)?.turn?.abort("aborted");
     });
 
-  /** Says in the log that the editor's MCP servers are not started: Pixir has no MCP client yet. */
-  function warnAboutMcp(count: number): void {
-    if (count > 0) {
-      options.log(
-        `the editor's ${count} MCP server(s) are not used: Pixir does not run MCP servers`,
-      );
-    }
-  }
-
   /** Asks the editor about a command; a cancelled turn (or request) is a refusal. */
   function askEditor(sessionId: string, entry: AcpSession): Ask {
     return async (request: ApprovalRequest, signal: AbortSignal): Promise<Answer> => {
@@ -285,15 +305,15 @@ export function acpAgent(options: AcpAgentOptions): AgentApp {
         return { kind: "deny", reason: "refused for the rest of this session in the editor" };
       }
       if (!client) return { kind: "deny", reason: "no editor is connected" };
-      const toolCallId = entry.commandCalls.get(request.command) ??
+      const toolCallId = entry.commandCalls.get(request.command) ?? entry.lastCall ??
         `approval-${++questions}`;
       try {
         const response = await client.request("session/request_permission", {
           sessionId,
           toolCall: {
             toolCallId,
-            title: `bash: ${request.command}`,
-            kind: "execute",
+            title: `${request.mcp ? "mcp" : "bash"}: ${request.command}`,
+            kind: request.mcp ? "other" : "execute",
             status: "pending",
             rawInput: { command: request.command },
           },

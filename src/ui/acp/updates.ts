@@ -12,7 +12,8 @@ import type {
 } from "@agentclientprotocol/sdk";
 import { isAbsolute, join } from "node:path";
 import type { Envelope } from "../../agent/event.ts";
-import { keyArgument, parseArguments } from "../tool_summary.ts";
+import { keyArgument, parseArguments, progressText } from "../tool_summary.ts";
+import { describeSearchAction } from "../../provider/web_search.ts";
 
 /** How each of Pixir's tools is shown: the kind an editor picks its icon by. */
 const TOOL_KINDS: Readonly<Record<string, ToolKind>> = {
@@ -133,6 +134,17 @@ export function updatesFor(
       state.announced.add(call_id);
       return [toolCallStart(call_id, name, args, workspace)];
     }
+    case "tool_progress":
+      // Shown as the call's content until its result replaces it.
+      return [{
+        sessionUpdate: "tool_call_update",
+        toolCallId: envelope.data.call_id,
+        status: "in_progress",
+        content: [{
+          type: "content",
+          content: { type: "text", text: progressText(envelope.data) },
+        }],
+      }];
     case "tool_result": {
       const { call_id, ok, output } = envelope.data;
       return [{
@@ -145,6 +157,26 @@ export function updatesFor(
         }],
         rawOutput: ok ? { output } : { output, error: envelope.data.error ?? null },
       }];
+    }
+    case "web_search":
+      // The provider ran it: the editor gets it whole, already finished.
+      return [{
+        sessionUpdate: "tool_call",
+        toolCallId: envelope.id,
+        title: `web ${describeSearchAction(envelope.data.action)}`,
+        kind: "fetch",
+        status: envelope.data.status === "completed" ? "completed" : "failed",
+        rawInput: envelope.data.action,
+      }];
+    case "subagent_event": {
+      // A child's tool calls show as calls of their own, named under the parent's task call.
+      const { call_id, event } = envelope.data;
+      if (event.type !== "tool_call" && event.type !== "tool_result") return [];
+      const nested = {
+        ...event,
+        data: { ...event.data, call_id: `${call_id}/${event.data.call_id}` },
+      };
+      return updatesFor({ ...envelope, ...nested } as Envelope, workspace, state, replay);
     }
     default:
       return [];

@@ -4,7 +4,7 @@
  * while a turn runs, and the terminal's lifetime: whatever ends the chat, the terminal is restored.
  */
 
-import { Container, Loader, matchesKey, type Terminal, Text, TUI } from "@mariozechner/pi-tui";
+import { Container, matchesKey, type Terminal, Text } from "@mariozechner/pi-tui";
 import type { Envelope } from "../../agent/event.ts";
 import type { Answer, ApprovalRequest } from "../../policy/approval.ts";
 import { MODEL_TABLE } from "../../provider/models.ts";
@@ -14,11 +14,14 @@ import { ApprovalPrompt, promptAction } from "./approval_prompt.ts";
 import type { ChatHost, ModelChoice, OpenedSession } from "./chat_host.ts";
 import { chatCompletion } from "./completion.ts";
 import { Footer } from "./footer.ts";
+import { mcpFooterText, mcpReport } from "./mcp_status.ts";
 import { attachMentions } from "./mentions.ts";
 import { PromptEditor } from "./prompt_editor.ts";
 import { CHAT_KEYS, parseSlash, SLASH_COMMANDS, type SlashName } from "./slash.ts";
 import { chatTheme } from "./theme.ts";
 import { Transcript } from "./transcript.ts";
+import { ChatScreen } from "./screen.ts";
+import { Spinner } from "./spinner.ts";
 import { terminalLine } from "../terminal_text.ts";
 
 /** How the chat ended. */
@@ -56,15 +59,15 @@ export function runChat(
 class ChatApp {
   readonly done: Promise<ChatEnd>;
   readonly #options: ChatOptions;
-  readonly #tui: TUI;
+  readonly #tui: ChatScreen;
   readonly #transcript: Transcript;
   readonly #editor: PromptEditor;
   readonly #status = new Container();
   readonly #queueView: Text;
   /** A one-off hint under the transcript ("press Ctrl+C again…"), gone at the next key. */
   readonly #hint: Text;
-  /** The working indicator, while a turn runs. */
-  #loader: Loader | undefined;
+  /** The working indicator, shown while a turn runs. */
+  readonly #spinner: Spinner;
   readonly #footer: Footer;
   #choice: ModelChoice;
   #turn: { controller: AbortController; settled: Promise<void> } | undefined;
@@ -85,8 +88,16 @@ class ChatApp {
     this.done = new Promise((resolve) => this.#resolve = resolve);
     const { style, host } = options;
     const theme = chatTheme(style);
-    this.#tui = new TUI(options.terminal);
     this.#transcript = new Transcript(theme, host.readFile);
+    this.#tui = new ChatScreen(options.terminal, {
+      banner: new Text(
+        `${style.bold(options.title)}\n${style.dim("/help for commands and keys")}`,
+        1,
+        0,
+      ),
+      history: this.#transcript,
+    });
+    this.#spinner = new Spinner(this.#tui, style);
     this.#editor = new PromptEditor(this.#tui, theme.editor);
     this.#editor.setAutocompleteProvider(chatCompletion({
       listFolder: host.listFolder,
@@ -100,12 +111,11 @@ class ChatApp {
       effort: this.#choice.effort,
       workspace: host.workspaceLabel,
       quota: null,
+      mcp: mcpFooterText(host.mcp.states()),
     }, style);
 
-    this.#tui.addChild(
-      new Text(`${style.bold(options.title)}\n${style.dim("/help for commands and keys")}`, 1, 0),
-    );
     this.#tui.addChild(this.#transcript);
+    this.#tui.addChild(this.#spinner);
     this.#tui.addChild(this.#status);
     this.#tui.addChild(this.#editor);
     this.#tui.addChild(this.#footer);
@@ -114,6 +124,13 @@ class ChatApp {
     this.#tui.start();
     if (host.initial) void this.#show(host.initial);
     void this.#refreshQuota();
+    host.mcp.subscribe({
+      changed: () => {
+        this.#footer.info = { ...this.#footer.info, mcp: mcpFooterText(host.mcp.states()) };
+        this.#tui.requestRender();
+      },
+      warning: (message) => this.#say("warning", message),
+    });
   }
 
   /** Ends the chat: aborts a running turn, waits for it to settle, restores the terminal. */
@@ -125,7 +142,7 @@ class ChatApp {
       turn.controller.abort(how === "terminated" ? "sigterm" : "aborted");
       await turn.settled;
     }
-    this.#loader?.stop();
+    this.#spinner.stop();
     this.#tui.stop();
     this.#resolve(how);
   }
@@ -287,6 +304,8 @@ class ChatApp {
         return this.#say("info", await host.sessions());
       case "status":
         return this.#say("info", await host.status());
+      case "mcp":
+        return this.#say("info", mcpReport(host.mcp.states()));
       case "undo":
         if (this.#busy("/undo")) return;
         return this.#say("info", await host.undo());
@@ -334,11 +353,7 @@ class ChatApp {
     const controller = new AbortController();
     let settle!: () => void;
     this.#turn = { controller, settled: new Promise((resolve) => settle = resolve) };
-    const { style } = this.#options;
-    // A loader animates from the moment it is made, so each turn gets its own.
-    const loader = new Loader(this.#tui, style.cyan, style.dim, working("working"));
-    this.#loader = loader;
-    this.#status.addChild(loader);
+    this.#spinner.start(working("working"));
     this.#showQueue();
     try {
       const { host } = this.#options;
@@ -355,9 +370,10 @@ class ChatApp {
     } catch (error) {
       this.#transcript.notice("error", error instanceof Error ? error.message : String(error));
     } finally {
-      loader.stop();
-      this.#status.removeChild(loader);
-      this.#loader = undefined;
+      this.#spinner.stop();
+      // Whatever the turn left live (it failed, or was cut short) ends here.
+      this.#transcript.settle();
+      this.#tui.requestRender();
       this.#turn = undefined;
       settle();
     }
@@ -371,13 +387,13 @@ class ChatApp {
     await this.#transcript.event(envelope);
     switch (envelope.type) {
       case "reasoning_delta":
-        this.#loader?.setMessage(working("thinking"));
+        this.#spinner.setMessage(working("thinking"));
         break;
       case "text_delta":
-        this.#loader?.setMessage(working("answering"));
+        this.#spinner.setMessage(working("answering"));
         break;
       case "tool_started":
-        this.#loader?.setMessage(working(`running ${envelope.data.name}`));
+        this.#spinner.setMessage(working(`running ${envelope.data.name}`));
         break;
       case "usage":
         this.#footer.info = {

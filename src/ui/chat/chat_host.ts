@@ -9,6 +9,7 @@ import type { ModelChoice } from "../../app/session_host.ts";
 import type { ListWorkspaceFolder } from "./completion.ts";
 import type { ReadWorkspaceFile, ReadWorkspaceImage } from "./mentions.ts";
 import type { ImageBytes } from "../../agent/images.ts";
+import type { McpFeed } from "./mcp_status.ts";
 
 /** The model and effort the next turn uses (the runtime's, so there is one definition). */
 export type { ModelChoice } from "../../app/session_host.ts";
@@ -74,6 +75,8 @@ export interface ChatHost {
   status(): Promise<string>;
   /** The last known plan quota. */
   quota(): Promise<QuotaSnapshot | null>;
+  /** The MCP servers of the chat, starting while the chat opens. */
+  mcp: McpFeed;
   readFile: ReadWorkspaceFile;
   readImage: ReadWorkspaceImage;
   listFolder: ListWorkspaceFolder;

@@ -1,4 +1,4 @@
-/** The chat's footer line: model and effort, context used, plan quota, workspace. */
+/** The chat's footer line: model and effort, context used, plan quota, MCP servers, workspace. */
 
 import { terminalLine } from "../terminal_text.ts";
 import { type Component, truncateToWidth, visibleWidth } from "@mariozechner/pi-tui";
@@ -17,6 +17,8 @@ export interface FooterInfo {
   contextTokens?: number;
   /** The last known plan quota; null when none is known (API keys have none). */
   quota: QuotaSnapshot | null;
+  /** The MCP servers' indicator (`mcp 2/3`); none without servers. */
+  mcp?: string;
 }
 
 /** The footer at `width` columns: one line, the workspace shortened first when space runs out. */
@@ -28,6 +30,7 @@ export function footerLine(info: FooterInfo, width: number, style: Style): strin
   for (const w of [info.quota?.primary, info.quota?.secondary]) {
     if (w) parts.push(quotaText(w));
   }
+  if (info.mcp) parts.push(info.mcp);
   const fixed = parts.join("  ");
   const room = width - visibleWidth(fixed) - 2;
   const line = room >= 8 ? `${fixed}  ${shortenPath(terminalLine(info.workspace), room)}` : fixed;
@@ -56,6 +59,7 @@ export function shortenPath(path: string, max: number): string {
 export class Footer implements Component {
   info: FooterInfo;
   readonly #style: Style;
+  #drawn: { info: FooterInfo; width: number; lines: string[] } | undefined;
 
   constructor(info: FooterInfo, style: Style) {
     this.info = info;
@@ -63,8 +67,14 @@ export class Footer implements Component {
   }
 
   render(width: number): string[] {
-    return [footerLine(this.info, width, this.#style)];
+    // `info` is replaced (never changed in place) when the footer changes: the line is kept till then.
+    if (this.#drawn?.info !== this.info || this.#drawn.width !== width) {
+      this.#drawn = { info: this.info, width, lines: [footerLine(this.info, width, this.#style)] };
+    }
+    return this.#drawn.lines;
   }
 
-  invalidate(): void {}
+  invalidate(): void {
+    this.#drawn = undefined;
+  }
 }

@@ -9,8 +9,8 @@ import type { ImageBytes } from "../../agent/images.ts";
 export type ReadWorkspaceFile = (path: string) => Promise<string | null>;
 
 /**
- * Reads a workspace file that is an image: the image, or why it cannot be attached; null when the
- * path names no image inside the workspace (it may still be a text file).
+ * Reads a file that is an image (in the workspace, or anywhere by its full path): the image, or
+ * why it cannot be attached; null when the path names no image (it may still be a text file).
  */
 export type ReadWorkspaceImage = (
   path: string,
@@ -27,11 +27,14 @@ export interface AttachedMessage {
 /** The most of one file that is attached; the rest is left for the model to read with its tools. */
 export const MAX_ATTACHED_CHARS = 100_000;
 
-/** The distinct paths mentioned as `@path` (at the start or after whitespace), in order. */
+/**
+ * The distinct paths mentioned as `@path` or `@"path with spaces"` (at the start or after
+ * whitespace), in order.
+ */
 export function mentionedPaths(text: string): string[] {
-  const paths = [...text.matchAll(/(?:^|\s)@([^\s@]+)/g)].map((match) =>
+  const paths = [...text.matchAll(/(?:^|\s)@(?:"([^"\n]+)"|([^\s@]+))/g)].map((match) =>
     // A mention ending a sentence keeps its path without the punctuation.
-    match[1].replace(/[.,;:!?)\]]+$/, "")
+    match[1] ?? match[2].replace(/[.,;:!?)\]]+$/, "")
   );
   return [...new Set(paths.filter((path) => path !== ""))];
 }

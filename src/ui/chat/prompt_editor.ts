@@ -2,9 +2,14 @@
 
 import { type AutocompleteProvider, Editor, matchesKey } from "@mariozechner/pi-tui";
 import { isCompleteCommand } from "./slash.ts";
+import { pastedImageMention } from "./pasted_path.ts";
 
 /** Escape: with the completion list open, it closes the list and leaves the text alone. */
 const CLOSE_LIST = "\x1b";
+
+/** Bracketed paste: the terminal wraps pasted text in these. */
+const PASTE_START = "\x1b[200~";
+const PASTE_END = "\x1b[201~";
 
 /** What an open completion list completes: the line's text before it, and its typed start. */
 interface Completing {
@@ -18,10 +23,13 @@ interface Completing {
  * pi-tui's; two things differ: with the completion list open, Enter on a line that already is a
  * complete command (`/model gpt-5.4`) runs that line instead of replacing it with the highlighted
  * completion; and the list closes as soon as the text it completes is gone (Ctrl+U, Ctrl+W, a
- * cleared editor), so a later Tab never applies a stale completion to new text.
+ * cleared editor), so a later Tab never applies a stale completion to new text. A pasted path to an
+ * image (a file dragged onto the terminal) becomes an `@path` mention, so it is attached.
  */
 export class PromptEditor extends Editor {
   #completing: Completing | undefined;
+  /** The bracketed paste being received, when its end has not arrived yet. */
+  #paste: string | undefined;
 
   override setAutocompleteProvider(provider: AutocompleteProvider): void {
     super.setAutocompleteProvider({
@@ -44,6 +52,24 @@ export class PromptEditor extends Editor {
   }
 
   override handleInput(data: string): void {
+    if (this.#paste === undefined) {
+      const start = data.indexOf(PASTE_START);
+      if (start === -1) return this.#handleKeys(data);
+      if (start > 0) this.#handleKeys(data.slice(0, start));
+      this.#paste = "";
+      data = data.slice(start + PASTE_START.length);
+    }
+    this.#paste += data;
+    const end = this.#paste.indexOf(PASTE_END);
+    if (end === -1) return;
+    const pasted = this.#paste.slice(0, end);
+    const rest = this.#paste.slice(end + PASTE_END.length);
+    this.#paste = undefined;
+    this.#handleKeys(`${PASTE_START}${pastedImageMention(pasted) ?? pasted}${PASTE_END}`);
+    if (rest !== "") this.handleInput(rest);
+  }
+
+  #handleKeys(data: string): void {
     this.#closeStaleList();
     if (
       matchesKey(data, "enter") && this.isShowingAutocomplete() && isCompleteCommand(this.getText())

@@ -12,6 +12,7 @@ export type SlashName =
   | "resume"
   | "sessions"
   | "status"
+  | "mcp"
   | "undo"
   | "compact"
   | "clear"
@@ -46,6 +47,7 @@ export const SLASH_COMMANDS: readonly SlashSpec[] = [
   },
   { name: "sessions", description: "list the sessions of this workspace" },
   { name: "status", description: "account, plan and quota" },
+  { name: "mcp", description: "the MCP servers: state, tools, why one failed" },
   {
     name: "undo",
     description: "restore the files the last turn changed (write and edit; not shell commands)",

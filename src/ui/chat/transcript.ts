@@ -4,20 +4,29 @@
  * event envelopes every renderer gets, live or replayed from a session's log. Every text it shows
  * passes the terminal sanitizer first (the markdown component gets the sanitized text), so a
  * message, a file or a tool's output never drives the terminal.
+ *
+ * Its children are the items still on the live part of the screen, in order. Items that are
+ * finished (see `transcript_item.ts`) are handed to the screen from the front, once everything
+ * before them is finished too, and written into the scrollback: a frame renders only what is live.
  */
 
-import { Container, Markdown, Spacer, Text } from "@mariozechner/pi-tui";
+import { type Component, Container, Markdown, Spacer, Text } from "@mariozechner/pi-tui";
 import type { Envelope } from "../../agent/event.ts";
 import type { PermissionDecisionData } from "../../policy/permission_decision.ts";
 import type { DecisionSource } from "../../policy/approval.ts";
 import type { ChatTheme } from "./theme.ts";
 import { ToolBlock } from "./tool_block.ts";
+import { SubagentBlock } from "./subagent_block.ts";
+import { describeSearchAction, footnotes } from "../../provider/web_search.ts";
 import { type DiffLine, unifiedDiff } from "./diff.ts";
 import type { ReadWorkspaceFile } from "./mentions.ts";
-import { counted, oneLine, parseArguments } from "../tool_summary.ts";
+import { counted, oneLine, parseArguments, progressText } from "../tool_summary.ts";
 import { compactionNotice } from "../compaction_notice.ts";
 import { retryNotice } from "../retry_notice.ts";
 import { terminalLine, terminalText } from "../terminal_text.ts";
+import type { ScrollbackSource } from "./screen.ts";
+import { StreamingMarkdown } from "./streaming_markdown.ts";
+import { isFinished, LiveText } from "./transcript_item.ts";
 
 /** The kinds of notice, by how loudly they are shown. */
 export type NoticeKind = "info" | "warning" | "error";
@@ -71,19 +80,25 @@ interface FileChange {
 }
 
 /** The transcript component. */
-export class Transcript extends Container {
+export class Transcript extends Container implements ScrollbackSource {
   readonly #theme: ChatTheme;
   readonly #read: ReadWorkspaceFile;
   /** The answer being streamed, until its message is logged. */
-  #answer: { component: Markdown; text: string } | undefined;
+  #answer: StreamingMarkdown | undefined;
   /** The reasoning summary being streamed, until its item is logged. */
-  #reasoning: { component: Markdown; text: string } | undefined;
+  #reasoning: StreamingMarkdown | undefined;
   /** The line the retries of the current model call update. */
-  #retry: Text | undefined;
+  #retry: LiveText | undefined;
   /** The call id of the tool call started last and not finished: the one a question is about. */
   #started: string | undefined;
   /** Tool calls waiting for their results, by call id. */
   readonly #tools = new Map<string, { block: ToolBlock; change?: FileChange }>();
+  /** Cleared since the screen last asked: what the scrollback holds is stale. */
+  #reset = false;
+  /** Child agents' folded blocks, by the parent's `task` call id. */
+  readonly #children = new Map<string, SubagentBlock>();
+  /** The arguments of the parent's calls, by call id, for naming a child by its task. */
+  readonly #taskCalls = new Map<string, string>();
 
   constructor(theme: ChatTheme, read: ReadWorkspaceFile) {
     super();
@@ -96,8 +111,8 @@ export class Transcript extends Container {
     const { style } = this.#theme;
     switch (envelope.type) {
       case "user_message":
-        this.#closeStreams();
-        this.#retry = undefined;
+        // A new turn: whatever the last one left live (a call without a result) is over.
+        this.settle();
         this.addChild(new Spacer(1));
         this.addChild(
           new Text(style.bold(`› ${terminalText(boundedMessage(envelope.data.text))}`), 1, 0),
@@ -108,33 +123,81 @@ export class Transcript extends Container {
         }
         return;
       case "reasoning_delta":
-        this.#streamReasoning(envelope.data.delta);
+        if (!this.#reasoning) {
+          this.#reasoning = this.#thought();
+          this.addChild(this.#reasoning);
+        }
+        this.#reasoning.append(envelope.data.delta);
         return;
       case "reasoning": {
-        const summary = terminalText(envelope.data.summary.map((part) => part.text).join("\n\n"));
-        if (this.#reasoning) this.#reasoning.component.setText(summary);
-        else if (summary.trim() !== "") this.addChild(this.#thought(summary));
+        const summary = envelope.data.summary.map((part) => part.text).join("\n\n");
+        if (this.#reasoning) {
+          this.#reasoning.setText(summary);
+          this.#reasoning.finish();
+        } else if (summary.trim() !== "") {
+          this.addChild(this.#finishedMarkdown(summary, true));
+        }
         this.#reasoning = undefined;
         return;
       }
       case "text_delta":
-        this.#streamAnswer(envelope.data.delta);
+        if (!this.#answer) {
+          this.#answer = new StreamingMarkdown(this.#theme.markdown);
+          this.addChild(this.#answer);
+        }
+        this.#answer.append(envelope.data.delta);
         return;
       case "assistant_message":
-        if (this.#answer) this.#answer.component.setText(terminalText(envelope.data.text));
-        else this.addChild(this.#markdown(terminalText(envelope.data.text)));
+        if (this.#answer) {
+          this.#answer.setText(envelope.data.text);
+          this.#answer.finish();
+        } else {
+          this.addChild(this.#finishedMarkdown(envelope.data.text, false));
+        }
         this.#answer = undefined;
+        for (const line of footnotes(envelope.data.citations ?? [])) {
+          this.addChild(new Text(style.dim(terminalLine(line)), 1, 0));
+        }
         return;
+      case "web_search":
+        this.addChild(
+          new Text(
+            style.dim(
+              `⌕ web ${oneLine(describeSearchAction(envelope.data.action))} (${
+                terminalLine(envelope.data.status)
+              })`,
+            ),
+            1,
+            0,
+          ),
+        );
+        return;
+      case "subagent_event": {
+        const { call_id, event: child } = envelope.data;
+        let block = this.#children.get(call_id);
+        if (block === undefined) {
+          const described = parseArguments(this.#taskCalls.get(call_id) ?? "").description;
+          const title = typeof described === "string" ? described : call_id;
+          block = new SubagentBlock(title, style);
+          this.#children.set(call_id, block);
+          this.addChild(block);
+        }
+        block.update(child);
+        return;
+      }
       case "tool_call": {
         this.#closeStreams();
         // A later retry gets a line of its own, below this call.
-        this.#retry = undefined;
+        this.#endRetry();
         const block = new ToolBlock({
           name: envelope.data.name,
           arguments: envelope.data.arguments,
           state: { kind: "running" },
         }, style);
         this.#tools.set(envelope.data.call_id, { block });
+        if (envelope.data.name === "task") {
+          this.#taskCalls.set(envelope.data.call_id, envelope.data.arguments);
+        }
         this.addChild(block);
         return;
       }
@@ -148,6 +211,9 @@ export class Transcript extends Container {
         }
         return;
       }
+      case "tool_progress":
+        this.#tools.get(envelope.data.call_id)?.block.progress(progressText(envelope.data));
+        return;
       case "tool_result": {
         const entry = this.#tools.get(envelope.data.call_id);
         if (!entry) return;
@@ -172,7 +238,7 @@ export class Transcript extends Container {
         const text = style.yellow(`! ${retryNotice(envelope.data)}`);
         if (this.#retry) this.#retry.setText(text);
         else {
-          this.#retry = new Text(text, 1, 0);
+          this.#retry = new LiveText(text, 1, 0);
           this.addChild(this.#retry);
         }
         return;
@@ -181,17 +247,17 @@ export class Transcript extends Container {
         this.notice("info", compactionNotice(envelope.data));
         return;
       case "turn_completed":
-        this.#closeStreams();
+        this.settle();
         if (envelope.data.status === "incomplete") {
           this.notice("warning", "the model stopped before finishing its answer");
         }
         return;
       case "turn_failed":
-        this.#closeStreams();
+        this.settle();
         this.notice("error", envelope.data.error.message);
         return;
       case "interrupted":
-        this.#closeStreams();
+        this.settle();
         this.notice("warning", "interrupted");
         return;
       default:
@@ -220,7 +286,20 @@ export class Transcript extends Container {
     entry?.block.awaiting(awaiting);
   }
 
-  /** Empties the transcript (the session itself is untouched). */
+  /**
+   * The turn is over: streams end where they are, the retry line stays as it is, and a call
+   * still without a result is shown as having none, so nothing stays live.
+   */
+  settle(): void {
+    this.#closeStreams();
+    this.#endRetry();
+    for (const { block } of this.#tools.values()) block.abandon();
+    this.#tools.clear();
+    for (const child of this.#children.values()) child.abandon();
+    this.#started = undefined;
+  }
+
+  /** Empties the transcript (the session itself is untouched); the scrollback is redrawn. */
   override clear(): void {
     super.clear();
     this.#answer = undefined;
@@ -228,46 +307,57 @@ export class Transcript extends Container {
     this.#retry = undefined;
     this.#started = undefined;
     this.#tools.clear();
+    this.#reset = true;
+    this.#children.clear();
+    this.#taskCalls.clear();
   }
 
-  #streamAnswer(delta: string): void {
-    if (!this.#answer) {
-      this.#answer = { component: this.#markdown(""), text: "" };
-      this.addChild(this.#answer.component);
-    }
-    this.#answer.text += delta;
-    this.#answer.component.setText(terminalText(this.#answer.text));
+  /** The finished items at the front, handed over once (to be written into the scrollback). */
+  takeFinished(): readonly Component[] {
+    let count = 0;
+    while (count < this.children.length && isFinished(this.children[count])) count++;
+    return count === 0 ? [] : this.children.splice(0, count);
   }
 
-  #streamReasoning(delta: string): void {
-    if (!this.#reasoning) {
-      this.#reasoning = { component: this.#thought(""), text: "" };
-      this.addChild(this.#reasoning.component);
-    }
-    this.#reasoning.text += delta;
-    this.#reasoning.component.setText(terminalText(this.#reasoning.text));
+  takeReset(): boolean {
+    const reset = this.#reset;
+    this.#reset = false;
+    return reset;
   }
 
   /** Streams end where the next item starts; what they showed stays. */
   #closeStreams(): void {
+    this.#answer?.finish();
+    this.#reasoning?.finish();
     this.#answer = undefined;
     this.#reasoning = undefined;
   }
 
-  /** Removes what the current streams showed. */
-  #dropStreams(): void {
-    if (this.#answer) this.removeChild(this.#answer.component);
-    if (this.#reasoning) this.removeChild(this.#reasoning.component);
-    this.#closeStreams();
+  #endRetry(): void {
+    this.#retry?.finish();
+    this.#retry = undefined;
   }
 
-  #markdown(text: string): Markdown {
-    return new Markdown(text, 1, 0, this.#theme.markdown);
+  /** Removes what the current streams showed (they are live, so still children). */
+  #dropStreams(): void {
+    if (this.#answer) this.removeChild(this.#answer);
+    if (this.#reasoning) this.removeChild(this.#reasoning);
+    this.#answer = undefined;
+    this.#reasoning = undefined;
+  }
+
+  /** A logged answer or reasoning summary shown whole (replayed, or never streamed). */
+  #finishedMarkdown(raw: string, thought: boolean): Markdown {
+    const text = terminalText(raw);
+    const { markdown, style } = this.#theme;
+    return thought
+      ? new Markdown(text, 1, 0, markdown, { color: style.dim, italic: true })
+      : new Markdown(text, 1, 0, markdown);
   }
 
   /** Reasoning summaries are markdown too, shown dimmed and in italics. */
-  #thought(text: string): Markdown {
-    return new Markdown(text, 1, 0, this.#theme.markdown, {
+  #thought(): StreamingMarkdown {
+    return new StreamingMarkdown(this.#theme.markdown, {
       color: this.#theme.style.dim,
       italic: true,
     });

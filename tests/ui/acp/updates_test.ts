@@ -118,3 +118,43 @@ Deno.test("replay: user and assistant messages and reasoning summaries are sent 
   assert.equal(call.kind, "read");
   assert.deepEqual(replay({ type: "usage", data: {} }), []);
 });
+
+Deno.test("a web search is a finished fetch call; a child's tool calls are calls under its task", () => {
+  const state = { announced: new Set<string>() };
+  const search = updatesFor(
+    envelope({
+      type: "web_search",
+      data: { model: "m", status: "completed", action: { type: "search", query: "deno" } },
+    }),
+    WS,
+    state,
+    false,
+  );
+  assert.deepEqual(search, [{
+    sessionUpdate: "tool_call",
+    toolCallId: "e1",
+    title: 'web search "deno"',
+    kind: "fetch",
+    status: "completed",
+    rawInput: { type: "search", query: "deno" },
+  }]);
+  const child = (event: Record<string, unknown>) =>
+    updatesFor(
+      envelope({ type: "subagent_event", data: { call_id: "call_t", event } }),
+      WS,
+      state,
+      false,
+    );
+  const [started] = child({
+    type: "tool_call",
+    data: { model: "m", call_id: "c1", name: "read", arguments: '{"path":"a.ts"}' },
+  });
+  assert.equal(started.sessionUpdate, "tool_call");
+  assert.ok(started.sessionUpdate === "tool_call" && started.toolCallId === "call_t/c1");
+  const [finished] = child({
+    type: "tool_result",
+    data: { call_id: "c1", name: "read", ok: true, output: "x" },
+  });
+  assert.ok(finished.sessionUpdate === "tool_call_update" && finished.toolCallId === "call_t/c1");
+  assert.deepEqual(child({ type: "user_message", data: { text: "task" } }), []);
+});

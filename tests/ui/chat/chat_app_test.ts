@@ -49,6 +49,7 @@ function fakeHost() {
     },
     status: () => Promise.resolve("signed in"),
     quota: () => Promise.resolve(null),
+    mcp: { states: () => [], subscribe: () => {} },
     readFile: () => Promise.resolve(null),
     readImage: () => Promise.resolve(null),
     listFolder: () => Promise.resolve(null),

@@ -50,6 +50,7 @@ Deno.test("every command the issue names is in the table", () => {
     "resume",
     "sessions",
     "status",
+    "mcp",
     "undo",
     "compact",
     "clear",

@@ -165,3 +165,105 @@ Deno.test("a compaction is shown as a notice with its reason", async () => {
   }));
   assert.match(screen(transcript), /compacted the conversation \(the context passed its/);
 });
+
+/** The text of items handed over as finished. */
+function taken(transcript: Transcript): string {
+  return transcript.takeFinished().flatMap((item) => item.render(60)).map((l) => l.trimEnd())
+    .join("\n");
+}
+
+Deno.test("a running tool call keeps itself and what follows live until its result", async () => {
+  const transcript = new Transcript(theme, noFiles);
+  await transcript.event(envelope({ type: "user_message", data: { text: "look" } }));
+  await transcript.event(envelope({
+    type: "tool_call",
+    data: { model: "m", call_id: "c1", name: "read", arguments: '{"path":"a.txt"}' },
+  }));
+  transcript.notice("info", "a notice after the call");
+  assert.match(taken(transcript), /› look/);
+  assert.equal(taken(transcript), "", "the running call holds what follows");
+  assert.match(screen(transcript), /read a\.txt[^]*a notice after the call/);
+  await transcript.event(envelope({
+    type: "tool_result",
+    data: { call_id: "c1", name: "read", ok: true, output: "contents" },
+  }));
+  assert.match(taken(transcript), /✓ read a\.txt[^]*contents[^]*a notice after the call/);
+  assert.equal(screen(transcript), "", "nothing is left live");
+});
+
+Deno.test("a streaming answer is live until its message; a new turn ends what the last left live", async () => {
+  const transcript = new Transcript(theme, noFiles);
+  await transcript.event(envelope({ type: "text_delta", data: { delta: "Half an" } }));
+  assert.equal(taken(transcript), "");
+  await transcript.event(
+    envelope({ type: "assistant_message", data: { model: "m", text: "Half an answer" } }),
+  );
+  assert.match(taken(transcript), /Half an answer/);
+  await transcript.event(envelope({
+    type: "tool_call",
+    data: { model: "m", call_id: "lost", name: "bash", arguments: '{"command":"sleep 9"}' },
+  }));
+  // The log ends without the call's result (a crash); the next turn starts.
+  await transcript.event(envelope({ type: "user_message", data: { text: "again" } }));
+  const finished = taken(transcript);
+  assert.match(finished, /✗ bash sleep 9\n\s+no result \(interrupted\)/);
+  assert.match(finished, /› again/);
+});
+
+Deno.test("a child agent's work is folded into one block that updates in place", async () => {
+  const transcript = new Transcript(theme, noFiles);
+  await transcript.event(envelope({
+    type: "tool_call",
+    data: {
+      model: "m",
+      call_id: "call_t",
+      name: "task",
+      arguments: JSON.stringify({ description: "survey the tests", prompt: "Look at tests/." }),
+    },
+  }));
+  const child = (event: PixirEvent) =>
+    transcript.event(envelope({
+      type: "subagent_event",
+      data: { call_id: "call_t", event: event as never },
+    }));
+  await child({ type: "user_message", data: { text: "Look at tests/." } });
+  await child({
+    type: "tool_call",
+    data: { model: "m", call_id: "c1", name: "ls", arguments: '{"path":"tests"}' },
+  });
+  await child({
+    type: "tool_call",
+    data: { model: "m", call_id: "c2", name: "read", arguments: '{"path":"tests/a.ts"}' },
+  });
+  let shown = screen(transcript);
+  assert.match(shown, /● subagent survey the tests\n +2 tool calls · read tests\/a\.ts/);
+  // The child's prompt and tool calls are not shown one by one.
+  assert.doesNotMatch(shown, /Look at tests/);
+  await child({ type: "turn_completed", data: { turn: 1, status: "completed" } });
+  shown = screen(transcript);
+  assert.match(shown, /✓ subagent survey the tests/);
+  assert.equal(shown.match(/subagent/g)?.length, 1, "one block per child");
+});
+
+Deno.test("web searches are shown with their query, and citations as footnotes", async () => {
+  const transcript = new Transcript(theme, noFiles);
+  await transcript.event(envelope({
+    type: "web_search",
+    data: { model: "m", status: "completed", action: { type: "search", query: "deno 2.5" } },
+  }));
+  await transcript.event(envelope({
+    type: "assistant_message",
+    data: {
+      model: "m",
+      text: "Deno 2.5 is out.",
+      citations: [
+        { url: "https://deno.com/blog", title: "Deno blog", start_index: 0, end_index: 8 },
+        { url: "https://deno.com/blog", title: "Deno blog", start_index: 9, end_index: 15 },
+      ],
+    },
+  }));
+  const shown = screen(transcript);
+  assert.match(shown, /⌕ web search "deno 2\.5" \(completed\)/);
+  assert.match(shown, /\[1\] Deno blog <https:\/\/deno\.com\/blog>/);
+  assert.doesNotMatch(shown, /\[2\]/, "one footnote per page");
+});

@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
+import { FIXED_BYTES_LIMIT, fixedBytes } from "../fakes/request_size.ts";
+import { startResponsesServer } from "../fakes/responses_server.ts";
+import { bodyOf, sandbox } from "./helpers.ts";
+
+Deno.test("with every feature on, a request's instructions and tools stay within 10 KB", async () => {
+  await using box = await sandbox();
+  const task = JSON.stringify({ description: "size", prompt: "Say hi." });
+  await using server = startResponsesServer({
+    script: [
+      { sse: toolCallAnswer({ name: "task", arguments: task, callId: "call_size" }) },
+      { sse: textAnswer("hi", { responseId: "resp_child" }) },
+      { sse: textAnswer("done", { responseId: "resp_parent" }) },
+    ],
+  });
+
+  const result = await box.run(["run", "--search", "hi"], { server });
+
+  assert.equal(result.code, 0, result.stderr);
+  const [parent, child] = server.requests.map(bodyOf).map(fixedBytes);
+  // Everything on: the hosted search and the task tool are among the measured tools.
+  const names = parent.tools.map((tool) => tool.name);
+  assert.ok(names.includes("web_search") && names.includes("task"), names.join(", "));
+  assert.ok(parent.total <= FIXED_BYTES_LIMIT, `${parent.total} fixed bytes`);
+  assert.ok(child.total < parent.total, "a child carries fewer tools than its parent");
+  // A child may search the web when its parent may.
+  assert.ok(child.tools.some((tool) => tool.name === "web_search"));
+});
