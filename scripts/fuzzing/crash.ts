@@ -28,6 +28,7 @@ import { currentSummary, summaryPathOf } from "../../src/agent/session_summary.t
 import { CorruptSessionError } from "../../src/agent/session_error.ts";
 import { foldHistory } from "../../src/agent/history.ts";
 import { applyUndo, planUndo } from "../../src/agent/undo.ts";
+import { confinedUndoFiles } from "../../src/app/undo.ts";
 import {
   authFileLocation,
   chatgptAuth,
@@ -397,11 +398,13 @@ async function checkUndo(
     }
   }
   if (round % 5 !== 0) return;
-  const plan = await planUndo(session);
-  if (!plan.ok) return; // nothing to undo in this session
-  tally.undoChecked += 1;
+  const paths = { configDir: world.home, dataDir: world.home, sessionsDir: world.sessionsDir };
+  const files = await confinedUndoFiles(session.started.cwd, session.events, paths);
   try {
-    const done = await applyUndo(session, plan.plan);
+    const plan = await planUndo(session, files);
+    if (!plan.ok) return; // nothing to undo in this session
+    tally.undoChecked += 1;
+    const done = await applyUndo(session, plan.plan, files);
     const missing = done.skipped.filter((s) => !/changed|since/.test(s.reason));
     if (missing.length > 0) {
       tally.undoFailed += 1;
@@ -410,6 +413,8 @@ async function checkUndo(
   } catch (error) {
     tally.undoFailed += 1;
     problem(`undo of ${session.id} failed: ${error}`);
+  } finally {
+    files.close();
   }
   void world;
 }

@@ -3,14 +3,30 @@
  * files the turn created are deleted, files it changed get their previous content and mode back.
  * A file that changed again after the turn is left alone unless forced. The undo is logged as an
  * `undo` event. Changes made by shell commands were never snapshotted and are not undone.
+ *
+ * The workspace's files are read, written and deleted only through `UndoFiles`, which the caller
+ * gives the file tools' confinement (a folder swapped for a symlink cannot redirect an undo); the
+ * kept copies are Pixir's own data and are read here.
  */
 
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { FileSnapshotData, UndoData } from "./event.ts";
 import type { Session } from "./session.ts";
 import { snapshotsDirOf } from "./session_dir.ts";
 import { sha256Hex, snapshotsIn } from "./file_snapshots.ts";
-import { writeFileAtomic } from "../util/atomic_write.ts";
+
+/**
+ * How undo touches the workspace's files. Each method throws an Error whose message says why a
+ * file could not be read, written or deleted.
+ */
+export interface UndoFiles {
+  /** The SHA-256 (hex) of what `path` holds now; null when nothing is there. */
+  hash(path: string): Promise<string | null>;
+  /** Puts `content` at `path` with `mode` (when known), creating missing folders. */
+  restore(path: string, content: Uint8Array<ArrayBuffer>, mode: number | null): Promise<void>;
+  /** Deletes the file at `path`. */
+  remove(path: string): Promise<void>;
+}
 
 /** What undo does to one file. */
 export type UndoAction =
@@ -45,17 +61,16 @@ export const SHELL_NOT_COVERED =
   "changes made by shell commands are not covered: only the write and edit tools are undone";
 
 /**
- * Plans undoing a turn of `session` by comparing its files with what the turn left. Its `events`
- * must hold at least everything from the start of the turn to undo (see `undoWindow`).
+ * The turn `request` means, or why there is nothing to undo; decided from the log alone (the
+ * files are not looked at).
  */
-export async function planUndo(
-  session: Pick<Session, "events" | "path">,
+function turnToUndo(
+  session: Pick<Session, "events">,
   request: UndoRequest = {},
-): Promise<PlanOutcome> {
+): { ok: true; turn: number } | (PlanOutcome & { ok: false }) {
   const events = session.events;
   const undone = new Set(events.flatMap((e) => e.type === "undo" ? [e.data.turn] : []));
-  const snapshots = snapshotsIn(events);
-  const turns = [...new Set(snapshots.map((snapshot) => snapshot.turn))];
+  const turns = [...new Set(snapshotsIn(events).map((snapshot) => snapshot.turn))];
   const turn = request.turn ?? turns.filter((t) => !undone.has(t)).at(-1);
   if (turn === undefined) {
     return {
@@ -74,6 +89,24 @@ export async function planUndo(
   if (undone.has(turn) && !request.force) {
     return { ok: false, message: `turn ${turn} was already undone`, forceTurn: turn };
   }
+  return { ok: true, turn };
+}
+
+/**
+ * Plans undoing a turn of `session` by comparing its files (read through `files`) with what the
+ * turn left. Its `events` must hold at least everything from the start of the turn to undo (see
+ * `undoWindow`).
+ */
+export async function planUndo(
+  session: Pick<Session, "events" | "path">,
+  files: UndoFiles,
+  request: UndoRequest = {},
+): Promise<PlanOutcome> {
+  const chosen = turnToUndo(session, request);
+  if (!chosen.ok) return chosen;
+  const { turn } = chosen;
+  const events = session.events;
+  const snapshots = snapshotsIn(events);
   // The hash of what each change left; the last one of the turn is what the turn left.
   const left = new Map<string, string>();
   const laterTurn = new Map<string, number>();
@@ -86,7 +119,7 @@ export async function planUndo(
   const dir = snapshotsDirOf(session.path);
   const actions: UndoAction[] = [];
   for (const snapshot of snapshots.filter((s) => s.turn === turn)) {
-    const action = await actionFor(snapshot, dir, {
+    const action = await actionFor(snapshot, dir, files, {
       left: left.get(snapshot.path),
       laterTurn: laterTurn.get(snapshot.path),
       force: request.force ?? false,
@@ -109,6 +142,7 @@ interface FileFacts {
 async function actionFor(
   snapshot: FileSnapshotData,
   dir: string,
+  files: UndoFiles,
   facts: FileFacts,
 ): Promise<UndoAction | null> {
   const { path, blob } = snapshot;
@@ -119,8 +153,12 @@ async function actionFor(
   if (snapshot.existed && before === null) {
     return { kind: "skip", path, reason: "its kept copy is missing from the session's data" };
   }
-  const now = await readCurrent(path);
-  const nowHash = now === null ? null : await sha256Hex(now);
+  let nowHash: string | null;
+  try {
+    nowHash = await files.hash(path);
+  } catch (error) {
+    return { kind: "skip", path, reason: `could not read it: ${reasonOf(error)}` };
+  }
   const beforeHash = before === null ? null : await sha256Hex(before);
   // Already as it was before the turn (a failed edit, or restored by hand): nothing to do.
   if (nowHash === beforeHash) return null;
@@ -129,7 +167,7 @@ async function actionFor(
       ? "it changed, but what the turn left was not recorded"
       : facts.laterTurn !== undefined
       ? `turn ${facts.laterTurn} changed it again`
-      : now === null
+      : nowHash === null
       ? "it was deleted after the turn"
       : "it changed after the turn";
     return { kind: "skip", path, reason };
@@ -144,7 +182,11 @@ async function actionFor(
  * Carries out `plan` and logs it as an `undo` event. A file that cannot be restored or removed is
  * reported as skipped with the reason; the other files are still undone.
  */
-export async function applyUndo(session: Session, plan: UndoPlan): Promise<UndoData> {
+export async function applyUndo(
+  session: Session,
+  plan: UndoPlan,
+  files: UndoFiles,
+): Promise<UndoData> {
   const dir = snapshotsDirOf(session.path);
   const result: UndoData = { turn: plan.turn, restored: [], deleted: [], skipped: [] };
   for (const action of plan.actions) {
@@ -153,14 +195,12 @@ export async function applyUndo(session: Session, plan: UndoPlan): Promise<UndoD
         case "restore": {
           const content = await readBlob(dir, action.blob);
           if (content === null) throw new Error("its kept copy is missing");
-          // The folder may have been removed since; the file goes back where it was.
-          await Deno.mkdir(dirname(action.path), { recursive: true });
-          await writeFileAtomic(action.path, content, { mode: action.mode ?? undefined });
+          await files.restore(action.path, content, action.mode);
           result.restored.push(action.path);
           break;
         }
         case "delete":
-          await Deno.remove(action.path);
+          await files.remove(action.path);
           result.deleted.push(action.path);
           break;
         case "skip":
@@ -168,8 +208,7 @@ export async function applyUndo(session: Session, plan: UndoPlan): Promise<UndoD
           break;
       }
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      result.skipped.push({ path: action.path, reason: `could not undo: ${reason}` });
+      result.skipped.push({ path: action.path, reason: `could not undo: ${reasonOf(error)}` });
     }
   }
   await session.append({ type: "undo", data: result });
@@ -183,17 +222,16 @@ const BLOB_NAME = /^\d+\/\d+$/;
 /** A kept copy's content; null when it is missing or its name is not a blob name. */
 async function readBlob(dir: string, blob: string): Promise<Uint8Array<ArrayBuffer> | null> {
   if (!BLOB_NAME.test(blob)) return null;
-  return await readCurrent(join(dir, blob));
-}
-
-/** The file's content, or null when nothing is there. */
-async function readCurrent(path: string): Promise<Uint8Array<ArrayBuffer> | null> {
   try {
-    return await Deno.readFile(path);
+    return await Deno.readFile(join(dir, blob));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** What `plan` would do, in the shape of the `undo` event, without doing it. */

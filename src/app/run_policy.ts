@@ -18,6 +18,7 @@ import {
   addMcpRule,
   addRules,
   loadPermissions,
+  migratePermissions,
   PermissionsFileError,
   permissionsFilePath,
   permissionsOf,
@@ -38,7 +39,8 @@ import { type McpServers, mcpTools } from "../mcp/mcp_servers.ts";
 import { createHiddenFolders } from "../sandbox/hidden_folders.ts";
 import type { SandboxStatus } from "../sandbox/os_sandbox.ts";
 import type { SandboxLayout } from "../sandbox/layout.ts";
-import { FileToolWorker } from "../tools/file_worker.ts";
+import { FileToolWorker, startDenoWorker } from "../tools/file_worker.ts";
+import { currentRuntime, sandboxedStarter } from "./file_tools_child.ts";
 import { pixirFileKeys } from "../tools/pixir_files.ts";
 import { HIDDEN_VARIABLES } from "../tools/shell.ts";
 import { defaultTools } from "../tools/registry.ts";
@@ -56,17 +58,27 @@ export interface RunPolicy {
   mcpRules: string[];
   /** Pixir's own folders, hidden from every tool. */
   hidden: string[];
+
   permissionsFile: string;
 }
 
-/** Merges the saved policy of `workspace` and the flags' `patch`; bad files and contradictions are usage errors. */
+/**
+ * Merges the saved policy of `workspace` and the flags' `patch`; bad files and contradictions are
+ * usage errors. With `warn`, a permissions file of an earlier version is written back in the
+ * current one first, and `warn` says which of its rules are no longer applied.
+ */
 export async function runPolicy(
   paths: PixirPaths,
   workspace: string,
   patch: PolicyPatch,
+  warn?: (message: string) => void | Promise<void>,
 ): Promise<RunPolicy> {
   const permissionsFile = permissionsFilePath(paths);
   try {
+    if (warn !== undefined) {
+      const migrated = await migratePermissions(permissionsFile);
+      if (migrated !== null) await warn(migrated);
+    }
     const saved = permissionsOf(await loadPermissions(permissionsFile), workspace);
     const merged = mergePolicy(DEFAULT_POLICY, inWorkspace(saved.policy, workspace), patch);
     // Tools compare real paths, so a granted symlink is granted where it leads too (and as
@@ -76,12 +88,14 @@ export async function runPolicy(
       read: await realGrant(merged.read),
       write: await realGrant(merged.write),
     };
-    const hidden = await Promise.all([paths.configDir, paths.dataDir].map(realPathOrSelf));
+    const [configDir, dataDir] = await Promise.all(
+      [paths.configDir, paths.dataDir].map(realPathOrSelf),
+    );
     return {
       policy,
       rules: saved.always,
       mcpRules: [...saved.alwaysMcp ?? []],
-      hidden: [...new Set(hidden)],
+      hidden: [...new Set([configDir, dataDir])],
       permissionsFile,
     };
   } catch (error) {
@@ -160,11 +174,18 @@ export interface GuardOptions {
 export async function guardedTools(run: RunPolicy, options: GuardOptions): Promise<GuardedTools> {
   const { io, workspace, session } = options;
   const access = fileAccess(run.policy, workspace, run.hidden);
+  // Pixir's folders exist from here on: a sandbox can cover only what exists.
+  await createHiddenFolders(run.hidden);
   const worker = new FileToolWorker({
     workspace,
     access,
     pixirFiles: pixirFileKeys(run.hidden),
     timeoutMs: options.toolTimeoutMs,
+    // In a bubblewrap child that sees only the roots where it works; else in the Worker.
+    start: sandboxedStarter(
+      { sandbox: options.sandbox, workspace, access, runtime: currentRuntime() },
+      startDenoWorker,
+    ),
   });
   const gate = createShellGate({
     approval: {

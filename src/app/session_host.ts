@@ -357,7 +357,7 @@ export class SessionHost {
     if (this.#session === null) {
       throw new Failure("usage", "nothing to undo: there is no session yet");
     }
-    return await undoTurn(this.#session, choice);
+    return await undoTurn(this.#session, choice, this.#options.paths);
   }
 
   /** The account's sign-in and the last known quota. */
@@ -393,7 +393,7 @@ export async function openSessionHost(
       },
     );
   }
-  const policy = await runPolicy(options.paths, options.workspace, patch);
+  const policy = await runPolicy(options.paths, options.workspace, patch, options.warn);
   const projectContext = await projectContextFor(
     options.paths.configDir,
     options.workspace,

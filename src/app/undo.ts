@@ -1,10 +1,23 @@
-/** Undoing a turn's file changes: planned, then done unless it is a dry run. */
+/**
+ * Undoing a turn's file changes: planned, then done unless it is a dry run. The workspace's files
+ * are read, restored and deleted by the file tools (the bubblewrap child that sees only the roots
+ * where it works, else the Worker), with the same confinement as `write`, so a folder swapped for
+ * a symlink while undo runs cannot make it write or delete anything outside.
+ */
 
+import { dirname } from "node:path";
 import { Failure } from "./failure.ts";
 import type { CanonicalEvent, Envelope, UndoData } from "../agent/event.ts";
 import type { Session } from "../agent/session.ts";
-import { applyUndo, plannedUndo, planUndo } from "../agent/undo.ts";
+import { MAX_SNAPSHOT_BYTES, sha256Hex, snapshotsIn } from "../agent/file_snapshots.ts";
+import { applyUndo, plannedUndo, planUndo, type UndoFiles } from "../agent/undo.ts";
 import { listSessions } from "../agent/session_list.ts";
+import type { PixirPaths } from "../config/paths.ts";
+import { type FileChange, FileToolWorker, startDenoWorker } from "../tools/file_worker.ts";
+import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
+import { currentRuntime, sandboxedStarter } from "./file_tools_child.ts";
+import { pixirFileKeys } from "../tools/pixir_files.ts";
+import { isWithin } from "../tools/workspace.ts";
 import { readLogFromTurn } from "../agent/session_read.ts";
 import { currentSummary } from "../agent/session_summary.ts";
 
@@ -18,19 +31,99 @@ export interface UndoChoice {
 /**
  * Plans undoing a turn and, unless it is a dry run, does it; nothing to undo is a usage failure.
  * The session may hold only its recent events (opened from its last compaction): the plan is made
- * from the log read back to the start of the turn it concerns, never from the whole log.
+ * from the log read back to the start of the turn it concerns, never from the whole log. `paths`
+ * are Pixir's folders, which undo never touches.
  */
-export async function undoTurn(session: Session, choice: UndoChoice): Promise<UndoData> {
+export async function undoTurn(
+  session: Session,
+  choice: UndoChoice,
+  paths: PixirPaths,
+): Promise<UndoData> {
   const window = { path: session.path, events: await undoWindow(session, choice.turn) };
-  const planned = await planUndo(window, { turn: choice.turn, force: choice.force });
-  if (!planned.ok) {
-    throw new Failure("usage", planned.message, {
-      hint: planned.forceTurn === undefined
-        ? undefined
-        : `to undo it again: ${undoForceCommand(session.id, planned.forceTurn)}`,
-    });
+  const files = await confinedUndoFiles(session.started.cwd, window.events, paths);
+  try {
+    const planned = await planUndo(window, files, { turn: choice.turn, force: choice.force });
+    if (!planned.ok) {
+      throw new Failure("usage", planned.message, {
+        hint: planned.forceTurn === undefined
+          ? undefined
+          : `to undo it again: ${undoForceCommand(session.id, planned.forceTurn)}`,
+      });
+    }
+    return choice.dryRun
+      ? plannedUndo(planned.plan)
+      : await applyUndo(session, planned.plan, files);
+  } finally {
+    files.close();
   }
-  return choice.dryRun ? plannedUndo(planned.plan) : await applyUndo(session, planned.plan);
+}
+
+/**
+ * Undo's access to the files of a session's `workspace`, through the file tools, whose roots are
+ * the workspace and, for a file a run was granted outside it (`--allow-write`, as `events` show),
+ * that file's folder.
+ * `close` stops the Worker.
+ */
+export async function confinedUndoFiles(
+  workspace: string,
+  events: readonly Envelope<CanonicalEvent>[],
+  paths: PixirPaths,
+): Promise<UndoFiles & { close(): void }> {
+  const outside = snapshotsIn(events)
+    .map((snapshot) => dirname(snapshot.path))
+    .filter((folder) => !isWithin(workspace, folder));
+  const roots = [...new Set([workspace, ...outside])];
+  const [configDir, dataDir] = await Promise.all([paths.configDir, paths.dataDir].map(realPath));
+  const hidden = [...new Set([configDir, dataDir])];
+  const access = { read: roots, write: roots, hidden };
+  let sandbox: Promise<SandboxStatus> | undefined;
+  const worker = new FileToolWorker({
+    workspace,
+    access,
+    pixirFiles: pixirFileKeys(hidden),
+    start: sandboxedStarter({
+      sandbox: () => sandbox ??= probeSandbox(Deno.build.os, runProgram, workspace),
+      workspace,
+      access,
+      runtime: currentRuntime(),
+    }, startDenoWorker),
+  });
+  const signal = new AbortController().signal;
+  return {
+    async hash(path) {
+      // Larger than any kept copy can be compared, yet bounded: a file is read whole to hash it.
+      const prior = await worker.priorState(path, 4 * MAX_SNAPSHOT_BYTES, signal);
+      if (!prior.ok) throw new Error(prior.error.message);
+      switch (prior.state.kind) {
+        case "absent":
+          return null;
+        case "too_large":
+          throw new Error(`it is too large to compare (${prior.state.size} bytes)`);
+        case "kept":
+          return await sha256Hex(prior.state.content);
+      }
+    },
+    async restore(path, content, mode) {
+      succeeded(await worker.restore(path, content, mode, signal));
+    },
+    async remove(path) {
+      succeeded(await worker.remove(path, signal));
+    },
+    close: () => worker.close(),
+  };
+}
+
+function succeeded(change: FileChange): void {
+  if (!change.ok) throw new Error(change.error.message);
+}
+
+/** A folder's real path when it exists, else the path as given. */
+async function realPath(path: string): Promise<string> {
+  try {
+    return await Deno.realPath(path);
+  } catch {
+    return path;
+  }
 }
 
 /**

@@ -64,7 +64,13 @@ Examples:
       credentials,
       workspace: session.started.cwd,
       // A compaction runs no tool and sends no instructions: neither policy nor context matters.
-      policy: { policy: DEFAULT_POLICY, rules: [], mcpRules: [], hidden: [], permissionsFile: "" },
+      policy: {
+        policy: DEFAULT_POLICY,
+        rules: [],
+        mcpRules: [],
+        hidden: [],
+        permissionsFile: "",
+      },
       projectContext: [],
       emit: () => {},
       warn,

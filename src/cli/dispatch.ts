@@ -11,6 +11,7 @@ import { loadCommand } from "./commands.ts";
 import { sweepStaleFiles } from "./stale_files.ts";
 import { type Command, withUsageHint } from "./command.ts";
 import { terminalText } from "../ui/terminal_text.ts";
+import { FILE_TOOLS_COMMAND } from "../tools/file_child_command.ts";
 
 /** Runs the command `argv` names (anything but `--version`); resolves to the exit code. */
 export async function dispatch(argv: string[], io: Io): Promise<number> {
@@ -22,6 +23,10 @@ export async function dispatch(argv: string[], io: Io): Promise<number> {
       return await (await mustLoad(interactive ? "chat" : "help")).run([], io);
     }
     if (name === "--help" || name === "-h") return await (await mustLoad("help")).run(rest, io);
+    // The file tools' sandboxed child (see tools/file_child.ts), started by Pixir itself.
+    if (name === FILE_TOOLS_COMMAND) {
+      return await (await import("../tools/file_child.ts")).serveFileTools();
+    }
     const command = await loadCommand(name);
     if (!command) {
       throw new CliFailure("usage", `unknown command "${name}"`, {

@@ -19,7 +19,8 @@ import { pathsFrom, resolveWorkspace } from "./inputs.ts";
 import { runPolicy } from "../app/run_policy.ts";
 import { fileAccess } from "../policy/policy.ts";
 import { probeSandbox, runProgram } from "../sandbox/os_sandbox.ts";
-import { FileToolWorker } from "../tools/file_worker.ts";
+import { FileToolWorker, startDenoWorker } from "../tools/file_worker.ts";
+import { currentRuntime, sandboxedStarter } from "../app/file_tools_child.ts";
 import { probeConfinement } from "../tools/confined_file.ts";
 import { DEFAULT_TOOL_TIMEOUT_MS, SettingsError } from "../config/settings.ts";
 import { loadSettings } from "../config/resolver.ts";
@@ -119,9 +120,15 @@ async function sandboxLayers(io: Io, dir: string): Promise<SandboxLayer[]> {
   const workspace = await resolveWorkspace(dir, io.cwd);
   const run = await runPolicy(pathsFrom(io), workspace, {});
   const access = fileAccess(run.policy, workspace, run.hidden);
+  let worker: Promise<WorkerProbe> | undefined;
+  const started = () => worker ??= probeWorker(io, workspace, access);
+  const confinement = async () => {
+    const probe = await started();
+    return { ...await probeConfinement(), sandboxed: probe.started && probe.sandboxed };
+  };
   return [
-    confinementLayer(probeConfinement, toolTimeout(io)),
-    workerLayer(() => probeWorker(workspace, access)),
+    confinementLayer(confinement, toolTimeout(io)),
+    workerLayer(started),
     approvalLayer(io.stdin.isTerminal && io.stderr.isTerminal),
     osSandboxLayer(() => probeSandbox(io.os, runProgram, workspace)),
   ];
@@ -137,19 +144,42 @@ function toolTimeout(io: Io): number {
   }
 }
 
-/** Starts the file tools' Worker with the run's permissions and calls `ls` once. */
+/**
+ * Starts the file tools with the run's permissions — in the bubblewrap child where it works, as a
+ * run would — and calls `ls` once.
+ */
 async function probeWorker(
+  io: Io,
   workspace: string,
   access: ReturnType<typeof fileAccess>,
 ): Promise<WorkerProbe> {
-  const worker = new FileToolWorker({ workspace, access });
+  let sandboxed = false;
+  const worker = new FileToolWorker({
+    workspace,
+    access,
+    start: sandboxedStarter(
+      {
+        sandbox: () => probeSandbox(io.os, runProgram, workspace),
+        workspace,
+        access,
+        runtime: currentRuntime(),
+      },
+      startDenoWorker,
+      (child) => sandboxed = child,
+    ),
+  });
   try {
     const result = await worker.call("ls", "{}", new AbortController().signal);
     if (!result.ok && result.error.message.includes("crashed")) {
       return { started: false, reason: result.error.message };
     }
     const granted = await worker.permissions();
-    return { started: true, readRoots: granted.read.length, writeRoots: granted.write.length };
+    return {
+      started: true,
+      readRoots: granted.read.length,
+      writeRoots: granted.write.length,
+      sandboxed,
+    };
   } finally {
     worker.close();
   }

@@ -95,7 +95,16 @@ async function list(argv: string[], io: Io): Promise<number> {
       : `  always:\n${
         entry.always.map((rule) => `    ${terminalLine(rule)}${ruleNote(rule)}`).join("\n")
       }`;
-    return `${terminalLine(path)}\n  policy: ${policy}\n${always}\n`;
+    const retired = (entry.retired ?? []).length === 0
+      ? ""
+      : `\n  retired, not applied:\n${
+        (entry.retired ?? []).map((rule) =>
+          `    ${terminalLine(rule)}   (saved by an earlier Pixir; it would allow every ${
+            terminalLine(rule)
+          } command)`
+        ).join("\n")
+      }`;
+    return `${terminalLine(path)}\n  policy: ${policy}\n${always}${retired}\n`;
   });
   await io.stdout.write(blocks.length === 0 ? "nothing saved\n" : blocks.join("\n"));
   await io.stderr.write(`(saved in ${file})\n`);

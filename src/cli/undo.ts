@@ -48,7 +48,8 @@ Examples:
 `,
   async run(argv, io) {
     const { values, positionals } = parseFlags(undoCommand, argv, FLAGS, { max: 1 });
-    const sessionsDir = pathsFrom(io).sessionsDir;
+    const paths = pathsFrom(io);
+    const sessionsDir = paths.sessionsDir;
     const choice: UndoChoice = {
       turn: turnFrom(values.turn),
       dryRun: values["dry-run"] === true,
@@ -62,7 +63,7 @@ Examples:
     // The undo reads the turn it concerns itself; the session is opened for its next line only.
     const session = await openNamedSession(sessionsDir, { id }, io.now, false, true);
     for (const warning of session.warnings) await io.stderr.write(`pixir: warning: ${warning}\n`);
-    const data = await undoTurn(session, choice);
+    const data = await undoTurn(session, choice, paths);
     if (values.json) {
       const report = {
         session_id: session.id,

@@ -3,13 +3,18 @@
  * the flags) and the command prefixes the user approved "always". It lives in the config folder,
  * not in the repository, so neither a cloned project nor the model (whose tools cannot reach that
  * folder) can grant itself permissions.
+ *
+ * Version 2 is version 1 with one-word rules retired: earlier versions saved the program word
+ * alone (`rm` for `rm -rf build`), which allows every command of that program, more than the
+ * person saw. So a version-1 file's one-word rules are read as `retired` — kept to be shown, never
+ * applied — and the file is written back as version 2.
  */
 
 import { dirname, join } from "node:path";
 import { parseJson } from "../util/json.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
 import type { Grant, PolicyPatch } from "../policy/policy.ts";
-import { sameRule } from "../policy/rule.ts";
+import { parseRule, sameRule } from "../policy/rule.ts";
 import type { PixirPaths } from "./paths.ts";
 
 /** What is saved for one workspace. */
@@ -22,12 +27,19 @@ export interface WorkspacePermissions {
   always: string[];
   /** MCP tools approved "always", `SERVER/TOOL` each (saved as `always_mcp`). */
   alwaysMcp?: string[];
+  /**
+   * One-word rules from a version-1 file (saved as `retired_always`): shown, never applied, since
+   * the person may have approved far less than every command of the program.
+   */
+  retired?: string[];
 }
 
 /** The whole file: workspace real path → its permissions. */
 export interface PermissionsFile {
-  version: 1;
+  version: 2;
   workspaces: Record<string, WorkspacePermissions>;
+  /** True when it was read from a version-1 file (and not saved since). */
+  fromVersion1?: boolean;
 }
 
 /** The file cannot be used: unreadable or not in the documented shape. */
@@ -49,7 +61,7 @@ export async function loadPermissions(path: string): Promise<PermissionsFile> {
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return { version: 1, workspaces: {} };
+    if (error instanceof Deno.errors.NotFound) return { version: 2, workspaces: {} };
     const reason = error instanceof Error ? error.message : String(error);
     throw new PermissionsFileError(`cannot read ${path}: ${reason}`);
   }
@@ -63,6 +75,33 @@ export function permissionsOf(file: PermissionsFile, workspace: string): Workspa
   return Object.hasOwn(file.workspaces, workspace)
     ? file.workspaces[workspace]
     : { policy: {}, always: [] };
+}
+
+/**
+ * Writes a version-1 file back as version 2 (its one-word rules retired) and returns what to tell
+ * the person, naming the file, the retired rules and the fix; null when there was nothing to do.
+ */
+export async function migratePermissions(path: string): Promise<string | null> {
+  const file = await loadPermissions(path);
+  if (!file.fromVersion1) return null;
+  let unsaved = "";
+  try {
+    await savePermissions(path, file);
+  } catch (error) {
+    // Not applied either way; the file is rewritten once it can be.
+    unsaved = ` (${path} could not be rewritten: ${
+      error instanceof Error ? error.message : String(error)
+    })`;
+  }
+  const retired = Object.entries(file.workspaces).flatMap(([workspace, entry]) =>
+    (entry.retired ?? []).map((rule) => `"${rule}" (${workspace})`)
+  );
+  if (retired.length === 0) return null;
+  return `${path} was saved by an earlier Pixir, whose one-word "always" rules allow every ` +
+    `command of the program: ${retired.join(", ")}. They are no longer applied (kept under ` +
+    `"retired_always", listed by \`pixir permissions --all\`). Approve the commands again when ` +
+    "asked, or allow a program for a workspace with `pixir permissions set --allow-run=NAME`; " +
+    `\`pixir permissions remove NAME\` forgets a retired rule.${unsaved}`;
 }
 
 /** Adds "always" prefixes for `workspace` and saves the file. */
@@ -97,8 +136,11 @@ export async function removeRule(
   const file = await loadPermissions(path);
   const entry = permissionsOf(file, workspace);
   const always = entry.always.filter((rule) => !sameRule(rule, prefix));
-  if (always.length === entry.always.length) return false;
-  await savePermissions(path, withEntry(file, workspace, { ...entry, always }));
+  const retired = (entry.retired ?? []).filter((rule) => !sameRule(rule, prefix));
+  if (always.length === entry.always.length && retired.length === (entry.retired ?? []).length) {
+    return false;
+  }
+  await savePermissions(path, withEntry(file, workspace, { ...entry, always, retired }));
   return true;
 }
 
@@ -129,9 +171,10 @@ async function savePermissions(path: string, file: PermissionsFile): Promise<voi
       policy: policyToJson(entry.policy),
       always: entry.always,
       ...(entry.alwaysMcp?.length ? { always_mcp: entry.alwaysMcp } : {}),
+      ...(entry.retired?.length ? { retired_always: entry.retired } : {}),
     }]),
   );
-  await writeFileAtomic(path, `${JSON.stringify({ version: 1, workspaces }, null, 2)}\n`, {
+  await writeFileAtomic(path, `${JSON.stringify({ version: 2, workspaces }, null, 2)}\n`, {
     mode: 0o600,
   });
 }
@@ -160,9 +203,10 @@ function policyToJson(policy: PolicyPatch): PolicyJson {
 
 function checkPermissionsFile(json: unknown, path: string): PermissionsFile {
   const bad = (what: string) => new PermissionsFileError(`${path}: ${what}`);
-  if (!isRecord(json) || json.version !== 1 || !isRecord(json.workspaces)) {
-    throw bad('expected {"version": 1, "workspaces": {…}}');
+  if (!isRecord(json) || (json.version !== 1 && json.version !== 2) || !isRecord(json.workspaces)) {
+    throw bad('expected {"version": 2, "workspaces": {…}}');
   }
+  const fromVersion1 = json.version === 1;
   const workspaces: Record<string, WorkspacePermissions> = {};
   for (const [workspace, entry] of Object.entries(json.workspaces)) {
     const where = `workspaces[${JSON.stringify(workspace)}]`;
@@ -171,15 +215,26 @@ function checkPermissionsFile(json: unknown, path: string): PermissionsFile {
     if (!isStringArray(always)) throw bad(`${where}.always must be a list of strings`);
     const alwaysMcp = entry.always_mcp ?? [];
     if (!isStringArray(alwaysMcp)) throw bad(`${where}.always_mcp must be a list of strings`);
+    const retired = entry.retired_always ?? [];
+    if (!isStringArray(retired)) throw bad(`${where}.retired_always must be a list of strings`);
+    // Version 1 saved a program's word alone for what the person approved: retire those.
+    const retire = fromVersion1 ? always.filter(isOneWord) : [];
     const policy = entry.policy ?? {};
     if (!isRecord(policy)) throw bad(`${where}.policy must be an object`);
     workspaces[workspace] = {
       policy: checkPolicy(policy, (what) => bad(`${where}.policy.${what}`)),
-      always,
+      always: always.filter((rule) => !retire.includes(rule)),
       ...(alwaysMcp.length > 0 ? { alwaysMcp } : {}),
+      ...(retired.length + retire.length > 0 ? { retired: [...retired, ...retire] } : {}),
     };
   }
-  return { version: 1, workspaces };
+  return { version: 2, workspaces, ...(fromVersion1 ? { fromVersion1 } : {}) };
+}
+
+/** True for a rule that is one plain word and nothing else (`rm`): it covers every such command. */
+function isOneWord(rule: string): boolean {
+  const parsed = parseRule(rule);
+  return parsed !== null && parsed.words.length === 1 && parsed.redirects.length === 0;
 }
 
 function checkPolicy(

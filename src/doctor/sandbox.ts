@@ -18,15 +18,16 @@ export interface SandboxLayer {
 
 /** What starting the file tools' Worker and calling it once showed. */
 export type WorkerProbe =
-  | { started: true; readRoots: number; writeRoots: number }
+  | { started: true; readRoots: number; writeRoots: number; sandboxed: boolean }
   | { started: false; reason: string };
 
 /**
- * Layer 1: workspace confinement of the file tools, race-free by verify-after-open, probed by
- * catching a symlinked folder in a scratch folder. It says what it does not cover.
+ * Layer 1: workspace confinement of the file tools, probed by catching a symlinked folder in a
+ * scratch folder and by starting the file tools (in the bubblewrap child where it works). It says
+ * what it does not cover.
  */
 export function confinementLayer(
-  probe: () => Promise<ConfinementProbe>,
+  probe: () => Promise<ConfinementProbe & { sandboxed: boolean }>,
   timeoutMs: number,
 ): SandboxLayer {
   return {
@@ -34,10 +35,10 @@ export function confinementLayer(
     async probe() {
       const result = await probe();
       const limit = `each call is stopped after ${timeoutMs / 1000} s (PIXIR_TOOL_TIMEOUT_MS)`;
-      const notCovered = "not covered: the file tools do not run inside the OS sandbox, so a " +
-        "file someone else hardlinked into the workspace reads like a workspace file";
+      const notCovered = "not covered: a file someone else hardlinked into the workspace reads " +
+        "like a workspace file";
       const details = {
-        mechanism: "verify_after_open",
+        mechanism: result.sandboxed ? "bubblewrap_child" : "verify_after_open",
         pinning: result.pinning,
         identities: result.identities,
         timeout_ms: timeoutMs,
@@ -60,11 +61,20 @@ export function confinementLayer(
           { details },
         );
       }
+      if (!result.sandboxed) {
+        return check(
+          "sandbox.workspace",
+          "sandbox",
+          "warn",
+          `layer 1, workspace confinement: verify-after-open only (bubblewrap does not run here): folders pinned and re-checked, opened files checked by handle, Pixir's own files refused by inode; not covered: a folder swap timed between the checks and the use can leave a temp file in, or rename the written file into, the swapped-in folder, or read a file there that is not Pixir's; ${limit}; ${notCovered}`,
+          { details },
+        );
+      }
       return check(
         "sandbox.workspace",
         "sandbox",
         "ok",
-        `layer 1, workspace confinement: verify-after-open (folders pinned by inode, opened files checked by handle, Pixir's own files refused by inode, hardlinks too; no FIFOs, sockets or devices); ${limit}; ${notCovered}`,
+        `layer 1, workspace confinement: race-free — the file tools run in a bubblewrap child that sees only the granted roots and the system's programs (Pixir's folders are not there), and inside it verify-after-open checks every file (handle identity, Pixir's own files by inode, no FIFOs, sockets or devices); ${limit}; ${notCovered}`,
         { details },
       );
     },
@@ -82,7 +92,9 @@ export function workerLayer(probe: () => Promise<WorkerProbe>): SandboxLayer {
           "sandbox.worker",
           "sandbox",
           "ok",
-          `layer 2, Deno permissions: file tools run in a Worker that may read ${result.readRoots} and write ${result.writeRoots} path(s), with no net, env, run, sys or ffi`,
+          `layer 2, Deno permissions: file tools run in ${
+            result.sandboxed ? "a child process" : "a Worker"
+          } that may read ${result.readRoots} and write ${result.writeRoots} path(s), with no net, env, run, sys or ffi`,
           { details: { read_roots: result.readRoots, write_roots: result.writeRoots } },
         )
         : check(

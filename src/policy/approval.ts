@@ -61,6 +61,11 @@ export interface ApprovalContext {
   ask?: Ask;
   /** Saves the rules of an "always" answer. */
   remember?: (rules: readonly string[]) => Promise<void>;
+  /**
+   * A last look at a safe-list line against the machine's state (git's configuration includes, see
+   * `git_includes.ts`): a reason takes the line off the safe list, and it is judged like any other.
+   */
+  screen?: (invocation: SafeInvocation) => Promise<string | null>;
 }
 
 /** Decides whether `command` may run. */
@@ -70,14 +75,17 @@ export async function decide(
   signal: AbortSignal,
 ): Promise<Decision> {
   const line = parseCommandLine(command);
-  const invocation = safeInvocation(line);
+  let invocation = safeInvocation(line);
+  const screened = invocation === null ? null : (await ctx.screen?.(invocation)) ?? null;
+  if (screened !== null) invocation = null;
+  const screenNote = screened === null ? "" : ` It is not on the safe list here: ${screened}.`;
   if (ctx.policy.readOnly) {
     return invocation !== null ? { allow: true, source: "safe_list", invocation } : {
       allow: false,
       source: "read_only",
       reason: "Pixir runs read-only: only a single read-only command from the safe list runs " +
         `(${SAFE_PROGRAMS.join(", ")}), every word a plain literal: no pipes or lists, ` +
-        "redirection, substitution, variables, globs, braces or ~.",
+        `redirection, substitution, variables, globs, braces or ~.${screenNote}`,
     };
   }
   // A safe line runs as its judged argv (git hardened) even where everything is allowed.
@@ -112,7 +120,7 @@ export async function decide(
       source: "non_interactive",
       reason: `The command needs approval and nobody can give it (no terminal), so it was not ` +
         `run.${parts.length > 0 ? ` Not pre-approved: ${parts.join("; ")}.` : ""}` +
-        `${hazardNote(line)} Commands that run without approval: a single ${
+        `${hazardNote(line)}${screenNote} Commands that run without approval: a single ${
           SAFE_PROGRAMS.join(", ")
         } whose words are plain literals (no pipes or lists, redirection, substitution, ` +
         "variables, globs, braces or ~). The user can allow programs with --allow-run=NAME,….",

@@ -10,6 +10,7 @@ import { type ApprovalContext, decide, type Decision } from "./approval.ts";
 import type { SandboxLayout } from "../sandbox/layout.ts";
 import type { SafeInvocation } from "./safe_list.ts";
 import { trustedSearchPath } from "./search_path.ts";
+import { gitIncludeScreen, type RunProgram } from "./git_includes.ts";
 import { sandboxLauncher, type SandboxStatus } from "../sandbox/os_sandbox.ts";
 
 /** What the gate needs; every effect is injected. */
@@ -24,13 +25,20 @@ export interface ShellGateOptions {
   notice(message: string): Promise<void>;
   /** Pixir's PATH, where safe-list programs are looked up (minus folders the model can fill). */
   searchPath?: string;
+  /** Runs `git config` for the include screen (`git_includes.ts`); injected by tests. */
+  runProgram?: RunProgram;
 }
 
 /** A ShellGate applying the policy and the OS sandbox. */
 export function createShellGate(options: ShellGateOptions): ShellGate {
   let noticed = false;
+  const searchPath = trustedPathOf(options);
+  const approval = {
+    ...options.approval,
+    screen: gitIncludeScreen(options.layout.workspace, searchPath, options.runProgram),
+  };
   return async (command, ctx) => {
-    const decision = await decide(command, options.approval, ctx.signal);
+    const decision = await decide(command, approval, ctx.signal);
     await options.record(shellDecisionData(decision, command, ctx.callId));
     if (!decision.allow) {
       const message = decision.userReason
@@ -52,7 +60,7 @@ export function createShellGate(options: ShellGateOptions): ShellGate {
     // A safe-list line runs as the argv that was judged, without a shell; anything else as typed.
     const invocation = decision.invocation === undefined
       ? { kind: "shell" as const }
-      : withSearchPath(decision.invocation, options);
+      : withSearchPath(decision.invocation, searchPath);
     const status = await options.sandbox();
     if (status.active) {
       return { ok: true, launcher: sandboxLauncher(status, options.layout), invocation };
@@ -72,14 +80,15 @@ export function createShellGate(options: ShellGateOptions): ShellGate {
 }
 
 /** A safe-list argv that finds its program only where the model cannot have planted one. */
-function withSearchPath(invocation: SafeInvocation, options: ShellGateOptions): SafeInvocation {
-  if (options.searchPath === undefined) return invocation;
+function withSearchPath(invocation: SafeInvocation, PATH: string | undefined): SafeInvocation {
+  return PATH === undefined ? invocation : { ...invocation, env: { ...invocation.env, PATH } };
+}
+
+/** Pixir's PATH without the entries the model could have filled, when Pixir has one. */
+function trustedPathOf(options: ShellGateOptions): string | undefined {
+  if (options.searchPath === undefined) return undefined;
   const { writable, workspace } = options.layout;
-  const PATH = trustedSearchPath(
-    options.searchPath,
-    writable === "all" ? [] : [workspace, ...writable],
-  );
-  return { ...invocation, env: { ...invocation.env, PATH } };
+  return trustedSearchPath(options.searchPath, writable === "all" ? [] : [workspace, ...writable]);
 }
 
 /** The event data for a decision. */

@@ -325,21 +325,23 @@ export interface ConfinedWrite {
  * Replaces (or creates) the file `target` (confined for writing) with `content`, atomically and
  * race-free: missing folders are created one pinned step at a time, the content goes to a temp
  * file in the pinned folder, and it is renamed over the name only if the folder is still at the
- * confined path. An existing file keeps its mode; a special file, a folder or one of Pixir's files
- * at the name is refused.
+ * confined path. The file gets `mode` when given, else an existing file keeps its own; a special
+ * file, a folder or one of Pixir's files at the name is refused.
  */
 export function writeConfined(
   ctx: ToolContext,
   target: WorkspacePath,
   content: Uint8Array<ArrayBuffer>,
+  mode?: number,
 ): Promise<ConfinedWrite | ConfinedFailure> {
-  return keepingCurrentDirectory(ctx, () => writePinned(ctx, target, content));
+  return keepingCurrentDirectory(ctx, () => writePinned(ctx, target, content, mode));
 }
 
 async function writePinned(
   ctx: ToolContext,
   target: WorkspacePath,
   content: Uint8Array<ArrayBuffer>,
+  wanted: number | undefined,
 ): Promise<ConfinedWrite | ConfinedFailure> {
   const display = target.relative;
   const dir = dirname(target.path);
@@ -359,6 +361,8 @@ async function writePinned(
       return { ok: false, error: fsError(error, display) };
     }
   }
+  const created = mode === undefined;
+  if (wanted !== undefined) mode = wanted & 0o7777;
   const temp = pinned.at(`.${basename(target.path)}.${crypto.randomUUID()}.tmp`);
   try {
     const file = await Deno.open(temp, { write: true, createNew: true, mode: mode ?? 0o666 });
@@ -384,10 +388,37 @@ async function writePinned(
   }
   return {
     ok: true,
-    created: mode === undefined,
+    created,
     bytes: content.length,
     sha256: await sha256Hex(content),
   };
+}
+
+/**
+ * Deletes the regular file `target` (confined for writing) by its name in its pinned folder, so a
+ * folder swapped meanwhile cannot make it delete a file elsewhere. A folder, a special file, a
+ * symlink or one of Pixir's files at the name is refused.
+ */
+export function removeConfined(
+  ctx: ToolContext,
+  target: WorkspacePath,
+): Promise<{ ok: true } | ConfinedFailure> {
+  return keepingCurrentDirectory(ctx, async () => {
+    const display = target.relative;
+    const pinned = await pinFolder(ctx, dirname(target.path), display);
+    if (!pinned.ok) return pinned;
+    const name = pinned.at(basename(target.path));
+    try {
+      const refused = refuseEntry(ctx, await Deno.lstat(name), display);
+      if (refused) return refused;
+      // unlink removes a name swapped for a symlink since itself, never what it points at.
+      if (!pinned.stillThere()) return changedError(display);
+      await Deno.remove(name);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: fsError(error, display) };
+    }
+  });
 }
 
 /**

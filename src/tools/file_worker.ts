@@ -6,7 +6,7 @@
  * process's current directory), and each gets the identities of Pixir's own files to refuse.
  */
 
-import type { FileAccess, Tool, ToolResult } from "./tool.ts";
+import type { FileAccess, Tool, ToolError, ToolResult } from "./tool.ts";
 import { fail } from "./failure.ts";
 import type { PriorState } from "./prior_state.ts";
 import { type WorkerPermissions, workerPermissions } from "./worker_permissions.ts";
@@ -20,15 +20,27 @@ interface RequestBase {
   pixirFiles: readonly string[];
 }
 
-/** A call sent to the Worker: a tool call, or reading a file's state before a change (undo). */
-export type FileToolRequest =
-  | RequestBase & { kind: "tool"; name: string; argumentsJson: string }
-  | RequestBase & { kind: "prior_state"; path: string; maxBytes: number };
+/**
+ * What a call asks of the Worker: a tool call, reading a file's state before a change (undo's
+ * copy), or undo putting a file back or deleting one the turn created.
+ */
+type RequestBody =
+  | { kind: "tool"; name: string; argumentsJson: string }
+  | { kind: "prior_state"; path: string; maxBytes: number }
+  | { kind: "restore"; path: string; content: Uint8Array<ArrayBuffer>; mode: number | null }
+  | { kind: "remove"; path: string };
+
+/** A call sent to the Worker. */
+export type FileToolRequest = RequestBase & RequestBody;
+
+/** The outcome of undo's restore or remove. */
+export type FileChange = { ok: true } | { ok: false; error: ToolError };
 
 /** The Worker's answer to the call with the same id. */
 export type FileToolReply =
   | { id: number; kind: "tool"; result: ToolResult }
-  | { id: number; kind: "prior_state"; prior: PriorState };
+  | { id: number; kind: "prior_state"; prior: PriorState }
+  | { id: number; kind: "change"; change: FileChange };
 
 /** The part of a Worker the host uses; tests pass stand-ins. */
 export interface WorkerHandle {
@@ -38,8 +50,8 @@ export interface WorkerHandle {
   terminate(): void;
 }
 
-/** Starts a Worker with the given permissions. */
-export type StartWorker = (permissions: WorkerPermissions) => WorkerHandle;
+/** Starts a Worker (or a child process speaking its protocol) with the given permissions. */
+export type StartWorker = (permissions: WorkerPermissions) => WorkerHandle | Promise<WorkerHandle>;
 
 /**
  * Starts the real Worker module with `permissions`. The module is named by a literal
@@ -124,19 +136,37 @@ export class FileToolWorker {
     return reply.kind === "prior_state" ? reply.prior : protocolError("undo snapshot");
   }
 
+  /**
+   * Writes `content` (with `mode`, when known) to `path`, confined for writing, the way `write`
+   * does: undo putting back a file's previous content.
+   */
+  async restore(
+    path: string,
+    content: Uint8Array<ArrayBuffer>,
+    mode: number | null,
+    signal: AbortSignal,
+  ): Promise<FileChange> {
+    return changeOf(
+      await this.#send("undo restore", signal, { kind: "restore", path, content, mode }),
+      "undo restore",
+    );
+  }
+
+  /** Deletes the regular file `path`, confined for writing: undo removing a file a turn created. */
+  async remove(path: string, signal: AbortSignal): Promise<FileChange> {
+    return changeOf(
+      await this.#send("undo remove", signal, { kind: "remove", path }),
+      "undo remove",
+    );
+  }
+
   /** Stops the Worker; calls still running fail as aborted. */
   close(): void {
     this.#stop(fail("aborted", "Pixir stopped before the call finished."));
   }
 
   /** Sends one request once every earlier one has been answered. */
-  #send(
-    label: string,
-    signal: AbortSignal,
-    body:
-      | { kind: "tool"; name: string; argumentsJson: string }
-      | { kind: "prior_state"; path: string; maxBytes: number },
-  ): Promise<FileToolReply | Stopped> {
+  #send(label: string, signal: AbortSignal, body: RequestBody): Promise<FileToolReply | Stopped> {
     const turn = this.#queue.then(() => this.#sendNow(label, signal, body));
     this.#queue = turn.catch(() => undefined);
     return turn;
@@ -145,13 +175,17 @@ export class FileToolWorker {
   async #sendNow(
     label: string,
     signal: AbortSignal,
-    body:
-      | { kind: "tool"; name: string; argumentsJson: string }
-      | { kind: "prior_state"; path: string; maxBytes: number },
+    body: RequestBody,
   ): Promise<FileToolReply | Stopped> {
     if (signal.aborted) return { kind: "stopped", result: aborted(label) };
     const pixirFiles = await this.#options.pixirFiles?.() ?? [];
-    const worker = await this.#running();
+    let worker: WorkerHandle;
+    try {
+      worker = await this.#running();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return { kind: "stopped", result: fail("io", `The file tools could not start: ${reason}`) };
+    }
     const id = this.#nextId++;
     const { workspace, access } = this.#options;
     const reply = new Promise<FileToolReply | Stopped>((resolve) =>
@@ -183,7 +217,7 @@ export class FileToolWorker {
 
   async #running(): Promise<WorkerHandle> {
     if (this.#worker !== undefined) return this.#worker;
-    const worker = this.#start(await this.permissions());
+    const worker = await this.#start(await this.permissions());
     worker.onmessage = (event) => {
       const pending = this.#pending.get(event.data.id);
       this.#pending.delete(event.data.id);
@@ -232,6 +266,12 @@ function timedOut(label: string, limitMs: number): ToolResult & { ok: false } {
 
 function formatSeconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A restore's or remove's outcome from the Worker's reply. */
+function changeOf(reply: FileToolReply | Stopped, label: string): FileChange {
+  if (reply.kind === "stopped") return reply.result;
+  return reply.kind === "change" ? reply.change : protocolError(label);
 }
 
 function protocolError(label: string): ToolResult & { ok: false } {

@@ -1,39 +1,19 @@
 /**
- * The file-tool Worker's entry point. It runs read, write, edit, ls, find and grep under the Deno
- * permissions its host computed, so a tool that strays past Pixir's own path checks meets the
- * runtime's refusal. Each request is answered with exactly one reply; it never throws. Requests
- * run one at a time, because the tools pin folders through the process's current directory.
+ * The file-tool Worker's entry point. It runs read, write, edit, ls, find and grep — and undo's
+ * reads, restores and deletes — under the Deno permissions its host computed, so a tool that
+ * strays past Pixir's own path checks meets the runtime's refusal. Each request is answered with
+ * exactly one reply; it never throws. Requests run one at a time, because the tools pin folders
+ * through the process's current directory.
  */
 
 /// <reference no-default-lib="true" />
 /// <reference lib="deno.worker" />
 
-import type { FileToolReply, FileToolRequest } from "./file_worker.ts";
-import { FILE_TOOLS } from "./file_tools.ts";
-import { readPriorState } from "./prior_state.ts";
-import { runToolCall } from "./registry.ts";
-import type { ToolContext } from "./tool.ts";
+import type { FileToolRequest } from "./file_worker.ts";
+import { answerFileRequest } from "./file_requests.ts";
 
 let queue: Promise<void> = Promise.resolve();
 
 self.onmessage = (message: MessageEvent<FileToolRequest>) => {
-  queue = queue.then(async () => self.postMessage(await answer(message.data)));
+  queue = queue.then(async () => self.postMessage(await answerFileRequest(message.data)));
 };
-
-async function answer(request: FileToolRequest): Promise<FileToolReply> {
-  const { id, workspace, access, pixirFiles } = request;
-  // Aborts and time limits are handled by the host, which terminates this Worker.
-  const ctx: ToolContext = {
-    workspace,
-    access,
-    signal: new AbortController().signal,
-    pixirFiles: new Set(pixirFiles),
-    pinFolders: true,
-  };
-  if (request.kind === "prior_state") {
-    const prior = await readPriorState(ctx, request.path, request.maxBytes);
-    return { id, kind: "prior_state", prior };
-  }
-  const result = await runToolCall(FILE_TOOLS, request.name, request.argumentsJson, ctx);
-  return { id, kind: "tool", result };
-}

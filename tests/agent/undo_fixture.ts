@@ -10,6 +10,9 @@ import { runToolCall } from "../../src/tools/registry.ts";
 import type { ToolResult } from "../../src/tools/tool.ts";
 import { workspaceOnly } from "../../src/tools/workspace.ts";
 import { steppingClock } from "./helpers.ts";
+import type { UndoFiles } from "../../src/agent/undo.ts";
+import { confinedUndoFiles } from "../../src/app/undo.ts";
+import type { PixirPaths } from "../../src/config/paths.ts";
 
 /** A tool call: the tool's name and its arguments. */
 export type Call = [name: string, args: Record<string, unknown>];
@@ -25,6 +28,10 @@ export interface UndoFixture {
   turn(calls: readonly Call[]): Promise<ToolResult[]>;
   /** The path of `name` in the workspace. */
   at(name: string): string;
+  /** Undo's confined access to the workspace (the file tools' Worker), as `pixir undo` uses it. */
+  files: UndoFiles;
+  /** Pixir's folders for this fixture (beside the workspace). */
+  paths: PixirPaths;
 }
 
 /** Runs `body` with a fresh fixture; `maxBytes` caps the snapshots. */
@@ -50,7 +57,14 @@ export async function withUndoFixture(
     const snapshots = fileSnapshots({ session, emit: (e) => void emitted.push(e), maxBytes });
     const tools = undoableTools(FILE_TOOLS, snapshots, workspaceOnly(workspace));
     const signal = new AbortController().signal;
+    const home = join(root, "home");
+    await Deno.mkdir(home);
+    const paths = { configDir: home, dataDir: home, sessionsDir };
+    const files = await confinedUndoFiles(workspace, session.events, paths);
+    await using _stop = { [Symbol.asyncDispose]: () => Promise.resolve(files.close()) };
     await body({
+      files,
+      paths,
       workspace,
       sessionsDir,
       session,

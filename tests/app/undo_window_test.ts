@@ -8,7 +8,7 @@ async function started(session: Session, turn: number): Promise<void> {
 }
 
 Deno.test("undo reads the log back to the turn it undoes, not the turns before it", async () => {
-  await withUndoFixture(async ({ session, turn, at }) => {
+  await withUndoFixture(async ({ session, paths, turn, at }) => {
     await started(session, 1);
     await turn([["write", { path: "a.txt", content: "one\n" }]]);
     await started(session, 2);
@@ -21,7 +21,7 @@ Deno.test("undo reads the log back to the turn it undoes, not the turns before i
     lines[index] = "#".repeat(lines[index].length);
     await Deno.writeTextFile(session.path, lines.join("\n"));
 
-    const data = await undoTurn(session, { dryRun: false, force: false });
+    const data = await undoTurn(session, { dryRun: false, force: false }, paths);
 
     assert.equal(data.turn, 2);
     assert.deepEqual(data.deleted, [at("b.txt")]);
@@ -30,29 +30,29 @@ Deno.test("undo reads the log back to the turn it undoes, not the turns before i
 });
 
 Deno.test("with nothing left to undo, the reason is the whole log's", async () => {
-  await withUndoFixture(async ({ session, turn }) => {
+  await withUndoFixture(async ({ session, paths, turn }) => {
     await started(session, 1);
     await turn([["write", { path: "a.txt", content: "one\n" }]]);
     await started(session, 2);
     await turn([]);
-    await undoTurn(session, { dryRun: false, force: false });
+    await undoTurn(session, { dryRun: false, force: false }, paths);
     await assert.rejects(
-      () => undoTurn(session, { dryRun: false, force: false }),
+      () => undoTurn(session, { dryRun: false, force: false }, paths),
       /every turn that changed files was already undone/,
     );
     await assert.rejects(
-      () => undoTurn(session, { turn: 2, dryRun: false, force: false }),
+      () => undoTurn(session, { turn: 2, dryRun: false, force: false }, paths),
       /turn 2 changed no file/,
     );
     await assert.rejects(
-      () => undoTurn(session, { turn: 1, dryRun: false, force: false }),
+      () => undoTurn(session, { turn: 1, dryRun: false, force: false }, paths),
       /turn 1 was already undone/,
     );
   });
 });
 
 Deno.test("a session opened from its last compaction still undoes a turn before it", async () => {
-  await withUndoFixture(async ({ session, sessionsDir, turn, at }) => {
+  await withUndoFixture(async ({ session, sessionsDir, paths, turn, at }) => {
     await started(session, 1);
     await turn([["write", { path: "a.txt", content: "one\n" }]]);
     await session.append({
@@ -75,7 +75,7 @@ Deno.test("a session opened from its last compaction still undoes a turn before 
     });
     assert.equal(reopened.events.some((e) => e.type === "file_snapshot"), false);
 
-    const data = await undoTurn(reopened, { dryRun: false, force: false });
+    const data = await undoTurn(reopened, { dryRun: false, force: false }, paths);
 
     assert.equal(data.turn, 1);
     assert.deepEqual(data.deleted, [at("a.txt")]);

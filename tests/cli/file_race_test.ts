@@ -2,7 +2,8 @@
  * Attacks on the file tools through the real CLI, with the model's calls scripted: a concurrent
  * process swaps a workspace folder for a symlink to Pixir's own folder while the model reads
  * `d/auth.json` and writes `d/permissions.json` again and again. Nothing of Pixir's may be read
- * and nothing may land in its folder, with bubblewrap on the PATH and without it.
+ * and no `permissions.json` may land in its folder, with bubblewrap (the file tools then run in a
+ * child that sees only the workspace: not even a temp file may land there) and without it.
  */
 
 import assert from "node:assert/strict";
@@ -11,6 +12,8 @@ import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import type { RecordedRequest } from "../fakes/loopback_server.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { pathWithout } from "../harness/path_without.ts";
+import { startSwapper } from "../harness/swapper.ts";
+import { bubblewrapWorks } from "../harness/bubblewrap.ts";
 import { inputOf, sandbox } from "./helpers.ts";
 
 const SECRET = "REAL-REFRESH-TOKEN-do-not-leak";
@@ -33,58 +36,6 @@ function outputs(requests: readonly RecordedRequest[]): Map<string, string> {
     }
   }
   return found;
-}
-
-/**
- * Starts a process that keeps swapping `<ws>/d` between the real folder and a symlink to `target`,
- * each step an atomic rename; stopped by `await using`.
- */
-function startSwapper(workspace: string, target: string): AsyncDisposable & { swaps(): number } {
-  const script = `
-    const [ws, target] = Deno.args;
-    const at = (name) => ws + "/" + name;
-    Deno.symlinkSync(target, at("d.link"));
-    const step = (from, to) => {
-      try {
-        Deno.renameSync(at(from), at(to));
-      } catch {
-        // Pixir made a fresh "d" in the gap (a write creates missing folders): move it aside.
-        try { Deno.renameSync(at(to), at("stray." + n)); Deno.renameSync(at(from), at(to)); }
-        catch { /* the next round tries again */ }
-      }
-    };
-    let n = 0;
-    for (;;) {
-      step("d", "d.dir");
-      step("d.link", "d");
-      step("d", "d.link");
-      step("d.dir", "d");
-      if (++n % 200 === 0) Deno.writeTextFileSync(at("swaps"), String(n));
-    }
-  `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", script, workspace, target],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  return {
-    swaps: () => {
-      try {
-        return Number(Deno.readTextFileSync(join(workspace, "swaps")));
-      } catch {
-        return 0;
-      }
-    },
-    async [Symbol.asyncDispose]() {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Already ended; its status says how.
-      }
-      await child.status;
-    },
-  };
 }
 
 async function raceRun(withoutBubblewrap: boolean): Promise<void> {
@@ -112,12 +63,7 @@ async function raceRun(withoutBubblewrap: boolean): Promise<void> {
   });
   let result;
   {
-    await using swapper = startSwapper(box.workspace, box.home);
-    // Deno's own start under a loaded machine can take seconds: wait up to 30 s, bounded.
-    for (let i = 0; i < 3000 && swapper.swaps() === 0; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    assert.ok(swapper.swaps() > 0, "the swapper runs");
+    await using _swapper = await startSwapper(box.workspace, box.home);
     result = await box.run(["run", "--auth", "api-key", "race the file tools"], {
       server,
       env,
@@ -143,19 +89,26 @@ async function raceRun(withoutBubblewrap: boolean): Promise<void> {
   const homeAfter = (await Array.fromAsync(Deno.readDir(box.home), (e) => e.name)).sort();
   const added = homeAfter.filter((name) => !homeBefore.includes(name));
   assert.ok(!added.includes("permissions.json"), "a permissions.json was planted");
-  // Known residual (README, layer 1): Deno resolves every path through the current directory's
-  // path, so a write's temp file can land in a swapped-in folder; it is never renamed there.
+  // In the bubblewrap child Pixir's folder is not even there: not a temp file lands in it.
+  // Without bubblewrap (verify-after-open alone; README, layer 1) a swap timed between the checks
+  // and the temp file's creation can leave an empty `.permissions.json.<uuid>.tmp` there.
   const others = added.filter((name) =>
-    name !== "sessions" && !/^\.permissions\.json\..*\.tmp$/.test(name)
+    name !== "sessions" &&
+    (!withoutBubblewrap || !/^\.permissions\.json\..*\.tmp$/.test(name))
   );
   assert.deepEqual(others, [], `new in Pixir's folder: ${added.join(", ")}`);
   assert.equal(await Deno.readTextFile(join(box.home, "auth.json")), SECRET);
 }
 
-Deno.test("a folder swapped for a symlink to Pixir's folder never leaks auth.json nor plants permissions.json (bubblewrap on PATH)", async () => {
-  await raceRun(false);
+Deno.test({
+  name:
+    "a folder swapped for a symlink to Pixir's folder never leaks auth.json nor plants anything there (file tools in the bubblewrap child)",
+  ignore: !(await bubblewrapWorks()),
+  async fn() {
+    await raceRun(false);
+  },
 });
 
-Deno.test("the same race without bubblewrap on the PATH", async () => {
+Deno.test("the same race without bubblewrap on the PATH (verify-after-open alone)", async () => {
   await raceRun(true);
 });

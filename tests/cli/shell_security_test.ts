@@ -11,6 +11,8 @@ import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import type { RecordedRequest } from "../fakes/loopback_server.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { hintedSessionId, inputOf, type Sandbox, sandbox } from "./helpers.ts";
+import { GIT_ENVIRONMENT, hardenedGit } from "../../src/policy/git_hardening.ts";
+import { bubblewrapWorks } from "../harness/bubblewrap.ts";
 
 /** One tool call of the scripted model. */
 interface Call {
@@ -73,20 +75,6 @@ async function exists(path: string): Promise<boolean> {
   try {
     await Deno.lstat(path);
     return true;
-  } catch {
-    return false;
-  }
-}
-
-/** True when bubblewrap can run a command on this machine. */
-async function bubblewrapWorks(): Promise<boolean> {
-  try {
-    const probe = await new Deno.Command("bwrap", {
-      args: ["--ro-bind", "/", "/", "--dev", "/dev", "true"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return probe.success;
   } catch {
     return false;
   }
@@ -296,6 +284,40 @@ for (const mode of MODES) {
       assert.ok(await exists(marks[1]) || await exists(marks[2]));
     },
   });
+
+  Deno.test({
+    name:
+      `${mode.name}: an include in .git/config pointing into the workspace takes git off the safe list`,
+    ignore: mode.ignore,
+    async fn() {
+      await using box = await sandbox();
+      const env = await mode.env(box);
+      const ws = box.workspace;
+      await gitRepo(ws);
+      const mark = join(box.root, "filter-ran");
+      // The person's own config includes a file in the workspace (relative to .git/).
+      await git(ws, ["config", "include.path", "../planted.cfg"]);
+      const run = await runCalls(box, [
+        write("planted.cfg", `[filter "x"]\n\tclean = touch ${mark} && cat\n`),
+        write(".gitattributes", "* filter=x\n"),
+        write("f.txt", "changed\n"),
+        bash("git diff"),
+        bash("git status"),
+      ], { env });
+      assert.deepEqual(run.decisions.map((d) => d.source), [
+        "non_interactive",
+        "non_interactive",
+      ]);
+      for (const output of run.outputs.slice(3)) {
+        assert.match(output, /"kind":"denied"/);
+        assert.match(output, /includes other files \(include\.path in \.git\/config\)/);
+      }
+      assert.equal(await exists(mark), false, "the planted filter did not run");
+      // The attack is real: git with every switch the safe list adds still runs the filter.
+      await git(ws, hardenedGit(["git", "diff"]).argv.slice(1), GIT_ENVIRONMENT);
+      assert.ok(await exists(mark), "hardened git runs a filter from an included file");
+    },
+  });
 }
 
 Deno.test("headless: rules saved for the issue's line allow that line, never rm -rf important", async () => {
@@ -344,24 +366,43 @@ Deno.test("headless: rules saved for the issue's line allow that line, never rm 
   ]);
 });
 
-Deno.test("a permissions.json from an older version still loads, its rules as word prefixes", async () => {
+Deno.test("a permissions.json from an older version: its one-word rules are retired with a warning naming the file and the fix", async () => {
   await using box = await sandbox();
+  const file = join(box.home, "permissions.json");
   await Deno.writeTextFile(
-    join(box.home, "permissions.json"),
+    file,
     JSON.stringify({
       version: 1,
       workspaces: { [box.workspace]: { policy: {}, always: ["touch", "git commit", "x 'open"] } },
     }),
   );
+  // Before, `touch` (saved for one `touch` command) allowed every touch command.
   const run = await runCalls(box, [bash("touch a.txt"), bash("touch b.txt > log")]);
   assert.deepEqual(run.decisions, [
-    { decision: "allow", source: "rule" },
+    { decision: "deny", source: "non_interactive" },
     { decision: "deny", source: "non_interactive" },
   ]);
+  assert.equal(await exists(join(box.workspace, "a.txt")), false);
+  assert.match(run.stderr, new RegExp(`${file} was saved by an earlier Pixir`));
+  assert.match(run.stderr, /"touch" \(/);
+  assert.match(run.stderr, /pixir permissions set --allow-run=NAME/);
+  const saved = JSON.parse(await Deno.readTextFile(file));
+  assert.equal(saved.version, 2);
+  assert.deepEqual(saved.workspaces[box.workspace].always, ["git commit", "x 'open"]);
+  assert.deepEqual(saved.workspaces[box.workspace].retired_always, ["touch"]);
+  // Said once: the next run has nothing to migrate.
+  const again = await runCalls(box, []);
+  assert.doesNotMatch(again.stderr, /earlier Pixir/);
+
   const listed = await box.run(["permissions"]);
   assert.match(listed.stdout, /x 'open {3}\(matches nothing: not one plain command\)/);
-  assert.match(listed.stdout, /touch {3}\(allows every touch command\)/);
   assert.match(listed.stdout, /git commit\n/);
+  assert.match(
+    listed.stdout,
+    /retired, not applied:\n {4}touch {3}\(saved by an earlier Pixir; it would allow every touch command\)/,
+  );
+  assert.equal((await box.run(["permissions", "remove", "touch"])).code, 0);
+  assert.doesNotMatch((await box.run(["permissions"])).stdout, /retired/);
 });
 
 /** A repository with one committed file, made by git itself (not by Pixir's tools). */

@@ -9,7 +9,7 @@ import {
 
 Deno.test("a Worker that starts is layer 2 active, with its granted roots", async () => {
   const result = await workerLayer(() =>
-    Promise.resolve({ started: true, readRoots: 2, writeRoots: 1 })
+    Promise.resolve({ started: true, readRoots: 2, writeRoots: 1, sandboxed: false })
   ).probe();
   assert.equal(result.status, "ok");
   assert.match(result.summary, /may read 2 and write 1 path/);
@@ -45,7 +45,7 @@ Deno.test("approval says whether a person can be asked", async () => {
 
 Deno.test("every layer is probed, in order", async () => {
   const confinement = confinementLayer(
-    () => Promise.resolve({ pinning: true, identities: true }),
+    () => Promise.resolve({ pinning: true, identities: true, sandboxed: true }),
     60_000,
   );
   const checks = await sandboxChecks([confinement, approvalLayer(false)]);
@@ -54,27 +54,36 @@ Deno.test("every layer is probed, in order", async () => {
 
 Deno.test("confinement says which mechanism is in force, its time limit and what it does not cover", async () => {
   const ok = await confinementLayer(
-    () => Promise.resolve({ pinning: true, identities: true }),
+    () => Promise.resolve({ pinning: true, identities: true, sandboxed: true }),
     60_000,
   ).probe();
   assert.equal(ok.status, "ok");
-  assert.match(ok.summary, /verify-after-open/);
+  assert.match(ok.summary, /race-free/);
+  assert.match(ok.summary, /bubblewrap child that sees only the granted roots/);
   assert.match(ok.summary, /stopped after 60 s \(PIXIR_TOOL_TIMEOUT_MS\)/);
-  assert.match(ok.summary, /not covered: the file tools do not run inside the OS sandbox/);
+  assert.match(ok.summary, /not covered: a file someone else hardlinked/);
   assert.deepEqual(ok.details, {
-    mechanism: "verify_after_open",
+    mechanism: "bubblewrap_child",
     pinning: true,
     identities: true,
     timeout_ms: 60_000,
   });
+  const fallback = await confinementLayer(
+    () => Promise.resolve({ pinning: true, identities: true, sandboxed: false }),
+    60_000,
+  ).probe();
+  assert.equal(fallback.status, "warn");
+  assert.match(fallback.summary, /verify-after-open only \(bubblewrap does not run here\)/);
+  assert.match(fallback.summary, /not covered: a folder swap timed between the checks/);
+  assert.equal(fallback.details?.mechanism, "verify_after_open");
   const weak = await confinementLayer(
-    () => Promise.resolve({ pinning: true, identities: false }),
+    () => Promise.resolve({ pinning: true, identities: false, sandboxed: true }),
     1_500,
   ).probe();
   assert.equal(weak.status, "warn");
   assert.match(weak.summary, /hardlink to Pixir's files is not recognised/);
   const broken = await confinementLayer(
-    () => Promise.resolve({ pinning: false, identities: true }),
+    () => Promise.resolve({ pinning: false, identities: true, sandboxed: false }),
     1_500,
   ).probe();
   assert.equal(broken.status, "error");
