@@ -2,7 +2,7 @@
 /**
  * The fixed bytes of a request: the instructions and the tool definitions every request carries,
  * whatever the conversation. Pixir runs from source against the loopback stand-in with every
- * feature on (web search, subagents, and whatever other tools the registry holds), and the first
+ * feature on (web search, subagents, one skill, and whatever other tools the registry holds), and the first
  * request's body is measured as it was received; a child agent's request is measured beside it.
  * The goal is at most 10 KB; the exit code is 1 when a request is over.
  * Usage: scripts/deno task bench-bytes
@@ -23,6 +23,13 @@ try {
   const workspace = join(root, "ws");
   await Deno.mkdir(home);
   await Deno.mkdir(workspace);
+  // One skill, so the skills listing and the `skill` tool are measured too.
+  const skill = join(workspace, ".agents", "skills", "release-notes");
+  await Deno.mkdir(skill, { recursive: true });
+  await Deno.writeTextFile(
+    join(skill, "SKILL.md"),
+    "---\nname: release-notes\ndescription: Writes release notes from the commits since the last tag.\n---\nSteps.\n",
+  );
   const task = JSON.stringify({ description: "measure", prompt: "Say hi." });
   await using server = startResponsesServer({
     script: [

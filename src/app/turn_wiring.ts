@@ -188,11 +188,10 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
       ...(subagents.environment === undefined ? {} : { environment: subagents.environment }),
       workspace: w.workspace,
       // A child reads the same skills; the plan stays the parent's.
-      tools: (write) =>
-        childTools(w.policy, write, async (policy) => {
-          const guarded = await guard(policy, undefined, childAsk);
-          return { ...guarded, tools: [...guarded.tools, ...skillTool] };
-        }),
+      tools: async (write) => {
+        const child = await childTools(w.policy, write, (p) => guard(p, undefined, childAsk));
+        return child && { ...child, tools: [...child.tools, ...skillTool] };
+      },
       // PreToolUse and PostToolUse hooks see a child's calls too (logged in the parent's session).
       ...(hooks === undefined
         ? {}
