@@ -48,7 +48,7 @@ Deno.test("run prints exactly the answer on stdout and the resume hint on stderr
   ]);
 });
 
-Deno.test("run sends a stateless, streaming request with the seven tools, task and the API key", async () => {
+Deno.test("run sends a stateless, streaming request with the seven tools, update_plan, task and the API key", async () => {
   await using box = await sandbox();
   await using server = startResponsesServer({ script: [{ sse: greeting() }] });
 
@@ -71,7 +71,7 @@ Deno.test("run sends a stateless, streaming request with the seven tools, task a
   assert.ok(Array.isArray(body.tools));
   assert.deepEqual(
     body.tools.map((tool) => tool.name),
-    ["read", "write", "edit", "bash", "ls", "find", "grep", "task"],
+    ["read", "write", "edit", "bash", "ls", "find", "grep", "update_plan", "task"],
   );
   assert.deepEqual(inputOf(request), [userItem("say hello")]);
 });
