@@ -104,6 +104,9 @@ async function withTemp(
       // The folder was there when the temp was made, so a missing file is the sweeper's doing.
       if (!(error instanceof Deno.errors.NotFound) || attempt > 1) throw error;
     } finally {
+      // Unlocked before the close: closing a handle an async call just used can lag behind it, and
+      // the installed file (for a link, the same inode) must not look locked to its next user.
+      await file.unlock().catch(() => {});
       file.close();
     }
   }
