@@ -6,8 +6,8 @@
  */
 
 import { join } from "node:path";
-import { writeFileAtomic } from "../util/atomic_write.ts";
 import { SettingsError } from "./settings_error.ts";
+import { readRecordField, writeRecord } from "./trust_record.ts";
 
 /** The file holding the approved hooks files' digests. */
 export function hooksTrustFilePath(configDir: string): string {
@@ -17,22 +17,9 @@ export function hooksTrustFilePath(configDir: string): string {
 /** The approved digest of each repository root's hooks file. */
 async function approvedDigests(configDir: string): Promise<Record<string, string>> {
   const file = hooksTrustFilePath(configDir);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return {};
-    throw new SettingsError(`${file}: cannot be read (${(error as Error).message})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const hooks = typeof value === "object" && value !== null && "hooks" in value
-    ? value.hooks
-    : undefined;
+  const record = await readRecordField(file, "hooks");
+  if (record === null) return {};
+  const hooks = record.value;
   if (
     typeof hooks !== "object" || hooks === null || Array.isArray(hooks) ||
     !Object.values(hooks).every((digest) => typeof digest === "string")
@@ -63,10 +50,5 @@ export async function setApprovedHooksDigest(
   const next = { ...current };
   if (digest === undefined) delete next[root];
   else next[root] = digest;
-  await Deno.mkdir(configDir, { recursive: true, mode: 0o700 });
-  await writeFileAtomic(
-    hooksTrustFilePath(configDir),
-    JSON.stringify({ v: 1, hooks: next }, null, 2) + "\n",
-    { mode: 0o600 },
-  );
+  await writeRecord(hooksTrustFilePath(configDir), "hooks", next);
 }

@@ -5,8 +5,8 @@
  */
 
 import { join } from "node:path";
-import { writeFileAtomic } from "../util/atomic_write.ts";
 import { SettingsError } from "./settings_error.ts";
+import { readRecordField, writeRecord } from "./trust_record.ts";
 
 /** The file holding the trusted workspaces. */
 export function trustFilePath(configDir: string): string {
@@ -16,22 +16,9 @@ export function trustFilePath(configDir: string): string {
 /** The trusted folders (real paths), in the order they were trusted. */
 export async function trustedWorkspaces(configDir: string): Promise<string[]> {
   const file = trustFilePath(configDir);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw new SettingsError(`${file}: cannot be read (${(error as Error).message})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const list = typeof value === "object" && value !== null && "workspaces" in value
-    ? value.workspaces
-    : undefined;
+  const record = await readRecordField(file, "workspaces");
+  if (record === null) return [];
+  const list = record.value;
   if (!Array.isArray(list) || !list.every((entry) => typeof entry === "string")) {
     throw new SettingsError(
       `${file}: not a list of trusted workspaces; fix it or delete it and trust again`,
@@ -57,11 +44,6 @@ export async function setTrust(
   const current = await trustedWorkspaces(configDir);
   const next = remove ? current.filter((entry) => entry !== folder) : [...current, folder];
   if (remove ? next.length === current.length : current.includes(folder)) return false;
-  await Deno.mkdir(configDir, { recursive: true, mode: 0o700 });
-  await writeFileAtomic(
-    trustFilePath(configDir),
-    JSON.stringify({ v: 1, workspaces: next }, null, 2) + "\n",
-    { mode: 0o600 },
-  );
+  await writeRecord(trustFilePath(configDir), "workspaces", next);
   return true;
 }
