@@ -174,8 +174,9 @@ export interface GuardOptions {
 export async function guardedTools(run: RunPolicy, options: GuardOptions): Promise<GuardedTools> {
   const { io, workspace, session } = options;
   const access = fileAccess(run.policy, workspace, run.hidden);
-  // Pixir's folders exist from here on: a sandbox can cover only what exists.
-  await createHiddenFolders(run.hidden);
+  // Pixir's folders exist from here on (the layout creates them): a sandbox can cover only what
+  // exists.
+  const layout = await shellLayout(run, io, workspace);
   const worker = new FileToolWorker({
     workspace,
     access,
@@ -200,7 +201,7 @@ export async function guardedTools(run: RunPolicy, options: GuardOptions): Promi
     record: async (data: PermissionDecisionData) =>
       options.emit(await session.append({ type: "permission_decision", data })),
     sandbox: options.sandbox,
-    layout: await shellLayout(run, io, workspace),
+    layout,
     notice: async (message) => {
       if (options.notice) await options.notice(message);
       else await io.stderr.write(`pixir: ${message}\n`);
