@@ -5,24 +5,15 @@
  * the log is read only from where its summary ends (all of it only when the summary is missing).
  */
 
-import { currentSummary, saveSummary } from "./session_summary.ts";
+import { currentSummary, saveSummary, type SessionSummaryRecord } from "./session_summary.ts";
 import { sessionIds, sessionPath } from "./session_dir.ts";
 
-/** One line of a session listing. */
-export interface SessionSummary {
-  id: string;
-  /** The workspace the session works in. */
-  cwd: string;
-  /** The model of the session's latest turn (the one it started with, before any turn). */
-  model: string;
-  /** When the session started (ISO 8601). */
-  created: string;
-  /** When its last event was logged (ISO 8601). */
-  updated: string;
-  /** The first user message on one line, at most 80 characters; empty before the first turn. */
-  title: string;
-  /** How many user messages (turns) the session has. */
-  turns: number;
+/** One line of a session listing: the listing facts its summary keeps, and where its log is. */
+export interface SessionSummary extends
+  Pick<
+    SessionSummaryRecord,
+    "id" | "cwd" | "model" | "created" | "updated" | "title" | "turns"
+  > {
   /** The log file. */
   path: string;
 }
