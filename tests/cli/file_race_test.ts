@@ -14,9 +14,9 @@ import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import type { RecordedRequest } from "../fakes/loopback_server.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { pathWithout } from "../harness/path_without.ts";
-import { startFileSwapper, startSwapper } from "../harness/swapper.ts";
+import { startFileSwapper, startSwapper, type Swapper } from "../harness/swapper.ts";
 import { bubblewrapWorks } from "../harness/bubblewrap.ts";
-import { inputOf, sandbox } from "./helpers.ts";
+import { inputOf, type Sandbox, sandbox } from "./helpers.ts";
 
 const SECRET = "REAL-REFRESH-TOKEN-do-not-leak";
 const DECOY = "workspace copy, harmless";
@@ -42,29 +42,30 @@ function outputs(requests: readonly RecordedRequest[]): Map<string, string> {
   return found;
 }
 
-async function raceRun(withoutBubblewrap: boolean): Promise<void> {
-  await using box = await sandbox({ "d/auth.json": DECOY, "d/permissions.json": "{}" });
-  await Deno.writeTextFile(join(box.home, "auth.json"), SECRET);
-  await Deno.writeTextFile(join(box.home, CANARY), "");
-  const homeBefore = (await Array.fromAsync(Deno.readDir(box.home), (e) => e.name)).sort();
-  const env: Record<string, string> = { PIXIR_MAX_ITERATIONS: String(3 * ROUNDS + 5) };
+/** A scripted model call. */
+interface Call {
+  name: string;
+  arguments: string;
+  callId: string;
+}
+
+/**
+ * Runs `pixir run` with the model making `calls` while `attack` runs (bubblewrap taken off the
+ * PATH when asked); checks it ended well, every call got a result and no request held the
+ * secret; returns the outputs by call id.
+ */
+async function scriptedRun(
+  box: Sandbox,
+  calls: readonly Call[],
+  attack: () => Promise<Swapper>,
+  withoutBubblewrap: boolean,
+): Promise<Map<string, string>> {
+  const env: Record<string, string> = { PIXIR_MAX_ITERATIONS: String(calls.length + 5) };
   if (withoutBubblewrap) {
     const bin = join(box.root, "bin");
     await Deno.mkdir(bin);
     env.PATH = await pathWithout("bwrap", bin);
   }
-  const calls = Array.from({ length: ROUNDS }, (_, i) => [
-    { name: "read", arguments: JSON.stringify({ path: "d/auth.json" }), callId: `r${i}` },
-    {
-      name: "write",
-      arguments: JSON.stringify({ path: "d/permissions.json", content: PLANTED }),
-      callId: `w${i}`,
-    },
-    // Walks, every other round: grep for the secret, list everything.
-    i % 2 === 0
-      ? { name: "grep", arguments: JSON.stringify({ pattern: "REAL-REFRESH" }), callId: `g${i}` }
-      : { name: "find", arguments: JSON.stringify({ pattern: "**/*" }), callId: `f${i}` },
-  ]).flat();
   await using server = startResponsesServer({
     script: [...calls.map((call) => ({ sse: toolCallAnswer(call) })), {
       sse: textAnswer("Done."),
@@ -72,7 +73,7 @@ async function raceRun(withoutBubblewrap: boolean): Promise<void> {
   });
   let result;
   {
-    await using _swapper = await startSwapper(box.workspace, box.home);
+    await using _attacker = await attack();
     result = await box.run(["run", "--auth", "api-key", "race the file tools"], {
       server,
       env,
@@ -86,6 +87,32 @@ async function raceRun(withoutBubblewrap: boolean): Promise<void> {
     assert.ok(!request.text.includes(SECRET), "Pixir's auth.json reached the model");
     assert.ok(!request.text.includes(CANARY), "a listing named a file in Pixir's folder");
   }
+  return seen;
+}
+
+async function raceRun(withoutBubblewrap: boolean): Promise<void> {
+  await using box = await sandbox({ "d/auth.json": DECOY, "d/permissions.json": "{}" });
+  await Deno.writeTextFile(join(box.home, "auth.json"), SECRET);
+  await Deno.writeTextFile(join(box.home, CANARY), "");
+  const homeBefore = (await Array.fromAsync(Deno.readDir(box.home), (e) => e.name)).sort();
+  const calls = Array.from({ length: ROUNDS }, (_, i) => [
+    { name: "read", arguments: JSON.stringify({ path: "d/auth.json" }), callId: `r${i}` },
+    {
+      name: "write",
+      arguments: JSON.stringify({ path: "d/permissions.json", content: PLANTED }),
+      callId: `w${i}`,
+    },
+    // Walks, every other round: grep for the secret, list everything.
+    i % 2 === 0
+      ? { name: "grep", arguments: JSON.stringify({ pattern: "REAL-REFRESH" }), callId: `g${i}` }
+      : { name: "find", arguments: JSON.stringify({ pattern: "**/*" }), callId: `f${i}` },
+  ]).flat();
+  const seen = await scriptedRun(
+    box,
+    calls,
+    () => startSwapper(box.workspace, box.home),
+    withoutBubblewrap,
+  );
   // Every read is the workspace's own file or a refusal; some were refused (the race was on).
   const reads = [...seen].filter(([id]) => id.startsWith("r")).map(([, output]) => output);
   const refused = reads.filter((output) => output !== DECOY);
@@ -132,37 +159,17 @@ async function hardlinkRace(withoutBubblewrap: boolean): Promise<void> {
   await using box = await sandbox({ "f.txt": "harmless\n" });
   await Deno.writeTextFile(join(box.home, "auth.json"), SECRET);
   await Deno.link(join(box.home, "auth.json"), join(box.workspace, ".hard"));
-  const env: Record<string, string> = { PIXIR_MAX_ITERATIONS: String(ROUNDS + 5) };
-  if (withoutBubblewrap) {
-    const bin = join(box.root, "bin");
-    await Deno.mkdir(bin);
-    env.PATH = await pathWithout("bwrap", bin);
-  }
   const calls = Array.from({ length: ROUNDS }, (_, i) => ({
     name: "grep",
     arguments: JSON.stringify({ pattern: "REAL-REFRESH" }),
     callId: `g${i}`,
   }));
-  await using server = startResponsesServer({
-    script: [...calls.map((call) => ({ sse: toolCallAnswer(call) })), {
-      sse: textAnswer("Done."),
-    }],
-  });
-  let result;
-  {
-    await using _swapper = await startFileSwapper(box.workspace, "f.txt", ".hard");
-    result = await box.run(["run", "--auth", "api-key", "grep while a file is swapped"], {
-      server,
-      env,
-      timeoutMs: 120_000,
-    });
-  }
-  assert.equal(result.code, 0, result.stderr);
-  const seen = outputs(server.requests);
-  assert.equal(seen.size, calls.length, "every call got a result");
-  for (const request of server.requests) {
-    assert.ok(!request.text.includes(SECRET), "a line of Pixir's auth.json reached the model");
-  }
+  const seen = await scriptedRun(
+    box,
+    calls,
+    () => startFileSwapper(box.workspace, "f.txt", ".hard"),
+    withoutBubblewrap,
+  );
   // The swap was met: some searches opened the hardlink and left it out, as unreadable.
   const metIt = [...seen.values()].filter((output) => /unreadable/.test(output));
   assert.ok(metIt.length > 0, `the swap was never met: ${JSON.stringify([...seen])}`);
