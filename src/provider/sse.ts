@@ -83,7 +83,10 @@ class SseParser {
   }
 }
 
-/** The reads of a body: a `ReadableStream`'s reader, or reads wrapped around one. */
+/**
+ * The reads of a body: a `ReadableStream`'s reader, or reads wrapped around one. A chunk may be
+ * overwritten by the next read (a reused buffer), so it is decoded before the next read.
+ */
 export interface ChunkReader {
   read(): Promise<ReadableStreamReadResult<Uint8Array>>;
   cancel(reason?: unknown): Promise<void>;

@@ -160,3 +160,21 @@ Deno.test("a reader that closes stdout early in a long plain answer ends the run
   assert.equal(stdout, "w0  exit=141\n", stderr);
   assert.doesNotMatch(stderr, /internal error|Broken pipe/);
 });
+
+Deno.test("an answer whose characters are split across one-byte reads arrives intact", async () => {
+  await using box = await sandbox();
+  // Every read brings one byte into the same reused buffer: a character must be decoded from
+  // bytes that were each overwritten by the next read.
+  const text = "Grüße — 日本語 🙂 done.";
+  await using server = startResponsesServer({
+    script: [{
+      sse: textAnswer(text, { deltas: ["Grüße — ", "日本語 🙂", " done."] }),
+      chunking: 1,
+    }],
+  });
+
+  const result = await box.run(["run", "say it"], { server, timeoutMs: 30_000 });
+
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, `${text}\n`);
+});
