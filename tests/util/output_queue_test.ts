@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
-import type { TextSink } from "../../src/util/io.ts";
+import type { Io, TextSink } from "../../src/util/io.ts";
 import { outputQueue } from "../../src/util/output_queue.ts";
+import type { Command } from "../../src/cli/command.ts";
+import { withQueuedOutput } from "../../src/cli/output.ts";
 
 /** A sink recording its writes into a shared log, each write waiting for `gate` when it is set. */
 function recorder(name: string, log: string[], options: { gate?: () => Promise<void> } = {}) {
@@ -121,4 +123,74 @@ Deno.test("the queued sinks keep what the real ones say about the terminal", () 
   assert.equal(queue.stdout.columns?.(), 120);
   assert.equal(queue.stderr.isTerminal, false);
   assert.equal(queue.stderr.columns, undefined);
+});
+
+/** An Io whose stdout and stderr record into `log`; `exit` records its code and throws. */
+function recordingIo(log: string[], stdout: TextSink = recorder("out", log).sink): Io {
+  const unused = () => {
+    throw new Error("not used by these tests");
+  };
+  return {
+    stdout,
+    stderr: recorder("err", log).sink,
+    stdin: { isTerminal: false, readAll: unused, readLine: unused, readKey: unused },
+    env: () => undefined,
+    cwd: "/",
+    os: "linux",
+    fetch: unused,
+    now: Date.now,
+    random: Math.random,
+    exit: (code) => {
+      log.push(`exit ${code}`);
+      throw new Error("exited");
+    },
+    onSignal: () => () => {},
+    byteStreams: unused,
+  };
+}
+
+/** A command that runs `body` with the Io it is given. */
+function command(body: (io: Io) => Promise<number>): Command {
+  return { name: "test", summary: "", help: "", run: (_argv, io) => body(io) };
+}
+
+Deno.test("a queued command's output is all written, in order, before its exit code is returned", async () => {
+  const log: string[] = [];
+  const queued = withQueuedOutput(command(async (io) => {
+    for (let i = 0; i < 100; i++) await io.stdout.write(`w${i} `);
+    await io.stderr.write("hint\n");
+    return 7;
+  }));
+
+  const code = await queued.run([], recordingIo(log));
+
+  assert.equal(code, 7);
+  const text = Array.from({ length: 100 }, (_, i) => `w${i} `).join("");
+  assert.deepEqual(log, [`out:${text}`, "err:hint\n"]);
+});
+
+Deno.test("a forced exit (a second Ctrl+C) writes what is still queued first", async () => {
+  const log: string[] = [];
+  const queued = withQueuedOutput(command(async (io) => {
+    await io.stdout.write("partial answer");
+    return io.exit(130);
+  }));
+
+  await assert.rejects(() => queued.run([], recordingIo(log)), /exited/);
+
+  assert.deepEqual(log, ["out!partial answer", "exit 130"]);
+});
+
+Deno.test("a closed stdout fails a queued command whose writes had already settled", async () => {
+  const log: string[] = [];
+  const closed: TextSink = {
+    isTerminal: false,
+    write: () => Promise.reject(new Deno.errors.BrokenPipe("Broken pipe (os error 32)")),
+  };
+  const queued = withQueuedOutput(command(async (io) => {
+    await io.stdout.write("answer");
+    return 0;
+  }));
+
+  await assert.rejects(() => queued.run([], recordingIo(log, closed)), Deno.errors.BrokenPipe);
 });
