@@ -1,6 +1,10 @@
 /**
  * Every command by name, each loaded only when it is needed: `pixir --version` and `pixir run`
- * do not pay (in start-up time and memory) for the chat, the login flows or the doctor.
+ * do not pay (in start-up time and memory) for the chat, the login flows or the doctor. Each
+ * command's module is named by a constant rather than a literal: Deno builds the module graph of
+ * every literal `import()` when the importing module loads, so literals here would make every
+ * command read and resolve the whole program's sources (`BUILD.lazyModules` names them for the
+ * compiler).
  */
 
 import type { Command } from "./command.ts";
@@ -13,41 +17,60 @@ export interface CommandEntry {
   load(): Promise<Command>;
 }
 
+const CHAT = "./chat.ts";
+const RUN = "./run.ts";
+const RESUME = "./resume.ts";
+const SESSIONS = "./sessions.ts";
+const EXPORT = "./export.ts";
+const UNDO = "./undo.ts";
+const REVIEW = "./review.ts";
+const COMPACT = "./compact.ts";
+const USAGE = "./usage.ts";
+const MODELS = "./models.ts";
+const LOGIN = "./login.ts";
+const LOGOUT = "./logout.ts";
+const STATUS = "./status.ts";
+const AUTH = "./auth.ts";
+const PERMISSIONS = "./permissions.ts";
+const CONFIG = "./config.ts";
+const MCP = "./mcp.ts";
+const SKILLS = "./skills.ts";
+const TRUST = "./trust.ts";
+const DOCTOR = "./doctor.ts";
+const ACP = "./acp.ts";
+const HELP = "./help.ts";
+const COMPLETION = "./completion.ts";
+const SESSION_IDS = "./session_ids.ts";
+
 /** Every command, in the order `pixir help` lists them. */
 export const COMMAND_ENTRIES: readonly CommandEntry[] = [
-  { name: "chat", load: async () => (await import("./chat.ts")).chatCommand },
-  { name: "run", load: async () => (await import("./run.ts")).runCommand },
-  { name: "resume", load: async () => (await import("./resume.ts")).resumeCommand },
-  { name: "sessions", load: async () => (await import("./sessions.ts")).sessionsCommand },
-  { name: "export", load: async () => (await import("./export.ts")).exportCommand },
-  { name: "undo", load: async () => (await import("./undo.ts")).undoCommand },
-  { name: "review", load: async () => (await import("./review.ts")).reviewCommand },
-  { name: "compact", load: async () => (await import("./compact.ts")).compactCommand },
-  { name: "usage", load: async () => (await import("./usage.ts")).usageCommand },
-  { name: "models", load: async () => (await import("./models.ts")).modelsCommand },
-  { name: "login", load: async () => (await import("./login.ts")).loginCommand },
-  { name: "logout", load: async () => (await import("./logout.ts")).logoutCommand },
-  { name: "status", load: async () => (await import("./status.ts")).statusCommand },
-  { name: "auth", load: async () => (await import("./auth.ts")).authCommand },
-  {
-    name: "permissions",
-    load: async () => (await import("./permissions.ts")).permissionsCommand,
-  },
-  { name: "config", load: async () => (await import("./config.ts")).configCommand },
-  { name: "mcp", load: async () => (await import("./mcp.ts")).mcpCommand },
-  { name: "skills", load: async () => (await import("./skills.ts")).skillsCommand },
-  { name: "trust", load: async () => (await import("./trust.ts")).trustCommand },
-  { name: "doctor", load: async () => (await import("./doctor.ts")).doctorCommand },
-  { name: "acp", load: async () => (await import("./acp.ts")).acpCommand },
-  { name: "help", load: async () => (await import("./help.ts")).helpCommand },
-  {
-    name: "completion",
-    load: async () => (await import("./completion.ts")).completionCommand,
-  },
+  { name: "chat", load: async () => (await import(CHAT)).chatCommand },
+  { name: "run", load: async () => (await import(RUN)).runCommand },
+  { name: "resume", load: async () => (await import(RESUME)).resumeCommand },
+  { name: "sessions", load: async () => (await import(SESSIONS)).sessionsCommand },
+  { name: "export", load: async () => (await import(EXPORT)).exportCommand },
+  { name: "undo", load: async () => (await import(UNDO)).undoCommand },
+  { name: "review", load: async () => (await import(REVIEW)).reviewCommand },
+  { name: "compact", load: async () => (await import(COMPACT)).compactCommand },
+  { name: "usage", load: async () => (await import(USAGE)).usageCommand },
+  { name: "models", load: async () => (await import(MODELS)).modelsCommand },
+  { name: "login", load: async () => (await import(LOGIN)).loginCommand },
+  { name: "logout", load: async () => (await import(LOGOUT)).logoutCommand },
+  { name: "status", load: async () => (await import(STATUS)).statusCommand },
+  { name: "auth", load: async () => (await import(AUTH)).authCommand },
+  { name: "permissions", load: async () => (await import(PERMISSIONS)).permissionsCommand },
+  { name: "config", load: async () => (await import(CONFIG)).configCommand },
+  { name: "mcp", load: async () => (await import(MCP)).mcpCommand },
+  { name: "skills", load: async () => (await import(SKILLS)).skillsCommand },
+  { name: "trust", load: async () => (await import(TRUST)).trustCommand },
+  { name: "doctor", load: async () => (await import(DOCTOR)).doctorCommand },
+  { name: "acp", load: async () => (await import(ACP)).acpCommand },
+  { name: "help", load: async () => (await import(HELP)).helpCommand },
+  { name: "completion", load: async () => (await import(COMPLETION)).completionCommand },
   {
     name: "__session-ids",
     hidden: true,
-    load: async () => (await import("./session_ids.ts")).sessionIdsCommand,
+    load: async () => (await import(SESSION_IDS)).sessionIdsCommand,
   },
 ];
 
