@@ -176,10 +176,9 @@ await using codexOne = startResponsesServer({
   validate: false,
   script: [{ sse: textAnswer(answer, { reasoning: false }) }],
 });
-// The workspace is a folder of its own: Pixir's home is hidden from the file tools by design, so a
-// read call in it would fail before the file tools ever started.
-const workspace = join(home, "work");
-await Deno.mkdir(workspace);
+// The workspace is a folder of its own, outside Pixir's home: that is hidden from the file tools by
+// design (a folder inside it too), so a read call there would fail before the file tools started.
+const workspace = await Deno.makeTempDir({ prefix: "pixir-bench-work-" });
 await Deno.writeTextFile(join(workspace, "notes.txt"), "bench notes\n");
 const runEnv = (url: string) => ({ ...baseEnv, OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: url });
 
@@ -309,6 +308,7 @@ line(
 );
 
 await Deno.remove(home, { recursive: true });
+await Deno.remove(workspace, { recursive: true });
 await Deno.remove(sessionHome, { recursive: true });
 await Deno.remove(codexHome, { recursive: true });
 await Deno.writeTextFile(
