@@ -64,9 +64,10 @@ export const BUILD: BuildConfig = {
     "src/cli/help.ts",
     "src/cli/completion.ts",
     "src/cli/session_ids.ts",
-    // What a run uses only now and then: undo and compaction.
+    // What a run uses only now and then: undo, compaction and subagents.
     "src/app/undo.ts",
     "src/agent/compaction.ts",
+    "src/app/subagent.ts",
   ],
   // pi-tui's optional FFI binding: 27 MB of Windows-only native code the terminal UI does not use.
   excludedNpmPackages: ["koffi"],

@@ -23,10 +23,10 @@ import type { ToolSpec } from "../provider/request.ts";
 import { systemUtcOffset } from "../quota/reset_time.ts";
 import { probeSandbox, runProgram, type SandboxStatus } from "../sandbox/os_sandbox.ts";
 import { outputForModel, runToolCall, toolSpecs } from "../tools/registry.ts";
-import { createTaskTool, TASK_TOOL } from "../tools/task.ts";
+import { createTaskTool, type Delegate, TASK_TOOL } from "../tools/task.ts";
 import type { Tool } from "../tools/tool.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
-import { oneQuestionAtATime, subagentDelegate } from "./subagent.ts";
+import type * as Subagent from "./subagent.ts";
 import { sleep } from "../util/sleep.ts";
 import { refersToImages, withImageData } from "../agent/images.ts";
 import { type McpServers, startMcpServers } from "../mcp/mcp_servers.ts";
@@ -37,6 +37,9 @@ import { createPlanTool } from "../tools/plan.ts";
 import { createSkillTool } from "../skills/skill_tool.ts";
 import type { Skill } from "../skills/skills.ts";
 import type { SessionHooks } from "./session_hooks.ts";
+
+/** The subagents' module, loaded when a run first delegates (see `BUILD.lazyModules`). */
+const SUBAGENT_MODULE = "./subagent.ts";
 
 /** The credentials of a run and the model provider they are for. */
 export interface RunCredentials extends ResolvedCredentials {
@@ -174,35 +177,45 @@ export async function turnWiring(w: WiringInputs): Promise<OpenWiring> {
   const hooks = w.hooks?.any ? w.hooks : undefined;
   const { subagents } = w;
   if (subagents !== undefined && w.settings.maxSubagents > 0) {
-    // Children running side by side put their questions to the person one at a time.
-    const childAsk = w.ask === undefined ? undefined : oneQuestionAtATime(w.ask);
-    const delegate = subagentDelegate({
-      parent: w.session,
-      emit: w.emit,
-      // A child may search the web when its parent may: the search is read-only.
-      turn: { ...base, webSearch: w.settings.webSearch },
-      model: w.model ?? w.settings.model,
-      effort: subagents.effort,
-      provider: w.credentials.modelProvider.id,
-      instructions: subagents.instructions,
-      ...(subagents.environment === undefined ? {} : { environment: subagents.environment }),
-      workspace: w.workspace,
-      // A child reads the same skills; the plan stays the parent's.
-      tools: async (write) => {
-        const child = await childTools(w.policy, write, (p) => guard(p, undefined, childAsk));
-        return child && { ...child, tools: [...child.tools, ...skillTool] };
-      },
-      // PreToolUse and PostToolUse hooks see a child's calls too (logged in the parent's session).
-      ...(hooks === undefined
-        ? {}
-        : { wrapRunTool: (run: ToolRunner) => hooks.tools(w.session, run) }),
-      quotaStop: () => {
-        const stop = quota.stop();
-        return stop && w.stopAtQuota !== undefined ? stopMessage(stop.window, w.stopAtQuota) : null;
-      },
-      maxParallel: w.settings.maxSubagents,
-      timeoutMs: w.settings.subagentTimeoutMs,
-    });
+    // The subagents' module is loaded at the first `task` call: most runs never make one.
+    let started: Promise<Delegate> | undefined;
+    const delegate: Delegate = async (task, signal, callId) => {
+      started ??= import(SUBAGENT_MODULE).then((module: typeof Subagent) => startSubagents(module));
+      return await (await started)(task, signal, callId);
+    };
+    const startSubagents = ({ oneQuestionAtATime, subagentDelegate }: typeof Subagent) => {
+      // Children running side by side put their questions to the person one at a time.
+      const childAsk = w.ask === undefined ? undefined : oneQuestionAtATime(w.ask);
+      return subagentDelegate({
+        parent: w.session,
+        emit: w.emit,
+        // A child may search the web when its parent may: the search is read-only.
+        turn: { ...base, webSearch: w.settings.webSearch },
+        model: w.model ?? w.settings.model,
+        effort: subagents.effort,
+        provider: w.credentials.modelProvider.id,
+        instructions: subagents.instructions,
+        ...(subagents.environment === undefined ? {} : { environment: subagents.environment }),
+        workspace: w.workspace,
+        // A child reads the same skills; the plan stays the parent's.
+        tools: async (write) => {
+          const child = await childTools(w.policy, write, (p) => guard(p, undefined, childAsk));
+          return child && { ...child, tools: [...child.tools, ...skillTool] };
+        },
+        // PreToolUse and PostToolUse hooks see a child's calls too (logged in the parent's session).
+        ...(hooks === undefined
+          ? {}
+          : { wrapRunTool: (run: ToolRunner) => hooks.tools(w.session, run) }),
+        quotaStop: () => {
+          const stop = quota.stop();
+          return stop && w.stopAtQuota !== undefined
+            ? stopMessage(stop.window, w.stopAtQuota)
+            : null;
+        },
+        maxParallel: w.settings.maxSubagents,
+        timeoutMs: w.settings.subagentTimeoutMs,
+      });
+    };
     all.push(
       createTaskTool(delegate, {
         canWrite: !w.policy.policy.readOnly,
