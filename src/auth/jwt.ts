@@ -4,8 +4,6 @@
  * expiry); the servers that accept them do the verifying.
  */
 
-// The decoder alone: the package root loads all of jose (signing, encryption, JWKS; ~2 MB).
-import { decodeJwt } from "jose/jwt/decode";
 import { isRecord, type JsonRecord, numberField, recordField, stringField } from "../util/json.ts";
 
 /** The claims Pixir uses; each is absent when the token lacks it or carries the wrong type. */
@@ -28,8 +26,7 @@ const PROFILE_CLAIM = "https://api.openai.com/profile";
 export function readClaims(jwt: string): Claims | null {
   let payload: unknown;
   try {
-    // jose decodes the payload as base64url and tolerates the missing padding JWTs use.
-    payload = decodeJwt(jwt);
+    payload = jwtPayload(jwt);
   } catch {
     return null;
   }
@@ -43,6 +40,18 @@ export function readClaims(jwt: string): Claims | null {
     plan: nonEmpty(auth, "chatgpt_plan_type"),
     user_id: nonEmpty(auth, "chatgpt_user_id") ?? nonEmpty(auth, "user_id"),
   });
+}
+
+/**
+ * The payload of a compact JWS (`header.payload.signature`): base64url without the padding JWTs
+ * leave out, holding JSON. Throws when `jwt` is not one. Decoded with the built-in codec rather
+ * than jose's, so a run with an API key loads no npm package (each costs start-up and memory).
+ */
+function jwtPayload(jwt: string): unknown {
+  const parts = jwt.split(".");
+  if (parts.length !== 3) throw new Error("a JWT has three parts");
+  const bytes = Uint8Array.fromBase64(parts[1], { alphabet: "base64url" });
+  return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
 }
 
 /**
