@@ -68,6 +68,8 @@ export const BUILD: BuildConfig = {
     "src/app/undo.ts",
     "src/agent/compaction.ts",
     "src/app/subagent.ts",
+    // The TOML parser, for a config.toml that exists or a -c flag.
+    "src/config/toml.ts",
   ],
   // pi-tui's optional FFI binding: 27 MB of Windows-only native code the terminal UI does not use.
   excludedNpmPackages: ["koffi"],

@@ -177,7 +177,7 @@ export async function configFrom(
       env: io.env,
       userFile,
       projectFile: project?.kind === "trusted" ? project.file : null,
-      overrides: parseOverrides(flags.config ?? []),
+      overrides: await parseOverrides(flags.config ?? []),
       flags: {
         // A blank --model means the default, as it always has.
         model: flags.model?.trim() || undefined,

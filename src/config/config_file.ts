@@ -4,9 +4,12 @@
  */
 
 import { join } from "node:path";
-import { parse, TomlError } from "smol-toml";
+import type * as Toml from "./toml.ts";
 import { type ConfigLayer, keyPath, validateLayer } from "./config_schema.ts";
 import { SettingsError } from "./settings_error.ts";
+
+/** The TOML parser, loaded when a file is parsed (see `toml.ts`). */
+const TOML_MODULE = "./toml.ts";
 
 /** The file name of Pixir's configuration, in the config folder and in a project's `.pixir/`. */
 export const CONFIG_FILE_NAME = "config.toml";
@@ -39,11 +42,12 @@ export async function readConfigFile(path: string): Promise<ConfigFile | null> {
     const reason = error instanceof Error ? error.message : String(error);
     throw new SettingsError(`${path}: cannot be read (${reason})`);
   }
-  return parseConfigText(path, text);
+  return await parseConfigText(path, text);
 }
 
 /** Parses and validates the text of the file at `path`. */
-export function parseConfigText(path: string, text: string): ConfigFile {
+export async function parseConfigText(path: string, text: string): Promise<ConfigFile> {
+  const { parse, TomlError }: typeof Toml = await import(TOML_MODULE);
   let raw: Record<string, unknown>;
   try {
     raw = parse(text);

@@ -46,7 +46,7 @@ export function serverSection(server: NewMcpServer): string {
 /** Adds `server` to the config file at `path` (created when missing); refuses an existing name. */
 export async function addMcpServer(path: string, server: NewMcpServer): Promise<void> {
   const text = await readOrEmpty(path);
-  const current = parseConfigText(path, text).layer.mcp_servers ?? {};
+  const current = (await parseConfigText(path, text)).layer.mcp_servers ?? {};
   if (Object.hasOwn(current, server.name)) {
     throw new SettingsError(
       `an MCP server named "${server.name}" is already in ${path}; remove it first ` +
@@ -66,7 +66,7 @@ export async function addMcpServer(path: string, server: NewMcpServer): Promise<
 /** Removes the server `name` from the config file at `path`; false when it is not there. */
 export async function removeMcpServer(path: string, name: string): Promise<boolean> {
   const text = await readOrEmpty(path);
-  const current = parseConfigText(path, text).layer.mcp_servers ?? {};
+  const current = (await parseConfigText(path, text)).layer.mcp_servers ?? {};
   if (!Object.hasOwn(current, name)) return false;
   const lines = text.split("\n");
   const header = (line: string) => /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/.exec(line)?.[1];
@@ -81,7 +81,7 @@ export async function removeMcpServer(path: string, name: string): Promise<boole
     if (!skipping) kept.push(line);
   }
   const next = kept.join("\n");
-  const after = parseConfigText(path, next).layer.mcp_servers ?? {};
+  const after = (await parseConfigText(path, next)).layer.mcp_servers ?? {};
   if (Object.hasOwn(after, name)) {
     throw new SettingsError(
       `the server "${name}" is not written as a [mcp_servers.${name}] section in ${path}; ` +
@@ -93,7 +93,7 @@ export async function removeMcpServer(path: string, name: string): Promise<boole
 }
 
 async function writeChecked(path: string, text: string): Promise<void> {
-  mcpServers(parseConfigText(path, text).layer.mcp_servers);
+  mcpServers((await parseConfigText(path, text)).layer.mcp_servers);
   await writeFileAtomic(path, text, { mode: 0o600 });
 }
 

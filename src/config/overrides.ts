@@ -4,9 +4,12 @@
  * taken as a plain string, so `-c model=gpt-5.4` needs no quotes.
  */
 
-import { parse } from "smol-toml";
+import type * as Toml from "./toml.ts";
 import { type ConfigLayer, validateLayer } from "./config_schema.ts";
 import { SettingsError } from "./settings_error.ts";
+
+/** The TOML parser, loaded only when there are overrides to parse (see `toml.ts`). */
+const TOML_MODULE = "./toml.ts";
 
 /** The overrides as one layer, and the keys among them Pixir does not know. */
 export interface OverrideLayer {
@@ -15,15 +18,18 @@ export interface OverrideLayer {
 }
 
 /** Parses every `-c` value, later ones winning; throws SettingsError naming a bad one. */
-export function parseOverrides(values: readonly string[]): OverrideLayer {
+export async function parseOverrides(values: readonly string[]): Promise<OverrideLayer> {
   const merged: Record<string, unknown> = {};
-  for (const text of values) mergeTable(merged, parseOverride(text));
+  if (values.length > 0) {
+    const { parse }: typeof Toml = await import(TOML_MODULE);
+    for (const text of values) mergeTable(merged, parseOverride(text, parse));
+  }
   const { layer, unknown } = validateLayer(merged, (path) => `-c ${path.join(".")}`);
   return { layer, unknown: unknown.map((path) => `-c ${path.join(".")}`) };
 }
 
 /** One `key=value` as the nested table it stands for. */
-function parseOverride(text: string): Record<string, unknown> {
+function parseOverride(text: string, parse: typeof Toml.parse): Record<string, unknown> {
   const eq = text.indexOf("=");
   const key = eq === -1 ? "" : text.slice(0, eq).trim();
   if (key === "") {

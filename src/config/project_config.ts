@@ -64,7 +64,7 @@ export async function loadProjectConfig(
   if (!await isTrusted(configDir, root)) return { kind: "untrusted", root, path };
   // A FIFO or a device would hang or flood the read.
   if (!info.isFile) throw new SettingsError(`${path}: not a regular file`);
-  const file = parseConfigText(path, await Deno.readTextFile(path));
+  const file = await parseConfigText(path, await Deno.readTextFile(path));
   const refused: string[] = [];
   const layer: ConfigLayer = {};
   for (const [key, value] of Object.entries(file.layer)) {

@@ -6,7 +6,7 @@ import { SettingsError } from "../../src/config/settings_error.ts";
 
 const envOf = (vars: Record<string, string>) => (name: string) => vars[name];
 
-const USER_FILE = parseConfigText(
+const USER_FILE = await parseConfigText(
   "/home/u/.config/pixir/config.toml",
   `model = "from-file"
 model_reasoning_effort = "low"
@@ -18,7 +18,7 @@ max_iterations = 8
 `,
 );
 
-const PROJECT_FILE = parseConfigText(
+const PROJECT_FILE = await parseConfigText(
   "/repo/.pixir/config.toml",
   `model = "from-project"
 `,
@@ -68,7 +68,7 @@ const PRECEDENCE: readonly {
       projectFile: PROJECT_FILE,
       flags: { profile: "p" },
       env: { PIXIR_MODEL: "from-env" },
-      overrides: parseOverrides(["model=from-c"]),
+      overrides: await parseOverrides(["model=from-c"]),
     },
     model: "from-c",
     from: "-c",
@@ -80,7 +80,7 @@ const PRECEDENCE: readonly {
       projectFile: PROJECT_FILE,
       flags: { profile: "p", model: "from-flag" },
       env: { PIXIR_MODEL: "from-env" },
-      overrides: parseOverrides(["model=from-c"]),
+      overrides: await parseOverrides(["model=from-c"]),
     },
     model: "from-flag",
     from: "flag --model",
@@ -111,8 +111,8 @@ Deno.test("each key is decided on its own: a higher layer only wins for what it 
   assert.equal(settings.profile, "p");
 });
 
-Deno.test("the profile can be chosen by the file, the environment, -c or the flag", () => {
-  const file = parseConfigText(
+Deno.test("the profile can be chosen by the file, the environment, -c or the flag", async () => {
+  const file = await parseConfigText(
     "/c.toml",
     `profile = "a"\n[profiles.a]\nmodel = "A"\n[profiles.b]\nmodel = "B"\n`,
   );
@@ -120,7 +120,7 @@ Deno.test("the profile can be chosen by the file, the environment, -c or the fla
     resolveConfig({ ...sources, env: envOf(env), userFile: file }).settings.model;
   assert.equal(pick({}), "A");
   assert.equal(pick({}, { PIXIR_PROFILE: "b" }), "B");
-  assert.equal(pick({ overrides: parseOverrides(["profile=b"]) }), "B");
+  assert.equal(pick({ overrides: await parseOverrides(["profile=b"]) }), "B");
   assert.equal(pick({ flags: { profile: "b" } }, { PIXIR_PROFILE: "a" }), "B");
 });
 
@@ -138,8 +138,8 @@ Deno.test("an undefined profile or provider is an error naming it", () => {
   );
 });
 
-Deno.test("-c takes TOML values and dotted keys, and plain text as a string", () => {
-  const { layer, unknown } = parseOverrides([
+Deno.test("-c takes TOML values and dotted keys, and plain text as a string", async () => {
+  const { layer, unknown } = await parseOverrides([
     "model=gpt-5.4",
     'model_providers.vllm.base_url="http://gpu:8000/v1"',
     'model_providers.vllm.http_headers={ X-Team = "infra" }',
@@ -155,17 +155,17 @@ Deno.test("-c takes TOML values and dotted keys, and plain text as a string", ()
     supports_store: true,
   });
   assert.deepEqual(unknown, ["-c colour"]);
-  assert.throws(() => parseOverrides(["novalue"]), /-c "novalue": expected key=value/);
-  assert.throws(
+  await assert.rejects(() => parseOverrides(["novalue"]), /-c "novalue": expected key=value/);
+  await assert.rejects(
     () => parseOverrides(["max_iterations=many"]),
     /-c max_iterations: "many" must be a whole number/,
   );
 });
 
-Deno.test("a custom provider is built from its table; unset fields are the conservative ones", () => {
+Deno.test("a custom provider is built from its table; unset fields are the conservative ones", async () => {
   const { settings } = resolveConfig({
     env: envOf({}),
-    userFile: parseConfigText(
+    userFile: await parseConfigText(
       "/c.toml",
       `model_provider = "vllm"
 [model_providers.vllm]
@@ -215,26 +215,26 @@ Deno.test("built-in providers: credentials and request fields that work for each
   }
 });
 
-Deno.test("file errors name the file, the line and the key", () => {
-  assert.throws(
+Deno.test("file errors name the file, the line and the key", async () => {
+  await assert.rejects(
     () => parseConfigText("/c.toml", `model = "x"\n\n[profiles.fast]\nmax_iterations = "many"\n`),
     (error: unknown) =>
       error instanceof SettingsError &&
       error.message ===
         '/c.toml:4: profiles.fast.max_iterations: "many" must be a whole number ≥ 1',
   );
-  assert.throws(
+  await assert.rejects(
     () => parseConfigText("/c.toml", `model = "x"\nmodel_reasoning_effort = = 2\n`),
     /^SettingsError: \/c\.toml:2:\d+: not valid TOML/,
   );
-  assert.throws(
+  await assert.rejects(
     () => parseConfigText("/c.toml", `[model_providers.x]\nwire_api = "chat"\n`),
     /\/c\.toml:2: model_providers\.x\.wire_api: "chat" must be "responses"/,
   );
 });
 
-Deno.test("unknown keys are warnings naming file, line and key; mcp_servers is kept silently", () => {
-  const file = parseConfigText(
+Deno.test("unknown keys are warnings naming file, line and key; mcp_servers is kept silently", async () => {
+  const file = await parseConfigText(
     "/c.toml",
     `modle = "typo"\n[model_providers.x]\nbase_url = "http://h/v1"\nbase_ulr = "oops"\n[mcp_servers.docs]\ncommand = "npx"\n`,
   );

@@ -601,18 +601,17 @@ const settings = target(
         ),
       ),
       fc.string({ unit: "binary", maxLength: 200 }),
-      (env, toml) => {
+      async (env, toml) => {
         try {
           loadSettings((name) => env[name]);
         } catch (error) {
           assert.ok(error instanceof SettingsError, `not Pixir's error: ${error}`);
         }
         try {
-          parseConfigText("config.toml", toml);
+          await parseConfigText("config.toml", toml);
         } catch (error) {
           assert.ok(error instanceof SettingsError, `config.toml: not Pixir's error: ${error}`);
         }
-        return Promise.resolve();
       },
     ),
 );
