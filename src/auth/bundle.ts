@@ -6,7 +6,6 @@
  * tokens are single-use, so a copied refresh token would sign out every machine but the first.
  */
 
-import { base64url } from "jose";
 import type { Credential, CredentialProvider } from "./credential.ts";
 import { NotAuthenticatedError } from "./credential.ts";
 import type { ChatgptAuth } from "./auth_file.ts";
@@ -51,7 +50,8 @@ export function bundleOf(login: ChatgptAuth): AccessBundle | null {
 
 /** The bundle as the text a holder prints and a worker reads. */
 export function encodeBundle(bundle: AccessBundle): string {
-  return BUNDLE_PREFIX + base64url.encode(JSON.stringify(bundle));
+  const bytes = new TextEncoder().encode(JSON.stringify(bundle));
+  return BUNDLE_PREFIX + bytes.toBase64({ alphabet: "base64url", omitPadding: true });
 }
 
 /**
@@ -70,7 +70,9 @@ export function decodeBundle(text: string, origin: string): AccessBundle {
   let value: unknown;
   try {
     value = JSON.parse(
-      new TextDecoder().decode(base64url.decode(trimmed.slice(BUNDLE_PREFIX.length))),
+      new TextDecoder().decode(
+        Uint8Array.fromBase64(trimmed.slice(BUNDLE_PREFIX.length), { alphabet: "base64url" }),
+      ),
     );
   } catch {
     throw malformed(origin, "its body is not base64url JSON");

@@ -6,7 +6,7 @@
 
 import { dirname, resolve } from "node:path";
 import { CliFailure } from "./failure.ts";
-import { type OutputSchema, outputSchema, OutputSchemaError } from "../agent/output_schema.ts";
+import type { OutputSchema } from "../agent/output_schema.ts";
 import { writeFileAtomic } from "../util/atomic_write.ts";
 
 /** Flag definitions. */
@@ -66,6 +66,8 @@ async function readSchema(path: string): Promise<OutputSchema> {
   } catch (error) {
     throw new CliFailure("usage", `--output-schema: ${path} is not JSON: ${String(error)}`, fix);
   }
+  // The schema checker (ajv) is loaded only when a schema is given: most runs have none.
+  const { outputSchema, OutputSchemaError } = await import("../agent/output_schema.ts");
   try {
     return outputSchema(parsed);
   } catch (error) {

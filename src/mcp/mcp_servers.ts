@@ -4,7 +4,6 @@
  * behind a permission gate.
  */
 
-import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerConfig } from "../config/mcp_servers.ts";
 import type { McpCall } from "../policy/mcp_approval.ts";
 import { fail } from "../tools/failure.ts";
@@ -17,6 +16,12 @@ import {
   qualifiedToolName,
   resultText,
 } from "./mcp_tool.ts";
+
+/**
+ * The JSON-RPC error code of a request the SDK gave up on (its `ErrorCode.RequestTimeout`), written
+ * here so a run or chat without MCP servers does not load the SDK (tests keep the two equal).
+ */
+export const MCP_REQUEST_TIMEOUT = -32001;
 
 /** Where one server is: starting, ready with the tools it offers, or failed and why. */
 export type McpServerState =
@@ -216,7 +221,7 @@ async function callTool(
   } catch (error) {
     if (ctx.signal.aborted) return fail("aborted", "The MCP tool call was interrupted.", where);
     const reason = error instanceof Error ? error.message : String(error);
-    if (error instanceof Error && "code" in error && error.code === ErrorCode.RequestTimeout) {
+    if (error instanceof Error && "code" in error && error.code === MCP_REQUEST_TIMEOUT) {
       return fail(
         "timeout",
         `The MCP server "${entry.server}" did not answer within ` +
