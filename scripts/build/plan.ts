@@ -35,9 +35,40 @@ export const BUILD: BuildConfig = {
   entry: "src/main.ts",
   permissionSet: "pixir",
   workerModules: ["src/tools/worker.ts"],
-  // The entry point loads the dispatcher (and through it every command) only once a command is
-  // named, so `pixir --version` neither reads nor evaluates the rest of the program.
-  lazyModules: ["src/cli/dispatch.ts"],
+  // The entry point loads the dispatcher only once a command is named, so `pixir --version` neither
+  // reads nor evaluates the rest of the program; the dispatcher loads only the command named, and
+  // a command reads the modules of a part it may not use (MCP, ajv, the file tools' child) only
+  // when it does.
+  lazyModules: [
+    "src/cli/dispatch.ts",
+    "src/tools/file_child.ts",
+    "src/mcp/mcp_connection.ts",
+    "src/agent/output_schema.ts",
+    "src/cli/chat.ts",
+    "src/cli/run.ts",
+    "src/cli/resume.ts",
+    "src/cli/sessions.ts",
+    "src/cli/export.ts",
+    "src/cli/undo.ts",
+    "src/cli/review.ts",
+    "src/cli/compact.ts",
+    "src/cli/usage.ts",
+    "src/cli/models.ts",
+    "src/cli/login.ts",
+    "src/cli/logout.ts",
+    "src/cli/status.ts",
+    "src/cli/auth.ts",
+    "src/cli/permissions.ts",
+    "src/cli/config.ts",
+    "src/cli/mcp.ts",
+    "src/cli/skills.ts",
+    "src/cli/trust.ts",
+    "src/cli/doctor.ts",
+    "src/cli/acp.ts",
+    "src/cli/help.ts",
+    "src/cli/completion.ts",
+    "src/cli/session_ids.ts",
+  ],
   // pi-tui's optional FFI binding: 27 MB of Windows-only native code the terminal UI does not use.
   excludedNpmPackages: ["koffi"],
   // Memory: Pixir mostly waits on the network, so the optimizing compilers (Maglev, TurboFan) buy
