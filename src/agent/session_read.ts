@@ -220,7 +220,16 @@ async function readTail(id: string, path: string, window: TailWindow): Promise<L
   let laterPrompts = 0;
   let fileEnd: number | null = null;
   let complete = false;
+  // Whether every event read so far was kept: a reading that reaches the first line so has the
+  // whole log, and needs no second, forward reading (a log without a compaction).
+  let keptAll = true;
+  let started: StartedEnvelope | null = null;
+  let lines = 0;
+  const everyUnknown = new Map<string, number>();
   for await (const line of readLinesBackward(path)) {
+    // A line before the session_started event: the whole reading says what is wrong.
+    if (started !== null) return null;
+    lines += 1;
     fileEnd ??= line.end;
     const entry = entryOf(line.text);
     if (entry.kind === "broken") {
@@ -230,11 +239,20 @@ async function readTail(id: string, path: string, window: TailWindow): Promise<L
     }
     const seq = entry.kind === "event" ? entry.envelope.seq : entry.seq;
     const sessionId = entry.kind === "event" ? entry.envelope.session_id : entry.session_id;
-    if (sessionId !== id || (expected !== null && seq !== expected) || seq === 0) return null;
+    if (sessionId !== id || (expected !== null && seq !== expected)) return null;
+    if ((seq === 0) !== (entry.kind === "event" && entry.envelope.type === "session_started")) {
+      return null;
+    }
     last ??= { seq, end: line.end, terminated: line.terminated };
     expected = seq - 1;
+    if (seq === 0) {
+      if (!keptAll) return null;
+      started = entry.kind === "event" ? entry.envelope as StartedEnvelope : null;
+      continue;
+    }
     if (entry.kind === "unknown") {
       if (window.inside(seq)) unknown.set(entry.type, (unknown.get(entry.type) ?? 0) + 1);
+      everyUnknown.set(entry.type, (everyUnknown.get(entry.type) ?? 0) + 1);
       continue;
     }
     const event = entry.envelope;
@@ -244,10 +262,26 @@ async function readTail(id: string, path: string, window: TailWindow): Promise<L
       if (turn !== null) turns = turn + laterPrompts;
     }
     if (window.keep(event)) kept.push(event);
+    else keptAll = false;
     if (window.done() && turns !== null) {
       complete = true;
       break;
     }
+  }
+  if (started !== null && last !== null && fileEnd !== null) {
+    // The torn line, if any, is the file's last: its number is the count of lines.
+    if (torn) torn = { line: lines, reason: torn.reason, bytes: fileEnd - last.end };
+    const events = [started, ...kept.reverse()];
+    return {
+      started: started.data,
+      events,
+      nextSeq: last.seq + 1,
+      turns: events.filter((event) => event.type === "user_message").length,
+      validLength: last.end,
+      torn,
+      missingNewline: !last.terminated,
+      warnings: notes(path, started.data, torn, everyUnknown),
+    };
   }
   if (!complete || last === null || fileEnd === null) return null;
   if (torn) torn.bytes = fileEnd - last.end;

@@ -192,3 +192,45 @@ Deno.test("damage in replaced history refuses the whole reading, but not a resum
     assert.equal(resumed.turns, 5);
   });
 });
+
+Deno.test("a log without a compaction read from the end is the whole reading, unusual ones too", async () => {
+  const { readLogFromLastCompaction, readWholeLog } = await import(
+    "../../src/agent/session_read.ts"
+  );
+  await withTempDir(async (dir) => {
+    const session = await create(dir);
+    const { id, path } = session;
+    const same = async (what: string) => {
+      const whole = await readWholeLog(id, path).catch((error) => error);
+      const fromEnd = await readLogFromLastCompaction(id, path).catch((error) => error);
+      assert.deepEqual(fromEnd, whole, what);
+      return whole;
+    };
+    assert.equal((await same("only session_started")).events.length, 1);
+    await turn(session, 1, "one");
+    await appendForeign(session, 5, "future_event");
+    const again = await reopen(session);
+    await turn(again, 2, "two");
+    const read = await same("turns and an unknown event");
+    assert.equal(read.turns, 2);
+    assert.equal(read.nextSeq, 10);
+    assert.match(read.warnings.join("\n"), /future_event/);
+    again.release();
+    const intact = await Deno.readTextFile(path);
+    await Deno.writeTextFile(path, `${intact}{"torn`);
+    assert.match((await same("a torn last line")).warnings.join("\n"), /half-written line 11/);
+    await Deno.writeTextFile(path, intact.replace("\n", '\n{"torn\n'));
+    assert.ok((await same("a broken line inside")) instanceof CorruptSessionError);
+    await Deno.writeTextFile(path, `\n${intact}`);
+    assert.ok((await same("a line before session_started")) instanceof CorruptSessionError);
+    const lines = intact.trimEnd().split("\n");
+    const second = JSON.parse(lines[0]);
+    second.seq = 1;
+    second.id = `${id}:1`;
+    await Deno.writeTextFile(
+      path,
+      [lines[0], JSON.stringify(second), ...lines.slice(2)].join("\n"),
+    );
+    assert.ok((await same("a second session_started")) instanceof CorruptSessionError);
+  });
+});
