@@ -148,7 +148,7 @@ function endOfScan(
  * unusual before its last line, is read whole instead (the whole reading reports the problem).
  */
 export async function readLogFromLastCompaction(id: string, path: string): Promise<LogState> {
-  return await readTail(id, path, compactionWindow()) ?? await readWholeLog(id, path);
+  return (await readTail(id, path, compactionWindow()))?.state ?? await readWholeLog(id, path);
 }
 
 /**
@@ -157,7 +157,29 @@ export async function readLogFromLastCompaction(id: string, path: string): Promi
  * found from the end, or with anything unusual before its last line, is read whole instead.
  */
 export async function readLogFromTurn(id: string, path: string, turn: number): Promise<LogState> {
-  return await readTail(id, path, turnWindow(turn)) ?? await readWholeLog(id, path);
+  return (await readTail(id, path, turnWindow(turn)))?.state ?? await readWholeLog(id, path);
+}
+
+/** A log's last turns, and whether they are all of it. */
+export interface LogPreview {
+  /** The session_started event and the events from the earliest turn's user message on. */
+  state: LogState;
+  /** The reading reached the log's first line: `state` is what `readWholeLog` reads. */
+  whole: boolean;
+}
+
+/**
+ * Reads the last `turns` turns of a log (from the user message that starts the earliest of them,
+ * or from the last compaction when it is later), with the session_started event: what the chat
+ * shows first while the rest is read. Null for a log with anything unusual before its last line
+ * (the whole reading reports it).
+ */
+export async function readLogPreview(
+  id: string,
+  path: string,
+  turns: number,
+): Promise<LogPreview | null> {
+  return await readTail(id, path, lastTurnsWindow(turns), false);
 }
 
 /** Which events a reading from the end of a log needs, told one event at a time, last first. */
@@ -210,7 +232,33 @@ function turnWindow(turn: number): TailWindow {
   };
 }
 
-async function readTail(id: string, path: string, window: TailWindow): Promise<LogState | null> {
+/** From the user message `turns` turns back on, or from the last compaction when it is later. */
+function lastTurnsWindow(turns: number): TailWindow {
+  let prompts = 0;
+  let compacted = false;
+  return {
+    inside: () => prompts < turns && !compacted,
+    keep(event) {
+      if (prompts >= turns || compacted) return false;
+      if (event.type === "user_message") prompts += 1;
+      if (event.type === "compaction") compacted = true;
+      return true;
+    },
+    done: () => prompts >= turns || compacted,
+  };
+}
+
+/**
+ * Reads from the end of a log the events `window` needs, with the session_started event and (with
+ * `firstPrompt`) the first user message; null when the log has anything unusual before its last
+ * line. A reading that keeps every event back to the first line is the whole reading.
+ */
+async function readTail(
+  id: string,
+  path: string,
+  window: TailWindow,
+  firstPrompt = true,
+): Promise<LogPreview | null> {
   const kept: Envelope<CanonicalEvent>[] = [];
   const unknown = new Map<string, number>();
   let torn: LogState["torn"] = null;
@@ -272,7 +320,7 @@ async function readTail(id: string, path: string, window: TailWindow): Promise<L
     // The torn line, if any, is the file's last: its number is the count of lines.
     if (torn) torn = { line: lines, reason: torn.reason, bytes: fileEnd - last.end };
     const events = [started, ...kept.reverse()];
-    return {
+    const state: LogState = {
       started: started.data,
       events,
       nextSeq: last.seq + 1,
@@ -282,14 +330,15 @@ async function readTail(id: string, path: string, window: TailWindow): Promise<L
       missingNewline: !last.terminated,
       warnings: notes(path, started.data, torn, everyUnknown),
     };
+    return { state, whole: true };
   }
   if (!complete || last === null || fileEnd === null) return null;
   if (torn) torn.bytes = fileEnd - last.end;
   kept.reverse();
   const head = await readHead(id, path, kept[0].seq);
   if (head === null) return null;
-  const events = [...head.events, ...kept];
-  return {
+  const events = [...(firstPrompt ? head.events : [head.started]), ...kept];
+  const state: LogState = {
     started: head.started.data,
     events,
     nextSeq: last.seq + 1,
@@ -299,6 +348,7 @@ async function readTail(id: string, path: string, window: TailWindow): Promise<L
     missingNewline: !last.terminated,
     warnings: notes(path, head.started.data, torn, unknown),
   };
+  return { state, whole: false };
 }
 
 /** The session_started event and the first user message, when it comes before seq `before`. */

@@ -18,8 +18,15 @@ import {
   sessionChoice,
 } from "./inputs.ts";
 import { chatHost, chatReporters, type ChatSink, McpChatFeed } from "./chat_session_host.ts";
+import type { OpenedSession } from "../ui/chat/chat_host.ts";
+import { type LogState, readLogPreview } from "../agent/session_read.ts";
 import { guardAgainstCrashes } from "./crash_guard.ts";
-import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
+import {
+  findNamedSession,
+  openNamedSession,
+  sessionModel,
+  type SessionQuery,
+} from "../app/session_lookup.ts";
 import type { Session } from "../agent/session.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import { styleFor } from "../ui/style.ts";
@@ -98,14 +105,15 @@ Examples:
     const paths = pathsFrom(io);
     // A resumed session works in its own workspace, as with `pixir resume`; --cwd overrides it.
     const here = await resolveWorkspace(values.cwd ?? ".", io.cwd);
-    const session = await startingSession(paths, here, values, io);
-    const workspace = values.cwd === undefined && session !== null
-      ? await resolveWorkspace(session.started.cwd, io.cwd)
+    const starting = await startingSession(paths, here, values, io);
+    const started = starting?.session ?? starting?.preview.state;
+    const workspace = values.cwd === undefined && started !== undefined
+      ? await resolveWorkspace(started.started.cwd, io.cwd)
       : here;
     const config = await configFrom(io, values, workspace);
     const { settings } = config;
-    const { provider, ...choice } = session
-      ? sessionChoice(config, sessionModel(session))
+    const { provider, ...choice } = started
+      ? sessionChoice(config, sessionModel(started))
       : { ...settings, provider: settings.provider?.id };
     const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
     // Servers start while the chat opens: the footer and /mcp show them starting, a failure is
@@ -128,8 +136,20 @@ Examples:
       await mcp.close();
       throw error;
     });
-    if (session) sessionHost.adopt(session);
-    const host = chatHost({ io, paths, credentials, host: sessionHost, sink, mcp: feed });
+    if (starting?.session) sessionHost.adopt(starting.session);
+    // A long session is shown from its last turns at once and opened whole behind them.
+    const opening = starting?.preview && {
+      preview: previewed(starting.preview),
+      whole: openNamedSession(paths.sessionsDir, { id: starting.preview.id }, io.now, false, true),
+    };
+    // A session that cannot be opened after all ends the chat, which then reports why.
+    let failure: unknown = undefined;
+    let endChat = () => {};
+    opening?.whole.catch((error) => {
+      failure = error;
+      endChat();
+    });
+    const host = chatHost({ io, paths, credentials, host: sessionHost, sink, mcp: feed, opening });
     const { runChat, ProcessTerminal } = await ui;
     const chat = runChat({
       terminal: new ProcessTerminal(),
@@ -149,8 +169,12 @@ Examples:
       report: (message) => io.stderr.write(`pixir: internal error: ${message}\n`),
       exit: (code) => io.exit(code),
     });
+    endChat = () => void chat.terminate();
+    if (failure !== undefined) endChat();
     try {
-      return (await chat.done) === "quit" ? EXIT.ok : EXIT.interrupted;
+      const end = await chat.done;
+      if (failure !== undefined) throw failure;
+      return end === "quit" ? EXIT.ok : EXIT.interrupted;
     } finally {
       restoreOnCrash();
       for (const off of unlisten) off();
@@ -171,21 +195,42 @@ async function loadUi() {
   return { runChat, ProcessTerminal };
 }
 
+/** The last turns of a long session read to show at once; the rest is read after. */
+interface SessionPreview {
+  id: string;
+  state: LogState;
+}
+
+/** Turns of a long session shown before the rest is read: more than a screen holds. */
+const PREVIEW_TURNS = 12;
+
 /**
  * The session `--continue` or `--resume` names, or null for a new one; read from its last
- * compaction, as `pixir resume` reads it (what the next turn needs, and what the chat shows).
+ * compaction, as `pixir resume` reads it (what the next turn needs, and what the chat shows). A
+ * long one is only previewed: its last turns, so the chat shows them before reading the rest.
  */
 async function startingSession(
   paths: PixirPaths,
   workspace: string,
   flags: { continue?: boolean; resume?: string },
   io: Io,
-): Promise<Session | null> {
-  if (flags.continue) {
-    return await openNamedSession(paths.sessionsDir, { last: workspace }, io.now, false, true);
-  }
-  if (flags.resume !== undefined) {
-    return await openNamedSession(paths.sessionsDir, { id: flags.resume }, io.now, false, true);
-  }
-  return null;
+): Promise<
+  { session: Session; preview?: never } | { preview: SessionPreview; session?: never } | null
+> {
+  const query: SessionQuery | null = flags.continue
+    ? { last: workspace }
+    : flags.resume !== undefined
+    ? { id: flags.resume }
+    : null;
+  if (query === null) return null;
+  const { id, path } = await findNamedSession(paths.sessionsDir, query);
+  const preview = await readLogPreview(id, path, PREVIEW_TURNS).catch(() => null);
+  if (preview !== null && !preview.whole) return { preview: { id, state: preview.state } };
+  // A short log (or an unusual one, whose problem the whole reading reports) is opened now.
+  return { session: await openNamedSession(paths.sessionsDir, { id }, io.now, false, true) };
+}
+
+/** A preview as the chat shows it (the whole session's warnings come with it). */
+function previewed({ id, state }: SessionPreview): OpenedSession {
+  return { id, events: state.events, warnings: [], ...sessionModel(state) };
 }

@@ -37,6 +37,11 @@ export interface ChatHostInputs {
   sink: ChatSink;
   /** The MCP servers, starting while the chat opens. */
   mcp: McpChatFeed;
+  /**
+   * A long session the chat starts in, shown from its last turns (`preview`) while `whole` opens
+   * it; the host adopts it once open. Without it, the chat starts in the host's session, if any.
+   */
+  opening?: { preview: OpenedSession; whole: Promise<Session> };
 }
 
 /**
@@ -109,10 +114,17 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       .filter((s) => s.cwd === host.workspace)
       .slice(0, LISTED_SESSIONS);
 
+  const whole = x.opening?.whole.then((session) => {
+    host.adopt(session);
+    return opened(session);
+  }) ?? null;
+  // A failure to open it ends the chat (see chat.ts); the chat only waits for it.
+  whole?.catch(() => {});
   return {
     workspaceLabel: homeRelative(host.workspace, io.env("HOME")),
     skills: host.skills,
-    initial: host.session === null ? null : opened(host.session),
+    initial: x.opening?.preview ?? (host.session === null ? null : opened(host.session)),
+    whole,
     async runTurn(prompt, images, choice, sink, signal) {
       const byProvider = providerRefusal(x.credentials.modelProvider, {
         images: images.length > 0,
@@ -215,7 +227,7 @@ export function chatHost(x: ChatHostInputs): ChatHost {
  * A session as the chat opens it: its events and the model and effort it last ran with. A session
  * read from its last compaction says where the turns before it can be read.
  */
-function opened(session: Session): OpenedSession {
+export function opened(session: Session): OpenedSession {
   const choice: ModelChoice = sessionModel(session);
   const earlier = readFromCompaction(session)
     ? [`the turns before the compaction are not shown; \`pixir export ${session.id}\` prints them`]

@@ -234,3 +234,47 @@ Deno.test("a log without a compaction read from the end is the whole reading, un
     assert.ok((await same("a second session_started")) instanceof CorruptSessionError);
   });
 });
+
+Deno.test("a preview reads a log's last turns from the end, and says when that is the whole log", async () => {
+  const { readLogPreview } = await import("../../src/agent/session_read.ts");
+  await withTempDir(async (dir) => {
+    const session = await create(dir);
+    for (let n = 1; n <= 5; n++) await turn(session, n, `answer ${n}`);
+    const texts = (events: readonly CanonicalEvent[]) =>
+      events.flatMap((e) => e.type === "user_message" ? [e.data.text] : []);
+    const last = await readLogPreview(session.id, session.path, 2);
+    assert.equal(last?.whole, false);
+    assert.equal(last?.state.events[0].type, "session_started");
+    assert.deepEqual(texts(last?.state.events ?? []), ["prompt 4", "prompt 5"]);
+    assert.deepEqual(last?.state.events.slice(1).map((e) => e.seq), [
+      13,
+      14,
+      15,
+      16,
+      17,
+      18,
+      19,
+      20,
+    ]);
+    assert.equal(last?.state.nextSeq, 21);
+    const all = await readLogPreview(session.id, session.path, 9);
+    assert.equal(all?.whole, true);
+    assert.equal(all?.state.events.length, 21);
+    // A compaction within the last turns starts the preview.
+    await session.append({
+      type: "compaction",
+      data: {
+        summary: "## Goal\nship",
+        reason: "manual",
+        replaces_through_seq: 20,
+        model: "gpt-5.5",
+        tokens_before: 1000,
+      },
+    });
+    await turn(session, 6, "answer 6");
+    const compacted = await readLogPreview(session.id, session.path, 3);
+    assert.equal(compacted?.state.events[1].type, "compaction");
+    assert.deepEqual(texts(compacted?.state.events ?? []), ["prompt 6"]);
+    session.release();
+  });
+});

@@ -81,6 +81,8 @@ class ChatApp {
   #draft = "";
   #lastCtrlC = -Infinity;
   #ended = false;
+  /** Settles once the session the chat started in is shown whole: what is typed waits for it. */
+  #opening: Promise<void> = Promise.resolve();
   #resolve!: (end: ChatEnd) => void;
 
   constructor(options: ChatOptions) {
@@ -123,7 +125,7 @@ class ChatApp {
     this.#tui.setFocus(this.#editor);
     this.#tui.addInputListener((data) => this.#key(data) ? { consume: true } : undefined);
     this.#tui.start();
-    if (host.initial) void this.#show(host.initial);
+    if (host.initial) this.#opening = this.#open(host.initial, host.whole);
     void this.#refreshQuota();
     host.mcp.subscribe({
       changed: () => {
@@ -247,6 +249,7 @@ class ChatApp {
 
   async #submit(text: string): Promise<void> {
     if (text.trim() === "") return;
+    await this.#opening;
     this.#editor.addToHistory(text);
     const input = parseSlash(text);
     switch (input.kind) {
@@ -342,6 +345,17 @@ class ChatApp {
     if (!this.#turn) return false;
     this.#say("warning", `${command} waits until the answer ends (Esc interrupts it)`);
     return true;
+  }
+
+  /**
+   * Shows the session the chat starts in; when that is a long session's last turns, shows it
+   * whole once it is open (a failure to open it ends the chat, which reports why).
+   */
+  async #open(initial: OpenedSession, whole: Promise<OpenedSession> | null): Promise<void> {
+    await this.#show(initial);
+    if (whole === null) return;
+    const session = await whole.catch(() => null);
+    if (session !== null && !this.#ended) await this.#show(session);
   }
 
   /** Shows an opened session: its conversation, its model, its context use. */
