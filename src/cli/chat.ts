@@ -137,18 +137,28 @@ Examples:
       throw error;
     });
     if (starting?.session) sessionHost.adopt(starting.session);
-    // A long session is shown from its last turns at once and opened whole behind them.
-    const opening = starting?.preview && {
-      preview: previewed(starting.preview),
-      whole: openNamedSession(paths.sessionsDir, { id: starting.preview.id }, io.now, false, true),
-    };
-    // A session that cannot be opened after all ends the chat, which then reports why.
+    // A long session is shown from its last turns at once and opened whole behind them; one that
+    // cannot be opened after all ends the chat, which then reports why.
     let failure: unknown = undefined;
     let endChat = () => {};
-    opening?.whole.catch((error) => {
-      failure = error;
-      endChat();
-    });
+    const previewing = starting?.preview;
+    const opening = previewing && {
+      preview: previewed(previewing),
+      open: () => {
+        const whole = openNamedSession(
+          paths.sessionsDir,
+          { id: previewing.id },
+          io.now,
+          false,
+          true,
+        );
+        whole.catch((error) => {
+          failure = error;
+          endChat();
+        });
+        return whole;
+      },
+    };
     const host = chatHost({ io, paths, credentials, host: sessionHost, sink, mcp: feed, opening });
     const { runChat, ProcessTerminal } = await ui;
     const chat = runChat({
@@ -170,7 +180,6 @@ Examples:
       exit: (code) => io.exit(code),
     });
     endChat = () => void chat.terminate();
-    if (failure !== undefined) endChat();
     try {
       const end = await chat.done;
       if (failure !== undefined) throw failure;

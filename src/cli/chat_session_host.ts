@@ -38,10 +38,11 @@ export interface ChatHostInputs {
   /** The MCP servers, starting while the chat opens. */
   mcp: McpChatFeed;
   /**
-   * A long session the chat starts in, shown from its last turns (`preview`) while `whole` opens
-   * it; the host adopts it once open. Without it, the chat starts in the host's session, if any.
+   * A long session the chat starts in, shown from its last turns (`preview`) before `open` opens
+   * it whole; the host adopts it once open. Without it, the chat starts in the host's session, if
+   * any.
    */
-  opening?: { preview: OpenedSession; whole: Promise<Session> };
+  opening?: { preview: OpenedSession; open(): Promise<Session> };
 }
 
 /**
@@ -114,12 +115,14 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       .filter((s) => s.cwd === host.workspace)
       .slice(0, LISTED_SESSIONS);
 
-  const whole = x.opening?.whole.then((session) => {
-    host.adopt(session);
-    return opened(session);
-  }) ?? null;
-  // A failure to open it ends the chat (see chat.ts); the chat only waits for it.
-  whole?.catch(() => {});
+  const { opening } = x;
+  const whole = opening
+    ? async () => {
+      const session = await opening.open();
+      host.adopt(session);
+      return opened(session);
+    }
+    : null;
   return {
     workspaceLabel: homeRelative(host.workspace, io.env("HOME")),
     skills: host.skills,

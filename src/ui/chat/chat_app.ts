@@ -348,13 +348,16 @@ class ChatApp {
   }
 
   /**
-   * Shows the session the chat starts in; when that is a long session's last turns, shows it
-   * whole once it is open (a failure to open it ends the chat, which reports why).
+   * Shows the session the chat starts in; when that is a long session's last turns, opens it
+   * whole once they are painted and shows it whole (a failure to open it ends the chat, which
+   * reports why).
    */
-  async #open(initial: OpenedSession, whole: Promise<OpenedSession> | null): Promise<void> {
+  async #open(initial: OpenedSession, whole: ChatHost["whole"]): Promise<void> {
     await this.#show(initial);
     if (whole === null) return;
-    const session = await whole.catch(() => null);
+    // Reading the rest takes the process a while: the last turns reach the screen first.
+    await this.#tui.nextFrame();
+    const session = await whole().catch(() => null);
     if (session !== null && !this.#ended) await this.#show(session);
   }
 

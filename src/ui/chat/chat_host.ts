@@ -45,11 +45,11 @@ export interface ChatHost {
   /** The session the chat starts in (`--continue`, `--resume`), or null for a fresh one. */
   initial: OpenedSession | null;
   /**
-   * When `initial` holds only a long session's last turns (shown at once while the rest is
-   * read): the whole session, once it is open; it rejects when it cannot be opened. Null when
+   * When `initial` holds only a long session's last turns (shown at once, the rest read once they
+   * are on screen): opens the whole session; it rejects when it cannot be opened. Null when
    * `initial` is whole.
    */
-  whole: Promise<OpenedSession> | null;
+  whole: (() => Promise<OpenedSession>) | null;
   /**
    * Runs one prompt, with the images attached to it, as a turn of the current session (created
    * on the first prompt); rejects when the model takes no images.

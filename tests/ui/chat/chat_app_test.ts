@@ -442,9 +442,17 @@ Deno.test("a long session shows its last turns at once, then whole; what is type
   const choice = { model: "gpt-5.5", effort: "medium" } as const;
   // The preview: session_started and the last two turns.
   const preview = { id, events: [events[0], ...events.slice(-4)], warnings: [], ...choice };
-  const { chat, terminal, type, turns, release } = start({ initial: preview, whole });
+  let writtenWhenOpened: string | undefined;
+  const { chat, terminal, type, turns, release } = start({
+    initial: preview,
+    whole: () => {
+      writtenWhenOpened = terminal.written;
+      return whole;
+    },
+  });
   await settle();
   assert.match(terminal.written, /answer 30/);
+  assert.match(writtenWhenOpened ?? "", /answer 30/, "the rest is read once the last turns show");
   assert.doesNotMatch(terminal.written, /answer 1\b/);
   type("next question");
   await settle();
