@@ -1,11 +1,8 @@
 /** `pixir chat`: the interactive terminal UI. Flags, help and wiring; the UI is src/ui/chat/. */
 
-import { mcpEnvironment } from "../app/turn_wiring.ts";
-import { launchMcpServers } from "../mcp/mcp_servers.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { POLICY_FLAGS_HELP, splitPolicyFlags } from "./policy_flags.ts";
-import { openSessionHost } from "../app/session_host.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import type { Io } from "../util/io.ts";
 import {
@@ -17,9 +14,10 @@ import {
   resolveWorkspace,
   sessionChoice,
 } from "./inputs.ts";
-import { chatHost, chatReporters, type ChatSink, McpChatFeed } from "./chat_session_host.ts";
-import type { OpenedSession } from "../ui/chat/chat_host.ts";
-import { type LogState, readLogPreview } from "../agent/session_read.ts";
+import type * as ChatWiring from "./chat_session_host.ts";
+import { homeRelative, McpChatFeed } from "./chat_reporters.ts";
+import { deferredHost, opened, previewed, type SessionPreview } from "./chat_opening.ts";
+import { readLogPreview } from "../agent/session_read.ts";
 import { guardAgainstCrashes } from "./crash_guard.ts";
 import {
   findNamedSession,
@@ -32,6 +30,13 @@ import type { PixirPaths } from "../config/paths.ts";
 import { styleFor } from "../ui/style.ts";
 import { CHAT_KEYS } from "../ui/chat/slash.ts";
 import { VERSION } from "../version.ts";
+
+/**
+ * The chat's runtime wiring (the session host, the turn machinery, MCP), named by a constant: it
+ * is loaded once the chat has painted, and Deno reads the module graph of a literal `import()`
+ * with the module that holds it. The build includes it by name (`BUILD.lazyModules`).
+ */
+const CHAT_WIRING_MODULE = "./chat_session_host.ts";
 
 const FLAGS = {
   model: { type: "string", short: "m" },
@@ -116,31 +121,15 @@ Examples:
       ? sessionChoice(config, sessionModel(started))
       : { ...settings, provider: settings.provider?.id };
     const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
-    // Servers start while the chat opens: the footer and /mcp show them starting, a failure is
-    // a warning in the transcript, and the first turn waits for those still starting.
-    const feed = new McpChatFeed();
-    const mcp = launchMcpServers(settings.mcpServers, mcpEnvironment(io, workspace), feed.warn);
-    feed.attach(mcp);
-    const sink: ChatSink = { current: null };
-    const sessionHost = await openSessionHost({
-      io,
-      paths,
-      settings,
-      credentials,
-      workspace,
-      withContext: !values["no-context"],
-      patch,
-      ...chatReporters(sink, io),
-      mcp,
-    }).catch(async (error) => {
-      await mcp.close();
-      throw error;
-    });
-    if (starting?.session) sessionHost.adopt(starting.session);
-    // A long session is shown from its last turns at once and opened whole behind them; one that
-    // cannot be opened after all ends the chat, which then reports why.
+    // The chat paints first; its runtime (MCP servers, the session host and the turn machinery's
+    // modules) opens once it has. A long session is shown from its last turns and opened whole
+    // behind them. Either failing ends the chat, which then reports why.
     let failure: unknown = undefined;
     let endChat = () => {};
+    const fail = (error: unknown) => {
+      failure ??= error;
+      endChat();
+    };
     const previewing = starting?.preview;
     const opening = previewing && {
       preview: previewed(previewing),
@@ -152,14 +141,41 @@ Examples:
           false,
           true,
         );
-        whole.catch((error) => {
-          failure = error;
-          endChat();
-        });
+        whole.catch(fail);
         return whole;
       },
     };
-    const host = chatHost({ io, paths, credentials, host: sessionHost, sink, mcp: feed, opening });
+    // The footer shows the MCP servers starting from the first frame; they launch right after it.
+    const feed = new McpChatFeed(settings.mcpServers);
+    let openRuntime!: () => void;
+    const runtime = new Promise<void>((resolve) => openRuntime = resolve).then(async () => {
+      const wiring: typeof ChatWiring = await import(CHAT_WIRING_MODULE);
+      return await wiring.openChatRuntime({
+        io,
+        paths,
+        settings,
+        credentials,
+        workspace,
+        withContext: !values["no-context"],
+        patch,
+        feed,
+        session: starting?.session,
+        opening,
+      });
+    });
+    runtime.catch(fail);
+    const host = deferredHost(runtime.then((opened) => opened.host), {
+      workspaceLabel: homeRelative(workspace, io.env("HOME")),
+      initial: starting?.session ? opened(starting.session) : opening?.preview ?? null,
+      whole: opening
+        ? async () => {
+          const { whole } = (await runtime).host;
+          if (whole === null) throw new Error("the chat's session has no whole to open");
+          return await whole();
+        }
+        : null,
+      mcp: feed,
+    });
     const { runChat, ProcessTerminal } = await ui;
     const chat = runChat({
       terminal: new ProcessTerminal(),
@@ -169,6 +185,7 @@ Examples:
       title: `pixir ${VERSION}`,
       now: io.now,
     });
+    void chat.painted.then(openRuntime);
     // Raw mode turns Ctrl+C into a key; a signal comes from elsewhere and ends the chat.
     const unlisten = [
       io.onSignal("SIGTERM", () => void chat.terminate()),
@@ -180,6 +197,7 @@ Examples:
       exit: (code) => io.exit(code),
     });
     endChat = () => void chat.terminate();
+    if (failure !== undefined) endChat();
     try {
       const end = await chat.done;
       if (failure !== undefined) throw failure;
@@ -187,7 +205,9 @@ Examples:
     } finally {
       restoreOnCrash();
       for (const off of unlisten) off();
-      await mcp.close();
+      // A chat ended before it painted never opened its runtime.
+      openRuntime();
+      await runtime.then((opened) => opened.mcp.close(), () => {});
     }
   },
 };
@@ -202,12 +222,6 @@ async function loadUi() {
     import("@mariozechner/pi-tui"),
   ]);
   return { runChat, ProcessTerminal };
-}
-
-/** The last turns of a long session read to show at once; the rest is read after. */
-interface SessionPreview {
-  id: string;
-  state: LogState;
 }
 
 /** Turns of a long session shown before the rest is read: more than a screen holds. */
@@ -237,9 +251,4 @@ async function startingSession(
   if (preview !== null && !preview.whole) return { preview: { id, state: preview.state } };
   // A short log (or an unusual one, whose problem the whole reading reports) is opened now.
   return { session: await openNamedSession(paths.sessionsDir, { id }, io.now, false, true) };
-}
-
-/** A preview as the chat shows it (the whole session's warnings come with it). */
-function previewed({ id, state }: SessionPreview): OpenedSession {
-  return { id, events: state.events, warnings: [], ...sessionModel(state) };
 }

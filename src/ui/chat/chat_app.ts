@@ -52,13 +52,15 @@ const DOUBLE_PRESS_MS = 1500;
 /** Runs the chat until the user leaves; resolves with how it ended. The terminal is restored. */
 export function runChat(
   options: ChatOptions,
-): { done: Promise<ChatEnd>; terminate(): Promise<void> } {
+): { done: Promise<ChatEnd>; terminate(): Promise<void>; painted: Promise<void> } {
   const app = new ChatApp(options);
-  return { done: app.done, terminate: () => app.end("terminated") };
+  return { done: app.done, terminate: () => app.end("terminated"), painted: app.painted };
 }
 
 class ChatApp {
   readonly done: Promise<ChatEnd>;
+  /** Settles once the first frame is painted. */
+  readonly painted: Promise<void>;
   readonly #options: ChatOptions;
   readonly #tui: ChatScreen;
   readonly #transcript: Transcript;
@@ -81,7 +83,10 @@ class ChatApp {
   #draft = "";
   #lastCtrlC = -Infinity;
   #ended = false;
-  /** Settles once the session the chat started in is shown whole: what is typed waits for it. */
+  /**
+   * Settles once the runtime is open and the session the chat started in is shown whole: what is
+   * typed waits for it.
+   */
   #opening: Promise<void> = Promise.resolve();
   #resolve!: (end: ChatEnd) => void;
 
@@ -125,7 +130,12 @@ class ChatApp {
     this.#tui.setFocus(this.#editor);
     this.#tui.addInputListener((data) => this.#key(data) ? { consume: true } : undefined);
     this.#tui.start();
-    if (host.initial) this.#opening = this.#open(host.initial, host.whole);
+    this.painted = this.#tui.nextFrame();
+    // A runtime that cannot be opened ends the chat (its caller reports why).
+    const ready = host.ready.catch(() => {});
+    this.#opening = host.initial
+      ? Promise.all([ready, this.#open(host.initial, host.whole)]).then(() => {})
+      : ready;
     void this.#refreshQuota();
     host.mcp.subscribe({
       changed: () => {

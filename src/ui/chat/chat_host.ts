@@ -51,6 +51,11 @@ export interface ChatHost {
    */
   whole: (() => Promise<OpenedSession>) | null;
   /**
+   * Settles once the runtime behind the host is open (the chat paints before it is): what is
+   * typed waits for it. It rejects when the runtime cannot be opened.
+   */
+  ready: Promise<void>;
+  /**
    * Runs one prompt, with the images attached to it, as a turn of the current session (created
    * on the first prompt); rejects when the model takes no images.
    */

@@ -32,6 +32,7 @@ function fakeHost() {
     skills: [],
     initial: null,
     whole: null,
+    ready: Promise.resolve(),
     runTurn(prompt, _images, choice, sink, signal) {
       turns.push({ prompt, choice, signal, sink });
       return new Promise<TurnOutcome>((resolve) => {
@@ -72,7 +73,7 @@ function fakeHost() {
 }
 
 /** A chat on a fake terminal, with a clock the test moves. */
-function start(opening: Pick<ChatHost, "initial" | "whole"> = { initial: null, whole: null }) {
+function start(opening: Partial<Pick<ChatHost, "initial" | "whole" | "ready">> = {}) {
   const terminal = new FakeTerminal();
   const fake = fakeHost();
   Object.assign(fake.host, opening);
@@ -468,5 +469,20 @@ Deno.test("a long session shows its last turns at once, then whole; what is type
     .map((pattern) => shown().search(pattern));
   assert.ok(order.every((at) => at !== -1), `every turn is shown again: ${order}`);
   assert.deepEqual([...order].sort((a, b) => a - b), order, "in order");
+  await chat.terminate();
+});
+
+Deno.test("the chat paints before its runtime is open; a message typed meanwhile is sent once it is", async () => {
+  let open!: () => void;
+  const ready = new Promise<void>((resolve) => open = resolve);
+  const { chat, terminal, type, turns } = start({ ready });
+  await settle();
+  assert.match(terminal.written, /pixir test/);
+  type("early");
+  await settle();
+  assert.equal(turns.length, 0, "waits for the runtime");
+  open();
+  for (let i = 0; i < 50 && turns.length === 0; i++) await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["early"]);
   await chat.terminate();
 });
