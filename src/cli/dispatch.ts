@@ -41,11 +41,15 @@ export async function dispatch(argv: string[], io: Io): Promise<number> {
       await io.stdout.write(command.help);
       return EXIT.ok;
     }
-    await sweepStaleFiles(io);
+    // The sweep runs beside the command rather than before it: it touches only temps no process
+    // holds, and the chat paints sooner.
+    const sweeping = sweepStaleFiles(io);
     try {
       return await command.run(rest, io);
     } catch (error) {
       throw withUsageHint(error, command);
+    } finally {
+      await sweeping;
     }
   } catch (error) {
     return await reportFailure(io, error);
