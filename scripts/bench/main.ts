@@ -39,6 +39,7 @@ const runs = Number(values.runs ?? 11);
 interface Timed {
   ms: number;
   maxRssKb: number | null;
+  stderr: string;
 }
 
 const haveTime = await exists("/usr/bin/time");
@@ -65,7 +66,7 @@ async function timed(
   const stderr = new TextDecoder().decode(out.stderr);
   const rss = stderr.match(/BENCH_RSS=(\d+)/);
   if (out.code !== 0) throw new Error(`${program} ${args.join(" ")} exited ${out.code}: ${stderr}`);
-  return { ms, maxRssKb: rss ? Number(rss[1]) : null };
+  return { ms, maxRssKb: rss ? Number(rss[1]) : null, stderr };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -175,10 +176,15 @@ await using codexOne = startResponsesServer({
   validate: false,
   script: [{ sse: textAnswer(answer, { reasoning: false }) }],
 });
-await Deno.writeTextFile(join(home, "notes.txt"), "bench notes\n");
+// The workspace is a folder of its own: Pixir's home is hidden from the file tools by design, so a
+// read call in it would fail before the file tools ever started.
+const workspace = join(home, "work");
+await Deno.mkdir(workspace);
+await Deno.writeTextFile(join(workspace, "notes.txt"), "bench notes\n");
 const runEnv = (url: string) => ({ ...baseEnv, OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: url });
 
 const codex = await findCodex();
+await Deno.mkdir(join(REPO, ".bench"), { recursive: true });
 const codexHome = await Deno.makeTempDir({ dir: join(REPO, ".bench"), prefix: "codex-home-" });
 const codexEnv = {
   PATH: baseEnv.PATH,
@@ -208,9 +214,16 @@ const codexExec = (url: string) => [
 
 const jobs: Record<string, () => Promise<Timed>> = {
   version: () => timed(PIXIR, ["--version"], baseEnv, home),
-  many: () => timed(PIXIR, ["run", "say hi"], runEnv(many.url), home),
-  one: () => timed(PIXIR, ["run", "say hi"], runEnv(one.url), home),
-  tool: () => timed(PIXIR, ["run", "read notes.txt"], runEnv(withTool.url), home),
+  many: () => timed(PIXIR, ["run", "say hi"], runEnv(many.url), workspace),
+  one: () => timed(PIXIR, ["run", "say hi"], runEnv(one.url), workspace),
+  tool: async () => {
+    const result = await timed(PIXIR, ["run", "read notes.txt"], runEnv(withTool.url), workspace);
+    // Only a read that ran counts: a failed call never starts the file tools.
+    if (!/✓ bench notes/.test(result.stderr)) {
+      throw new Error(`the read call failed:\n${result.stderr}`);
+    }
+    return result;
+  },
 };
 if (codex) {
   const command = codex.launcher ?? codex.native;

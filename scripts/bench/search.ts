@@ -3,7 +3,8 @@
  * Benchmark of the grep and find tools against ripgrep (`rg -j1`, one thread, as the tools use
  * one) and GNU find, side by side in one invocation on a tree of about 10,000 files built from
  * what the machine has (a copy of /usr/include and a Python standard library), page cache warm.
- * The tools run as in production: in the permission-scoped file-tool Worker, timed from the host.
+ * The tools run as in production, timed from the host: in the permission-scoped file-tool Worker,
+ * and where bubblewrap works also in the bubblewrap child (where Pixir runs them on such a machine).
  * Reports medians and ratios (goals: grep ≤ 3× rg -j1, find ≤ 3× find), and checks that the
  * results are identical: the same lines for a literal pattern, the same files as `rg --files`.
  * Usage: scripts/deno run -P=test scripts/bench/search.ts [--runs N] [--tree DIR]
@@ -12,7 +13,9 @@
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { FileToolWorker } from "../../src/tools/file_worker.ts";
+import { FileToolWorker, startDenoWorker } from "../../src/tools/file_worker.ts";
+import { currentRuntime, sandboxedStarter } from "../../src/app/file_tools_child.ts";
+import { probeSandbox, runProgram } from "../../src/sandbox/os_sandbox.ts";
 import type { ToolResult } from "../../src/tools/tool.ts";
 import { walkTree } from "../../src/tools/walk.ts";
 import { median, ratio, round } from "./stats.ts";
@@ -122,14 +125,33 @@ if (!rg) {
   console.log("  rg (ripgrep) is not installed: no grep comparison (apt-get install ripgrep)");
 }
 
-const worker = new FileToolWorker({
-  workspace: root,
-  access: { read: [root], write: [], hidden: [] },
-});
+const access = { read: [root], write: [], hidden: [] };
+const worker = new FileToolWorker({ workspace: root, access });
+const sandbox = await probeSandbox(Deno.build.os, runProgram, root);
+/** The bubblewrap child, where bubblewrap works here. */
+const child = sandbox.active && sandbox.kind === "bubblewrap"
+  ? new FileToolWorker({
+    workspace: root,
+    access,
+    start: sandboxedStarter(
+      {
+        sandbox: () => Promise.resolve(sandbox),
+        workspace: root,
+        access,
+        runtime: currentRuntime(),
+      },
+      startDenoWorker,
+    ),
+  })
+  : null;
 const signal = new AbortController().signal;
-async function tool(name: string, args: Record<string, unknown>): Promise<[ToolResult, number]> {
+async function tool(
+  name: string,
+  args: Record<string, unknown>,
+  host: FileToolWorker = worker,
+): Promise<[ToolResult, number]> {
   const start = performance.now();
-  const result = await worker.call(name, JSON.stringify(args), signal);
+  const result = await host.call(name, JSON.stringify(args), signal);
   return [result, performance.now() - start];
 }
 function output(result: ToolResult): string {
@@ -211,10 +233,21 @@ if (rg) {
 }
 
 // Then the clock, interleaved so both sides see the same machine load.
-const times: Record<string, number[]> = { grep: [], rg: [], find: [], gnufind: [] };
+const times: Record<string, number[]> = {
+  grep: [],
+  rg: [],
+  find: [],
+  gnufind: [],
+  childGrep: [],
+  childFind: [],
+};
 for (let i = 0; i <= runs; i++) {
   const sample: Record<string, number> = {};
   sample.grep = (await tool("grep", { pattern: REGEX, max_results: 1000 }))[1];
+  if (child) {
+    sample.childGrep = (await tool("grep", { pattern: REGEX, max_results: 1000 }, child))[1];
+    sample.childFind = (await tool("find", { pattern: FIND_GLOB }, child))[1];
+  }
   if (rg) {
     sample.rg = (await run("rg", ["-j1", "-n", "--max-filesize", MAX_FILESIZE, REGEX], root))[1];
   }
@@ -224,27 +257,30 @@ for (let i = 0; i <= runs; i++) {
   for (const [key, ms] of Object.entries(sample)) times[key].push(ms);
 }
 worker.close();
+child?.close();
 
-const grepMs = median(times.grep);
-const findMs = median(times.find);
-const gnuMs = median(times.gnufind);
-console.log(`  grep tool ${JSON.stringify(REGEX)}   median ${round(grepMs)} ms`);
-if (rg) {
-  const rgMs = median(times.rg);
-  const r = ratio(grepMs, rgMs);
+/** A line of the report: the tool's median, and its ratio to the reference's when there is one. */
+function report(what: string, ms: number, reference: number | null): void {
+  if (reference === null) {
+    console.log(`  ${what.padEnd(44)} median ${round(ms)} ms`);
+    return;
+  }
+  const r = ratio(ms, reference);
   console.log(
-    `  rg -j1                              median ${round(rgMs)} ms   ratio ${r}× (goal ≤ 3)   ${
+    `  ${what.padEnd(44)} median ${round(ms)} ms   ratio ${r}× (goal ≤ 3)   ${
       r <= 3 ? "ok" : "OVER"
     }`,
   );
 }
-const f = ratio(findMs, gnuMs);
-console.log(`  find tool ${JSON.stringify(FIND_GLOB)}         median ${round(findMs)} ms`);
-console.log(
-  `  GNU find -name ${JSON.stringify(FIND_NAME)}     median ${
-    round(gnuMs)
-  } ms   ratio ${f}× (goal ≤ 3)   ${f <= 3 ? "ok" : "OVER"}`,
-);
+const rgMs = rg ? median(times.rg) : null;
+const gnuMs = median(times.gnufind);
+if (rgMs !== null) report("rg -j1", rgMs, null);
+report(`grep tool ${JSON.stringify(REGEX)} (Worker)`, median(times.grep), rgMs);
+if (child) report("  the same in the bubblewrap child", median(times.childGrep), rgMs);
+report(`GNU find -name ${JSON.stringify(FIND_NAME)}`, gnuMs, null);
+report(`find tool ${JSON.stringify(FIND_GLOB)} (Worker)`, median(times.find), gnuMs);
+if (child) report("  the same in the bubblewrap child", median(times.childFind), gnuMs);
+if (!child) console.log("  (bubblewrap does not work here: the tools ran in the Worker only)");
 if (problems.length > 0) {
   console.log(`  RESULTS DIFFER: ${problems.join("; ")}`);
   Deno.exitCode = 1;

@@ -35,10 +35,11 @@ export const BUILD: BuildConfig = {
   entry: "src/main.ts",
   permissionSet: "pixir",
   workerModules: ["src/tools/worker.ts"],
-  // The entry point loads the dispatcher only once a command is named, so `pixir --version` neither
-  // reads nor evaluates the rest of the program; the dispatcher loads only the command named, and
-  // a command reads the modules of a part it may not use (MCP, ajv, the file tools' child) only
-  // when it does.
+  // The entry point loads the dispatcher only once a command is named, so `pixir --version`
+  // neither reads nor evaluates the rest of the program; the dispatcher loads only the command
+  // named, so `pixir run` neither reads nor evaluates the chat, the login flows or the doctor; and
+  // a command reads the modules of a part it may not use (MCP, ajv, the file tools' child, the
+  // chat's runtime before its first frame) only when it does.
   lazyModules: [
     "src/cli/dispatch.ts",
     "src/tools/file_child.ts",
@@ -69,6 +70,9 @@ export const BUILD: BuildConfig = {
     "src/cli/help.ts",
     "src/cli/completion.ts",
     "src/cli/session_ids.ts",
+    // What a run uses only now and then: undo and compaction.
+    "src/app/undo.ts",
+    "src/agent/compaction.ts",
   ],
   // pi-tui's optional FFI binding: 27 MB of Windows-only native code the terminal UI does not use.
   excludedNpmPackages: ["koffi"],

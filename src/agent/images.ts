@@ -127,12 +127,17 @@ export function imageReference(ref: ImageRef): string {
   return `${REF_SCHEME}${ref.media_type};${ref.sha256}`;
 }
 
+/** Whether `request` refers to images kept in a session's data (whose bytes it must carry). */
+export function refersToImages(request: ModelRequest): boolean {
+  return request.input.some(hasReference);
+}
+
 /**
  * `request` with every stored-image reference of its input replaced by the image as a data URL,
  * read from the session's images folder; an image missing there becomes a note in its place.
  */
 export async function withImageData(request: ModelRequest, logPath: string): Promise<ModelRequest> {
-  if (!request.input.some(hasReference)) return request;
+  if (!refersToImages(request)) return request;
   const input: InputItem[] = [];
   for (const item of request.input) {
     if (item.type !== "message" || item.role === "assistant" || !hasReference(item)) {

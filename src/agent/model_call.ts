@@ -55,9 +55,21 @@ export async function consumeModelCall(
   let partial = "";
   let turnState: string | undefined;
   let aborted = false;
+  // One abort listener for the whole call rather than one per event (`untilAborted`): each of a
+  // long answer's thousands of events waits on the next one or on the abort, whichever is first.
+  let wake: ((value: typeof ABORTED) => void) | undefined;
+  const onAbort = () => wake?.(ABORTED);
+  signal.addEventListener("abort", onAbort, { once: true });
+  const step = () =>
+    new Promise<IteratorResult<ModelEvent> | typeof ABORTED>((resolve, reject) => {
+      wake = resolve;
+      if (signal.aborted) resolve(ABORTED);
+      // A late rejection after an abort settles nothing, but is never unhandled.
+      iterator.next().then(resolve, reject);
+    });
   try {
     for (;;) {
-      const next = await untilAborted(iterator.next(), signal);
+      const next = await step();
       if (next === ABORTED) {
         aborted = true;
         return { kind: "aborted", partial };
@@ -96,6 +108,7 @@ export async function consumeModelCall(
       }
     }
   } finally {
+    signal.removeEventListener("abort", onAbort);
     // Closing lets the provider release its connection. After an abort the provider may still be
     // inside a read that only the signal ends, so the turn does not wait for it.
     const closing = iterator.return?.();

@@ -127,6 +127,9 @@ class SessionLog implements Session {
   #unsynced = false;
   #queue: Promise<unknown> = Promise.resolve();
   #ephemeral = { afterSeq: -1, count: 0 };
+  /** The last timestamp written, and the clock reading it is of. */
+  #stampedAt = Number.NaN;
+  #stampText = "";
   #lease: Deno.FsFile | null;
   /** The summary kept beside the log, folded as lines are appended; null when there is none. */
   #summary: SessionSummaryRecord | null;
@@ -251,7 +254,13 @@ class SessionLog implements Session {
   }
 
   #timestamp(): string {
-    return new Date(this.#now()).toISOString();
+    // A streamed answer stamps thousands of deltas, many within the same millisecond.
+    const now = this.#now();
+    if (now !== this.#stampedAt) {
+      this.#stampedAt = now;
+      this.#stampText = new Date(now).toISOString();
+    }
+    return this.#stampText;
   }
 }
 

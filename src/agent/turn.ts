@@ -30,12 +30,18 @@ import {
   type ModelResponse,
   untilAborted,
 } from "./model_call.ts";
-import { compactSession } from "./compaction.ts";
+import type * as Compaction from "./compaction.ts";
 import type { ImageRef } from "./images.ts";
 import { contextUsage } from "./context_usage.ts";
 import type { Session } from "./session.ts";
 
 export type { ModelCall } from "./model_call.ts";
+
+/**
+ * Compaction is loaded when a turn needs it, through a constant specifier (see
+ * `BUILD.lazyModules`): most turns never fill the context window.
+ */
+const COMPACTION_MODULE = "./compaction.ts";
 
 /**
  * Runs one tool call from the model's JSON arguments. Never throws: unknown tools, bad arguments
@@ -242,6 +248,7 @@ class Turn {
   /** Compacts the session's history; true when a summary was logged. */
   async #compact(reason: CompactionReason): Promise<boolean> {
     const { session, model, effort, callModel, emit, signal } = this.#options;
+    const { compactSession }: typeof Compaction = await import(COMPACTION_MODULE);
     const outcome = await compactSession({
       session,
       model,

@@ -19,11 +19,13 @@ import { type RunPolicy, runPolicy } from "./run_policy.ts";
 import { projectContextFor } from "./project_context.ts";
 import { Failure } from "./failure.ts";
 import { type StatusReport, statusReport } from "./status.ts";
-import { type UndoChoice, undoTurn } from "./undo.ts";
+import type * as Undo from "./undo.ts";
+import type { UndoChoice } from "./undo.ts";
 import type { UndoData } from "../agent/event.ts";
 import type { PolicyPatch } from "../policy/policy.ts";
 import { openNamedSession, type SessionQuery } from "./session_lookup.ts";
-import { type CompactionOutcome, compactSession } from "../agent/compaction.ts";
+import type { CompactionOutcome } from "../agent/compaction.ts";
+import type * as Compaction from "../agent/compaction.ts";
 import { type ContextUsage, contextUsage } from "../agent/context_usage.ts";
 import type { Envelope } from "../agent/event.ts";
 import type { ContextFile } from "../agent/project_context.ts";
@@ -49,6 +51,11 @@ import { skillText } from "../skills/skill_tool.ts";
 import { loadHooks, MAX_STOP_CONTINUATIONS, SessionHooks } from "./session_hooks.ts";
 import { shellLayout } from "./run_policy.ts";
 import { skillsFor } from "./skill_catalog.ts";
+
+// Undo and compaction are loaded when used, through constant specifiers (see `BUILD.lazyModules`):
+// a run that does neither reads none of their modules.
+const UNDO_MODULE = "./undo.ts";
+const COMPACTION_MODULE = "../agent/compaction.ts";
 
 /** A model and the reasoning effort to run it with. */
 export interface ModelChoice {
@@ -320,6 +327,7 @@ export class SessionHost {
     const x = this.#options;
     // Images the history refers to are read from the session's data as the request is sent.
     const callModel = withStoredImages(await modelCaller({ ...x, ...this.#caches }), session.path);
+    const { compactSession }: typeof Compaction = await import(COMPACTION_MODULE);
     return await compactSession({
       session,
       ...choice,
@@ -357,6 +365,7 @@ export class SessionHost {
     if (this.#session === null) {
       throw new Failure("usage", "nothing to undo: there is no session yet");
     }
+    const { undoTurn }: typeof Undo = await import(UNDO_MODULE);
     return await undoTurn(this.#session, choice, this.#options.paths);
   }
 

@@ -28,7 +28,7 @@ import type { Tool } from "../tools/tool.ts";
 import type { ReasoningEffort } from "../provider/request.ts";
 import { oneQuestionAtATime, subagentDelegate } from "./subagent.ts";
 import { sleep } from "../util/sleep.ts";
-import { withImageData } from "../agent/images.ts";
+import { refersToImages, withImageData } from "../agent/images.ts";
 import { type McpServers, startMcpServers } from "../mcp/mcp_servers.ts";
 import type { McpEnvironment } from "../mcp/mcp_connection.ts";
 import { configDirIfAny } from "../config/paths.ts";
@@ -369,8 +369,12 @@ function quotaStopError(stop: QuotaStop, percent: number): ProviderError {
  * folder): each request carries their bytes.
  */
 export function withStoredImages(call: ModelCall, logPath: string): ModelCall {
-  return async function* (request, signal) {
-    yield* call(await withImageData(request, logPath), signal);
+  return (request, signal) => {
+    // Without images the call is passed through, not wrapped: a wrapper costs a step per event.
+    if (!refersToImages(request)) return call(request, signal);
+    return (async function* () {
+      yield* call(await withImageData(request, logPath), signal);
+    })();
   };
 }
 

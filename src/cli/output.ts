@@ -8,6 +8,8 @@ import { jsonRenderer } from "../ui/jsonl.ts";
 import { type PlainOptions, plainRenderer } from "../ui/plain.ts";
 import { runResult } from "../ui/result.ts";
 import { styleFor } from "../ui/style.ts";
+import { outputQueue } from "../util/output_queue.ts";
+import type { Command } from "./command.ts";
 
 /** How a run reports: plain text, one final JSON object, or a JSONL event stream. */
 export type OutputMode = "plain" | "json" | "jsonl";
@@ -65,4 +67,38 @@ export async function renderEarlyFailure(
   if (failure === undefined) throw error;
   await rendererFor(mode, io).finish(runResult({ sessionId: null, failure }));
   return failure.exitCode;
+}
+
+/**
+ * `command` with its stdout and stderr writes queued in order and drained in as few writes as
+ * possible (a streamed answer is thousands of deltas); everything is written before the command's
+ * exit code is returned, and what is still queued when the process must end at once (a second
+ * Ctrl+C) is written before it ends. A closed pipe fails the command as a failed write would.
+ */
+export function withQueuedOutput(command: Command): Command {
+  return {
+    ...command,
+    async run(argv, io) {
+      const queue = outputQueue(io.stdout, io.stderr);
+      const queued: Io = {
+        ...io,
+        stdout: queue.stdout,
+        stderr: queue.stderr,
+        exit: (code) => {
+          queue.flushSync();
+          return io.exit(code);
+        },
+      };
+      let code: number;
+      try {
+        code = await command.run(argv, queued);
+      } catch (error) {
+        // The command's own failure is what is reported; a closed pipe fails it as well.
+        await queue.flush().catch(() => undefined);
+        throw error;
+      }
+      await queue.flush();
+      return code;
+    },
+  };
 }

@@ -25,6 +25,7 @@ import {
   outputModeFromArgv,
   renderEarlyFailure,
   rendererFor,
+  withQueuedOutput,
 } from "./output.ts";
 import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
 import { IMAGE_FLAGS, imagesFrom } from "./image_flags.ts";
@@ -40,7 +41,7 @@ const FLAGS = {
 } as const;
 
 /** The `resume` command. */
-export const resumeCommand: Command = {
+export const resumeCommand: Command = withQueuedOutput({
   name: "resume",
   summary: "continue a session with another prompt",
   help: `Usage: pixir resume <session-id> [flags] "prompt"
@@ -126,4 +127,4 @@ Examples:
       return await renderEarlyFailure(mode, io, withUsageHint(error, resumeCommand));
     }
   },
-};
+});

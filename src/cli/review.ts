@@ -4,6 +4,7 @@ import type { Command } from "./command.ts";
 import { parseFlags, withUsageHint } from "./command.ts";
 import { CliFailure, EXIT, storageFailure } from "./failure.ts";
 import { executeInHost } from "./execute.ts";
+import { withQueuedOutput } from "./output.ts";
 import {
   configFlagsHelp,
   credentialsFrom,
@@ -46,7 +47,7 @@ const FLAGS = {
 } as const;
 
 /** The `review` command. */
-export const reviewCommand: Command = {
+export const reviewCommand: Command = withQueuedOutput({
   name: "review",
   summary: "review a diff with the model and print its findings",
   help: `Usage: pixir review [--uncommitted | --base BRANCH | --commit SHA] [flags]
@@ -154,7 +155,7 @@ Examples:
       return failure.exitCode;
     }
   },
-};
+});
 
 /** The flag values that choose what is reviewed. */
 interface TargetFlags {

@@ -23,6 +23,7 @@ import {
   outputModeFromArgv,
   renderEarlyFailure,
   rendererFor,
+  withQueuedOutput,
 } from "./output.ts";
 import { IMAGE_FLAGS, imagesFrom } from "./image_flags.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
@@ -31,7 +32,7 @@ import { ANSWER_FLAGS, answerOptionsFrom } from "./answer_flags.ts";
 const FLAGS = { ...RUN_FLAGS, ...OUTPUT_FLAGS, ...ANSWER_FLAGS, ...IMAGE_FLAGS } as const;
 
 /** The `run` command. */
-export const runCommand: Command = {
+export const runCommand: Command = withQueuedOutput({
   name: "run",
   summary: "run one prompt in a new session and print the answer",
   help: `Usage: pixir run [flags] "prompt"
@@ -101,4 +102,4 @@ Examples:
       return await renderEarlyFailure(mode, io, withUsageHint(error, runCommand));
     }
   },
-};
+});

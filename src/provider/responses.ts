@@ -25,7 +25,7 @@ import { buildRequestBody, type ModelRequest, type RequestFields } from "./reque
 import type { UtcOffset } from "../quota/reset_time.ts";
 import { retryDelay, type RetryPolicy } from "./retry.ts";
 import { type ProviderEndpoint, type RequestRoute, routeRequest, type Sender } from "./route.ts";
-import { decodeSse } from "./sse.ts";
+import { type ChunkReader, decodeSse } from "./sse.ts";
 import { readModelStream } from "./stream.ts";
 
 /** Everything `streamResponse` takes from the outside world. */
@@ -66,6 +66,8 @@ interface Watchdog {
   arm(): void;
   /** Stops the countdown. */
   disarm(): void;
+  /** Stops the countdown and lets go of its timer (the attempt is over). */
+  stop(): void;
 }
 
 /**
@@ -231,7 +233,7 @@ async function* sendBody(
     if (!response.ok) {
       const text = response.body === null
         ? ""
-        : await new Response(watchReads(response.body, watchdog)).text();
+        : await readText(watchReads(response.body, watchdog));
       if (compressed && refusesEncoding(response.status, text)) {
         return { type: "encoding_refused" };
       }
@@ -265,56 +267,110 @@ async function* sendBody(
     }
     throw error;
   } finally {
-    watchdog.disarm();
+    watchdog.stop();
     deps.signal.removeEventListener("abort", relayAbort);
   }
 }
 
-/** A timer that calls `onIdle` when armed for `ms` without being re-armed or disarmed. */
+/**
+ * A timer that calls `onIdle` when armed for `ms` without being re-armed or disarmed. A stream
+ * arms and disarms it around every read, thousands of times an answer, so arming only notes the
+ * time: one timer runs per idle period, and when it fires early (the watchdog was re-armed since)
+ * it waits out the rest.
+ */
 function createWatchdog(ms: number, onIdle: () => void): Watchdog {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const disarm = () => clearTimeout(timer);
+  let armed = false;
+  let armedAt = 0;
+  const check = () => {
+    timer = undefined;
+    if (!armed) return;
+    const left = armedAt + ms - performance.now();
+    if (left <= 0) onIdle();
+    else timer = setTimeout(check, left);
+  };
   return {
     arm() {
-      disarm();
-      timer = setTimeout(onIdle, ms);
+      armed = true;
+      armedAt = performance.now();
+      timer ??= setTimeout(check, ms);
     },
-    disarm,
+    disarm() {
+      armed = false;
+    },
+    stop() {
+      armed = false;
+      clearTimeout(timer);
+      timer = undefined;
+    },
   };
 }
 
 /**
- * `body`, with the watchdog armed exactly while a read waits on the network, so the idle timeout
- * measures the server's silence and not the consumer's pace. Keep-alive comments count as data.
+ * The reads of `body`, with the watchdog armed exactly while a read waits on the network, so the
+ * idle timeout measures the server's silence and not the consumer's pace. Keep-alive comments
+ * count as data.
  */
-function watchReads(
-  body: ReadableStream<Uint8Array>,
-  watchdog: Watchdog,
-): ReadableStream<Uint8Array> {
-  const source = body.getReader();
-  let cancelled = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
+function watchReads(body: ReadableStream<Uint8Array>, watchdog: Watchdog): ChunkReader {
+  const source = reusingReader(body);
+  return {
+    async read() {
       watchdog.arm();
       try {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
-        try {
-          chunk = await source.read();
-        } catch (error) {
-          throw new TransportError(error, "stream");
-        }
-        if (cancelled) return;
-        if (chunk.done) controller.close();
-        else controller.enqueue(chunk.value);
+        return await source.read();
+      } catch (error) {
+        throw new TransportError(error, "stream");
       } finally {
         watchdog.disarm();
       }
     },
-    cancel(reason) {
-      cancelled = true;
-      return source.cancel(reason);
+    cancel: (reason) => source.cancel(reason),
+    releaseLock: () => source.releaseLock(),
+  };
+}
+
+/** How much of a body one read takes at most. */
+const READ_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * The reads of `body` into one buffer, reused by every read, where the body is a byte stream (a
+ * fetched body is): a default reader allocates a fresh 64 KiB buffer for every read, however few
+ * bytes it brings, and a streamed answer is thousands of small reads (~20 MB of peak memory over
+ * 2000 deltas). A chunk is valid until the next read, so it must be used before.
+ */
+function reusingReader(body: ReadableStream<Uint8Array>): ChunkReader {
+  let byob: ReadableStreamBYOBReader;
+  try {
+    byob = body.getReader({ mode: "byob" });
+  } catch {
+    // Not a byte stream (a body a test or a proxy made from chunks): read it as it comes.
+    return body.getReader();
+  }
+  let buffer = new Uint8Array(READ_BUFFER_BYTES);
+  return {
+    async read() {
+      const chunk = await byob.read(buffer);
+      // The read took the buffer over; the next one reads into it again.
+      if (chunk.value !== undefined) buffer = new Uint8Array(chunk.value.buffer);
+      return chunk.done ? { done: true, value: undefined } : { done: false, value: chunk.value };
     },
-  }, { highWaterMark: 0 });
+    cancel: (reason) => byob.cancel(reason),
+    releaseLock: () => byob.releaseLock(),
+  };
+}
+
+/** All of a body's text (an error reply's), read to its end. */
+async function readText(reader: ChunkReader): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  try {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    return text + decoder.decode();
+  } finally {
+    reader.releaseLock();
+  }
 }
 
 /** A failure of the connection (fetch rejected, or a body read broke), as opposed to a bug. */

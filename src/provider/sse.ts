@@ -84,15 +84,25 @@ class SseParser {
 }
 
 /**
- * Decodes an SSE body into messages. Stops early without error when the consumer stops; either way
+ * The reads of a body: a `ReadableStream`'s reader, or reads wrapped around one. A chunk may be
+ * overwritten by the next read (a reused buffer), so it is decoded before the next read.
+ */
+export interface ChunkReader {
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  cancel(reason?: unknown): Promise<void>;
+  releaseLock(): void;
+}
+
+/**
+ * Decodes an SSE body (a stream, or the reads of one) into messages. Stops early without error when the consumer stops; either way
  * the body is cancelled on exit, so a server that keeps the socket open does not keep it alive.
  * When `signal` aborts, the body is cancelled and the generator throws `signal.reason`.
  */
 export async function* decodeSse(
-  body: ReadableStream<Uint8Array>,
+  body: ReadableStream<Uint8Array> | ChunkReader,
   signal?: AbortSignal,
 ): AsyncGenerator<SseMessage> {
-  const reader = body.getReader();
+  const reader = body instanceof ReadableStream ? body.getReader() : body;
   const cancel = () => reader.cancel(signal?.reason).catch(() => {});
   signal?.addEventListener("abort", cancel, { once: true });
   // A streaming decoder keeps a multibyte character split across chunks, and drops a leading BOM.
@@ -104,10 +114,14 @@ export async function* decodeSse(
       const chunk = await reader.read();
       signal?.throwIfAborted();
       if (chunk.done) break;
-      yield* parser.push(decoder.decode(chunk.value, { stream: true }));
+      // `for … yield` rather than `yield*`: delegating to an array wraps every message in an
+      // async iterator step of its own, a cost paid per event of a long answer.
+      for (const message of parser.push(decoder.decode(chunk.value, { stream: true }))) {
+        yield message;
+      }
     }
-    yield* parser.push(decoder.decode());
-    yield* parser.end();
+    for (const message of parser.push(decoder.decode())) yield message;
+    for (const message of parser.end()) yield message;
   } finally {
     signal?.removeEventListener("abort", cancel);
     await cancel();

@@ -5,12 +5,13 @@
  * Deno has no `openat`, so the folder is pinned instead: the process's current directory is set to
  * it, and the kernel's answer to "where is the current directory?" must be the confined real path.
  * Deno resolves every path, relative ones too, through the current directory's path, so entering
- * the folder does not anchor later calls: the checks are repeated after opening and before renaming,
- * which narrows the window to a swap timed between them (a write's temp file can then be left in
- * the swapped-in folder; it is never renamed there once the folder is seen to have moved). A file opened by that name is
- * then checked by its open handle (`fstat`): it must be a regular file, the very inode the name
- * still holds (so a symlink swapped in for the name is caught), and none of Pixir's own files
- * (so a hardlink to `auth.json` is refused). A write goes to a temp file in the pinned folder and is
+ * the folder does not anchor later calls: the folder's place is checked again before renaming,
+ * which narrows the window to a swap timed between the checks and the use (a write's temp file can
+ * then be left in the swapped-in folder; it is never renamed there once the folder is seen to have
+ * moved). Without bubblewrap this narrows races rather than closing them (see README). A file
+ * opened by that name is then checked by its open handle (`fstat`): it must be a regular file, the
+ * very inode the name held when checked (so a symlink swapped in for the name is caught), and none
+ * of Pixir's own files (so a hardlink to `auth.json` is refused). A write goes to a temp file in the pinned folder and is
  * renamed there, after checking the folder is still where it was confined.
  *
  * The current directory is shared by the whole process: file tool calls run one at a time, and the
@@ -91,22 +92,23 @@ interface Pinned {
 
 /**
  * Pins the folder `dir` (a confined real path): makes it the current directory and checks the
- * kernel places it exactly at `dir`, and that it is none of Pixir's folders. Pinning happens only
+ * kernel places it exactly at `dir`, and (with `identity`) that it is none of Pixir's folders. Pinning happens only
  * where `ctx.pinFolders` says so (the file tools' Worker, which runs one call at a time), because the
  * current directory belongs to the whole process; elsewhere, and for a folder the Worker may not
  * enter (one its grant left out because it holds Pixir's own folder), the folder is checked by its
  * real path and its entries are named by path.
  */
-async function pinFolder(
+function pinFolder(
   ctx: ToolContext,
   dir: string,
   display: string,
-): Promise<Pinned | ConfinedFailure> {
+  identity = true,
+): Pinned | ConfinedFailure {
   if (ctx.pinFolders) {
     try {
       Deno.chdir(dir);
       if (!samePath(Deno.cwd(), dir)) return changedError(display);
-      if (isPixirFile(ctx, await Deno.stat("."))) return pixirFileError(display);
+      if (identity && isPixirFile(ctx, Deno.statSync("."))) return pixirFileError(display);
       return { ok: true, at: (name) => name, stillThere: () => samePath(Deno.cwd(), dir) };
     } catch (error) {
       if (!(error instanceof Deno.errors.NotCapable)) return folderError(error, display);
@@ -118,8 +120,8 @@ async function pinFolder(
     }
   }
   try {
-    if (!samePath(await Deno.realPath(dir), dir)) return changedError(display);
-    if (isPixirFile(ctx, await Deno.stat(dir))) return pixirFileError(display);
+    if (!samePath(Deno.realPathSync(dir), dir)) return changedError(display);
+    if (identity && isPixirFile(ctx, Deno.statSync(dir))) return pixirFileError(display);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotCapable)) return folderError(error, display);
   }
@@ -193,32 +195,40 @@ export function openConfined(
   ctx: ToolContext,
   target: WorkspacePath,
 ): Promise<OpenedFile | ConfinedFailure> {
-  return keepingCurrentDirectory(ctx, () => openPinned(ctx, target));
+  return keepingCurrentDirectory(ctx, () => {
+    const pinned = pinFolder(ctx, dirname(target.path), target.relative);
+    return Promise.resolve(
+      pinned.ok ? openEntry(ctx, pinned, target.path, target.relative) : pinned,
+    );
+  });
 }
 
-async function openPinned(
+/**
+ * Opens the entry of the pinned folder that `path` names. The name is checked before opening
+ * (never open a FIFO, which can block forever, or a symlink), and the opened handle must be that
+ * very inode: a name swapped between the check and the open shows as another identity. Synchronous:
+ * the file tools run on their own thread, and a search opens thousands of files.
+ */
+function openEntry(
   ctx: ToolContext,
-  target: WorkspacePath,
-): Promise<OpenedFile | ConfinedFailure> {
-  const display = target.relative;
-  const pinned = await pinFolder(ctx, dirname(target.path), display);
-  if (!pinned.ok) return pinned;
-  const name = pinned.at(basename(target.path));
+  pinned: Pinned,
+  path: string,
+  display: string,
+): OpenedFile | ConfinedFailure {
+  const name = pinned.at(basename(path));
   try {
-    const before = await Deno.lstat(name);
+    const before = Deno.lstatSync(name);
     const refused = refuseEntry(ctx, before, display);
     if (refused) return refused;
-    const file = await Deno.open(name, { read: true });
+    const file = Deno.openSync(name, { read: true });
     let info: Deno.FileInfo;
-    let after: Deno.FileInfo;
     try {
-      info = await file.stat();
-      after = await Deno.lstat(name);
+      info = file.statSync();
     } catch (error) {
       file.close();
       throw error;
     }
-    if (!info.isFile || !sameFile(info, before) || !sameFile(info, after)) {
+    if (!info.isFile || !sameFile(info, before)) {
       file.close();
       return changedError(display);
     }
@@ -277,7 +287,7 @@ async function listPinned(
   target: WorkspacePath,
   withLinkTargets: boolean,
 ): Promise<{ ok: true; entries: ListedEntry[] } | ConfinedFailure> {
-  const pinned = await pinFolder(ctx, target.path, target.relative);
+  const pinned = pinFolder(ctx, target.path, target.relative);
   if (!pinned.ok) return pinned;
   try {
     const entries: ListedEntry[] = [];
@@ -295,20 +305,78 @@ async function listPinned(
 }
 
 /**
- * A folder lister for tree walks (find, grep): each folder below a confined root is listed through
- * its pinned inode, so a folder swapped for a symlink meanwhile is refused, not followed.
+ * The folders and files of one tree walk (find, grep), confined as `listConfined` and
+ * `openConfined` confine one entry, but each folder is pinned once for the entries read in it
+ * rather than once per entry: a search opens thousands of files. A folder swapped for a symlink
+ * after the walk met it is refused when it is pinned, so neither its names nor its files are read.
  */
-export function confinedLister(
-  ctx: ToolContext,
-): (dir: string) => Promise<ListedEntry[]> {
-  return async (dir) => {
-    const listed = await listConfined(ctx, { ok: true, path: dir, relative: dir });
-    if (listed.ok) return listed.entries;
-    // Walks report filesystem exceptions in their own words; keep the kinds they know.
-    if (listed.error.kind === "not_directory") throw new Deno.errors.NotADirectory(dir);
-    if (listed.error.kind === "not_found") throw new Deno.errors.NotFound(dir);
-    throw new Error(listed.error.message);
+export class ConfinedTree {
+  readonly #ctx: ToolContext;
+  #dir: string | null = null;
+  #pinned: Pinned | ConfinedFailure | null = null;
+
+  constructor(ctx: ToolContext) {
+    this.#ctx = ctx;
+  }
+
+  /** The entries of the folder `dir` (a path inside the walk's confined root). */
+  list = (dir: string): Deno.DirEntry[] => {
+    const pinned = this.#pin(dir, dir);
+    if (!pinned.ok) {
+      // Walks report filesystem exceptions in their own words; keep the kinds they know.
+      if (pinned.error.kind === "not_directory") throw new Deno.errors.NotADirectory(dir);
+      if (pinned.error.kind === "not_found") throw new Deno.errors.NotFound(dir);
+      throw new Error(pinned.error.message);
+    }
+    return [...Deno.readDirSync(pinned.at("."))];
   };
+
+  /**
+   * Opens `path`, an entry the walk listed as a regular file, by its name in its pinned folder,
+   * without checking the name first: a search opens thousands of files and shows lines of few, so
+   * the judgement is made on the open handle (`verify`) of a file whose lines are to be shown.
+   * The name cannot lead outside the roots meanwhile: a symlink swapped in for it is resolved and
+   * checked against the grant by Deno (the Worker's) or by the mounts (the bubblewrap child's).
+   */
+  open(path: string, display: string): { ok: true; file: Deno.FsFile } | ConfinedFailure {
+    const pinned = this.#pin(dirname(path), display);
+    if (!pinned.ok) return pinned;
+    try {
+      return { ok: true, file: Deno.openSync(pinned.at(basename(path)), { read: true }) };
+    } catch (error) {
+      return { ok: false, error: fsError(error, display) };
+    }
+  }
+
+  /** Whether the open `file` may be shown: a regular file, and none of Pixir's own. */
+  verify(file: Deno.FsFile, display: string): { ok: true } | ConfinedFailure {
+    try {
+      const info = file.statSync();
+      if (!info.isFile) return changedError(display);
+      if (isPixirFile(this.#ctx, info)) return pixirFileError(display);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: fsError(error, display) };
+    }
+  }
+
+  #pin(dir: string, display: string): Pinned | ConfinedFailure {
+    if (this.#dir !== dir || this.#pinned === null) {
+      this.#dir = dir;
+      // No identity check per folder: Pixir's folders are outside the grant (or the mounts), and
+      // a file is shown only after `verify` checked its own identity.
+      this.#pinned = pinFolder(this.#ctx, dir, display, false);
+    }
+    return this.#pinned;
+  }
+}
+
+/** Runs `body` with a ConfinedTree, putting the current directory back afterwards. */
+export function withConfinedTree<T>(
+  ctx: ToolContext,
+  body: (tree: ConfinedTree) => Promise<T>,
+): Promise<T> {
+  return keepingCurrentDirectory(ctx, () => body(new ConfinedTree(ctx)));
 }
 
 /** What a confined write did. */
@@ -347,7 +415,7 @@ async function writePinned(
   const dir = dirname(target.path);
   const made = await makeFolders(ctx, dir, display);
   if (made) return made;
-  const pinned = await pinFolder(ctx, dir, display);
+  const pinned = pinFolder(ctx, dir, display);
   if (!pinned.ok) return pinned;
   const name = pinned.at(basename(target.path));
   let mode: number | null | undefined;
@@ -405,7 +473,7 @@ export function removeConfined(
 ): Promise<{ ok: true } | ConfinedFailure> {
   return keepingCurrentDirectory(ctx, async () => {
     const display = target.relative;
-    const pinned = await pinFolder(ctx, dirname(target.path), display);
+    const pinned = pinFolder(ctx, dirname(target.path), display);
     if (!pinned.ok) return pinned;
     const name = pinned.at(basename(target.path));
     try {
@@ -450,7 +518,7 @@ async function makeFolders(
   if (parent === dir) return failure("not_found", `No such folder for ${display}`, display);
   const above = await makeFolders(ctx, parent, display);
   if (above) return above;
-  const pinned = await pinFolder(ctx, parent, display);
+  const pinned = pinFolder(ctx, parent, display);
   if (!pinned.ok) return pinned;
   try {
     await Deno.mkdir(pinned.at(basename(dir)));

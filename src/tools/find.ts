@@ -16,6 +16,7 @@ import {
   walkTree,
 } from "./walk.ts";
 import { resolveForTool } from "./workspace.ts";
+import { withConfinedTree } from "./confined_file.ts";
 
 interface FindArguments {
   pattern: string;
@@ -75,15 +76,16 @@ async function find(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   const shownBase = shownPrefix(root.relative);
   let summary: WalkSummary;
   try {
-    summary = await walkTree(
-      root.path,
-      { maxEntries: DEFAULT_MAX_ENTRIES, signal: ctx.signal, hidden, noIgnore },
-      (entry) => {
-        if (!matcher.matches(entry.relative)) return;
-        const shown = shownBase + entry.relative;
-        found.push(entry.kind === "directory" ? `${shown}/` : shown);
-      },
-    );
+    summary = await withConfinedTree(ctx, (tree) =>
+      walkTree(
+        root.path,
+        { maxEntries: DEFAULT_MAX_ENTRIES, signal: ctx.signal, hidden, noIgnore, list: tree.list },
+        (entry) => {
+          if (!matcher.matches(entry.relative)) return;
+          const shown = shownBase + entry.relative;
+          found.push(entry.kind === "directory" ? `${shown}/` : shown);
+        },
+      ));
   } catch (error) {
     if (error instanceof Deno.errors.NotADirectory) {
       return fail("not_directory", `${root.relative} is not a directory`, { path: root.relative });

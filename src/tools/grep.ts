@@ -7,7 +7,8 @@ import { fail, fsError } from "./failure.ts";
 import { pathMatcher } from "./glob.ts";
 import { compileLineMatcher, type ScanEnd } from "./line_matcher.ts";
 import { formatBytes, limitOutput } from "./truncation.ts";
-import { readConfinedBytes } from "./text_file.ts";
+import { readConfinedBytes, readOpened } from "./text_file.ts";
+import { withConfinedTree } from "./confined_file.ts";
 import {
   DEFAULT_MAX_ENTRIES,
   HIDDEN_PARAMETER,
@@ -131,28 +132,50 @@ async function grep(args: unknown, ctx: ToolContext): Promise<ToolResult> {
   let summary: WalkSummary | null = null;
   try {
     if ((await Deno.stat(root.path)).isDirectory) {
-      summary = await walkTree(
-        root.path,
-        { maxEntries: DEFAULT_MAX_ENTRIES, signal: ctx.signal, hidden, noIgnore },
-        async (entry) => {
-          if (entry.kind !== "file") return;
-          if (fileFilter && !fileFilter.matches(entry.relative)) return;
-          const shown = shownBase + entry.relative;
-          // Opened race-free (a folder swapped for a symlink, Pixir's own files are refused).
-          const read = await readConfinedBytes(ctx, {
-            ok: true,
-            path: entry.path,
-            relative: shown,
-          }, MAX_FILE_BYTES);
-          if (!read.ok) {
-            skipped[read.error.kind === "too_large" ? "large" : "unreadable"]++;
-            return;
-          }
-          const end = scan(read.bytes, shown);
-          if (end === "binary") skipped.binary++;
-          return end !== "stopped";
-        },
-      );
+      /** One buffer for every file of the search, grown to the largest file read. */
+      let buffer = new Uint8Array(64 * 1024);
+      summary = await withConfinedTree(ctx, (tree) =>
+        walkTree(
+          root.path,
+          {
+            maxEntries: DEFAULT_MAX_ENTRIES,
+            signal: ctx.signal,
+            hidden,
+            noIgnore,
+            list: tree.list,
+          },
+          (entry) => {
+            if (entry.kind !== "file") return;
+            if (fileFilter && !fileFilter.matches(entry.relative)) return;
+            const shown = shownBase + entry.relative;
+            const opened = tree.open(entry.path, shown);
+            if (!opened.ok) {
+              skipped.unreadable++;
+              return;
+            }
+            const { file } = opened;
+            try {
+              const read = readOpened(file, null, shown, MAX_FILE_BYTES, buffer);
+              if (!read.ok) {
+                skipped[read.error.kind === "too_large" ? "large" : "unreadable"]++;
+                return;
+              }
+              buffer = new Uint8Array(read.bytes.buffer);
+              const before = matches.length;
+              const end = scan(read.bytes, shown);
+              if (end === "binary") skipped.binary++;
+              // Lines are shown only from a file that passes the checks on its open handle.
+              if (matches.length > before && !tree.verify(file, shown).ok) {
+                matches.length = before;
+                skipped.unreadable++;
+                return;
+              }
+              return end !== "stopped";
+            } finally {
+              file.close();
+            }
+          },
+        ));
       if (summary.end === "aborted") return fail("aborted", "grep was aborted");
     } else {
       // A file named explicitly is searched even if the glob would leave it out.

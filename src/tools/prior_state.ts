@@ -7,7 +7,7 @@
 import { dirname } from "node:path";
 import type { ToolContext, ToolError } from "./tool.ts";
 import { openConfined } from "./confined_file.ts";
-import { readAtMost } from "./text_file.ts";
+import { readOpened } from "./text_file.ts";
 import { resolveForTool } from "./workspace.ts";
 
 /** A file's state before a change. */
@@ -44,22 +44,25 @@ export async function readPriorState(
     return opened;
   }
   const { file, info } = opened;
+  const mode = info.mode === null ? null : info.mode & 0o7777;
+  if (info.size > maxBytes) {
+    file.close();
+    return { ok: true, path, relative, state: { kind: "too_large", size: info.size, mode } };
+  }
+  // Read to the end, not to the size seen at opening: the copy must hold what is there now.
+  let read;
   try {
-    const mode = info.mode === null ? null : info.mode & 0o7777;
-    if (info.size > maxBytes) {
-      return { ok: true, path, relative, state: { kind: "too_large", size: info.size, mode } };
-    }
-    const content = await readAtMost(file, maxBytes + 1);
-    if (content.length > maxBytes) {
-      return { ok: true, path, relative, state: { kind: "too_large", size: content.length, mode } };
-    }
-    return { ok: true, path, relative, state: { kind: "kept", content, mode } };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { ok: false, error: { kind: "io", message: reason, details: { path: relative } } };
+    read = readOpened(file, null, relative, maxBytes);
   } finally {
     file.close();
   }
+  if (read.ok) {
+    return { ok: true, path, relative, state: { kind: "kept", content: read.bytes, mode } };
+  }
+  if (read.error.kind === "too_large") {
+    return { ok: true, path, relative, state: { kind: "too_large", size: maxBytes + 1, mode } };
+  }
+  return read;
 }
 
 async function exists(path: string): Promise<boolean> {

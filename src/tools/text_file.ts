@@ -104,9 +104,8 @@ function tooLarge(display: string, size: number | null, maxBytes: number): Faile
 }
 
 /**
- * Reads the whole regular file at `path` (see `openRegularFile`, also for `listedAsFile`). The
- * bytes go into `buffer` while it is large enough, so a search over many files allocates nothing
- * per file; a larger file gets a new buffer (the result's `bytes.buffer`).
+ * Reads the whole regular file at `path` (see `openRegularFile`, also for `listedAsFile`), into
+ * `buffer` while it is large enough (see `readOpened`).
  */
 export function readFileBytes(
   path: string,
@@ -117,57 +116,52 @@ export function readFileBytes(
 ): FileBytes | Failed {
   const opened = openRegularFile(path, display, maxBytes, listedAsFile);
   if (!opened.ok) return opened;
-  const { file, size } = opened;
-  // A file of known size is read up to that size (one that grew meanwhile is cut there); one of
-  // unknown size up to one byte past the cap, which tells that it is too large.
-  const limit = size ?? maxBytes + 1;
-  // Any buffer serves a file of unknown size (it grows when full); a known size must fit.
-  const fits = buffer !== undefined && buffer.length > 0 && buffer.length >= (size ?? 0);
-  let into = fits ? buffer : new Uint8Array(size ?? Math.min(limit, FIRST_READ_BYTES));
-  let filled = 0;
   try {
+    return readOpened(opened.file, opened.size, display, maxBytes, buffer);
+  } finally {
+    opened.file.close();
+  }
+}
+
+/**
+ * Reads the open regular `file` whole (the caller closes it); `size` is its size when known (a
+ * file that grew meanwhile is cut there), else it is read up to one byte past `maxBytes`, which tells that it is
+ * too large. The bytes go into `buffer` while it is large enough, so a search over many files
+ * allocates nothing per file; a larger file gets a new buffer (the result's `bytes.buffer`).
+ * Synchronous, for the file tools' own thread (see `openRegularFile`).
+ */
+export function readOpened(
+  file: Deno.FsFile,
+  size: number | null,
+  display: string,
+  maxBytes: number,
+  buffer?: Uint8Array<ArrayBuffer>,
+): FileBytes | Failed {
+  try {
+    if (size !== null && size > maxBytes) return tooLarge(display, size, maxBytes);
+    const limit = size ?? maxBytes + 1;
+    // Any buffer serves a file of unknown size (it grows when full); a known size must fit.
+    const fits = buffer !== undefined && buffer.length > 0 && buffer.length >= (size ?? 0);
+    let into = fits ? buffer : new Uint8Array(size ?? Math.min(limit, FIRST_READ_BYTES));
+    let filled = 0;
     while (filled < limit) {
       if (filled === into.length) {
         const grown = new Uint8Array(Math.min(limit, into.length * 2));
         grown.set(into);
         into = grown;
       }
-      const read = file.readSync(into.subarray(filled, Math.min(into.length, limit)));
-      if (read === null || read === 0) break;
+      const wanted = Math.min(into.length, limit) - filled;
+      const read = file.readSync(into.subarray(filled, filled + wanted));
+      if (read === null) break;
       filled += read;
+      // A regular file's read comes back short only at its end: no second call to learn that.
+      if (read < wanted) break;
     }
+    if (filled > maxBytes) return tooLarge(display, size, maxBytes);
+    return { ok: true, bytes: into.subarray(0, filled) };
   } catch (error) {
     return { ok: false, error: fsError(error, display) };
-  } finally {
-    file.close();
   }
-  if (filled > maxBytes) return tooLarge(display, size, maxBytes);
-  return { ok: true, bytes: into.subarray(0, filled) };
-}
-
-/**
- * Reads the regular file at `path` as UTF-8 text; `display` names it in errors. Fails like
- * `openRegularFile`, or with `binary` (a NUL byte in the first 8 KB, or invalid UTF-8).
- */
-export function readTextFile(
-  path: string,
-  display: string,
-  maxBytes: number = MAX_TEXT_FILE_BYTES,
-): Promise<TextFile | Failed> {
-  const read = readFileBytes(path, display, maxBytes);
-  if (!read.ok) return Promise.resolve(read);
-  const text = decodeText(read.bytes);
-  if (text === null) {
-    return Promise.resolve({
-      ok: false,
-      error: {
-        kind: "binary",
-        message: `${display} is a binary file, not UTF-8 text`,
-        details: { path: display, size: read.bytes.length },
-      },
-    });
-  }
-  return Promise.resolve({ ok: true, text, size: read.bytes.length });
 }
 
 /**
@@ -182,16 +176,10 @@ export async function readConfinedBytes(
 ): Promise<FileBytes | Failed> {
   const opened = await openConfined(ctx, target);
   if (!opened.ok) return opened;
-  const { file, info } = opened;
   try {
-    if (info.size > maxBytes) return tooLarge(target.relative, info.size, maxBytes);
-    const bytes = await readAtMost(file, maxBytes + 1);
-    if (bytes.length > maxBytes) return tooLarge(target.relative, bytes.length, maxBytes);
-    return { ok: true, bytes };
-  } catch (error) {
-    return { ok: false, error: fsError(error, target.relative) };
+    return readOpened(opened.file, opened.info.size, target.relative, maxBytes);
   } finally {
-    file.close();
+    opened.file.close();
   }
 }
 
@@ -215,29 +203,6 @@ export async function readConfinedText(
     };
   }
   return { ok: true, text, size: read.bytes.length };
-}
-
-/** Up to `limit` bytes from the open `file`. */
-export async function readAtMost(
-  file: Deno.FsFile,
-  limit: number,
-): Promise<Uint8Array<ArrayBuffer>> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const buffer = new Uint8Array(64 * 1024);
-  while (total < limit) {
-    const n = await file.read(buffer.subarray(0, Math.min(buffer.length, limit - total)));
-    if (n === null) break;
-    chunks.push(buffer.slice(0, n));
-    total += n;
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
 }
 
 /**

@@ -26,6 +26,11 @@ export interface WalkOptions {
   hidden?: boolean;
   /** Visit what ignore files leave out too. */
   noIgnore?: boolean;
+  /**
+   * Lists a folder met on the walk (the root too); by default by its path. The file tools pass a
+   * ConfinedTree's, which refuses a folder swapped for a symlink after the walk met it.
+   */
+  list?: (dir: string) => Iterable<Deno.DirEntry>;
 }
 
 /** How a walk ended. */
@@ -79,9 +84,10 @@ export async function walkTree(
   const summary: WalkSummary = { end: "complete", visited: 0, unreadable: 0 };
   const hidden = options.hidden ?? false;
   const noIgnore = options.noIgnore ?? false;
+  const list = options.list ?? Deno.readDirSync;
   const stack: Pending[] = [];
   const pushChildren = async (dir: string, relative: string, parentRules: IgnoreRules) => {
-    const children = listDirectory(dir, relative);
+    const children = listDirectory(list, dir, relative);
     const rules = noIgnore ? parentRules : await parentRules.child(dir, ruleFiles(children));
     for (let i = children.length - 1; i >= 0; i--) {
       const child = children[i];
@@ -96,9 +102,10 @@ export async function walkTree(
   };
   await pushChildren(root, "", noIgnore ? IgnoreRules.NONE : await IgnoreRules.forRoot(root));
   let sliceStart = performance.now();
+  using turns = new EventLoopTurns();
   for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
     if (performance.now() - sliceStart > SLICE_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await turns.next();
       sliceStart = performance.now();
     }
     if (options.signal.aborted) return { ...summary, end: "aborted" };
@@ -117,6 +124,28 @@ export async function walkTree(
 }
 
 /**
+ * Turns of the event loop for a long synchronous walk: a message posted to itself comes back after
+ * pending timers and I/O have had their turn, at once, where `setTimeout(0)` waits milliseconds.
+ */
+class EventLoopTurns {
+  #channel: MessageChannel | null = null;
+
+  /** Resolves on the next turn of the event loop. */
+  next(): Promise<void> {
+    const channel = this.#channel ??= new MessageChannel();
+    return new Promise((resolve) => {
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(null);
+    });
+  }
+
+  [Symbol.dispose](): void {
+    this.#channel?.port1.close();
+    this.#channel?.port2.close();
+  }
+}
+
+/**
  * What goes before an entry's `relative` path to show it as the model sees paths: the walk root
  * as `resolveForTool` shows it (`root`), with `/` between segments. Cheaper than working out each
  * entry's path relative to the workspace, on a walk of many thousands of entries.
@@ -125,10 +154,14 @@ export function shownPrefix(root: string): string {
   return root === "." ? "" : `${root.replaceAll("\\", "/")}/`;
 }
 
-function listDirectory(dir: string, relative: string): WalkEntry[] {
+function listDirectory(
+  list: (dir: string) => Iterable<Deno.DirEntry>,
+  dir: string,
+  relative: string,
+): WalkEntry[] {
   const entries: WalkEntry[] = [];
   const separator = dir.endsWith("/") || dir.endsWith("\\") ? "" : SEPARATOR;
-  for (const entry of Deno.readDirSync(dir)) {
+  for (const entry of list(dir)) {
     entries.push({
       path: `${dir}${separator}${entry.name}`,
       relative: relative === "" ? entry.name : `${relative}/${entry.name}`,

@@ -39,8 +39,8 @@ export function plainRenderer(
   const answerText = (text: string) => io.stdout.isTerminal ? terminalText(text) : text;
   // Whether the last thing streamed to stdout left the cursor mid-line.
   let openLine = false;
-  // The answer text streamed since the last whole message, to print a message that came whole.
-  let streamed = "";
+  // Whether answer text streamed since the last whole message (one that came whole is printed).
+  let streamed = false;
   let thinking = false;
   // Whether stderr's current line is a retry notice that the next one overwrites.
   let retryLine = false;
@@ -65,7 +65,7 @@ export function plainRenderer(
         case "text_delta":
           await endThinking();
           if (streaming && envelope.data.delta !== "") {
-            streamed += envelope.data.delta;
+            streamed = true;
             await io.stdout.write(answerText(envelope.data.delta));
             openLine = !envelope.data.delta.endsWith("\n");
           }
@@ -79,11 +79,11 @@ export function plainRenderer(
           return;
         case "assistant_message":
           await endThinking();
-          if (streaming && streamed === "" && envelope.data.text !== "") {
+          if (streaming && !streamed && envelope.data.text !== "") {
             await io.stdout.write(answerText(envelope.data.text));
             openLine = !envelope.data.text.endsWith("\n");
           }
-          streamed = "";
+          streamed = false;
           return endLine();
         case "tool_started":
           await endThinking();
@@ -154,8 +154,8 @@ export function plainRenderer(
           retryLine = false;
           await endThinking();
           await endLine();
-          const discarded = streamed !== "" ? " (the partial answer above is discarded)" : "";
-          streamed = "";
+          const discarded = streamed ? " (the partial answer above is discarded)" : "";
+          streamed = false;
           const notice = `! ${retryNotice(envelope.data)}${discarded}`;
           if (!io.stderr.isTerminal) return io.stderr.write(`${style.yellow(notice)}\n`);
           // On a terminal the retries share one line, each rewriting the one before; cut to the

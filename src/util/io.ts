@@ -4,6 +4,8 @@
 export interface TextSink {
   /** Writes the text completely. */
   write(text: string): Promise<void>;
+  /** Writes the text completely at once, blocking (for a process that must end now), if it can. */
+  writeSync?(text: string): void;
   /** True when a person is looking at it (a terminal). */
   isTerminal: boolean;
   /** The terminal's width in columns, when it is a terminal and the width is known. */
@@ -58,6 +60,11 @@ export function processIo(): Io {
       const bytes = encoder.encode(text);
       let offset = 0;
       while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
+    },
+    writeSync(text) {
+      const bytes = encoder.encode(text);
+      let offset = 0;
+      while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
     },
   });
   return {

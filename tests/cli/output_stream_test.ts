@@ -95,3 +95,86 @@ Deno.test("`-` waiting on an open stdin says to pass the prompt as an argument",
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /pixir: reading the prompt from stdin until it ends/);
 });
+
+/** Runs `pixir <args> <redirections>` under bash against `server`; its output and status line. */
+async function shellRun(
+  box: { workspace: string; home: string },
+  server: { url: string },
+  args: string,
+  tail: string,
+): Promise<{ stdout: string; stderr: string }> {
+  const pixir = new URL("../../scripts/pixir", import.meta.url).pathname;
+  const out = await new Deno.Command("bash", {
+    args: ["-c", `"${pixir}" ${args} ${tail}`],
+    cwd: box.workspace,
+    env: {
+      PIXIR_HOME: box.home,
+      OPENAI_API_KEY: "sk-test",
+      OPENAI_BASE_URL: server.url,
+      PIXIR_RETRY_BASE_MS: "1",
+    },
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const decoder = new TextDecoder();
+  return { stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+Deno.test("a long streamed answer and the tool activity reach one pipe whole and in order", async () => {
+  await using box = await sandbox({ "notes.txt": "hi\n" });
+  const deltas = Array.from({ length: 2000 }, (_, i) => `w${i} `);
+  await using server = startResponsesServer({
+    script: [
+      { sse: toolCallAnswer({ name: "ls", arguments: '{"path":"."}', callId: "call_ls" }) },
+      { sse: textAnswer(deltas.join(""), { deltas, reasoning: false }) },
+    ],
+  });
+
+  // stdout and stderr into the same pipe: what each write put there, in the order written.
+  const { stdout } = await shellRun(box, server, 'run "look around"', "2>&1");
+
+  const lines = stdout.split("\n");
+  assert.match(lines[0], /^→ ls \.$/);
+  assert.match(lines[1], /^ {2}✓ /);
+  assert.equal(lines[2], deltas.join(""));
+  assert.match(lines[3], /^session \S+ · continue with: pixir resume /);
+  assert.equal(lines.length, 5, stdout.slice(-300));
+});
+
+Deno.test("a reader that closes stdout early in a long plain answer ends the run quietly with 141", async () => {
+  await using box = await sandbox();
+  // 200 kB: more than a pipe holds, so writes still come after the reader has gone.
+  const deltas = Array.from({ length: 2000 }, (_, i) => `w${i} ${"x".repeat(96)}\n`);
+  await using server = startResponsesServer({
+    script: [{ sse: textAnswer(deltas.join(""), { deltas, reasoning: false }) }],
+  });
+
+  const { stdout, stderr } = await shellRun(
+    box,
+    server,
+    'run "hi"',
+    '| head -c 3; echo " exit=${PIPESTATUS[0]}"',
+  );
+
+  assert.equal(stdout, "w0  exit=141\n", stderr);
+  assert.doesNotMatch(stderr, /internal error|Broken pipe/);
+});
+
+Deno.test("an answer whose characters are split across one-byte reads arrives intact", async () => {
+  await using box = await sandbox();
+  // Every read brings one byte into the same reused buffer: a character must be decoded from
+  // bytes that were each overwritten by the next read.
+  const text = "Grüße — 日本語 🙂 done.";
+  await using server = startResponsesServer({
+    script: [{
+      sse: textAnswer(text, { deltas: ["Grüße — ", "日本語 🙂", " done."] }),
+      chunking: 1,
+    }],
+  });
+
+  const result = await box.run(["run", "say it"], { server, timeoutMs: 30_000 });
+
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, `${text}\n`);
+});

@@ -196,7 +196,8 @@ Deno.test("the build includes exactly the modules src/ imports through a non-lit
       imported.push(relative(ROOT, join(file, "..", constant[1])));
     }
   }
-  assert.deepEqual([...BUILD.lazyModules].sort(), imported.sort());
+  // A module may be loaded this way from more than one place; the build includes it once.
+  assert.deepEqual([...BUILD.lazyModules].sort(), [...new Set(imported)].sort());
 });
 
 async function* walkTs(dir: string): AsyncGenerator<string> {

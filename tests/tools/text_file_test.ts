@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { decodeText, readFileBytes, readTextFile } from "../../src/tools/text_file.ts";
+import { decodeText, readFileBytes } from "../../src/tools/text_file.ts";
 import { sandbox } from "./helpers.ts";
 
 const bytes = (...values: number[]) => new Uint8Array(values);
@@ -25,23 +25,24 @@ Deno.test("a NUL byte only counts in the first 8 KB, later ones are text", () =>
   assert.equal(decodeText(late), null);
 });
 
-Deno.test("readTextFile refuses special files, which could block forever", async () => {
+Deno.test("readFileBytes refuses special files, which could block forever", async () => {
   await using box = await sandbox();
   const fifo = join(box.ws, "pipe");
   const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
   assert.ok(made.success);
-  const result = await readTextFile(fifo, "pipe");
+  const result = readFileBytes(fifo, "pipe", 1000);
   assert.deepEqual(result, {
     ok: false,
     error: { kind: "io", message: "pipe is not a regular file", details: { path: "pipe" } },
   });
 });
 
-Deno.test("readTextFile applies the size cap it is given", async () => {
+Deno.test("readFileBytes applies the size cap it is given", async () => {
   await using box = await sandbox({ "ws/f.txt": "12345" });
   const path = join(box.ws, "f.txt");
-  assert.deepEqual(await readTextFile(path, "f.txt", 5), { ok: true, text: "12345", size: 5 });
-  const result = await readTextFile(path, "f.txt", 4);
+  const read = readFileBytes(path, "f.txt", 5);
+  assert.equal(read.ok && new TextDecoder().decode(read.bytes), "12345");
+  const result = readFileBytes(path, "f.txt", 4);
   assert.equal(!result.ok && result.error.kind, "too_large");
 });
 
