@@ -147,8 +147,11 @@ Examples:
     };
     // The footer shows the MCP servers starting from the first frame; they launch right after it.
     const feed = new McpChatFeed(settings.mcpServers);
+    let launched = false;
     let openRuntime!: () => void;
-    const runtime = new Promise<void>((resolve) => openRuntime = resolve).then(async () => {
+    const launch = new Promise<void>((resolve) => openRuntime = resolve);
+    const runtime = launch.then(async () => {
+      launched = true;
       const wiring: typeof ChatWiring = await import(CHAT_WIRING_MODULE);
       return await wiring.openChatRuntime({
         io,
@@ -205,9 +208,8 @@ Examples:
     } finally {
       restoreOnCrash();
       for (const off of unlisten) off();
-      // A chat ended before it painted never opened its runtime.
-      openRuntime();
-      await runtime.then((opened) => opened.mcp.close(), () => {});
+      // A chat that ended before it painted never opened its runtime.
+      if (launched) await runtime.then((opened) => opened.mcp.close(), () => {});
     }
   },
 };

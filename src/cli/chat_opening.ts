@@ -61,7 +61,8 @@ export function deferredHost(runtime: Promise<ChatHost>, now: HostAtOnce): ChatH
   const ready = runtime.then((host) => void (skills = host.skills));
   // Its failure ends the chat (see chat.ts); the chat only waits for it.
   ready.catch(() => {});
-  const later = async () => await runtime;
+  // A runtime that cannot be opened ends the chat: what waits for it then waits for nothing.
+  const later = () => runtime.catch(() => new Promise<never>(() => {}));
   return {
     ...now,
     get skills() {

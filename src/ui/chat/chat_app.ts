@@ -59,7 +59,7 @@ export function runChat(
 
 class ChatApp {
   readonly done: Promise<ChatEnd>;
-  /** Settles once the first frame is painted. */
+  /** Settles once the first frame is painted, unless the chat ended first (then never). */
   readonly painted: Promise<void>;
   readonly #options: ChatOptions;
   readonly #tui: ChatScreen;
@@ -130,7 +130,9 @@ class ChatApp {
     this.#tui.setFocus(this.#editor);
     this.#tui.addInputListener((data) => this.#key(data) ? { consume: true } : undefined);
     this.#tui.start();
-    this.painted = this.#tui.nextFrame();
+    this.painted = this.#tui.nextFrame().then(() =>
+      this.#ended ? new Promise<void>(() => {}) : undefined
+    );
     // A runtime that cannot be opened ends the chat (its caller reports why).
     const ready = host.ready.catch(() => {});
     this.#opening = host.initial
