@@ -37,9 +37,15 @@ export const BUILD: BuildConfig = {
   workerModules: ["src/tools/worker.ts"],
   // The entry point loads the dispatcher only once a command is named, so `pixir --version`
   // neither reads nor evaluates the rest of the program; the dispatcher loads only the command
-  // named, so `pixir run` neither reads nor evaluates the chat, the login flows or the doctor.
+  // named, so `pixir run` neither reads nor evaluates the chat, the login flows or the doctor; and
+  // a command reads the modules of a part it may not use (MCP, ajv, the file tools' child, the
+  // chat's runtime before its first frame) only when it does.
   lazyModules: [
     "src/cli/dispatch.ts",
+    "src/tools/file_child.ts",
+    "src/mcp/mcp_connection.ts",
+    "src/agent/output_schema.ts",
+    "src/cli/chat_session_host.ts",
     "src/cli/chat.ts",
     "src/cli/run.ts",
     "src/cli/resume.ts",

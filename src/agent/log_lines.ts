@@ -123,11 +123,14 @@ function byteLength(pieces: Uint8Array[]): number {
 }
 
 function decode(pieces: Uint8Array[]): string | null {
-  const joined = new Uint8Array(byteLength(pieces));
-  let at = 0;
-  for (const piece of pieces) {
-    joined.set(piece, at);
-    at += piece.length;
+  // Most lines lie within one block: decoded where they are, not copied first.
+  const joined = pieces.length === 1 ? pieces[0] : new Uint8Array(byteLength(pieces));
+  if (pieces.length > 1) {
+    let at = 0;
+    for (const piece of pieces) {
+      joined.set(piece, at);
+      at += piece.length;
+    }
   }
   try {
     return UTF8.decode(joined);

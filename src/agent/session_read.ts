@@ -148,7 +148,7 @@ function endOfScan(
  * unusual before its last line, is read whole instead (the whole reading reports the problem).
  */
 export async function readLogFromLastCompaction(id: string, path: string): Promise<LogState> {
-  return await readTail(id, path, compactionWindow()) ?? await readWholeLog(id, path);
+  return (await readTail(id, path, compactionWindow()))?.state ?? await readWholeLog(id, path);
 }
 
 /**
@@ -157,7 +157,29 @@ export async function readLogFromLastCompaction(id: string, path: string): Promi
  * found from the end, or with anything unusual before its last line, is read whole instead.
  */
 export async function readLogFromTurn(id: string, path: string, turn: number): Promise<LogState> {
-  return await readTail(id, path, turnWindow(turn)) ?? await readWholeLog(id, path);
+  return (await readTail(id, path, turnWindow(turn)))?.state ?? await readWholeLog(id, path);
+}
+
+/** A log's last turns, and whether they are all of it. */
+export interface LogPreview {
+  /** The session_started event and the events from the earliest turn's user message on. */
+  state: LogState;
+  /** The reading reached the log's first line: `state` is what `readWholeLog` reads. */
+  whole: boolean;
+}
+
+/**
+ * Reads the last `turns` turns of a log (from the user message that starts the earliest of them,
+ * or from the last compaction when it is later), with the session_started event: what the chat
+ * shows first while the rest is read. Null for a log with anything unusual before its last line
+ * (the whole reading reports it).
+ */
+export async function readLogPreview(
+  id: string,
+  path: string,
+  turns: number,
+): Promise<LogPreview | null> {
+  return await readTail(id, path, lastTurnsWindow(turns), false);
 }
 
 /** Which events a reading from the end of a log needs, told one event at a time, last first. */
@@ -210,7 +232,33 @@ function turnWindow(turn: number): TailWindow {
   };
 }
 
-async function readTail(id: string, path: string, window: TailWindow): Promise<LogState | null> {
+/** From the user message `turns` turns back on, or from the last compaction when it is later. */
+function lastTurnsWindow(turns: number): TailWindow {
+  let prompts = 0;
+  let compacted = false;
+  return {
+    inside: () => prompts < turns && !compacted,
+    keep(event) {
+      if (prompts >= turns || compacted) return false;
+      if (event.type === "user_message") prompts += 1;
+      if (event.type === "compaction") compacted = true;
+      return true;
+    },
+    done: () => prompts >= turns || compacted,
+  };
+}
+
+/**
+ * Reads from the end of a log the events `window` needs, with the session_started event and (with
+ * `firstPrompt`) the first user message; null when the log has anything unusual before its last
+ * line. A reading that keeps every event back to the first line is the whole reading.
+ */
+async function readTail(
+  id: string,
+  path: string,
+  window: TailWindow,
+  firstPrompt = true,
+): Promise<LogPreview | null> {
   const kept: Envelope<CanonicalEvent>[] = [];
   const unknown = new Map<string, number>();
   let torn: LogState["torn"] = null;
@@ -220,7 +268,16 @@ async function readTail(id: string, path: string, window: TailWindow): Promise<L
   let laterPrompts = 0;
   let fileEnd: number | null = null;
   let complete = false;
+  // Whether every event read so far was kept: a reading that reaches the first line so has the
+  // whole log, and needs no second, forward reading (a log without a compaction).
+  let keptAll = true;
+  let started: StartedEnvelope | null = null;
+  let lines = 0;
+  const everyUnknown = new Map<string, number>();
   for await (const line of readLinesBackward(path)) {
+    // A line before the session_started event: the whole reading says what is wrong.
+    if (started !== null) return null;
+    lines += 1;
     fileEnd ??= line.end;
     const entry = entryOf(line.text);
     if (entry.kind === "broken") {
@@ -230,11 +287,20 @@ async function readTail(id: string, path: string, window: TailWindow): Promise<L
     }
     const seq = entry.kind === "event" ? entry.envelope.seq : entry.seq;
     const sessionId = entry.kind === "event" ? entry.envelope.session_id : entry.session_id;
-    if (sessionId !== id || (expected !== null && seq !== expected) || seq === 0) return null;
+    if (sessionId !== id || (expected !== null && seq !== expected)) return null;
+    if ((seq === 0) !== (entry.kind === "event" && entry.envelope.type === "session_started")) {
+      return null;
+    }
     last ??= { seq, end: line.end, terminated: line.terminated };
     expected = seq - 1;
+    if (seq === 0) {
+      if (!keptAll) return null;
+      started = entry.kind === "event" ? entry.envelope as StartedEnvelope : null;
+      continue;
+    }
     if (entry.kind === "unknown") {
       if (window.inside(seq)) unknown.set(entry.type, (unknown.get(entry.type) ?? 0) + 1);
+      everyUnknown.set(entry.type, (everyUnknown.get(entry.type) ?? 0) + 1);
       continue;
     }
     const event = entry.envelope;
@@ -244,18 +310,35 @@ async function readTail(id: string, path: string, window: TailWindow): Promise<L
       if (turn !== null) turns = turn + laterPrompts;
     }
     if (window.keep(event)) kept.push(event);
+    else keptAll = false;
     if (window.done() && turns !== null) {
       complete = true;
       break;
     }
+  }
+  if (started !== null && last !== null && fileEnd !== null) {
+    // The torn line, if any, is the file's last: its number is the count of lines.
+    if (torn) torn = { line: lines, reason: torn.reason, bytes: fileEnd - last.end };
+    const events = [started, ...kept.reverse()];
+    const state: LogState = {
+      started: started.data,
+      events,
+      nextSeq: last.seq + 1,
+      turns: events.filter((event) => event.type === "user_message").length,
+      validLength: last.end,
+      torn,
+      missingNewline: !last.terminated,
+      warnings: notes(path, started.data, torn, everyUnknown),
+    };
+    return { state, whole: true };
   }
   if (!complete || last === null || fileEnd === null) return null;
   if (torn) torn.bytes = fileEnd - last.end;
   kept.reverse();
   const head = await readHead(id, path, kept[0].seq);
   if (head === null) return null;
-  const events = [...head.events, ...kept];
-  return {
+  const events = [...(firstPrompt ? head.events : [head.started]), ...kept];
+  const state: LogState = {
     started: head.started.data,
     events,
     nextSeq: last.seq + 1,
@@ -265,6 +348,7 @@ async function readTail(id: string, path: string, window: TailWindow): Promise<L
     missingNewline: !last.terminated,
     warnings: notes(path, head.started.data, torn, unknown),
   };
+  return { state, whole: false };
 }
 
 /** The session_started event and the first user message, when it comes before seq `before`. */

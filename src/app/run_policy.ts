@@ -5,7 +5,6 @@
  */
 
 import { timedAsk } from "../policy/timed_ask.ts";
-import { isAbsolute, resolve } from "node:path";
 import type { Io } from "../util/io.ts";
 import { Failure } from "./failure.ts";
 import type { Envelope } from "../agent/event.ts";
@@ -32,6 +31,7 @@ import {
   type Policy,
   PolicyError,
   type PolicyPatch,
+  resolvePolicyPath,
 } from "../policy/policy.ts";
 import { createShellGate } from "../policy/shell_gate.ts";
 import { createMcpGate } from "../mcp/mcp_gate.ts";
@@ -104,11 +104,6 @@ export async function runPolicy(
     }
     throw error;
   }
-}
-
-/** A path of a policy (flag or saved) as an absolute path, relative ones against `base`. */
-export function resolvePolicyPath(path: string, base: string): string {
-  return isAbsolute(path) ? resolve(path) : resolve(base, path);
 }
 
 /** A saved policy's relative paths are relative to the workspace they were saved for. */

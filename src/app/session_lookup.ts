@@ -27,23 +27,30 @@ export async function openNamedSession(
   readOnly = false,
   fromLastCompaction = false,
 ): Promise<Session> {
-  let id: string;
-  if ("last" in query) {
-    const latest = await latestSessionFor(sessionsDir, query.last);
-    if (!latest) {
-      throw new Failure("unknown_session", `no session found for workspace ${query.last}`, {
-        hint: 'start one with: pixir run "…"',
-      });
-    }
-    id = latest.id;
-  } else {
-    id = query.id;
-  }
+  const id = "last" in query ? (await findNamedSession(sessionsDir, query)).id : query.id;
   try {
     return await openSession(sessionsDir, id, { now, readOnly, fromLastCompaction });
   } catch (error) {
     throw lookupFailure(error);
   }
+}
+
+/**
+ * The id and log of the session `query` names, without opening it; failures as with
+ * `openNamedSession`.
+ */
+export async function findNamedSession(
+  sessionsDir: string,
+  query: SessionQuery,
+): Promise<{ id: string; path: string }> {
+  if (!("last" in query)) return await namedSessionLog(sessionsDir, query.id);
+  const latest = await latestSessionFor(sessionsDir, query.last);
+  if (!latest) {
+    throw new Failure("unknown_session", `no session found for workspace ${query.last}`, {
+      hint: 'start one with: pixir run "…"',
+    });
+  }
+  return { id: latest.id, path: sessionPath(sessionsDir, latest.id) };
 }
 
 /**
@@ -94,7 +101,7 @@ export function lookupFailure(error: unknown): unknown {
 
 /** The model, effort and provider (when recorded) the session last ran with. */
 export function sessionModel(
-  session: Session,
+  session: Pick<Session, "events" | "started">,
 ): { model: string; effort: ReasoningEffort; provider?: string } {
   for (let i = session.events.length - 1; i >= 0; i--) {
     const event = session.events[i];

@@ -1,11 +1,8 @@
 /** `pixir chat`: the interactive terminal UI. Flags, help and wiring; the UI is src/ui/chat/. */
 
-import { mcpEnvironment } from "../app/turn_wiring.ts";
-import { launchMcpServers } from "../mcp/mcp_servers.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { POLICY_FLAGS_HELP, splitPolicyFlags } from "./policy_flags.ts";
-import { openSessionHost } from "../app/session_host.ts";
 import { CliFailure, EXIT } from "./failure.ts";
 import type { Io } from "../util/io.ts";
 import {
@@ -17,14 +14,29 @@ import {
   resolveWorkspace,
   sessionChoice,
 } from "./inputs.ts";
-import { chatHost, chatReporters, type ChatSink, McpChatFeed } from "./chat_session_host.ts";
+import type * as ChatWiring from "./chat_session_host.ts";
+import { homeRelative, McpChatFeed } from "./chat_reporters.ts";
+import { deferredHost, opened, previewed, type SessionPreview } from "./chat_opening.ts";
+import { readLogPreview } from "../agent/session_read.ts";
 import { guardAgainstCrashes } from "./crash_guard.ts";
-import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
+import {
+  findNamedSession,
+  openNamedSession,
+  sessionModel,
+  type SessionQuery,
+} from "../app/session_lookup.ts";
 import type { Session } from "../agent/session.ts";
 import type { PixirPaths } from "../config/paths.ts";
 import { styleFor } from "../ui/style.ts";
 import { CHAT_KEYS } from "../ui/chat/slash.ts";
 import { VERSION } from "../version.ts";
+
+/**
+ * The chat's runtime wiring (the session host, the turn machinery, MCP), named by a constant: it
+ * is loaded once the chat has painted, and Deno reads the module graph of a literal `import()`
+ * with the module that holds it. The build includes it by name (`BUILD.lazyModules`).
+ */
+const CHAT_WIRING_MODULE = "./chat_session_host.ts";
 
 const FLAGS = {
   model: { type: "string", short: "m" },
@@ -98,38 +110,75 @@ Examples:
     const paths = pathsFrom(io);
     // A resumed session works in its own workspace, as with `pixir resume`; --cwd overrides it.
     const here = await resolveWorkspace(values.cwd ?? ".", io.cwd);
-    const session = await startingSession(paths, here, values, io);
-    const workspace = values.cwd === undefined && session !== null
-      ? await resolveWorkspace(session.started.cwd, io.cwd)
+    const starting = await startingSession(paths, here, values, io);
+    const started = starting?.session ?? starting?.preview.state;
+    const workspace = values.cwd === undefined && started !== undefined
+      ? await resolveWorkspace(started.started.cwd, io.cwd)
       : here;
     const config = await configFrom(io, values, workspace);
     const { settings } = config;
-    const { provider, ...choice } = session
-      ? sessionChoice(config, sessionModel(session))
+    const { provider, ...choice } = started
+      ? sessionChoice(config, sessionModel(started))
       : { ...settings, provider: settings.provider?.id };
     const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
-    // Servers start while the chat opens: the footer and /mcp show them starting, a failure is
-    // a warning in the transcript, and the first turn waits for those still starting.
-    const feed = new McpChatFeed();
-    const mcp = launchMcpServers(settings.mcpServers, mcpEnvironment(io, workspace), feed.warn);
-    feed.attach(mcp);
-    const sink: ChatSink = { current: null };
-    const sessionHost = await openSessionHost({
-      io,
-      paths,
-      settings,
-      credentials,
-      workspace,
-      withContext: !values["no-context"],
-      patch,
-      ...chatReporters(sink, io),
-      mcp,
-    }).catch(async (error) => {
-      await mcp.close();
-      throw error;
+    // The chat paints first; its runtime (MCP servers, the session host and the turn machinery's
+    // modules) opens once it has. A long session is shown from its last turns and opened whole
+    // behind them. Either failing ends the chat, which then reports why.
+    let failure: unknown = undefined;
+    let endChat = () => {};
+    const fail = (error: unknown) => {
+      failure ??= error;
+      endChat();
+    };
+    const previewing = starting?.preview;
+    const opening = previewing && {
+      preview: previewed(previewing),
+      open: () => {
+        const whole = openNamedSession(
+          paths.sessionsDir,
+          { id: previewing.id },
+          io.now,
+          false,
+          true,
+        );
+        whole.catch(fail);
+        return whole;
+      },
+    };
+    // The footer shows the MCP servers starting from the first frame; they launch right after it.
+    const feed = new McpChatFeed(settings.mcpServers);
+    let launched = false;
+    let openRuntime!: () => void;
+    const launch = new Promise<void>((resolve) => openRuntime = resolve);
+    const runtime = launch.then(async () => {
+      launched = true;
+      const wiring: typeof ChatWiring = await import(CHAT_WIRING_MODULE);
+      return await wiring.openChatRuntime({
+        io,
+        paths,
+        settings,
+        credentials,
+        workspace,
+        withContext: !values["no-context"],
+        patch,
+        feed,
+        session: starting?.session,
+        opening,
+      });
     });
-    if (session) sessionHost.adopt(session);
-    const host = chatHost({ io, paths, credentials, host: sessionHost, sink, mcp: feed });
+    runtime.catch(fail);
+    const host = deferredHost(runtime.then((opened) => opened.host), {
+      workspaceLabel: homeRelative(workspace, io.env("HOME")),
+      initial: starting?.session ? opened(starting.session) : opening?.preview ?? null,
+      whole: opening
+        ? async () => {
+          const { whole } = (await runtime).host;
+          if (whole === null) throw new Error("the chat's session has no whole to open");
+          return await whole();
+        }
+        : null,
+      mcp: feed,
+    });
     const { runChat, ProcessTerminal } = await ui;
     const chat = runChat({
       terminal: new ProcessTerminal(),
@@ -139,6 +188,7 @@ Examples:
       title: `pixir ${VERSION}`,
       now: io.now,
     });
+    void chat.painted.then(openRuntime);
     // Raw mode turns Ctrl+C into a key; a signal comes from elsewhere and ends the chat.
     const unlisten = [
       io.onSignal("SIGTERM", () => void chat.terminate()),
@@ -149,12 +199,17 @@ Examples:
       report: (message) => io.stderr.write(`pixir: internal error: ${message}\n`),
       exit: (code) => io.exit(code),
     });
+    endChat = () => void chat.terminate();
+    if (failure !== undefined) endChat();
     try {
-      return (await chat.done) === "quit" ? EXIT.ok : EXIT.interrupted;
+      const end = await chat.done;
+      if (failure !== undefined) throw failure;
+      return end === "quit" ? EXIT.ok : EXIT.interrupted;
     } finally {
       restoreOnCrash();
       for (const off of unlisten) off();
-      await mcp.close();
+      // A chat that ended before it painted never opened its runtime.
+      if (launched) await runtime.then((opened) => opened.mcp.close(), () => {});
     }
   },
 };
@@ -171,21 +226,31 @@ async function loadUi() {
   return { runChat, ProcessTerminal };
 }
 
+/** Turns of a long session shown before the rest is read: more than a screen holds. */
+const PREVIEW_TURNS = 12;
+
 /**
  * The session `--continue` or `--resume` names, or null for a new one; read from its last
- * compaction, as `pixir resume` reads it (what the next turn needs, and what the chat shows).
+ * compaction, as `pixir resume` reads it (what the next turn needs, and what the chat shows). A
+ * long one is only previewed: its last turns, so the chat shows them before reading the rest.
  */
 async function startingSession(
   paths: PixirPaths,
   workspace: string,
   flags: { continue?: boolean; resume?: string },
   io: Io,
-): Promise<Session | null> {
-  if (flags.continue) {
-    return await openNamedSession(paths.sessionsDir, { last: workspace }, io.now, false, true);
-  }
-  if (flags.resume !== undefined) {
-    return await openNamedSession(paths.sessionsDir, { id: flags.resume }, io.now, false, true);
-  }
-  return null;
+): Promise<
+  { session: Session; preview?: never } | { preview: SessionPreview; session?: never } | null
+> {
+  const query: SessionQuery | null = flags.continue
+    ? { last: workspace }
+    : flags.resume !== undefined
+    ? { id: flags.resume }
+    : null;
+  if (query === null) return null;
+  const { id, path } = await findNamedSession(paths.sessionsDir, query);
+  const preview = await readLogPreview(id, path, PREVIEW_TURNS).catch(() => null);
+  if (preview !== null && !preview.whole) return { preview: { id, state: preview.state } };
+  // A short log (or an unusual one, whose problem the whole reading reports) is opened now.
+  return { session: await openNamedSession(paths.sessionsDir, { id }, io.now, false, true) };
 }

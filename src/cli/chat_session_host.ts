@@ -9,9 +9,9 @@ import { ImageError, looksLikeImage, readImage } from "../agent/images.ts";
 import type { ReadWorkspaceImage } from "../ui/chat/mentions.ts";
 import { isAbsolute, join } from "node:path";
 import type { Io } from "../util/io.ts";
-import type { SessionHost, SessionHostOptions } from "../app/session_host.ts";
+import { openSessionHost, type SessionHost } from "../app/session_host.ts";
 import { openNamedSession, sessionModel } from "../app/session_lookup.ts";
-import { authHint, type RunCredentials } from "../app/turn_wiring.ts";
+import { authHint, mcpEnvironment, type RunCredentials } from "../app/turn_wiring.ts";
 import { providerRefusal } from "../config/provider_capabilities.ts";
 import type { Session } from "../agent/session.ts";
 import { modelCatalogPath } from "../provider/model_catalog.ts";
@@ -22,10 +22,73 @@ import { displayPath, resolveInWorkspace } from "../tools/workspace.ts";
 import { counted } from "../ui/tool_summary.ts";
 import { describeStatus } from "../ui/status_report.ts";
 import { describeUndo } from "../ui/undo_report.ts";
-import type { ChatHost, ModelChoice, OpenedSession, TurnSink } from "../ui/chat/chat_host.ts";
+import type { ChatHost, OpenedSession } from "../ui/chat/chat_host.ts";
 import type { FolderEntry } from "../ui/chat/completion.ts";
-import type { McpFeed } from "../ui/chat/mcp_status.ts";
-import { type McpServers, type McpServerState, NO_MCP_SERVERS } from "../mcp/mcp_servers.ts";
+import { launchMcpServers, type McpServers } from "../mcp/mcp_servers.ts";
+import type { Settings } from "../config/settings.ts";
+import type { PolicyPatch } from "../policy/policy.ts";
+import { chatReporters, type ChatSink, homeRelative, type McpChatFeed } from "./chat_reporters.ts";
+import { opened } from "./chat_opening.ts";
+
+/** What a chat's runtime is opened with. */
+export interface ChatRuntimeInputs {
+  io: Io;
+  paths: PixirPaths;
+  settings: Settings;
+  credentials: RunCredentials;
+  workspace: string;
+  withContext: boolean;
+  patch: PolicyPatch;
+  /** Where the MCP servers' states and the warnings of the opening go. */
+  feed: McpChatFeed;
+  /** The session the chat starts in, opened whole; or `opening` for a long one. */
+  session?: Session;
+  opening?: ChatHostInputs["opening"];
+}
+
+/** A chat's runtime: the host the chat drives, and how to shut its MCP servers down. */
+export interface ChatRuntime {
+  host: ChatHost;
+  mcp: McpServers;
+}
+
+/**
+ * Opens the runtime of a chat: launches the MCP servers (the footer and /mcp show them starting,
+ * a failure is a warning in the transcript, and the first turn waits for those still starting),
+ * opens the session host (the workspace's policy, AGENTS.md files, skills and hooks; their
+ * warnings go to the chat), adopts the starting session, and makes the chat's host over them.
+ */
+export async function openChatRuntime(x: ChatRuntimeInputs): Promise<ChatRuntime> {
+  const { io, workspace, feed } = x;
+  const mcp = launchMcpServers(x.settings.mcpServers, mcpEnvironment(io, workspace), feed.warn);
+  feed.attach(mcp);
+  const sink: ChatSink = { current: null };
+  const sessionHost = await openSessionHost({
+    io,
+    paths: x.paths,
+    settings: x.settings,
+    credentials: x.credentials,
+    workspace,
+    withContext: x.withContext,
+    patch: x.patch,
+    ...chatReporters(sink, feed),
+    mcp,
+  }).catch(async (error) => {
+    await mcp.close();
+    throw error;
+  });
+  if (x.session) sessionHost.adopt(x.session);
+  const host = chatHost({
+    io,
+    paths: x.paths,
+    credentials: x.credentials,
+    host: sessionHost,
+    sink,
+    mcp: feed,
+    opening: x.opening,
+  });
+  return { host, mcp };
+}
 
 /** What the chat's host is built from. */
 export interface ChatHostInputs {
@@ -37,65 +100,12 @@ export interface ChatHostInputs {
   sink: ChatSink;
   /** The MCP servers, starting while the chat opens. */
   mcp: McpChatFeed;
-}
-
-/**
- * The chat's view of MCP servers that start in the background: made before they are launched (its
- * `warn` is what they report through) and attached once they are. Warnings that come before the
- * chat listens are kept and passed on when it does.
- */
-export class McpChatFeed implements McpFeed {
-  #servers: McpServers = NO_MCP_SERVERS;
-  #pending: string[] = [];
-  #listener: Parameters<McpFeed["subscribe"]>[0] | undefined;
-
-  /** Follows `servers`' changes from now on. */
-  attach(servers: McpServers): void {
-    this.#servers = servers;
-    servers.onChange(() => this.#listener?.changed());
-  }
-
-  /** Reports a problem of a server to the chat, or keeps it until the chat listens. */
-  readonly warn = (message: string): void => {
-    if (this.#listener) this.#listener.warning(message);
-    else this.#pending.push(message);
-  };
-
-  states(): readonly McpServerState[] {
-    return this.#servers.states;
-  }
-
-  subscribe(listener: Parameters<McpFeed["subscribe"]>[0]): void {
-    this.#listener = listener;
-    for (const message of this.#pending.splice(0)) listener.warning(message);
-    listener.changed();
-  }
-}
-
-/** Where the runtime's events and warnings go: the turn (or compaction) running, if any. */
-export interface ChatSink {
-  current: Pick<TurnSink, "emit" | "warn"> | null;
-}
-
-/**
- * The reporters a chat's SessionHost is opened with: into the current sink, and a warning before
- * the chat's screen exists (the project context being read) on stderr.
- */
-export function chatReporters(
-  sink: ChatSink,
-  io: Io,
-): Pick<SessionHostOptions, "emit" | "warn" | "notice"> {
-  const warn = async (message: string) => {
-    if (sink.current) sink.current.warn(message);
-    else await io.stderr.write(`pixir: warning: ${message}\n`);
-  };
-  return {
-    emit: async (envelope) => {
-      await sink.current?.emit(envelope);
-    },
-    warn,
-    notice: warn,
-  };
+  /**
+   * A long session the chat starts in, shown from its last turns (`preview`) before `open` opens
+   * it whole; the host adopts it once open. Without it, the chat starts in the host's session, if
+   * any.
+   */
+  opening?: { preview: OpenedSession; open(): Promise<Session> };
 }
 
 /** Most sessions `/sessions` lists and `/resume` offers. */
@@ -109,10 +119,20 @@ export function chatHost(x: ChatHostInputs): ChatHost {
       .filter((s) => s.cwd === host.workspace)
       .slice(0, LISTED_SESSIONS);
 
+  const { opening } = x;
+  const whole = opening
+    ? async () => {
+      const session = await opening.open();
+      host.adopt(session);
+      return opened(session);
+    }
+    : null;
   return {
     workspaceLabel: homeRelative(host.workspace, io.env("HOME")),
     skills: host.skills,
-    initial: host.session === null ? null : opened(host.session),
+    initial: x.opening?.preview ?? (host.session === null ? null : opened(host.session)),
+    whole,
+    ready: Promise.resolve(),
     async runTurn(prompt, images, choice, sink, signal) {
       const byProvider = providerRefusal(x.credentials.modelProvider, {
         images: images.length > 0,
@@ -211,34 +231,6 @@ export function chatHost(x: ChatHostInputs): ChatHost {
   };
 }
 
-/**
- * A session as the chat opens it: its events and the model and effort it last ran with. A session
- * read from its last compaction says where the turns before it can be read.
- */
-function opened(session: Session): OpenedSession {
-  const choice: ModelChoice = sessionModel(session);
-  const earlier = readFromCompaction(session)
-    ? [`the turns before the compaction are not shown; \`pixir export ${session.id}\` prints them`]
-    : [];
-  return {
-    id: session.id,
-    events: session.events,
-    warnings: [...session.warnings, ...earlier],
-    ...choice,
-  };
-}
-
-/** Whether events the last compaction replaced were left out when the session was read. */
-function readFromCompaction(session: Session): boolean {
-  const compaction = session.events.findLast((e) => e.type === "compaction");
-  if (compaction?.type !== "compaction") return false;
-  const read = new Set(session.events.map((e) => e.seq));
-  for (let seq = 1; seq <= compaction.data.replaces_through_seq; seq++) {
-    if (!read.has(seq)) return true;
-  }
-  return false;
-}
-
 /** The file's text when `path` is a readable file inside the workspace, else null. */
 export async function readWorkspaceFile(workspace: string, path: string): Promise<string | null> {
   const resolved = await resolveInWorkspace(workspace, path);
@@ -305,11 +297,4 @@ async function isDirectoryPath(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** `~/code/app` for a path below the home folder; other paths unchanged. */
-export function homeRelative(path: string, home: string | undefined): string {
-  if (!home || home === "/") return path;
-  if (path === home) return "~";
-  return path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
 }

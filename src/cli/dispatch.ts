@@ -12,6 +12,10 @@ import { sweepStaleFiles } from "./stale_files.ts";
 import { type Command, withUsageHint } from "./command.ts";
 import { terminalText } from "../ui/terminal_text.ts";
 import { FILE_TOOLS_COMMAND } from "../tools/file_child_command.ts";
+import type * as FileChild from "../tools/file_child.ts";
+
+/** The file tools' child, named by a constant so no other command reads its modules (commands.ts). */
+const FILE_CHILD_MODULE = "../tools/file_child.ts";
 
 /** Runs the command `argv` names (anything but `--version`); resolves to the exit code. */
 export async function dispatch(argv: string[], io: Io): Promise<number> {
@@ -25,7 +29,7 @@ export async function dispatch(argv: string[], io: Io): Promise<number> {
     if (name === "--help" || name === "-h") return await (await mustLoad("help")).run(rest, io);
     // The file tools' sandboxed child (see tools/file_child.ts), started by Pixir itself.
     if (name === FILE_TOOLS_COMMAND) {
-      return await (await import("../tools/file_child.ts")).serveFileTools();
+      return await ((await import(FILE_CHILD_MODULE)) as typeof FileChild).serveFileTools();
     }
     const command = await loadCommand(name);
     if (!command) {
@@ -37,11 +41,15 @@ export async function dispatch(argv: string[], io: Io): Promise<number> {
       await io.stdout.write(command.help);
       return EXIT.ok;
     }
-    await sweepStaleFiles(io);
+    // The sweep runs beside the command rather than before it: it touches only temps no process
+    // holds, and the chat paints sooner.
+    const sweeping = sweepStaleFiles(io);
     try {
       return await command.run(rest, io);
     } catch (error) {
       throw withUsageHint(error, command);
+    } finally {
+      await sweeping;
     }
   } catch (error) {
     return await reportFailure(io, error);

@@ -5,9 +5,8 @@
  * out of argv first and the rest goes to parseArgs.
  */
 
-import { resolvePolicyPath } from "../app/run_policy.ts";
 import { CliFailure } from "./failure.ts";
-import type { Grant, PolicyPatch } from "../policy/policy.ts";
+import { type Grant, type PolicyPatch, resolvePolicyPath } from "../policy/policy.ts";
 
 /** Help lines for the permission flags, shared by every command that takes them. */
 export const POLICY_FLAGS_HELP =

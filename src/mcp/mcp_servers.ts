@@ -9,6 +9,7 @@ import type { McpCall } from "../policy/mcp_approval.ts";
 import { fail } from "../tools/failure.ts";
 import type { Tool, ToolContext, ToolResult } from "../tools/tool.ts";
 import type { McpConnection, McpEnvironment } from "./mcp_connection.ts";
+import type * as Connection from "./mcp_connection.ts";
 import {
   MAX_TOOL_TIMEOUT_FACTOR,
   type McpToolInfo,
@@ -18,10 +19,16 @@ import {
 } from "./mcp_tool.ts";
 
 /**
- * The JSON-RPC error code of a request the MCP SDK gave up waiting for (its
- * `ErrorCode.RequestTimeout`), named here so that a run without MCP servers never loads the SDK.
+ * The JSON-RPC error code of a request the SDK gave up on (its `ErrorCode.RequestTimeout`), written
+ * here so a run or chat without MCP servers does not load the SDK (tests keep the two equal).
  */
-const REQUEST_TIMEOUT = -32001;
+export const MCP_REQUEST_TIMEOUT = -32001;
+
+/**
+ * The SDK's side, named by a constant: Deno reads the module graph of a literal `import()` with
+ * the module that holds it, even when it is never called. The build includes it by name.
+ */
+const MCP_CONNECTION_MODULE = "./mcp_connection.ts";
 
 /** Where one server is: starting, ready with the tools it offers, or failed and why. */
 export type McpServerState =
@@ -100,8 +107,9 @@ export function launchMcpServers(
   };
   const closing = new AbortController();
   // The MCP SDK (and the schema libraries it brings) is loaded only when a server is configured:
-  // a run without one pays nothing for it in start-up time or memory.
-  const sdk = import("./mcp_connection.ts");
+  // a run without one pays nothing for it in start-up time or memory (nor reads its modules: the
+  // specifier is a constant, see MCP_CONNECTION_MODULE).
+  const sdk: Promise<typeof Connection> = import(MCP_CONNECTION_MODULE);
   const started = configs.map(async (config, index) => {
     const { name, transport } = config;
     try {
@@ -221,7 +229,7 @@ async function callTool(
   } catch (error) {
     if (ctx.signal.aborted) return fail("aborted", "The MCP tool call was interrupted.", where);
     const reason = error instanceof Error ? error.message : String(error);
-    if (error instanceof Error && "code" in error && error.code === REQUEST_TIMEOUT) {
+    if (error instanceof Error && "code" in error && error.code === MCP_REQUEST_TIMEOUT) {
       return fail(
         "timeout",
         `The MCP server "${entry.server}" did not answer within ` +

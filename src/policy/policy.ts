@@ -4,6 +4,7 @@
  * policy are both partial policies, merged over the default.
  */
 
+import { isAbsolute, resolve } from "node:path";
 import type { FileAccess } from "../tools/tool.ts";
 
 /** Everything, or a list of paths (or of command names, for `run`). */
@@ -119,4 +120,9 @@ export function describePolicy(policy: Policy): string[] {
     policy.net ? "--allow-net" : "--deny-net",
     ...(policy.readOnly ? ["--read-only"] : []),
   ];
+}
+
+/** A path of a policy (flag or saved) as an absolute path, relative ones against `base`. */
+export function resolvePolicyPath(path: string, base: string): string {
+  return isAbsolute(path) ? resolve(path) : resolve(base, path);
 }

@@ -192,3 +192,89 @@ Deno.test("damage in replaced history refuses the whole reading, but not a resum
     assert.equal(resumed.turns, 5);
   });
 });
+
+Deno.test("a log without a compaction read from the end is the whole reading, unusual ones too", async () => {
+  const { readLogFromLastCompaction, readWholeLog } = await import(
+    "../../src/agent/session_read.ts"
+  );
+  await withTempDir(async (dir) => {
+    const session = await create(dir);
+    const { id, path } = session;
+    const same = async (what: string) => {
+      const whole = await readWholeLog(id, path).catch((error) => error);
+      const fromEnd = await readLogFromLastCompaction(id, path).catch((error) => error);
+      assert.deepEqual(fromEnd, whole, what);
+      return whole;
+    };
+    assert.equal((await same("only session_started")).events.length, 1);
+    await turn(session, 1, "one");
+    await appendForeign(session, 5, "future_event");
+    const again = await reopen(session);
+    await turn(again, 2, "two");
+    const read = await same("turns and an unknown event");
+    assert.equal(read.turns, 2);
+    assert.equal(read.nextSeq, 10);
+    assert.match(read.warnings.join("\n"), /future_event/);
+    again.release();
+    const intact = await Deno.readTextFile(path);
+    await Deno.writeTextFile(path, `${intact}{"torn`);
+    assert.match((await same("a torn last line")).warnings.join("\n"), /half-written line 11/);
+    await Deno.writeTextFile(path, intact.replace("\n", '\n{"torn\n'));
+    assert.ok((await same("a broken line inside")) instanceof CorruptSessionError);
+    await Deno.writeTextFile(path, `\n${intact}`);
+    assert.ok((await same("a line before session_started")) instanceof CorruptSessionError);
+    const lines = intact.trimEnd().split("\n");
+    const second = JSON.parse(lines[0]);
+    second.seq = 1;
+    second.id = `${id}:1`;
+    await Deno.writeTextFile(
+      path,
+      [lines[0], JSON.stringify(second), ...lines.slice(2)].join("\n"),
+    );
+    assert.ok((await same("a second session_started")) instanceof CorruptSessionError);
+  });
+});
+
+Deno.test("a preview reads a log's last turns from the end, and says when that is the whole log", async () => {
+  const { readLogPreview } = await import("../../src/agent/session_read.ts");
+  await withTempDir(async (dir) => {
+    const session = await create(dir);
+    for (let n = 1; n <= 5; n++) await turn(session, n, `answer ${n}`);
+    const texts = (events: readonly CanonicalEvent[]) =>
+      events.flatMap((e) => e.type === "user_message" ? [e.data.text] : []);
+    const last = await readLogPreview(session.id, session.path, 2);
+    assert.equal(last?.whole, false);
+    assert.equal(last?.state.events[0].type, "session_started");
+    assert.deepEqual(texts(last?.state.events ?? []), ["prompt 4", "prompt 5"]);
+    assert.deepEqual(last?.state.events.slice(1).map((e) => e.seq), [
+      13,
+      14,
+      15,
+      16,
+      17,
+      18,
+      19,
+      20,
+    ]);
+    assert.equal(last?.state.nextSeq, 21);
+    const all = await readLogPreview(session.id, session.path, 9);
+    assert.equal(all?.whole, true);
+    assert.equal(all?.state.events.length, 21);
+    // A compaction within the last turns starts the preview.
+    await session.append({
+      type: "compaction",
+      data: {
+        summary: "## Goal\nship",
+        reason: "manual",
+        replaces_through_seq: 20,
+        model: "gpt-5.5",
+        tokens_before: 1000,
+      },
+    });
+    await turn(session, 6, "answer 6");
+    const compacted = await readLogPreview(session.id, session.path, 3);
+    assert.equal(compacted?.state.events[1].type, "compaction");
+    assert.deepEqual(texts(compacted?.state.events ?? []), ["prompt 6"]);
+    session.release();
+  });
+});

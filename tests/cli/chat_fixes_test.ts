@@ -5,6 +5,7 @@
  */
 
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { overloadedReply, textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
 import { sandbox } from "./helpers.ts";
@@ -110,4 +111,22 @@ Deno.test("retries of run on a terminal are one stderr line that updates", async
   assert.equal(screen.match(/! retry \d/g)?.length, 1, screen);
   assert.match(screen, /! retry 2 in \d+\.\d s: /);
   assert.match(screen, /Finally\./);
+});
+
+Deno.test("a workspace policy the chat cannot read ends it with the usage error, as before it painted", async () => {
+  await using box = await sandbox();
+  await Deno.writeTextFile(
+    join(box.home, "permissions.json"),
+    JSON.stringify({
+      version: 1,
+      workspaces: { [box.workspace]: { policy: { allow_run: "yes" } } },
+    }),
+  );
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("unused") }] });
+  await using pane = await chat(box, server, { columns: 160, after: "echo CHAT-ENDED $status" });
+  const screen = await pane.waitFor(/CHAT-ENDED \d+/, 30_000);
+  // The pane wraps long lines.
+  assert.match(screen.replaceAll("\n", ""), /pixir: .*allow_run must be true or a list of strings/);
+  assert.match(screen, /CHAT-ENDED 2/);
+  assert.equal(server.requests.length, 0);
 });

@@ -5,6 +5,7 @@
  */
 
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { textAnswer } from "../fakes/fixtures.ts";
 import { writeLongSession } from "../fakes/long_session.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
@@ -156,4 +157,24 @@ Deno.test("scrolling back while an answer streams: the scrollback holds the turn
     Number(m[1])
   );
   assert.deepEqual(streamed, paragraphs.map((_, i) => i), "each paragraph once, in order");
+});
+
+Deno.test("a long session damaged before its last turns: the chat ends saying which line, as it did before it painted", async () => {
+  await using box = await sandbox();
+  await longSession(box);
+  const path = join(box.sessionsDir, `${ID}.ndjson`);
+  const lines = (await Deno.readTextFile(path)).split("\n");
+  lines[3] = '{"damaged';
+  await Deno.writeTextFile(path, lines.join("\n"));
+  await using server = startResponsesServer({ script: [{ sse: textAnswer("unused") }] });
+  await using pane = await chat(box, server, {
+    args: ["chat", "--resume", ID],
+    after: "echo CHAT-ENDED $status",
+  });
+  const screen = await pane.waitFor(/CHAT-ENDED \d+/, 30_000);
+  // The pane wraps long lines.
+  const unwrapped = screen.replaceAll("\n", "");
+  assert.match(unwrapped, new RegExp(`pixir: .*${ID}\\.ndjson:4: not valid JSON`));
+  assert.match(unwrapped, /a line before the last is damaged/);
+  assert.match(screen, /CHAT-ENDED [1-9]/);
 });

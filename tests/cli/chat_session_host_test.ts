@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { listWorkspaceFolder, readWorkspaceFile } from "../../src/cli/chat_session_host.ts";
 import {
+  chatReporters,
+  type ChatSink,
   homeRelative,
-  listWorkspaceFolder,
-  readWorkspaceFile,
-} from "../../src/cli/chat_session_host.ts";
+  McpChatFeed,
+} from "../../src/cli/chat_reporters.ts";
+import type { McpServerConfig } from "../../src/config/mcp_servers.ts";
 import { tempWorkspace } from "../harness/workspace.ts";
 
 Deno.test("workspace files are read; folders, missing files and outside paths are not", async () => {
@@ -41,4 +44,31 @@ Deno.test("paths below the home folder are shown from ~", () => {
   assert.equal(homeRelative("/home/me", "/home/me"), "~");
   assert.equal(homeRelative("/home/meet/x", "/home/me"), "/home/meet/x");
   assert.equal(homeRelative("/srv/app", undefined), "/srv/app");
+});
+
+Deno.test("before its runtime opens, the chat's feed shows the MCP servers starting and keeps warnings for it", () => {
+  const docs: McpServerConfig = {
+    name: "docs",
+    transport: "stdio",
+    command: "docs-server",
+    args: [],
+    env: {},
+    startupTimeoutSec: 10,
+    toolTimeoutSec: 60,
+    disabledTools: [],
+  };
+  const feed = new McpChatFeed([docs]);
+  assert.deepEqual(feed.states(), [{ name: "docs", transport: "stdio", state: "starting" }]);
+  const sink: ChatSink = { current: null };
+  const reporters = chatReporters(sink, feed);
+  void reporters.warn("AGENTS.md is too long");
+  const shown: string[] = [];
+  let changes = 0;
+  feed.subscribe({ changed: () => void changes++, warning: (message) => shown.push(message) });
+  assert.deepEqual(shown, ["AGENTS.md is too long"], "kept until the chat listens");
+  const turn: string[] = [];
+  sink.current = { emit: () => {}, warn: (message) => void turn.push(message) };
+  void reporters.warn("during a turn");
+  assert.deepEqual(turn, ["during a turn"]);
+  assert.ok(changes >= 1);
 });

@@ -74,3 +74,9 @@ Deno.test("a huge result is bounded like every tool's output", () => {
   assert.ok(text.length < 60_000);
   assert.match(text, /truncated|omitted/i);
 });
+
+Deno.test("the timeout code a call is classified by is the SDK's RequestTimeout", async () => {
+  const { ErrorCode } = await import("@modelcontextprotocol/sdk/types.js");
+  const { MCP_REQUEST_TIMEOUT } = await import("../../src/mcp/mcp_servers.ts");
+  assert.equal(MCP_REQUEST_TIMEOUT, ErrorCode.RequestTimeout);
+});

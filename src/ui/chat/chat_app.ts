@@ -52,13 +52,15 @@ const DOUBLE_PRESS_MS = 1500;
 /** Runs the chat until the user leaves; resolves with how it ended. The terminal is restored. */
 export function runChat(
   options: ChatOptions,
-): { done: Promise<ChatEnd>; terminate(): Promise<void> } {
+): { done: Promise<ChatEnd>; terminate(): Promise<void>; painted: Promise<void> } {
   const app = new ChatApp(options);
-  return { done: app.done, terminate: () => app.end("terminated") };
+  return { done: app.done, terminate: () => app.end("terminated"), painted: app.painted };
 }
 
 class ChatApp {
   readonly done: Promise<ChatEnd>;
+  /** Settles once the first frame is painted, unless the chat ended first (then never). */
+  readonly painted: Promise<void>;
   readonly #options: ChatOptions;
   readonly #tui: ChatScreen;
   readonly #transcript: Transcript;
@@ -81,6 +83,11 @@ class ChatApp {
   #draft = "";
   #lastCtrlC = -Infinity;
   #ended = false;
+  /**
+   * Settles once the runtime is open and the session the chat started in is shown whole: what is
+   * typed waits for it.
+   */
+  #opening: Promise<void> = Promise.resolve();
   #resolve!: (end: ChatEnd) => void;
 
   constructor(options: ChatOptions) {
@@ -123,7 +130,14 @@ class ChatApp {
     this.#tui.setFocus(this.#editor);
     this.#tui.addInputListener((data) => this.#key(data) ? { consume: true } : undefined);
     this.#tui.start();
-    if (host.initial) void this.#show(host.initial);
+    this.painted = this.#tui.nextFrame().then(() =>
+      this.#ended ? new Promise<void>(() => {}) : undefined
+    );
+    // A runtime that cannot be opened ends the chat (its caller reports why).
+    const ready = host.ready.catch(() => {});
+    this.#opening = host.initial
+      ? Promise.all([ready, this.#open(host.initial, host.whole)]).then(() => {})
+      : ready;
     void this.#refreshQuota();
     host.mcp.subscribe({
       changed: () => {
@@ -247,6 +261,7 @@ class ChatApp {
 
   async #submit(text: string): Promise<void> {
     if (text.trim() === "") return;
+    await this.#opening;
     this.#editor.addToHistory(text);
     const input = parseSlash(text);
     switch (input.kind) {
@@ -342,6 +357,20 @@ class ChatApp {
     if (!this.#turn) return false;
     this.#say("warning", `${command} waits until the answer ends (Esc interrupts it)`);
     return true;
+  }
+
+  /**
+   * Shows the session the chat starts in; when that is a long session's last turns, opens it
+   * whole once they are painted and shows it whole (a failure to open it ends the chat, which
+   * reports why).
+   */
+  async #open(initial: OpenedSession, whole: ChatHost["whole"]): Promise<void> {
+    await this.#show(initial);
+    if (whole === null) return;
+    // Reading the rest takes the process a while: the last turns reach the screen first.
+    await this.#tui.nextFrame();
+    const session = await whole().catch(() => null);
+    if (session !== null && !this.#ended) await this.#show(session);
   }
 
   /** Shows an opened session: its conversation, its model, its context use. */

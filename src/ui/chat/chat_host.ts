@@ -45,6 +45,17 @@ export interface ChatHost {
   /** The session the chat starts in (`--continue`, `--resume`), or null for a fresh one. */
   initial: OpenedSession | null;
   /**
+   * When `initial` holds only a long session's last turns (shown at once, the rest read once they
+   * are on screen): opens the whole session; it rejects when it cannot be opened. Null when
+   * `initial` is whole.
+   */
+  whole: (() => Promise<OpenedSession>) | null;
+  /**
+   * Settles once the runtime behind the host is open (the chat paints before it is): what is
+   * typed waits for it. It rejects when the runtime cannot be opened.
+   */
+  ready: Promise<void>;
+  /**
    * Runs one prompt, with the images attached to it, as a turn of the current session (created
    * on the first prompt); rejects when the model takes no images.
    */

@@ -142,6 +142,8 @@ export class ChatScreen extends TUI {
   #height = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastFrame = -Infinity;
+  /** Waiting for the next frame to be painted (see `nextFrame`). */
+  #frameWaiters: (() => void)[] = [];
 
   constructor(terminal: Terminal, options: ScreenOptions = {}) {
     super(terminal);
@@ -167,6 +169,7 @@ export class ChatScreen extends TUI {
     this.#backfill = undefined;
     // Paint what is pending, then leave the cursor on a fresh line below everything.
     this.#frame();
+    for (const painted of this.#frameWaiters.splice(0)) painted();
     if (this.#written > 0) this.terminal.write(up(this.#cursor - (this.#written - 1)) + "\r\n");
     this.terminal.showCursor();
     this.terminal.stop();
@@ -180,6 +183,14 @@ export class ChatScreen extends TUI {
     this.#allDirty = true;
     if (redraw) this.#redrawAll = true;
     this.#schedule();
+  }
+
+  /** Settles once the next frame is painted (or the screen stops). */
+  nextFrame(): Promise<void> {
+    if (!this.#running) return Promise.resolve();
+    const painted = new Promise<void>((resolve) => this.#frameWaiters.push(resolve));
+    this.#schedule();
+    return painted;
   }
 
   /** Asks for a frame in which only `component` (a live child of the screen) is rendered again. */
@@ -245,6 +256,7 @@ export class ChatScreen extends TUI {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#frame();
+      for (const painted of this.#frameWaiters.splice(0)) painted();
     }, wait);
   }
 

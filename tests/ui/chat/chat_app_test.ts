@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
 import type { TurnOutcome } from "../../../src/agent/turn.ts";
 import { contextTokens, helpText, runChat } from "../../../src/ui/chat/chat_app.ts";
-import type { ChatHost, ModelChoice, TurnSink } from "../../../src/ui/chat/chat_host.ts";
+import type {
+  ChatHost,
+  ModelChoice,
+  OpenedSession,
+  TurnSink,
+} from "../../../src/ui/chat/chat_host.ts";
 import { SLASH_COMMANDS } from "../../../src/ui/chat/slash.ts";
 import { styleFor } from "../../../src/ui/style.ts";
-import type { Envelope } from "../../../src/agent/event.ts";
+import type { CanonicalEvent, Envelope } from "../../../src/agent/event.ts";
 import { FakeTerminal } from "./fake_terminal.ts";
 
 const ZERO = {
@@ -26,6 +31,8 @@ function fakeHost() {
     workspaceLabel: "~/ws",
     skills: [],
     initial: null,
+    whole: null,
+    ready: Promise.resolve(),
     runTurn(prompt, _images, choice, sink, signal) {
       turns.push({ prompt, choice, signal, sink });
       return new Promise<TurnOutcome>((resolve) => {
@@ -66,9 +73,10 @@ function fakeHost() {
 }
 
 /** A chat on a fake terminal, with a clock the test moves. */
-function start() {
+function start(opening: Partial<Pick<ChatHost, "initial" | "whole" | "ready">> = {}) {
   const terminal = new FakeTerminal();
   const fake = fakeHost();
+  Object.assign(fake.host, opening);
   const clock = { now: 0 };
   const chat = runChat({
     terminal,
@@ -402,5 +410,79 @@ Deno.test("/compact waits for the running turn, passes its focus and shows the s
   type("/compact fail");
   await settle();
   assert.match(terminal.written, /✗ there is no earlier conversation to compact/);
+  await chat.terminate();
+});
+
+/** The events of a session of `turns` turns, each answered with `answer N`. */
+function sessionEvents(id: string, turns: number): Envelope[] {
+  const events: Envelope[] = [];
+  const add = (event: CanonicalEvent) =>
+    events.push({
+      id: `${id}:${events.length}`,
+      session_id: id,
+      seq: events.length,
+      ts: "2026-11-24T12:00:00.000Z",
+      ...event,
+    });
+  add({
+    type: "session_started",
+    data: { format: 1, cwd: "/ws", model: "gpt-5.5", effort: "medium", pixir_version: "0.1.0" },
+  });
+  for (let turn = 1; turn <= turns; turn++) {
+    add({ type: "user_message", data: { text: `question ${turn}` } });
+    add({ type: "assistant_message", data: { model: "gpt-5.5", text: `answer ${turn}` } });
+  }
+  return events;
+}
+
+Deno.test("a long session shows its last turns at once, then whole; what is typed meanwhile waits", async () => {
+  const id = "20261124-120000-aaaaaa";
+  const events = sessionEvents(id, 30);
+  let open!: (session: OpenedSession) => void;
+  const whole = new Promise<OpenedSession>((resolve) => open = resolve);
+  const choice = { model: "gpt-5.5", effort: "medium" } as const;
+  // The preview: session_started and the last two turns.
+  const preview = { id, events: [events[0], ...events.slice(-4)], warnings: [], ...choice };
+  let writtenWhenOpened: string | undefined;
+  const { chat, terminal, type, turns, release } = start({
+    initial: preview,
+    whole: () => {
+      writtenWhenOpened = terminal.written;
+      return whole;
+    },
+  });
+  await settle();
+  assert.match(terminal.written, /answer 30/);
+  assert.match(writtenWhenOpened ?? "", /answer 30/, "the rest is read once the last turns show");
+  assert.doesNotMatch(terminal.written, /answer 1\b/);
+  type("next question");
+  await settle();
+  assert.equal(turns.length, 0, "the message waits for the whole session");
+  open({ id, events, warnings: ["a note from reading it whole"], ...choice });
+  for (let i = 0; i < 100 && turns.length === 0; i++) await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["next question"]);
+  release();
+  // The earlier turns are laid out while the chat is idle, then the scrollback is written whole.
+  const shown = () => terminal.written.slice(terminal.written.lastIndexOf("\x1b[3J"));
+  for (let i = 0; i < 200 && !/answer 1(?!\d)/.test(shown()); i++) await settle();
+  const order = [/answer 1(?!\d)/, /answer 2(?!\d)/, /answer 29/, /answer 30/, /a note from/]
+    .map((pattern) => shown().search(pattern));
+  assert.ok(order.every((at) => at !== -1), `every turn is shown again: ${order}`);
+  assert.deepEqual([...order].sort((a, b) => a - b), order, "in order");
+  await chat.terminate();
+});
+
+Deno.test("the chat paints before its runtime is open; a message typed meanwhile is sent once it is", async () => {
+  let open!: () => void;
+  const ready = new Promise<void>((resolve) => open = resolve);
+  const { chat, terminal, type, turns } = start({ ready });
+  await settle();
+  assert.match(terminal.written, /pixir test/);
+  type("early");
+  await settle();
+  assert.equal(turns.length, 0, "waits for the runtime");
+  open();
+  for (let i = 0; i < 50 && turns.length === 0; i++) await settle();
+  assert.deepEqual(turns.map((t) => t.prompt), ["early"]);
   await chat.terminate();
 });
