@@ -427,3 +427,28 @@ export async function waitForText(path: string): Promise<string> {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Runs `pixir <args> <redirections>` under bash against `server`; its output and status line. */
+export async function shellRun(
+  box: { workspace: string; home: string },
+  server: { url: string },
+  args: string,
+  tail: string,
+): Promise<{ stdout: string; stderr: string }> {
+  const pixir = new URL("../../scripts/pixir", import.meta.url).pathname;
+  const out = await new Deno.Command("bash", {
+    args: ["-c", `"${pixir}" ${args} ${tail}`],
+    cwd: box.workspace,
+    env: {
+      PIXIR_HOME: box.home,
+      OPENAI_API_KEY: "sk-test",
+      OPENAI_BASE_URL: server.url,
+      PIXIR_RETRY_BASE_MS: "1",
+    },
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const decoder = new TextDecoder();
+  return { stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { textAnswer, toolCallAnswer } from "../fakes/fixtures.ts";
 import { startResponsesServer } from "../fakes/responses_server.ts";
-import { hintedSessionId, jsonOutput, justAfter, sandbox } from "./helpers.ts";
+import { hintedSessionId, jsonOutput, justAfter, sandbox, shellRun } from "./helpers.ts";
 
 Deno.test("piped stdout gets the answer's first words while the stream is still open", async () => {
   await using box = await sandbox();
@@ -95,31 +95,6 @@ Deno.test("`-` waiting on an open stdin says to pass the prompt as an argument",
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /pixir: reading the prompt from stdin until it ends/);
 });
-
-/** Runs `pixir <args> <redirections>` under bash against `server`; its output and status line. */
-async function shellRun(
-  box: { workspace: string; home: string },
-  server: { url: string },
-  args: string,
-  tail: string,
-): Promise<{ stdout: string; stderr: string }> {
-  const pixir = new URL("../../scripts/pixir", import.meta.url).pathname;
-  const out = await new Deno.Command("bash", {
-    args: ["-c", `"${pixir}" ${args} ${tail}`],
-    cwd: box.workspace,
-    env: {
-      PIXIR_HOME: box.home,
-      OPENAI_API_KEY: "sk-test",
-      OPENAI_BASE_URL: server.url,
-      PIXIR_RETRY_BASE_MS: "1",
-    },
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(60_000),
-  }).output();
-  const decoder = new TextDecoder();
-  return { stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
-}
 
 Deno.test("a long streamed answer and the tool activity reach one pipe whole and in order", async () => {
   await using box = await sandbox({ "notes.txt": "hi\n" });

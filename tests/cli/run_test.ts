@@ -13,6 +13,7 @@ import {
   jsonObject,
   jsonOutput,
   sandbox,
+  shellRun,
   typesOf,
   userItem,
 } from "./helpers.ts";
@@ -271,24 +272,13 @@ Deno.test("run without a prompt and with stdin closed or empty is bad usage", as
 Deno.test("a reader that closes stdout early ends the run quietly with 141", async () => {
   await using box = await sandbox();
   await using server = startResponsesServer({ script: [{ sse: textAnswer("Hello there!") }] });
-  const pixir = new URL("../../scripts/pixir", import.meta.url).pathname;
   // `head -c 1` closes the pipe after the first byte of the first JSONL line.
-  const script =
-    `"${pixir}" run --jsonl "hi" | head -c 1 >/dev/null; echo "exit=\${PIPESTATUS[0]}"`;
-  const out = await new Deno.Command("bash", {
-    args: ["-c", script],
-    cwd: box.workspace,
-    env: {
-      PIXIR_HOME: box.home,
-      OPENAI_API_KEY: "sk-test",
-      OPENAI_BASE_URL: server.url,
-      PIXIR_RETRY_BASE_MS: "1",
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stdout = new TextDecoder().decode(out.stdout);
-  const stderr = new TextDecoder().decode(out.stderr);
+  const { stdout, stderr } = await shellRun(
+    box,
+    server,
+    'run --jsonl "hi"',
+    '| head -c 1 >/dev/null; echo "exit=${PIPESTATUS[0]}"',
+  );
   assert.match(stdout, /exit=141/, stderr);
   assert.doesNotMatch(stderr, /internal error|Broken pipe/);
 });
