@@ -328,7 +328,14 @@ export class ConfinedTree {
       if (pinned.error.kind === "not_found") throw new Deno.errors.NotFound(dir);
       throw new Error(pinned.error.message);
     }
-    return [...Deno.readDirSync(pinned.at("."))];
+    const entries = [...Deno.readDirSync(pinned.at("."))];
+    // Deno reads a folder by its path, not by the pinned directory: names listed while the
+    // folder was swapped away are dropped (without bubblewrap this narrows the race, see README).
+    if (!pinned.stillThere() || !Deno.lstatSync(dir).isDirectory) {
+      this.#pinned = null;
+      throw new Error(`${dir} changed while it was being listed`);
+    }
+    return entries;
   };
 
   /**
@@ -444,12 +451,13 @@ async function writePinned(
     }
     // The umask may have narrowed the mode at creation; an existing file's mode is kept exactly.
     if (typeof mode === "number" && Deno.build.os !== "windows") await Deno.chmod(temp, mode);
-    // Never rename through a folder that moved since it was confined.
+    // Never rename through a folder that moved since it was confined; the rename follows the
+    // check at once (synchronously: an asynchronous call waits for a thread first).
     if (!pinned.stillThere()) {
       await Deno.remove(temp).catch(() => {});
       return changedError(display);
     }
-    await Deno.rename(temp, name);
+    Deno.renameSync(temp, name);
   } catch (error) {
     await Deno.remove(temp).catch(() => {});
     return { ok: false, error: fsError(error, display) };
@@ -481,7 +489,7 @@ export function removeConfined(
       if (refused) return refused;
       // unlink removes a name swapped for a symlink since itself, never what it points at.
       if (!pinned.stillThere()) return changedError(display);
-      await Deno.remove(name);
+      Deno.removeSync(name);
       return { ok: true };
     } catch (error) {
       return { ok: false, error: fsError(error, display) };
