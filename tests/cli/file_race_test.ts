@@ -133,7 +133,7 @@ async function raceRun(withoutBubblewrap: boolean): Promise<void> {
   // In the bubblewrap child Pixir's folder is not even there: nothing lands in it. Without
   // bubblewrap (verify-after-open alone; README, layer 1) Deno resolves each call's path again, so
   // a swap timed between the checks and the use can leave the temp file there or rename the
-  // written file into it (seen about once in 15 runs); auth.json is never read or replaced.
+  // written file into it (seen once in 26 runs); auth.json is never read or replaced.
   const others = added.filter((name) =>
     name !== "sessions" &&
     (!withoutBubblewrap ||
