@@ -5,14 +5,14 @@
  * Deno has no `openat`, so the folder is pinned instead: the process's current directory is set to
  * it, and the kernel's answer to "where is the current directory?" must be the confined real path.
  * Deno resolves every path, relative ones too, through the current directory's path, so entering
- * the folder does not anchor later calls: the folder's place is checked again before renaming,
- * which narrows the window to a swap timed between the checks and the use (a write's temp file can
- * then be left in the swapped-in folder; it is never renamed there once the folder is seen to have
- * moved). Without bubblewrap this narrows races rather than closing them (see README). A file
- * opened by that name is then checked by its open handle (`fstat`): it must be a regular file, the
- * very inode the name held when checked (so a symlink swapped in for the name is caught), and none
- * of Pixir's own files (so a hardlink to `auth.json` is refused). A write goes to a temp file in the pinned folder and is
- * renamed there, after checking the folder is still where it was confined.
+ * the folder does not anchor later calls: the folder's place is checked again before renaming and
+ * after listing. Without bubblewrap this narrows races rather than closing them: a swap timed
+ * between a check and Deno's use of the path can leave a write's temp file in, rename it into, or
+ * list the names of the swapped-in folder (see README). A file opened by that name is checked by
+ * its open handle (`fstat`): it must be a regular file, the very inode the name held when checked
+ * (so a symlink swapped in for the name is caught), and none of Pixir's own files (so a hardlink to
+ * `auth.json` is refused). A write goes to a temp file in the pinned folder and is renamed there,
+ * after checking the folder is still where it was confined.
  *
  * The current directory is shared by the whole process: file tool calls run one at a time, and the
  * rest of Pixir never resolves a path against the current directory (it uses absolute paths).
@@ -92,9 +92,9 @@ interface Pinned {
 
 /**
  * Pins the folder `dir` (a confined real path): makes it the current directory and checks the
- * kernel places it exactly at `dir`, and (with `identity`) that it is none of Pixir's folders. Pinning happens only
- * where `ctx.pinFolders` says so (the file tools' Worker, which runs one call at a time), because the
- * current directory belongs to the whole process; elsewhere, and for a folder the Worker may not
+ * kernel places it exactly at `dir`, and (with `identity`) that it is none of Pixir's folders.
+ * Pinning happens only where `ctx.pinFolders` says so (the file tools' Worker, which runs one call
+ * at a time), because the current directory belongs to the whole process; elsewhere, and for a folder the Worker may not
  * enter (one its grant left out because it holds Pixir's own folder), the folder is checked by its
  * real path and its entries are named by path.
  */
@@ -308,7 +308,8 @@ async function listPinned(
  * The folders and files of one tree walk (find, grep), confined as `listConfined` and
  * `openConfined` confine one entry, but each folder is pinned once for the entries read in it
  * rather than once per entry: a search opens thousands of files. A folder swapped for a symlink
- * after the walk met it is refused when it is pinned, so neither its names nor its files are read.
+ * after the walk met it is refused when it is pinned or found moved after it was listed; a file's
+ * bytes are shown only after its open handle passed `verify`.
  */
 export class ConfinedTree {
   readonly #ctx: ToolContext;

@@ -160,7 +160,8 @@ async function grep(args: unknown, ctx: ToolContext): Promise<ToolResult> {
                 skipped[read.error.kind === "too_large" ? "large" : "unreadable"]++;
                 return;
               }
-              buffer = new Uint8Array(read.bytes.buffer);
+              // A file larger than the buffer came in a new one: keep that for the next files.
+              if (read.bytes.buffer !== buffer.buffer) buffer = new Uint8Array(read.bytes.buffer);
               const before = matches.length;
               const end = scan(read.bytes, shown);
               if (end === "binary") skipped.binary++;

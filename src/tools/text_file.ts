@@ -125,8 +125,8 @@ export function readFileBytes(
 
 /**
  * Reads the open regular `file` whole (the caller closes it); `size` is its size when known (a
- * file that grew meanwhile is cut there), else it is read up to one byte past `maxBytes`, which tells that it is
- * too large. The bytes go into `buffer` while it is large enough, so a search over many files
+ * file that grew meanwhile is cut there), else it is read up to one byte past `maxBytes`, which
+ * tells that it is too large. The bytes go into `buffer` while it is large enough, so a search over many files
  * allocates nothing per file; a larger file gets a new buffer (the result's `bytes.buffer`).
  * Synchronous, for the file tools' own thread (see `openRegularFile`).
  */

@@ -28,7 +28,7 @@ export interface WalkOptions {
   noIgnore?: boolean;
   /**
    * Lists a folder met on the walk (the root too); by default by its path. The file tools pass a
-   * ConfinedTree's, which refuses a folder swapped for a symlink after the walk met it.
+   * ConfinedTree's, which pins each folder it lists (see confined_file.ts).
    */
   list?: (dir: string) => Iterable<Deno.DirEntry>;
 }
