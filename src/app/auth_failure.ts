@@ -30,12 +30,17 @@ export function failureFromAuth(error: AuthError): Failure {
 
 /** Maps the auth layer's thrown errors (no login, unreadable auth.json) onto failures. */
 export function rethrowAuthError(error: unknown): never {
+  throw authFailure(error);
+}
+
+/** The failure for an auth-layer error (no login, unreadable auth.json); anything else as is. */
+export function authFailure(error: unknown): unknown {
   if (error instanceof NotAuthenticatedError) {
     const kind = error.fix === "reexport" ? "bundle_invalid" : "not_authenticated";
-    throw new Failure(kind, error.message, { hint: error.hint });
+    return new Failure(kind, error.message, { hint: error.hint });
   }
   if (error instanceof CredentialUnavailableError) {
-    throw new Failure("io", error.message, error.hint ? { hint: error.hint } : {});
+    return new Failure("io", error.message, error.hint ? { hint: error.hint } : {});
   }
-  throw error;
+  return error;
 }

@@ -30,6 +30,9 @@ import type { PixirPaths } from "../config/paths.ts";
 import { styleFor } from "../ui/style.ts";
 import { CHAT_KEYS } from "../ui/chat/slash.ts";
 import { VERSION } from "../version.ts";
+import { authFailure } from "../app/auth_failure.ts";
+import { Failure } from "../app/failure.ts";
+import type { RunCredentials } from "../app/turn_wiring.ts";
 
 /**
  * The chat's runtime wiring (the session host, the turn machinery, MCP), named by a constant: it
@@ -120,7 +123,10 @@ Examples:
     const { provider, ...choice } = started
       ? sessionChoice(config, sessionModel(started))
       : { ...settings, provider: settings.provider?.id };
-    const credentials = await credentialsFrom(io, values.auth, paths, settings, provider);
+    // An expiring sign-in is refreshed once the chat has painted (see `refreshSignIn`).
+    const credentials = await credentialsFrom(io, values.auth, paths, settings, provider, {
+      refresh: "later",
+    });
     // The chat paints first; its runtime (MCP servers, the session host and the turn machinery's
     // modules) opens once it has. A long session is shown from its last turns and opened whole
     // behind them. Either failing ends the chat, which then reports why.
@@ -152,6 +158,7 @@ Examples:
     const launch = new Promise<void>((resolve) => openRuntime = resolve);
     const runtime = launch.then(async () => {
       launched = true;
+      void refreshSignIn(credentials, feed.warn);
       const wiring: typeof ChatWiring = await import(CHAT_WIRING_MODULE);
       return await wiring.openChatRuntime({
         io,
@@ -224,6 +231,25 @@ async function loadUi() {
     import("@mariozechner/pi-tui"),
   ]);
   return { runChat, ProcessTerminal };
+}
+
+/**
+ * Refreshes an expiring sign-in, once the chat has painted: the network does not delay the first
+ * frame. A failure is told in the transcript with its fix, and the chat stays open (the next
+ * message tries again and fails the same way if nothing changed).
+ */
+async function refreshSignIn(
+  credentials: RunCredentials,
+  warn: (message: string) => void,
+): Promise<void> {
+  try {
+    await credentials.provider.get();
+  } catch (error) {
+    const failure = authFailure(error);
+    const message = failure instanceof Error ? failure.message : String(failure);
+    const hint = failure instanceof Failure && failure.hint ? `; ${failure.hint}` : "";
+    warn(`could not refresh the sign-in: ${message}${hint}`);
+  }
 }
 
 /** Turns of a long session shown before the rest is read: more than a screen holds. */

@@ -251,6 +251,8 @@ export function sessionChoice(
  * 4 with the fix. With no provider chosen (`providerId` or `model_provider`), the credential decides
  * as it always has: `--auth`, else the stored ChatGPT login (→ chatgpt), else OPENAI_API_KEY, else a
  * stored API key (→ openai). A chosen provider brings its own credential; `--auth` must agree.
+ * With `refresh: "later"` an expiring sign-in is not refreshed here (no network): the caller does
+ * it when it suits (the chat, once it has painted), and the first request would anyway.
  */
 export async function credentialsFrom(
   io: Io,
@@ -258,6 +260,7 @@ export async function credentialsFrom(
   paths: PixirPaths,
   settings: Settings,
   providerId: string | undefined = settings.provider?.id,
+  { refresh = "now" }: { refresh?: "now" | "later" } = {},
 ): Promise<RunCredentials> {
   if (auth !== undefined && auth !== "subscription" && auth !== "api-key") {
     throw new CliFailure("usage", `--auth: "${auth}" is not one of subscription, api-key`);
@@ -284,7 +287,7 @@ export async function credentialsFrom(
       await io.stderr.write(`pixir: warning: ${warning}\n`);
     }
     // Refreshing an expiring sign-in now means a dead one ends the run before a session exists.
-    await resolved.provider.get();
+    if (refresh === "now") await resolved.provider.get();
     const modelProvider = chosen ??
       settings.providers[resolved.source.method === "chatgpt" ? "chatgpt" : "openai"];
     return { ...resolved, modelProvider };
