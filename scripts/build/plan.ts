@@ -46,6 +46,7 @@ export const BUILD: BuildConfig = {
     "src/mcp/mcp_connection.ts",
     "src/agent/output_schema.ts",
     "src/cli/chat_session_host.ts",
+    "src/cli/chat_resumed.ts",
     "src/cli/chat.ts",
     "src/cli/run.ts",
     "src/cli/resume.ts",

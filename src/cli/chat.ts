@@ -16,17 +16,10 @@ import {
 } from "./inputs.ts";
 import type * as ChatWiring from "./chat_session_host.ts";
 import { homeRelative, McpChatFeed } from "./chat_reporters.ts";
-import { deferredHost, opened, previewed, type SessionPreview } from "./chat_opening.ts";
-import { readLogPreview } from "../agent/session_read.ts";
+import { deferredHost } from "./chat_opening.ts";
+import type * as Resumed from "./chat_resumed.ts";
 import { guardAgainstCrashes } from "./crash_guard.ts";
-import {
-  findNamedSession,
-  openNamedSession,
-  sessionModel,
-  type SessionQuery,
-} from "../app/session_lookup.ts";
-import type { Session } from "../agent/session.ts";
-import type { PixirPaths } from "../config/paths.ts";
+import type { SessionQuery } from "../app/session_lookup.ts";
 import { styleFor } from "../ui/style.ts";
 import { CHAT_KEYS } from "../ui/chat/slash.ts";
 import { VERSION } from "../version.ts";
@@ -40,6 +33,9 @@ import type { RunCredentials } from "../app/turn_wiring.ts";
  * with the module that holds it. The build includes it by name (`BUILD.lazyModules`).
  */
 const CHAT_WIRING_MODULE = "./chat_session_host.ts";
+
+/** The session a chat starts in, when one is named (see chat_resumed.ts; also by name). */
+const RESUMED_MODULE = "./chat_resumed.ts";
 
 const FLAGS = {
   model: { type: "string", short: "m" },
@@ -111,17 +107,36 @@ Examples:
     }
     const ui = loadUi();
     const paths = pathsFrom(io);
+    // Whatever fails once the chat is up (opening its runtime, reading the rest of a long session)
+    // ends it, and the chat then reports why.
+    let failure: unknown = undefined;
+    let endChat = () => {};
+    const fail = (error: unknown) => {
+      failure ??= error;
+      endChat();
+    };
     // A resumed session works in its own workspace, as with `pixir resume`; --cwd overrides it.
     const here = await resolveWorkspace(values.cwd ?? ".", io.cwd);
-    const starting = await startingSession(paths, here, values, io);
-    const started = starting?.session ?? starting?.preview.state;
-    const workspace = values.cwd === undefined && started !== undefined
-      ? await resolveWorkspace(started.started.cwd, io.cwd)
+    const query: SessionQuery | null = values.continue
+      ? { last: here }
+      : values.resume !== undefined
+      ? { id: values.resume }
+      : null;
+    const resumed = query === null
+      ? null
+      : await ((await import(RESUMED_MODULE)) as typeof Resumed).resumedChat(
+        paths,
+        query,
+        io,
+        fail,
+      );
+    const workspace = values.cwd === undefined && resumed !== null
+      ? await resolveWorkspace(resumed.started.started.cwd, io.cwd)
       : here;
     const config = await configFrom(io, values, workspace);
     const { settings } = config;
-    const { provider, ...choice } = started
-      ? sessionChoice(config, sessionModel(started))
+    const { provider, ...choice } = resumed
+      ? sessionChoice(config, resumed.model)
       : { ...settings, provider: settings.provider?.id };
     // An expiring sign-in is refreshed once the chat has painted (see `refreshSignIn`).
     const credentials = await credentialsFrom(io, values.auth, paths, settings, provider, {
@@ -129,28 +144,8 @@ Examples:
     });
     // The chat paints first; its runtime (MCP servers, the session host and the turn machinery's
     // modules) opens once it has. A long session is shown from its last turns and opened whole
-    // behind them. Either failing ends the chat, which then reports why.
-    let failure: unknown = undefined;
-    let endChat = () => {};
-    const fail = (error: unknown) => {
-      failure ??= error;
-      endChat();
-    };
-    const previewing = starting?.preview;
-    const opening = previewing && {
-      preview: previewed(previewing),
-      open: () => {
-        const whole = openNamedSession(
-          paths.sessionsDir,
-          { id: previewing.id },
-          io.now,
-          false,
-          true,
-        );
-        whole.catch(fail);
-        return whole;
-      },
-    };
+    // behind them.
+    const opening = resumed?.opening;
     // The footer shows the MCP servers starting from the first frame; they launch right after it.
     const feed = new McpChatFeed(settings.mcpServers);
     let launched = false;
@@ -169,14 +164,14 @@ Examples:
         withContext: !values["no-context"],
         patch,
         feed,
-        session: starting?.session,
+        session: resumed?.session,
         opening,
       });
     });
     runtime.catch(fail);
     const host = deferredHost(runtime.then((opened) => opened.host), {
       workspaceLabel: homeRelative(workspace, io.env("HOME")),
-      initial: starting?.session ? opened(starting.session) : opening?.preview ?? null,
+      initial: resumed?.initial ?? null,
       whole: opening
         ? async () => {
           const { whole } = (await runtime).host;
@@ -250,33 +245,4 @@ async function refreshSignIn(
     const hint = failure instanceof Failure && failure.hint ? `; ${failure.hint}` : "";
     warn(`could not refresh the sign-in: ${message}${hint}`);
   }
-}
-
-/** Turns of a long session shown before the rest is read: more than a screen holds. */
-const PREVIEW_TURNS = 12;
-
-/**
- * The session `--continue` or `--resume` names, or null for a new one; read from its last
- * compaction, as `pixir resume` reads it (what the next turn needs, and what the chat shows). A
- * long one is only previewed: its last turns, so the chat shows them before reading the rest.
- */
-async function startingSession(
-  paths: PixirPaths,
-  workspace: string,
-  flags: { continue?: boolean; resume?: string },
-  io: Io,
-): Promise<
-  { session: Session; preview?: never } | { preview: SessionPreview; session?: never } | null
-> {
-  const query: SessionQuery | null = flags.continue
-    ? { last: workspace }
-    : flags.resume !== undefined
-    ? { id: flags.resume }
-    : null;
-  if (query === null) return null;
-  const { id, path } = await findNamedSession(paths.sessionsDir, query);
-  const preview = await readLogPreview(id, path, PREVIEW_TURNS).catch(() => null);
-  if (preview !== null && !preview.whole) return { preview: { id, state: preview.state } };
-  // A short log (or an unusual one, whose problem the whole reading reports) is opened now.
-  return { session: await openNamedSession(paths.sessionsDir, { id }, io.now, false, true) };
 }

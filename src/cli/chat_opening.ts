@@ -1,52 +1,9 @@
 /**
- * What the chat shows and drives while it opens: a session as the chat shows it (opened whole, or
- * a long one's last turns read first), and the chat's host before its runtime is open, which the
- * chat paints without.
+ * What the chat drives while it opens: the chat's host before its runtime is open, which the chat
+ * paints without.
  */
 
-import type { Session } from "../agent/session.ts";
-import type { LogState } from "../agent/session_read.ts";
-import { sessionModel } from "../app/session_lookup.ts";
-import type { ChatHost, ModelChoice, OpenedSession } from "../ui/chat/chat_host.ts";
-
-/**
- * A session as the chat opens it: its events and the model and effort it last ran with. A session
- * read from its last compaction says where the turns before it can be read.
- */
-export function opened(session: Session): OpenedSession {
-  const choice: ModelChoice = sessionModel(session);
-  const earlier = readFromCompaction(session)
-    ? [`the turns before the compaction are not shown; \`pixir export ${session.id}\` prints them`]
-    : [];
-  return {
-    id: session.id,
-    events: session.events,
-    warnings: [...session.warnings, ...earlier],
-    ...choice,
-  };
-}
-
-/** Whether events the last compaction replaced were left out when the session was read. */
-function readFromCompaction(session: Session): boolean {
-  const compaction = session.events.findLast((e) => e.type === "compaction");
-  if (compaction?.type !== "compaction") return false;
-  const read = new Set(session.events.map((e) => e.seq));
-  for (let seq = 1; seq <= compaction.data.replaces_through_seq; seq++) {
-    if (!read.has(seq)) return true;
-  }
-  return false;
-}
-
-/** The last turns of a long session, read to show at once; the rest is read after. */
-export interface SessionPreview {
-  id: string;
-  state: LogState;
-}
-
-/** A preview as the chat shows it (the whole session's warnings come with it). */
-export function previewed({ id, state }: SessionPreview): OpenedSession {
-  return { id, events: state.events, warnings: [], ...sessionModel(state) };
-}
+import type { ChatHost } from "../ui/chat/chat_host.ts";
 
 /** What the chat's host knows before its runtime is open. */
 export type HostAtOnce = Pick<ChatHost, "workspaceLabel" | "initial" | "whole" | "mcp">;

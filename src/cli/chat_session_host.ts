@@ -28,7 +28,7 @@ import { launchMcpServers, type McpServers } from "../mcp/mcp_servers.ts";
 import type { Settings } from "../config/settings.ts";
 import type { PolicyPatch } from "../policy/policy.ts";
 import { chatReporters, type ChatSink, homeRelative, type McpChatFeed } from "./chat_reporters.ts";
-import { opened } from "./chat_opening.ts";
+import { opened } from "./chat_resumed.ts";
 
 /** What a chat's runtime is opened with. */
 export interface ChatRuntimeInputs {
