@@ -47,6 +47,7 @@ export const BUILD: BuildConfig = {
     "src/agent/output_schema.ts",
     "src/cli/chat_session_host.ts",
     "src/cli/chat_resumed.ts",
+    "src/ui/chat/pi_tui_later.ts",
     "src/cli/chat.ts",
     "src/cli/run.ts",
     "src/cli/resume.ts",

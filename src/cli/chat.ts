@@ -154,7 +154,11 @@ Examples:
     const runtime = launch.then(async () => {
       launched = true;
       void refreshSignIn(credentials, feed.warn);
-      const wiring: typeof ChatWiring = await import(CHAT_WIRING_MODULE);
+      // What the runtime shows (answers, a session opened whole) needs pi-tui's later parts.
+      const [wiring] = await Promise.all([
+        import(CHAT_WIRING_MODULE) as Promise<typeof ChatWiring>,
+        (await ui).loadLaterParts(),
+      ]);
       return await wiring.openChatRuntime({
         io,
         paths,
@@ -181,7 +185,9 @@ Examples:
         : null,
       mcp: feed,
     });
-    const { runChat, ProcessTerminal } = await ui;
+    const { runChat, ProcessTerminal, loadLaterParts } = await ui;
+    // A session shown in the first frame is shown with pi-tui's later parts (its markdown).
+    if (resumed) await loadLaterParts();
     const chat = runChat({
       terminal: new ProcessTerminal(),
       host,
@@ -221,11 +227,11 @@ Examples:
  * and while the session and credentials are being read.
  */
 async function loadUi() {
-  const [{ runChat }, { ProcessTerminal }] = await Promise.all([
+  const [{ runChat }, { ProcessTerminal, loadLaterParts }] = await Promise.all([
     import("../ui/chat/chat_app.ts"),
-    import("@mariozechner/pi-tui"),
+    import("../ui/chat/pi_tui.ts"),
   ]);
-  return { runChat, ProcessTerminal };
+  return { runChat, ProcessTerminal, loadLaterParts };
 }
 
 /**

@@ -4,7 +4,7 @@
  * Ctrl+C (no, and stop the turn). Keys map to an action by a pure function the chat applies.
  */
 
-import { matchesKey, Text } from "@mariozechner/pi-tui";
+import { matchesKey, Text } from "./pi_tui.ts";
 import type { Answer, ApprovalRequest } from "../../policy/approval.ts";
 import type { Style } from "../style.ts";
 import { commandLines, parseAnswer } from "../terminal_ask.ts";

@@ -4,7 +4,8 @@
  * while a turn runs, and the terminal's lifetime: whatever ends the chat, the terminal is restored.
  */
 
-import { Container, matchesKey, type Terminal, Text } from "@mariozechner/pi-tui";
+import type { Terminal } from "@mariozechner/pi-tui";
+import { Container, matchesKey, Text } from "./pi_tui.ts";
 import type { Envelope } from "../../agent/event.ts";
 import type { Answer, ApprovalRequest } from "../../policy/approval.ts";
 import { MODEL_TABLE } from "../../provider/models.ts";

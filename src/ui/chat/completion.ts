@@ -3,14 +3,16 @@
  * and `@path` mentions of workspace files, listed one folder at a time.
  */
 
-import {
-  type AutocompleteItem,
-  type AutocompleteProvider,
-  type AutocompleteSuggestions,
+import type {
+  AutocompleteItem,
+  AutocompleteProvider,
+  AutocompleteSuggestions,
   CombinedAutocompleteProvider,
-  type SlashCommand,
+  SlashCommand,
 } from "@mariozechner/pi-tui";
 import { SLASH_COMMANDS, type SlashName } from "./slash.ts";
+import { laterParts, loadLaterParts } from "./pi_tui.ts";
+import type * as Later from "./pi_tui_later.ts";
 import { terminalLine } from "../terminal_text.ts";
 
 /** One entry of a workspace folder. */
@@ -79,9 +81,14 @@ export function chatCompletion(sources: CompletionSources): AutocompleteProvider
       : {}),
   }));
   // Slash commands and their arguments; its `@` search needs an external finder, so `@` is ours.
-  const slash = new CombinedAutocompleteProvider(commands, ".", null);
+  // pi-tui's provider is loaded with the first completion asked for (see pi_tui.ts): a completion
+  // is applied only once it was suggested, so by then it is there.
+  let made: CombinedAutocompleteProvider | undefined;
+  const provider = (parts: typeof Later) =>
+    made ??= new parts.CombinedAutocompleteProvider(commands, ".", null);
   return {
     async getSuggestions(lines, cursorLine, cursorCol, options) {
+      const slash = provider(await loadLaterParts());
       const before = (lines[cursorLine] ?? "").slice(0, cursorCol);
       const mention = mentionPrefix(before);
       if (mention !== undefined) {
@@ -96,7 +103,7 @@ export function chatCompletion(sources: CompletionSources): AutocompleteProvider
       return found && { ...found, items: found.items.map(shown) };
     },
     applyCompletion: (lines, cursorLine, cursorCol, item, prefix) =>
-      slash.applyCompletion(lines, cursorLine, cursorCol, item, prefix),
+      provider(laterParts()).applyCompletion(lines, cursorLine, cursorCol, item, prefix),
     // Tab forces a completion only for a mention (so a fast Tab after `@hel` completes it).
     shouldTriggerFileCompletion: (lines, cursorLine, cursorCol) =>
       mentionPrefix((lines[cursorLine] ?? "").slice(0, cursorCol)) !== undefined,

@@ -1,7 +1,8 @@
 /** The chat's footer line: model and effort, context used, plan quota, MCP servers, workspace. */
 
 import { terminalLine } from "../terminal_text.ts";
-import { type Component, truncateToWidth, visibleWidth } from "@mariozechner/pi-tui";
+import type { Component } from "@mariozechner/pi-tui";
+import { truncateToWidth, visibleWidth } from "./pi_tui.ts";
 import type { QuotaSnapshot, QuotaWindow } from "../../quota/snapshot.ts";
 import { modelInfo } from "../../provider/models.ts";
 import { windowName } from "../../quota/text.ts";

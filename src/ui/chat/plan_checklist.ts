@@ -4,7 +4,7 @@
  * per width, and once the turn ends it is finished and goes to the scrollback like any other item.
  */
 
-import { truncateToWidth, wrapTextWithAnsi } from "@mariozechner/pi-tui";
+import { truncateToWidth, wrapTextWithAnsi } from "./pi_tui.ts";
 import { CachedComponent, type LiveItem } from "./transcript_item.ts";
 import type { PlanData, PlanStatus } from "../../tools/plan.ts";
 import type { Style } from "../style.ts";

@@ -1,6 +1,7 @@
 /** The chat's input: pi-tui's multi-line editor, where Enter runs a complete slash command as typed. */
 
-import { type AutocompleteProvider, Editor, matchesKey } from "@mariozechner/pi-tui";
+import type { AutocompleteProvider } from "@mariozechner/pi-tui";
+import { Editor, matchesKey } from "./pi_tui.ts";
 import { isCompleteCommand } from "./slash.ts";
 import { pastedImageMention } from "./pasted_path.ts";
 

@@ -18,19 +18,18 @@
  * written again.
  */
 
+import type { Component, Terminal } from "@mariozechner/pi-tui";
 import {
-  type Component,
   CURSOR_MARKER,
   isKeyRelease,
-  Markdown,
+  laterPartsIfLoaded,
   Spacer,
-  type Terminal,
   Text,
   TruncatedText,
   truncateToWidth,
   TUI,
   visibleWidth,
-} from "@mariozechner/pi-tui";
+} from "./pi_tui.ts";
 import { fitsWidth } from "./transcript_item.ts";
 
 /** Where finished items come from: the transcript hands them over once, in order. */
@@ -495,7 +494,9 @@ export class ChatScreen extends TUI {
  * (they wrap and pad to it) and those that say so (`FitsWidth`).
  */
 function trusted(component: Component): boolean {
-  return component instanceof Markdown || component instanceof Text ||
+  // Markdown cannot be on screen before pi-tui's later parts are loaded.
+  const Markdown = laterPartsIfLoaded()?.Markdown;
+  return (Markdown !== undefined && component instanceof Markdown) || component instanceof Text ||
     component instanceof Spacer || component instanceof TruncatedText || fitsWidth(component);
 }
 

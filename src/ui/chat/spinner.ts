@@ -3,7 +3,8 @@
  * asks the screen to repaint this component alone, so waiting costs one short line a tick.
  */
 
-import { type Component, truncateToWidth } from "@mariozechner/pi-tui";
+import type { Component } from "@mariozechner/pi-tui";
+import { truncateToWidth } from "./pi_tui.ts";
 import type { Style } from "../style.ts";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];

@@ -6,7 +6,8 @@
  * nothing is parsed until a frame asks for lines.
  */
 
-import { type DefaultTextStyle, Markdown, type MarkdownTheme } from "@mariozechner/pi-tui";
+import type { DefaultTextStyle, Markdown, MarkdownTheme } from "@mariozechner/pi-tui";
+import { laterParts } from "./pi_tui.ts";
 import { terminalText } from "../terminal_text.ts";
 import type { FitsWidth, LiveItem } from "./transcript_item.ts";
 
@@ -183,6 +184,6 @@ export class StreamingMarkdown implements LiveItem, FitsWidth {
   }
 
   #markdown(text: string): Markdown {
-    return new Markdown(text, 1, 0, this.#theme, this.#style);
+    return new (laterParts().Markdown)(text, 1, 0, this.#theme, this.#style);
   }
 }

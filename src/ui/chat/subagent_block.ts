@@ -4,7 +4,7 @@
  * child's events arrive, and keeps its rendered lines until something changes.
  */
 
-import { truncateToWidth } from "@mariozechner/pi-tui";
+import { truncateToWidth } from "./pi_tui.ts";
 import type { SubagentEventData } from "../../agent/event.ts";
 import { describeSearchAction } from "../../provider/web_search.ts";
 import type { Style } from "../style.ts";

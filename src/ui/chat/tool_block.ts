@@ -4,7 +4,7 @@
  * The call's name, arguments, output and diff are shown through the terminal sanitizer.
  */
 
-import { truncateToWidth, visibleWidth } from "@mariozechner/pi-tui";
+import { truncateToWidth, visibleWidth } from "./pi_tui.ts";
 import type { ToolError } from "../../tools/tool.ts";
 import type { Style } from "../style.ts";
 import type { DiffLine } from "./diff.ts";

@@ -10,7 +10,8 @@
  * before them is finished too, and written into the scrollback: a frame renders only what is live.
  */
 
-import { type Component, Container, Markdown, Spacer, Text } from "@mariozechner/pi-tui";
+import type { Component, Markdown } from "@mariozechner/pi-tui";
+import { Container, laterParts, Spacer, Text } from "./pi_tui.ts";
 import type { Envelope } from "../../agent/event.ts";
 import type { PermissionDecisionData } from "../../policy/permission_decision.ts";
 import type { DecisionSource } from "../../policy/approval.ts";
@@ -375,6 +376,7 @@ export class Transcript extends Container implements ScrollbackSource {
   #finishedMarkdown(raw: string, thought: boolean): Markdown {
     const text = terminalText(raw);
     const { markdown, style } = this.#theme;
+    const { Markdown } = laterParts();
     return thought
       ? new Markdown(text, 1, 0, markdown, { color: style.dim, italic: true })
       : new Markdown(text, 1, 0, markdown);

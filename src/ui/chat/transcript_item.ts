@@ -7,7 +7,8 @@
  * is finished.
  */
 
-import { type Component, Text } from "@mariozechner/pi-tui";
+import type { Component } from "@mariozechner/pi-tui";
+import { Text } from "./pi_tui.ts";
 
 /** A transcript item that may still change. */
 export interface LiveItem extends Component {

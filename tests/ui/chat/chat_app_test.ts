@@ -11,6 +11,10 @@ import { SLASH_COMMANDS } from "../../../src/ui/chat/slash.ts";
 import { styleFor } from "../../../src/ui/style.ts";
 import type { CanonicalEvent, Envelope } from "../../../src/agent/event.ts";
 import { FakeTerminal } from "./fake_terminal.ts";
+import { loadLaterParts } from "../../../src/ui/chat/pi_tui.ts";
+
+// The chat loads pi-tui's markdown and completion parts before anything shows or completes.
+await loadLaterParts();
 
 const ZERO = {
   input_tokens: 0,

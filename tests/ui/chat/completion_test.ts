@@ -5,6 +5,10 @@ import {
   mentionPrefix,
   pathSuggestions,
 } from "../../../src/ui/chat/completion.ts";
+import { loadLaterParts } from "../../../src/ui/chat/pi_tui.ts";
+
+// The chat loads pi-tui's markdown and completion parts before anything shows or completes.
+await loadLaterParts();
 
 const tree: Record<string, FolderEntry[]> = {
   "": [

@@ -7,6 +7,10 @@ import { styleFor } from "../../../src/ui/style.ts";
 import type { Envelope } from "../../../src/agent/event.ts";
 import { FakeTerminal } from "./fake_terminal.ts";
 import { EmulatedTerminal } from "./terminal_emulator.ts";
+import { loadLaterParts } from "../../../src/ui/chat/pi_tui.ts";
+
+// The chat loads pi-tui's markdown and completion parts before anything shows or completes.
+await loadLaterParts();
 
 /** A one-line component that counts its renders. */
 class Counted implements Component {

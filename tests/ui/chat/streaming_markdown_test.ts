@@ -3,6 +3,10 @@ import { Markdown } from "@mariozechner/pi-tui";
 import { StreamingMarkdown } from "../../../src/ui/chat/streaming_markdown.ts";
 import { chatTheme } from "../../../src/ui/chat/theme.ts";
 import { styleFor } from "../../../src/ui/style.ts";
+import { loadLaterParts } from "../../../src/ui/chat/pi_tui.ts";
+
+// The chat loads pi-tui's markdown and completion parts before anything shows or completes.
+await loadLaterParts();
 
 const theme = chatTheme(styleFor(true, undefined)).markdown;
 

@@ -3,6 +3,10 @@ import type { Envelope, PixirEvent } from "../../../src/agent/event.ts";
 import { chatTheme } from "../../../src/ui/chat/theme.ts";
 import { boundedMessage, MAX_USER_LINES, Transcript } from "../../../src/ui/chat/transcript.ts";
 import { styleFor } from "../../../src/ui/style.ts";
+import { loadLaterParts } from "../../../src/ui/chat/pi_tui.ts";
+
+// The chat loads pi-tui's markdown and completion parts before anything shows or completes.
+await loadLaterParts();
 
 const theme = chatTheme(styleFor(false, undefined));
 let seq = 0;
