@@ -4,7 +4,6 @@ import type { Command } from "./command.ts";
 import { parseFlags } from "./command.ts";
 import { POLICY_FLAGS_HELP, splitPolicyFlags } from "./policy_flags.ts";
 import { CliFailure, EXIT } from "./failure.ts";
-import type { Io } from "../util/io.ts";
 import {
   CONFIG_FLAGS,
   configFlagsHelp,
