@@ -33,6 +33,7 @@ const PROMPT_PAINTED = /─{20,}\n.*\n─{20,}/;
 /** The editor's two rules in what the program wrote, its escape sequences taken out. */
 const RULES_WRITTEN = /─{20,}[^]*─{20,}/;
 /** Escape sequences: CSI (colours, cursor moves, modes) and OSC (links, titles). */
+// deno-lint-ignore no-control-regex
 const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
 /** A synchronized update: the terminal shows what is written between these two at once. */
 const SYNC_BEGIN = "\x1b[?2026h";
