@@ -148,11 +148,12 @@ Examples:
     // The footer shows the MCP servers starting from the first frame; they launch right after it.
     const feed = new McpChatFeed(settings.mcpServers);
     let launched = false;
+    let refreshing: Promise<void> = Promise.resolve();
     let openRuntime!: () => void;
     const launch = new Promise<void>((resolve) => openRuntime = resolve);
     const runtime = launch.then(async () => {
       launched = true;
-      void refreshSignIn(credentials, feed.warn);
+      refreshing = refreshSignIn(credentials, feed.warn);
       // What the runtime shows (answers, a session opened whole) needs pi-tui's later parts.
       const [wiring] = await Promise.all([
         import(CHAT_WIRING_MODULE) as Promise<typeof ChatWiring>,
@@ -217,6 +218,10 @@ Examples:
       for (const off of unlisten) off();
       // A chat that ended before it painted never opened its runtime.
       if (launched) await runtime.then((opened) => opened.mcp.close(), () => {});
+      // A refresh under way is let finish (the terminal is already restored, and Ctrl+C still
+      // ends the process): its answer holds the sign-in's next refresh token, which a process
+      // ending meanwhile would lose, signing the person out.
+      await refreshing;
     }
   },
 };

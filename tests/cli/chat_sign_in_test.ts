@@ -87,3 +87,26 @@ Deno.test("an expired sign-in whose refresh is refused: the transcript says so a
   await pane.press("C-d");
   assert.match(await pane.waitFor(/CHAT-ENDED \d+/, 30_000), /CHAT-ENDED 0/);
 });
+
+Deno.test("a chat left while its sign-in refresh is under way waits for it: the rotated tokens are saved", async () => {
+  await using box = await sandbox();
+  // The refresh token is spent when the request arrives; only the answer, 3 s later, holds the
+  // next one: a process ending meanwhile would leave auth.json with a dead refresh token.
+  const issuer = createAuthIssuer({ account: ACCOUNT, refreshDelayMs: 3_000 });
+  await using server = startChatgptBackend(issuer, [{ sse: textAnswer("unused") }]);
+  const expired = issuer.issueTokens({ accessTokenSeconds: -60 });
+  await seedAuthFile(box.home, chatgptLogin(server.origin, expired));
+  await using pane = await chat(box, server, {
+    env: subscriptionEnv(server),
+    after: "echo CHAT-ENDED $status",
+  });
+
+  await pane.waitFor(PROMPT_READY, 30_000);
+  await pane.press("C-d");
+  assert.match(await pane.waitFor(/CHAT-ENDED \d+/, 30_000), /CHAT-ENDED 0/);
+  assert.equal(issuer.refreshRequests, 1);
+  const { tokens } = await storedAuth(box.home);
+  assert.ok(isRecord(tokens));
+  assert.notEqual(tokens.refresh_token, expired.refresh_token, "the rotated refresh token is kept");
+  assert.notEqual(tokens.access_token, expired.access_token);
+});
