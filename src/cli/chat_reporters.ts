@@ -7,7 +7,8 @@
 import type { SessionHostOptions } from "../app/session_host.ts";
 import type { TurnSink } from "../ui/chat/chat_host.ts";
 import type { McpFeed } from "../ui/chat/mcp_status.ts";
-import { type McpServers, type McpServerState, NO_MCP_SERVERS } from "../mcp/mcp_servers.ts";
+// Types only: the MCP modules load with the chat's runtime, after its first frame.
+import type { McpServers, McpServerState } from "../mcp/mcp_servers.ts";
 import type { McpServerConfig } from "../config/mcp_servers.ts";
 
 /**
@@ -16,18 +17,15 @@ import type { McpServerConfig } from "../config/mcp_servers.ts";
  * are. Warnings that come before the chat listens are kept and passed on when it does.
  */
 export class McpChatFeed implements McpFeed {
-  #servers: McpServers;
+  /** The servers once launched; before, `#starting` says each is starting. */
+  #servers: McpServers | undefined;
+  readonly #starting: readonly McpServerState[];
   #pending: string[] = [];
   #listener: Parameters<McpFeed["subscribe"]>[0] | undefined;
 
   /** The servers of `configs`, each starting until they are launched and attached. */
   constructor(configs: readonly McpServerConfig[]) {
-    const states: McpServerState[] = configs.map(({ name, transport }) => ({
-      name,
-      transport,
-      state: "starting",
-    }));
-    this.#servers = { ...NO_MCP_SERVERS, states };
+    this.#starting = configs.map(({ name, transport }) => ({ name, transport, state: "starting" }));
   }
 
   /** Follows `servers`' changes from now on. */
@@ -44,7 +42,7 @@ export class McpChatFeed implements McpFeed {
   };
 
   states(): readonly McpServerState[] {
-    return this.#servers.states;
+    return this.#servers?.states ?? this.#starting;
   }
 
   subscribe(listener: Parameters<McpFeed["subscribe"]>[0]): void {

@@ -10,13 +10,13 @@ import {
   readPrompt,
   resolveWorkspace,
   RUN_FLAGS,
-  RUN_FLAGS_HELP,
   settingsFrom,
   stopAtQuotaFrom,
   timeoutFrom,
   waitForResetFrom,
   withWaitDefault,
 } from "./inputs.ts";
+import { RUN_FLAGS_HELP } from "./run_help.ts";
 import {
   OUTPUT_FLAGS,
   outputMode,
