@@ -149,6 +149,43 @@ export function buildRequestBody(
   req: ModelRequest,
   fields: Readonly<RequestFields> = ALL_REQUEST_FIELDS,
 ): ResponsesRequestBody {
+  return { ...requestHead(req, fields), input: req.input.map(toWireItem) };
+}
+
+/** How many characters of items are encoded together into one part of an encoded body. */
+const PART_CHARS = 1 << 18;
+
+/**
+ * The body `buildRequestBody` builds, as UTF-8 JSON (its `input` last), encoded a few items at a
+ * time into a Blob. Every request re-sends the whole history: for a long session that is megabytes,
+ * and as one string it would be held again as bytes and again by fetch. A Blob keeps the bytes
+ * outside the JavaScript heap, is sent with its length and without a copy of the whole, and can be
+ * sent again for a retry. Throws like `buildRequestBody`.
+ */
+export function encodeRequestBody(
+  req: ModelRequest,
+  fields: Readonly<RequestFields> = ALL_REQUEST_FIELDS,
+): Blob {
+  const head = JSON.stringify(requestHead(req, fields));
+  const parts: Blob[] = [];
+  // The head is an object with at least `model`: its closing brace gives way to the input.
+  let part = `${head.slice(0, -1)},"input":[`;
+  for (let i = 0; i < req.input.length; i++) {
+    part += (i === 0 ? "" : ",") + JSON.stringify(toWireItem(req.input[i]));
+    if (part.length >= PART_CHARS) {
+      parts.push(new Blob([part]));
+      part = "";
+    }
+  }
+  parts.push(new Blob([`${part}]}`]));
+  return new Blob(parts);
+}
+
+/** Everything of the body but its `input`. */
+function requestHead(
+  req: ModelRequest,
+  fields: Readonly<RequestFields>,
+): Omit<ResponsesRequestBody, "input"> {
   if (req.instructions.trim() === "") {
     throw new RangeError("a model request needs non-empty instructions");
   }
@@ -158,10 +195,9 @@ export function buildRequestBody(
     ...(req.model.includes(CODEX_MODEL_MARKER) ? { verbosity: "medium" as const } : {}),
     ...(req.output_format ? { format: req.output_format } : {}),
   };
-  const body: ResponsesRequestBody = {
+  const head: Omit<ResponsesRequestBody, "input"> = {
     model: req.model,
     instructions: req.instructions,
-    input: req.input.map(toWireItem),
     tools: [
       ...req.tools.map((tool): FunctionToolBody => ({
         type: "function",
@@ -181,12 +217,12 @@ export function buildRequestBody(
     prompt_cache_key: req.session_id,
     ...(Object.keys(text).length > 0 ? { text } : {}),
   };
-  if (!fields.parallel_tool_calls) delete body.parallel_tool_calls;
-  if (!fields.reasoning) delete body.reasoning;
-  if (!fields.store) delete body.store;
-  if (!fields.encrypted_reasoning) delete body.include;
-  if (!fields.prompt_cache_key) delete body.prompt_cache_key;
-  return body;
+  if (!fields.parallel_tool_calls) delete head.parallel_tool_calls;
+  if (!fields.reasoning) delete head.reasoning;
+  if (!fields.store) delete head.store;
+  if (!fields.encrypted_reasoning) delete head.include;
+  if (!fields.prompt_cache_key) delete head.prompt_cache_key;
+  return head;
 }
 
 /** Copies only the fields the API reads back, dropping ids and output-only metadata. */
