@@ -179,9 +179,9 @@ Examples:
         : null,
       mcp: feed,
     });
-    const { runChat, ProcessTerminal } = await ui;
+    const { runChat, ChatTerminal } = await ui;
     const chat = runChat({
-      terminal: new ProcessTerminal(),
+      terminal: new ChatTerminal(),
       host,
       style: styleFor(true, io.env("NO_COLOR")),
       choice,
@@ -219,11 +219,11 @@ Examples:
  * and while the session and credentials are being read.
  */
 async function loadUi() {
-  const [{ runChat }, { ProcessTerminal }] = await Promise.all([
+  const [{ runChat }, { ChatTerminal }] = await Promise.all([
     import("../ui/chat/chat_app.ts"),
-    import("@mariozechner/pi-tui"),
+    import("../ui/chat/screen.ts"),
   ]);
-  return { runChat, ProcessTerminal };
+  return { runChat, ChatTerminal };
 }
 
 /** Turns of a long session shown before the rest is read: more than a screen holds. */

@@ -152,15 +152,18 @@ export function buildRequestBody(
   return { ...requestHead(req, fields), input: req.input.map(toWireItem) };
 }
 
-/** How many characters of items are encoded together into one part of an encoded body. */
-const PART_CHARS = 1 << 18;
+/** Bytes of items encoded together into one part of an encoded body. */
+const PART_BYTES = 1 << 18;
+
+const encoder = new TextEncoder();
 
 /**
- * The body `buildRequestBody` builds, as UTF-8 JSON (its `input` last), encoded a few items at a
- * time into a Blob. Every request re-sends the whole history: for a long session that is megabytes,
- * and as one string it would be held again as bytes and again by fetch. A Blob keeps the bytes
- * outside the JavaScript heap, is sent with its length and without a copy of the whole, and can be
- * sent again for a retry. Throws like `buildRequestBody`.
+ * The body `buildRequestBody` builds, as UTF-8 JSON (its `input` last), encoded an item at a time
+ * into a Blob. Every request re-sends the whole history: for a long session that is megabytes, and
+ * as one string it would be held again as bytes and again by fetch. Each item's JSON goes straight
+ * into a reused buffer, which becomes a part of the Blob when full: the Blob keeps the bytes
+ * outside the JavaScript heap, is sent with its length without a copy of the whole, and can be sent
+ * again for a retry. Throws like `buildRequestBody`.
  */
 export function encodeRequestBody(
   req: ModelRequest,
@@ -168,16 +171,24 @@ export function encodeRequestBody(
 ): Blob {
   const head = JSON.stringify(requestHead(req, fields));
   const parts: Blob[] = [];
-  // The head is an object with at least `model`: its closing brace gives way to the input.
-  let part = `${head.slice(0, -1)},"input":[`;
-  for (let i = 0; i < req.input.length; i++) {
-    part += (i === 0 ? "" : ",") + JSON.stringify(toWireItem(req.input[i]));
-    if (part.length >= PART_CHARS) {
-      parts.push(new Blob([part]));
-      part = "";
+  let buffer = new Uint8Array(PART_BYTES);
+  let end = 0;
+  const put = (text: string) => {
+    // A UTF-16 code unit takes at most three bytes of UTF-8.
+    if (end + text.length * 3 > buffer.length) {
+      if (end > 0) parts.push(new Blob([buffer.subarray(0, end)]));
+      end = 0;
+      if (text.length * 3 > buffer.length) buffer = new Uint8Array(text.length * 3);
     }
+    end += encoder.encodeInto(text, buffer.subarray(end)).written;
+  };
+  // The head is an object with at least `model`: its closing brace gives way to the input.
+  put(`${head.slice(0, -1)},"input":[`);
+  for (let i = 0; i < req.input.length; i++) {
+    put((i === 0 ? "" : ",") + JSON.stringify(toWireItem(req.input[i])));
   }
-  parts.push(new Blob([`${part}]}`]));
+  put("]}");
+  parts.push(new Blob([buffer.subarray(0, end)]));
   return new Blob(parts);
 }
 

@@ -55,7 +55,16 @@ export interface ResponsesDeps {
   extraHeaders?: Record<string, string>;
   /** Whether request bodies are still compressed; the process-wide state by default. */
   compression?: BodyCompression;
+  /**
+   * Called when a call whose request body was large (`LARGE_BODY_BYTES`) has ended: its bytes
+   * live outside the JavaScript heap and are freed only by a garbage collection
+   * (`requestCollection` in production). Default nothing.
+   */
+  collectGarbage?: () => void;
 }
+
+/** A request body this large is collected as soon as its call ends (see `collectGarbage`). */
+export const LARGE_BODY_BYTES = 1 << 20;
 
 /** The last event of one attempt. */
 type Ending = Extract<ModelEvent, { type: "done" | "failed" }>;
@@ -82,10 +91,25 @@ export async function* streamResponse(
   req: ModelRequest,
   deps: ResponsesDeps,
 ): AsyncGenerator<ModelEvent> {
+  let bodyBytes = 0;
+  try {
+    yield* streamCall(req, deps, (bytes) => bodyBytes = bytes);
+  } finally {
+    if (bodyBytes >= LARGE_BODY_BYTES) deps.collectGarbage?.();
+  }
+}
+
+/** `streamResponse` without its clean-up; `onBody` learns the encoded body's size. */
+async function* streamCall(
+  req: ModelRequest,
+  deps: ResponsesDeps,
+  onBody: (bytes: number) => void,
+): AsyncGenerator<ModelEvent> {
   const { signal } = deps;
   let body: Blob;
   try {
     body = encodeRequestBody(req, deps.fields);
+    onBody(body.size);
   } catch (error) {
     // Only a request the agent should never have built ends up here (blank instructions).
     const message = error instanceof Error ? error.message : String(error);

@@ -8,7 +8,11 @@ import { zstdDecompressSync } from "node:zlib";
 import { BodyCompression } from "../../src/provider/body_compression.ts";
 import type { ModelEvent } from "../../src/provider/model_event.ts";
 import { buildRequestBody, type ModelRequest } from "../../src/provider/request.ts";
-import { type ResponsesDeps, streamResponse } from "../../src/provider/responses.ts";
+import {
+  LARGE_BODY_BYTES,
+  type ResponsesDeps,
+  streamResponse,
+} from "../../src/provider/responses.ts";
 import { QUOTA_HEADERS, textAnswer, usageLimitReply } from "../fakes/fixtures.ts";
 import { CHATGPT_BACKEND, startResponsesServer } from "../fakes/responses_server.ts";
 
@@ -738,6 +742,26 @@ Deno.test("a long history's body goes whole with its length, plain and compresse
     assert.equal("transfer-encoding" in request.headers, false);
   }
   assert.ok(chatgpt.requests[0].wireBytes < publicApi.requests[0].wireBytes / 10);
+});
+
+Deno.test("a call with a large body asks for a collection once it ends; a small one does not", async () => {
+  const large: ModelRequest = {
+    ...REQUEST,
+    input: [{ type: "function_call_output", call_id: "c", output: "x".repeat(LARGE_BODY_BYTES) }],
+  };
+  for (
+    const [req, reply, expected] of [
+      [large, sse(J1), 1],
+      [large, json(400, { error: { message: "bad" } }), 1],
+      [REQUEST, sse(J1), 0],
+    ] as const
+  ) {
+    let collections = 0;
+    const { deps } = setup([reply], { collectGarbage: () => collections++ });
+    const events = await run(deps, req);
+    assert.equal(collections, expected, kinds(events).join());
+    assert.equal(kinds(events).at(-1), reply.ok ? "done" : "failed:invalid_request");
+  }
 });
 
 for (const status of [415, 400] as const) {
