@@ -71,13 +71,13 @@ export interface ScreenCounters {
 
 /**
  * A finished item and what it looks like at `width` (-1: not laid out at the current width): its
- * number of rows, and where the screen's `WrittenRows` keeps them as written.
+ * number of rows, and where the screen's `WrittenRows` keeps them as written (kept in the entry
+ * itself: a long session has thousands).
  */
-interface Archived {
+interface Archived extends RowSpan {
   item: Component;
   width: number;
   rows: number;
-  span: RowSpan;
 }
 
 type InputListener = (data: string) => { consume?: boolean; data?: string } | undefined;
@@ -86,7 +86,6 @@ type InputListener = (data: string) => { consume?: boolean; data?: string } | un
 const LINE_RESET = "\x1b[0m\x1b]8;;\x07";
 const SYNC_START = "\x1b[?2026h";
 const SYNC_END = "\x1b[?2026l";
-const NOWHERE: RowSpan = { start: 0, end: 0 };
 const encoder = new TextEncoder();
 /** Clear the screen, home, clear the scrollback. */
 const CLEAR_ALL = "\x1b[2J\x1b[H\x1b[3J";
@@ -331,7 +330,9 @@ export class ChatScreen extends TUI {
     const lines = trusted(entry.item) ? rendered : fit(rendered, width);
     entry.width = width;
     entry.rows = lines.length;
-    entry.span = this.#rows.add(lines, LINE_RESET);
+    const { start, end } = this.#rows.add(lines, LINE_RESET);
+    entry.start = start;
+    entry.end = end;
     entry.item.invalidate();
     this.counters.itemLayouts++;
     return lines;
@@ -476,7 +477,7 @@ export class ChatScreen extends TUI {
       const entry = this.#archive[i];
       if (entry.rows === 0) continue;
       if (rows > 0) out.text("\r\n");
-      out.bytes(this.#rows.view(entry.span));
+      out.bytes(this.#rows.view(entry));
       rows += entry.rows;
     }
     const historyRows = rows;
@@ -515,14 +516,15 @@ function trusted(component: Component): boolean {
 
 /** An archive entry for `item`, not laid out yet. */
 function unlaid(item: Component): Archived {
-  return { item, width: -1, rows: 0, span: NOWHERE };
+  return { item, width: -1, rows: 0, start: 0, end: 0 };
 }
 
 /** Forgets how an entry was laid out (the width changed). */
 function forget(entry: Archived): void {
   entry.width = -1;
   entry.rows = 0;
-  entry.span = NOWHERE;
+  entry.start = 0;
+  entry.end = 0;
 }
 
 /** A terminal that also takes bytes (UTF-8), as the process's own does. */
