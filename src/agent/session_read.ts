@@ -288,6 +288,7 @@ async function readTail(
     const seq = entry.kind === "event" ? entry.envelope.seq : entry.seq;
     const sessionId = entry.kind === "event" ? entry.envelope.session_id : entry.session_id;
     if (sessionId !== id || (expected !== null && seq !== expected)) return null;
+    if (entry.kind === "event") entry.envelope.session_id = id;
     if ((seq === 0) !== (entry.kind === "event" && entry.envelope.type === "session_started")) {
       return null;
     }
@@ -383,6 +384,8 @@ function entryAt(line: FileLine, id: string, seq: number): LogEntry {
     return { kind: "broken", reason: `event of another session (${at.session_id})` };
   }
   if (at.seq !== seq) return { kind: "broken", reason: `seq ${at.seq} where ${seq} was expected` };
+  // Every event of a long session held one copy of the id it names: share the caller's.
+  if (entry.kind === "event") entry.envelope.session_id = id;
   if ((seq === 0) !== (at.type === "session_started")) {
     return {
       kind: "broken",

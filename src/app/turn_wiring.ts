@@ -37,6 +37,7 @@ import { createPlanTool } from "../tools/plan.ts";
 import { createSkillTool } from "../skills/skill_tool.ts";
 import type { Skill } from "../skills/skills.ts";
 import type { SessionHooks } from "./session_hooks.ts";
+import { requestCollection } from "../util/garbage_collection.ts";
 
 /** The subagents' module, loaded when a run first delegates (see `BUILD.lazyModules`). */
 const SUBAGENT_MODULE = "./subagent.ts";
@@ -321,6 +322,7 @@ function guardedModelCall(w: ModelCallerInputs, quota: QuotaGuard): ModelCall {
         now: w.io.now,
         utcOffset: systemUtcOffset,
         signal,
+        collectGarbage: requestCollection,
       });
     let waitLeftMs = w.waitForResetMs ?? 0;
     for (let attempt = 1;; attempt++) {

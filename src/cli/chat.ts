@@ -185,11 +185,11 @@ Examples:
         : null,
       mcp: feed,
     });
-    const { runChat, ProcessTerminal, loadLaterParts } = await ui;
+    const { runChat, ChatTerminal, loadLaterParts } = await ui;
     // A session shown in the first frame is shown with pi-tui's later parts (its markdown).
     if (resumed) await loadLaterParts();
     const chat = runChat({
-      terminal: new ProcessTerminal(),
+      terminal: new ChatTerminal(),
       host,
       style: styleFor(true, io.env("NO_COLOR")),
       choice,
@@ -231,11 +231,12 @@ Examples:
  * and while the session and credentials are being read.
  */
 async function loadUi() {
-  const [{ runChat }, { ProcessTerminal, loadLaterParts }] = await Promise.all([
+  const [{ runChat }, { ChatTerminal }, { loadLaterParts }] = await Promise.all([
     import("../ui/chat/chat_app.ts"),
+    import("../ui/chat/screen.ts"),
     import("../ui/chat/pi_tui.ts"),
   ]);
-  return { runChat, ProcessTerminal, loadLaterParts };
+  return { runChat, ChatTerminal, loadLaterParts };
 }
 
 /**

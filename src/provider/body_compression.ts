@@ -23,15 +23,17 @@ export class BodyCompression {
   }
 
   /**
-   * `json` compressed with zstd at its default level. node:zlib is imported on first use: it
+   * `body` compressed with zstd at its default level, streamed through the compressor a part at a
+   * time so the uncompressed whole is never held at once. node:zlib is imported on first use: it
    * costs ~5 MB, which runs that never talk to the ChatGPT backend do not pay.
    */
-  async compress(json: string): Promise<Uint8Array<ArrayBuffer>> {
-    const { zstdCompressSync } = await import("node:zlib");
-    const compressed = zstdCompressSync(new TextEncoder().encode(json));
-    const bytes = new Uint8Array(compressed.byteLength);
-    bytes.set(compressed);
-    return bytes;
+  async compress(body: Blob): Promise<Uint8Array<ArrayBuffer>> {
+    const [{ createZstdCompress }, { Duplex }] = await Promise.all([
+      import("node:zlib"),
+      import("node:stream"),
+    ]);
+    const zstd: ReadableWritablePair<Uint8Array, Uint8Array> = Duplex.toWeb(createZstdCompress());
+    return await new Response(body.stream().pipeThrough(zstd)).bytes();
   }
 }
 

@@ -149,6 +149,54 @@ export function buildRequestBody(
   req: ModelRequest,
   fields: Readonly<RequestFields> = ALL_REQUEST_FIELDS,
 ): ResponsesRequestBody {
+  return { ...requestHead(req, fields), input: req.input.map(toWireItem) };
+}
+
+/** Bytes of items encoded together into one part of an encoded body. */
+const PART_BYTES = 1 << 18;
+
+const encoder = new TextEncoder();
+
+/**
+ * The body `buildRequestBody` builds, as UTF-8 JSON (its `input` last), encoded an item at a time
+ * into a Blob. Every request re-sends the whole history: for a long session that is megabytes, and
+ * as one string it would be held again as bytes and again by fetch. Each item's JSON goes straight
+ * into a reused buffer, which becomes a part of the Blob when full: the Blob keeps the bytes
+ * outside the JavaScript heap, is sent with its length without a copy of the whole, and can be sent
+ * again for a retry. Throws like `buildRequestBody`.
+ */
+export function encodeRequestBody(
+  req: ModelRequest,
+  fields: Readonly<RequestFields> = ALL_REQUEST_FIELDS,
+): Blob {
+  const head = JSON.stringify(requestHead(req, fields));
+  const parts: Blob[] = [];
+  let buffer = new Uint8Array(PART_BYTES);
+  let end = 0;
+  const put = (text: string) => {
+    // A UTF-16 code unit takes at most three bytes of UTF-8.
+    if (end + text.length * 3 > buffer.length) {
+      if (end > 0) parts.push(new Blob([buffer.subarray(0, end)]));
+      end = 0;
+      if (text.length * 3 > buffer.length) buffer = new Uint8Array(text.length * 3);
+    }
+    end += encoder.encodeInto(text, buffer.subarray(end)).written;
+  };
+  // The head is an object with at least `model`: its closing brace gives way to the input.
+  put(`${head.slice(0, -1)},"input":[`);
+  for (let i = 0; i < req.input.length; i++) {
+    put((i === 0 ? "" : ",") + JSON.stringify(toWireItem(req.input[i])));
+  }
+  put("]}");
+  parts.push(new Blob([buffer.subarray(0, end)]));
+  return new Blob(parts);
+}
+
+/** Everything of the body but its `input`. */
+function requestHead(
+  req: ModelRequest,
+  fields: Readonly<RequestFields>,
+): Omit<ResponsesRequestBody, "input"> {
   if (req.instructions.trim() === "") {
     throw new RangeError("a model request needs non-empty instructions");
   }
@@ -158,10 +206,9 @@ export function buildRequestBody(
     ...(req.model.includes(CODEX_MODEL_MARKER) ? { verbosity: "medium" as const } : {}),
     ...(req.output_format ? { format: req.output_format } : {}),
   };
-  const body: ResponsesRequestBody = {
+  const head: Omit<ResponsesRequestBody, "input"> = {
     model: req.model,
     instructions: req.instructions,
-    input: req.input.map(toWireItem),
     tools: [
       ...req.tools.map((tool): FunctionToolBody => ({
         type: "function",
@@ -181,12 +228,12 @@ export function buildRequestBody(
     prompt_cache_key: req.session_id,
     ...(Object.keys(text).length > 0 ? { text } : {}),
   };
-  if (!fields.parallel_tool_calls) delete body.parallel_tool_calls;
-  if (!fields.reasoning) delete body.reasoning;
-  if (!fields.store) delete body.store;
-  if (!fields.encrypted_reasoning) delete body.include;
-  if (!fields.prompt_cache_key) delete body.prompt_cache_key;
-  return body;
+  if (!fields.parallel_tool_calls) delete head.parallel_tool_calls;
+  if (!fields.reasoning) delete head.reasoning;
+  if (!fields.store) delete head.store;
+  if (!fields.encrypted_reasoning) delete head.include;
+  if (!fields.prompt_cache_key) delete head.prompt_cache_key;
+  return head;
 }
 
 /** Copies only the fields the API reads back, dropping ids and output-only metadata. */

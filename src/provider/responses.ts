@@ -21,7 +21,7 @@ import { classifyHttpFailure } from "./classify.ts";
 import type { ProviderError } from "./error.ts";
 import type { ModelEvent } from "./model_event.ts";
 import { parseQuota } from "../quota/snapshot.ts";
-import { buildRequestBody, type ModelRequest, type RequestFields } from "./request.ts";
+import { encodeRequestBody, type ModelRequest, type RequestFields } from "./request.ts";
 import type { UtcOffset } from "../quota/reset_time.ts";
 import { retryDelay, type RetryPolicy } from "./retry.ts";
 import { type ProviderEndpoint, type RequestRoute, routeRequest, type Sender } from "./route.ts";
@@ -55,7 +55,16 @@ export interface ResponsesDeps {
   extraHeaders?: Record<string, string>;
   /** Whether request bodies are still compressed; the process-wide state by default. */
   compression?: BodyCompression;
+  /**
+   * Called when a call whose request body was large (`LARGE_BODY_BYTES`) has ended: its bytes
+   * live outside the JavaScript heap and are freed only by a garbage collection
+   * (`requestCollection` in production). Default nothing.
+   */
+  collectGarbage?: () => void;
 }
+
+/** A request body this large is collected as soon as its call ends (see `collectGarbage`). */
+export const LARGE_BODY_BYTES = 1 << 20;
 
 /** The last event of one attempt. */
 type Ending = Extract<ModelEvent, { type: "done" | "failed" }>;
@@ -82,10 +91,25 @@ export async function* streamResponse(
   req: ModelRequest,
   deps: ResponsesDeps,
 ): AsyncGenerator<ModelEvent> {
-  const { signal } = deps;
-  let body: string;
+  let bodyBytes = 0;
   try {
-    body = JSON.stringify(buildRequestBody(req, deps.fields));
+    yield* streamCall(req, deps, (bytes) => bodyBytes = bytes);
+  } finally {
+    if (bodyBytes >= LARGE_BODY_BYTES) deps.collectGarbage?.();
+  }
+}
+
+/** `streamResponse` without its clean-up; `onBody` learns the encoded body's size. */
+async function* streamCall(
+  req: ModelRequest,
+  deps: ResponsesDeps,
+  onBody: (bytes: number) => void,
+): AsyncGenerator<ModelEvent> {
+  const { signal } = deps;
+  let body: Blob;
+  try {
+    body = encodeRequestBody(req, deps.fields);
+    onBody(body.size);
   } catch (error) {
     // Only a request the agent should never have built ends up here (blank instructions).
     const message = error instanceof Error ? error.message : String(error);
@@ -105,11 +129,12 @@ export async function* streamResponse(
     ...(req.turn_state === undefined ? {} : { turnState: req.turn_state }),
     extraHeaders: deps.extraHeaders,
   };
+  const payload: Payload = { plain: body, compressed: null };
   let renewed = false;
   let retries = 0;
   while (true) {
     const route = routeRequest(credential, deps.endpoint, sender);
-    const ending = yield* sendOnce(body, route, deps, (value) => sender.turnState = value);
+    const ending = yield* sendOnce(payload, route, deps, (value) => sender.turnState = value);
     if (ending.type === "done") {
       yield ending;
       return;
@@ -143,13 +168,19 @@ export async function* streamResponse(
   }
 }
 
+/** A request's body, and once needed its compressed form, kept for the call's retries. */
+interface Payload {
+  plain: Blob;
+  compressed: Promise<Uint8Array<ArrayBuffer>> | null;
+}
+
 /**
  * Sends the request once and streams its events, its body compressed where the route allows it;
  * when the backend refuses the encoding, compression is turned off for the process and the same
  * request is sent again uncompressed, at once.
  */
 async function* sendOnce(
-  body: string,
+  payload: Payload,
   route: RequestRoute,
   deps: ResponsesDeps,
   onTurnState: (value: string) => void,
@@ -160,7 +191,7 @@ async function* sendOnce(
     headers.set("Content-Encoding", BODY_ENCODING);
     const encoded = { ...route, headers };
     const ending = yield* sendBody(
-      await compression.compress(body),
+      await (payload.compressed ??= compression.compress(payload.plain)),
       encoded,
       deps,
       true,
@@ -169,7 +200,8 @@ async function* sendOnce(
     if (ending.type !== "encoding_refused") return ending;
     compression.refuse();
   }
-  const ending = yield* sendBody(body, route, deps, false, onTurnState);
+  payload.compressed = null;
+  const ending = yield* sendBody(payload.plain, route, deps, false, onTurnState);
   // Only a compressed body is judged a refusal of its encoding; this keeps the types honest.
   return ending.type === "encoding_refused" ? failed(encodingError()) : ending;
 }
@@ -194,7 +226,7 @@ interface EncodingRefused {
  * the response carries goes to `onTurnState` (for a retry) and out as an event (for the turn).
  */
 async function* sendBody(
-  body: string | Uint8Array<ArrayBuffer>,
+  body: Blob | Uint8Array<ArrayBuffer>,
   route: RequestRoute,
   deps: ResponsesDeps,
   compressed: boolean,

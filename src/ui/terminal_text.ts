@@ -16,8 +16,19 @@ export interface TerminalTextOptions {
 
 // C0 controls and DEL, C1 controls, and the bidi embeddings, overrides, isolates and marks that
 // make a terminal show text in an order other than the one it has. Matching controls is the point.
+// Each variant leaves out the layout characters kept: text with nothing to change then comes back
+// as the same string, not a copy (a long session's transcript holds a lot of text).
 // deno-lint-ignore no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_BUT_NEWLINES =
+  // deno-lint-ignore no-control-regex
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_BUT_TABS =
+  // deno-lint-ignore no-control-regex
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_BUT_BOTH =
+  // deno-lint-ignore no-control-regex
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * `text` with every control character made visible: C0 controls in caret notation (ESC `^[`, BEL
@@ -27,11 +38,10 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066
 export function terminalText(text: string, options: TerminalTextOptions = {}): string {
   const newlines = options.newlines ?? true;
   const tabs = options.tabs ?? true;
-  return text.replace(UNSAFE, (char) => {
-    if (char === "\n" && newlines) return char;
-    if (char === "\t" && tabs) return char;
-    return visible(char);
-  });
+  const unsafe = newlines
+    ? (tabs ? UNSAFE_BUT_BOTH : UNSAFE_BUT_NEWLINES)
+    : (tabs ? UNSAFE_BUT_TABS : UNSAFE);
+  return text.replace(unsafe, visible);
 }
 
 /** `text` on one line: like `terminalText`, with line breaks and tabs shown visibly too. */

@@ -28,20 +28,18 @@ async function host(
   replies: { events: StreamEvent[]; headers?: Record<string, string> }[],
 ): Promise<{ host: SessionHost; recorded: Recorded }> {
   const recorded: Recorded = { events: [], warnings: [], requests: [] };
-  const fetch = ((input: string | URL | Request, init?: RequestInit) => {
+  const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = String(input);
     recorded.requests.push({
       url,
-      body: JSON.parse(String(init?.body)),
+      body: await new Response(init?.body).json(),
       authorization: new Headers(init?.headers).get("authorization"),
     });
     const reply = replies.shift();
-    if (!reply) return Promise.resolve(new Response("no more replies", { status: 500 }));
-    return Promise.resolve(
-      new Response(encodeSse(reply.events), {
-        headers: { "content-type": "text/event-stream", ...reply.headers },
-      }),
-    );
+    if (!reply) return new Response("no more replies", { status: 500 });
+    return new Response(encodeSse(reply.events), {
+      headers: { "content-type": "text/event-stream", ...reply.headers },
+    });
   }) as typeof globalThis.fetch;
   const io = {
     env: () => undefined,

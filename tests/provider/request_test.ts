@@ -3,6 +3,7 @@ import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import {
   ALL_REQUEST_FIELDS,
   buildRequestBody,
+  encodeRequestBody,
   type ModelRequest,
 } from "../../src/provider/request.ts";
 
@@ -199,4 +200,49 @@ Deno.test("web search adds the hosted tool after the function tools, and its cal
     status: "completed",
     action: { type: "search", query: "deno" },
   }]);
+});
+
+/** A long history: many items of every kind, with text outside ASCII, spanning many parts. */
+function longHistory(): ModelRequest {
+  const base = j2FollowUp();
+  const input: ModelRequest["input"] = [];
+  for (let i = 0; i < 600; i++) {
+    input.push(
+      { type: "message", role: "user", content: [{ type: "input_text", text: `tâche ${i} 🧪` }] },
+      ...base.input.slice(1, 3),
+      {
+        type: "function_call_output",
+        call_id: "call_fx2A",
+        output: `ligne "${i}"\n`.repeat(80) + "\u2028 \\ \u0000 é",
+      },
+      {
+        type: "message",
+        role: "assistant",
+        id: `msg_${i}`,
+        status: "completed",
+        content: [{ type: "output_text", text: `réponse ${i}`, annotations: [] }],
+      },
+    );
+  }
+  return { ...base, input };
+}
+
+Deno.test("the encoded body is the built body, its input last, for every field choice", async () => {
+  for (const req of [j2FollowUp(), longHistory(), { ...j2FollowUp(), input: [] }]) {
+    const variants = [
+      ALL_REQUEST_FIELDS,
+      ...Object.keys(ALL_REQUEST_FIELDS).map((field) => ({
+        ...ALL_REQUEST_FIELDS,
+        [field]: false,
+      })),
+    ];
+    for (const fields of variants) {
+      const blob = encodeRequestBody(req, fields);
+      const text = await blob.text();
+      assert.deepEqual(JSON.parse(text), buildRequestBody(req, fields));
+      assert.deepEqual(Object.keys(JSON.parse(text)).at(-1), "input");
+      assert.equal(blob.size, new TextEncoder().encode(text).length);
+    }
+  }
+  assert.throws(() => encodeRequestBody({ ...j2FollowUp(), instructions: " " }), RangeError);
 });

@@ -8,7 +8,11 @@ import { zstdDecompressSync } from "node:zlib";
 import { BodyCompression } from "../../src/provider/body_compression.ts";
 import type { ModelEvent } from "../../src/provider/model_event.ts";
 import { buildRequestBody, type ModelRequest } from "../../src/provider/request.ts";
-import { type ResponsesDeps, streamResponse } from "../../src/provider/responses.ts";
+import {
+  LARGE_BODY_BYTES,
+  type ResponsesDeps,
+  streamResponse,
+} from "../../src/provider/responses.ts";
 import { QUOTA_HEADERS, textAnswer, usageLimitReply } from "../fakes/fixtures.ts";
 import { CHATGPT_BACKEND, startResponsesServer } from "../fakes/responses_server.ts";
 
@@ -65,15 +69,14 @@ type Reply = (init: RequestInit) => Response | Promise<Response>;
 /** A fetch that answers with `replies` in order and records every request. */
 function scriptedFetch(replies: readonly (Response | Reply)[]) {
   const calls: { url: string; headers: Headers; body: unknown }[] = [];
-  const fetch = (url: string, init: RequestInit): Promise<Response> => {
+  const fetch = async (url: string, init: RequestInit): Promise<Response> => {
     const headers = new Headers(init.headers);
-    const sent = init.body instanceof Uint8Array && headers.get("content-encoding") === "zstd"
-      ? new TextDecoder().decode(zstdDecompressSync(init.body))
-      : String(init.body);
-    calls.push({ url, headers, body: JSON.parse(sent) });
+    const bytes = await new Response(init.body).bytes();
+    const sent = headers.get("content-encoding") === "zstd" ? zstdDecompressSync(bytes) : bytes;
+    calls.push({ url, headers, body: JSON.parse(new TextDecoder().decode(sent)) });
     const reply = replies[calls.length - 1];
     if (reply === undefined) throw new Error(`unexpected request #${calls.length}`);
-    return Promise.resolve(reply instanceof Response ? reply : reply(init));
+    return await (reply instanceof Response ? reply : reply(init));
   };
   return { fetch, calls };
 }
@@ -707,6 +710,58 @@ Deno.test("ChatGPT backend bodies go zstd-compressed; API-key bodies go plain (r
   const [plain] = publicApi.requests;
   assert.equal("content-encoding" in plain.headers, false);
   assert.equal(plain.wireBytes, plain.text.length);
+});
+
+Deno.test("a long history's body goes whole with its length, plain and compressed (real fetch)", async () => {
+  const output = "x".repeat(2000) + " é 🧪\n";
+  const long: ModelRequest = {
+    ...REQUEST,
+    input: Array.from({ length: 400 }, (_, i) => ({
+      type: "function_call_output" as const,
+      call_id: `call_${i}`,
+      output,
+    })),
+  };
+  await using chatgpt = startResponsesServer({
+    ...CHATGPT_BACKEND,
+    validate: false,
+    script: [{ sse: textAnswer("compressed") }],
+  });
+  await using publicApi = startResponsesServer({
+    validate: false,
+    script: [{ sse: textAnswer("plain") }],
+  });
+  const signedIn = setup([], { fetch: globalThis.fetch, endpoint: { baseUrl: chatgpt.url } });
+  signedIn.deps.credentials = credentialsOf(SIGNED_IN).provider;
+  assert.equal(text(await run(signedIn.deps, long)), "compressed");
+  const keyed = setup([], { fetch: globalThis.fetch, endpoint: { baseUrl: publicApi.url } });
+  assert.equal(text(await run(keyed.deps, long)), "plain");
+  for (const [request] of [chatgpt.requests, publicApi.requests]) {
+    assert.deepEqual(request.body, buildRequestBody(long));
+    assert.equal(request.headers["content-length"], String(request.wireBytes));
+    assert.equal("transfer-encoding" in request.headers, false);
+  }
+  assert.ok(chatgpt.requests[0].wireBytes < publicApi.requests[0].wireBytes / 10);
+});
+
+Deno.test("a call with a large body asks for a collection once it ends; a small one does not", async () => {
+  const large: ModelRequest = {
+    ...REQUEST,
+    input: [{ type: "function_call_output", call_id: "c", output: "x".repeat(LARGE_BODY_BYTES) }],
+  };
+  for (
+    const [req, reply, expected] of [
+      [large, sse(J1), 1],
+      [large, json(400, { error: { message: "bad" } }), 1],
+      [REQUEST, sse(J1), 0],
+    ] as const
+  ) {
+    let collections = 0;
+    const { deps } = setup([reply], { collectGarbage: () => collections++ });
+    const events = await run(deps, req);
+    assert.equal(collections, expected, kinds(events).join());
+    assert.equal(kinds(events).at(-1), reply.ok ? "done" : "failed:invalid_request");
+  }
 });
 
 for (const status of [415, 400] as const) {

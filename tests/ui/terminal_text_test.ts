@@ -28,6 +28,7 @@ Deno.test("newlines and tabs stay by default and are shown on one line", () => {
   assert.equal(terminalText("a\n\tb"), "a\n\tb");
   assert.equal(terminalLine("a\n\tb"), "a^J^Ib");
   assert.equal(terminalText("a\n\tb", { tabs: false }), "a\n^Ib");
+  assert.equal(terminalText("a\n\tb\r", { newlines: false }), "a^J\tb^M");
 });
 
 Deno.test("C1 controls (8-bit CSI, OSC) and DEL are made visible", () => {

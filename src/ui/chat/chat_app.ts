@@ -25,6 +25,7 @@ import { Transcript } from "./transcript.ts";
 import { ChatScreen } from "./screen.ts";
 import { Spinner } from "./spinner.ts";
 import { terminalLine } from "../terminal_text.ts";
+import { requestCollection } from "../../util/garbage_collection.ts";
 
 /** How the chat ended. */
 export type ChatEnd = "quit" | "terminated";
@@ -372,6 +373,9 @@ class ChatApp {
     await this.#tui.nextFrame();
     const session = await whole().catch(() => null);
     if (session !== null && !this.#ended) await this.#show(session);
+    // Reading a long log left megabytes of garbage (its text, what parsing made of it, the last
+    // turns shown first): collected now, the chat's later work reuses that memory.
+    requestCollection();
   }
 
   /** Shows an opened session: its conversation, its model, its context use. */

@@ -7,8 +7,9 @@
  * (line resets, the change search, image ids): with a long transcript that walk costs more than a
  * frame. Here the transcript's finished items leave the frame: they are written once into the
  * terminal's scrollback, above the live part (the item still streaming or running, the working
- * indicator, the editor, the footer), and kept in an archive with their lines at the current
- * width, to be written again after a resize or a reset. Frames are paced (at most one per
+ * indicator, the editor, the footer), and kept in an archive as the bytes written at the current
+ * width (UTF-8, a fraction of what the lines take as strings, and outside the JavaScript heap), to
+ * be written again by a full redraw; the items drop their own copies of their lines. Frames are paced (at most one per
  * `frameMs`), and a component that knows it alone changed (the working indicator) asks for a
  * repaint of itself only.
  *
@@ -23,6 +24,7 @@ import {
   CURSOR_MARKER,
   isKeyRelease,
   laterPartsIfLoaded,
+  ProcessTerminal,
   Spacer,
   Text,
   TruncatedText,
@@ -30,7 +32,9 @@ import {
   TUI,
   visibleWidth,
 } from "./pi_tui.ts";
+import process from "node:process";
 import { fitsWidth } from "./transcript_item.ts";
+import { type RowSpan, WrittenRows } from "./written_rows.ts";
 
 /** Where finished items come from: the transcript hands them over once, in order. */
 export interface ScrollbackSource {
@@ -64,11 +68,15 @@ export interface ScreenCounters {
   itemLayouts: number;
 }
 
-/** A finished item and its lines at `width` (-1: not laid out at the current width). */
-interface Archived {
+/**
+ * A finished item and what it looks like at `width` (-1: not laid out at the current width): its
+ * number of rows, and where the screen's `WrittenRows` keeps them as written (kept in the entry
+ * itself: a long session has thousands).
+ */
+interface Archived extends RowSpan {
   item: Component;
   width: number;
-  lines: string[];
+  rows: number;
 }
 
 type InputListener = (data: string) => { consume?: boolean; data?: string } | undefined;
@@ -77,6 +85,7 @@ type InputListener = (data: string) => { consume?: boolean; data?: string } | un
 const LINE_RESET = "\x1b[0m\x1b]8;;\x07";
 const SYNC_START = "\x1b[?2026h";
 const SYNC_END = "\x1b[?2026l";
+const encoder = new TextEncoder();
 /** Clear the screen, home, clear the scrollback. */
 const CLEAR_ALL = "\x1b[2J\x1b[H\x1b[3J";
 /** Screens of history laid out at once by a full redraw; the rest waits until the chat is idle. */
@@ -109,6 +118,8 @@ export class ChatScreen extends TUI {
   readonly #now: () => number;
   /** Items written to the scrollback, drawn again after a resize. */
   #archive: Archived[] = [];
+  /** The rows of the archive's items laid out at the current width. */
+  readonly #rows = new WrittenRows();
   /** The archive's items from this one on are laid out at the current width. */
   #laidFrom = 0;
   #backfill: ReturnType<typeof setTimeout> | undefined;
@@ -265,12 +276,14 @@ export class ChatScreen extends TUI {
     this.#lastFrame = this.#now();
     if (this.#history?.takeReset()) {
       this.#archive = [];
+      this.#rows.clear();
       this.#laidFrom = 0;
       this.#redrawAll = true;
     }
     if (width !== this.#width) {
       // Every line of the history wraps anew: lay it out again, starting from the end.
-      for (const entry of this.#archive) entry.lines = [];
+      for (const entry of this.#archive) forget(entry);
+      this.#rows.clear();
       this.#laidFrom = this.#archive.length;
       this.#redrawAll = true;
     }
@@ -281,12 +294,12 @@ export class ChatScreen extends TUI {
     const committed: string[] = [];
     if (finished.length > LARGE_BATCH) {
       // A whole session at once: lay out its end now, the rest when idle (see #fullRedraw).
-      for (const item of finished) this.#archive.push({ item, width: -1, lines: [] });
+      for (const item of finished) this.#archive.push(unlaid(item));
       this.#laidFrom = this.#archive.length;
       this.#redrawAll = true;
     } else {
       for (const item of finished) {
-        const entry: Archived = { item, width: -1, lines: [] };
+        const entry = unlaid(item);
         this.#archive.push(entry);
         for (const line of this.#layOut(entry, width)) committed.push(line);
       }
@@ -307,15 +320,21 @@ export class ChatScreen extends TUI {
     this.#painted = live;
   }
 
-  /** The entry's lines at `width`, laid out now unless they already are. */
-  #layOut(entry: Archived, width: number): string[] {
-    if (entry.width !== width) {
-      const lines = entry.item.render(width);
-      entry.lines = trusted(entry.item) ? lines : fit(lines, width);
-      entry.width = width;
-      this.counters.itemLayouts++;
-    }
-    return entry.lines;
+  /**
+   * Lays out an entry not laid out at `width` and returns its lines; the entry keeps them as
+   * written, and the item is told to drop its own copy.
+   */
+  #layOut(entry: Archived, width: number): readonly string[] {
+    const rendered = entry.item.render(width);
+    const lines = trusted(entry.item) ? rendered : fit(rendered, width);
+    entry.width = width;
+    entry.rows = lines.length;
+    const { start, end } = this.#rows.add(lines, LINE_RESET);
+    entry.start = start;
+    entry.end = end;
+    entry.item.invalidate();
+    this.counters.itemLayouts++;
+    return lines;
   }
 
   /**
@@ -325,7 +344,7 @@ export class ChatScreen extends TUI {
   #layOutBackwards(width: number, rows: number, deadline: number): boolean {
     let laidRows = 0;
     for (let i = this.#laidFrom; i < this.#archive.length && laidRows < rows; i++) {
-      laidRows += this.#archive[i].lines.length;
+      laidRows += this.#archive[i].rows;
     }
     while (this.#laidFrom > 0 && laidRows < rows && this.#now() < deadline) {
       this.#laidFrom--;
@@ -436,44 +455,40 @@ export class ChatScreen extends TUI {
   #fullRedraw(live: string[], width: number, height: number): void {
     this.#redrawAll = false;
     const whole = this.#layOutBackwards(width, SCREENS_AT_ONCE * height, Infinity);
-    const history: string[] = [];
+    const head: string[] = [];
     if (whole) {
-      if (this.#banner) history.push(...fit(this.#banner.render(width), width));
+      if (this.#banner) head.push(...fit(this.#banner.render(width), width));
     } else {
       const notice = ` ⋯ ${this.#laidFrom} earlier items follow when the chat is idle`;
-      history.push(truncateToWidth(`\x1b[2m${notice}\x1b[22m`, width, ""));
+      head.push(truncateToWidth(`\x1b[2m${notice}\x1b[22m`, width, ""));
       this.#scheduleBackfill();
     }
-    for (let i = this.#laidFrom; i < this.#archive.length; i++) {
-      for (const line of this.#archive[i].lines) history.push(line);
-    }
     // The first frame starts where the cursor is, below what the terminal showed before the chat.
-    let out = SYNC_START;
+    const out = new RedrawOutput(bytesWriter(this.terminal));
+    out.text(SYNC_START);
     if (this.#wroteAny) {
-      out += CLEAR_ALL;
+      out.text(CLEAR_ALL);
       this.counters.fullRedraws++;
     }
-    let first = true;
-    for (const lines of [history, live]) {
-      for (const line of lines) {
-        out += (first ? "" : "\r\n") + line + LINE_RESET;
-        first = false;
-        // A long history goes out in pieces, so it is never held as one huge string.
-        if (out.length >= WRITE_CHUNK) {
-          this.terminal.write(out);
-          out = "";
-        }
-      }
+    let rows = 0;
+    for (const line of head) out.text((rows++ === 0 ? "" : "\r\n") + line + LINE_RESET);
+    for (let i = this.#laidFrom; i < this.#archive.length; i++) {
+      const entry = this.#archive[i];
+      if (entry.rows === 0) continue;
+      if (rows > 0) out.text("\r\n");
+      out.bytes(this.#rows.view(entry));
+      rows += entry.rows;
     }
-    const rows = history.length + live.length;
+    const historyRows = rows;
+    for (const line of live) out.text((rows++ === 0 ? "" : "\r\n") + line + LINE_RESET);
     this.#wroteAny = true;
-    this.#liveStart = history.length;
+    this.#liveStart = historyRows;
     this.#painted = live;
     this.#written = rows;
     this.#cursor = Math.max(0, rows - 1);
     this.#viewportTop = Math.max(0, rows - height);
-    out += this.#placeCursor(0) + SYNC_END;
-    this.terminal.write(out);
+    out.text(this.#placeCursor(0) + SYNC_END);
+    out.flush();
   }
 
   /**
@@ -498,6 +513,79 @@ function trusted(component: Component): boolean {
   const Markdown = laterPartsIfLoaded()?.Markdown;
   return (Markdown !== undefined && component instanceof Markdown) || component instanceof Text ||
     component instanceof Spacer || component instanceof TruncatedText || fitsWidth(component);
+}
+
+/** An archive entry for `item`, not laid out yet. */
+function unlaid(item: Component): Archived {
+  return { item, width: -1, rows: 0, start: 0, end: 0 };
+}
+
+/** Forgets how an entry was laid out (the width changed). */
+function forget(entry: Archived): void {
+  entry.width = -1;
+  entry.rows = 0;
+  entry.start = 0;
+  entry.end = 0;
+}
+
+/** A terminal that also takes bytes (UTF-8), as the process's own does. */
+export interface ByteTerminal extends Terminal {
+  writeBytes(bytes: Uint8Array): void;
+}
+
+/** The process's terminal (pi-tui's, writing to standard output), also taking bytes. */
+export class ChatTerminal extends ProcessTerminal implements ByteTerminal {
+  writeBytes(bytes: Uint8Array): void {
+    process.stdout.write(bytes);
+  }
+}
+
+function isByteTerminal(terminal: Terminal): terminal is ByteTerminal {
+  return "writeBytes" in terminal && typeof terminal.writeBytes === "function";
+}
+
+/** How to write bytes to `terminal`: as they are where it takes them, else decoded to text. */
+function bytesWriter(terminal: Terminal): (bytes: Uint8Array) => void {
+  if (isByteTerminal(terminal)) return (bytes) => terminal.writeBytes(bytes);
+  const decoder = new TextDecoder();
+  return (bytes) => terminal.write(decoder.decode(bytes, { stream: true }));
+}
+
+/**
+ * A full redraw's output, written in pieces of `WRITE_CHUNK` bytes: a long history is never held
+ * as one huge string, and its rows go out as the bytes kept for them.
+ */
+class RedrawOutput {
+  readonly #buffer = new Uint8Array(WRITE_CHUNK);
+  #end = 0;
+  readonly #write: (bytes: Uint8Array) => void;
+
+  constructor(write: (bytes: Uint8Array) => void) {
+    this.#write = write;
+  }
+
+  /** Appends `text` (a row or a control sequence). */
+  text(text: string): void {
+    if (text !== "") this.bytes(encoder.encode(text));
+  }
+
+  /** Appends `bytes`, writing every full piece. */
+  bytes(bytes: Uint8Array): void {
+    for (let at = 0; at < bytes.length;) {
+      const taken = Math.min(bytes.length - at, WRITE_CHUNK - this.#end);
+      this.#buffer.set(bytes.subarray(at, at + taken), this.#end);
+      this.#end += taken;
+      at += taken;
+      if (this.#end === WRITE_CHUNK) this.flush();
+    }
+  }
+
+  /** Writes what is gathered. */
+  flush(): void {
+    if (this.#end === 0) return;
+    this.#write(this.#buffer.slice(0, this.#end));
+    this.#end = 0;
+  }
 }
 
 /** Moves the cursor `n` rows up (nothing for 0). */

@@ -61,6 +61,7 @@ export abstract class CachedComponent implements FitsWidth {
 
   invalidate(): void {
     this.changed();
+    this.#lines = [];
   }
 }
 

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { type Component, CURSOR_MARKER } from "@mariozechner/pi-tui";
-import { ChatScreen, type ScrollbackSource } from "../../../src/ui/chat/screen.ts";
+import {
+  type ByteTerminal,
+  ChatScreen,
+  type ScrollbackSource,
+} from "../../../src/ui/chat/screen.ts";
 import { Transcript } from "../../../src/ui/chat/transcript.ts";
 import { chatTheme } from "../../../src/ui/chat/theme.ts";
 import { styleFor } from "../../../src/ui/style.ts";
@@ -138,6 +142,52 @@ Deno.test("a long history opens with its last screens; the rest is laid out when
   await eventually(() => terminal.written.includes("item 0\x1b"));
   assert.equal(screen.counters.fullRedraws, 1, "one redraw writes the whole history");
   assert.deepEqual(finished.map((item) => item.renders), finished.map(() => 1));
+  screen.stop();
+});
+
+/** A terminal that also takes bytes, as the process's does. */
+class BytesTerminal extends FakeTerminal implements ByteTerminal {
+  readonly #decoder = new TextDecoder();
+  byteWrites = 0;
+  writeBytes(bytes: Uint8Array): void {
+    this.byteWrites++;
+    this.write(this.#decoder.decode(bytes, { stream: true }));
+  }
+}
+
+Deno.test("a full redraw writes the history the same as bytes or as text, multibyte characters across its pieces", async () => {
+  const history = () =>
+    Array.from({ length: 4000 }, (_, i) => new Counted(`${"✓é🧪".repeat(i % 7)} item ${i}`));
+  const outputs: string[] = [];
+  const bytesTerminal = new BytesTerminal(80, 24);
+  for (const terminal of [new FakeTerminal(80, 24), bytesTerminal]) {
+    const items = new Items();
+    const screen = new ChatScreen(terminal, { history: items });
+    screen.addChild(new Counted("live"));
+    screen.start();
+    items.pending.push(...history());
+    screen.flush();
+    await eventually(() => terminal.written.includes(" item 0\x1b"));
+    screen.stop();
+    outputs.push(terminal.written);
+  }
+  assert.equal(outputs[1], outputs[0]);
+  assert.ok(bytesTerminal.byteWrites > 2, "the history went to the terminal as bytes");
+  assert.ok(!outputs[0].includes("\ufffd"), "no character was cut between two writes");
+  for (const i of [0, 1, 2000, 3999]) {
+    assert.ok(outputs[0].includes(`${"✓é🧪".repeat(i % 7)} item ${i}\x1b`), `item ${i}`);
+  }
+});
+
+Deno.test("the screen tells a finished item to drop its lines once they are written", () => {
+  const { items, screen } = setup(40, 10);
+  let invalidated = 0;
+  const item = new Counted("done");
+  item.invalidate = () => void invalidated++;
+  items.pending.push(item);
+  screen.flush();
+  assert.equal(item.renders, 1);
+  assert.equal(invalidated, 1);
   screen.stop();
 });
 
