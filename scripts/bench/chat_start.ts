@@ -14,7 +14,8 @@
  * (the screen read every 2 ms), to compare.
  *
  * `--against DIR` also times another checkout's `scripts/pixir` (e.g. /work/main), alternating
- * with this one run by run, so both are measured in the same minutes on the same load.
+ * with this one run by run, so both are measured in the same minutes on the same load; both must
+ * pass Deno the same V8 options (see below).
  *
  * Usage: scripts/deno run -P=test scripts/bench/chat_start.ts [--runs N] [--against DIR]
  *        [--poll-screen]
@@ -58,6 +59,20 @@ const programs = [
     ? []
     : [{ label: values.against, pixir: join(values.against, "scripts", "pixir") }]),
 ];
+
+// Deno keeps one compiled-code cache per module, valid for the V8 options it was made with, and
+// both checkouts share the npm packages' modules: with different options each run would discard
+// what the other cached, and neither would be timed as it runs alone.
+const v8Options = await Promise.all(
+  programs.map(async ({ pixir }) =>
+    /--v8-flags=(\S+)/.exec(await Deno.readTextFile(pixir))?.[1] ?? "(none)"
+  ),
+);
+if (new Set(v8Options).size > 1) {
+  console.error(`chat_start: --against: the checkouts pass different V8 options`);
+  for (const [p, { pixir }] of programs.entries()) console.error(`  ${pixir}: ${v8Options[p]}`);
+  Deno.exit(2);
+}
 
 const home = await Deno.makeTempDir({ prefix: "pixir-bench-chat-" });
 const env = {
