@@ -228,7 +228,18 @@ function longHistory(): ModelRequest {
 }
 
 Deno.test("the encoded body is the built body, its input last, for every field choice", async () => {
-  for (const req of [j2FollowUp(), longHistory(), { ...j2FollowUp(), input: [] }]) {
+  const everyField: ModelRequest = {
+    ...j2FollowUp(),
+    model: "gpt-5.3-codex",
+    web_search: true,
+    output_format: {
+      type: "json_schema",
+      name: "answer",
+      schema: { type: "object" },
+      strict: true,
+    },
+  };
+  for (const req of [j2FollowUp(), longHistory(), { ...j2FollowUp(), input: [] }, everyField]) {
     const variants = [
       ALL_REQUEST_FIELDS,
       ...Object.keys(ALL_REQUEST_FIELDS).map((field) => ({
