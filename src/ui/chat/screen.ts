@@ -9,9 +9,9 @@
  * terminal's scrollback, above the live part (the item still streaming or running, the working
  * indicator, the editor, the footer), and kept in an archive as the bytes written at the current
  * width (UTF-8, a fraction of what the lines take as strings, and outside the JavaScript heap), to
- * be written again by a full redraw; the items drop their own copies of their lines. Frames are paced (at most one per
- * `frameMs`), and a component that knows it alone changed (the working indicator) asks for a
- * repaint of itself only.
+ * be written again by a full redraw; the items drop their own copies of their lines. Frames are
+ * paced (at most one per `frameMs`), and a component that knows it alone changed (the working
+ * indicator) asks for a repaint of itself only.
  *
  * Laying out a long history (a resumed session of a thousand turns, or all of it after a resize)
  * takes longer than a person should wait, so a full redraw lays out only the last few screens of
@@ -69,13 +69,12 @@ export interface ScreenCounters {
 }
 
 /**
- * A finished item and what it looks like at `width` (-1: not laid out at the current width): its
- * number of rows, and where the screen's `WrittenRows` keeps them as written (kept in the entry
- * itself: a long session has thousands).
+ * A finished item and, once laid out at the current width (the archive's entries from `#laidFrom`
+ * on), its number of rows and where the screen's `WrittenRows` keeps them as written (kept in the
+ * entry itself: a long session has thousands).
  */
 interface Archived extends RowSpan {
   item: Component;
-  width: number;
   rows: number;
 }
 
@@ -282,7 +281,6 @@ export class ChatScreen extends TUI {
     }
     if (width !== this.#width) {
       // Every line of the history wraps anew: lay it out again, starting from the end.
-      for (const entry of this.#archive) forget(entry);
       this.#rows.clear();
       this.#laidFrom = this.#archive.length;
       this.#redrawAll = true;
@@ -327,7 +325,6 @@ export class ChatScreen extends TUI {
   #layOut(entry: Archived, width: number): readonly string[] {
     const rendered = entry.item.render(width);
     const lines = trusted(entry.item) ? rendered : fit(rendered, width);
-    entry.width = width;
     entry.rows = lines.length;
     const { start, end } = this.#rows.add(lines, LINE_RESET);
     entry.start = start;
@@ -471,7 +468,8 @@ export class ChatScreen extends TUI {
       this.counters.fullRedraws++;
     }
     let rows = 0;
-    for (const line of head) out.text((rows++ === 0 ? "" : "\r\n") + line + LINE_RESET);
+    const line = (text: string) => out.text((rows++ === 0 ? "" : "\r\n") + text + LINE_RESET);
+    head.forEach(line);
     for (let i = this.#laidFrom; i < this.#archive.length; i++) {
       const entry = this.#archive[i];
       if (entry.rows === 0) continue;
@@ -480,7 +478,7 @@ export class ChatScreen extends TUI {
       rows += entry.rows;
     }
     const historyRows = rows;
-    for (const line of live) out.text((rows++ === 0 ? "" : "\r\n") + line + LINE_RESET);
+    live.forEach(line);
     this.#wroteAny = true;
     this.#liveStart = historyRows;
     this.#painted = live;
@@ -517,15 +515,7 @@ function trusted(component: Component): boolean {
 
 /** An archive entry for `item`, not laid out yet. */
 function unlaid(item: Component): Archived {
-  return { item, width: -1, rows: 0, start: 0, end: 0 };
-}
-
-/** Forgets how an entry was laid out (the width changed). */
-function forget(entry: Archived): void {
-  entry.width = -1;
-  entry.rows = 0;
-  entry.start = 0;
-  entry.end = 0;
+  return { item, rows: 0, start: 0, end: 0 };
 }
 
 /** A terminal that also takes bytes (UTF-8), as the process's own does. */
