@@ -91,31 +91,29 @@ export async function* streamResponse(
   req: ModelRequest,
   deps: ResponsesDeps,
 ): AsyncGenerator<ModelEvent> {
-  let bodyBytes = 0;
-  try {
-    yield* streamCall(req, deps, (bytes) => bodyBytes = bytes);
-  } finally {
-    if (bodyBytes >= LARGE_BODY_BYTES) deps.collectGarbage?.();
-  }
-}
-
-/** `streamResponse` without its clean-up; `onBody` learns the encoded body's size. */
-async function* streamCall(
-  req: ModelRequest,
-  deps: ResponsesDeps,
-  onBody: (bytes: number) => void,
-): AsyncGenerator<ModelEvent> {
-  const { signal } = deps;
   let body: Blob;
   try {
     body = encodeRequestBody(req, deps.fields);
-    onBody(body.size);
   } catch (error) {
     // Only a request the agent should never have built ends up here (blank instructions).
     const message = error instanceof Error ? error.message : String(error);
     yield failed({ kind: "invalid_request", message, retryable: false });
     return;
   }
+  try {
+    yield* streamBody(req, body, deps);
+  } finally {
+    if (body.size >= LARGE_BODY_BYTES) deps.collectGarbage?.();
+  }
+}
+
+/** `streamResponse` once its body is encoded. */
+async function* streamBody(
+  req: ModelRequest,
+  body: Blob,
+  deps: ResponsesDeps,
+): AsyncGenerator<ModelEvent> {
+  const { signal } = deps;
   let credential: Credential;
   try {
     credential = await deps.credentials.get(signal);
