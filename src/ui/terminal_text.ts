@@ -15,20 +15,22 @@ export interface TerminalTextOptions {
 }
 
 // C0 controls and DEL, C1 controls, and the bidi embeddings, overrides, isolates and marks that
-// make a terminal show text in an order other than the one it has. Matching controls is the point.
-// Each variant leaves out the layout characters kept: text with nothing to change then comes back
-// as the same string, not a copy (a long session's transcript holds a lot of text).
-// deno-lint-ignore no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_BUT_NEWLINES =
-  // deno-lint-ignore no-control-regex
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_BUT_TABS =
-  // deno-lint-ignore no-control-regex
-  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_BUT_BOTH =
-  // deno-lint-ignore no-control-regex
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// make a terminal show text in an order other than the one it has.
+const CONTROLS = String.raw`\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069`;
+
+/**
+ * The controls to make visible: all but the layout characters `kept` (a class, e.g. `\n\t`). The
+ * kept ones are left out of the pattern rather than put back by the replacer, so text with nothing
+ * to change comes back as the same string, not a copy (a long session's transcript holds a lot).
+ */
+function unsafe(kept: string): RegExp {
+  return new RegExp(kept === "" ? `[${CONTROLS}]` : `[[${CONTROLS}]--[${kept}]]`, "gv");
+}
+
+const UNSAFE = unsafe("");
+const UNSAFE_BUT_NEWLINES = unsafe(String.raw`\n`);
+const UNSAFE_BUT_TABS = unsafe(String.raw`\t`);
+const UNSAFE_BUT_BOTH = unsafe(String.raw`\n\t`);
 
 /**
  * `text` with every control character made visible: C0 controls in caret notation (ESC `^[`, BEL
