@@ -59,3 +59,28 @@ Deno.test("textFor sanitizes for a terminal and keeps bytes exact for a pipe", (
   assert.equal(textFor({ isTerminal: true }, text), "^[[2Jx");
   assert.equal(textFor({ isTerminal: false }, text), text);
 });
+
+Deno.test("no control character passes, whichever layout characters are kept", () => {
+  const controls = [
+    ...Array.from({ length: 0x20 }, (_, i) => i),
+    ...Array.from({ length: 0x21 }, (_, i) => 0x7f + i),
+    0x061c,
+    0x200e,
+    0x200f,
+    ...Array.from({ length: 5 }, (_, i) => 0x202a + i),
+    ...Array.from({ length: 4 }, (_, i) => 0x2066 + i),
+  ].map((code) => String.fromCharCode(code));
+  for (const newlines of [true, false]) {
+    for (const tabs of [true, false]) {
+      for (const char of controls) {
+        const kept = (char === "\n" && newlines) || (char === "\t" && tabs);
+        const shown = terminalText(`a${char}🧪b`, { newlines, tabs });
+        if (kept) assert.equal(shown, `a${char}🧪b`);
+        else {
+          assert.ok(!shown.includes(char), `U+${char.charCodeAt(0).toString(16)} passed`);
+          assert.match(shown, /^a(\^.|<U\+[0-9A-F]{4}>)🧪b$/);
+        }
+      }
+    }
+  }
+});
